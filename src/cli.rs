@@ -1,0 +1,66 @@
+//! The command line: every flag's `///` doc is its `--help`, man page and completion text.
+
+use crate::commands;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A common article database for a network of groups, kept in git.
+///
+/// Contingents share one public-domain database of articles: anyone contributes, anyone
+/// rewrites, anyone rates, and nothing goes out in the name of the whole organisation
+/// without a supermajority vote. Everything is an ordinary git object that plain `git`
+/// can show, verify and sync.
+#[derive(Debug, Parser)]
+#[command(name = "tribune", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if tribune was started in DIR instead of the current directory.
+    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    Roster(commands::roster::Args),
+    Contribute(commands::contribute::Args),
+    List(commands::list::Args),
+    Show(commands::show::Args),
+    Log(commands::log::Args),
+    Demo(commands::demo::Args),
+    Completions(commands::completions::Args),
+    #[command(hide = true)]
+    GenerateMan(commands::man::Args),
+    #[command(hide = true)]
+    Synth(commands::synth::Args),
+}
+
+impl Cli {
+    pub fn dir(&self) -> PathBuf {
+        self.directory.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,266 @@
+//! `tribune contribute`: add an article (or a new trunk version of one) as a commit.
+
+use super::Ctx;
+use crate::commons::{message, Change, Snapshot};
+use crate::error::{fail, usage};
+use crate::git::{Identity, Oid};
+use crate::model::article::{self, canonical_license, Article, PUBLIC_DOMAIN};
+use crate::model::{id, layout};
+use crate::output::{print, print_json};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest article or attachment accepted without --max-size: large media go by link.
+pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Contribute an article to the trunk.
+///
+/// FILE is Markdown with TOML front matter between `+++` lines (title, authors, contingent,
+/// date, license, optional summary, tags and derived_from). It is checked (UTF-8, required
+/// fields, contingent in the roster, a public-domain licence, slug rules), stored at
+/// `articles/<xx>/<slug>/index.md` with its attachments beside it, and committed on the
+/// trunk with `Tribune-Action`, `Tribune-Article` and `Tribune-Contingent` trailers. A file
+/// without front matter needs --title, --author and --contingent, and tribune writes it.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The article: a Markdown file, or - for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The contributing contingent (must match the front matter's, if it has one).
+    #[arg(long, value_name = "ID")]
+    pub contingent: Option<String>,
+    /// The article's slug (default: made from the title).
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
+    /// Replace the trunk text of an existing article (a new version); without it an existing slug is refused.
+    #[arg(long)]
+    pub update: bool,
+    /// A file to store beside the article (an image, a PDF); repeatable.
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Title, for a file without front matter.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Author, for a file without front matter; repeatable.
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+    /// Date (YYYY-MM-DD), for a file without front matter (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// Tag, for a file without front matter; repeatable.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Licence, for a file without front matter: a public-domain dedication.
+    #[arg(long, value_name = "SPDX", default_value = "CC0-1.0")]
+    pub license: String,
+    /// One-sentence summary, for a file without front matter.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// Largest accepted file in bytes, article or attachment.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Contributed {
+    pub slug: String,
+    pub version: String,
+    pub commit: String,
+    pub path: String,
+    pub updated: bool,
+}
+
+/// A checked article ready to commit: its stored text, slug and attachments.
+pub struct Prepared {
+    pub article: Article,
+    pub slug: String,
+    pub text: Vec<u8>,
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let name = args.file.display().to_string();
+    let bytes = read_limited(&args.file, args.max_size)?;
+    let text = article::utf8(&name, &bytes)?;
+    let has_front = article::split(&name, text)?.is_some();
+    let stored = if has_front {
+        if args.title.is_some()
+            || !args.authors.is_empty()
+            || args.date.is_some()
+            || !args.tags.is_empty()
+            || args.summary.is_some()
+        {
+            return Err(usage(
+                format!(
+                    "{name} has front matter; --title, --author, --date, --tag and --summary are for files without it"
+                ),
+                "edit the front matter instead",
+            ));
+        }
+        text.to_string()
+    } else {
+        let (Some(title), Some(contingent)) = (args.title.clone(), args.contingent.clone()) else {
+            return Err(fail(
+                format!("{name}:1: expected front matter (a '+++' line)"),
+                "add front matter, or pass --title, --author and --contingent and tribune writes it",
+            ));
+        };
+        if args.authors.is_empty() {
+            return Err(fail(format!("{name} has no front matter and no --author"), "pass --author \"Your Name\""));
+        }
+        let license = canonical_license(&args.license).ok_or_else(|| {
+            fail(
+                format!("the licence {:?} is not a public-domain dedication", args.license),
+                format!("use one of {}", PUBLIC_DOMAIN.join(", ")),
+            )
+        })?;
+        let date = match args.date {
+            Some(d) => d,
+            None => commons.repo.identity("AUTHOR")?.when.to_datetime().date_naive(),
+        };
+        Article {
+            title,
+            summary: args.summary.clone(),
+            authors: args.authors.clone(),
+            contingent,
+            date,
+            tags: args.tags.clone(),
+            license: license.to_string(),
+            derived_from: Vec::new(),
+            body: text.to_string(),
+        }
+        .render()
+    };
+    let article = Article::parse(&name, &stored)?;
+    if let Some(c) = &args.contingent {
+        if *c != article.contingent {
+            return Err(fail(
+                format!("{name} says contingent = {:?} but --contingent is {c:?}", article.contingent),
+                "make them agree (the front matter is what is stored)",
+            ));
+        }
+    }
+    let slug = args.slug.clone().unwrap_or_else(|| id::slugify(&article.title));
+    if slug.is_empty() {
+        return Err(fail(format!("no slug can be made from the title {:?}", article.title), "pass --slug SLUG"));
+    }
+    id::validate("slug", &slug)?;
+    let mut attachments = Vec::new();
+    for path in &args.attach {
+        attachments.push(read_attachment(path, args.max_size)?);
+    }
+    let prepared = Prepared { article, slug, text: stored.into_bytes(), attachments };
+    let (commit, version) = commons.commit_on_trunk(|snap| change_for(snap, &prepared, args.update, None))?;
+    let out = Contributed {
+        slug: prepared.slug.clone(),
+        version: version.to_string(),
+        commit: commit.to_string(),
+        path: layout::article_text(&prepared.slug),
+        updated: args.update,
+    };
+    if args.json {
+        return print_json(&out);
+    }
+    print(&format!(
+        "{} {}\n  version  {}\n  commit   {}\n  path     {}",
+        if args.update { "Updated" } else { "Contributed" },
+        ctx.style.bold(&out.slug),
+        out.version,
+        out.commit,
+        out.path
+    ))
+}
+
+/// The commit that stores `p` on the trunk in `snap`, and the new version's id.
+pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&Identity>) -> Result<(Change, Oid)> {
+    snap.require_contingent(&p.article.contingent)?;
+    let path = layout::article_text(&p.slug);
+    let version = Oid::hash_blob(&p.text)?;
+    match (snap.blob(&path)?, update) {
+        (Some((old, _)), false) => {
+            return Err(fail(
+                format!("the article {:?} already exists (version {})", p.slug, old.short(10)),
+                "pass --update to replace its trunk text, or --slug to contribute it under another slug",
+            ))
+        }
+        (None, true) => {
+            return Err(fail(
+                format!("there is no article {:?} to update", p.slug),
+                "leave out --update to contribute a new article",
+            ))
+        }
+        (Some((old, _)), true) if old == version && p.attachments.is_empty() => {
+            return Err(fail(
+                format!("no change: the trunk already has this text of {:?}", p.slug),
+                "edit the file first",
+            ))
+        }
+        _ => {}
+    }
+    let verb = if update { "update" } else { "contribute" };
+    let mut change = Change::new(message(
+        &format!("{verb}: {}", p.article.title),
+        &[("Action", verb), ("Article", &p.slug), ("Contingent", &p.article.contingent)],
+    ))
+    .put(path, p.text.clone());
+    let dir = layout::article_dir(&p.slug);
+    for (name, data) in &p.attachments {
+        change = change.put(format!("{dir}/{name}"), data.clone());
+    }
+    change.author = who.cloned();
+    change.committer = who.cloned();
+    Ok((change, version))
+}
+
+/// Reads a file (or standard input for `-`), refusing it when it is over `max` bytes.
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let name = path.display();
+    let too_big = |size: u64| {
+        fail(
+            format!("{name} is {size} bytes, over the limit of {max} bytes"),
+            "keep large media outside the commons and link to them, or raise the limit with --max-size BYTES",
+        )
+    };
+    let mut data = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin().take(max + 1).read_to_end(&mut data).context("could not read standard input")?;
+        if data.len() as u64 > max {
+            return Err(too_big(data.len() as u64));
+        }
+        return Ok(data);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read {name}: {e}"), "check the path"))?;
+    if meta.is_dir() {
+        return Err(fail(format!("{name} is a directory"), "give the article's Markdown file"));
+    }
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut data))
+        .map_err(|e| fail(format!("cannot read {name}: {e}"), "check the path and its permissions"))?;
+    Ok(data)
+}
+
+fn read_attachment(path: &Path, max: u64) -> Result<(String, Vec<u8>)> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name != "index.md"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !ok {
+        return Err(fail(
+            format!("the attachment name {name:?} cannot be stored"),
+            "attachment names use ASCII letters, digits, '.', '-' and '_', do not start with '.', and are not index.md; rename the file",
+        ));
+    }
+    Ok((name, read_limited(path, max)?))
+}

@@ -1,0 +1,175 @@
+//! `tribune demo`: a complete demo commons built from data embedded in the binary.
+
+use super::Ctx;
+use crate::commands::contribute::{change_for, Prepared};
+use crate::commands::roster::{add_contingent, add_member};
+use crate::commons::Commons;
+use crate::git::{Identity, Timestamp};
+use crate::model::article::Article;
+use crate::model::id;
+use crate::model::roster::{Contingent, Member};
+use crate::output::print;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// Build a demo commons and print a tour of commands to try.
+///
+/// Three contingents, seven members and twelve labour-news articles (written for this
+/// project, public domain) from `fixtures/demo/`, embedded in the binary. Commit dates are
+/// fixed, so every demo has the same commit ids.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to build it (must be new or empty); default: a fresh temporary directory.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+const ROSTER: &str = include_str!("../../fixtures/demo/roster.toml");
+
+/// The embedded articles, in contribution order. A test checks none is forgotten.
+pub const ARTICLES: [(&str, &str); 12] = [
+    ("01-warehouse-heat-shutdown.md", include_str!("../../fixtures/demo/articles/01-warehouse-heat-shutdown.md")),
+    ("02-osterhout-crane-overtime.md", include_str!("../../fixtures/demo/articles/02-osterhout-crane-overtime.md")),
+    ("03-kessel-fatality-inquiry.md", include_str!("../../fixtures/demo/articles/03-kessel-fatality-inquiry.md")),
+    ("04-sanitation-contract-vote.md", include_str!("../../fixtures/demo/articles/04-sanitation-contract-vote.md")),
+    ("05-eastgate-teachers-walkout.md", include_str!("../../fixtures/demo/articles/05-eastgate-teachers-walkout.md")),
+    ("06-minimum-wage-ballot.md", include_str!("../../fixtures/demo/articles/06-minimum-wage-ballot.md")),
+    ("07-quillon-courier-logoff.md", include_str!("../../fixtures/demo/articles/07-quillon-courier-logoff.md")),
+    ("08-marrow-finch-union-drive.md", include_str!("../../fixtures/demo/articles/08-marrow-finch-union-drive.md")),
+    ("09-willowmere-rent-strike.md", include_str!("../../fixtures/demo/articles/09-willowmere-rent-strike.md")),
+    ("10-lantern-diner-wage-theft.md", include_str!("../../fixtures/demo/articles/10-lantern-diner-wage-theft.md")),
+    (
+        "11-alder-valley-solidarity-fund.md",
+        include_str!("../../fixtures/demo/articles/11-alder-valley-solidarity-fund.md"),
+    ),
+    ("12-ridgeline-housekeepers.md", include_str!("../../fixtures/demo/articles/12-ridgeline-housekeepers.md")),
+];
+
+#[derive(Deserialize)]
+struct DemoRoster {
+    org: String,
+    contingents: Vec<DemoContingent>,
+    members: Vec<DemoMember>,
+}
+#[derive(Deserialize)]
+struct DemoContingent {
+    id: String,
+    name: String,
+    description: String,
+    url: String,
+}
+#[derive(Deserialize)]
+struct DemoMember {
+    id: String,
+    name: String,
+    contingent: String,
+    email: String,
+}
+
+/// 2026-09-28T09:00:00Z: the demo's first commit.
+const EPOCH: i64 = 1_790_586_000;
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let dir = match args.dir {
+        Some(d) if d.is_absolute() => d,
+        Some(d) => ctx.dir.join(d),
+        None => tempfile::Builder::new()
+            .prefix("tribune-demo-")
+            .tempdir()
+            .context("could not create a temporary directory")?
+            .keep(),
+    };
+    let summary = build(&dir)?;
+    let d = dir.display();
+    print(&format!(
+        "Built a demo commons in {d}\n\
+         {summary}\n\n\
+         A short tour (tribune -C points at the commons, like git -C):\n  \
+         tribune -C {d} roster                          who is in the organisation\n  \
+         tribune -C {d} list                            the articles, newest first\n  \
+         tribune -C {d} list --contingent ctw --tag rent-strike\n  \
+         tribune -C {d} show tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
+         tribune -C {d} log warehouse-workers-shut-down-line-3-over-heat\n  \
+         git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
+         git -C {d} fsck --strict"
+    ))
+}
+
+/// Builds the demo in `dir` and returns a one-line summary.
+pub fn build(dir: &std::path::Path) -> Result<String> {
+    let roster: DemoRoster = toml::from_str(ROSTER).context("the embedded demo roster is malformed")?;
+    // Ten minutes between commits; an article waits for the morning of its own date.
+    let mut clock = EPOCH;
+    let mut at = |who: &DemoMember, not_before: i64| {
+        clock = (clock + 600).max(not_before);
+        Identity {
+            name: who.name.clone(),
+            email: who.email.clone(),
+            when: Timestamp { seconds: clock, offset_minutes: 0 },
+        }
+    };
+    let founder = roster.members.first().context("the demo roster has no members")?;
+    super::init::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)))?;
+    let commons = Commons::open(dir)?;
+    for c in &roster.contingents {
+        let contingent = Contingent {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            url: c.url.clone(),
+        };
+        let who = at(founder, 0);
+        commons.commit_on_trunk(|snap| Ok((add_contingent(snap, &contingent, Some(&who))?, ())))?;
+    }
+    for m in &roster.members {
+        let member = Member {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            contingent: m.contingent.clone(),
+            email: m.email.clone(),
+            keys: Vec::new(),
+        };
+        let who = at(m, 0);
+        commons.commit_on_trunk(|snap| Ok((add_member(snap, &member, Some(&who))?, ())))?;
+    }
+    let mut articles = ARTICLES
+        .iter()
+        .map(|(file, text)| Ok((Article::parse(file, text)?, *file, *text)))
+        .collect::<Result<Vec<_>>>()?;
+    articles.sort_by_key(|(a, _, _)| a.date);
+    for (article, file, text) in articles {
+        let author = roster
+            .members
+            .iter()
+            .find(|m| article.authors.first() == Some(&m.name))
+            .with_context(|| format!("{file}: its first author is not in the demo roster"))?;
+        let day = article.date.and_hms_opt(9, 0, 0).context("bad date")?.and_utc().timestamp();
+        let who = at(author, day);
+        let slug = id::slugify(&article.title);
+        let prepared = Prepared { article, slug, text: text.as_bytes().to_vec(), attachments: Vec::new() };
+        commons.commit_on_trunk(|snap| change_for(snap, &prepared, false, Some(&who)))?;
+    }
+    Ok(format!(
+        "{}: {} contingents, {} members, {} articles.",
+        roster.org,
+        roster.contingents.len(),
+        roster.members.len(),
+        ARTICLES.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fixture_article_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/articles");
+        let mut on_disk: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        on_disk.sort();
+        let embedded: Vec<String> = ARTICLES.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(on_disk, embedded);
+    }
+}

@@ -1,0 +1,69 @@
+//! `tribune log`: the commits that changed an article's trunk text.
+
+use super::Ctx;
+use crate::commands::show::split_selector;
+use crate::history::{log, no_article};
+use crate::output::{print_json, print_table};
+use anyhow::Result;
+use serde::Serialize;
+
+/// Show an article's history on the trunk: commit, author, date, action and version.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The article's slug.
+    #[arg(value_name = "SLUG")]
+    pub slug: String,
+    /// Show at most N entries.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print the history as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    commit: String,
+    author: String,
+    email: String,
+    date: String,
+    action: String,
+    version: Option<String>,
+    summary: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let (slug, _) = split_selector(&args.slug)?;
+    let entries = log(&commons, slug, args.limit)?;
+    if entries.is_empty() {
+        return Err(no_article(&commons, slug));
+    }
+    let rows: Vec<Row> = entries
+        .iter()
+        .map(|e| Row {
+            commit: e.commit.id.to_string(),
+            author: e.commit.author.name.clone(),
+            email: e.commit.author.email.clone(),
+            date: e.commit.author.when.rfc3339_utc(),
+            action: e.action.clone(),
+            version: e.version.map(|v| v.to_string()),
+            summary: e.commit.summary().to_string(),
+        })
+        .collect();
+    if args.json {
+        return print_json(&rows);
+    }
+    let mut t = ctx.style.table(&["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"]);
+    for r in rows {
+        t.add_row(vec![
+            r.commit[..10].to_string(),
+            r.date,
+            r.author,
+            r.action,
+            r.version.map(|v| v[..10].to_string()).unwrap_or_else(|| "(removed)".into()),
+            r.summary,
+        ]);
+    }
+    print_table(&t)
+}

@@ -1,0 +1,46 @@
+//! One file per subcommand: an `Args` struct (its flags) and a `run` function.
+
+pub mod completions;
+pub mod contribute;
+pub mod demo;
+pub mod init;
+pub mod list;
+pub mod log;
+pub mod man;
+pub mod roster;
+pub mod show;
+pub mod synth;
+
+use crate::cli::{Cli, Command};
+use crate::output::Style;
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// What every command gets besides its own flags.
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub style: Style,
+}
+
+impl Ctx {
+    pub fn open(&self) -> Result<crate::commons::Commons> {
+        crate::commons::Commons::open(&self.dir)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    crate::git::Repo::configure_process();
+    let ctx = Ctx { dir: cli.dir(), style: Style::detect(cli.color) };
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a),
+        Command::Roster(a) => roster::run(&ctx, a),
+        Command::Contribute(a) => contribute::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
+        Command::Show(a) => show::run(&ctx, a),
+        Command::Log(a) => log::run(&ctx, a),
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Completions(a) => completions::run(a),
+        Command::GenerateMan(a) => man::run(a),
+        Command::Synth(a) => synth::run(&ctx, a),
+    }
+}

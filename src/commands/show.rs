@@ -1,0 +1,106 @@
+//! `tribune show`: one version of an article, rendered for a terminal.
+
+use super::Ctx;
+use crate::history::resolve;
+use crate::model::article::Article;
+use crate::model::id;
+use crate::output::{print, print_json};
+use anyhow::Result;
+use serde::Serialize;
+
+/// Show an article: title, byline, date, licence and body.
+///
+/// SLUG@VERSION picks a version: `trunk` (the default), a contingent id (that
+/// contingent's edition), or the first hex digits of a version id (see `tribune log`).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The article, optionally with a version: SLUG or SLUG@VERSION.
+    #[arg(value_name = "SLUG[@VERSION]")]
+    pub article: String,
+    /// Print the stored file exactly as it is.
+    #[arg(long, conflicts_with = "json")]
+    pub raw: bool,
+    /// Print the article as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    slug: &'a str,
+    version: String,
+    place: &'a str,
+    contingent_name: Option<String>,
+    #[serde(flatten)]
+    article: &'a Article,
+    body: &'a str,
+}
+
+/// Splits `SLUG@VERSION`.
+pub fn split_selector(s: &str) -> Result<(&str, Option<&str>)> {
+    let (slug, version) = match s.split_once('@') {
+        Some((a, v)) => (a, Some(v)),
+        None => (s, None),
+    };
+    id::validate("slug", slug)?;
+    Ok((slug, version))
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let (slug, selector) = split_selector(&args.article)?;
+    let found = resolve(&commons, slug, selector)?;
+    let bytes = commons.repo.read_blob(found.version)?;
+    if args.raw {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let name = format!("{slug}@{}", found.version.short(10));
+    let article = match Article::parse(&name, &text) {
+        Ok(a) => a,
+        // Someone committed a broken text with plain git: still show what is there.
+        Err(e) if !args.json => {
+            eprintln!("warning: {}", e.message);
+            return print(&text);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let contingent_name = commons.snapshot()?.contingent(&article.contingent).ok().flatten().map(|c| c.name);
+    if args.json {
+        return print_json(&Shown {
+            slug,
+            version: found.version.to_string(),
+            place: &found.place,
+            contingent_name,
+            article: &article,
+            body: &article.body,
+        });
+    }
+    let s = &ctx.style;
+    let mut out = String::new();
+    out.push_str(&s.bold(&article.title));
+    out.push('\n');
+    let who = match &contingent_name {
+        Some(n) => format!("{n} ({})", article.contingent),
+        None => article.contingent.clone(),
+    };
+    out.push_str(&format!("By {} · {} · {}\n", article.authors.join(", "), who, article.date.format("%-d %B %Y")));
+    let mut meta = vec![article.license.clone(), format!("version {} ({})", found.version.short(10), found.place)];
+    if !article.tags.is_empty() {
+        meta.push(format!("tags: {}", article.tags.join(", ")));
+    }
+    out.push_str(&s.dim(&meta.join(" · ")));
+    out.push('\n');
+    if let Some(summary) = &article.summary {
+        out.push('\n');
+        out.push_str(&s.paint("3", summary));
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(article.body.trim_matches('\n'));
+    print(&out)
+}

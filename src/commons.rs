@@ -1,0 +1,232 @@
+//! A commons: a git repository holding `tribune.toml` on its trunk, and the one way to
+//! change it (a compare-and-swap commit on a branch, retried when another writer wins).
+
+use crate::error::{fail, UserError};
+use crate::git::{Discovery, Edit, Identity, Oid, RefUpdate, Repo};
+use crate::model::config::Config;
+use crate::model::layout;
+use crate::model::roster::{Contingent, Member};
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// The git config key naming the trunk when it is not `main`.
+pub const TRUNK_CONFIG_KEY: &str = "tribune.trunk";
+pub const DEFAULT_TRUNK: &str = "main";
+
+pub struct Commons {
+    pub repo: Repo,
+    pub config: Config,
+    pub trunk_ref: String,
+}
+
+/// A file to write in a commit: its path on the trunk and its bytes.
+pub struct Put {
+    pub path: String,
+    pub data: Vec<u8>,
+}
+
+/// What a command wants committed: files, a message, and who authored it.
+pub struct Change {
+    pub puts: Vec<Put>,
+    pub removes: Vec<String>,
+    pub message: String,
+    /// None: git's author identity.
+    pub author: Option<Identity>,
+    /// None: git's committer identity.
+    pub committer: Option<Identity>,
+}
+
+impl Change {
+    pub fn new(message: String) -> Change {
+        Change { puts: Vec::new(), removes: Vec::new(), message, author: None, committer: None }
+    }
+    pub fn put(mut self, path: String, data: Vec<u8>) -> Change {
+        self.puts.push(Put { path, data });
+        self
+    }
+}
+
+/// The trunk as it is at one commit: what a change is computed against.
+pub struct Snapshot<'c> {
+    pub repo: &'c Repo,
+    pub commit: Option<Oid>,
+    pub tree: Option<Oid>,
+}
+
+impl Snapshot<'_> {
+    pub fn blob(&self, path: &str) -> Result<Option<(Oid, Vec<u8>)>> {
+        match self.tree {
+            Some(t) => self.repo.blob_at(t, path),
+            None => Ok(None),
+        }
+    }
+    pub fn exists(&self, path: &str) -> Result<bool> {
+        match self.tree {
+            Some(t) => Ok(self.repo.entry_at(t, path)?.is_some()),
+            None => Ok(false),
+        }
+    }
+    pub fn contingent(&self, id: &str) -> Result<Option<Contingent>> {
+        let path = layout::contingent(id);
+        match self.blob(&path)? {
+            Some((_, data)) => Ok(Some(Contingent::parse(id, &path, &String::from_utf8_lossy(&data))?)),
+            None => Ok(None),
+        }
+    }
+    pub fn member(&self, id: &str) -> Result<Option<Member>> {
+        let path = layout::member(id);
+        match self.blob(&path)? {
+            Some((_, data)) => Ok(Some(Member::parse(id, &path, &String::from_utf8_lossy(&data))?)),
+            None => Ok(None),
+        }
+    }
+    fn ids(&self, dir: &str) -> Result<Vec<String>> {
+        let Some(tree) = self.tree else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .repo
+            .list_dir(tree, dir)?
+            .into_iter()
+            .filter(|e| !e.is_tree)
+            .filter_map(|e| e.name.strip_suffix(".toml").map(str::to_string))
+            .collect())
+    }
+    pub fn contingents(&self) -> Result<Vec<Contingent>> {
+        self.ids(layout::CONTINGENTS)?.iter().filter_map(|id| self.contingent(id).transpose()).collect()
+    }
+    pub fn members(&self) -> Result<Vec<Member>> {
+        self.ids(layout::MEMBERS)?.iter().filter_map(|id| self.member(id).transpose()).collect()
+    }
+    /// The contingent, or an error that lists the known ones.
+    pub fn require_contingent(&self, id: &str) -> Result<Contingent> {
+        if let Some(c) = self.contingent(id)? {
+            return Ok(c);
+        }
+        let known: Vec<String> = self.contingents()?.into_iter().map(|c| c.id).collect();
+        let hint = if known.is_empty() {
+            "the roster has no contingents yet: add one with `tribune roster add-contingent ID --name NAME`".to_string()
+        } else {
+            format!("known contingents: {}; add one with `tribune roster add-contingent`", known.join(", "))
+        };
+        Err(fail(format!("there is no contingent {id:?} in the roster"), hint))
+    }
+}
+
+/// How many times a writer rebuilds its change after losing a race before giving up.
+const MAX_REBUILDS: u32 = 1000;
+
+impl Commons {
+    /// Opens the commons at or above `dir`.
+    pub fn open(dir: &Path) -> Result<Commons> {
+        let repo = match Repo::discover(dir)? {
+            Discovery::Found(r) => r,
+            Discovery::NotFound => {
+                return Err(fail(
+                    format!("not in a tribune commons: there is no git repository at or above {}", dir.display()),
+                    "create one with `tribune init DIR --org NAME`, or run inside a commons (or pass -C DIR)",
+                ))
+            }
+        };
+        let trunk = repo.config_string(TRUNK_CONFIG_KEY).unwrap_or_else(|| DEFAULT_TRUNK.to_string());
+        let trunk_ref = format!("refs/heads/{trunk}");
+        let tip = repo.ref_target(&trunk_ref)?;
+        let text = match tip {
+            Some(tip) => repo.blob_at(repo.commit_tree(tip)?, layout::CONFIG)?,
+            None => None,
+        };
+        let Some((_, text)) = text else {
+            return Err(fail(
+                format!(
+                    "{} is a git repository but not a tribune commons: {trunk_ref} has no {}",
+                    repo.display_path().display(),
+                    layout::CONFIG
+                ),
+                format!("create a commons with `tribune init`; if the trunk is not {trunk:?}, set it with `git config {TRUNK_CONFIG_KEY} BRANCH`"),
+            ));
+        };
+        let config = Config::parse(&String::from_utf8_lossy(&text))?;
+        Ok(Commons { repo, config, trunk_ref })
+    }
+
+    pub fn trunk_tip(&self) -> Result<Oid> {
+        self.repo
+            .ref_target(&self.trunk_ref)?
+            .ok_or_else(|| UserError::new(format!("the trunk {} has disappeared", self.trunk_ref)).into())
+    }
+
+    /// The trunk as it is now.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>> {
+        let tip = self.trunk_tip()?;
+        Ok(Snapshot { repo: &self.repo, commit: Some(tip), tree: Some(self.repo.commit_tree(tip)?) })
+    }
+
+    /// Commits a change on the trunk. See [`commit_on`].
+    pub fn commit_on_trunk<T>(&self, build: impl FnMut(&Snapshot<'_>) -> Result<(Change, T)>) -> Result<(Oid, T)> {
+        commit_on(&self.repo, &self.trunk_ref, build)
+    }
+
+    /// Where derived data (indexes, private filters) lives: `.git/tribune/`.
+    pub fn state_dir(&self) -> std::path::PathBuf {
+        self.repo.git_dir().join("tribune")
+    }
+}
+
+/// Commits on `refname` the change `build` computes from its current tip, as a
+/// compare-and-swap: when another writer moved the ref meanwhile, the tip is read again
+/// and `build` runs again (so its checks see the other writer's work). Nothing is written
+/// unless `build` succeeds; no ref moves unless the commit is complete.
+pub fn commit_on<T>(
+    repo: &Repo,
+    refname: &str,
+    mut build: impl FnMut(&Snapshot<'_>) -> Result<(Change, T)>,
+) -> Result<(Oid, T)> {
+    for attempt in 0..MAX_REBUILDS {
+        let tip = repo.ref_target(refname)?;
+        let tree = match tip {
+            Some(t) => Some(repo.commit_tree(t)?),
+            None => None,
+        };
+        let snapshot = Snapshot { repo, commit: tip, tree };
+        let (change, value) = build(&snapshot)?;
+        let mut edits = Vec::with_capacity(change.puts.len() + change.removes.len());
+        for put in &change.puts {
+            edits.push(Edit::Put { path: put.path.clone(), blob: repo.write_blob(&put.data)? });
+        }
+        for path in &change.removes {
+            edits.push(Edit::Remove { path: path.clone() });
+        }
+        let new_tree = repo.edit_tree(tree, &edits)?;
+        let committer = match change.committer {
+            Some(c) => c,
+            None => repo.identity("COMMITTER")?,
+        };
+        let author = match change.author {
+            Some(a) => a,
+            None => repo.identity("AUTHOR")?,
+        };
+        let parents: Vec<Oid> = tip.into_iter().collect();
+        let commit = repo.write_commit(new_tree, &parents, &author, &committer, &change.message)?;
+        let summary = change.message.lines().next().unwrap_or("tribune");
+        match repo
+            .update_ref(refname, commit, tip, &format!("tribune: {summary}"))
+            .with_context(|| format!("could not record the commit on {refname}"))?
+        {
+            RefUpdate::Done => return Ok((commit, value)),
+            RefUpdate::Moved => std::thread::sleep(crate::git::backoff(attempt.min(6))),
+        }
+    }
+    Err(fail(
+        format!("{refname} kept moving: gave up after {MAX_REBUILDS} attempts"),
+        "another process is writing to this commons very fast; try again",
+    ))
+}
+
+/// A commit message: a subject line and `Tribune-*` trailers.
+pub fn message(subject: &str, trailers: &[(&str, &str)]) -> String {
+    let mut m = format!("{subject}\n\n");
+    for (k, v) in trailers {
+        m.push_str(&format!("Tribune-{k}: {v}\n"));
+    }
+    m
+}

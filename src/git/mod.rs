@@ -1,0 +1,428 @@
+//! The storage boundary: the only module that names `git2`.
+//!
+//! Everything above this module speaks in paths, blob contents and ref names; every
+//! libgit2 error is turned into a message that says what was being done. "Not found" is an
+//! `Option`, never an error (the git-branchless convention).
+
+mod identity;
+mod refs;
+mod tree;
+
+pub use identity::{parse_git_date, Identity, Timestamp};
+pub use refs::{backoff, RefUpdate};
+pub use tree::Edit;
+
+use anyhow::{anyhow, Context, Result};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// A git object id (SHA-1), printed as 40 hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(git2::Oid);
+
+impl Oid {
+    /// The all-zero id, which git uses to say "no object".
+    pub fn zero() -> Oid {
+        Oid(git2::Oid::zero())
+    }
+    /// The first `n` hex digits.
+    pub fn short(&self, n: usize) -> String {
+        let s = self.0.to_string();
+        s[..n.min(s.len())].to_string()
+    }
+    /// The id git gives a blob with these contents, without writing it anywhere.
+    pub fn hash_blob(data: &[u8]) -> Result<Oid> {
+        Ok(Oid(git2::Oid::hash_object(git2::ObjectType::Blob, data)?))
+    }
+}
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Oid({})", self.0)
+    }
+}
+impl FromStr for Oid {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Oid> {
+        if s.len() != 40 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(anyhow!("{s:?} is not a full 40-digit object id"));
+        }
+        Ok(Oid(git2::Oid::from_str(s)?))
+    }
+}
+
+/// A blob path that differs between two trees: its old and new ids (None: absent).
+#[derive(Debug, Clone)]
+pub struct PathChange {
+    pub path: String,
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+}
+
+/// One entry of a tree listing.
+#[derive(Debug, Clone)]
+pub struct TreeEntry {
+    pub name: String,
+    pub id: Oid,
+    pub is_tree: bool,
+}
+
+/// A commit, as the domain needs it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: Oid,
+    pub tree: Oid,
+    pub parents: Vec<Oid>,
+    pub author: Identity,
+    pub committer: Identity,
+    pub message: String,
+}
+
+impl CommitInfo {
+    /// The value of the last `Key: value` trailer with this key, if any.
+    pub fn trailer(&self, key: &str) -> Option<&str> {
+        trailers(&self.message).into_iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    }
+    /// The first line of the message.
+    pub fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or("")
+    }
+}
+
+/// The `Key: value` lines of a message's last paragraph.
+pub fn trailers(message: &str) -> Vec<(&str, &str)> {
+    let trimmed = message.trim_end();
+    let last = match trimmed.rfind("\n\n") {
+        Some(i) => &trimmed[i + 2..],
+        None => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for line in last.lines() {
+        match line.split_once(": ") {
+            Some((k, v)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+                out.push((k, v.trim()))
+            }
+            _ => return Vec::new(),
+        }
+    }
+    out
+}
+
+/// An open repository.
+pub struct Repo {
+    inner: git2::Repository,
+}
+
+/// Does this directory hold (or sit inside) a git repository?
+pub enum Discovery {
+    Found(Repo),
+    NotFound,
+}
+
+impl Repo {
+    /// Finds the repository at or above `dir`, as git does.
+    pub fn discover(dir: &Path) -> Result<Discovery> {
+        match git2::Repository::discover(dir) {
+            Ok(inner) => Ok(Discovery::Found(Repo { inner })),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(Discovery::NotFound),
+            Err(e) => Err(anyhow!("could not open the git repository at {}: {}", dir.display(), e.message())),
+        }
+    }
+
+    /// Opens exactly `dir` (no search upwards), if it is a repository.
+    pub fn open_exact(dir: &Path) -> Result<Option<Repo>> {
+        match git2::Repository::open_ext(
+            dir,
+            git2::RepositoryOpenFlags::NO_SEARCH,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        ) {
+            Ok(inner) => Ok(Some(Repo { inner })),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not open the git repository at {}: {}", dir.display(), e.message())),
+        }
+    }
+
+    /// Creates a new bare repository whose HEAD names `trunk`.
+    pub fn init_bare(dir: &Path, trunk: &str) -> Result<Repo> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.bare(true).mkpath(true).initial_head(&format!("refs/heads/{trunk}"));
+        let inner = git2::Repository::init_opts(dir, &opts)
+            .with_context(|| format!("could not create a git repository at {}", dir.display()))?;
+        Ok(Repo { inner })
+    }
+
+    /// The git directory (`.git` of a work tree, or the bare repository itself).
+    pub fn git_dir(&self) -> &Path {
+        self.inner.path()
+    }
+
+    /// The work tree, if the repository has one.
+    pub fn work_dir(&self) -> Option<&Path> {
+        self.inner.workdir()
+    }
+
+    /// A human name for the repository: the work tree, or the git directory when bare.
+    pub fn display_path(&self) -> PathBuf {
+        self.work_dir().unwrap_or_else(|| self.git_dir()).to_path_buf()
+    }
+
+    /// True when no ref at all exists (a freshly `git init`ed repository).
+    pub fn has_no_refs(&self) -> Result<bool> {
+        let mut refs = self.inner.references().context("could not list references")?;
+        Ok(refs.next().is_none())
+    }
+
+    /// Points HEAD at `refs/heads/<branch>` (which need not exist yet).
+    pub fn set_head_branch(&self, branch: &str) -> Result<()> {
+        self.inner
+            .set_head(&format!("refs/heads/{branch}"))
+            .with_context(|| format!("could not point HEAD at {branch}"))
+    }
+
+    /// The branch HEAD names, if HEAD is symbolic.
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.inner.find_reference("HEAD").ok()?;
+        let target = head.symbolic_target()?;
+        target.strip_prefix("refs/heads/").map(str::to_string)
+    }
+
+    /// A string from git's configuration (repository, then global, then system).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        if let Some(v) = self.inner.config().ok().and_then(|c| c.get_string(key).ok()) {
+            return Some(v);
+        }
+        let global = std::env::var_os("GIT_CONFIG_GLOBAL")?;
+        git2::Config::open(Path::new(&global)).ok()?.get_string(key).ok()
+    }
+
+    /// Sets a string in the repository's own configuration.
+    pub fn set_config_string(&self, key: &str, value: &str) -> Result<()> {
+        let cfg = self.inner.config().context("could not read the repository configuration")?;
+        let mut local = cfg.open_level(git2::ConfigLevel::Local).context("could not open .git/config")?;
+        local.set_str(key, value).with_context(|| format!("could not set {key} in the repository configuration"))?;
+        drop(cfg);
+        Ok(())
+    }
+
+    /// The object a ref points at, if the ref exists (symbolic refs are followed).
+    pub fn ref_target(&self, name: &str) -> Result<Option<Oid>> {
+        match self.inner.refname_to_id(name) {
+            Ok(id) => Ok(Some(Oid(id))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not read ref {name}: {}", e.message())),
+        }
+    }
+
+    /// Every ref whose name starts with `prefix`, with its target, sorted by name.
+    pub fn refs_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
+        let glob = format!("{prefix}*");
+        let mut out = Vec::new();
+        for r in self.inner.references_glob(&glob).with_context(|| format!("could not list refs {glob}"))? {
+            let r = r.with_context(|| format!("could not read a ref under {prefix}"))?;
+            if let (Some(name), Ok(resolved)) = (r.name(), r.resolve()) {
+                if let Some(id) = resolved.target() {
+                    out.push((name.to_string(), Oid(id)));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Writes a blob and returns its id.
+    pub fn write_blob(&self, data: &[u8]) -> Result<Oid> {
+        Ok(Oid(self.inner.blob(data).context("could not write a blob")?))
+    }
+
+    /// The contents of a blob.
+    pub fn read_blob(&self, id: Oid) -> Result<Vec<u8>> {
+        let blob = self.inner.find_blob(id.0).with_context(|| format!("could not read blob {id}"))?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// Does an object with this id exist?
+    pub fn has_object(&self, id: Oid) -> bool {
+        self.inner.odb().map(|odb| odb.exists(id.0)).unwrap_or(false)
+    }
+
+    /// Reads a commit.
+    pub fn commit(&self, id: Oid) -> Result<CommitInfo> {
+        let c = self.inner.find_commit(id.0).with_context(|| format!("could not read commit {id}"))?;
+        let author = Identity::from_git(&c.author());
+        let committer = Identity::from_git(&c.committer());
+        let info = CommitInfo {
+            id,
+            tree: Oid(c.tree_id()),
+            parents: c.parent_ids().map(Oid).collect(),
+            author,
+            committer,
+            message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+        };
+        Ok(info)
+    }
+
+    /// The tree id of a commit.
+    pub fn commit_tree(&self, commit: Oid) -> Result<Oid> {
+        let c = self.inner.find_commit(commit.0).with_context(|| format!("could not read commit {commit}"))?;
+        Ok(Oid(c.tree_id()))
+    }
+
+    /// The entry at `path` (slash-separated) under `tree`, if any.
+    pub fn entry_at(&self, tree: Oid, path: &str) -> Result<Option<TreeEntry>> {
+        let t = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
+        match t.get_path(Path::new(path)) {
+            Ok(e) => Ok(Some(TreeEntry {
+                name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                id: Oid(e.id()),
+                is_tree: e.kind() == Some(git2::ObjectType::Tree),
+            })),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not look up {path} in tree {tree}: {}", e.message())),
+        }
+    }
+
+    /// The id of the entry named `name` directly in `tree`.
+    pub fn child(&self, tree: Oid, name: &str) -> Result<Option<Oid>> {
+        let t = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
+        Ok(t.get_name(name).map(|e| Oid(e.id())))
+    }
+
+    /// The contents of the blob at `path` under `tree`, if it is there.
+    pub fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<(Oid, Vec<u8>)>> {
+        match self.entry_at(tree, path)? {
+            Some(e) if !e.is_tree => Ok(Some((e.id, self.read_blob(e.id)?))),
+            _ => Ok(None),
+        }
+    }
+
+    /// The entries of the tree at `path` under `tree` (empty when there is none).
+    pub fn list_dir(&self, tree: Oid, path: &str) -> Result<Vec<TreeEntry>> {
+        let dir = if path.is_empty() {
+            tree
+        } else {
+            match self.entry_at(tree, path)? {
+                Some(e) if e.is_tree => e.id,
+                _ => return Ok(Vec::new()),
+            }
+        };
+        let t = self.inner.find_tree(dir.0).with_context(|| format!("could not read tree {dir}"))?;
+        Ok(t.iter()
+            .map(|e| TreeEntry {
+                name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                id: Oid(e.id()),
+                is_tree: e.kind() == Some(git2::ObjectType::Tree),
+            })
+            .collect())
+    }
+
+    /// Writes a commit object (no ref moves).
+    pub fn write_commit(
+        &self,
+        tree: Oid,
+        parents: &[Oid],
+        author: &Identity,
+        committer: &Identity,
+        message: &str,
+    ) -> Result<Oid> {
+        let tree = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
+        let parents = parents
+            .iter()
+            .map(|p| self.inner.find_commit(p.0).with_context(|| format!("could not read commit {p}")))
+            .collect::<Result<Vec<_>>>()?;
+        let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+        let a = author.to_git()?;
+        let c = committer.to_git()?;
+        let id = self.inner.commit(None, &a, &c, message, &tree, &parent_refs).context("could not write a commit")?;
+        Ok(Oid(id))
+    }
+
+    /// Blob paths that differ between two trees under `prefix` (a directory), as
+    /// `(path, old, new)`. Identical subtrees are skipped without being read.
+    pub fn changed_paths(&self, old: Option<Oid>, new: Oid, prefix: &str) -> Result<Vec<PathChange>> {
+        let old_tree = match old {
+            Some(o) => Some(self.inner.find_tree(o.0).with_context(|| format!("could not read tree {o}"))?),
+            None => None,
+        };
+        let new_tree = self.inner.find_tree(new.0).with_context(|| format!("could not read tree {new}"))?;
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(prefix).skip_binary_check(true).disable_pathspec_match(true);
+        let diff = self
+            .inner
+            .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))
+            .context("could not compare two trees")?;
+        let mut out = Vec::new();
+        for d in diff.deltas() {
+            let path = d
+                .new_file()
+                .path()
+                .or_else(|| d.old_file().path())
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let nz = |id: git2::Oid| if id.is_zero() { None } else { Some(Oid(id)) };
+            out.push(PathChange { path, old: nz(d.old_file().id()), new: nz(d.new_file().id()) });
+        }
+        Ok(out)
+    }
+
+    /// Process-wide libgit2 settings, made once before any repository is opened.
+    ///
+    /// libgit2 ignores `GIT_CONFIG_GLOBAL` and `GIT_CONFIG_NOSYSTEM`, which git honours;
+    /// tribune honours them too, so a pinned environment really is isolated.
+    pub fn configure_process() {
+        // SAFETY: called once at start-up, before any repository is opened.
+        unsafe {
+            if std::env::var_os("GIT_CONFIG_NOSYSTEM").is_some_and(|v| v != "0" && !v.is_empty()) {
+                let _ = git2::opts::set_search_path(git2::ConfigLevel::System, "");
+                let _ = git2::opts::set_search_path(git2::ConfigLevel::ProgramData, "");
+            }
+            if std::env::var_os("GIT_CONFIG_GLOBAL").is_some() {
+                // The file itself is read by `config_string`; libgit2 can only search directories.
+                let _ = git2::opts::set_search_path(git2::ConfigLevel::Global, "");
+                let _ = git2::opts::set_search_path(git2::ConfigLevel::XDG, "");
+            }
+        }
+        Self::tune_cache();
+    }
+
+    /// Raises libgit2's object cache limits so that large trees (over 4 KiB) are cached;
+    /// without this a shard tree is re-inflated on every lookup.
+    fn tune_cache() {
+        // SAFETY: called before any repository is opened by this process's commands;
+        // these are process-wide settings with no aliasing concerns.
+        unsafe {
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20);
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 1 << 16);
+        }
+    }
+
+    pub(crate) fn raw(&self) -> &git2::Repository {
+        &self.inner
+    }
+}
+
+impl Repo {
+    /// Runs `f` with every object write collected in memory, then writes them all as one
+    /// packfile with its index: used to build large synthetic repositories quickly (loose
+    /// objects would be hundreds of thousands of files). The in-memory store stays
+    /// attached afterwards, so a process should call this once, last of its writes.
+    pub fn write_packed<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let odb = self.inner.odb().context("could not open the object database")?;
+        // The in-memory backend must outrank the loose one so that writes land in it.
+        let mempack = odb.add_new_mempack_backend(1000).context("could not add an in-memory object store")?;
+        let value = f()?;
+        let mut buf = git2::Buf::new();
+        mempack.dump(&self.inner, &mut buf).context("could not assemble a packfile")?;
+        let mut writer = odb.packwriter().context("could not start writing a packfile")?;
+        use std::io::Write;
+        writer.write_all(&buf).context("could not write the packfile")?;
+        writer.commit().context("could not index the packfile")?;
+        mempack.reset().context("could not clear the in-memory object store")?;
+        Ok(value)
+    }
+}

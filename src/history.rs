@@ -1,0 +1,197 @@
+//! An article's history on the trunk, and finding one of its versions.
+//!
+//! The walk follows first parents from the trunk tip and compares only the article's own
+//! shard between a commit and its parent, so most commits cost two small tree reads. It
+//! stops at the commit that created the article: an article's log never reads the
+//! history from before it existed.
+
+use crate::commons::Commons;
+use crate::error::fail;
+use crate::git::{CommitInfo, Oid};
+use crate::index::{self, CONTINGENT_BRANCHES};
+use crate::model::layout;
+use anyhow::Result;
+
+/// One commit that changed an article's trunk text.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub commit: CommitInfo,
+    /// The version after the commit (None when the commit removed the article).
+    pub version: Option<Oid>,
+    /// `contribute`, `update`, `remove`, or the commit's own `Tribune-Action`.
+    pub action: String,
+}
+
+/// Walks the trunk for commits that changed `slug`'s text, newest first.
+pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<LogEntry>> {
+    let repo = &commons.repo;
+    let shard_path = format!("{}/{}", layout::ARTICLES, layout::shard(slug));
+    let text_path = layout::article_text(slug);
+    let version_in = |tree: Oid, shard: Option<Oid>| -> Result<Option<Oid>> {
+        match shard {
+            None => Ok(None),
+            Some(_) => Ok(repo.entry_at(tree, &text_path)?.filter(|e| !e.is_tree).map(|e| e.id)),
+        }
+    };
+    let mut out = Vec::new();
+    let mut current = Some(commons.trunk_tip()?);
+    // (commit, tree, shard id, version) of the commit being looked at.
+    let mut here: Option<(Oid, Oid, Option<Oid>, Option<Oid>)> = None;
+    while let Some(id) = current {
+        let (_, shard, version) = match here {
+            Some((c, t, s, v)) if c == id => (t, s, v),
+            _ => {
+                let t = repo.commit_tree(id)?;
+                let s = repo.entry_at(t, &shard_path)?.map(|e| e.id);
+                (t, s, version_in(t, s)?)
+            }
+        };
+        let info = repo.commit(id)?;
+        let parent = info.parents.first().copied();
+        let (p_tree, p_shard, p_version) = match parent {
+            Some(p) => {
+                let t = repo.commit_tree(p)?;
+                let s = repo.entry_at(t, &shard_path)?.map(|e| e.id);
+                // Same shard tree: same article text, no need to look deeper.
+                let v = if s == shard { version } else { version_in(t, s)? };
+                (Some(t), s, v)
+            }
+            None => (None, None, None),
+        };
+        if version != p_version {
+            let action = match info.trailer("Tribune-Action") {
+                Some(a) => a.to_string(),
+                None if version.is_none() => "remove".into(),
+                None if p_version.is_none() => "contribute".into(),
+                None => "update".into(),
+            };
+            out.push(LogEntry { commit: info, version, action });
+            if limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+            if p_version.is_none() && version.is_some() {
+                break; // the commit that created the article
+            }
+        }
+        here = match (parent, p_tree) {
+            (Some(p), Some(t)) => Some((p, t, p_shard, p_version)),
+            _ => None,
+        };
+        current = parent;
+    }
+    Ok(out)
+}
+
+/// Where a version was found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub version: Oid,
+    /// `trunk`, `contingents/<id>`, or `history` (an earlier trunk text).
+    pub place: String,
+}
+
+/// Resolves a version selector for `slug`: `trunk`, a contingent id (its branch), or a
+/// prefix of a blob id among the article's versions (trunk, branches, trunk history).
+pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<Found> {
+    let repo = &commons.repo;
+    let text_path = layout::article_text(slug);
+    let trunk_version = repo.entry_at(repo.commit_tree(commons.trunk_tip()?)?, &text_path)?.map(|e| e.id);
+    let selector = selector.unwrap_or("trunk");
+    if selector == "trunk" {
+        return trunk_version
+            .map(|v| Found { version: v, place: "trunk".into() })
+            .ok_or_else(|| no_article(commons, slug));
+    }
+    let branch = format!("{CONTINGENT_BRANCHES}{selector}");
+    if let Some(tip) = repo.ref_target(&branch)? {
+        return match repo.entry_at(repo.commit_tree(tip)?, &text_path)? {
+            Some(e) if !e.is_tree => Ok(Found { version: e.id, place: format!("contingents/{selector}") }),
+            _ => Err(fail(
+                format!("the contingent {selector:?} has no version of {slug:?}"),
+                format!("see the trunk's with `tribune show {slug}`"),
+            )),
+        };
+    }
+    let lower = selector.to_ascii_lowercase();
+    if lower.len() < 4 || !lower.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if trunk_version.is_none() {
+            return Err(no_article(commons, slug));
+        }
+        return Err(fail(
+            format!("{selector:?} names no version of {slug:?}"),
+            "a version is `trunk`, a contingent id with a branch, or at least 4 hex digits of a version id",
+        ));
+    }
+    let mut candidates: Vec<Found> = Vec::new();
+    let add = |candidates: &mut Vec<Found>, version: Oid, place: String| {
+        if version.to_string().starts_with(&lower) && !candidates.iter().any(|c| c.version == version) {
+            candidates.push(Found { version, place });
+        }
+    };
+    if let Some(v) = trunk_version {
+        add(&mut candidates, v, "trunk".into());
+    }
+    for (name, tip) in repo.refs_with_prefix(CONTINGENT_BRANCHES)? {
+        if let Some(e) = repo.entry_at(repo.commit_tree(tip)?, &text_path)? {
+            add(&mut candidates, e.id, name.trim_start_matches("refs/heads/").to_string());
+        }
+    }
+    if candidates.is_empty() {
+        for entry in log(commons, slug, None)? {
+            if let Some(v) = entry.version {
+                add(&mut candidates, v, "history".into());
+            }
+        }
+    }
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        0 if trunk_version.is_none() => Err(no_article(commons, slug)),
+        0 => Err(fail(
+            format!("no version of {slug:?} starts with {selector:?}"),
+            format!("list them with `tribune log {slug}`"),
+        )),
+        _ => Err(fail(
+            format!("{selector:?} matches {} versions of {slug:?}", candidates.len()),
+            format!(
+                "give more digits: {}",
+                candidates.iter().map(|c| c.version.short(12)).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
+/// "No such article", with the nearest slugs as a hint.
+pub fn no_article(commons: &Commons, slug: &str) -> anyhow::Error {
+    let near: Vec<String> = index::load(commons)
+        .map(|idx| {
+            let mut scored: Vec<(usize, &str)> = idx
+                .articles
+                .iter()
+                .map(|e| (distance(&e.slug, slug), e.slug.as_str()))
+                .filter(|(d, s)| *d <= slug.len() / 3 + 2 || s.contains(slug))
+                .collect();
+            scored.sort();
+            scored.into_iter().take(3).map(|(_, s)| s.to_string()).collect()
+        })
+        .unwrap_or_default();
+    let hint = if near.is_empty() {
+        "list the articles with `tribune list`".to_string()
+    } else {
+        format!("did you mean {}?", near.join(", "))
+    };
+    fail(format!("there is no article {slug:?} on the trunk"), hint)
+}
+
+/// Levenshtein distance, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,15 @@
+//! tribune: a common article database for a network of groups, kept in git.
+//!
+//! Layers, data flowing one way: [`cli`] and [`commands`] (one file per subcommand) call
+//! the domain ([`model`], [`commons`], [`index`]), which stores everything through
+//! [`git`], the only module that names libgit2.
+
+pub mod cli;
+pub mod commands;
+pub mod commons;
+pub mod error;
+pub mod git;
+pub mod history;
+pub mod index;
+pub mod model;
+pub mod output;

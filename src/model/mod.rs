@@ -1,0 +1,33 @@
+//! The domain: what a commons holds, independent of how git stores it.
+
+pub mod article;
+pub mod config;
+pub mod id;
+pub mod roster;
+
+/// Where things live on the trunk (DESIGN.md, "Repository layout").
+pub mod layout {
+    pub const CONFIG: &str = "tribune.toml";
+    pub const CONTINGENTS: &str = "roster/contingents";
+    pub const MEMBERS: &str = "roster/members";
+    pub const ARTICLES: &str = "articles";
+
+    /// `<xx>`: the first two hex digits of sha1(slug), so that a million articles spread
+    /// over 256 shard trees instead of one huge directory.
+    pub fn shard(slug: &str) -> String {
+        let digest = sha1_smol::Sha1::from(slug.as_bytes()).digest().bytes();
+        format!("{:02x}", digest[0])
+    }
+    pub fn article_dir(slug: &str) -> String {
+        format!("{ARTICLES}/{}/{slug}", shard(slug))
+    }
+    pub fn article_text(slug: &str) -> String {
+        format!("{}/index.md", article_dir(slug))
+    }
+    pub fn contingent(id: &str) -> String {
+        format!("{CONTINGENTS}/{id}.toml")
+    }
+    pub fn member(id: &str) -> String {
+        format!("{MEMBERS}/{id}.toml")
+    }
+}

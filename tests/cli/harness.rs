@@ -1,0 +1,167 @@
+//! The test environment: a temporary home, pinned dates, no user or system git config.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A sandbox: a temporary directory with a fake HOME; commands run with a pinned,
+/// isolated environment.
+pub struct Env {
+    pub tmp: tempfile::TempDir,
+    /// Extra environment for the next commands (e.g. a different author).
+    pub vars: Vec<(String, String)>,
+}
+
+/// The result of one command.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+    /// Asserts failure with `code`, a message on stderr containing `needle`, and nothing on stdout.
+    #[track_caller]
+    pub fn fails(self, code: i32, needle: &str) -> Run {
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
+        self
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let tmp = tempfile::Builder::new().prefix("tribune-test-").tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("home")).unwrap();
+        Env { tmp, vars: Vec::new() }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    fn pin(&self, cmd: &mut Command) {
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@example.org")
+            .env("GIT_AUTHOR_DATE", "2026-11-21T10:00:00Z")
+            .env("GIT_COMMITTER_NAME", "Test Committer")
+            .env("GIT_COMMITTER_EMAIL", "committer@example.org")
+            .env("GIT_COMMITTER_DATE", "2026-11-21T10:00:00Z")
+            .current_dir(self.tmp.path());
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+    }
+
+    fn run(&self, mut cmd: Command) -> Run {
+        self.pin(&mut cmd);
+        let Output { status, stdout, stderr } = cmd.output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    /// Runs `tribune ARGS`.
+    pub fn tribune(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tribune"));
+        cmd.args(args);
+        self.run(cmd)
+    }
+
+    /// Runs `tribune ARGS` with `input` on standard input.
+    pub fn tribune_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tribune"));
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        self.pin(&mut cmd);
+        let mut child = cmd.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs plain `git ARGS`.
+    pub fn git(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new("git");
+        cmd.args(args);
+        self.run(cmd)
+    }
+
+    /// Writes a file under the sandbox and returns its path as a string.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> String {
+        let p = self.path(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+
+    /// A commons at `c` with contingents abc and xyz and a member of each.
+    pub fn commons(&self) -> String {
+        let c = self.path("c").to_string_lossy().into_owned();
+        self.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+        self.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
+        self.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
+        self.tribune(&[
+            "-C",
+            &c,
+            "roster",
+            "add-member",
+            "alice",
+            "--contingent",
+            "abc",
+            "--name",
+            "Alice",
+            "--email",
+            "alice@example.org",
+        ])
+        .ok();
+        c
+    }
+
+    /// Every ref with its target, as plain git sees them.
+    pub fn refs(&self, repo: &str) -> String {
+        self.git(&["-C", repo, "for-each-ref", "--format=%(refname) %(objectname)"]).ok().stdout
+    }
+
+    /// Asserts `git fsck --strict` finds nothing at all to say.
+    #[track_caller]
+    pub fn fsck(&self, repo: &str) {
+        let r = self.git(&["-C", repo, "fsck", "--strict", "--no-dangling"]).ok();
+        assert!(r.stdout.trim().is_empty() && r.stderr.trim().is_empty(), "fsck:\n{}{}", r.stdout, r.stderr);
+    }
+}
+
+/// An article with front matter; `extra` lines go into the front matter.
+pub fn article(title: &str, contingent: &str, extra: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nauthors = [\"R. Lopez\"]\ncontingent = \"{contingent}\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n{extra}+++\n{body}"
+    )
+}
+
+#[allow(dead_code)]
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}

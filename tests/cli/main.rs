@@ -1,0 +1,24 @@
+//! One integration-test binary (jj's layout): every test runs the real `tribune` binary on
+//! real temporary git repositories, in a pinned environment, and checks what plain git sees.
+
+mod harness;
+
+mod test_concurrency;
+mod test_contribute;
+mod test_demo;
+mod test_init;
+mod test_list_show_log;
+mod test_man_and_completions;
+mod test_roster;
+
+#[test]
+fn no_test_file_is_forgotten() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli");
+    let main = std::fs::read_to_string(format!("{dir}/main.rs")).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(module) = name.strip_suffix(".rs").filter(|m| *m != "main") {
+            assert!(main.contains(&format!("mod {module};")), "tests/cli/{name} is not listed in main.rs");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Parallel writers on one commons lose no update (DESIGN invariant 2).
+
+use crate::harness::*;
+use std::process::{Command, Stdio};
+
+#[test]
+fn four_processes_contributing_fifty_articles_each_lose_nothing() {
+    let env = Env::new();
+    let c = env.commons();
+    // Each writer gets a script of 50 contributions, run as one shell loop so the four
+    // processes really overlap.
+    let mut children = Vec::new();
+    for w in 0..4 {
+        for n in 0..50 {
+            env.write(&format!("w{w}/a{n}.md"), article(&format!("Writer {w} article {n}"), "abc", "", "Body.\n"));
+        }
+        let script =
+            format!("for n in $(seq 0 49); do \"$TRIBUNE\" -C '{c}' contribute w{w}/a$n.md >/dev/null || exit 1; done");
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(script)
+            .current_dir(env.tmp.path())
+            .env("TRIBUNE", env!("CARGO_BIN_EXE_tribune"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", env.path("home"))
+            .env("GIT_AUTHOR_NAME", format!("Writer {w}"))
+            .env("GIT_AUTHOR_EMAIL", "w@example.org")
+            .env("GIT_COMMITTER_NAME", "W")
+            .env("GIT_COMMITTER_EMAIL", "w@example.org")
+            .stderr(Stdio::piped());
+        children.push(cmd.spawn().unwrap());
+    }
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "a writer failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let listed = env.tribune(&["-C", &c, "list", "--json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 200);
+    let log = env.git(&["-C", &c, "log", "--format=%s", "main"]).ok();
+    assert_eq!(log.stdout.lines().filter(|l| l.starts_with("contribute: ")).count(), 200);
+    // History is one line: each commit's parent is the tip its writer saw.
+    let merges = env.git(&["-C", &c, "rev-list", "--merges", "--count", "main"]).ok();
+    assert_eq!(merges.stdout.trim(), "0");
+    env.fsck(&c);
+}

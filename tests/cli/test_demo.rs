@@ -1,0 +1,64 @@
+//! The demo builds a complete commons, and every command of its tour works.
+
+use crate::harness::*;
+
+#[test]
+fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
+    let env = Env::new();
+    let dir = env.path("demo");
+    let d = dir.to_str().unwrap();
+    let r = env.tribune(&["demo", d]).ok();
+    assert!(r.stdout.contains("3 contingents, 7 members, 12 articles"), "{}", r.stdout);
+    env.fsck(d);
+    let roster: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", d, "roster", "--json"]).ok().stdout).unwrap();
+    assert!(roster["contingents"].as_array().unwrap().len() >= 3);
+    assert!(roster["members"].as_array().unwrap().len() >= 6);
+    let list: serde_json::Value = serde_json::from_str(&env.tribune(&["-C", d, "list", "--json"]).ok().stdout).unwrap();
+    assert!(list.as_array().unwrap().len() >= 12);
+    // Run every `tribune -C DIR …` line of the tour.
+    let mut ran = 0;
+    for line in r.stdout.lines() {
+        let Some(rest) = line.trim().strip_prefix(&format!("tribune -C {d} ")) else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split("  ").next().unwrap().split_whitespace().collect();
+        let mut args = vec!["-C", d];
+        args.extend(words);
+        let out = env.tribune(&args);
+        assert_eq!(out.code, 0, "tour command failed: {line}\n{}", out.stderr);
+        assert!(!out.stdout.trim().is_empty(), "tour command printed nothing: {line}");
+        ran += 1;
+    }
+    assert!(ran >= 4, "the tour names too few commands");
+}
+
+#[test]
+fn the_demo_is_reproducible() {
+    let env = Env::new();
+    env.tribune(&["demo", env.path("a").to_str().unwrap()]).ok();
+    env.tribune(&["demo", env.path("b").to_str().unwrap()]).ok();
+    let a = env.git(&["-C", env.path("a").to_str().unwrap(), "rev-parse", "main"]).ok().stdout;
+    let b = env.git(&["-C", env.path("b").to_str().unwrap(), "rev-parse", "main"]).ok().stdout;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_demo_without_a_directory_uses_a_fresh_temporary_one() {
+    let env = Env::new();
+    let mut vars = Env::new();
+    vars.vars.push(("TMPDIR".into(), env.path("").to_string_lossy().into_owned()));
+    let r = vars.tribune(&["demo"]).ok();
+    let first = r.stdout.lines().next().unwrap();
+    let path = first.strip_prefix("Built a demo commons in ").expect(first);
+    assert!(path.contains("tribune-demo-"), "{path}");
+    assert!(std::path::Path::new(path).join("HEAD").exists());
+    std::fs::remove_dir_all(path).unwrap();
+}
+
+#[test]
+fn the_demo_refuses_a_directory_that_is_not_empty() {
+    let env = Env::new();
+    env.write("full/x", "x");
+    env.tribune(&["demo", env.path("full").to_str().unwrap()]).fails(1, "not empty");
+}
