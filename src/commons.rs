@@ -197,6 +197,12 @@ pub fn commit_on<T>(
             edits.push(Edit::Remove { path: path.clone() });
         }
         let new_tree = repo.edit_tree(tree, &edits)?;
+        if tree == Some(new_tree) {
+            return Err(fail(
+                format!("no change: {refname} already holds exactly these files"),
+                "there is nothing to commit; edit the files first",
+            ));
+        }
         let committer = match change.committer {
             Some(c) => c,
             None => repo.identity("COMMITTER")?,
@@ -212,7 +218,14 @@ pub fn commit_on<T>(
             .update_ref(refname, commit, tip, &format!("tribune: {summary}"))
             .with_context(|| format!("could not record the commit on {refname}"))?
         {
-            RefUpdate::Done => return Ok((commit, value)),
+            RefUpdate::Done => {
+                let paths: Vec<String> =
+                    change.puts.iter().map(|p| p.path.clone()).chain(change.removes.iter().cloned()).collect();
+                if let Some(warning) = repo.refresh_worktree(refname, tree, new_tree, &paths) {
+                    eprintln!("warning: {warning}");
+                }
+                return Ok((commit, value));
+            }
             RefUpdate::Moved => std::thread::sleep(crate::git::backoff(attempt.min(6))),
         }
     }

@@ -103,7 +103,8 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
             .ok_or_else(|| no_article(commons, slug));
     }
     let branch = format!("{CONTINGENT_BRANCHES}{selector}");
-    if let Some(tip) = repo.ref_target(&branch)? {
+    let tip = if crate::model::id::is_valid(selector) { repo.ref_target(&branch)? } else { None };
+    if let Some(tip) = tip {
         return match repo.entry_at(repo.commit_tree(tip)?, &text_path)? {
             Some(e) if !e.is_tree => Ok(Found { version: e.id, place: format!("contingents/{selector}") }),
             _ => Err(fail(

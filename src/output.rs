@@ -65,8 +65,12 @@ pub fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Prints a table, trimming the padding comfy-table leaves at line ends.
+/// Prints a table flush left, two spaces between columns, no padding at line ends.
 pub fn print_table(table: &Table) -> Result<()> {
+    let mut table = table.clone();
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
     let text: Vec<String> = table.lines().map(|l| l.trim_end().to_string()).collect();
     print(&text.join("\n"))
 }

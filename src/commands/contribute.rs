@@ -86,7 +86,7 @@ pub struct Prepared {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
-    let name = args.file.display().to_string();
+    let name = if args.file == Path::new("-") { "<stdin>".to_string() } else { args.file.display().to_string() };
     let bytes = read_limited(&args.file, args.max_size)?;
     let text = article::utf8(&name, &bytes)?;
     let has_front = article::split(&name, text)?.is_some();
@@ -154,7 +154,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     id::validate("slug", &slug)?;
     let mut attachments = Vec::new();
     for path in &args.attach {
-        attachments.push(read_attachment(path, args.max_size)?);
+        let (name, data) = read_attachment(path, args.max_size)?;
+        if attachments.iter().any(|(n, _)| *n == name) {
+            return Err(fail(
+                format!("two attachments are named {name:?}"),
+                "attachments are stored by file name beside the article: rename one of them",
+            ));
+        }
+        attachments.push((name, data));
     }
     let prepared = Prepared { article, slug, text: stored.into_bytes(), attachments };
     let (commit, version) = commons.commit_on_trunk(|snap| change_for(snap, &prepared, args.update, None))?;

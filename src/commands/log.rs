@@ -34,7 +34,13 @@ struct Row {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
-    let (slug, _) = split_selector(&args.slug)?;
+    let (slug, version) = split_selector(&args.slug)?;
+    if version.is_some() {
+        return Err(crate::error::usage(
+            format!("log shows every trunk version of an article; {:?} names one", args.slug),
+            format!("run `tribune log {slug}`, or `tribune show {}` for that version", args.slug),
+        ));
+    }
     let entries = log(&commons, slug, args.limit)?;
     if entries.is_empty() {
         return Err(no_article(&commons, slug));

@@ -246,6 +246,43 @@ impl Repo {
         Ok(blob.content().to_vec())
     }
 
+    /// Reads many blobs and maps each with `f`, in order. Large batches are spread over
+    /// the machine's cores, each thread with its own handle on the repository (a libgit2
+    /// repository must not be shared between threads).
+    pub fn map_blobs<T: Send>(&self, ids: &[Oid], f: impl Fn(Oid, &[u8]) -> T + Sync) -> Result<Vec<T>> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        if ids.len() < 2_000 || threads < 2 {
+            return ids.iter().map(|id| self.read_blob_ref(*id, |b| f(*id, b))).collect();
+        }
+        let chunk = ids.len().div_ceil(threads);
+        let path = self.git_dir().to_path_buf();
+        let f = &f;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ids
+                .chunks(chunk)
+                .map(|part| {
+                    let path = path.clone();
+                    scope.spawn(move || -> Result<Vec<T>> {
+                        let repo = Repo {
+                            inner: git2::Repository::open_bare(&path).or_else(|_| git2::Repository::open(&path))?,
+                        };
+                        part.iter().map(|id| repo.read_blob_ref(*id, |b| f(*id, b))).collect()
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(ids.len());
+            for h in handles {
+                out.extend(h.join().map_err(|_| anyhow!("a reader thread failed"))??);
+            }
+            Ok(out)
+        })
+    }
+
+    fn read_blob_ref<R>(&self, id: Oid, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        let blob = self.inner.find_blob(id.0).with_context(|| format!("could not read blob {id}"))?;
+        Ok(f(blob.content()))
+    }
+
     /// Does an object with this id exist?
     pub fn has_object(&self, id: Oid) -> bool {
         self.inner.odb().map(|odb| odb.exists(id.0)).unwrap_or(false)
@@ -393,11 +430,63 @@ impl Repo {
     /// Raises libgit2's object cache limits so that large trees (over 4 KiB) are cached;
     /// without this a shard tree is re-inflated on every lookup.
     fn tune_cache() {
+        // Re-hashing every object read costs a third of a cold index build; git itself
+        // does not verify on read either (fsck does).
+        git2::opts::strict_hash_verification(false);
         // SAFETY: called before any repository is opened by this process's commands;
         // these are process-wide settings with no aliasing concerns.
         unsafe {
             let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20);
             let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 1 << 16);
+        }
+    }
+
+    /// After `refname` moved from `old_tree` to `new_tree`, brings the work tree and the
+    /// index up to date for `paths`, when HEAD is that branch in a non-bare repository.
+    /// Without this, `git status` in a clone would show tribune's commit as staged undone.
+    /// A path the user changed locally is never overwritten: the refresh is skipped and
+    /// the returned warning says what to do. The commit itself is already safe in git.
+    pub fn refresh_worktree(
+        &self,
+        refname: &str,
+        old_tree: Option<Oid>,
+        new_tree: Oid,
+        paths: &[String],
+    ) -> Option<String> {
+        let workdir = self.work_dir()?.to_path_buf();
+        if self.head_branch().map(|b| format!("refs/heads/{b}")).as_deref() != Some(refname) || paths.is_empty() {
+            return None;
+        }
+        let attempt = || -> Result<Option<String>> {
+            for p in paths {
+                let expected = match old_tree {
+                    Some(t) => self.entry_at(t, p)?.map(|e| e.id),
+                    None => None,
+                };
+                let on_disk = match std::fs::read(workdir.join(p)) {
+                    Ok(bytes) => Some(Oid::hash_blob(&bytes)?),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(e.into()),
+                };
+                if on_disk != expected {
+                    return Ok(Some(format!(
+                        "{p} has local changes in the work tree, so tribune left the work tree as it was; \
+                         the commit is recorded on {refname}: see `git status`"
+                    )));
+                }
+            }
+            let tree = self.inner.find_tree(new_tree.0)?;
+            let mut co = git2::build::CheckoutBuilder::new();
+            co.force().remove_untracked(false);
+            for p in paths {
+                co.path(p);
+            }
+            self.inner.checkout_tree(tree.as_object(), Some(&mut co))?;
+            Ok(None)
+        };
+        match attempt() {
+            Ok(w) => w,
+            Err(e) => Some(format!("could not refresh the work tree ({e:#}); the commit is recorded on {refname}")),
         }
     }
 

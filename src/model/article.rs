@@ -155,6 +155,9 @@ impl Article {
         };
 
         let title = string("title", true)?.unwrap_or_default();
+        if title.chars().any(char::is_control) {
+            return Err(at.err("title", "the title must be one line of text".into(), FRONT_HINT));
+        }
         let summary = string("summary", false)?;
         let authors = strings("authors")?;
         if authors.is_empty() {

@@ -65,6 +65,11 @@ impl Env {
         }
     }
 
+    /// Runs any command in the pinned environment.
+    pub fn run_command(&self, cmd: Command) -> Run {
+        self.run(cmd)
+    }
+
     fn run(&self, mut cmd: Command) -> Run {
         self.pin(&mut cmd);
         let Output { status, stdout, stderr } = cmd.output().unwrap();

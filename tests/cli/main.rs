@@ -9,7 +9,9 @@ mod test_demo;
 mod test_init;
 mod test_list_show_log;
 mod test_man_and_completions;
+mod test_readme;
 mod test_roster;
+mod test_worktree;
 
 #[test]
 fn no_test_file_is_forgotten() {

@@ -1,0 +1,35 @@
+//! The README's walkthrough runs as written.
+
+use crate::harness::*;
+
+#[test]
+fn the_readme_walkthrough_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- walkthrough -->").expect("walkthrough marker");
+    let block = &readme[start..];
+    let body = block.split_once("```sh\n").unwrap().1.split_once("\n```").unwrap().0;
+    let env = Env::new();
+    // Put the binary on PATH as `tribune`, as `cargo install` would.
+    let bin = env.path("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_tribune"), bin.join("tribune")).unwrap();
+    let script =
+        env.write("walkthrough.sh", format!("set -euo pipefail\nexport PATH='{}':\"$PATH\"\n{body}\n", bin.display()));
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(&script);
+    let r = env.run_command(cmd);
+    assert_eq!(r.code, 0, "the walkthrough failed:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Contributed warehouse-workers-shut-down-line-3"), "{}", r.stdout);
+    assert!(r.stdout.contains("Tribune-Action: update"), "{}", r.stdout);
+    assert!(r.stdout.contains("Rent strike enters third month"), "{}", r.stdout);
+}
+
+#[test]
+fn the_readme_starts_with_the_two_set_up_commands_ci_runs() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let first_block = readme.split_once("```sh\n").unwrap().1.split_once("```").unwrap().0;
+    let commands: Vec<&str> = first_block.lines().map(|l| l.split('#').next().unwrap().trim()).collect();
+    assert_eq!(commands, ["cargo run --release -- demo", "cargo test --locked"]);
+    let ci = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).unwrap();
+    assert!(ci.lines().any(|l| l.trim() == commands[1]), ".ci/run must run the README's test command");
+}
