@@ -427,10 +427,7 @@ fn show_at_an_ambiguous_prefix_is_refused_listing_the_candidates() {
         .find_map(|i| {
             let text = dated("Port blockade", "abc", "2026-11-02", &[], &format!("Draft {i}.\n"));
             let prefix = blob_id(&text)[..4].to_string();
-            match seen.insert(prefix, text.clone()) {
-                Some(earlier) => Some((earlier, text)),
-                None => None,
-            }
+            seen.insert(prefix, text.clone()).map(|earlier| (earlier, text))
         })
         .unwrap();
     let (va, _) = contribute(&env, &c, "p.md", &a, &[]);
