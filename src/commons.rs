@@ -40,6 +40,14 @@ impl Change {
     pub fn new(message: String) -> Change {
         Change { puts: Vec::new(), removes: Vec::new(), message, author: None, committer: None }
     }
+    /// Authored and committed by `who` instead of git's identity, when given.
+    pub fn by(mut self, who: Option<&Identity>) -> Change {
+        if let Some(who) = who {
+            self.author = Some(who.clone());
+            self.committer = Some(who.clone());
+        }
+        self
+    }
     pub fn put(mut self, path: String, data: Vec<u8>) -> Change {
         self.puts.push(Put { path, data });
         self
@@ -162,8 +170,17 @@ impl Commons {
     }
 
     /// Commits a change on the trunk. See [`commit_on`].
-    pub fn commit_on_trunk<T>(&self, build: impl FnMut(&Snapshot<'_>) -> Result<(Change, T)>) -> Result<(Oid, T)> {
-        commit_on(&self.repo, &self.trunk_ref, build)
+    pub fn commit_on_trunk<T>(&self, mut build: impl FnMut(&Snapshot<'_>) -> Result<(Change, T)>) -> Result<(Oid, T)> {
+        commit_on(&self.repo, &self.trunk_ref, |snap| {
+            // The trunk was deleted under us: never start a new history without tribune.toml.
+            if snap.commit.is_none() {
+                return Err(fail(
+                    format!("the trunk {} disappeared while this command ran", self.trunk_ref),
+                    "restore it (git reflog, or fetch it from a remote), then try again",
+                ));
+            }
+            build(snap)
+        })
     }
 
     /// Where derived data (indexes, private filters) lives: `.git/tribune/`.
@@ -189,6 +206,15 @@ pub fn commit_on<T>(
         };
         let snapshot = Snapshot { repo, commit: tip, tree };
         let (change, value) = build(&snapshot)?;
+        // Identities first: a missing user.name must fail before any object is written.
+        let committer = match &change.committer {
+            Some(c) => c.clone(),
+            None => repo.identity("COMMITTER")?,
+        };
+        let author = match &change.author {
+            Some(a) => a.clone(),
+            None => repo.identity("AUTHOR")?,
+        };
         let mut edits = Vec::with_capacity(change.puts.len() + change.removes.len());
         for put in &change.puts {
             edits.push(Edit::Put { path: put.path.clone(), blob: repo.write_blob(&put.data)? });
@@ -203,14 +229,6 @@ pub fn commit_on<T>(
                 "there is nothing to commit; edit the files first",
             ));
         }
-        let committer = match change.committer {
-            Some(c) => c,
-            None => repo.identity("COMMITTER")?,
-        };
-        let author = match change.author {
-            Some(a) => a,
-            None => repo.identity("AUTHOR")?,
-        };
         let parents: Vec<Oid> = tip.into_iter().collect();
         let commit = repo.write_commit(new_tree, &parents, &author, &committer, &change.message)?;
         let summary = change.message.lines().next().unwrap_or("tribune");

@@ -3,7 +3,8 @@
 //! The walk follows first parents from the trunk tip and compares only the article's own
 //! shard between a commit and its parent, so most commits cost two small tree reads. It
 //! stops at the commit that created the article: an article's log never reads the
-//! history from before it existed.
+//! history from before it existed. (An article removed and added again shows its history
+//! since it was added again; a change merged in from a side branch is shown as the merge.)
 
 use crate::commons::Commons;
 use crate::error::fail;
@@ -34,7 +35,16 @@ pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<Lo
         }
     };
     let mut out = Vec::new();
-    let mut current = Some(commons.trunk_tip()?);
+    if limit == Some(0) {
+        return Ok(out);
+    }
+    let tip = commons.trunk_tip()?;
+    // An article that is not on the trunk now has no log: finding whether it ever was would
+    // mean reading the whole history (DESIGN invariant 6).
+    if repo.entry_at(repo.commit_tree(tip)?, &text_path)?.is_none() {
+        return Ok(out);
+    }
+    let mut current = Some(tip);
     // (commit, tree, shard id, version) of the commit being looked at.
     let mut here: Option<(Oid, Oid, Option<Oid>, Option<Oid>)> = None;
     while let Some(id) = current {
@@ -137,7 +147,7 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
             add(&mut candidates, e.id, name.trim_start_matches("refs/heads/").to_string());
         }
     }
-    if candidates.is_empty() {
+    if candidates.is_empty() && trunk_version.is_some() {
         for entry in log(commons, slug, None)? {
             if let Some(v) = entry.version {
                 add(&mut candidates, v, "history".into());

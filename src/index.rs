@@ -104,9 +104,15 @@ pub fn load(commons: &Commons) -> Result<Index> {
         if fresh {
             continue;
         }
+        // What the branch changed since it left the trunk: a text it merely kept from an
+        // older trunk is not a rival version.
+        let base = match repo.merge_base(tip, *branch_tip)? {
+            Some(b) => repo.commit_tree(b)?,
+            None => tree,
+        };
         let branch_tree = repo.commit_tree(*branch_tip)?;
         let mut versions = BTreeMap::new();
-        for change in repo.changed_paths(Some(tree), branch_tree, layout::ARTICLES)? {
+        for change in repo.changed_paths(Some(base), branch_tree, layout::ARTICLES)? {
             if let (Some(slug), Some(new)) = (slug_of_text_path(&change.path), change.new) {
                 versions.insert(slug.to_string(), new.to_string());
             }
@@ -253,12 +259,13 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// `articles/<xx>/<slug>/index.md` → `<slug>`.
+/// `articles/<xx>/<slug>/index.md` → `<slug>`, when `<xx>` is the slug's own shard (a file
+/// someone put in the wrong shard with plain git is not the article).
 pub fn slug_of_text_path(p: &str) -> Option<&str> {
     let rest = p.strip_prefix("articles/")?;
     let mut parts = rest.split('/');
-    let (_shard, slug, file, none) = (parts.next()?, parts.next()?, parts.next()?, parts.next());
-    (file == "index.md" && none.is_none()).then_some(slug)
+    let (shard, slug, file, none) = (parts.next()?, parts.next()?, parts.next()?, parts.next());
+    (file == "index.md" && none.is_none() && shard == layout::shard(slug)).then_some(slug)
 }
 
 fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree: Oid) -> Result<Vec<Entry>> {
@@ -286,17 +293,12 @@ fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree
 }
 
 /// What the index keeps of an article's front matter.
-#[derive(Debug, Default, Deserialize, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Fields {
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     contingent: String,
-    #[serde(default, deserialize_with = "date_string")]
     date: String,
-    #[serde(default)]
     tags: Vec<String>,
-    #[serde(default)]
     authors: Vec<String>,
 }
 
@@ -312,11 +314,6 @@ impl Fields {
             version: version.to_string(),
         }
     }
-}
-
-fn date_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let v = toml::value::Datetime::deserialize(d)?;
-    Ok(v.date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)).unwrap_or_default())
 }
 
 /// An index entry for one article text.
@@ -335,7 +332,28 @@ fn entry_fields(bytes: &[u8]) -> Fields {
     // A full TOML parse is most of the cost of a cold index over 100,000 articles; the
     // simple line-by-line reading handles what tribune writes, and anything it does not
     // understand goes to the real parser.
-    simple_front(&front).unwrap_or_else(|| toml::from_str(&front).unwrap_or_default())
+    simple_front(&front).unwrap_or_else(|| table_front(&front))
+}
+
+/// The full TOML reading, field by field, so that one odd field does not hide the others.
+fn table_front(front: &str) -> Fields {
+    let Ok(t) = toml::from_str::<toml::Table>(front) else { return Fields::default() };
+    let string = |k: &str| t.get(k).and_then(|v| v.as_str()).map(|s| s.trim().to_string()).unwrap_or_default();
+    let strings = |k: &str| -> Vec<String> {
+        t.get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str()).map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default()
+    };
+    Fields {
+        title: string("title"),
+        contingent: string("contingent"),
+        date: crate::model::article::parse_date(t.get("date"))
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        tags: strings("tags"),
+        authors: strings("authors"),
+    }
 }
 
 /// Reads `key = value` lines whose values are one-line strings without escapes, arrays of
@@ -423,7 +441,7 @@ mod tests {
             "date = 2026-11-21T10:00:00Z\ntitle = \"t\"\n",
         ];
         for front in cases {
-            let full: Fields = toml::from_str(front).unwrap();
+            let full = table_front(front);
             if let Some(simple) = simple_front(front) {
                 assert_eq!(simple, full, "{front}");
             }
@@ -454,8 +472,10 @@ mod tests {
 
     #[test]
     fn only_article_texts_have_slugs() {
-        assert_eq!(slug_of_text_path("articles/ab/strike/index.md"), Some("strike"));
-        assert_eq!(slug_of_text_path("articles/ab/strike/photo.jpg"), None);
+        let shard = layout::shard("strike");
+        assert_eq!(slug_of_text_path(&format!("articles/{shard}/strike/index.md")), Some("strike"));
+        assert_eq!(slug_of_text_path("articles/zz/strike/index.md"), None);
+        assert_eq!(slug_of_text_path(&format!("articles/{shard}/strike/photo.jpg")), None);
         assert_eq!(slug_of_text_path("statements/x/index.md"), None);
     }
 }

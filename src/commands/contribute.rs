@@ -53,9 +53,9 @@ pub struct Args {
     /// Tag, for a file without front matter; repeatable.
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Licence, for a file without front matter: a public-domain dedication.
-    #[arg(long, value_name = "SPDX", default_value = "CC0-1.0")]
-    pub license: String,
+    /// Licence, for a file without front matter: a public-domain dedication (default CC0-1.0).
+    #[arg(long, value_name = "SPDX")]
+    pub license: Option<String>,
     /// One-sentence summary, for a file without front matter.
     #[arg(long)]
     pub summary: Option<String>,
@@ -96,47 +96,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             || args.date.is_some()
             || !args.tags.is_empty()
             || args.summary.is_some()
+            || args.license.is_some()
         {
             return Err(usage(
                 format!(
-                    "{name} has front matter; --title, --author, --date, --tag and --summary are for files without it"
+                    "{name} has front matter; --title, --author, --date, --tag, --summary and --license are for files without it"
                 ),
                 "edit the front matter instead",
             ));
         }
         text.to_string()
     } else {
-        let (Some(title), Some(contingent)) = (args.title.clone(), args.contingent.clone()) else {
-            return Err(fail(
-                format!("{name}:1: expected front matter (a '+++' line)"),
-                "add front matter, or pass --title, --author and --contingent and tribune writes it",
-            ));
-        };
-        if args.authors.is_empty() {
-            return Err(fail(format!("{name} has no front matter and no --author"), "pass --author \"Your Name\""));
-        }
-        let license = canonical_license(&args.license).ok_or_else(|| {
-            fail(
-                format!("the licence {:?} is not a public-domain dedication", args.license),
-                format!("use one of {}", PUBLIC_DOMAIN.join(", ")),
-            )
-        })?;
         let date = match args.date {
             Some(d) => d,
             None => commons.repo.identity("AUTHOR")?.when.to_datetime().date_naive(),
         };
-        Article {
-            title,
-            summary: args.summary.clone(),
-            authors: args.authors.clone(),
-            contingent,
-            date,
-            tags: args.tags.clone(),
-            license: license.to_string(),
-            derived_from: Vec::new(),
-            body: text.to_string(),
-        }
-        .render()
+        front_from_flags(&name, &args, date, text)?.render()
     };
     let article = Article::parse(&name, &stored)?;
     if let Some(c) = &args.contingent {
@@ -185,6 +160,48 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ))
 }
 
+/// The article for a file without front matter, from the flags; each problem names its flag.
+fn front_from_flags(name: &str, args: &Args, date: NaiveDate, body: &str) -> Result<Article> {
+    let (Some(title), Some(contingent)) = (args.title.clone(), args.contingent.clone()) else {
+        return Err(fail(
+            format!("{name}:1: expected front matter (a '+++' line)"),
+            "add front matter, or pass --title, --author and --contingent and tribune writes it",
+        ));
+    };
+    let title = title.trim().to_string();
+    if title.is_empty() || title.chars().any(char::is_control) {
+        return Err(usage("--title must be one non-empty line of text", "pass --title \"A headline\""));
+    }
+    if args.authors.is_empty() || args.authors.iter().any(|a| a.trim().is_empty()) {
+        return Err(usage(format!("{name} has no front matter and no --author"), "pass --author \"Your Name\""));
+    }
+    id::validate("contingent id", &contingent).context("--contingent")?;
+    for t in &args.tags {
+        id::validate("tag", t).context("--tag")?;
+    }
+    let given = args.license.as_deref().unwrap_or(PUBLIC_DOMAIN[0]);
+    let license = canonical_license(given).ok_or_else(|| {
+        fail(
+            format!("--license: {given:?} is not a public-domain dedication"),
+            format!("use one of {}", PUBLIC_DOMAIN.join(", ")),
+        )
+    })?;
+    if !article::writable_date(date) {
+        return Err(fail(format!("the date {date} is outside the years 0 to 9999"), "pass --date YYYY-MM-DD"));
+    }
+    Ok(Article {
+        title,
+        summary: args.summary.clone(),
+        authors: args.authors.iter().map(|a| a.trim().to_string()).collect(),
+        contingent,
+        date,
+        tags: args.tags.clone(),
+        license: license.to_string(),
+        derived_from: Vec::new(),
+        body: body.to_string(),
+    })
+}
+
 /// The commit that stores `p` on the trunk in `snap`, and the new version's id.
 pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&Identity>) -> Result<(Change, Oid)> {
     snap.require_contingent(&p.article.contingent)?;
@@ -221,9 +238,7 @@ pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&
     for (name, data) in &p.attachments {
         change = change.put(format!("{dir}/{name}"), data.clone());
     }
-    change.author = who.cloned();
-    change.committer = who.cloned();
-    Ok((change, version))
+    Ok((change.by(who), version))
 }
 
 /// Reads a file (or standard input for `-`), refusing it when it is over `max` bytes.
@@ -237,7 +252,7 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
     };
     let mut data = Vec::new();
     if path == Path::new("-") {
-        std::io::stdin().take(max + 1).read_to_end(&mut data).context("could not read standard input")?;
+        std::io::stdin().take(max.saturating_add(1)).read_to_end(&mut data).context("could not read standard input")?;
         if data.len() as u64 > max {
             return Err(too_big(data.len() as u64));
         }
@@ -251,7 +266,7 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
         return Err(too_big(meta.len()));
     }
     std::fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_end(&mut data))
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut data))
         .map_err(|e| fail(format!("cannot read {name}: {e}"), "check the path and its permissions"))?;
     Ok(data)
 }

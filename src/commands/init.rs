@@ -58,6 +58,8 @@ pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>) -> Res
     if trunk.is_empty() || trunk.starts_with('-') || !trunk.split('/').all(id::is_valid) {
         return Err(fail(format!("{trunk:?} is not a usable trunk branch name"), "use a lowercase name such as main"));
     }
+    let existed = dir.exists();
+    let mut created = false;
     let repo = match Repo::open_exact(dir)? {
         Some(repo) => {
             if !repo.has_no_refs()? {
@@ -86,25 +88,44 @@ pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>) -> Res
             } else if dir.exists() {
                 return Err(fail(format!("{} exists and is not a directory", dir.display()), "choose another path"));
             }
+            created = true;
             Repo::init_bare(dir, trunk)?
         }
     };
-    if trunk != DEFAULT_TRUNK {
-        repo.set_config_string(TRUNK_CONFIG_KEY, trunk)?;
-    }
-    let config = Config::new(org.trim(), trunk);
-    let (commit, ()) = commit_on(&repo, &format!("refs/heads/{trunk}"), |snap| {
-        if snap.commit.is_some() {
-            return Err(fail(
-                format!("{} became a commons while this one was being created", dir.display()),
-                "use it as it is",
-            ));
+    let result = (|| -> Result<Oid> {
+        if trunk != DEFAULT_TRUNK {
+            repo.set_config_string(TRUNK_CONFIG_KEY, trunk)?;
         }
-        let mut change = Change::new(message(&format!("init: the commons of {}", org.trim()), &[("Action", "init")]))
-            .put(layout::CONFIG.to_string(), config.to_toml().into_bytes());
-        change.author = who.cloned();
-        change.committer = who.cloned();
-        Ok((change, ()))
-    })?;
-    Ok(commit)
+        let config = Config::new(org.trim(), trunk);
+        let (commit, ()) = commit_on(&repo, &format!("refs/heads/{trunk}"), |snap| {
+            if snap.commit.is_some() {
+                return Err(fail(
+                    format!("{} became a commons while this one was being created", dir.display()),
+                    "use it as it is",
+                ));
+            }
+            let change = Change::new(message(&format!("init: the commons of {}", org.trim()), &[("Action", "init")]))
+                .put(layout::CONFIG.to_string(), config.to_toml().into_bytes())
+                .by(who);
+            Ok((change, ()))
+        })?;
+        Ok(commit)
+    })();
+    if result.is_err() && created {
+        // Leave no half-made repository behind (for example when git has no identity).
+        let _ = if existed { clear_dir(dir) } else { std::fs::remove_dir_all(dir) };
+    }
+    result
+}
+
+fn clear_dir(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(path)?;
+        } else {
+            std::fs::remove_file(path)?;
+        }
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::index;
 use crate::output::{print, print_json, print_table};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -45,6 +45,7 @@ struct Row<'a> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     if let Some(c) = &args.contingent {
+        crate::model::id::validate("contingent id", c).context("--contingent")?;
         commons.snapshot()?.require_contingent(c)?;
     }
     let idx = index::load(&commons)?;

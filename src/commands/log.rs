@@ -8,6 +8,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 /// Show an article's history on the trunk: commit, author, date, action and version.
+///
+/// The history runs from the commit that created the article (if it was removed and added
+/// again, from the last time it was added) to the trunk's tip, following first parents.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The article's slug.

@@ -126,14 +126,12 @@ pub fn add_contingent(snap: &Snapshot<'_>, c: &Contingent, who: Option<&Identity
     if let Some(existing) = snap.contingent(&c.id)? {
         return Err(fail(format!("the contingent {:?} already exists ({})", c.id, existing.name), "choose another id"));
     }
-    let mut change = Change::new(message(
+    let change = Change::new(message(
         &format!("roster: add contingent {} ({})", c.id, c.name),
         &[("Action", "roster"), ("Contingent", &c.id)],
     ))
     .put(layout::contingent(&c.id), c.to_toml().into_bytes());
-    change.author = who.cloned();
-    change.committer = who.cloned();
-    Ok(change)
+    Ok(change.by(who))
 }
 
 /// The commit adding a member, checked against the roster in `snap`.
@@ -145,6 +143,7 @@ pub fn add_member(snap: &Snapshot<'_>, m: &Member, who: Option<&Identity>) -> Re
     if !m.email.contains('@') || m.email.contains(char::is_whitespace) || m.email.contains(['<', '>']) {
         return Err(fail(format!("{:?} is not an email address", m.email), "pass --email name@example.org"));
     }
+    id::validate("contingent id", &m.contingent).context("--contingent")?;
     snap.require_contingent(&m.contingent)?;
     if let Some(existing) = snap.member(&m.id)? {
         return Err(fail(
@@ -158,14 +157,12 @@ pub fn add_member(snap: &Snapshot<'_>, m: &Member, who: Option<&Identity>) -> Re
             "each member has their own email: tribune recognises members by git's user.email",
         ));
     }
-    let mut change = Change::new(message(
+    let change = Change::new(message(
         &format!("roster: add member {} ({}, {})", m.id, m.name, m.contingent),
         &[("Action", "roster"), ("Contingent", &m.contingent), ("Member", &m.id)],
     ))
     .put(layout::member(&m.id), m.to_toml().into_bytes());
-    change.author = who.cloned();
-    change.committer = who.cloned();
-    Ok(change)
+    Ok(change.by(who))
 }
 
 #[derive(Serialize)]

@@ -304,6 +304,15 @@ impl Repo {
         Ok(info)
     }
 
+    /// The best common ancestor of two commits, if they have one.
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>> {
+        match self.inner.merge_base(a.0, b.0) {
+            Ok(id) => Ok(Some(Oid(id))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not find the merge base of {a} and {b}: {}", e.message())),
+        }
+    }
+
     /// The tree id of a commit.
     pub fn commit_tree(&self, commit: Oid) -> Result<Oid> {
         let c = self.inner.find_commit(commit.0).with_context(|| format!("could not read commit {commit}"))?;

@@ -59,7 +59,9 @@ impl Repo {
 /// do not retry in lock step.
 pub fn backoff(attempt: u32) -> Duration {
     let base = 1u64 << attempt.min(7);
-    let nanos = Instant::now().elapsed().subsec_nanos() as u64 ^ std::process::id() as u64;
+    let clock =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = clock as u64 ^ std::process::id() as u64;
     let jitter = (nanos.wrapping_mul(2654435761) >> 7) % (base * 1000 + 1);
     Duration::from_micros(base * 500 + jitter)
 }

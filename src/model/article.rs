@@ -1,7 +1,7 @@
 //! Articles: Markdown with TOML front matter between `+++` lines (the Zola convention).
 
 use crate::error::UserError;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// Licences that dedicate a text to the public domain (SPDX ids). Nothing else may enter
@@ -123,7 +123,7 @@ impl Article {
             }
         };
         let table: toml::Table = toml::from_str(&front).map_err(|e| {
-            let line = e.span().map(|s| front[..s.start.min(front.len())].matches('\n').count() + 2).unwrap_or(1);
+            let line = super::toml_error_line(&front, &e) + 1;
             UserError::with_hint(format!("{file}:{line}: {}", e.message().trim()), FRONT_HINT)
         })?;
         let at = Locator { file, front: &front };
@@ -219,9 +219,16 @@ impl Article {
         }
         t.insert("authors".into(), self.authors.clone().into());
         t.insert("contingent".into(), self.contingent.clone().into());
-        let date: toml::value::Datetime =
-            self.date.format("%Y-%m-%d").to_string().parse().expect("a date is a TOML datetime");
-        t.insert("date".into(), toml::Value::Datetime(date));
+        // Years outside 0..=9999 are refused before an article is built (`writable_date`).
+        let date = toml::value::Date {
+            year: self.date.year().clamp(0, 9999) as u16,
+            month: self.date.month() as u8,
+            day: self.date.day() as u8,
+        };
+        t.insert(
+            "date".into(),
+            toml::Value::Datetime(toml::value::Datetime { date: Some(date), time: None, offset: None }),
+        );
         t.insert("tags".into(), self.tags.clone().into());
         t.insert("license".into(), self.license.clone().into());
         let front = toml::to_string(&t).unwrap_or_default();
@@ -238,15 +245,23 @@ fn first_line(text: &str) -> String {
     l.chars().take(40).collect()
 }
 
-fn parse_date(v: Option<&toml::Value>) -> Option<NaiveDate> {
-    match v? {
+/// A front-matter date: a TOML date (or date-time, whose day counts) or a "YYYY-MM-DD"
+/// string, in the years TOML can write (0 to 9999).
+pub fn parse_date(v: Option<&toml::Value>) -> Option<NaiveDate> {
+    let d = match v? {
         toml::Value::Datetime(dt) => {
             let d = dt.date?;
             NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
         }
         toml::Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
         _ => None,
-    }
+    }?;
+    writable_date(d).then_some(d)
+}
+
+/// Can TOML write this date? (Its years have four digits.)
+pub fn writable_date(d: NaiveDate) -> bool {
+    (0..=9999).contains(&d.year())
 }
 
 pub fn canonical_license(given: &str) -> Option<&'static str> {

@@ -45,7 +45,7 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, UserError> {
         toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+            let line = super::toml_error_line(text, &e);
             UserError::with_hint(
                 format!("tribune.toml:{line}: {} (on the trunk)", e.message().trim()),
                 "fix tribune.toml with a commit on the trunk; `man 5 tribune-format` describes it",

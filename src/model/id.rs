@@ -13,12 +13,6 @@ pub fn validate(what: &str, s: &str) -> Result<(), UserError> {
     if s.is_empty() {
         return Err(UserError::with_hint(format!("the {what} is empty"), hint));
     }
-    if s.len() > MAX_ID_LEN {
-        return Err(UserError::with_hint(
-            format!("the {what} {:?} is {} characters long (at most {MAX_ID_LEN})", shorten(s), s.chars().count()),
-            hint,
-        ));
-    }
     if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
         let why = if c.is_ascii_uppercase() {
             "upper-case letters are not allowed".to_string()
@@ -28,6 +22,12 @@ pub fn validate(what: &str, s: &str) -> Result<(), UserError> {
             format!("the character {c:?} is not allowed")
         };
         return Err(UserError::with_hint(format!("the {what} {s:?} is not valid: {why}"), hint));
+    }
+    if s.len() > MAX_ID_LEN {
+        return Err(UserError::with_hint(
+            format!("the {what} {:?} is {} characters long (at most {MAX_ID_LEN})", shorten(s), s.chars().count()),
+            hint,
+        ));
     }
     if s.starts_with('-') {
         return Err(UserError::with_hint(format!("the {what} {s:?} starts with '-'"), hint));

@@ -5,6 +5,11 @@ pub mod config;
 pub mod id;
 pub mod roster;
 
+/// The 1-based line of `text` where a TOML error starts.
+pub fn toml_error_line(text: &str, e: &toml::de::Error) -> usize {
+    e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1)
+}
+
 /// Where things live on the trunk (DESIGN.md, "Repository layout").
 pub mod layout {
     pub const CONFIG: &str = "tribune.toml";

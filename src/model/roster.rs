@@ -62,7 +62,7 @@ impl Member {
 }
 
 fn bad_file(path: &str, text: &str, e: &toml::de::Error) -> UserError {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+    let line = super::toml_error_line(text, e);
     UserError::with_hint(
         format!("{path}:{line}: {}", e.message().trim()),
         "fix the file with a commit on the trunk; `man 5 tribune-format` describes the roster",

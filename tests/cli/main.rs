@@ -6,6 +6,7 @@ mod harness;
 mod test_concurrency;
 mod test_contribute;
 mod test_demo;
+mod test_edge_cases;
 mod test_init;
 mod test_list_show_log;
 mod test_man_and_completions;

@@ -2,25 +2,6 @@
 
 use crate::harness::*;
 
-/// Every ref and every file under the git dir's `objects/`: what a refused command must not change.
-fn state(env: &Env, repo: &str) -> (String, Vec<String>) {
-    let git_dir = env.git(&["-C", repo, "rev-parse", "--absolute-git-dir"]).ok().stdout.trim().to_string();
-    let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(&git_dir).join("objects")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p.strip_prefix(&git_dir).unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
-    files.sort();
-    (env.refs(repo), files)
-}
-
 fn config_of(env: &Env, repo: &str, rev: &str) -> toml::Table {
     let text = env.git(&["-C", repo, "show", &format!("{rev}:tribune.toml")]).ok().stdout;
     text.parse::<toml::Table>().unwrap_or_else(|e| panic!("tribune.toml does not parse: {e}\n{text}"))

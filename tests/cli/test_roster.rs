@@ -4,39 +4,6 @@ use crate::harness::*;
 
 const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGjRnGvbdz5TOvVI3IjUSbsYxkmo9RW6VwhBcBDK0ey4 test";
 
-/// Every ref and every file under the git dir's `objects/`: what a refused command must not change.
-fn state(env: &Env, repo: &str) -> (String, Vec<String>) {
-    let git_dir = env.git(&["-C", repo, "rev-parse", "--absolute-git-dir"]).ok().stdout.trim().to_string();
-    let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(&git_dir).join("objects")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p.strip_prefix(&git_dir).unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
-    files.sort();
-    (env.refs(repo), files)
-}
-
-/// Runs a tribune command that must fail with `code` and `needles` on stderr, print nothing
-/// on stdout, and leave the refs and objects of `repo` exactly as they were.
-#[track_caller]
-fn refused(env: &Env, repo: &str, args: &[&str], code: i32, needles: &[&str]) -> Run {
-    let before = state(env, repo);
-    let r = env.tribune(args).fails(code, needles[0]);
-    for n in &needles[1..] {
-        assert!(r.stderr.contains(n), "stderr lacks {n:?}:\n{}", r.stderr);
-    }
-    assert!(r.stdout.is_empty(), "a refused command printed on stdout:\n{}", r.stdout);
-    assert_eq!(state(env, repo), before, "a refused command ({args:?}) wrote refs or objects");
-    r
-}
-
 fn fresh(env: &Env) -> String {
     let c = env.path("c").to_string_lossy().into_owned();
     env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();

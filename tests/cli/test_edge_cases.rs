@@ -1,0 +1,104 @@
+//! Corner cases: extreme flags, odd but valid files, and repositories changed by plain git.
+
+use crate::harness::*;
+
+#[test]
+fn extreme_flag_values_are_refused_without_a_panic() {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Huge limit", "abc", "", "Body.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--max-size", "18446744073709551615"]).ok();
+    let plain = env.write("plain.md", "Body.\n");
+    let far = ["-C", &c, "contribute", &plain, "--title", "T", "--author", "A", "--contingent", "abc"];
+    refused(&env, &c, &[&far[..], &["--date", "+10000-01-01"]].concat(), 1, &["outside the years"]);
+    refused(&env, &c, &[&far[..], &["--tag", "Strike"]].concat(), 1, &["--tag", "upper-case"]);
+    refused(&env, &c, &[&far[..], &["--title", "two\nlines"]].concat(), 2, &["--title"]);
+    let mut vars = Env::new();
+    vars.vars.push(("GIT_AUTHOR_DATE".into(), "@253402300800 +0000".into()));
+    let c2 = vars.commons();
+    let plain2 = vars.write("plain.md", "Body.\n");
+    let r = vars.tribune(&["-C", &c2, "contribute", &plain2, "--title", "T", "--author", "A", "--contingent", "abc"]);
+    r.fails(1, "outside the years");
+}
+
+#[test]
+fn a_licence_flag_next_to_front_matter_is_a_usage_error() {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Has front matter", "abc", "", "Body.\n"));
+    refused(&env, &c, &["-C", &c, "contribute", &a, "--license", "MIT"], 2, &["--license"]);
+}
+
+#[test]
+fn an_article_with_a_string_date_is_listed_with_all_its_fields() {
+    let env = Env::new();
+    let c = env.commons();
+    let text = article("String date", "abc", "", "Body.\n").replace("date = 2026-11-21", "date = \"2026-11-20\"");
+    let a = env.write("a.md", text);
+    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    assert_eq!(rows[0]["title"], "String date");
+    assert_eq!(rows[0]["date"], "2026-11-20");
+    assert_eq!(rows[0]["contingent"], "abc");
+}
+
+#[test]
+fn a_file_in_the_wrong_shard_is_not_the_article_and_the_index_stays_exact() {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Strike", "abc", "", "Body.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    let before = env.tribune(&["-C", &c, "list"]).ok().stdout;
+    // Plain git adds a stray copy in another shard, then removes it.
+    let w = env.path("w").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", &c, &w]).ok();
+    let wrong = if shard("strike") == "00" { "01" } else { "00" };
+    env.write(&format!("w/articles/{wrong}/strike/index.md"), article("Stray", "abc", "", "x\n"));
+    env.git(&["-C", &w, "add", "."]).ok();
+    env.git(&["-C", &w, "commit", "-q", "-m", "stray"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
+    env.git(&["-C", &w, "rm", "-q", "-r", &format!("articles/{wrong}")]).ok();
+    env.git(&["-C", &w, "commit", "-q", "-m", "unstray"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
+}
+
+#[test]
+fn a_contingent_branch_that_only_kept_an_older_trunk_text_adds_no_version() {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Strike", "abc", "", "Body.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    env.git(&["-C", &c, "update-ref", "refs/heads/contingents/abc", "main"]).ok();
+    let b = env.write("b.md", article("Strike", "abc", "", "New body.\n"));
+    env.tribune(&["-C", &c, "contribute", &b, "--slug", "strike", "--update"]).ok();
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    assert_eq!(rows[0]["versions"], 1, "an untouched branch holds no rival version");
+    // A real rewrite on the branch is a second version.
+    let w = env.path("w").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "-b", "contingents/abc", &c, &w]).ok();
+    let path = format!("articles/{}/strike/index.md", shard("strike"));
+    env.write(&format!("w/{path}"), article("Strike", "abc", "", "The ABC rewrite.\n"));
+    env.git(&["-C", &w, "commit", "-q", "-am", "rewrite"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "contingents/abc"]).ok();
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    assert_eq!(rows[0]["versions"], 2);
+}
+
+#[test]
+fn init_without_a_git_identity_leaves_nothing_behind() {
+    let mut env = Env::new();
+    for k in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"] {
+        env.vars.push((k.into(), String::new()));
+    }
+    let dir = env.path("c");
+    env.tribune(&["init", dir.to_str().unwrap(), "--org", "X"]).fails(1, "user.name");
+    assert!(!dir.exists(), "a half-made repository was left behind");
+    std::fs::create_dir(&dir).unwrap();
+    env.tribune(&["init", dir.to_str().unwrap(), "--org", "X"]).fails(1, "user.name");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "the empty directory should stay empty");
+}
