@@ -40,6 +40,10 @@ pub enum Command {
     List(commands::list::Args),
     Show(commands::show::Args),
     Log(commands::log::Args),
+    Rewrite(commands::rewrite::Args),
+    Versions(commands::versions::Args),
+    Diff(commands::diff::Args),
+    Update(commands::update::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

@@ -28,6 +28,10 @@ pub struct Put {
 /// What a command wants committed: files, a message, and who authored it.
 pub struct Change {
     pub puts: Vec<Put>,
+    /// Files to set to objects already in the repository (path, blob id).
+    pub links: Vec<(String, Oid)>,
+    /// Parents after the branch's tip (a merge, such as bringing a branch up to the trunk).
+    pub extra_parents: Vec<Oid>,
     pub removes: Vec<String>,
     pub message: String,
     /// None: git's author identity.
@@ -38,7 +42,15 @@ pub struct Change {
 
 impl Change {
     pub fn new(message: String) -> Change {
-        Change { puts: Vec::new(), removes: Vec::new(), message, author: None, committer: None }
+        Change {
+            puts: Vec::new(),
+            links: Vec::new(),
+            extra_parents: Vec::new(),
+            removes: Vec::new(),
+            message,
+            author: None,
+            committer: None,
+        }
     }
     /// Authored and committed by `who` instead of git's identity, when given.
     pub fn by(mut self, who: Option<&Identity>) -> Change {
@@ -196,15 +208,31 @@ impl Commons {
 pub fn commit_on<T>(
     repo: &Repo,
     refname: &str,
+    build: impl FnMut(&Snapshot<'_>) -> Result<(Change, T)>,
+) -> Result<(Oid, T)> {
+    commit_on_from(repo, refname, || Ok(None), build)
+}
+
+/// [`commit_on`], where a missing ref starts from the commit `start` returns (read again on
+/// every attempt, so that a branch is created from the trunk as it is at that moment).
+pub fn commit_on_from<T>(
+    repo: &Repo,
+    refname: &str,
+    start: impl Fn() -> Result<Option<Oid>>,
     mut build: impl FnMut(&Snapshot<'_>) -> Result<(Change, T)>,
 ) -> Result<(Oid, T)> {
     for attempt in 0..MAX_REBUILDS {
         let tip = repo.ref_target(refname)?;
-        let tree = match tip {
+        // `base` is the commit the new one builds on; `tip` is what the ref must still hold.
+        let base = match tip {
+            Some(t) => Some(t),
+            None => start()?,
+        };
+        let tree = match base {
             Some(t) => Some(repo.commit_tree(t)?),
             None => None,
         };
-        let snapshot = Snapshot { repo, commit: tip, tree };
+        let snapshot = Snapshot { repo, commit: base, tree };
         let (change, value) = build(&snapshot)?;
         // Identities first: a missing user.name must fail before any object is written.
         let committer = match &change.committer {
@@ -219,17 +247,20 @@ pub fn commit_on<T>(
         for put in &change.puts {
             edits.push(Edit::Put { path: put.path.clone(), blob: repo.write_blob(&put.data)? });
         }
+        for (path, blob) in &change.links {
+            edits.push(Edit::Put { path: path.clone(), blob: *blob });
+        }
         for path in &change.removes {
             edits.push(Edit::Remove { path: path.clone() });
         }
         let new_tree = repo.edit_tree(tree, &edits)?;
-        if tree == Some(new_tree) {
+        if tree == Some(new_tree) && change.extra_parents.is_empty() {
             return Err(fail(
                 format!("no change: {refname} already holds exactly these files"),
                 "there is nothing to commit; edit the files first",
             ));
         }
-        let parents: Vec<Oid> = tip.into_iter().collect();
+        let parents: Vec<Oid> = base.into_iter().chain(change.extra_parents.iter().copied()).collect();
         let commit = repo.write_commit(new_tree, &parents, &author, &committer, &change.message)?;
         let summary = change.message.lines().next().unwrap_or("tribune");
         match repo
@@ -237,8 +268,13 @@ pub fn commit_on<T>(
             .with_context(|| format!("could not record the commit on {refname}"))?
         {
             RefUpdate::Done => {
-                let paths: Vec<String> =
-                    change.puts.iter().map(|p| p.path.clone()).chain(change.removes.iter().cloned()).collect();
+                let paths: Vec<String> = change
+                    .puts
+                    .iter()
+                    .map(|p| p.path.clone())
+                    .chain(change.links.iter().map(|(p, _)| p.clone()))
+                    .chain(change.removes.iter().cloned())
+                    .collect();
                 if let Some(warning) = repo.refresh_worktree(refname, tree, new_tree, &paths) {
                     eprintln!("warning: {warning}");
                 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// One article as the trunk has it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -33,11 +33,45 @@ pub struct Entry {
     pub version: String,
 }
 
+/// An article's text on a contingent branch that the branch changed since it left the
+/// trunk (a rewrite), and the commit that made it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BranchVersion {
+    pub version: String,
+    pub title: String,
+    /// The newest commit of the branch's own that set this text ("" when none is known).
+    pub commit: String,
+    pub author: String,
+    /// Seconds since the epoch of that commit's author date.
+    pub time: i64,
+    /// The commit's summary (`-m`), else its subject.
+    pub summary: String,
+    /// `Tribune-Base`: the version the rewrite was made from ("" when unknown).
+    pub base: String,
+    /// `Tribune-Trunk-Base`: the trunk version this line of rewrites started from, else the
+    /// trunk text where the branch left the trunk ("" when the trunk had no such article).
+    pub trunk_base: String,
+}
+
 #[derive(Debug, Default)]
 struct Branch {
     tip: String,
-    /// Slug → version for every article whose text on this branch differs from the trunk's.
-    versions: BTreeMap<String, String>,
+    /// Where the branch last left the trunk (the merge base), "" when unrelated.
+    fork: String,
+    /// Slug → the branch's own text, for every article the branch changed since the fork.
+    versions: BTreeMap<String, BranchVersion>,
+}
+
+/// A contingent's edition as the index knows it.
+#[derive(Debug)]
+pub struct Edition {
+    /// The full ref name, e.g. `refs/heads/contingents/abc` or `refs/remotes/origin/contingents/abc`.
+    pub refname: String,
+    /// How people name it: `contingents/abc`, `origin/contingents/abc`.
+    pub label: String,
+    /// The contingent id.
+    pub contingent: String,
+    pub versions: BTreeMap<String, BranchVersion>,
 }
 
 #[derive(Debug, Default)]
@@ -51,7 +85,8 @@ struct IndexFile {
 /// The index, fresh for the current ref tips.
 pub struct Index {
     pub articles: Vec<Entry>,
-    /// Slug → the distinct versions on contingent branches that differ from the trunk.
+    pub editions: Vec<Edition>,
+    /// Slug → the distinct versions on contingent branches.
     branch_versions: HashMap<String, BTreeSet<String>>,
 }
 
@@ -64,6 +99,22 @@ impl Index {
             n += vs.iter().filter(|v| **v != e.version).count();
         }
         n
+    }
+
+    /// The trunk entry of an article.
+    pub fn article(&self, slug: &str) -> Option<&Entry> {
+        self.articles.binary_search_by(|e| e.slug.as_str().cmp(slug)).ok().map(|i| &self.articles[i])
+    }
+
+    /// Every edition's own text of `slug`.
+    pub fn rewrites<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = (&'a Edition, &'a BranchVersion)> + 'a {
+        self.editions.iter().filter_map(move |e| e.versions.get(slug).map(|v| (e, v)))
+    }
+
+    /// The local edition of a contingent.
+    pub fn edition(&self, contingent: &str) -> Option<&Edition> {
+        let name = format!("{CONTINGENT_BRANCHES}{contingent}");
+        self.editions.iter().find(|e| e.refname == name)
     }
 }
 
@@ -85,6 +136,7 @@ pub fn load(commons: &Commons) -> Result<Index> {
     let mut dirty = false;
     let mut trunk_moved = false;
 
+    let old_trunk = file.trunk.clone();
     let old_tree: Option<Oid> = file.trunk_tree.parse().ok().filter(|t| repo.has_object(*t));
     if file.trunk != tip.to_string() || old_tree.is_none() {
         file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old_tree, tree)?;
@@ -94,31 +146,31 @@ pub fn load(commons: &Commons) -> Result<Index> {
         trunk_moved = true;
     }
 
-    let branches = repo.refs_with_prefix(CONTINGENT_BRANCHES)?;
+    // A trunk that moved forward leaves every branch's fork point where it was; a trunk
+    // that was rewound (or an index from elsewhere) means computing them again.
+    let trunk_rewound = trunk_moved
+        && match old_trunk.parse::<Oid>() {
+            Ok(old) => !repo.has_object(old) || !repo.is_ancestor(old, tip)?,
+            Err(_) => true,
+        };
+
+    let mut branches = repo.refs_with_prefix(CONTINGENT_BRANCHES)?;
+    branches.extend(repo.refs_with_prefix("refs/remotes/")?.into_iter().filter(|(n, _)| n.contains("/contingents/")));
     let live: BTreeSet<&str> = branches.iter().map(|(n, _)| n.as_str()).collect();
     let before = file.branches.len();
     file.branches.retain(|name, _| live.contains(name.as_str()));
     dirty |= file.branches.len() != before;
     for (name, branch_tip) in &branches {
-        let fresh = file.branches.get(name).is_some_and(|b| b.tip == branch_tip.to_string()) && !trunk_moved;
-        if fresh {
-            continue;
-        }
-        // What the branch changed since it left the trunk: a text it merely kept from an
-        // older trunk is not a rival version.
-        let base = match repo.merge_base(tip, *branch_tip)? {
-            Some(b) => repo.commit_tree(b)?,
-            None => tree,
-        };
-        let branch_tree = repo.commit_tree(*branch_tip)?;
-        let mut versions = BTreeMap::new();
-        for change in repo.changed_paths(Some(base), branch_tree, layout::ARTICLES)? {
-            if let (Some(slug), Some(new)) = (slug_of_text_path(&change.path), change.new) {
-                versions.insert(slug.to_string(), new.to_string());
+        let old = file.branches.remove(name);
+        let fresh = old.as_ref().is_some_and(|b| b.tip == branch_tip.to_string()) && !trunk_rewound;
+        let branch = match old {
+            Some(b) if fresh => b,
+            old => {
+                dirty = true;
+                refresh_branch(commons, tip, *branch_tip, old)?
             }
-        }
-        file.branches.insert(name.clone(), Branch { tip: branch_tip.to_string(), versions });
-        dirty = true;
+        };
+        file.branches.insert(name.clone(), branch);
     }
 
     if dirty {
@@ -126,12 +178,112 @@ pub fn load(commons: &Commons) -> Result<Index> {
         let _ = save(&path, &file);
     }
     let mut branch_versions: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for b in file.branches.values() {
+    let mut editions = Vec::new();
+    for (name, b) in file.branches {
         for (slug, v) in &b.versions {
-            branch_versions.entry(slug.clone()).or_default().insert(v.clone());
+            branch_versions.entry(slug.clone()).or_default().insert(v.version.clone());
+        }
+        let label = name
+            .strip_prefix("refs/heads/")
+            .or_else(|| name.strip_prefix("refs/remotes/"))
+            .unwrap_or(&name)
+            .to_string();
+        let contingent = name.rsplit('/').next().unwrap_or_default().to_string();
+        editions.push(Edition { refname: name, label, contingent, versions: b.versions });
+    }
+    Ok(Index { articles: file.articles, editions, branch_versions })
+}
+
+/// Computes a branch's own versions: what it changed since it last left the trunk, each
+/// with the commit that made it. Metadata of texts that did not change is kept from `old`;
+/// the branch's own history is walked (newest first) only for the rest.
+fn refresh_branch(commons: &Commons, trunk: Oid, tip: Oid, old: Option<Branch>) -> Result<Branch> {
+    let repo = &commons.repo;
+    let fork = repo.merge_base(trunk, tip)?;
+    let fork_tree = match fork {
+        Some(f) => Some(repo.commit_tree(f)?),
+        None => None,
+    };
+    let tree = repo.commit_tree(tip)?;
+    let mut wanted: BTreeMap<String, Oid> = BTreeMap::new();
+    for change in repo.changed_paths(fork_tree, tree, layout::ARTICLES)? {
+        if let (Some(slug), Some(new)) = (slug_of_text_path(&change.path), change.new) {
+            wanted.insert(slug.to_string(), new);
         }
     }
-    Ok(Index { articles: file.articles, branch_versions })
+    let mut versions: BTreeMap<String, BranchVersion> = BTreeMap::new();
+    if let Some(old) = old {
+        for (slug, v) in old.versions {
+            if wanted.get(&slug).is_some_and(|w| w.to_string() == v.version) && !v.commit.is_empty() {
+                versions.insert(slug, v);
+            }
+        }
+    }
+    let mut missing: BTreeSet<String> = wanted.keys().filter(|s| !versions.contains_key(*s)).cloned().collect();
+    if !missing.is_empty() {
+        for id in repo.walk(tip, &[trunk])? {
+            let info = repo.commit(id?)?;
+            // Merges bring the trunk in (`tribune update`); the branch's own work is in the
+            // other commits.
+            if info.parents.len() != 1 {
+                continue;
+            }
+            let parent_tree = repo.commit_tree(info.parents[0])?;
+            for change in repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)? {
+                let Some(slug) = slug_of_text_path(&change.path) else { continue };
+                if !missing.contains(slug) || change.new != wanted.get(slug).copied() {
+                    continue;
+                }
+                missing.remove(slug);
+                versions.insert(
+                    slug.to_string(),
+                    BranchVersion {
+                        version: String::new(),
+                        title: String::new(),
+                        commit: info.id.to_string(),
+                        author: info.author.name.clone(),
+                        time: info.author.when.seconds,
+                        summary: summary_of(&info.message),
+                        base: info.trailer("Tribune-Base").unwrap_or_default().to_string(),
+                        trunk_base: info.trailer("Tribune-Trunk-Base").unwrap_or_default().to_string(),
+                    },
+                );
+            }
+            if missing.is_empty() {
+                break;
+            }
+        }
+    }
+    for (slug, id) in &wanted {
+        let v = versions.entry(slug.clone()).or_default();
+        if v.version != id.to_string() {
+            v.version = id.to_string();
+            v.title = entry_fields(&repo.read_blob(*id)?).title;
+        }
+        if v.trunk_base.is_empty() {
+            // Without a trailer, the rewrite is taken to start from the trunk's text where
+            // the branch left the trunk: ancestry, not dates.
+            if let Some(ft) = fork_tree {
+                if let Some(e) = repo.entry_at(ft, &layout::article_text(slug))? {
+                    v.trunk_base = e.id.to_string();
+                }
+            }
+        }
+    }
+    Ok(Branch { tip: tip.to_string(), fork: fork.map(|f| f.to_string()).unwrap_or_default(), versions })
+}
+
+/// The summary a rewrite was given (`-m`: the message's second paragraph when it is not
+/// trailers), else its subject.
+pub fn summary_of(message: &str) -> String {
+    let paragraphs: Vec<&str> = message.trim().split("\n\n").collect();
+    if paragraphs.len() >= 3 {
+        return paragraphs[1].lines().collect::<Vec<_>>().join(" ");
+    }
+    if paragraphs.len() == 2 && crate::git::trailers(message).is_empty() {
+        return paragraphs[1].lines().collect::<Vec<_>>().join(" ");
+    }
+    paragraphs.first().copied().unwrap_or("").to_string()
 }
 
 fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
@@ -150,8 +302,9 @@ fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
 /// ```text
 /// tribune-index <FORMAT> <trunk commit> <trunk tree>
 /// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version>
-/// B <branch ref> <tip>
-/// V <slug> <version>          (a version on the branch named by the last B line)
+/// B <branch ref> <tip> <fork commit>
+/// V <slug> <version> <title> <commit> <author> <time> <summary> <base> <trunk base>
+///                             (a rewrite on the branch named by the last B line)
 /// ```
 impl IndexFile {
     fn render(&self) -> String {
@@ -172,9 +325,22 @@ impl IndexFile {
             out.push('\n');
         }
         for (name, b) in &self.branches {
-            out.push_str(&format!("B\t{}\t{}\n", escape(name), b.tip));
+            out.push_str(&format!("B\t{}\t{}\t{}\n", escape(name), b.tip, b.fork));
             for (slug, v) in &b.versions {
-                out.push_str(&format!("V\t{}\t{v}\n", escape(slug)));
+                let fields = [
+                    escape(slug),
+                    escape(&v.version),
+                    escape(&v.title),
+                    escape(&v.commit),
+                    escape(&v.author),
+                    v.time.to_string(),
+                    escape(&v.summary),
+                    escape(&v.base),
+                    escape(&v.trunk_base),
+                ];
+                out.push_str("V\t");
+                out.push_str(&fields.join("\t"));
+                out.push('\n');
             }
         }
         out
@@ -217,12 +383,25 @@ impl IndexFile {
                 "B" => {
                     let name = unescape(f.next()?);
                     let tip = f.next()?.to_string();
-                    file.branches.insert(name.clone(), Branch { tip, versions: BTreeMap::new() });
+                    let fork = f.next()?.to_string();
+                    file.branches.insert(name.clone(), Branch { tip, fork, versions: BTreeMap::new() });
                     branch = Some(name);
                 }
                 "V" => {
                     let b = file.branches.get_mut(branch.as_ref()?)?;
-                    b.versions.insert(unescape(f.next()?), f.next()?.to_string());
+                    let mut next = || f.next().map(unescape);
+                    let slug = next()?;
+                    let v = BranchVersion {
+                        version: next()?,
+                        title: next()?,
+                        commit: next()?,
+                        author: next()?,
+                        time: next()?.parse().ok()?,
+                        summary: next()?,
+                        base: next()?,
+                        trunk_base: next()?,
+                    };
+                    b.versions.insert(slug, v);
                 }
                 _ => return None,
             }
@@ -462,11 +641,12 @@ mod tests {
             version: "v".into(),
         });
         let mut b = Branch { tip: "tip".into(), ..Default::default() };
-        b.versions.insert("s".into(), "v2".into());
+        let v = BranchVersion { version: "v2".into(), title: "T\tx".into(), time: 7, ..Default::default() };
+        b.versions.insert("s".into(), v.clone());
         file.branches.insert("refs/heads/contingents/abc".into(), b);
         let again = IndexFile::parse(&file.render()).unwrap();
         assert_eq!(again.articles, file.articles);
-        assert_eq!(again.branches["refs/heads/contingents/abc"].versions["s"], "v2");
+        assert_eq!(again.branches["refs/heads/contingents/abc"].versions["s"], v);
         assert!(IndexFile::parse("tribune-index\t0\tx\ty\n").is_none());
     }
 

@@ -7,9 +7,12 @@
 pub mod cli;
 pub mod commands;
 pub mod commons;
+pub mod editor;
 pub mod error;
 pub mod git;
 pub mod history;
 pub mod index;
 pub mod model;
 pub mod output;
+pub mod textdiff;
+pub mod versions;

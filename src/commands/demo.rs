@@ -46,6 +46,46 @@ pub const ARTICLES: [(&str, &str); 12] = [
     ("12-ridgeline-housekeepers.md", include_str!("../../fixtures/demo/articles/12-ridgeline-housekeepers.md")),
 ];
 
+/// Rival versions, in order: (contingent or `trunk`, member, article file, summary, text).
+const REWRITES: [(&str, &str, &str, &str, &str); 5] = [
+    (
+        "rfc",
+        "rlopez",
+        "09-willowmere-rent-strike.md",
+        "Workplace solidarity with the tenants",
+        include_str!("../../fixtures/demo/rewrites/rfc--09-willowmere-rent-strike.md"),
+    ),
+    (
+        "redline",
+        "mbrennan",
+        "09-willowmere-rent-strike.md",
+        "Housing as a commodity: name the system",
+        include_str!("../../fixtures/demo/rewrites/redline--09-willowmere-rent-strike.md"),
+    ),
+    (
+        "rfc",
+        "dokafor",
+        "06-minimum-wage-ballot.md",
+        "Organise the workplaces, not only the ballot",
+        include_str!("../../fixtures/demo/rewrites/rfc--06-minimum-wage-ballot.md"),
+    ),
+    (
+        "redline",
+        "jmunoz",
+        "01-warehouse-heat-shutdown.md",
+        "Who carries the cost of the heat",
+        include_str!("../../fixtures/demo/rewrites/redline--01-warehouse-heat-shutdown.md"),
+    ),
+    // A later trunk correction: Red Line's rewrite of this article becomes stale.
+    (
+        "trunk",
+        "rlopez",
+        "01-warehouse-heat-shutdown.md",
+        "",
+        include_str!("../../fixtures/demo/rewrites/trunk--01-warehouse-heat-shutdown.md"),
+    ),
+];
+
 #[derive(Deserialize)]
 struct DemoRoster {
     org: String,
@@ -91,6 +131,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
          tribune -C {d} list --contingent ctw --tag rent-strike\n  \
          tribune -C {d} show tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
          tribune -C {d} log warehouse-workers-shut-down-line-3-over-heat\n  \
+         tribune -C {d} versions tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
+         tribune -C {d} diff tenants-at-400-willowmere-begin-rent-strike-over-repairs trunk rfc\n  \
+         tribune -C {d} diff tenants-at-400-willowmere-begin-rent-strike-over-repairs rfc redline --three-way\n  \
+         tribune -C {d} versions warehouse-workers-shut-down-line-3-over-heat    (a stale rewrite)\n  \
+         tribune -C {d} list --edition redline\n  \
          git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
          git -C {d} fsck --strict"
     ))
@@ -133,6 +178,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         let who = at(m, 0);
         commons.commit_on_trunk(|snap| Ok((add_member(snap, &member, Some(&who))?, ())))?;
     }
+    let mut slugs: std::collections::HashMap<&str, String> = Default::default();
     let mut articles = ARTICLES
         .iter()
         .map(|(file, text)| Ok((Article::parse(file, text)?, *file, *text)))
@@ -147,15 +193,34 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         let day = article.date.and_hms_opt(9, 0, 0).context("bad date")?.and_utc().timestamp();
         let who = at(author, day);
         let slug = id::slugify(&article.title);
+        slugs.insert(file, slug.clone());
         let prepared = Prepared { article, slug, text: text.as_bytes().to_vec(), attachments: Vec::new() };
         commons.commit_on_trunk(|snap| change_for(snap, &prepared, false, Some(&who)))?;
     }
+    let mut rewrites = 0;
+    for (contingent, member, file, summary, text) in REWRITES {
+        let who = roster.members.iter().find(|m| m.id == member).context("a demo rewrite names an unknown member")?;
+        let who = at(who, 0);
+        let slug = slugs.get(file).context("a demo rewrite names an unknown article")?;
+        if contingent == "trunk" {
+            let article = Article::parse(file, text)?;
+            let prepared =
+                Prepared { article, slug: slug.clone(), text: text.as_bytes().to_vec(), attachments: Vec::new() };
+            commons.commit_on_trunk(|snap| change_for(snap, &prepared, true, Some(&who)))?;
+            continue;
+        }
+        let idx = crate::index::load(&commons)?;
+        let base = super::rewrite::base_for(&commons, &idx, slug, contingent)?;
+        super::rewrite::commit_rewrite(&commons, &base, slug, contingent, file, text, Some(summary), Some(&who))?;
+        rewrites += 1;
+    }
     Ok(format!(
-        "{}: {} contingents, {} members, {} articles.",
+        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents.",
         roster.org,
         roster.contingents.len(),
         roster.members.len(),
-        ARTICLES.len()
+        ARTICLES.len(),
+        rewrites
     ))
 }
 

@@ -22,6 +22,9 @@ pub struct Args {
     /// Only articles dated on or after this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<NaiveDate>,
+    /// List a contingent's edition: its own versions in place of the trunk's.
+    #[arg(long, value_name = "ID")]
+    pub edition: Option<String>,
     /// Show at most N articles.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -40,6 +43,9 @@ struct Row<'a> {
     tags: &'a [String],
     version: &'a str,
     versions: usize,
+    /// In an edition: is this the contingent's own text?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rewritten: Option<bool>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -48,7 +54,45 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         crate::model::id::validate("contingent id", c).context("--contingent")?;
         commons.snapshot()?.require_contingent(c)?;
     }
-    let idx = index::load(&commons)?;
+    let mut idx = index::load(&commons)?;
+    let mut edited: std::collections::HashSet<String> = Default::default();
+    // Counted on the trunk's entries, before an edition's texts stand in for them.
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    if let Some(ed) = &args.edition {
+        counts = idx.articles.iter().map(|e| (e.slug.clone(), idx.version_count(e))).collect();
+        crate::model::id::validate("contingent id", ed).context("--edition")?;
+        let Some(edition) = idx.edition(ed) else {
+            commons.snapshot()?.require_contingent(ed)?;
+            return Err(crate::error::fail(
+                format!("the contingent {ed:?} has no edition yet"),
+                format!("its edition starts with its first rewrite: tribune rewrite SLUG --contingent {ed}"),
+            ));
+        };
+        // The edition's own texts stand in for the trunk's.
+        let own: Vec<(String, index::BranchVersion)> =
+            edition.versions.iter().map(|(s, v)| (s.clone(), v.clone())).collect();
+        for (slug, v) in own {
+            edited.insert(slug.clone());
+            match idx.articles.iter_mut().find(|e| e.slug == slug) {
+                Some(e) => {
+                    e.contingent = ed.clone();
+                    e.title = v.title.clone();
+                    e.version = v.version.clone();
+                }
+                None => idx.articles.push(index::Entry {
+                    slug,
+                    title: v.title.clone(),
+                    contingent: ed.clone(),
+                    date: crate::git::Timestamp { seconds: v.time, offset_minutes: 0 }.rfc3339_utc()[..10].to_string(),
+                    tags: Vec::new(),
+                    authors: vec![v.author.clone()],
+                    version: v.version.clone(),
+                }),
+            }
+        }
+    }
+    let idx = idx;
+    let count = |e: &index::Entry| counts.get(&e.slug).copied().unwrap_or_else(|| idx.version_count(e));
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let mut rows: Vec<&index::Entry> = idx
         .articles
@@ -76,7 +120,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 authors: &e.authors,
                 tags: &e.tags,
                 version: &e.version,
-                versions: idx.version_count(e),
+                versions: count(e),
+                rewritten: args.edition.as_ref().map(|_| edited.contains(&e.slug)),
             })
             .collect();
         return print_json(&out);
@@ -91,13 +136,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let mut t = ctx.style.table(&["SLUG", "TITLE", "CONTINGENT", "DATE", "VERSIONS"]);
     for e in rows {
-        t.add_row(vec![
-            e.slug.clone(),
-            e.title.clone(),
-            e.contingent.clone(),
-            e.date.clone(),
-            idx.version_count(e).to_string(),
-        ]);
+        // In an edition, a `*` marks the contingent's own text.
+        let title = if edited.contains(&e.slug) { format!("{} *", e.title) } else { e.title.clone() };
+        t.add_row(vec![e.slug.clone(), title, e.contingent.clone(), e.date.clone(), count(e).to_string()]);
     }
     print_table(&t)
 }

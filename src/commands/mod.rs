@@ -3,13 +3,17 @@
 pub mod completions;
 pub mod contribute;
 pub mod demo;
+pub mod diff;
 pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod rewrite;
 pub mod roster;
 pub mod show;
 pub mod synth;
+pub mod update;
+pub mod versions;
 
 use crate::cli::{Cli, Command};
 use crate::output::Style;
@@ -38,6 +42,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(a) => list::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
+        Command::Rewrite(a) => rewrite::run(&ctx, a),
+        Command::Versions(a) => versions::run(&ctx, a),
+        Command::Diff(a) => diff::run(&ctx, a),
+        Command::Update(a) => update::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

@@ -313,6 +313,27 @@ impl Repo {
         }
     }
 
+    /// Is `ancestor` reachable from `descendant` (or the same commit)?
+    pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        self.inner
+            .graph_descendant_of(descendant.0, ancestor.0)
+            .with_context(|| format!("could not compare the histories of {ancestor} and {descendant}"))
+    }
+
+    /// The commits reachable from `push` but from none of `hide`, newest first.
+    pub fn walk(&self, push: Oid, hide: &[Oid]) -> Result<impl Iterator<Item = Result<Oid>> + '_> {
+        let mut walk = self.inner.revwalk().context("could not start walking the history")?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME).context("could not sort the history")?;
+        walk.push(push.0).with_context(|| format!("could not walk from {push}"))?;
+        for h in hide {
+            walk.hide(h.0).with_context(|| format!("could not leave out the history of {h}"))?;
+        }
+        Ok(walk.map(|r| r.map(Oid).context("could not read the history")))
+    }
+
     /// The tree id of a commit.
     pub fn commit_tree(&self, commit: Oid) -> Result<Oid> {
         let c = self.inner.find_commit(commit.0).with_context(|| format!("could not read commit {commit}"))?;
@@ -388,8 +409,8 @@ impl Repo {
         Ok(Oid(id))
     }
 
-    /// Blob paths that differ between two trees under `prefix` (a directory), as
-    /// `(path, old, new)`. Identical subtrees are skipped without being read.
+    /// Blob paths that differ between two trees under `prefix` (a directory; "" for all).
+    /// Identical subtrees are skipped without being read.
     pub fn changed_paths(&self, old: Option<Oid>, new: Oid, prefix: &str) -> Result<Vec<PathChange>> {
         let old_tree = match old {
             Some(o) => Some(self.inner.find_tree(o.0).with_context(|| format!("could not read tree {o}"))?),
@@ -397,7 +418,10 @@ impl Repo {
         };
         let new_tree = self.inner.find_tree(new.0).with_context(|| format!("could not read tree {new}"))?;
         let mut opts = git2::DiffOptions::new();
-        opts.pathspec(prefix).skip_binary_check(true).disable_pathspec_match(true);
+        opts.skip_binary_check(true);
+        if !prefix.is_empty() {
+            opts.pathspec(prefix).disable_pathspec_match(true);
+        }
         let diff = self
             .inner
             .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))

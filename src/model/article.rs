@@ -240,6 +240,47 @@ impl Article {
     }
 }
 
+/// Rewrites `text`'s front matter for a contingent's rewrite: `contingent` becomes the
+/// rewriting contingent, and the `wasRevisionOf` entry of `derived_from` names `base` (other
+/// entries, such as quotations, are kept). Formatting and comments are preserved.
+pub fn mark_revision(text: &str, contingent: &str, base: &Derivation) -> Result<String, UserError> {
+    let (front, body) = split("", text)?.ok_or_else(|| UserError::new("the rewrite has no front matter"))?;
+    let mut doc: toml_edit::DocumentMut = front
+        .parse()
+        .map_err(|e: toml_edit::TomlError| UserError::new(format!("the front matter is not valid TOML: {e}")))?;
+    doc["contingent"] = toml_edit::value(contingent);
+    let mut entries = toml_edit::ArrayOfTables::new();
+    let keep = |t: &toml_edit::Table| t.get("relation").and_then(|r| r.as_str()) != Some("wasRevisionOf");
+    match doc.remove("derived_from") {
+        Some(toml_edit::Item::ArrayOfTables(old)) => {
+            old.iter().filter(|t| keep(t)).for_each(|t| entries.push(t.clone()))
+        }
+        Some(toml_edit::Item::Value(toml_edit::Value::Array(old))) => {
+            for v in old.iter() {
+                if let Some(inline) = v.as_inline_table() {
+                    let t = inline.clone().into_table();
+                    if keep(&t) {
+                        entries.push(t);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut t = toml_edit::Table::new();
+    t["relation"] = toml_edit::value(base.relation.as_str());
+    for (k, v) in
+        [("slug", &base.slug), ("version", &base.version), ("contingent", &base.contingent), ("url", &base.url)]
+    {
+        if let Some(v) = v {
+            t[k] = toml_edit::value(v.as_str());
+        }
+    }
+    entries.push(t);
+    doc["derived_from"] = toml_edit::Item::ArrayOfTables(entries);
+    Ok(format!("{FENCE}\n{}{FENCE}\n{body}", doc))
+}
+
 fn first_line(text: &str) -> String {
     let l = text.lines().next().unwrap_or("");
     l.chars().take(40).collect()
@@ -339,6 +380,28 @@ mod tests {
         let a = Article::parse("f.md", GOOD).unwrap();
         let again = Article::parse("g.md", &a.render()).unwrap();
         assert_eq!(a, again);
+    }
+
+    #[test]
+    fn a_revision_names_its_base_and_keeps_quotations() {
+        let text = GOOD.replace(
+            "+++\nBody",
+            "[[derived_from]]\nrelation = \"wasQuotedFrom\"\nurl = \"https://example.org\"\n[[derived_from]]\nrelation = \"wasRevisionOf\"\nslug = \"old\"\n+++\nBody",
+        );
+        let base = Derivation {
+            relation: "wasRevisionOf".into(),
+            slug: Some("s".into()),
+            version: Some("abc123".into()),
+            contingent: Some("xyz".into()),
+            url: None,
+        };
+        let out = mark_revision(&text, "rfc", &base).unwrap();
+        let a = Article::parse("f.md", &out).unwrap();
+        assert_eq!(a.contingent, "rfc");
+        assert_eq!(a.derived_from.len(), 2);
+        assert_eq!(a.derived_from[0].relation, "wasQuotedFrom");
+        assert_eq!(a.derived_from[1], base);
+        assert_eq!(a.body, "Body.\n");
     }
 
     #[test]

@@ -1,0 +1,131 @@
+//! Rival versions of an article: the trunk's text and every contingent edition's own text,
+//! grouped by content (a version is a blob id), each with its status against the trunk.
+
+use crate::commons::Commons;
+use crate::git::Oid;
+use crate::index::{self, Index};
+use crate::textdiff;
+use anyhow::Result;
+use serde::Serialize;
+
+/// Where a version stands relative to the trunk's present text. It comes from blob ids and
+/// the base each rewrite records, never from dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The same text as the trunk.
+    Identical,
+    /// A rewrite of the trunk's present text.
+    Current,
+    /// A rewrite of a text the trunk has since replaced.
+    Stale,
+    /// A text with no known trunk base (written with plain git, or an article the trunk lacks).
+    Unrelated,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Identical => "identical",
+            Status::Current => "current",
+            Status::Stale => "stale",
+            Status::Unrelated => "unrelated",
+        }
+    }
+}
+
+/// One distinct version and everything that says where it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub version: String,
+    /// `trunk`, `contingents/abc`, `origin/contingents/xyz`: every place holding this text.
+    pub places: Vec<String>,
+    pub title: String,
+    /// Who made it: the trunk text's authors, or the author of the rewrite commit.
+    pub author: String,
+    /// The article's date for the trunk text; the rewrite commit's date (RFC 3339) otherwise.
+    pub date: String,
+    pub summary: String,
+    pub status: Status,
+    /// The version this one was rewritten from, when recorded.
+    pub base: Option<String>,
+    /// The trunk version this line of rewrites started from.
+    pub trunk_base: Option<String>,
+    pub words_added: usize,
+    pub words_removed: usize,
+    pub commit: Option<String>,
+}
+
+/// The status of a text with this trunk base, given the trunk's present version.
+pub fn status(version: &str, trunk_base: Option<&str>, trunk: Option<&str>) -> Status {
+    match (trunk, trunk_base) {
+        (Some(t), _) if t == version => Status::Identical,
+        (Some(t), Some(b)) if t == b => Status::Current,
+        (Some(_), Some(_)) => Status::Stale,
+        _ => Status::Unrelated,
+    }
+}
+
+/// Every distinct version of `slug`: the trunk's first, then rewrites newest first.
+pub fn list(commons: &Commons, idx: &Index, slug: &str) -> Result<Vec<Version>> {
+    let repo = &commons.repo;
+    let trunk = idx.article(slug);
+    let trunk_version = trunk.map(|e| e.version.clone());
+    let trunk_text = match trunk {
+        Some(e) => Some(String::from_utf8_lossy(&repo.read_blob(e.version.parse()?)?).into_owned()),
+        None => None,
+    };
+    let mut out: Vec<Version> = Vec::new();
+    if let Some(e) = trunk {
+        out.push(Version {
+            version: e.version.clone(),
+            places: vec!["trunk".into()],
+            title: e.title.clone(),
+            author: e.authors.join(", "),
+            date: e.date.clone(),
+            summary: "the trunk's text".into(),
+            status: Status::Identical,
+            base: None,
+            trunk_base: None,
+            words_added: 0,
+            words_removed: 0,
+            commit: None,
+        });
+    }
+    let mut rewrites: Vec<(&index::Edition, &index::BranchVersion)> = idx.rewrites(slug).collect();
+    rewrites.sort_by(|a, b| b.1.time.cmp(&a.1.time).then_with(|| a.0.label.cmp(&b.0.label)));
+    for (edition, v) in rewrites {
+        if let Some(existing) = out.iter_mut().find(|x| x.version == v.version) {
+            existing.places.push(edition.label.clone());
+            continue;
+        }
+        let text = String::from_utf8_lossy(&repo.read_blob(v.version.parse::<Oid>()?)?).into_owned();
+        let (added, removed) = match &trunk_text {
+            Some(t) => {
+                let c = textdiff::compare_bodies(t, &text);
+                (c.words_added, c.words_removed)
+            }
+            None => (textdiff::front_and_body(&text).1.split_whitespace().count(), 0),
+        };
+        let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        out.push(Version {
+            version: v.version.clone(),
+            places: vec![edition.label.clone()],
+            title: v.title.clone(),
+            author: v.author.clone(),
+            date: if v.commit.is_empty() {
+                String::new()
+            } else {
+                crate::git::Timestamp { seconds: v.time, offset_minutes: 0 }.rfc3339_utc()
+            },
+            summary: v.summary.clone(),
+            status: status(&v.version, nonempty(&v.trunk_base).as_deref(), trunk_version.as_deref()),
+            base: nonempty(&v.base),
+            trunk_base: nonempty(&v.trunk_base),
+            words_added: added,
+            words_removed: removed,
+            commit: nonempty(&v.commit),
+        });
+    }
+    Ok(out)
+}
