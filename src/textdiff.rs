@@ -120,9 +120,8 @@ pub fn compare(old: &str, new: &str) -> Comparison {
                     c.push_removed(&a, i, &moved_to);
                 }
                 let pairs = olds.len().min(news.len());
-                let mut news_iter = (new_index..new_index + new_len).peekable();
                 let mut paired = 0;
-                while let Some(j) = news_iter.next() {
+                for j in new_index..new_index + new_len {
                     if moved_from.contains_key(&j) {
                         c.push_added(&b, j, &moved_from);
                     } else if paired < pairs {
