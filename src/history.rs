@@ -112,16 +112,26 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
             .map(|v| Found { version: v, place: "trunk".into() })
             .ok_or_else(|| no_article(commons, slug));
     }
-    let branch = format!("{CONTINGENT_BRANCHES}{selector}");
-    let tip = if crate::model::id::is_valid(selector) { repo.ref_target(&branch)? } else { None };
-    if let Some(tip) = tip {
-        return match repo.entry_at(repo.commit_tree(tip)?, &text_path)? {
-            Some(e) if !e.is_tree => Ok(Found { version: e.id, place: format!("contingents/{selector}") }),
-            _ => Err(fail(
-                format!("the contingent {selector:?} has no version of {slug:?}"),
-                format!("see the trunk's with `tribune show {slug}`"),
-            )),
-        };
+    // A contingent id names its edition: its own text of the article if it rewrote it,
+    // else the trunk's (what `list --edition` shows). A local edition is preferred to a
+    // remote-tracking one.
+    if crate::model::id::is_valid(selector) {
+        let idx = index::load(commons)?;
+        let mut editions: Vec<&index::Edition> = idx.editions.iter().filter(|e| e.contingent == selector).collect();
+        editions.sort_by_key(|e| !e.refname.starts_with(CONTINGENT_BRANCHES));
+        if let Some(edition) = editions.first() {
+            if let Some(v) = edition.versions.get(slug) {
+                return Ok(Found { version: v.version.parse()?, place: edition.label.clone() });
+            }
+            return trunk_version
+                .map(|v| Found { version: v, place: format!("trunk; {} has no rewrite of its own", edition.label) })
+                .ok_or_else(|| {
+                    fail(
+                        format!("the contingent {selector:?} has no version of {slug:?}"),
+                        format!("see its versions with `tribune versions {slug}`"),
+                    )
+                });
+        }
     }
     let lower = selector.to_ascii_lowercase();
     if lower.len() < 4 || !lower.bytes().all(|b| b.is_ascii_hexdigit()) {

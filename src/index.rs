@@ -220,6 +220,8 @@ fn refresh_branch(commons: &Commons, trunk: Oid, tip: Oid, old: Option<Branch>) 
         }
     }
     let mut missing: BTreeSet<String> = wanted.keys().filter(|s| !versions.contains_key(*s)).cloned().collect();
+    // Where a commit left the trunk: the newest trunk commit it contains.
+    let mut trunk_tree_of: HashMap<Oid, Option<Oid>> = HashMap::new();
     if !missing.is_empty() {
         for id in repo.walk(tip, &[trunk])? {
             let info = repo.commit(id?)?;
@@ -235,6 +237,25 @@ fn refresh_branch(commons: &Commons, trunk: Oid, tip: Oid, old: Option<Branch>) 
                     continue;
                 }
                 missing.remove(slug);
+                let mut trunk_base = info.trailer("Tribune-Trunk-Base").unwrap_or_default().to_string();
+                if trunk_base.is_empty() {
+                    // No trailer (a rewrite made with plain git): its base is the trunk's text
+                    // where this commit left the trunk. Ancestry, not dates, and not the
+                    // branch's later merges.
+                    let left = match trunk_tree_of.get(&info.id) {
+                        Some(t) => *t,
+                        None => {
+                            let t = repo.merge_base(trunk, info.id)?.map(|m| repo.commit_tree(m)).transpose()?;
+                            trunk_tree_of.insert(info.id, t);
+                            t
+                        }
+                    };
+                    if let Some(t) = left {
+                        if let Some(e) = repo.entry_at(t, &change.path)? {
+                            trunk_base = e.id.to_string();
+                        }
+                    }
+                }
                 versions.insert(
                     slug.to_string(),
                     BranchVersion {
@@ -245,7 +266,7 @@ fn refresh_branch(commons: &Commons, trunk: Oid, tip: Oid, old: Option<Branch>) 
                         time: info.author.when.seconds,
                         summary: summary_of(&info.message),
                         base: info.trailer("Tribune-Base").unwrap_or_default().to_string(),
-                        trunk_base: info.trailer("Tribune-Trunk-Base").unwrap_or_default().to_string(),
+                        trunk_base,
                     },
                 );
             }

@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.three_way {
         let idx = index::load(&commons)?;
         let base_of = |f: &Found| -> Option<String> {
-            if f.place == "trunk" {
+            if f.place.starts_with("trunk") {
                 return Some(f.version.to_string());
             }
             idx.rewrites(&args.slug)

@@ -28,6 +28,18 @@ pub struct Args {
     /// How many of the newest articles get one commit each, like real contributions.
     #[arg(long, default_value_t = 500)]
     pub single: usize,
+    /// Contingent editions (branches `contingents/cNNN`) to create.
+    #[arg(long, default_value_t = 0)]
+    pub editions: usize,
+    /// Rewrites on each edition.
+    #[arg(long, default_value_t = 1_000)]
+    pub rewrites: usize,
+    /// Rewrites per commit on an edition.
+    #[arg(long, default_value_t = 100)]
+    pub rewrite_batch: usize,
+    /// Words of the long article (`long-article`) rewritten by the first two editions; 0 for none.
+    #[arg(long, default_value_t = 5_000)]
+    pub long_words: usize,
     /// Seed of the pseudo-random text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -139,6 +151,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
         let bulk = args.articles.saturating_sub(args.single);
         let mut edits = Vec::new();
+        let mut slugs: Vec<(String, Oid)> = Vec::with_capacity(args.articles);
         for n in 0..args.articles {
             let words: Vec<&str> = (0..5).map(|_| rng.word()).collect();
             let title = format!("{} {} {} {} {}", capitalise(words[0]), words[1], words[2], words[3], words[4]);
@@ -160,7 +173,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 rng.word(),
                 rng.word()
             );
-            edits.push(Edit::Put { path: layout::article_text(&slug), blob: repo.write_blob(text.as_bytes())? });
+            let blob = repo.write_blob(text.as_bytes())?;
+            slugs.push((slug.clone(), blob));
+            edits.push(Edit::Put { path: layout::article_text(&slug), blob });
             let last_of_batch = n + 1 == bulk || (n < bulk && (n + 1) % args.batch == 0);
             if n >= bulk || last_of_batch {
                 tree = repo.edit_tree(Some(tree), &edits)?;
@@ -171,13 +186,96 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 edits.clear();
             }
         }
-        Ok(tip)
+        // A long article that two editions rewrite: the diff benchmark's subject.
+        let mut long = None;
+        if args.long_words > 0 {
+            let mut body = String::new();
+            let mut written = 0;
+            while written < args.long_words {
+                let sentence: Vec<&str> = (0..50).map(|_| rng.word()).collect();
+                body.push_str(&format!("{} {}.\n\n", capitalise(sentence[0]), sentence[1..].join(" ")));
+                written += 50;
+            }
+            let text = format!(
+                "+++\ntitle = \"A long report\"\nauthors = [\"Writer 1\"]\ncontingent = \"c000\"\ndate = 2026-11-20\nlicense = \"CC0-1.0\"\n+++\n{body}"
+            );
+            let blob = repo.write_blob(text.as_bytes())?;
+            tree = repo.edit_tree(Some(tree), &[Edit::Put { path: layout::article_text("long-article"), blob }])?;
+            tip = commit(tree, tip, "contribute: A long report", &[("Action", "contribute"), ("Article", "long-article")], &mut clock)?;
+            long = Some((blob, text));
+        }
+
+        // Editions: each rewrites `rewrites` articles, `rewrite_batch` to a commit.
+        let mut editions = Vec::new();
+        for e in 0..args.editions.min(args.contingents) {
+            let cid = format!("c{e:03}");
+            let (mut etip, mut etree) = (tip, tree);
+            let mut edits = Vec::new();
+            let mut chosen = std::collections::BTreeSet::new();
+            while chosen.len() < args.rewrites.min(slugs.len()) {
+                chosen.insert((rng.next() % slugs.len() as u64) as usize);
+            }
+            let chosen: Vec<usize> = chosen.into_iter().collect();
+            for (k, &i) in chosen.iter().enumerate() {
+                let (slug, blob) = &slugs[i];
+                let text = String::from_utf8_lossy(&repo.read_blob(*blob)?).into_owned();
+                let text = rewrite_text(&text, &cid, slug, *blob, &format!("Contingent {cid} adds its view: {}.", rng.word()));
+                edits.push(Edit::Put { path: layout::article_text(slug), blob: repo.write_blob(text.as_bytes())? });
+                if edits.len() == args.rewrite_batch.max(1) || k + 1 == chosen.len() {
+                    etree = repo.edit_tree(Some(etree), &edits)?;
+                    let subject = format!("rewrite: {} synthetic rewrites", edits.len());
+                    etip = commit(etree, etip, &subject, &[("Action", "rewrite"), ("Contingent", &cid)], &mut clock)?;
+                    edits.clear();
+                }
+            }
+            if let (Some((blob, text)), true) = (&long, e < 2) {
+                // About one paragraph in twenty changed, and (for c001) one moved.
+                let mut paras: Vec<String> = text.split("\n\n").map(str::to_string).collect();
+                for (p, para) in paras.iter_mut().enumerate().skip(1) {
+                    if (p + e) % 20 == 0 {
+                        *para = format!("{para} Edition {cid} adds a sentence here about {}.", rng.word());
+                    }
+                }
+                if e == 1 && paras.len() > 10 {
+                    let moved = paras.remove(3);
+                    paras.insert(9, moved);
+                }
+                let new = rewrite_text(&paras.join("\n\n"), &cid, "long-article", *blob, "");
+                etree = repo.edit_tree(Some(etree), &[Edit::Put { path: layout::article_text("long-article"), blob: repo.write_blob(new.as_bytes())? }])?;
+                let base = blob.to_string();
+                let trailers = [("Action", "rewrite"), ("Article", "long-article"), ("Contingent", cid.as_str()), ("Base", &base), ("Trunk-Base", &base)];
+                etip = commit(etree, etip, "rewrite: A long report", &trailers, &mut clock)?;
+            }
+            editions.push((format!("refs/heads/contingents/{cid}"), etip));
+        }
+        Ok((tip, editions))
     })?;
+    let (tip, editions) = tip;
     if repo.update_ref(&trunk, tip, Some(first), "tribune synth")? != RefUpdate::Done {
         bail!("{trunk} moved while the synthetic commons was being built");
     }
+    for (name, etip) in editions {
+        if repo.update_ref(&name, etip, None, "tribune synth")? != RefUpdate::Done {
+            bail!("{name} already exists");
+        }
+    }
     eprintln!("synthesised {} articles in {:.1}s at {}", args.articles, started.elapsed().as_secs_f64(), dir.display());
     Ok(())
+}
+
+/// A contingent's rewrite of a synthetic article: its contingent, its provenance, and one
+/// more paragraph.
+fn rewrite_text(text: &str, contingent: &str, slug: &str, base: Oid, extra: &str) -> String {
+    let (front, body) = text.split_once("\n+++\n").unwrap_or((text, ""));
+    let front: String = front
+        .lines()
+        .map(|l| if l.starts_with("contingent = ") { format!("contingent = \"{contingent}\"") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let extra = if extra.is_empty() { String::new() } else { format!("\n{extra}\n") };
+    format!(
+        "{front}\n[[derived_from]]\nrelation = \"wasRevisionOf\"\nslug = \"{slug}\"\nversion = \"{base}\"\n+++\n{body}{extra}"
+    )
 }
 
 fn capitalise(w: &str) -> String {

@@ -53,6 +53,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ));
     };
     let trunk = commons.trunk_tip()?;
+    // What each of the edition's own texts was rewritten from.
+    let idx = crate::index::load(&commons)?;
+    let trunk_base_of = |slug: &str| -> Option<String> {
+        idx.edition(&args.contingent).and_then(|e| e.versions.get(slug)).map(|v| v.trunk_base.clone())
+    };
     let mut out = Updated { branch: branch.clone(), trunk: trunk.to_string(), ..Default::default() };
     if repo.is_ancestor(trunk, first_tip)? {
         out.how = "already up to date".into();
@@ -80,10 +85,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let mut stats = Updated::default();
             for c in repo.changed_paths(fork, repo.commit_tree(trunk)?, "")? {
                 match own.get(&c.path) {
-                    // The contingent changed this file too: its text stays.
+                    // The contingent changed this file too: its text stays, and is stale
+                    // unless it was rewritten from the trunk's new text already.
                     Some(mine) => {
-                        if *mine != c.new {
-                            if let Some(slug) = slug_of_text_path(&c.path) {
+                        if let (Some(slug), true) = (slug_of_text_path(&c.path), *mine != c.new) {
+                            let current = c.new.is_some_and(|n| trunk_base_of(slug).as_deref() == Some(&n.to_string()));
+                            if !current {
                                 stats.stale.push(slug.to_string());
                             }
                         }

@@ -12,6 +12,7 @@ mod test_list_show_log;
 mod test_man_and_completions;
 mod test_readme;
 mod test_roster;
+mod test_versions;
 mod test_worktree;
 
 #[test]
