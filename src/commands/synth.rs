@@ -34,8 +34,9 @@ pub struct Args {
     /// Rewrites on each edition.
     #[arg(long, default_value_t = 1_000)]
     pub rewrites: usize,
-    /// Rewrites per commit on an edition.
-    #[arg(long, default_value_t = 100)]
+    /// Rewrites per commit on an edition. (Packing walks every commit's whole tree, so
+    /// many bulk commits make the generator slow; one per edition keeps it to minutes.)
+    #[arg(long, default_value_t = 1_000)]
     pub rewrite_batch: usize,
     /// Words of the long article (`long-article`) rewritten by the first two editions; 0 for none.
     #[arg(long, default_value_t = 5_000)]
@@ -110,6 +111,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.contingents == 0 || args.batch == 0 {
         bail!("--contingents and --batch must be at least 1");
     }
+    crate::git::Repo::disable_object_cache();
     let dir = if args.dir.is_absolute() { args.dir.clone() } else { ctx.dir.join(&args.dir) };
     let started = Instant::now();
     let mut clock = 1_700_000_000i64;

@@ -460,6 +460,12 @@ impl Repo {
         Self::tune_cache();
     }
 
+    /// Turns libgit2's object cache off: for bulk writers, which read back little and whose
+    /// writes would make the cache churn (eviction dominated the synthetic generator).
+    pub fn disable_object_cache() {
+        git2::opts::enable_caching(false);
+    }
+
     /// Raises libgit2's object cache limits so that large trees (over 4 KiB) are cached;
     /// without this a shard tree is re-inflated on every lookup.
     fn tune_cache() {

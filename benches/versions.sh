@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark of rival versions (issue 3): a synthetic commons of 100,000 articles with 100
+# contingent editions holding 1,000 rewrites each (one bulk commit per edition, then the
+# long article's rewrite with tribune's trailers), plus one long
+# article (5,000 words) rewritten by two editions. Rerun with:
+#   bash benches/versions.sh [WORKDIR]
+# Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${1:-/tmp/tribune-bench-versions}
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
+
+cargo build --release --quiet
+T=$PWD/target/release/tribune
+mkdir -p "$work"
+repo=$work/commons
+if [ ! -f "$repo/HEAD" ]; then
+  echo "== building the synthetic commons (100,000 articles, 100 editions x 1,000 rewrites)"
+  /usr/bin/time -f "synth: %e s wall, %M KiB peak" "$T" synth "$repo" --editions 100 --rewrites 1000
+fi
+echo "editions: $(git -C "$repo" for-each-ref refs/heads/contingents | wc -l)"
+
+echo "== index, cold (built once for every edition)"
+rm -rf "$repo/tribune/index"
+/usr/bin/time -f "list (cold, with editions): %e s, %M KiB peak" "$T" -C "$repo" list --limit 5 >/dev/null
+
+echo "== versions long-article (warm index)"
+"$T" -C "$repo" versions long-article
+hyperfine -N -w 3 -r 30 "$T -C $repo versions long-article" | grep -E "Time|Range"
+/usr/bin/time -f "versions peak memory: %M KiB" "$T" -C "$repo" versions long-article >/dev/null
+
+echo "== diff of two 5,000-word versions"
+"$T" -C "$repo" diff long-article c000 c001 --stat
+hyperfine -N -w 3 -r 30 "$T -C $repo diff long-article c000 c001" | grep -E "Time|Range"
+
+echo "== rewrite (a different article each run, on edition c050)"
+"$T" -C "$repo" list --limit 400 --json | sed -n 's/.*"slug": "\(.*\)".*/\1/p' > "$work/slugs"
+echo 0 > "$work/n"
+next="n=\$((\$(cat $work/n)+1)); echo \$n > $work/n; s=\$(sed -n \"\${n}p\" $work/slugs); git -C $repo show main:articles/\$(printf %s \"\$s\" | sha1sum | cut -c1-2)/\$s/index.md | sed 's/\$/ Rewritten./' > $work/rw.md; $T -C $repo rewrite \$s --contingent c050 --file $work/rw.md -m bench >/dev/null"
+hyperfine -w 3 -r 30 "$next" | grep -E "Time|Range"
+echo "(the measured command includes git show and sed preparing the text: a few ms)"
+
+echo "== update of one edition after 20 trunk contributions (a different edition each run)"
+for i in $(seq 1 20); do
+  printf '+++\ntitle = "Trunk news %s"\nauthors = ["Bench"]\ncontingent = "c001"\ndate = 2026-11-21\nlicense = "CC0-1.0"\n+++\nTrunk news %s.\n' "$i" "$i" > "$work/t$i.md"
+  "$T" -C "$repo" contribute "$work/t$i.md" >/dev/null 2>&1 || true
+done
+echo 9 > "$work/e"
+upd="e=\$((\$(cat $work/e)+1)); echo \$e > $work/e; $T -C $repo update --contingent c0\$e >/dev/null"
+hyperfine -w 1 -r 20 "$upd" | grep -E "Time|Range"
+"$T" -C "$repo" update --contingent c005
