@@ -37,7 +37,7 @@ hyperfine -N -w 3 -r 30 "$T -C $repo diff long-article c000 c001" | grep -E "Tim
 echo "== rewrite (a different article each run, on edition c050)"
 "$T" -C "$repo" list --limit 400 --json | sed -n 's/.*"slug": "\(.*\)".*/\1/p' > "$work/slugs"
 echo 0 > "$work/n"
-next="n=\$((\$(cat $work/n)+1)); echo \$n > $work/n; s=\$(sed -n \"\${n}p\" $work/slugs); git -C $repo show main:articles/\$(printf %s \"\$s\" | sha1sum | cut -c1-2)/\$s/index.md | sed 's/\$/ Rewritten./' > $work/rw.md; $T -C $repo rewrite \$s --contingent c050 --file $work/rw.md -m bench >/dev/null"
+next="n=\$((\$(cat $work/n)+1)); echo \$n > $work/n; s=\$(sed -n \"\${n}p\" $work/slugs); git -C $repo show main:articles/\$(printf %s \"\$s\" | sha1sum | cut -c1-2)/\$s/index.md | sed '\$ s/\$/ Rewritten./' > $work/rw.md; $T -C $repo rewrite \$s --contingent c050 --file $work/rw.md -m bench >/dev/null"
 hyperfine -w 3 -r 30 "$next" | grep -E "Time|Range"
 echo "(the measured command includes git show and sed preparing the text: a few ms)"
 

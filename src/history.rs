@@ -116,11 +116,9 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
     // else the trunk's (what `list --edition` shows). A local edition is preferred to a
     // remote-tracking one.
     if crate::model::id::is_valid(selector) {
-        let idx = index::load(commons)?;
-        let mut editions: Vec<&index::Edition> = idx.editions.iter().filter(|e| e.contingent == selector).collect();
-        editions.sort_by_key(|e| !e.refname.starts_with(CONTINGENT_BRANCHES));
-        if let Some(edition) = editions.first() {
-            if let Some(v) = edition.versions.get(slug) {
+        let editions = index::editions(commons)?;
+        if let Some(edition) = editions.find(selector) {
+            if let Some(v) = edition.get(slug)? {
                 return Ok(Found { version: v.version.parse()?, place: edition.label.clone() });
             }
             return trunk_version

@@ -3,7 +3,7 @@
 
 use crate::commons::Commons;
 use crate::git::Oid;
-use crate::index::{self, Index};
+use crate::index::{self, Editions};
 use crate::textdiff;
 use anyhow::Result;
 use serde::Serialize;
@@ -67,9 +67,10 @@ pub fn status(version: &str, trunk_base: Option<&str>, trunk: Option<&str>) -> S
 }
 
 /// Every distinct version of `slug`: the trunk's first, then rewrites newest first.
-pub fn list(commons: &Commons, idx: &Index, slug: &str) -> Result<Vec<Version>> {
+pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Version>> {
     let repo = &commons.repo;
-    let trunk = idx.article(slug);
+    let trunk = index::trunk_entry(commons, slug)?;
+    let trunk = trunk.as_ref();
     let trunk_version = trunk.map(|e| e.version.clone());
     let trunk_text = match trunk {
         Some(e) => Some(String::from_utf8_lossy(&repo.read_blob(e.version.parse()?)?).into_owned()),
@@ -92,9 +93,9 @@ pub fn list(commons: &Commons, idx: &Index, slug: &str) -> Result<Vec<Version>> 
             commit: None,
         });
     }
-    let mut rewrites: Vec<(&index::Edition, &index::BranchVersion)> = idx.rewrites(slug).collect();
+    let mut rewrites = editions.rewrites(slug)?;
     rewrites.sort_by(|a, b| b.1.time.cmp(&a.1.time).then_with(|| a.0.label.cmp(&b.0.label)));
-    for (edition, v) in rewrites {
+    for (edition, v) in &rewrites {
         if let Some(existing) = out.iter_mut().find(|x| x.version == v.version) {
             existing.places.push(edition.label.clone());
             continue;

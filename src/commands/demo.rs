@@ -209,8 +209,8 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
             commons.commit_on_trunk(|snap| change_for(snap, &prepared, true, Some(&who)))?;
             continue;
         }
-        let idx = crate::index::load(&commons)?;
-        let base = super::rewrite::base_for(&commons, &idx, slug, contingent)?;
+        let editions = crate::index::editions(&commons)?;
+        let base = super::rewrite::base_for(&commons, &editions, slug, contingent)?;
         super::rewrite::commit_rewrite(&commons, &base, slug, contingent, file, text, Some(summary), Some(&who))?;
         rewrites += 1;
     }

@@ -50,12 +50,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (ta, tb) = (text(&a)?, text(&b)?);
     let label = |sel: &str, f: &Found| format!("{sel} {}", f.version.short(10));
     if args.three_way {
-        let idx = index::load(&commons)?;
+        let editions = index::editions(&commons)?;
+        let rewrites = editions.rewrites(&args.slug)?;
         let base_of = |f: &Found| -> Option<String> {
             if f.place.starts_with("trunk") {
                 return Some(f.version.to_string());
             }
-            idx.rewrites(&args.slug)
+            rewrites
+                .iter()
                 .find(|(_, v)| v.version == f.version.to_string())
                 .map(|(_, v)| v.trunk_base.clone())
                 .filter(|b| !b.is_empty())

@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(ed) = &args.edition {
         counts = idx.articles.iter().map(|e| (e.slug.clone(), idx.version_count(e))).collect();
         crate::model::id::validate("contingent id", ed).context("--edition")?;
-        let Some(edition) = idx.edition(ed) else {
+        let Some(edition) = idx.editions.find(ed) else {
             commons.snapshot()?.require_contingent(ed)?;
             return Err(crate::error::fail(
                 format!("the contingent {ed:?} has no edition yet"),
@@ -69,8 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ));
         };
         // The edition's own texts stand in for the trunk's.
-        let own: Vec<(String, index::BranchVersion)> =
-            edition.versions.iter().map(|(s, v)| (s.clone(), v.clone())).collect();
+        let own = edition.versions()?;
         for (slug, v) in own {
             edited.insert(slug.clone());
             match idx.articles.iter_mut().find(|e| e.slug == slug) {

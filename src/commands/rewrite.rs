@@ -62,9 +62,14 @@ pub struct Base {
 }
 
 /// The contingent's own version of `slug` if it has one, else the trunk's.
-pub fn base_for(commons: &crate::commons::Commons, idx: &index::Index, slug: &str, contingent: &str) -> Result<Base> {
+pub fn base_for(commons: &crate::commons::Commons, editions: &index::Editions, slug: &str, contingent: &str) -> Result<Base> {
     let repo = &commons.repo;
-    if let Some(v) = idx.edition(contingent).and_then(|e| e.versions.get(slug)) {
+    let local = format!("{CONTINGENT_BRANCHES}{contingent}");
+    let own = match editions.list.iter().find(|e| e.refname == local) {
+        Some(e) => e.get(slug)?,
+        None => None,
+    };
+    if let Some(v) = own {
         let version: Oid = v.version.parse()?;
         let text = String::from_utf8_lossy(&repo.read_blob(version)?).into_owned();
         return Ok(Base {
@@ -75,7 +80,7 @@ pub fn base_for(commons: &crate::commons::Commons, idx: &index::Index, slug: &st
             trunk_base: (!v.trunk_base.is_empty()).then(|| v.trunk_base.clone()),
         });
     }
-    let Some(entry) = idx.article(slug) else {
+    let Some(entry) = index::trunk_entry(commons, slug)? else {
         return Err(crate::history::no_article(commons, slug));
     };
     let version: Oid = entry.version.parse()?;
@@ -94,8 +99,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     id::validate("slug", &args.slug)?;
     id::validate("contingent id", &args.contingent).context("--contingent")?;
     commons.snapshot()?.require_contingent(&args.contingent)?;
-    let idx = index::load(&commons)?;
-    let base = base_for(&commons, &idx, &args.slug, &args.contingent)?;
+    let editions = index::editions(&commons)?;
+    let base = base_for(&commons, &editions, &args.slug, &args.contingent)?;
     let (name, new_text) = match &args.file {
         Some(f) => {
             let bytes = if f.as_os_str() == "-" {

@@ -54,10 +54,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let trunk = commons.trunk_tip()?;
     // What each of the edition's own texts was rewritten from.
-    let idx = crate::index::load(&commons)?;
-    let trunk_base_of = |slug: &str| -> Option<String> {
-        idx.edition(&args.contingent).and_then(|e| e.versions.get(slug)).map(|v| v.trunk_base.clone())
+    let own = match crate::index::editions(&commons)?.list.iter().find(|e| e.refname == refname) {
+        Some(e) => e.versions()?,
+        None => Default::default(),
     };
+    let trunk_base_of = |slug: &str| -> Option<String> { own.get(slug).map(|v| v.trunk_base.clone()) };
     let mut out = Updated { branch: branch.clone(), trunk: trunk.to_string(), ..Default::default() };
     if repo.is_ancestor(trunk, first_tip)? {
         out.how = "already up to date".into();

@@ -26,8 +26,8 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     id::validate("slug", &args.slug)?;
-    let idx = index::load(&commons)?;
-    let list = versions::list(&commons, &idx, &args.slug)?;
+    let editions = index::editions(&commons)?;
+    let list = versions::list(&commons, &editions, &args.slug)?;
     if list.is_empty() {
         return Err(crate::history::no_article(&commons, &args.slug));
     }

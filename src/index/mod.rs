@@ -13,9 +13,27 @@ use crate::model::layout;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+mod editions;
+pub use editions::{BranchVersion, Edition, Editions, CONTINGENT_BRANCHES};
+
+/// The trunk's entry for one article, read from the trunk itself (no index needed).
+pub fn trunk_entry(commons: &Commons, slug: &str) -> Result<Option<Entry>> {
+    let repo = &commons.repo;
+    let tree = repo.commit_tree(commons.trunk_tip()?)?;
+    match repo.blob_at(tree, &layout::article_text(slug))? {
+        Some((id, bytes)) => Ok(Some(entry_from_text(slug, id, &bytes))),
+        None => Ok(None),
+    }
+}
+
+/// The editions alone, fresh (no trunk articles read): for commands about one article.
+pub fn editions(commons: &Commons) -> Result<Editions> {
+    editions::load(commons)
+}
 use std::path::PathBuf;
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// One article as the trunk has it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -33,97 +51,32 @@ pub struct Entry {
     pub version: String,
 }
 
-/// An article's text on a contingent branch that the branch changed since it left the
-/// trunk (a rewrite), and the commit that made it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BranchVersion {
-    pub version: String,
-    pub title: String,
-    /// The newest commit of the branch's own that set this text ("" when none is known).
-    pub commit: String,
-    pub author: String,
-    /// Seconds since the epoch of that commit's author date.
-    pub time: i64,
-    /// The commit's summary (`-m`), else its subject.
-    pub summary: String,
-    /// `Tribune-Base`: the version the rewrite was made from ("" when unknown).
-    pub base: String,
-    /// `Tribune-Trunk-Base`: the trunk version this line of rewrites started from, else the
-    /// trunk text where the branch left the trunk ("" when the trunk had no such article).
-    pub trunk_base: String,
-}
-
-#[derive(Debug, Default)]
-struct Branch {
-    tip: String,
-    /// Where the branch last left the trunk (the merge base), "" when unrelated.
-    fork: String,
-    /// Slug → the branch's own text, for every article the branch changed since the fork.
-    versions: BTreeMap<String, BranchVersion>,
-}
-
-/// A contingent's edition as the index knows it.
-#[derive(Debug)]
-pub struct Edition {
-    /// The full ref name, e.g. `refs/heads/contingents/abc` or `refs/remotes/origin/contingents/abc`.
-    pub refname: String,
-    /// How people name it: `contingents/abc`, `origin/contingents/abc`.
-    pub label: String,
-    /// The contingent id.
-    pub contingent: String,
-    pub versions: BTreeMap<String, BranchVersion>,
-}
-
 #[derive(Debug, Default)]
 struct IndexFile {
     trunk: String,
     trunk_tree: String,
     articles: Vec<Entry>,
-    branches: BTreeMap<String, Branch>,
 }
 
 /// The index, fresh for the current ref tips.
 pub struct Index {
     pub articles: Vec<Entry>,
-    pub editions: Vec<Edition>,
+    pub editions: Editions,
     /// Slug → the distinct versions on contingent branches.
-    branch_versions: HashMap<String, BTreeSet<String>>,
+    branch_versions: HashMap<String, Vec<String>>,
 }
 
 impl Index {
     /// How many distinct versions of an article exist across the trunk and the
     /// contingent branches.
     pub fn version_count(&self, e: &Entry) -> usize {
-        let mut n = 1;
-        if let Some(vs) = self.branch_versions.get(&e.slug) {
-            n += vs.iter().filter(|v| **v != e.version).count();
-        }
-        n
-    }
-
-    /// The trunk entry of an article.
-    pub fn article(&self, slug: &str) -> Option<&Entry> {
-        self.articles.binary_search_by(|e| e.slug.as_str().cmp(slug)).ok().map(|i| &self.articles[i])
-    }
-
-    /// Every edition's own text of `slug`.
-    pub fn rewrites<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = (&'a Edition, &'a BranchVersion)> + 'a {
-        self.editions.iter().filter_map(move |e| e.versions.get(slug).map(|v| (e, v)))
-    }
-
-    /// The local edition of a contingent.
-    pub fn edition(&self, contingent: &str) -> Option<&Edition> {
-        let name = format!("{CONTINGENT_BRANCHES}{contingent}");
-        self.editions.iter().find(|e| e.refname == name)
+        1 + self.branch_versions.get(&e.slug).map_or(0, |vs| vs.iter().filter(|v| **v != e.version).count())
     }
 }
 
 fn index_path(commons: &Commons) -> PathBuf {
     commons.state_dir().join("index").join("articles.tsv")
 }
-
-/// The prefix of contingent branches.
-pub const CONTINGENT_BRANCHES: &str = "refs/heads/contingents/";
 
 /// Loads the index, bringing it up to date with the refs first.
 pub fn load(commons: &Commons) -> Result<Index> {
@@ -133,165 +86,48 @@ pub fn load(commons: &Commons) -> Result<Index> {
     let path = index_path(commons);
     let mut file: IndexFile =
         std::fs::read_to_string(&path).ok().and_then(|text| IndexFile::parse(&text)).unwrap_or_default();
-    let mut dirty = false;
-    let mut trunk_moved = false;
-
-    let old_trunk = file.trunk.clone();
     let old_tree: Option<Oid> = file.trunk_tree.parse().ok().filter(|t| repo.has_object(*t));
     if file.trunk != tip.to_string() || old_tree.is_none() {
         file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old_tree, tree)?;
         file.trunk = tip.to_string();
         file.trunk_tree = tree.to_string();
-        dirty = true;
-        trunk_moved = true;
-    }
-
-    // A trunk that moved forward leaves every branch's fork point where it was; a trunk
-    // that was rewound (or an index from elsewhere) means computing them again.
-    let trunk_rewound = trunk_moved
-        && match old_trunk.parse::<Oid>() {
-            Ok(old) => !repo.has_object(old) || !repo.is_ancestor(old, tip)?,
-            Err(_) => true,
-        };
-
-    let mut branches = repo.refs_with_prefix(CONTINGENT_BRANCHES)?;
-    branches.extend(repo.refs_with_prefix("refs/remotes/")?.into_iter().filter(|(n, _)| n.contains("/contingents/")));
-    let live: BTreeSet<&str> = branches.iter().map(|(n, _)| n.as_str()).collect();
-    let before = file.branches.len();
-    file.branches.retain(|name, _| live.contains(name.as_str()));
-    dirty |= file.branches.len() != before;
-    for (name, branch_tip) in &branches {
-        let old = file.branches.remove(name);
-        let fresh = old.as_ref().is_some_and(|b| b.tip == branch_tip.to_string()) && !trunk_rewound;
-        let branch = match old {
-            Some(b) if fresh => b,
-            old => {
-                dirty = true;
-                refresh_branch(commons, tip, *branch_tip, old)?
-            }
-        };
-        file.branches.insert(name.clone(), branch);
-    }
-
-    if dirty {
         // Best effort: an index that cannot be saved is rebuilt next time.
         let _ = save(&path, &file);
     }
-    let mut branch_versions: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut editions = Vec::new();
-    for (name, b) in file.branches {
-        for (slug, v) in &b.versions {
-            branch_versions.entry(slug.clone()).or_default().insert(v.version.clone());
-        }
-        let label = name
-            .strip_prefix("refs/heads/")
-            .or_else(|| name.strip_prefix("refs/remotes/"))
-            .unwrap_or(&name)
-            .to_string();
-        let contingent = name.rsplit('/').next().unwrap_or_default().to_string();
-        editions.push(Edition { refname: name, label, contingent, versions: b.versions });
-    }
+    let editions = editions::load(commons)?;
+    let branch_versions = counts(commons, &editions)?;
     Ok(Index { articles: file.articles, editions, branch_versions })
 }
 
-/// Computes a branch's own versions: what it changed since it last left the trunk, each
-/// with the commit that made it. Metadata of texts that did not change is kept from `old`;
-/// the branch's own history is walked (newest first) only for the rest.
-fn refresh_branch(commons: &Commons, trunk: Oid, tip: Oid, old: Option<Branch>) -> Result<Branch> {
-    let repo = &commons.repo;
-    let fork = repo.merge_base(trunk, tip)?;
-    let fork_tree = match fork {
-        Some(f) => Some(repo.commit_tree(f)?),
-        None => None,
-    };
-    let tree = repo.commit_tree(tip)?;
-    let mut wanted: BTreeMap<String, Oid> = BTreeMap::new();
-    for change in repo.changed_paths(fork_tree, tree, layout::ARTICLES)? {
-        if let (Some(slug), Some(new)) = (slug_of_text_path(&change.path), change.new) {
-            wanted.insert(slug.to_string(), new);
-        }
-    }
-    let mut versions: BTreeMap<String, BranchVersion> = BTreeMap::new();
-    if let Some(old) = old {
-        for (slug, v) in old.versions {
-            if wanted.get(&slug).is_some_and(|w| w.to_string() == v.version) && !v.commit.is_empty() {
-                versions.insert(slug, v);
-            }
-        }
-    }
-    let mut missing: BTreeSet<String> = wanted.keys().filter(|s| !versions.contains_key(*s)).cloned().collect();
-    // Where a commit left the trunk: the newest trunk commit it contains.
-    let mut trunk_tree_of: HashMap<Oid, Option<Oid>> = HashMap::new();
-    if !missing.is_empty() {
-        for id in repo.walk(tip, &[trunk])? {
-            let info = repo.commit(id?)?;
-            // Merges bring the trunk in (`tribune update`); the branch's own work is in the
-            // other commits.
-            if info.parents.len() != 1 {
-                continue;
-            }
-            let parent_tree = repo.commit_tree(info.parents[0])?;
-            for change in repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)? {
-                let Some(slug) = slug_of_text_path(&change.path) else { continue };
-                if !missing.contains(slug) || change.new != wanted.get(slug).copied() {
-                    continue;
-                }
-                missing.remove(slug);
-                let mut trunk_base = info.trailer("Tribune-Trunk-Base").unwrap_or_default().to_string();
-                if trunk_base.is_empty() {
-                    // No trailer (a rewrite made with plain git): its base is the trunk's text
-                    // where this commit left the trunk. Ancestry, not dates, and not the
-                    // branch's later merges.
-                    let left = match trunk_tree_of.get(&info.id) {
-                        Some(t) => *t,
-                        None => {
-                            let t = repo.merge_base(trunk, info.id)?.map(|m| repo.commit_tree(m)).transpose()?;
-                            trunk_tree_of.insert(info.id, t);
-                            t
-                        }
-                    };
-                    if let Some(t) = left {
-                        if let Some(e) = repo.entry_at(t, &change.path)? {
-                            trunk_base = e.id.to_string();
-                        }
-                    }
-                }
-                versions.insert(
-                    slug.to_string(),
-                    BranchVersion {
-                        version: String::new(),
-                        title: String::new(),
-                        commit: info.id.to_string(),
-                        author: info.author.name.clone(),
-                        time: info.author.when.seconds,
-                        summary: summary_of(&info.message),
-                        base: info.trailer("Tribune-Base").unwrap_or_default().to_string(),
-                        trunk_base,
-                    },
-                );
-            }
-            if missing.is_empty() {
-                break;
-            }
-        }
-    }
-    for (slug, id) in &wanted {
-        let v = versions.entry(slug.clone()).or_default();
-        if v.version != id.to_string() {
-            v.version = id.to_string();
-            v.title = entry_fields(&repo.read_blob(*id)?).title;
-        }
-        if v.trunk_base.is_empty() {
-            // Without a trailer, the rewrite is taken to start from the trunk's text where
-            // the branch left the trunk: ancestry, not dates.
-            if let Some(ft) = fork_tree {
-                if let Some(e) = repo.entry_at(ft, &layout::article_text(slug))? {
-                    v.trunk_base = e.id.to_string();
+/// Slug → distinct versions across the editions, cached in `counts.tsv` and keyed by
+/// every edition's tip.
+fn counts(commons: &Commons, editions: &Editions) -> Result<HashMap<String, Vec<String>>> {
+    let path = commons.state_dir().join("index").join("counts.tsv");
+    let header = format!("counts\t{FORMAT}\t{}", editions.key());
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let mut lines = text.lines();
+        if lines.next() == Some(header.as_str()) {
+            let mut out = HashMap::new();
+            for line in lines {
+                if let Some((slug, vs)) = line.split_once('\t') {
+                    out.insert(slug.to_string(), vs.split(',').map(str::to_string).collect());
                 }
             }
+            return Ok(out);
         }
     }
-    Ok(Branch { tip: tip.to_string(), fork: fork.map(|f| f.to_string()).unwrap_or_default(), versions })
+    let mut sets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for e in &editions.list {
+        for (slug, v) in e.versions()? {
+            sets.entry(slug).or_default().insert(v.version);
+        }
+    }
+    let mut text = header + "\n";
+    for (slug, vs) in &sets {
+        text.push_str(&format!("{slug}\t{}\n", vs.iter().cloned().collect::<Vec<_>>().join(",")));
+    }
+    let _ = editions::write_atomic(&path, text.as_bytes());
+    Ok(sets.into_iter().map(|(s, vs)| (s, vs.into_iter().collect())).collect())
 }
 
 /// The summary a rewrite was given (`-m`: the message's second paragraph when it is not
@@ -323,9 +159,6 @@ fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
 /// ```text
 /// tribune-index <FORMAT> <trunk commit> <trunk tree>
 /// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version>
-/// B <branch ref> <tip> <fork commit>
-/// V <slug> <version> <title> <commit> <author> <time> <summary> <base> <trunk base>
-///                             (a rewrite on the branch named by the last B line)
 /// ```
 impl IndexFile {
     fn render(&self) -> String {
@@ -345,25 +178,6 @@ impl IndexFile {
             out.push_str(&fields.join("\t"));
             out.push('\n');
         }
-        for (name, b) in &self.branches {
-            out.push_str(&format!("B\t{}\t{}\t{}\n", escape(name), b.tip, b.fork));
-            for (slug, v) in &b.versions {
-                let fields = [
-                    escape(slug),
-                    escape(&v.version),
-                    escape(&v.title),
-                    escape(&v.commit),
-                    escape(&v.author),
-                    v.time.to_string(),
-                    escape(&v.summary),
-                    escape(&v.base),
-                    escape(&v.trunk_base),
-                ];
-                out.push_str("V\t");
-                out.push_str(&fields.join("\t"));
-                out.push('\n');
-            }
-        }
         out
     }
 
@@ -376,7 +190,6 @@ impl IndexFile {
         }
         let mut file =
             IndexFile { trunk: head.next()?.to_string(), trunk_tree: head.next()?.to_string(), ..Default::default() };
-        let mut branch: Option<String> = None;
         for line in lines.filter(|l| !l.is_empty()) {
             let mut f = line.split('\t');
             match f.next()? {
@@ -401,29 +214,6 @@ impl IndexFile {
                         version,
                     });
                 }
-                "B" => {
-                    let name = unescape(f.next()?);
-                    let tip = f.next()?.to_string();
-                    let fork = f.next()?.to_string();
-                    file.branches.insert(name.clone(), Branch { tip, fork, versions: BTreeMap::new() });
-                    branch = Some(name);
-                }
-                "V" => {
-                    let b = file.branches.get_mut(branch.as_ref()?)?;
-                    let mut next = || f.next().map(unescape);
-                    let slug = next()?;
-                    let v = BranchVersion {
-                        version: next()?,
-                        title: next()?,
-                        commit: next()?,
-                        author: next()?,
-                        time: next()?.parse().ok()?,
-                        summary: next()?,
-                        base: next()?,
-                        trunk_base: next()?,
-                    };
-                    b.versions.insert(slug, v);
-                }
                 _ => return None,
             }
         }
@@ -431,14 +221,14 @@ impl IndexFile {
     }
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     if !s.contains(['\t', '\n', '\\']) {
         return s.to_string();
     }
     s.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n")
 }
 
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     if !s.contains('\\') {
         return s.to_string();
     }
@@ -523,7 +313,7 @@ pub fn entry_from_text(slug: &str, version: Oid, bytes: &[u8]) -> Entry {
 
 /// Reads just what the index needs from an article's front matter, leniently: an article
 /// someone committed with plain git and broken front matter is still listed.
-fn entry_fields(bytes: &[u8]) -> Fields {
+pub(crate) fn entry_fields(bytes: &[u8]) -> Fields {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(_) => String::from_utf8_lossy(bytes),
@@ -661,13 +451,8 @@ mod tests {
             authors: vec!["X, Y".into(), "Z".into()],
             version: "v".into(),
         });
-        let mut b = Branch { tip: "tip".into(), ..Default::default() };
-        let v = BranchVersion { version: "v2".into(), title: "T\tx".into(), time: 7, ..Default::default() };
-        b.versions.insert("s".into(), v.clone());
-        file.branches.insert("refs/heads/contingents/abc".into(), b);
         let again = IndexFile::parse(&file.render()).unwrap();
         assert_eq!(again.articles, file.articles);
-        assert_eq!(again.branches["refs/heads/contingents/abc"].versions["s"], v);
         assert!(IndexFile::parse("tribune-index\t0\tx\ty\n").is_none());
     }
 

@@ -1,0 +1,395 @@
+//! The editions part of the index: each contingent branch's own texts, one file per
+//! branch under `.git/tribune/index/editions/`, sorted by slug.
+//!
+//! A file is keyed by its branch's tip and fork point. When a branch only moved forward by
+//! ordinary commits (a rewrite), just those commits are read; a merge (an update from the
+//! trunk) or a rewound trunk recomputes the branch from its fork point. Reading one
+//! article's rewrites is a binary search in each file, so `versions SLUG` does not parse
+//! a hundred editions of a thousand rewrites each.
+
+use super::{escape, slug_of_text_path, summary_of, unescape};
+use crate::commons::Commons;
+use crate::git::{Oid, Repo};
+use crate::model::layout;
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+const FORMAT: u32 = 3;
+
+/// The prefix of local contingent branches.
+pub const CONTINGENT_BRANCHES: &str = "refs/heads/contingents/";
+
+/// An article's text on a contingent branch that the branch changed since it left the
+/// trunk (a rewrite), and the commit that made it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BranchVersion {
+    pub version: String,
+    pub title: String,
+    /// The newest commit of the branch's own that set this text ("" when none is known).
+    pub commit: String,
+    pub author: String,
+    /// Seconds since the epoch of that commit's author date.
+    pub time: i64,
+    /// The commit's summary (`-m`), else its subject.
+    pub summary: String,
+    /// `Tribune-Base`: the version the rewrite was made from ("" when unknown).
+    pub base: String,
+    /// `Tribune-Trunk-Base`, or for a commit made with plain git the trunk's text where that
+    /// commit left the trunk ("" when the trunk had no such article).
+    pub trunk_base: String,
+}
+
+/// One edition: a contingent branch, local or remote-tracking.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    /// The full ref name, e.g. `refs/heads/contingents/abc`.
+    pub refname: String,
+    /// How people name it: `contingents/abc`, `origin/contingents/abc`.
+    pub label: String,
+    /// The contingent id.
+    pub contingent: String,
+    pub tip: Oid,
+    path: PathBuf,
+}
+
+/// Every edition, fresh for the current refs.
+pub struct Editions {
+    pub list: Vec<Edition>,
+}
+
+impl Editions {
+    /// The edition of `contingent`: the local branch, else a remote-tracking one.
+    pub fn find(&self, contingent: &str) -> Option<&Edition> {
+        let mut found: Vec<&Edition> = self.list.iter().filter(|e| e.contingent == contingent).collect();
+        found.sort_by_key(|e| !e.refname.starts_with(CONTINGENT_BRANCHES));
+        found.first().copied()
+    }
+
+    /// Every edition's own text of `slug`.
+    pub fn rewrites(&self, slug: &str) -> Result<Vec<(&Edition, BranchVersion)>> {
+        let mut out = Vec::new();
+        for e in &self.list {
+            if let Some(v) = e.get(slug)? {
+                out.push((e, v));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A digest of every edition's ref and tip: what derived counts are keyed by.
+    pub fn key(&self) -> String {
+        let mut h = sha1_smol::Sha1::new();
+        for e in &self.list {
+            h.update(e.refname.as_bytes());
+            h.update(e.tip.to_string().as_bytes());
+        }
+        h.digest().to_string()
+    }
+}
+
+impl Edition {
+    /// This edition's own text of `slug`, found by binary search in its file.
+    pub fn get(&self, slug: &str) -> Result<Option<BranchVersion>> {
+        let text = std::fs::read_to_string(&self.path).with_context(|| format!("could not read {}", self.path.display()))?;
+        let body = match text.find('\n') {
+            Some(i) => &text[i + 1..],
+            None => return Ok(None),
+        };
+        let lines: Vec<&str> = body.lines().collect();
+        let key = escape(slug);
+        Ok(lines
+            .binary_search_by(|l| l.split('\t').nth(1).unwrap_or("").cmp(&key))
+            .ok()
+            .and_then(|i| parse_line(lines[i]))
+            .map(|(_, v)| v))
+    }
+
+    /// All of this edition's own texts.
+    pub fn versions(&self) -> Result<BTreeMap<String, BranchVersion>> {
+        Ok(read_file(&self.path).map(|f| f.versions).unwrap_or_default())
+    }
+}
+
+struct File {
+    tip: String,
+    fork: String,
+    versions: BTreeMap<String, BranchVersion>,
+}
+
+fn render(refname: &str, f: &File) -> String {
+    let mut out = format!("edition\t{FORMAT}\t{}\t{}\t{}\n", escape(refname), f.tip, f.fork);
+    for (slug, v) in &f.versions {
+        let fields = [
+            escape(slug),
+            escape(&v.version),
+            escape(&v.title),
+            escape(&v.commit),
+            escape(&v.author),
+            v.time.to_string(),
+            escape(&v.summary),
+            escape(&v.base),
+            escape(&v.trunk_base),
+        ];
+        out.push_str("V\t");
+        out.push_str(&fields.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+fn parse_line(line: &str) -> Option<(String, BranchVersion)> {
+    let mut f = line.split('\t');
+    if f.next()? != "V" {
+        return None;
+    }
+    let mut next = || f.next().map(unescape);
+    let slug = next()?;
+    let v = BranchVersion {
+        version: next()?,
+        title: next()?,
+        commit: next()?,
+        author: next()?,
+        time: next()?.parse().ok()?,
+        summary: next()?,
+        base: next()?,
+        trunk_base: next()?,
+    };
+    Some((slug, v))
+}
+
+fn read_header(path: &Path) -> Option<(String, String)> {
+    use std::io::BufRead;
+    let mut first = String::new();
+    std::io::BufReader::new(std::fs::File::open(path).ok()?).read_line(&mut first).ok()?;
+    let mut h = first.trim_end().split('\t');
+    (h.next()? == "edition" && h.next()? == FORMAT.to_string()).then_some(())?;
+    let _refname = h.next()?;
+    Some((h.next()?.to_string(), h.next()?.to_string()))
+}
+
+fn read_file(path: &Path) -> Option<File> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    let mut h = lines.next()?.split('\t');
+    (h.next()? == "edition" && h.next()? == FORMAT.to_string()).then_some(())?;
+    let _refname = h.next()?;
+    let (tip, fork) = (h.next()?.to_string(), h.next()?.to_string());
+    let versions = lines.map(parse_line).collect::<Option<BTreeMap<_, _>>>()?;
+    Some(File { tip, fork, versions })
+}
+
+fn file_name(refname: &str) -> String {
+    // Ref names may hold '/', which a file name may not: hex keeps it unambiguous.
+    format!("{}.tsv", refname.bytes().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The editions, each brought up to date with its branch.
+pub fn load(commons: &Commons) -> Result<Editions> {
+    let repo = &commons.repo;
+    let trunk = commons.trunk_tip()?;
+    let dir = commons.state_dir().join("index").join("editions");
+    let mut refs = repo.refs_with_prefix(CONTINGENT_BRANCHES)?;
+    refs.extend(repo.refs_with_prefix("refs/remotes/")?.into_iter().filter(|(n, _)| n.contains("/contingents/")));
+
+    // A trunk that moved forward leaves every fork point where it was; one that was
+    // rewound means computing every edition again.
+    let trunk_file = dir.join("trunk");
+    let seen: Option<Oid> = std::fs::read_to_string(&trunk_file).ok().and_then(|s| s.trim().parse().ok());
+    let rewound = match seen {
+        Some(old) if old == trunk => false,
+        Some(old) => !repo.has_object(old) || !repo.is_ancestor(old, trunk)?,
+        None => true,
+    };
+
+    let mut list = Vec::new();
+    let mut live = BTreeSet::new();
+    for (refname, tip) in refs {
+        let path = dir.join(file_name(&refname));
+        live.insert(path.file_name().map(|n| n.to_os_string()).unwrap_or_default());
+        let fresh = !rewound && read_header(&path).is_some_and(|(t, _)| t == tip.to_string());
+        if !fresh {
+            let old = if rewound { None } else { read_file(&path) };
+            let file = refresh(repo, trunk, tip, old)?;
+            write_atomic(&path, render(&refname, &file).as_bytes())?;
+        }
+        let label = refname.strip_prefix("refs/heads/").or_else(|| refname.strip_prefix("refs/remotes/")).unwrap_or(&refname).to_string();
+        let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
+        list.push(Edition { refname, label, contingent, tip, path });
+    }
+    // Files of branches that are gone.
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name();
+            if name.to_string_lossy().ends_with(".tsv") && !live.contains(&name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    if seen != Some(trunk) {
+        write_atomic(&trunk_file, trunk.to_string().as_bytes())?;
+    }
+    Ok(Editions { list })
+}
+
+/// Writes a file atomically: readers see the old one or the new one, never half.
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().context("index path has no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(tmp.as_file_mut(), bytes)?;
+    tmp.persist(path)?;
+    Ok(())
+}
+
+/// A branch's own texts. From `old` when the branch only moved forward by ordinary
+/// commits (the common case: a rewrite), else from the fork point.
+fn refresh(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<File> {
+    if let Some(old) = old {
+        if let (Ok(old_tip), Ok(fork)) = (old.tip.parse::<Oid>(), old.fork.parse::<Oid>()) {
+            if repo.has_object(old_tip) && repo.is_ancestor(old_tip, tip)? {
+                if let Some(file) = forward(repo, trunk, tip, old_tip, fork, &old)? {
+                    return Ok(file);
+                }
+            }
+        }
+        return recompute(repo, trunk, tip, Some(old));
+    }
+    recompute(repo, trunk, tip, None)
+}
+
+/// Applies the commits from `old_tip` to `tip` to `old`; None when one of them is a merge.
+fn forward(repo: &Repo, trunk: Oid, tip: Oid, old_tip: Oid, fork: Oid, old: &File) -> Result<Option<File>> {
+    let mut commits = Vec::new();
+    for id in repo.walk(tip, &[old_tip])? {
+        let info = repo.commit(id?)?;
+        if info.parents.len() != 1 {
+            return Ok(None);
+        }
+        commits.push(info);
+    }
+    let fork_tree = repo.commit_tree(fork)?;
+    let mut versions = old.versions.clone();
+    let mut trunk_tree_of = HashMap::new();
+    for info in commits.iter().rev() {
+        let parent_tree = repo.commit_tree(info.parents[0])?;
+        for change in repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)? {
+            let Some(slug) = slug_of_text_path(&change.path) else { continue };
+            let at_fork = repo.entry_at(fork_tree, &change.path)?.map(|e| e.id);
+            match change.new {
+                Some(new) if Some(new) != at_fork => {
+                    let mut v = version_from(repo, trunk, info, &change.path, &mut trunk_tree_of)?;
+                    v.version = new.to_string();
+                    v.title = super::entry_fields(&repo.read_blob(new)?).title;
+                    versions.insert(slug.to_string(), v);
+                }
+                // Back to the fork's text, or removed: no longer the branch's own.
+                _ => {
+                    versions.remove(slug);
+                }
+            }
+        }
+    }
+    Ok(Some(File { tip: tip.to_string(), fork: fork.to_string(), versions }))
+}
+
+/// What a commit says of the text it made at `path`.
+fn version_from(
+    repo: &Repo,
+    trunk: Oid,
+    info: &crate::git::CommitInfo,
+    path: &str,
+    trunk_tree_of: &mut HashMap<Oid, Option<Oid>>,
+) -> Result<BranchVersion> {
+    let mut trunk_base = info.trailer("Tribune-Trunk-Base").unwrap_or_default().to_string();
+    if trunk_base.is_empty() {
+        // No trailer (a rewrite made with plain git): its base is the trunk's text where
+        // this commit left the trunk. Ancestry, not dates, and not the branch's later merges.
+        let left = match trunk_tree_of.get(&info.id) {
+            Some(t) => *t,
+            None => {
+                let t = repo.merge_base(trunk, info.id)?.map(|m| repo.commit_tree(m)).transpose()?;
+                trunk_tree_of.insert(info.id, t);
+                t
+            }
+        };
+        if let Some(t) = left {
+            if let Some(e) = repo.entry_at(t, path)? {
+                trunk_base = e.id.to_string();
+            }
+        }
+    }
+    Ok(BranchVersion {
+        version: String::new(),
+        title: String::new(),
+        commit: info.id.to_string(),
+        author: info.author.name.clone(),
+        time: info.author.when.seconds,
+        summary: summary_of(&info.message),
+        base: info.trailer("Tribune-Base").unwrap_or_default().to_string(),
+        trunk_base,
+    })
+}
+
+/// Computes a branch's own texts from its fork point: what it changed since it last left
+/// the trunk, each with the commit that made it. Metadata of texts that did not change is
+/// kept from `old`; the branch's own history is walked (newest first) only for the rest.
+fn recompute(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<File> {
+    let fork = repo.merge_base(trunk, tip)?;
+    let fork_tree = fork.map(|f| repo.commit_tree(f)).transpose()?;
+    let tree = repo.commit_tree(tip)?;
+    let mut wanted: BTreeMap<String, Oid> = BTreeMap::new();
+    for change in repo.changed_paths(fork_tree, tree, layout::ARTICLES)? {
+        if let (Some(slug), Some(new)) = (slug_of_text_path(&change.path), change.new) {
+            wanted.insert(slug.to_string(), new);
+        }
+    }
+    let mut versions: BTreeMap<String, BranchVersion> = BTreeMap::new();
+    if let Some(old) = old {
+        for (slug, v) in old.versions {
+            if wanted.get(&slug).is_some_and(|w| w.to_string() == v.version) && !v.commit.is_empty() {
+                versions.insert(slug, v);
+            }
+        }
+    }
+    let mut missing: BTreeSet<String> = wanted.keys().filter(|s| !versions.contains_key(*s)).cloned().collect();
+    let mut trunk_tree_of = HashMap::new();
+    if !missing.is_empty() {
+        for id in repo.walk(tip, &[trunk])? {
+            let info = repo.commit(id?)?;
+            // Merges bring the trunk in (`tribune update`); the branch's own work is in the
+            // other commits.
+            if info.parents.len() != 1 {
+                continue;
+            }
+            let parent_tree = repo.commit_tree(info.parents[0])?;
+            for change in repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)? {
+                let Some(slug) = slug_of_text_path(&change.path) else { continue };
+                if !missing.contains(slug) || change.new != wanted.get(slug).copied() {
+                    continue;
+                }
+                missing.remove(slug);
+                let v = version_from(repo, trunk, &info, &change.path, &mut trunk_tree_of)?;
+                versions.insert(slug.to_string(), v);
+            }
+            if missing.is_empty() {
+                break;
+            }
+        }
+    }
+    for (slug, id) in &wanted {
+        let v = versions.entry(slug.clone()).or_default();
+        if v.version != id.to_string() {
+            v.version = id.to_string();
+            v.title = super::entry_fields(&repo.read_blob(*id)?).title;
+        }
+        if v.trunk_base.is_empty() {
+            if let Some(ft) = fork_tree {
+                if let Some(e) = repo.entry_at(ft, &layout::article_text(slug))? {
+                    v.trunk_base = e.id.to_string();
+                }
+            }
+        }
+    }
+    Ok(File { tip: tip.to_string(), fork: fork.map(|f| f.to_string()).unwrap_or_default(), versions })
+}
