@@ -62,7 +62,12 @@ pub struct Base {
 }
 
 /// The contingent's own version of `slug` if it has one, else the trunk's.
-pub fn base_for(commons: &crate::commons::Commons, editions: &index::Editions, slug: &str, contingent: &str) -> Result<Base> {
+pub fn base_for(
+    commons: &crate::commons::Commons,
+    editions: &index::Editions,
+    slug: &str,
+    contingent: &str,
+) -> Result<Base> {
     let repo = &commons.repo;
     let local = format!("{CONTINGENT_BRANCHES}{contingent}");
     let own = match editions.list.iter().find(|e| e.refname == local) {

@@ -585,3 +585,52 @@ impl Repo {
         Ok(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// libgit2's own tree diff, as the reference for `changed_paths`.
+    fn reference(repo: &Repo, old: Option<Oid>, new: Oid) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+        let old = old.map(|o| repo.inner.find_tree(o.0).unwrap());
+        let new = repo.inner.find_tree(new.0).unwrap();
+        let diff = repo.inner.diff_tree_to_tree(old.as_ref(), Some(&new), None).unwrap();
+        let nz = |id: git2::Oid| if id.is_zero() { None } else { Some(Oid(id)) };
+        let mut out: Vec<_> = diff
+            .deltas()
+            .map(|d| {
+                let path = d.new_file().path().or_else(|| d.old_file().path()).unwrap().to_string_lossy().into_owned();
+                (path, nz(d.old_file().id()), nz(d.new_file().id()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn changed_paths_agrees_with_libgit2s_diff(
+            first in prop::collection::btree_map("[ab]/[ab]/[abc]", "[xyz]{1,3}", 0..12),
+            second in prop::collection::btree_map("[ab]/[ab]/[abc]", "[xyz]{1,3}", 0..12),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = Repo::init_bare(dir.path(), "main").unwrap();
+            let tree_of = |files: &std::collections::BTreeMap<String, String>| {
+                let edits: Vec<Edit> = files
+                    .iter()
+                    .map(|(p, c)| Edit::Put { path: p.clone(), blob: repo.write_blob(c.as_bytes()).unwrap() })
+                    .collect();
+                repo.edit_tree(None, &edits).unwrap()
+            };
+            let (a, b) = (tree_of(&first), tree_of(&second));
+            let mut mine: Vec<_> = repo.changed_paths(Some(a), b, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+            mine.sort();
+            prop_assert_eq!(mine, reference(&repo, Some(a), b));
+            let mut from_nothing: Vec<_> = repo.changed_paths(None, b, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+            from_nothing.sort();
+            prop_assert_eq!(from_nothing, reference(&repo, None, b));
+        }
+    }
+}

@@ -91,7 +91,8 @@ impl Editions {
 impl Edition {
     /// This edition's own text of `slug`, found by binary search in its file.
     pub fn get(&self, slug: &str) -> Result<Option<BranchVersion>> {
-        let text = std::fs::read_to_string(&self.path).with_context(|| format!("could not read {}", self.path.display()))?;
+        let text =
+            std::fs::read_to_string(&self.path).with_context(|| format!("could not read {}", self.path.display()))?;
         let body = match text.find('\n') {
             Some(i) => &text[i + 1..],
             None => return Ok(None),
@@ -213,7 +214,11 @@ pub fn load(commons: &Commons) -> Result<Editions> {
             let file = refresh(repo, trunk, tip, old)?;
             write_atomic(&path, render(&refname, &file).as_bytes())?;
         }
-        let label = refname.strip_prefix("refs/heads/").or_else(|| refname.strip_prefix("refs/remotes/")).unwrap_or(&refname).to_string();
+        let label = refname
+            .strip_prefix("refs/heads/")
+            .or_else(|| refname.strip_prefix("refs/remotes/"))
+            .unwrap_or(&refname)
+            .to_string();
         let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
         list.push(Edition { refname, label, contingent, tip, path });
     }

@@ -260,6 +260,10 @@ pub fn slug_of_text_path(p: &str) -> Option<&str> {
 
 fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree: Oid) -> Result<Vec<Entry>> {
     let repo = &commons.repo;
+    if old_tree.is_none() {
+        // A full build reads every tree once: caching them only costs memory.
+        crate::git::Repo::disable_object_cache();
+    }
     let mut by_slug: BTreeMap<String, Entry> =
         if old_tree.is_some() { old.into_iter().map(|e| (e.slug.clone(), e)).collect() } else { BTreeMap::new() };
     let mut to_read: Vec<(String, Oid)> = Vec::new();
