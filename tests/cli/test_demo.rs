@@ -31,6 +31,23 @@ fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
         ran += 1;
     }
     assert!(ran >= 4, "the tour names too few commands");
+    // Rival versions: three articles rewritten by two contingents, one rewrite stale.
+    let mut rewritten = 0;
+    let mut statuses = Vec::new();
+    for row in list.as_array().unwrap() {
+        if row["versions"].as_u64().unwrap() > 1 {
+            rewritten += 1;
+            let slug = row["slug"].as_str().unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(&env.tribune(&["-C", d, "versions", slug, "--json"]).ok().stdout).unwrap();
+            for version in v.as_array().unwrap() {
+                statuses.push(version["status"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(rewritten >= 3, "only {rewritten} articles have rival versions");
+    assert!(statuses.iter().any(|s| s == "stale"), "{statuses:?}");
+    assert!(statuses.iter().filter(|s| *s == "current").count() >= 2, "{statuses:?}");
 }
 
 #[test]
