@@ -18,14 +18,9 @@ if [ ! -f "$repo/HEAD" ]; then
   /usr/bin/time -f "synth: %e s wall, %M KiB peak" "$T" synth "$repo" --articles "$articles" --contingents 100
 fi
 
-echo "== largest tree objects (entries) on the trunk"
-git -C "$repo" ls-tree main articles/ | wc -l | sed 's/^/articles\/: /'
-max=0
-for shard in $(git -C "$repo" ls-tree --name-only main articles/); do
-  n=$(git -C "$repo" ls-tree main "$shard/" | wc -l)
-  [ "$n" -gt "$max" ] && max=$n
-done
-echo "largest shard: $max entries"
+echo "== largest tree object on the trunk (entries)"
+git -C "$repo" ls-tree -r -t --name-only main | awk '{ p = $0; if (!sub("/[^/]*$", "", p)) p = "(root)"; n[p]++ }
+  END { for (k in n) if (n[k] > m) { m = n[k]; w = k }; print "largest tree: " m " entries (" w ")" }'
 
 # One new article per run: a shell script picks the next unused file (hyperfine subtracts
 # the shell's own start-up time).

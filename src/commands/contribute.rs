@@ -21,7 +21,7 @@ pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
 /// FILE is Markdown with TOML front matter between `+++` lines (title, authors, contingent,
 /// date, license, optional summary, tags and derived_from). It is checked (UTF-8, required
 /// fields, contingent in the roster, a public-domain licence, slug rules), stored at
-/// `articles/<xx>/<slug>/index.md` with its attachments beside it, and committed on the
+/// `articles/<xx>/<yy>/<slug>/index.md` with its attachments beside it, and committed on the
 /// trunk with `Tribune-Action`, `Tribune-Article` and `Tribune-Contingent` trailers. A file
 /// without front matter needs --title, --author and --contingent, and tribune writes it.
 #[derive(Debug, clap::Args)]

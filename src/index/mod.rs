@@ -249,13 +249,13 @@ pub(crate) fn unescape(s: &str) -> String {
     out
 }
 
-/// `articles/<xx>/<slug>/index.md` → `<slug>`, when `<xx>` is the slug's own shard (a file
-/// someone put in the wrong shard with plain git is not the article).
+/// `articles/<xx>/<yy>/<slug>/index.md` → `<slug>`, when `<xx>/<yy>` is the slug's own
+/// shard (a file someone put in the wrong shard with plain git is not the article).
 pub fn slug_of_text_path(p: &str) -> Option<&str> {
     let rest = p.strip_prefix("articles/")?;
-    let mut parts = rest.split('/');
-    let (shard, slug, file, none) = (parts.next()?, parts.next()?, parts.next()?, parts.next());
-    (file == "index.md" && none.is_none() && shard == layout::shard(slug)).then_some(slug)
+    let (shard, rest) = rest.split_at_checked(5)?;
+    let (slug, file) = rest.strip_prefix('/')?.split_once('/')?;
+    (file == "index.md" && shard == layout::shard(slug)).then_some(slug)
 }
 
 fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree: Oid) -> Result<Vec<Entry>> {
@@ -464,7 +464,8 @@ mod tests {
     fn only_article_texts_have_slugs() {
         let shard = layout::shard("strike");
         assert_eq!(slug_of_text_path(&format!("articles/{shard}/strike/index.md")), Some("strike"));
-        assert_eq!(slug_of_text_path("articles/zz/strike/index.md"), None);
+        assert_eq!(slug_of_text_path("articles/zz/zz/strike/index.md"), None);
+        assert_eq!(slug_of_text_path(&format!("articles/{shard}/strike/index.md/x")), None);
         assert_eq!(slug_of_text_path(&format!("articles/{shard}/strike/photo.jpg")), None);
         assert_eq!(slug_of_text_path("statements/x/index.md"), None);
     }

@@ -17,11 +17,12 @@ pub mod layout {
     pub const MEMBERS: &str = "roster/members";
     pub const ARTICLES: &str = "articles";
 
-    /// `<xx>`: the first two hex digits of sha1(slug), so that a million articles spread
-    /// over 256 shard trees instead of one huge directory.
+    /// `<xx>/<yy>`: the first four hex digits of sha1(slug), two to a level (as git's own
+    /// notes fanout does), so that no tree grows past 256 entries: a million articles make
+    /// 65,536 leaf directories of about fifteen.
     pub fn shard(slug: &str) -> String {
         let digest = sha1_smol::Sha1::from(slug.as_bytes()).digest().bytes();
-        format!("{:02x}", digest[0])
+        format!("{:02x}/{:02x}", digest[0], digest[1])
     }
     pub fn article_dir(slug: &str) -> String {
         format!("{ARTICLES}/{}/{slug}", shard(slug))

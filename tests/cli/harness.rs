@@ -203,7 +203,8 @@ pub fn refused(env: &Env, repo: &str, args: &[&str], code: i32, needles: &[&str]
 pub fn shard(slug: &str) -> String {
     let out = std::process::Command::new("sh").args(["-c", "printf %s \"$1\" | sha1sum", "sh", slug]).output().unwrap();
     assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()[..2].to_string()
+    let hex = String::from_utf8(out.stdout).unwrap();
+    format!("{}/{}", &hex[..2], &hex[2..4])
 }
 
 pub fn text_path(slug: &str) -> String {

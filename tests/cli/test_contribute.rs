@@ -26,9 +26,15 @@ fn warehouse() -> String {
 }
 
 #[test]
-fn the_shard_is_the_first_byte_of_sha1_of_the_slug() {
+fn the_shard_is_the_first_two_bytes_of_sha1_of_the_slug() {
     // A known vector, so that the helper itself is checked: sha1("abc") = a9993e36…
-    assert_eq!(shard("abc"), "a9");
+    assert_eq!(shard("abc"), "a9/99");
+    // And the one the format page gives, end to end.
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Anything", "abc", "", "Body.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", "abc"]).ok();
+    env.git(&["-C", &c, "cat-file", "-e", "main:articles/a9/99/abc/index.md"]).ok();
 }
 
 #[test]

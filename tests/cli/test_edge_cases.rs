@@ -53,13 +53,13 @@ fn a_file_in_the_wrong_shard_is_not_the_article_and_the_index_stays_exact() {
     // Plain git adds a stray copy in another shard, then removes it.
     let w = env.path("w").to_string_lossy().into_owned();
     env.git(&["clone", "-q", &c, &w]).ok();
-    let wrong = if shard("strike") == "00" { "01" } else { "00" };
+    let wrong = if shard("strike") == "00/00" { "01/00" } else { "00/00" };
     env.write(&format!("w/articles/{wrong}/strike/index.md"), article("Stray", "abc", "", "x\n"));
     env.git(&["-C", &w, "add", "."]).ok();
     env.git(&["-C", &w, "commit", "-q", "-m", "stray"]).ok();
     env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
     assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
-    env.git(&["-C", &w, "rm", "-q", "-r", &format!("articles/{wrong}")]).ok();
+    env.git(&["-C", &w, "rm", "-q", "-r", &format!("articles/{wrong}/strike")]).ok();
     env.git(&["-C", &w, "commit", "-q", "-m", "unstray"]).ok();
     env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
     assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
