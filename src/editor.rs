@@ -4,10 +4,21 @@ use crate::error::fail;
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// The editor git would run: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`.
-pub fn command(core_editor: Option<String>) -> String {
+/// The editor git would run: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`
+/// (only on a terminal: without one, `vi` would wait for ever, so that is an error).
+pub fn command(core_editor: Option<String>) -> Result<String> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    env("GIT_EDITOR").or(core_editor).or_else(|| env("VISUAL")).or_else(|| env("EDITOR")).unwrap_or_else(|| "vi".into())
+    if let Some(e) = env("GIT_EDITOR").or(core_editor).or_else(|| env("VISUAL")).or_else(|| env("EDITOR")) {
+        return Ok(e);
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        return Ok("vi".into());
+    }
+    Err(fail(
+        "no editor is set and this is not a terminal",
+        "pass the new text with --file FILE, or set GIT_EDITOR, core.editor, VISUAL or EDITOR",
+    ))
 }
 
 /// Opens `text` in `editor` (a shell command, like git's) in a temporary file named `name`

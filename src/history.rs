@@ -9,7 +9,7 @@
 use crate::commons::Commons;
 use crate::error::fail;
 use crate::git::{CommitInfo, Oid};
-use crate::index::{self, CONTINGENT_BRANCHES};
+use crate::index;
 use crate::model::layout;
 use anyhow::Result;
 
@@ -150,9 +150,9 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
     if let Some(v) = trunk_version {
         add(&mut candidates, v, "trunk".into());
     }
-    for (name, tip) in repo.refs_with_prefix(CONTINGENT_BRANCHES)? {
-        if let Some(e) = repo.entry_at(repo.commit_tree(tip)?, &text_path)? {
-            add(&mut candidates, e.id, name.trim_start_matches("refs/heads/").to_string());
+    for edition in index::editions(commons)?.list {
+        if let Some(e) = repo.entry_at(repo.commit_tree(edition.tip)?, &text_path)? {
+            add(&mut candidates, e.id, edition.label.clone());
         }
     }
     if candidates.is_empty() && trunk_version.is_some() {

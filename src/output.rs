@@ -53,6 +53,11 @@ impl Style {
     }
 }
 
+/// The first `n` characters of an id, however short or odd the stored text is.
+pub fn short(id: &str, n: usize) -> &str {
+    id.get(..n).unwrap_or(id)
+}
+
 /// Writes text to standard output; a closed pipe surfaces as an `io::Error` that `main`
 /// treats as success.
 pub fn print(text: &str) -> Result<()> {

@@ -112,32 +112,42 @@ pub fn compare(old: &str, new: &str) -> Comparison {
                 }
             }
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                // Pair the paragraphs that did not move, in order, and compare them by word.
-                let olds: Vec<usize> = (old_index..old_index + old_len).filter(|i| !moved_to.contains_key(i)).collect();
-                let news: Vec<usize> =
-                    (new_index..new_index + new_len).filter(|j| !moved_from.contains_key(j)).collect();
                 for i in (old_index..old_index + old_len).filter(|i| moved_to.contains_key(i)) {
                     c.push_removed(&a, i, &moved_to);
                 }
-                let pairs = olds.len().min(news.len());
-                let mut paired = 0;
+                // Pair each new paragraph with the next old one that reads alike, in order;
+                // the old ones passed over were removed, the new ones left alone were added.
+                let olds: Vec<usize> = (old_index..old_index + old_len).filter(|i| !moved_to.contains_key(i)).collect();
+                let mut next = 0;
                 for j in new_index..new_index + new_len {
                     if moved_from.contains_key(&j) {
                         c.push_added(&b, j, &moved_from);
-                    } else if paired < pairs {
-                        c.push_changed(&a[olds[paired]], &b[news[paired]]);
-                        paired += 1;
-                    } else {
-                        c.push_added(&b, j, &moved_from);
+                        continue;
+                    }
+                    match (next..olds.len()).find(|&k| alike(&a[olds[k]], &b[j])) {
+                        Some(k) => {
+                            for &i in &olds[next..k] {
+                                c.push_removed(&a, i, &moved_to);
+                            }
+                            c.push_changed(&a[olds[k]], &b[j]);
+                            next = k + 1;
+                        }
+                        None => c.push_added(&b, j, &moved_from),
                     }
                 }
-                for &i in &olds[pairs..] {
+                for &i in &olds[next..] {
                     c.push_removed(&a, i, &moved_to);
                 }
             }
         }
     }
     c
+}
+
+/// Do two paragraphs read as one edited into the other? (At least half their words in
+/// common, in order.) A ratio, for pairing only: no count depends on it.
+fn alike(old: &str, new: &str) -> bool {
+    TextDiff::configure().algorithm(Algorithm::Patience).diff_words(old, new).ratio() >= 0.5
 }
 
 impl Comparison {
@@ -333,6 +343,21 @@ mod tests {
         assert_eq!((c.words_added, c.words_removed), (2, 1));
         assert_eq!(render(&c, &Marks { color: false }), "The strike lasted [-four-]{+five long+} hours.");
         assert_eq!(c.summary(), "+2 words, -1 words");
+    }
+
+    #[test]
+    fn a_new_paragraph_before_edited_ones_is_added_not_paired_with_them() {
+        let old = "Alpha one two three.\n\nBeta four five six.\n";
+        let new = "Brand new intro paragraph here.\n\nAlpha one two three changed.\n\nBeta four five six changed.\n";
+        let c = compare(old, new);
+        assert_eq!(c.paras[0], Para::Added("Brand new intro paragraph here.".into()), "{:?}", c.paras);
+        assert!(
+            matches!(&c.paras[1], Para::Changed(p) if p.first() == Some(&Piece::Same("Alpha one two ".into()))),
+            "{:?}",
+            c.paras
+        );
+        assert!(matches!(c.paras[2], Para::Changed(_)), "{:?}", c.paras);
+        assert_eq!(c.words_removed, 2, "only the two sentence ends changed");
     }
 
     #[test]

@@ -71,8 +71,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         "{} and {} were not rewritten from the same trunk text ({} and {})",
                         args.a,
                         args.b,
-                        ba.as_deref().map_or("unknown", |s| &s[..10]),
-                        bb.as_deref().map_or("unknown", |s| &s[..10])
+                        ba.as_deref().map_or("unknown", |s| crate::output::short(s, 10)),
+                        bb.as_deref().map_or("unknown", |s| crate::output::short(s, 10))
                     ),
                     "compare them directly, without --three-way",
                 ))
@@ -82,7 +82,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let mut out = Vec::new();
         for (sel, f, t) in [(&args.a, &a, &ta), (&args.b, &b, &tb)] {
             let c = textdiff::compare_bodies(&base_text, t);
-            out.push(style.bold(&format!("=== {} against the base {} ===", label(sel, f), &base[..10])));
+            out.push(style.bold(&format!(
+                "=== {} against the base {} ===",
+                label(sel, f),
+                crate::output::short(&base, 10)
+            )));
             if !args.stat {
                 out.push(word_diff(&base_text, t, &c, &marks));
             }
@@ -103,6 +107,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 _ => l.to_string(),
             })
             .collect();
+        if ta == tb {
+            return print("The two versions have the same text.");
+        }
         return print(&colored.join("\n"));
     }
     let c = textdiff::compare_bodies(&ta, &tb);
@@ -112,6 +119,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     if ta == tb {
         return print(&format!("{head}\nThe two versions have the same text."));
+    }
+    let same_front = textdiff::front_and_body(&ta).0 == textdiff::front_and_body(&tb).0;
+    if c.is_empty() && same_front {
+        return print(&format!("{head}\nThe two versions differ only in whitespace or line endings."));
     }
     print(&format!("{}\n\n{}", style.bold(&head), word_diff(&ta, &tb, &c, &marks)))
 }

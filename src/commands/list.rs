@@ -82,7 +82,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     slug,
                     title: v.title.clone(),
                     contingent: ed.clone(),
-                    date: crate::git::Timestamp { seconds: v.time, offset_minutes: 0 }.rfc3339_utc()[..10].to_string(),
+                    date: if v.commit.is_empty() {
+                        String::new()
+                    } else {
+                        crate::output::short(
+                            &crate::git::Timestamp { seconds: v.time, offset_minutes: 0 }.rfc3339_utc(),
+                            10,
+                        )
+                        .to_string()
+                    },
                     tags: Vec::new(),
                     authors: vec![v.author.clone()],
                     version: v.version.clone(),

@@ -66,11 +66,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut t = ctx.style.table(&["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"]);
     for r in rows {
         t.add_row(vec![
-            r.commit[..10].to_string(),
+            crate::output::short(&r.commit, 10).to_string(),
             r.date,
             r.author,
             r.action,
-            r.version.map(|v| v[..10].to_string()).unwrap_or_else(|| "(removed)".into()),
+            r.version.map(|v| crate::output::short(&v, 10).to_string()).unwrap_or_else(|| "(removed)".into()),
             r.summary,
         ]);
     }

@@ -59,6 +59,9 @@ pub struct Base {
     /// The contingent the base text belongs to.
     pub contingent: String,
     pub trunk_base: Option<String>,
+    /// Where a missing local edition branch starts: a remote-tracking edition of the same
+    /// contingent if one was fetched (so its published rewrites are kept), else the trunk.
+    pub start: Option<String>,
 }
 
 /// The contingent's own version of `slug` if it has one, else the trunk's.
@@ -69,20 +72,23 @@ pub fn base_for(
     contingent: &str,
 ) -> Result<Base> {
     let repo = &commons.repo;
-    let local = format!("{CONTINGENT_BRANCHES}{contingent}");
-    let own = match editions.list.iter().find(|e| e.refname == local) {
-        Some(e) => e.get(slug)?,
+    // The local edition, else one fetched from a remote (a new local branch starts there).
+    let edition = editions.find(contingent);
+    let start = edition.filter(|e| !e.refname.starts_with(CONTINGENT_BRANCHES)).map(|e| e.refname.clone());
+    let own = match edition {
+        Some(e) => e.get(slug)?.map(|v| (e, v)),
         None => None,
     };
-    if let Some(v) = own {
+    if let Some((edition, v)) = own {
         let version: Oid = v.version.parse()?;
         let text = String::from_utf8_lossy(&repo.read_blob(version)?).into_owned();
         return Ok(Base {
             version,
             text,
-            place: format!("contingents/{contingent}"),
+            place: edition.label.clone(),
             contingent: contingent.to_string(),
             trunk_base: (!v.trunk_base.is_empty()).then(|| v.trunk_base.clone()),
+            start,
         });
     }
     let Some(entry) = index::trunk_entry(commons, slug)? else {
@@ -96,6 +102,7 @@ pub fn base_for(
         place: "trunk".into(),
         contingent: entry.contingent.clone(),
         trunk_base: Some(entry.version.clone()),
+        start,
     })
 }
 
@@ -104,8 +111,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     id::validate("slug", &args.slug)?;
     id::validate("contingent id", &args.contingent).context("--contingent")?;
     commons.snapshot()?.require_contingent(&args.contingent)?;
+    let summary = args.message.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    if summary.is_some_and(|m| m.contains('\n')) {
+        return Err(crate::error::usage("-m takes one line", "summarise the rewrite in one line"));
+    }
     let editions = index::editions(&commons)?;
     let base = base_for(&commons, &editions, &args.slug, &args.contingent)?;
+    let from_editor = args.file.is_none();
     let (name, new_text) = match &args.file {
         Some(f) => {
             let bytes = if f.as_os_str() == "-" {
@@ -120,14 +132,32 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             (name, text)
         }
         None => {
-            let editor = crate::editor::command(commons.repo.config_string("core.editor"));
+            let editor = crate::editor::command(commons.repo.config_string("core.editor"))?;
             let name = format!("{}.md", args.slug);
             (name.clone(), crate::editor::edit(&editor, &name, &base.text)?)
         }
     };
-    let summary = args.message.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    // Line endings as git stores text: a CRLF file is the same text as its LF twin.
+    let new_text = new_text.replace("\r\n", "\n");
     let (commit, version) =
-        commit_rewrite(&commons, &base, &args.slug, &args.contingent, &name, &new_text, summary, None)?;
+        match commit_rewrite(&commons, &base, &args.slug, &args.contingent, &name, &new_text, summary, None) {
+            Ok(done) => done,
+            Err(e) if from_editor && new_text != base.text => {
+                // Never lose what someone wrote in the editor: keep it, as git keeps COMMIT_EDITMSG.
+                let kept = commons.state_dir().join("drafts").join(format!("{}--{}.md", args.contingent, args.slug));
+                let saved = kept.parent().map(std::fs::create_dir_all).transpose().is_ok()
+                    && std::fs::write(&kept, &new_text).is_ok();
+                if saved {
+                    eprintln!(
+                        "note: your text is kept in {}; fix it and run again with --file {}",
+                        kept.display(),
+                        kept.display()
+                    );
+                }
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
     let out = Rewritten {
         slug: args.slug.clone(),
         contingent: args.contingent.clone(),
@@ -188,10 +218,11 @@ pub fn commit_rewrite(
         msg = msg.replacen("\n\n", &format!("\n\n{m}\n\n"), 1);
     }
     let path = layout::article_text(slug);
+    let start_ref = base.start.clone().unwrap_or_else(|| commons.trunk_ref.clone());
     let (commit, ()) = commit_on_from(
         &commons.repo,
         &refname,
-        || commons.repo.ref_target(&commons.trunk_ref),
+        || Ok(commons.repo.ref_target(&start_ref)?.or(commons.repo.ref_target(&commons.trunk_ref)?)),
         |snap| {
             if let Some((current, _)) = snap.blob(&path)? {
                 if current == version {

@@ -47,9 +47,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let refname = format!("{CONTINGENT_BRANCHES}{}", args.contingent);
     let branch = format!("contingents/{}", args.contingent);
     let Some(first_tip) = repo.ref_target(&refname)? else {
+        let hint = match crate::index::editions(&commons)?.find(&args.contingent) {
+            Some(remote) => format!(
+                "a copy fetched from a remote exists: start the local edition from it with `git branch {branch} {}`",
+                remote.label
+            ),
+            None => format!("it starts with the first rewrite: tribune rewrite SLUG --contingent {}", args.contingent),
+        };
         return Err(fail(
-            format!("the contingent {:?} has no edition yet ({branch} does not exist)", args.contingent),
-            format!("it starts with the first rewrite: tribune rewrite SLUG --contingent {}", args.contingent),
+            format!("the contingent {:?} has no local edition ({branch} does not exist)", args.contingent),
+            hint,
         ));
     };
     let trunk = commons.trunk_tip()?;
@@ -116,10 +123,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return print_json(&out);
     }
     let mut text = match out.how.as_str() {
-        "already up to date" => format!("{branch} already includes the trunk ({}).", &out.trunk[..10]),
+        "already up to date" => {
+            format!("{branch} already includes the trunk ({}).", crate::output::short(&out.trunk, 10))
+        }
         how => format!(
             "Updated {branch} to the trunk {} ({how}): {} file{} taken from the trunk, {} rewrite{} kept.",
-            &out.trunk[..10],
+            crate::output::short(&out.trunk, 10),
             out.taken_from_trunk,
             if out.taken_from_trunk == 1 { "" } else { "s" },
             out.rewrites_kept,

@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Status::Unrelated => s.paint("35", v.status.name()),
         };
         t.add_row(vec![
-            v.version[..10].to_string(),
+            crate::output::short(&v.version, 10).to_string(),
             v.places.join(", "),
             status,
             v.author.clone(),

@@ -50,6 +50,8 @@ pub struct Edition {
     /// The contingent id.
     pub contingent: String,
     pub tip: Oid,
+    /// Where the branch last left the trunk ("" when it never did).
+    pub fork: String,
     path: PathBuf,
 }
 
@@ -83,6 +85,7 @@ impl Editions {
         for e in &self.list {
             h.update(e.refname.as_bytes());
             h.update(e.tip.to_string().as_bytes());
+            h.update(e.fork.as_bytes());
         }
         h.digest().to_string()
     }
@@ -208,19 +211,30 @@ pub fn load(commons: &Commons) -> Result<Editions> {
     for (refname, tip) in refs {
         let path = dir.join(file_name(&refname));
         live.insert(path.file_name().map(|n| n.to_os_string()).unwrap_or_default());
-        let fresh = !rewound && read_header(&path).is_some_and(|(t, _)| t == tip.to_string());
-        if !fresh {
+        let header = if rewound { None } else { read_header(&path) };
+        // When the trunk moved, a branch's fork point can move too (the trunk merged it,
+        // or it was fast-forwarded onto the trunk): check it before trusting the file.
+        let fresh = match &header {
+            Some((t, fork)) if *t == tip.to_string() => {
+                seen == Some(trunk) || repo.merge_base(trunk, tip)?.map(|f| f.to_string()).unwrap_or_default() == *fork
+            }
+            _ => false,
+        };
+        let fork = if fresh {
+            header.map(|(_, f)| f).unwrap_or_default()
+        } else {
             let old = if rewound { None } else { read_file(&path) };
             let file = refresh(repo, trunk, tip, old)?;
             write_atomic(&path, render(&refname, &file).as_bytes())?;
-        }
+            file.fork
+        };
         let label = refname
             .strip_prefix("refs/heads/")
             .or_else(|| refname.strip_prefix("refs/remotes/"))
             .unwrap_or(&refname)
             .to_string();
         let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
-        list.push(Edition { refname, label, contingent, tip, path });
+        list.push(Edition { refname, label, contingent, tip, fork, path });
     }
     // Files of branches that are gone.
     if let Ok(entries) = std::fs::read_dir(&dir) {
@@ -251,7 +265,8 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// commits (the common case: a rewrite), else from the fork point.
 fn refresh(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<File> {
     if let Some(old) = old {
-        if let (Ok(old_tip), Ok(fork)) = (old.tip.parse::<Oid>(), old.fork.parse::<Oid>()) {
+        let fork_now = repo.merge_base(trunk, tip)?.map(|f| f.to_string()).unwrap_or_default();
+        if let (Ok(old_tip), Ok(fork), true) = (old.tip.parse::<Oid>(), old.fork.parse::<Oid>(), fork_now == old.fork) {
             if repo.has_object(old_tip) && repo.is_ancestor(old_tip, tip)? {
                 if let Some(file) = forward(repo, trunk, tip, old_tip, fork, &old)? {
                     return Ok(file);
@@ -306,7 +321,12 @@ fn version_from(
     path: &str,
     trunk_tree_of: &mut HashMap<Oid, Option<Oid>>,
 ) -> Result<BranchVersion> {
-    let mut trunk_base = info.trailer("Tribune-Trunk-Base").unwrap_or_default().to_string();
+    // Trailers are only believed when they name an object that exists; anything else
+    // (a typo, a forgery) falls back to what ancestry says.
+    let named = |key: &str| {
+        info.trailer(key).and_then(|v| v.parse::<Oid>().ok()).filter(|id| repo.has_object(*id)).map(|id| id.to_string())
+    };
+    let mut trunk_base = named("Tribune-Trunk-Base").unwrap_or_default();
     if trunk_base.is_empty() {
         // No trailer (a rewrite made with plain git): its base is the trunk's text where
         // this commit left the trunk. Ancestry, not dates, and not the branch's later merges.
@@ -331,7 +351,7 @@ fn version_from(
         author: info.author.name.clone(),
         time: info.author.when.seconds,
         summary: summary_of(&info.message),
-        base: info.trailer("Tribune-Base").unwrap_or_default().to_string(),
+        base: named("Tribune-Base").unwrap_or_default(),
         trunk_base,
     })
 }

@@ -978,7 +978,7 @@ fn update_without_an_edition_is_refused() {
         &c,
         &["-C", &c, "update", "--contingent", "xyz"],
         1,
-        &["no edition yet", "contingents/xyz", "tribune rewrite SLUG --contingent xyz"],
+        &["has no local edition", "contingents/xyz", "tribune rewrite SLUG --contingent xyz"],
     );
     refused(&env, &c, &["-C", &c, "update", "--contingent", "nope"], 1, &["no contingent \"nope\""]);
     refused(&env, &c, &["-C", &c, "update", "--contingent", "Nope"], 1, &["not valid"]);
@@ -1086,4 +1086,145 @@ fn show_at_a_contingent_agrees_with_its_edition_listing() {
         shown["version"], row["version"],
         "`show {RENT}@abc` and `list --edition abc` name different texts of the same edition"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Corner cases found in review
+
+/// `versions` and `list --edition` as JSON, to compare before and after deleting the index.
+fn observed(env: &Env, c: &str) -> (Vec<Value>, String) {
+    (versions(env, c, SLUG), env.tribune(&["-C", c, "list", "--json"]).ok().stdout)
+}
+
+#[test]
+fn a_branch_fast_forwarded_onto_the_trunk_has_no_rewrites_and_the_index_agrees() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    let old = rev(&env, &c, "main");
+    env.git(&["-C", &c, "branch", "contingents/abc", &old]).ok();
+    let a = env.write("other.md", article("Other news", "abc", "", "Other.\n"));
+    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let before = observed(&env, &c);
+    env.tribune(&["-C", &c, "update", "--contingent", "abc"]).ok();
+    let after = observed(&env, &c);
+    assert_eq!(after.0.len(), 1, "a fast-forwarded edition has no text of its own: {:?}", after.0);
+    std::fs::remove_dir_all(env.path("c/tribune/index")).unwrap();
+    assert_eq!(observed(&env, &c), after, "the warm index disagreed with a fresh one");
+    assert_eq!(before.0.len(), 1);
+}
+
+#[test]
+fn a_trunk_that_merged_an_edition_counts_it_as_the_trunks_and_the_index_agrees() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    assert_eq!(versions(&env, &c, SLUG).len(), 2);
+    // Plain git merges the edition into the trunk, then edits the trunk text again.
+    let w = clone(&env, &c, "main", "w");
+    env.git(&["-C", &w, "merge", "-q", "--no-ff", "-m", "merge abc", "origin/contingents/abc"]).ok();
+    let path = env.path("w").join(text_path(SLUG));
+    let text = std::fs::read_to_string(&path).unwrap().replace("gave in", "gave in at last");
+    std::fs::write(&path, text).unwrap();
+    commit_and_push(&env, &w, "main", "edit after merge");
+    let warm = observed(&env, &c);
+    std::fs::remove_dir_all(env.path("c/tribune/index")).unwrap();
+    assert_eq!(observed(&env, &c), warm, "the warm index disagreed with a fresh one");
+    assert_eq!(warm.0.len(), 1, "the merged edition has nothing of its own: {:?}", warm.0);
+}
+
+#[test]
+fn a_malformed_trunk_base_trailer_is_not_believed_and_nothing_panics() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let w = clone(&env, &c, "contingents/abc", "w");
+    let path = env.path("w").join(text_path(SLUG));
+    let text = std::fs::read_to_string(&path).unwrap().replace("five long", "six long");
+    std::fs::write(&path, text).unwrap();
+    env.git(&["-C", &w, "commit", "-q", "-am", "edit\n\nTribune-Trunk-Base: abc\nTribune-Base: zz"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "contingents/abc"]).ok();
+    let rows = versions(&env, &c, SLUG);
+    let abc = rows.iter().find(|r| places(r).contains(&"contingents/abc")).unwrap();
+    assert_eq!(abc["status"], "current", "ancestry says it was made from the present trunk text: {abc}");
+    assert_eq!(abc["trunk_base"], v.as_str());
+    let r = env.tribune(&["-C", &c, "diff", SLUG, "trunk", "abc", "--three-way"]);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+}
+
+#[test]
+fn a_multi_line_summary_is_refused_before_the_editor_opens() {
+    let mut env = Env::new();
+    let (c, _) = setup(&env);
+    let marker = env.path("editor-ran");
+    let editor = script(&env, "editor.sh", &format!("touch '{}'", marker.display()));
+    env.vars.push(("GIT_EDITOR".into(), editor));
+    refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "-m", "one\ntwo"], 2, &["one line"]);
+    assert!(!marker.exists(), "the editor ran before the summary was checked");
+}
+
+#[test]
+fn a_rewrite_from_the_editor_that_fails_to_parse_is_kept_as_a_draft() {
+    let mut env = Env::new();
+    let (c, _) = setup(&env);
+    let editor = script(&env, "editor.sh", "sed -i 's/^title = /titl = /' \"$1\"");
+    env.vars.push(("GIT_EDITOR".into(), editor));
+    let r = refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc"], 1, &["title"]);
+    let draft = r.stderr.lines().find_map(|l| l.strip_prefix("note: your text is kept in ")).expect(&r.stderr);
+    let draft = draft.split(';').next().unwrap();
+    assert!(std::fs::read_to_string(draft).unwrap().contains("titl = "), "the draft holds the edited text");
+}
+
+#[test]
+fn a_crlf_copy_of_the_base_text_is_no_change() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    refused(
+        &env,
+        &c,
+        &[
+            "-C",
+            &c,
+            "rewrite",
+            SLUG,
+            "--contingent",
+            "abc",
+            "--file",
+            &env.write("crlf.md", original().replace('\n', "\r\n")),
+        ],
+        1,
+        &["no change"],
+    );
+}
+
+#[test]
+fn without_an_editor_or_a_terminal_rewrite_asks_for_a_file_instead_of_hanging() {
+    let mut env = Env::new();
+    let (c, _) = setup(&env);
+    for k in ["GIT_EDITOR", "VISUAL", "EDITOR"] {
+        env.vars.push((k.into(), String::new()));
+    }
+    refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc"], 1, &["--file"]);
+}
+
+#[test]
+fn a_rewrite_in_a_clone_continues_the_edition_fetched_from_the_remote() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let published = rev(&env, &c, "refs/heads/contingents/abc");
+    let w = env.path("w").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", &c, &w]).ok();
+    let a = env.write("second.md", rewritten().replace("gave in", "gave in completely"));
+    env.tribune(&["-C", &w, "rewrite", SLUG, "--contingent", "abc", "--file", &a]).ok();
+    let parent = rev(&env, &w, "refs/heads/contingents/abc^");
+    assert_eq!(parent, published, "the local edition must continue the published one");
+    assert!(message_of(&env, &w, "refs/heads/contingents/abc")
+        .contains(&format!("Tribune-Base: {}", blob(&env, &c, "contingents/abc", SLUG))));
+    // In a fresh clone, a version known only from a remote-tracking edition is found by prefix.
+    let w2 = env.path("w2").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", &c, &w2]).ok();
+    let v = blob(&env, &c, "contingents/abc", SLUG);
+    let shown = env.tribune(&["-C", &w2, "show", &format!("{SLUG}@{}", &v[..8]), "--raw"]).ok();
+    assert_eq!(shown.stdout, stored(&env, &c, "contingents/abc", SLUG));
 }
