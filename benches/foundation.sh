@@ -51,7 +51,7 @@ rm -rf "$repo/tribune/index"
 /usr/bin/time -f "list (cold) peak memory: %M KiB" "$T" -C "$repo" list --limit 50 >/dev/null
 
 slug=$("$T" -C "$repo" list --limit 1 --json | sed -n 's/.*"slug": "\(.*\)".*/\1/p' | head -1)
-old=$(git -C "$repo" ls-tree -r --name-only main~200 articles/ | sed -n '1s#articles/../\([^/]*\)/index.md#\1#p')
+old=$(git -C "$repo" ls-tree -r --name-only main~200 articles/ | sed -n '1s#articles/../../\([^/]*\)/index.md#\1#p')
 echo "== show $slug"
 hyperfine -N -w 3 -r 30 "$T -C $repo show $slug" | grep -E "Time|Range"
 /usr/bin/time -f "show peak memory: %M KiB" "$T" -C "$repo" show "$slug" >/dev/null
