@@ -125,7 +125,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     print(&format!(
         "Built a demo commons in {d}\n\
          {summary}\n\n\
-         A short tour (tribune -C points at the commons, like git -C):\n  \
+         A short tour (tribune -C points at the commons, like git -C; without `cargo install --path .`,\n\
+         write `cargo run --release --` for `tribune`):\n  \
          tribune -C {d} roster                          who is in the organisation\n  \
          tribune -C {d} list                            the articles, newest first\n  \
          tribune -C {d} list --contingent ctw --tag rent-strike\n  \
