@@ -44,6 +44,8 @@ pub enum Command {
     Versions(commands::versions::Args),
     Diff(commands::diff::Args),
     Update(commands::update::Args),
+    Rate(commands::rate::Args),
+    Ratings(commands::ratings::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

@@ -14,5 +14,6 @@ pub mod history;
 pub mod index;
 pub mod model;
 pub mod output;
+pub mod ratings;
 pub mod textdiff;
 pub mod versions;

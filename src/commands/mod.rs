@@ -8,6 +8,8 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod rate;
+pub mod ratings;
 pub mod rewrite;
 pub mod roster;
 pub mod show;
@@ -46,6 +48,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Versions(a) => versions::run(&ctx, a),
         Command::Diff(a) => diff::run(&ctx, a),
         Command::Update(a) => update::run(&ctx, a),
+        Command::Rate(a) => rate::run(&ctx, a),
+        Command::Ratings(a) => ratings::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

@@ -5,10 +5,12 @@
 //! `Option`, never an error (the git-branchless convention).
 
 mod identity;
+mod notes;
 mod refs;
 mod tree;
 
 pub use identity::{parse_git_date, Identity, Timestamp};
+pub use notes::union_lines;
 pub use refs::{backoff, RefUpdate};
 pub use tree::Edit;
 

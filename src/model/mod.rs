@@ -3,6 +3,7 @@
 pub mod article;
 pub mod config;
 pub mod id;
+pub mod rating;
 pub mod roster;
 
 /// The 1-based line of `text` where a TOML error starts.

@@ -10,6 +10,7 @@ mod test_edge_cases;
 mod test_init;
 mod test_list_show_log;
 mod test_man_and_completions;
+mod test_ratings;
 mod test_readme;
 mod test_roster;
 mod test_versions;

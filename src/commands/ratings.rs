@@ -1,0 +1,133 @@
+//! `tribune ratings`: every rating of every version of an article.
+
+use super::Ctx;
+use crate::index;
+use crate::model::id;
+use crate::model::rating::latest;
+use crate::output::{print, print_json, print_table};
+use crate::{ratings, versions};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// List the ratings of every version of an article (trunk and editions).
+///
+/// For each version: the rating that counts for each rater and dimension (the latest),
+/// and a summary per dimension (the sum and number of those scores). With --all, earlier
+/// ratings that were replaced are listed too. Note lines that are not rating records are
+/// skipped with a warning naming the note.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The article's slug.
+    #[arg(value_name = "SLUG")]
+    pub slug: String,
+    /// Also list ratings that a later one by the same rater on the same dimension replaced.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the ratings as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    version: String,
+    places: Vec<String>,
+    rater: String,
+    dimension: String,
+    score: i8,
+    at: String,
+    comment: Option<String>,
+    counts: bool,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    version: String,
+    places: Vec<String>,
+    /// Dimension → (sum of the scores that count, how many).
+    dimensions: BTreeMap<String, (i64, usize)>,
+}
+
+#[derive(Serialize)]
+struct Out {
+    ratings: Vec<Row>,
+    summaries: Vec<Summary>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    id::validate("slug", &args.slug)?;
+    let editions = index::editions(&commons)?;
+    let list = versions::list(&commons, &editions, &args.slug)?;
+    if list.is_empty() {
+        return Err(crate::history::no_article(&commons, &args.slug));
+    }
+    let mut out = Out { ratings: Vec::new(), summaries: Vec::new() };
+    for v in &list {
+        let mut summary = Summary { version: v.version.clone(), places: v.places.clone(), dimensions: BTreeMap::new() };
+        for noted in ratings::of_version(&commons, v.version.parse()?)? {
+            for w in &noted.warnings {
+                eprintln!("warning: the note of {} on {}: {w}; that line is skipped", noted.rater, &v.version);
+            }
+            let counting = latest(&noted.ratings);
+            for r in &noted.ratings {
+                let counts = counting.get(&(r.rater.clone(), r.dimension.clone())).is_some_and(|c| std::ptr::eq(*c, r));
+                if counts {
+                    let e = summary.dimensions.entry(r.dimension.clone()).or_default();
+                    e.0 += i64::from(r.score);
+                    e.1 += 1;
+                }
+                if counts || args.all {
+                    out.ratings.push(Row {
+                        version: v.version.clone(),
+                        places: v.places.clone(),
+                        rater: r.rater.clone(),
+                        dimension: r.dimension.clone(),
+                        score: r.score,
+                        at: r.at.clone(),
+                        comment: r.comment.clone(),
+                        counts,
+                    });
+                }
+            }
+        }
+        out.summaries.push(summary);
+    }
+    if args.json {
+        return print_json(&out);
+    }
+    if out.ratings.is_empty() {
+        return print(&format!(
+            "No ratings of {} yet: rate it with `tribune rate {} --score N`.",
+            args.slug, args.slug
+        ));
+    }
+    let mut t = ctx.style.table(&["VERSION", "WHERE", "RATER", "DIMENSION", "SCORE", "DATE", "COMMENT"]);
+    for r in &out.ratings {
+        let score = if r.counts { format!("{:+}", r.score) } else { format!("({:+} replaced)", r.score) };
+        t.add_row(vec![
+            crate::output::short(&r.version, 10).to_string(),
+            r.places.join(", "),
+            r.rater.clone(),
+            r.dimension.clone(),
+            score,
+            crate::output::short(&r.at, 10).to_string(),
+            r.comment.clone().unwrap_or_default(),
+        ]);
+    }
+    print_table(&t)?;
+    let mut lines = vec![String::new()];
+    for s in &out.summaries {
+        let dims: Vec<String> = s.dimensions.iter().map(|(d, (sum, n))| format!("{d} {sum:+} from {n}")).collect();
+        if !dims.is_empty() {
+            lines.push(format!(
+                "{} ({}): {}",
+                crate::output::short(&s.version, 10),
+                s.places.join(", "),
+                dims.join("; ")
+            ));
+        }
+    }
+    print(&lines.join("\n"))
+}

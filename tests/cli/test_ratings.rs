@@ -1,0 +1,107 @@
+//! Ratings as git notes: `rate` and `ratings`, checked against what plain git sees.
+
+use crate::harness::*;
+
+const SLUG: &str = "port-blockade";
+
+fn setup(env: &Env) -> (String, String) {
+    let c = env.commons();
+    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    let v = rev(env, &c, &format!("main:{}", text_path(SLUG)));
+    (c, v)
+}
+
+fn ratings_json(env: &Env, c: &str) -> serde_json::Value {
+    serde_json::from_str(&env.tribune(&["-C", c, "ratings", SLUG, "--json", "--all"]).ok().stdout).unwrap()
+}
+
+#[test]
+fn a_rating_is_a_fanned_out_note_on_the_version_blob_that_plain_git_shows() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "alice", "--comment", "solid"]).ok();
+    assert!(r.stdout.contains("politics +2 as alice"), "{}", r.stdout);
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/alice", "show", &v]).ok().stdout;
+    let record: serde_json::Value = serde_json::from_str(note.trim()).unwrap();
+    assert_eq!(record["rater"], "alice");
+    assert_eq!(record["dimension"], "politics");
+    assert_eq!(record["score"], 2);
+    assert_eq!(record["at"], "2026-11-21T10:00:00Z");
+    assert_eq!(record["comment"], "solid");
+    let tree = env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "refs/notes/tribune/ratings/alice"]).ok().stdout;
+    assert_eq!(tree.trim(), format!("{}/{}", &v[..2], &v[2..]), "2/38 fanout");
+    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "refs/notes/tribune/ratings/alice"]).ok().stdout;
+    assert!(msg.contains("Tribune-Action: rate") && msg.contains("Tribune-Rater: alice"), "{msg}");
+    env.fsck(&c);
+}
+
+#[test]
+fn the_rater_defaults_to_the_member_with_gits_email() {
+    let mut env = Env::new();
+    let (c, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1"]).fails(1, "--as");
+    env.vars.push(("GIT_AUTHOR_EMAIL".into(), "alice@example.org".into()));
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "-1", "--dimension", "accuracy"]).ok();
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/alice", "show", &v]).ok().stdout;
+    assert!(note.contains("\"dimension\":\"accuracy\"") && note.contains("\"score\":-1"), "{note}");
+}
+
+#[test]
+fn rating_again_replaces_the_score_and_keeps_the_old_record() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "bob"]).ok();
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "-2", "--as", "bob"]).ok();
+    let j = ratings_json(&env, &c);
+    let rows = j["ratings"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let counting: Vec<_> = rows.iter().filter(|r| r["counts"] == true).collect();
+    assert_eq!(counting.len(), 1);
+    assert_eq!(counting[0]["score"], -2);
+    assert_eq!(j["summaries"][0]["dimensions"]["politics"], serde_json::json!([-2, 1]));
+    let log = env.git(&["-C", &c, "rev-list", "--count", "refs/notes/tribune/ratings/bob"]).ok().stdout;
+    assert_eq!(log.trim(), "2", "one notes commit per rating");
+}
+
+#[test]
+fn the_same_text_on_a_branch_and_the_trunk_shares_its_ratings() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    env.git(&["-C", &c, "update-ref", "refs/heads/contingents/xyz", "main"]).ok();
+    env.tribune(&["-C", &c, "rate", &format!("{SLUG}@xyz"), "--score", "2", "--as", "carol"]).ok();
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/carol", "show", &v]).ok().stdout;
+    assert!(note.contains("\"score\":2"));
+    let j = ratings_json(&env, &c);
+    assert_eq!(j["ratings"].as_array().unwrap().len(), 1);
+    assert_eq!(j["ratings"][0]["places"], serde_json::json!(["trunk"]));
+}
+
+#[test]
+fn bad_ratings_are_refused_and_write_nothing() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    refused(&env, &c, &["-C", &c, "rate", SLUG, "--score", "3", "--as", "a"], 2, &["-2..=2"]);
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "rate", SLUG, "--score", "1", "--as", "a", "--dimension", "vibes"],
+        1,
+        &["politics, newsworthy, accuracy"],
+    );
+    refused(&env, &c, &["-C", &c, "rate", SLUG, "--score", "1", "--as", "Bad/Name"], 1, &["rater"]);
+    refused(&env, &c, &["-C", &c, "rate", "no-such", "--score", "1", "--as", "a"], 1, &["no article"]);
+}
+
+#[test]
+fn malformed_note_lines_are_skipped_with_a_warning_naming_the_note() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "dave"]).ok();
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/dave", "show", &v]).ok().stdout;
+    let f = env.write("note.txt", format!("{note}this is not json\n"));
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/dave", "add", "-f", "-F", &f, &v]).ok();
+    let r = env.tribune(&["-C", &c, "ratings", SLUG]).ok();
+    assert!(r.stderr.contains("warning: the note of dave") && r.stderr.contains("line 2"), "{}", r.stderr);
+    assert!(r.stdout.contains("dave"), "{}", r.stdout);
+}
