@@ -67,3 +67,106 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
     }
     Ok(out)
 }
+
+/// One line of a `rate --batch` file.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct BatchLine {
+    pub slug: String,
+    /// `trunk` (default), a contingent id, or a version id.
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub rater: Option<String>,
+    #[serde(default)]
+    pub dimension: Option<String>,
+    pub score: i8,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Reads a batch file: JSON lines, or CSV with a header naming the columns (slug, version,
+/// rater, dimension, score, comment). Errors name the file and line.
+pub fn parse_batch(name: &str, text: &str) -> Result<Vec<(usize, BatchLine)>, crate::error::UserError> {
+    use crate::error::UserError;
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let Some((first_no, first)) = lines.next() else { return Ok(Vec::new()) };
+    let hint = "each line is a JSON object {\"slug\":…,\"score\":…} (also version, rater, dimension, comment), \
+                or a CSV file whose header names those columns";
+    if first.trim_start().starts_with('{') {
+        let mut out = Vec::new();
+        for (no, line) in std::iter::once((first_no, first)).chain(lines) {
+            let parsed: BatchLine = serde_json::from_str(line)
+                .map_err(|e| UserError::with_hint(format!("{name}:{}: {e}", no + 1), hint))?;
+            out.push((no + 1, parsed));
+        }
+        return Ok(out);
+    }
+    let header: Vec<String> = csv_fields(first).into_iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let col = |n: &str| header.iter().position(|h| h == n);
+    let (Some(slug), Some(score)) = (col("slug"), col("score")) else {
+        return Err(UserError::with_hint(
+            format!("{name}:{}: the CSV header has no slug or no score column", first_no + 1),
+            hint,
+        ));
+    };
+    let mut out = Vec::new();
+    for (no, line) in lines {
+        let f = csv_fields(line);
+        let get = |i: Option<usize>| i.and_then(|i| f.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let score_text = get(Some(score)).unwrap_or_default();
+        let score: i8 = score_text.parse().map_err(|_| {
+            UserError::with_hint(format!("{name}:{}: the score {score_text:?} is not a number", no + 1), hint)
+        })?;
+        out.push((
+            no + 1,
+            BatchLine {
+                slug: get(Some(slug)).unwrap_or_default(),
+                version: get(col("version")),
+                rater: get(col("rater")),
+                dimension: get(col("dimension")),
+                score,
+                comment: get(col("comment")),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// The fields of one CSV line: commas separate, double quotes quote, `""` is a quote.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                out.last_mut().map(|s| s.push('"'));
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (c, _) => {
+                out.last_mut().map(|s| s.push(c));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_files_read_as_json_lines_or_csv() {
+        let j = parse_batch("b", "{\"slug\":\"a\",\"score\":2}\n\n{\"slug\":\"b\",\"score\":-1,\"rater\":\"x\"}\n")
+            .unwrap();
+        assert_eq!(j.len(), 2);
+        assert_eq!(j[1].0, 3);
+        let c = parse_batch("b", "slug,score,comment\na,1,\"says \"\"no\"\", ok\"\n").unwrap();
+        assert_eq!(c[0].1.comment.as_deref(), Some("says \"no\", ok"));
+        let e = parse_batch("b.csv", "slug,score\na,lots\n").unwrap_err();
+        assert!(e.message.starts_with("b.csv:2:"), "{}", e.message);
+        assert!(parse_batch("b", "{\"slug\":1}\n").unwrap_err().message.starts_with("b:1:"));
+    }
+}

@@ -105,3 +105,46 @@ fn malformed_note_lines_are_skipped_with_a_warning_naming_the_note() {
     assert!(r.stderr.contains("warning: the note of dave") && r.stderr.contains("line 2"), "{}", r.stderr);
     assert!(r.stdout.contains("dave"), "{}", r.stdout);
 }
+
+#[test]
+fn a_batch_of_ratings_is_one_notes_commit_per_rater() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    let b = env.write("b.md", article("Second story", "abc", "", "More.\n"));
+    env.tribune(&["-C", &c, "contribute", &b, "--slug", "second"]).ok();
+    let jsonl = env.write(
+        "batch.jsonl",
+        format!(
+            "{{\"slug\":\"{SLUG}\",\"score\":2,\"rater\":\"svc-left\"}}\n{{\"slug\":\"second\",\"score\":-1,\"rater\":\"svc-left\",\"dimension\":\"accuracy\"}}\n{{\"slug\":\"{SLUG}\",\"version\":\"{v}\",\"score\":-2,\"rater\":\"svc-right\",\"comment\":\"no\"}}\n"
+        ),
+    );
+    let r = env.tribune(&["-C", &c, "rate", "--batch", &jsonl]).ok();
+    assert!(r.stdout.contains("Recorded 3 ratings by 2 raters"), "{}", r.stdout);
+    for (rater, commits) in [("svc-left", "1"), ("svc-right", "1")] {
+        let n = env.git(&["-C", &c, "rev-list", "--count", &format!("refs/notes/tribune/ratings/{rater}")]).ok().stdout;
+        assert_eq!(n.trim(), commits);
+    }
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/svc-right", "show", &v]).ok().stdout;
+    assert!(note.contains("\"score\":-2") && note.contains("\"comment\":\"no\""), "{note}");
+    let csv = env.write("batch.csv", format!("slug,score,rater,comment\n{SLUG},1,svc-csv,\"fair, mostly\"\n"));
+    env.tribune(&["-C", &c, "rate", "--batch", &csv]).ok();
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/svc-csv", "show", &v]).ok().stdout;
+    assert!(note.contains("fair, mostly"), "{note}");
+    env.fsck(&c);
+}
+
+#[test]
+fn a_batch_with_one_bad_line_writes_nothing_and_names_the_line() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    let f = env.write(
+        "bad.jsonl",
+        format!(
+            "{{\"slug\":\"{SLUG}\",\"score\":1,\"rater\":\"a\"}}\n{{\"slug\":\"nope\",\"score\":1,\"rater\":\"a\"}}\n"
+        ),
+    );
+    refused(&env, &c, &["-C", &c, "rate", "--batch", &f], 1, &["bad.jsonl:2", "no article"]);
+    let f = env.write("bad2.jsonl", format!("{{\"slug\":\"{SLUG}\",\"score\":5,\"rater\":\"a\"}}\n"));
+    refused(&env, &c, &["-C", &c, "rate", "--batch", &f], 1, &["bad2.jsonl:1", "outside"]);
+    refused(&env, &c, &["-C", &c, "rate", SLUG, "--batch", &f], 2, &["cannot be used with"]);
+}
