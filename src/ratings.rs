@@ -134,22 +134,22 @@ pub fn parse_batch(name: &str, text: &str) -> Result<Vec<(usize, BatchLine)>, cr
 
 /// The fields of one CSV line: commas separate, double quotes quote, `""` is a quote.
 fn csv_fields(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+    let mut out = Vec::new();
+    let mut cur = String::new();
     let mut quoted = false;
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 chars.next();
-                out.last_mut().map(|s| s.push('"'));
+                cur.push('"');
             }
             ('"', _) => quoted = !quoted,
-            (',', false) => out.push(String::new()),
-            (c, _) => {
-                out.last_mut().map(|s| s.push(c));
-            }
+            (',', false) => out.push(std::mem::take(&mut cur)),
+            (c, _) => cur.push(c),
         }
     }
+    out.push(cur);
     out
 }
 
