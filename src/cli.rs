@@ -46,6 +46,8 @@ pub enum Command {
     Update(commands::update::Args),
     Rate(commands::rate::Args),
     Ratings(commands::ratings::Args),
+    Filter(commands::filter::Args),
+    Why(commands::why::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

@@ -170,3 +170,158 @@ mod tests {
         assert!(parse_batch("b", "{\"slug\":1}\n").unwrap_err().message.starts_with("b:1:"));
     }
 }
+
+pub mod trust {
+    //! Applying a reader's filter to the ratings.
+
+    use super::{of_version, rater_ref};
+    use crate::commons::Commons;
+    use crate::error::fail;
+    use crate::git::Oid;
+    use crate::model::filter::{Filter, Tally};
+    use crate::model::rating::{latest, parse_note};
+    use anyhow::Result;
+    use serde::Serialize;
+    use std::collections::HashMap;
+
+    /// Where filters live: `filters/<name>.toml` on the trunk (shared) or in the git
+    /// directory's `tribune/filters/` (private, and preferred on a clash of names).
+    pub fn load(commons: &Commons, name: &str) -> Result<(Filter, &'static str)> {
+        crate::model::id::validate("filter name", name)?;
+        let private = commons.state_dir().join("filters").join(format!("{name}.toml"));
+        if let Ok(text) = std::fs::read_to_string(&private) {
+            return Ok((Filter::parse(&private.display().to_string(), &text)?, "private"));
+        }
+        let path = format!("filters/{name}.toml");
+        if let Some((_, bytes)) = commons.snapshot()?.blob(&path)? {
+            return Ok((Filter::parse(&path, &String::from_utf8_lossy(&bytes))?, "shared"));
+        }
+        let known: Vec<String> = all(commons)?.into_iter().map(|(n, _, _)| n).collect();
+        Err(fail(
+            format!("there is no filter {name:?}"),
+            if known.is_empty() {
+                "make one with `tribune filter add NAME --trust RATER --dimension D --min-score X`".to_string()
+            } else {
+                format!("known filters: {}", known.join(", "))
+            },
+        ))
+    }
+
+    /// Every filter: (name, `private` or `shared`, filter).
+    pub fn all(commons: &Commons) -> Result<Vec<(String, &'static str, Filter)>> {
+        let mut out = Vec::new();
+        let dir = commons.state_dir().join("filters");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(n) = name.strip_suffix(".toml") {
+                    if let Ok(text) = std::fs::read_to_string(e.path()) {
+                        out.push((n.to_string(), "private", Filter::parse(&e.path().display().to_string(), &text)?));
+                    }
+                }
+            }
+        }
+        let snap = commons.snapshot()?;
+        if let Some(tree) = snap.tree {
+            for e in commons.repo.list_dir(tree, "filters")? {
+                if let Some(n) = e.name.strip_suffix(".toml") {
+                    if !out.iter().any(|(m, _, _)| m == n) {
+                        let text = String::from_utf8_lossy(&commons.repo.read_blob(e.id)?).into_owned();
+                        out.push((n.to_string(), "shared", Filter::parse(&format!("filters/{}", e.name), &text)?));
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// The tally of every version any trusted rater rated on the filter's dimension.
+    /// Reads only the trusted raters' notes refs.
+    pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tally>> {
+        let repo = &commons.repo;
+        let mut out: HashMap<Oid, Tally> = HashMap::new();
+        if filter.verified_only {
+            // No rating is signed yet (signing comes with the rest of the ratings work):
+            // a verified-only filter passes nothing, as it should.
+            return Ok(out);
+        }
+        for (rater, weight) in &filter.trust {
+            let Some(tip) = repo.ref_target(&rater_ref(rater))? else { continue };
+            let notes = repo.notes_in(repo.commit_tree(tip)?)?;
+            let ids: Vec<(Oid, Oid)> = notes.into_iter().map(|(object, (_, blob))| (object, blob)).collect();
+            let blobs: Vec<Oid> = ids.iter().map(|(_, b)| *b).collect();
+            let scores = repo.map_blobs(&blobs, |_, bytes| {
+                let (records, _) = parse_note(bytes);
+                let mine: Vec<_> =
+                    records.into_iter().filter(|r| r.rater == *rater && r.dimension == filter.dimension).collect();
+                latest(&mine).values().next().map(|r| r.score)
+            })?;
+            for ((object, _), score) in ids.into_iter().zip(scores) {
+                if let Some(s) = score {
+                    let t = out.entry(object).or_default();
+                    t.weighted += i64::from(*weight) * i64::from(s);
+                    t.weights += i64::from(*weight);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One rating and what the filter made of it.
+    #[derive(Debug, Serialize)]
+    pub struct Judged {
+        pub rater: String,
+        pub dimension: String,
+        pub score: i8,
+        pub at: String,
+        pub weight: u32,
+        pub counted: bool,
+        /// Why a rating was left out ("" when counted).
+        pub reason: String,
+    }
+
+    /// Every rating of `version`, each counted or left out with its reason, and the tally.
+    pub fn explain(commons: &Commons, filter: &Filter, version: Oid) -> Result<(Vec<Judged>, Tally, Vec<String>)> {
+        let mut judged = Vec::new();
+        let mut tally = Tally::default();
+        let mut warnings = Vec::new();
+        for noted in of_version(commons, version)? {
+            for w in &noted.warnings {
+                warnings.push(format!("the note of {} on {version}: {w}; that line is skipped", noted.rater));
+            }
+            let counting = latest(&noted.ratings);
+            for r in &noted.ratings {
+                let weight = filter.trust.get(&r.rater).copied();
+                let is_latest =
+                    counting.get(&(r.rater.clone(), r.dimension.clone())).is_some_and(|c| std::ptr::eq(*c, r));
+                let reason = if weight.is_none() {
+                    "not a rater this filter trusts".to_string()
+                } else if r.dimension != filter.dimension {
+                    format!("rates {}, the filter reads {}", r.dimension, filter.dimension)
+                } else if !is_latest {
+                    "replaced by the same rater's later rating".to_string()
+                } else if filter.verified_only {
+                    "unsigned, and the filter counts verified ratings only".to_string()
+                } else {
+                    String::new()
+                };
+                let counted = reason.is_empty();
+                if counted {
+                    tally.weighted += i64::from(weight.unwrap_or(0)) * i64::from(r.score);
+                    tally.weights += i64::from(weight.unwrap_or(0));
+                }
+                judged.push(Judged {
+                    rater: r.rater.clone(),
+                    dimension: r.dimension.clone(),
+                    score: r.score,
+                    at: r.at.clone(),
+                    weight: weight.unwrap_or(0),
+                    counted,
+                    reason,
+                });
+            }
+        }
+        Ok((judged, tally, warnings))
+    }
+}

@@ -2,10 +2,12 @@
 
 use super::Ctx;
 use crate::index;
+use crate::model::filter::Tally;
 use crate::output::{print, print_json, print_table};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// List the articles on the trunk, newest first.
 ///
@@ -25,6 +27,9 @@ pub struct Args {
     /// List a contingent's edition: its own versions in place of the trunk's.
     #[arg(long, value_name = "ID")]
     pub edition: Option<String>,
+    /// Only the versions this filter passes, with their weighted score (see `tribune filter`).
+    #[arg(long, value_name = "NAME")]
+    pub filter: Option<String>,
     /// Show at most N articles.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -46,6 +51,9 @@ struct Row<'a> {
     /// In an edition: is this the contingent's own text?
     #[serde(skip_serializing_if = "Option::is_none")]
     rewritten: Option<bool>,
+    /// Under a filter: the weighted mean score, as an exact fraction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -111,11 +119,33 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let limit = args.limit.unwrap_or(usize::MAX);
     // Newest first; a partial sort keeps `--limit 50` cheap on 100,000 articles.
     let newest_first = |a: &&index::Entry, b: &&index::Entry| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug));
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    let mut by_score = false;
+    if let Some(name) = &args.filter {
+        let (filter, _) = crate::ratings::trust::load(&commons, name)?;
+        let min = filter.min();
+        tallies = crate::ratings::trust::tally_all(&commons, &filter)?
+            .into_iter()
+            .filter(|(_, t)| t.passes(min))
+            .map(|(v, t)| (v.to_string(), t))
+            .collect();
+        rows.retain(|e| tallies.contains_key(&e.version));
+        by_score = filter.order == "score";
+    }
+    // Best first, exactly: a/b > c/d ⇔ a·d > c·b (weights are positive).
+    let best_first = |a: &&index::Entry, b: &&index::Entry| {
+        let (ta, tb) = (tallies[&a.version], tallies[&b.version]);
+        (i128::from(tb.weighted) * i128::from(ta.weights))
+            .cmp(&(i128::from(ta.weighted) * i128::from(tb.weights)))
+            .then_with(|| newest_first(a, b))
+    };
+    let order = |a: &&index::Entry, b: &&index::Entry| if by_score { best_first(a, b) } else { newest_first(a, b) };
     if limit < rows.len() {
-        rows.select_nth_unstable_by(limit, newest_first);
+        rows.select_nth_unstable_by(limit, order);
         rows.truncate(limit);
     }
-    rows.sort_by(newest_first);
+    rows.sort_by(order);
+    let score_of = |e: &index::Entry| tallies.get(&e.version).map(|t| t.mean().to_string());
     if args.json {
         let out: Vec<Row<'_>> = rows
             .iter()
@@ -129,6 +159,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 version: &e.version,
                 versions: count(e),
                 rewritten: args.edition.as_ref().map(|_| edited.contains(&e.slug)),
+                score: score_of(e),
             })
             .collect();
         return print_json(&out);
@@ -141,11 +172,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         return print(msg);
     }
-    let mut t = ctx.style.table(&["SLUG", "TITLE", "CONTINGENT", "DATE", "VERSIONS"]);
+    let mut headers = vec!["SLUG", "TITLE", "CONTINGENT", "DATE", "VERSIONS"];
+    if args.filter.is_some() {
+        headers.push("SCORE");
+    }
+    let mut t = ctx.style.table(&headers);
     for e in rows {
         // In an edition, a `*` marks the contingent's own text.
         let title = if edited.contains(&e.slug) { format!("{} *", e.title) } else { e.title.clone() };
-        t.add_row(vec![e.slug.clone(), title, e.contingent.clone(), e.date.clone(), count(e).to_string()]);
+        let mut row = vec![e.slug.clone(), title, e.contingent.clone(), e.date.clone(), count(e).to_string()];
+        if let Some(s) = score_of(e) {
+            row.push(s);
+        }
+        t.add_row(row);
     }
     print_table(&t)
 }

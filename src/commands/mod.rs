@@ -4,6 +4,7 @@ pub mod completions;
 pub mod contribute;
 pub mod demo;
 pub mod diff;
+pub mod filter;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -16,6 +17,7 @@ pub mod show;
 pub mod synth;
 pub mod update;
 pub mod versions;
+pub mod why;
 
 use crate::cli::{Cli, Command};
 use crate::output::Style;
@@ -50,6 +52,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Update(a) => update::run(&ctx, a),
         Command::Rate(a) => rate::run(&ctx, a),
         Command::Ratings(a) => ratings::run(&ctx, a),
+        Command::Filter(a) => filter::run(&ctx, a),
+        Command::Why(a) => why::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

@@ -18,9 +18,20 @@ pub struct Args {
     /// The article's slug.
     #[arg(value_name = "SLUG")]
     pub slug: String,
+    /// Rank the versions by this filter's weighted score (see `tribune filter`).
+    #[arg(long, value_name = "NAME")]
+    pub filter: Option<String>,
     /// Print the versions as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Ranked<'a> {
+    #[serde(flatten)]
+    version: &'a versions::Version,
+    score: Option<String>,
+    passes: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -31,19 +42,53 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if list.is_empty() {
         return Err(crate::history::no_article(&commons, &args.slug));
     }
+    let mut ranked: Vec<(usize, Option<crate::model::filter::Tally>, bool)> =
+        (0..list.len()).map(|i| (i, None, false)).collect();
+    if let Some(name) = &args.filter {
+        let (filter, _) = crate::ratings::trust::load(&commons, name)?;
+        for r in &mut ranked {
+            let (_, tally, _) = crate::ratings::trust::explain(&commons, &filter, list[r.0].version.parse()?)?;
+            r.2 = tally.passes(filter.min());
+            r.1 = (tally.weights > 0).then_some(tally);
+        }
+        // Passing versions first, then by weighted mean, exactly; unrated last.
+        ranked.sort_by(|a, b| {
+            let key = |t: &Option<crate::model::filter::Tally>| t.map(|t| (t.weighted, t.weights));
+            b.2.cmp(&a.2).then_with(|| match (key(&a.1), key(&b.1)) {
+                (Some((wa, na)), Some((wb, nb))) => {
+                    (i128::from(wb) * i128::from(na)).cmp(&(i128::from(wa) * i128::from(nb)))
+                }
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+        });
+    }
     if args.json {
+        if args.filter.is_some() {
+            let out: Vec<Ranked<'_>> = ranked
+                .iter()
+                .map(|(i, t, p)| Ranked { version: &list[*i], score: t.map(|t| t.mean().to_string()), passes: *p })
+                .collect();
+            return print_json(&out);
+        }
         return print_json(&list);
     }
     let s = &ctx.style;
-    let mut t = s.table(&["VERSION", "WHERE", "STATUS", "AUTHOR", "DATE", "+WORDS", "-WORDS", "SUMMARY"]);
-    for v in &list {
+    let mut headers = vec!["VERSION", "WHERE", "STATUS", "AUTHOR", "DATE", "+WORDS", "-WORDS", "SUMMARY"];
+    if args.filter.is_some() {
+        headers.push("SCORE");
+    }
+    let mut t = s.table(&headers);
+    for (i, tally, passes) in &ranked {
+        let v = &list[*i];
         let status = match v.status {
             Status::Identical => s.paint("32", v.status.name()),
             Status::Current => s.paint("36", v.status.name()),
             Status::Stale => s.paint("33", v.status.name()),
             Status::Unrelated => s.paint("35", v.status.name()),
         };
-        t.add_row(vec![
+        let mut row = vec![
             crate::output::short(&v.version, 10).to_string(),
             v.places.join(", "),
             status,
@@ -52,7 +97,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             v.words_added.to_string(),
             v.words_removed.to_string(),
             v.summary.clone(),
-        ]);
+        ];
+        if args.filter.is_some() {
+            row.push(match tally {
+                Some(t) => format!("{}{}", t.mean(), if *passes { "" } else { " (fails)" }),
+                None => "unrated".into(),
+            });
+        }
+        t.add_row(row);
     }
     print_table(&t)
 }

@@ -27,6 +27,11 @@ pub fn trunk_entry(commons: &Commons, slug: &str) -> Result<Option<Entry>> {
     }
 }
 
+/// Writes a file under the git directory atomically.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    editions::write_atomic(path, bytes)
+}
+
 /// The editions alone, fresh (no trunk articles read): for commands about one article.
 pub fn editions(commons: &Commons) -> Result<Editions> {
     editions::load(commons)

@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod config;
+pub mod filter;
 pub mod id;
 pub mod rating;
 pub mod roster;

@@ -7,6 +7,7 @@ mod test_concurrency;
 mod test_contribute;
 mod test_demo;
 mod test_edge_cases;
+mod test_filters;
 mod test_init;
 mod test_list_show_log;
 mod test_man_and_completions;

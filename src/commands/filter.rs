@@ -1,0 +1,164 @@
+//! `tribune filter`: the reader's choice of whose ratings to trust.
+
+use super::Ctx;
+use crate::commons::{message, Change};
+use crate::error::fail;
+use crate::model::filter::Filter;
+use crate::model::id;
+use crate::output::{print, print_json, print_table};
+use crate::ratings::trust;
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use std::collections::BTreeMap;
+
+/// Manage filters: whose ratings you trust, with what weight, and the score that passes.
+///
+/// A filter is `filters/NAME.toml` on the trunk when shared with everyone (--shared), or
+/// private to this clone in the git directory's `tribune/filters/`. `tribune list --filter
+/// NAME` shows what it passes; `tribune why SLUG --filter NAME` explains it.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Action {
+    /// Create or replace a filter.
+    Add(Add),
+    /// List the filters.
+    List {
+        /// Print the filters as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one filter.
+    Show {
+        /// The filter's name.
+        name: String,
+    },
+    /// Remove a filter.
+    Remove {
+        /// The filter's name.
+        name: String,
+        /// Remove the shared filter on the trunk (a commit) rather than the private one.
+        #[arg(long)]
+        shared: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Add {
+    /// The filter's name: lowercase letters, digits and '-'.
+    pub name: String,
+    /// A rater you trust, with an optional whole-number weight (RATER or RATER=WEIGHT); repeatable.
+    #[arg(long = "trust", value_name = "RATER[=WEIGHT]", required = true)]
+    pub trust: Vec<String>,
+    /// The rating dimension the filter reads.
+    #[arg(long, value_name = "DIMENSION")]
+    pub dimension: String,
+    /// The least weighted mean score that passes, exactly: 1, -1, 1/2 or 0.5.
+    #[arg(long = "min-score", value_name = "X", allow_hyphen_values = true)]
+    pub min_score: String,
+    /// Order of `list --filter`: score (best first) or date (newest first).
+    #[arg(long, default_value = "score", value_parser = ["score", "date"])]
+    pub order: String,
+    /// Count only ratings signed by the rater's registered key.
+    #[arg(long = "verified-only")]
+    pub verified_only: bool,
+    /// Share the filter with everyone: commit it on the trunk.
+    #[arg(long)]
+    pub shared: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    match args.action {
+        Action::Add(a) => {
+            id::validate("filter name", &a.name)?;
+            let mut trust_map = BTreeMap::new();
+            for t in &a.trust {
+                let (rater, weight) = match t.split_once('=') {
+                    Some((r, w)) => (
+                        r,
+                        w.parse::<u32>().map_err(|_| {
+                            fail(format!("--trust {t}: the weight is not a whole number"), "write RATER=2")
+                        })?,
+                    ),
+                    None => (t.as_str(), 1),
+                };
+                id::validate("rater", rater).context("--trust")?;
+                trust_map.insert(rater.to_string(), weight);
+            }
+            if !commons.config.ratings.dimensions.contains(&a.dimension) {
+                return Err(fail(
+                    format!("{:?} is not a rating dimension of this commons", a.dimension),
+                    format!("the dimensions in tribune.toml are: {}", commons.config.ratings.dimensions.join(", ")),
+                ));
+            }
+            let f = Filter {
+                trust: trust_map,
+                dimension: a.dimension,
+                min_score: a.min_score,
+                order: a.order,
+                verified_only: a.verified_only,
+            };
+            f.check().map_err(|m| fail(m, "see `tribune filter add --help`"))?;
+            if a.shared {
+                let path = format!("filters/{}.toml", a.name);
+                let (commit, ()) = commons.commit_on_trunk(|_| {
+                    Ok((
+                        Change::new(message(&format!("filter: {}", a.name), &[("Action", "filter")]))
+                            .put(path.clone(), f.to_toml().into_bytes()),
+                        (),
+                    ))
+                })?;
+                return print(&format!("Shared filter {} on the trunk (commit {}).", a.name, commit.short(10)));
+            }
+            let path = commons.state_dir().join("filters").join(format!("{}.toml", a.name));
+            crate::index::write_file(&path, f.to_toml().as_bytes())?;
+            print(&format!("Saved private filter {} in {}.", a.name, path.display()))
+        }
+        Action::List { json } => {
+            let all = trust::all(&commons)?;
+            if json {
+                let v: Vec<serde_json::Value> =
+                    all.iter().map(|(n, w, f)| serde_json::json!({"name": n, "where": w, "filter": f})).collect();
+                return print_json(&v);
+            }
+            if all.is_empty() {
+                return print("No filters yet: make one with `tribune filter add NAME --trust RATER --dimension D --min-score X`.");
+            }
+            let mut t = ctx.style.table(&["FILTER", "WHERE", "DIMENSION", "MIN", "TRUSTS"]);
+            for (n, w, f) in &all {
+                let trusts: Vec<String> =
+                    f.trust.iter().map(|(r, w)| if *w == 1 { r.clone() } else { format!("{r}={w}") }).collect();
+                t.add_row(vec![n.clone(), w.to_string(), f.dimension.clone(), f.min_score.clone(), trusts.join(", ")]);
+            }
+            print_table(&t)
+        }
+        Action::Show { name } => {
+            let (f, place) = trust::load(&commons, &name)?;
+            print(&format!("# {name} ({place})\n{}", f.to_toml()))
+        }
+        Action::Remove { name, shared } => {
+            id::validate("filter name", &name)?;
+            if shared {
+                let path = format!("filters/{name}.toml");
+                commons.commit_on_trunk(|snap| {
+                    if !snap.exists(&path)? {
+                        return Err(fail(format!("there is no shared filter {name:?}"), "see `tribune filter list`"));
+                    }
+                    let mut c = Change::new(message(&format!("filter: remove {name}"), &[("Action", "filter")]));
+                    c.removes.push(path.clone());
+                    Ok((c, ()))
+                })?;
+                return print(&format!("Removed the shared filter {name}."));
+            }
+            let path = commons.state_dir().join("filters").join(format!("{name}.toml"));
+            std::fs::remove_file(&path)
+                .map_err(|_| fail(format!("there is no private filter {name:?}"), "for a shared one, add --shared"))?;
+            print(&format!("Removed the private filter {name}."))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Filters: whose ratings a reader trusts, with what weight, on which dimension, and the
+//! score a version needs. Trust is always the reader's own choice, never a global score.
+
+use crate::error::UserError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Filter {
+    /// Rater → weight (a positive integer).
+    pub trust: BTreeMap<String, u32>,
+    pub dimension: String,
+    /// The least weighted mean score that passes, as an exact fraction ("1", "1/2", "-1").
+    pub min_score: String,
+    /// `score` (best first) or `date` (newest first).
+    #[serde(default = "default_order")]
+    pub order: String,
+    /// Count only ratings whose notes commit is signed by the rater's registered key.
+    #[serde(default)]
+    pub verified_only: bool,
+}
+
+fn default_order() -> String {
+    "score".into()
+}
+
+/// An exact fraction p/q with q > 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fraction {
+    pub p: i64,
+    pub q: i64,
+}
+
+impl Fraction {
+    /// Reads "2", "-1", "1/2" or a decimal such as "0.5" (kept exact: 5/10).
+    pub fn parse(s: &str) -> Option<Fraction> {
+        let s = s.trim();
+        if let Some((p, q)) = s.split_once('/') {
+            let (p, q): (i64, i64) = (p.trim().parse().ok()?, q.trim().parse().ok()?);
+            return (q > 0).then_some(Fraction { p, q });
+        }
+        if let Some((whole, frac)) = s.split_once('.') {
+            if frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let q = 10i64.pow(frac.len() as u32);
+            let neg = whole.trim_start().starts_with('-');
+            let w: i64 = if whole.trim() == "-" || whole.is_empty() { 0 } else { whole.trim().parse().ok()? };
+            let f: i64 = frac.parse().ok()?;
+            let p = w * q + if neg { -f } else { f };
+            return Some(Fraction { p, q });
+        }
+        Some(Fraction { p: s.parse().ok()?, q: 1 })
+    }
+}
+
+impl std::fmt::Display for Fraction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.q == 1 {
+            write!(f, "{}", self.p)
+        } else {
+            write!(f, "{}/{}", self.p, self.q)
+        }
+    }
+}
+
+impl Filter {
+    pub fn parse(name: &str, text: &str) -> Result<Filter, UserError> {
+        let f: Filter = toml::from_str(text).map_err(|e| {
+            UserError::with_hint(
+                format!("{name}:{}: {}", super::toml_error_line(text, &e), e.message().trim()),
+                "see `tribune filter add --help` for the fields",
+            )
+        })?;
+        f.check().map_err(|m| UserError::with_hint(format!("{name}: {m}"), "see `tribune filter add --help`"))?;
+        Ok(f)
+    }
+
+    /// What must hold of every filter.
+    pub fn check(&self) -> Result<(), String> {
+        if self.trust.is_empty() {
+            return Err("a filter trusts no rater".into());
+        }
+        if let Some((r, _)) = self.trust.iter().find(|(_, w)| **w == 0) {
+            return Err(format!("the weight of {r} is 0; leave the rater out instead"));
+        }
+        if Fraction::parse(&self.min_score).is_none() {
+            return Err(format!("min_score {:?} is not a number such as 1, -1, 1/2 or 0.5", self.min_score));
+        }
+        if self.order != "score" && self.order != "date" {
+            return Err(format!("order {:?} is neither score nor date", self.order));
+        }
+        Ok(())
+    }
+
+    pub fn min(&self) -> Fraction {
+        Fraction::parse(&self.min_score).unwrap_or(Fraction { p: 0, q: 1 })
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The weighted sum of scores and the sum of weights of a version's counted ratings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub weighted: i64,
+    pub weights: i64,
+}
+
+impl Tally {
+    /// Does the weighted mean reach `min`? Exact: weighted/weights ≥ p/q ⇔ weighted·q ≥ p·weights.
+    /// A version nobody trusted rated does not pass.
+    pub fn passes(&self, min: Fraction) -> bool {
+        self.weights > 0
+            && i128::from(self.weighted) * i128::from(min.q) >= i128::from(min.p) * i128::from(self.weights)
+    }
+    /// The mean as a fraction in lowest terms.
+    pub fn mean(&self) -> Fraction {
+        if self.weights == 0 {
+            return Fraction { p: 0, q: 1 };
+        }
+        let g = gcd(self.weighted.abs(), self.weights).max(1);
+        Fraction { p: self.weighted / g, q: self.weights / g }
+    }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fractions_read_exactly() {
+        assert_eq!(Fraction::parse("0.5"), Some(Fraction { p: 5, q: 10 }));
+        assert_eq!(Fraction::parse("-0.25"), Some(Fraction { p: -25, q: 100 }));
+        assert_eq!(Fraction::parse("1/2"), Some(Fraction { p: 1, q: 2 }));
+        assert_eq!(Fraction::parse("-1"), Some(Fraction { p: -1, q: 1 }));
+        assert_eq!(Fraction::parse("1/0"), None);
+        assert_eq!(Fraction::parse("lots"), None);
+    }
+
+    proptest! {
+        /// Against a float reference: with denominators this small, equal fractions give
+        /// equal doubles and different ones differ by far more than rounding.
+        #[test]
+        fn passing_agrees_with_the_mean(ws in prop::collection::vec((1i64..5, -2i64..=2), 0..20), p in -4i64..4, q in 1i64..4) {
+            let t = Tally { weighted: ws.iter().map(|(w, s)| w * s).sum(), weights: ws.iter().map(|(w, _)| w).sum() };
+            let expected = t.weights > 0 && (t.weighted as f64 / t.weights as f64) >= (p as f64 / q as f64);
+            prop_assert_eq!(t.passes(Fraction { p, q }), expected);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Trust filters: `filter`, `list --filter`, `versions --filter` and `why`.
+
+use crate::harness::*;
+
+const A: &str = "port-blockade";
+const B: &str = "rent-strike";
+
+/// Two articles; `left` rates A +2 and B -1, `right` rates A -2 and B +2.
+fn setup(env: &Env) -> String {
+    let c = env.commons();
+    for (slug, title) in [(A, "Port blockade"), (B, "Rent strike")] {
+        let f = env.write(&format!("{slug}.md"), article(title, "abc", "", "Body.\n"));
+        env.tribune(&["-C", &c, "contribute", &f, "--slug", slug]).ok();
+    }
+    for (rater, slug, score) in [("left", A, "2"), ("left", B, "-1"), ("right", A, "-2"), ("right", B, "2")] {
+        env.tribune(&["-C", &c, "rate", slug, "--score", score, "--as", rater]).ok();
+    }
+    c
+}
+
+fn slugs(stdout: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    v.as_array().unwrap().iter().map(|r| r["slug"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn two_filters_trusting_opposed_raters_show_different_front_pages() {
+    let env = Env::new();
+    let c = setup(&env);
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "lefty",
+        "--trust",
+        "left",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "1",
+    ])
+    .ok();
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "righty",
+        "--trust",
+        "right",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "1",
+        "--shared",
+    ])
+    .ok();
+    assert_eq!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "lefty", "--json"]).ok().stdout), [A]);
+    assert_eq!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "righty", "--json"]).ok().stdout), [B]);
+    // The shared filter is a trunk commit plain git can read; the private one is not.
+    env.git(&["-C", &c, "cat-file", "-e", "main:filters/righty.toml"]).ok();
+    assert!(env.git(&["-C", &c, "cat-file", "-e", "main:filters/lefty.toml"]).code != 0);
+    let listed = env.tribune(&["-C", &c, "filter", "list"]).ok().stdout;
+    assert!(listed.contains("lefty") && listed.contains("private") && listed.contains("shared"), "{listed}");
+    env.fsck(&c);
+}
+
+#[test]
+fn weights_and_exact_thresholds_decide_and_why_shows_the_arithmetic() {
+    let env = Env::new();
+    let c = setup(&env);
+    // A: (3·2 + 1·(-2)) / 4 = 1 exactly: passes at 1, fails at 1.01 (101/100).
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "mix",
+        "--trust",
+        "left=3",
+        "--trust",
+        "right",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "1",
+    ])
+    .ok();
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "strict",
+        "--trust",
+        "left=3",
+        "--trust",
+        "right",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "1.01",
+    ])
+    .ok();
+    assert_eq!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "mix", "--json"]).ok().stdout), [A]);
+    assert!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "strict", "--json"]).ok().stdout).is_empty());
+    let why = env.tribune(&["-C", &c, "why", A, "--filter", "mix"]).ok().stdout;
+    assert!(why.contains("Weighted mean 4 / 4 = 1") && why.contains("passes"), "{why}");
+    let j: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "why", A, "--filter", "strict", "--json"]).ok().stdout).unwrap();
+    assert_eq!(j["passes"], false);
+    assert_eq!((j["weighted"].as_i64(), j["weights"].as_i64()), (Some(4), Some(4)));
+}
+
+#[test]
+fn why_names_the_reason_each_rating_was_left_out() {
+    let env = Env::new();
+    let c = setup(&env);
+    env.tribune(&["-C", &c, "rate", A, "--score", "1", "--as", "left", "--dimension", "accuracy"]).ok();
+    env.tribune(&["-C", &c, "rate", A, "--score", "-1", "--as", "left"]).ok();
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "lefty",
+        "--trust",
+        "left",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "0",
+    ])
+    .ok();
+    let j: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "why", A, "--filter", "lefty", "--json"]).ok().stdout).unwrap();
+    let reasons: Vec<&str> = j["ratings"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert!(reasons.iter().any(|r| r.contains("not a rater this filter trusts")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("rates accuracy")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("replaced by the same rater's later rating")), "{reasons:?}");
+    assert_eq!(j["passes"], false, "the latest left rating is -1");
+}
+
+#[test]
+fn a_verified_only_filter_counts_no_unsigned_rating() {
+    let env = Env::new();
+    let c = setup(&env);
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "signed",
+        "--trust",
+        "left",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "0",
+        "--verified-only",
+    ])
+    .ok();
+    assert!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "signed", "--json"]).ok().stdout).is_empty());
+    let why = env.tribune(&["-C", &c, "why", A, "--filter", "signed"]).ok().stdout;
+    assert!(why.contains("unsigned"), "{why}");
+}
+
+#[test]
+fn versions_are_ranked_by_a_filter() {
+    let env = Env::new();
+    let c = setup(&env);
+    let f = env.write("rw.md", article("Port blockade", "abc", "", "Body, retold.\n"));
+    env.tribune(&["-C", &c, "rewrite", A, "--contingent", "xyz", "--file", &f]).ok();
+    env.tribune(&["-C", &c, "rate", &format!("{A}@xyz"), "--score", "-2", "--as", "left"]).ok();
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "lefty",
+        "--trust",
+        "left",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "0",
+    ])
+    .ok();
+    let v: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "versions", A, "--filter", "lefty", "--json"]).ok().stdout)
+            .unwrap();
+    let order: Vec<(&str, bool)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["places"][0].as_str().unwrap(), r["passes"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(order, [("trunk", true), ("contingents/xyz", false)]);
+}
+
+#[test]
+fn bad_filters_are_refused() {
+    let env = Env::new();
+    let c = setup(&env);
+    env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left", "--dimension", "vibes", "--min-score", "1"])
+        .fails(1, "not a rating dimension");
+    env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left", "--dimension", "politics", "--min-score", "lots"])
+        .fails(1, "min_score");
+    env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left=0", "--dimension", "politics", "--min-score", "1"])
+        .fails(1, "weight");
+    env.tribune(&["-C", &c, "list", "--filter", "nope"]).fails(1, "no filter \"nope\"");
+    env.tribune(&["-C", &c, "filter", "remove", "nope"]).fails(1, "no private filter");
+}
