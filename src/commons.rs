@@ -38,6 +38,8 @@ pub struct Change {
     pub author: Option<Identity>,
     /// None: git's committer identity.
     pub committer: Option<Identity>,
+    /// Sign the commit with this key (SSH, in the `gpgsig` header).
+    pub signer: Option<crate::signing::Signer>,
 }
 
 impl Change {
@@ -50,6 +52,7 @@ impl Change {
             message,
             author: None,
             committer: None,
+            signer: None,
         }
     }
     /// Authored and committed by `who` instead of git's identity, when given.
@@ -261,7 +264,12 @@ pub fn commit_on_from<T>(
             ));
         }
         let parents: Vec<Oid> = base.into_iter().chain(change.extra_parents.iter().copied()).collect();
-        let commit = repo.write_commit(new_tree, &parents, &author, &committer, &change.message)?;
+        let commit = match &change.signer {
+            Some(s) => {
+                repo.write_signed_commit(new_tree, &parents, &author, &committer, &change.message, &|d| s.sign(d))?
+            }
+            None => repo.write_commit(new_tree, &parents, &author, &committer, &change.message)?,
+        };
         let summary = change.message.lines().next().unwrap_or("tribune");
         match repo
             .update_ref(refname, commit, tip, &format!("tribune: {summary}"))

@@ -15,5 +15,6 @@ pub mod index;
 pub mod model;
 pub mod output;
 pub mod ratings;
+pub mod signing;
 pub mod textdiff;
 pub mod versions;

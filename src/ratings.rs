@@ -15,7 +15,13 @@ pub fn rater_ref(rater: &str) -> String {
 }
 
 /// Appends `records` (version → new lines) to `rater`'s notes in one commit, fanned out.
-pub fn add(commons: &Commons, rater: &str, records: &BTreeMap<Oid, Vec<Rating>>, subject: &str) -> Result<Oid> {
+pub fn add(
+    commons: &Commons,
+    rater: &str,
+    records: &BTreeMap<Oid, Vec<Rating>>,
+    subject: &str,
+    signer: Option<&crate::signing::Signer>,
+) -> Result<Oid> {
     let repo = &commons.repo;
     let (commit, ()) = commit_on(repo, &rater_ref(rater), |snap| {
         let mut notes: BTreeMap<Oid, Vec<u8>> = BTreeMap::new();
@@ -34,6 +40,7 @@ pub fn add(commons: &Commons, rater: &str, records: &BTreeMap<Oid, Vec<Rating>>,
             notes.insert(*version, text);
         }
         let mut change = Change::new(message(subject, &[("Action", "rate"), ("Rater", rater)]));
+        change.signer = signer.cloned();
         for edit in repo.note_edits(snap.tree, &notes)? {
             match edit {
                 Edit::Put { path, blob } => change.links.push((path, blob)),
@@ -50,6 +57,24 @@ pub struct Noted {
     pub rater: String,
     pub ratings: Vec<Rating>,
     pub warnings: Vec<String>,
+    /// What the signature of the rater's notes ref says.
+    pub verdict: crate::signing::Verdict,
+}
+
+/// The keys registered for a rater (a member of the same id), none for anyone else.
+pub fn keys_of(commons: &Commons, rater: &str) -> Result<Vec<String>> {
+    Ok(commons.snapshot()?.member(rater)?.map(|m| m.keys).unwrap_or_default())
+}
+
+/// Checks the tip of a rater's notes ref: signed by a key registered for the rater?
+/// The tip's signature vouches for the whole notes tree it commits.
+pub fn verdict(commons: &Commons, rater: &str, tip: Oid) -> Result<(crate::signing::Verdict, String)> {
+    let keys = keys_of(commons, rater)?;
+    let sig = commons.repo.commit_signature(tip)?;
+    Ok(match &sig {
+        Some((s, data)) => crate::signing::verify(Some(s), data, &keys),
+        None => crate::signing::verify(None, &[], &keys),
+    })
 }
 
 /// Every rater's notes on `version`.
@@ -62,7 +87,8 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
             let (mut ratings, warnings) = parse_note(&text);
             // A record claiming another rater inside this rater's ref is not theirs to give.
             ratings.retain(|r| r.rater == rater);
-            out.push(Noted { rater, ratings, warnings });
+            let (verdict, _) = verdict(commons, &rater, tip)?;
+            out.push(Noted { rater, ratings, warnings, verdict });
         }
     }
     Ok(out)
@@ -241,13 +267,11 @@ pub mod trust {
     pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tally>> {
         let repo = &commons.repo;
         let mut out: HashMap<Oid, Tally> = HashMap::new();
-        if filter.verified_only {
-            // No rating is signed yet (signing comes with the rest of the ratings work):
-            // a verified-only filter passes nothing, as it should.
-            return Ok(out);
-        }
         for (rater, weight) in &filter.trust {
             let Some(tip) = repo.ref_target(&rater_ref(rater))? else { continue };
+            if filter.verified_only && super::verdict(commons, rater, tip)?.0 != crate::signing::Verdict::Verified {
+                continue;
+            }
             let notes = repo.notes_in(repo.commit_tree(tip)?)?;
             let ids: Vec<(Oid, Oid)> = notes.into_iter().map(|(object, (_, blob))| (object, blob)).collect();
             let blobs: Vec<Oid> = ids.iter().map(|(_, b)| *b).collect();
@@ -301,7 +325,11 @@ pub mod trust {
                     format!("rates {}, the filter reads {}", r.dimension, filter.dimension)
                 } else if !is_latest {
                     "replaced by the same rater's later rating".to_string()
-                } else if filter.verified_only {
+                } else if filter.verified_only && noted.verdict == crate::signing::Verdict::Forged {
+                    "forged (the rater has a registered key and the notes are not signed by it), \
+                     and the filter counts verified ratings only"
+                        .to_string()
+                } else if filter.verified_only && noted.verdict != crate::signing::Verdict::Verified {
                     "unsigned, and the filter counts verified ratings only".to_string()
                 } else {
                     String::new()

@@ -42,6 +42,11 @@ pub struct Args {
     /// Rate as this rater (default: the member whose email is git's user.email).
     #[arg(long = "as", value_name = "RATER")]
     pub rater: Option<String>,
+    /// Sign the notes commit with this unencrypted OpenSSH private key (default: git's
+    /// user.signingkey when gpg.format is ssh). Ratings by a rater with a registered key
+    /// that are not signed by it show as forged.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<std::path::PathBuf>,
     /// Print the record written as JSON.
     #[arg(long)]
     pub json: bool,
@@ -79,7 +84,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut records = BTreeMap::new();
     records.insert(found.version, vec![rating.clone()]);
     let subject = format!("rate: {slug} {} {:+}", rating.dimension, rating.score);
-    let commit = ratings::add(&commons, &rater, &records, &subject)?;
+    let signer = signer_for(&commons, &rater, args.key.as_deref())?;
+    let commit = ratings::add(&commons, &rater, &records, &subject, signer.as_ref())?;
     if args.json {
         return print_json(&Rated {
             slug,
@@ -108,6 +114,31 @@ fn dimension(commons: &crate::commons::Commons, given: Option<&str>) -> Result<S
             format!("the dimensions in tribune.toml are: {}", dims.join(", ")),
         )),
         None => dims.first().cloned().context("tribune.toml names no rating dimensions"),
+    }
+}
+
+/// The key to sign a rater's notes with. A rater with registered keys must sign with one of
+/// them; without a configured key their rating is written but will show as forged.
+fn signer_for(
+    commons: &crate::commons::Commons,
+    rater: &str,
+    key: Option<&std::path::Path>,
+) -> Result<Option<crate::signing::Signer>> {
+    let keys = ratings::keys_of(commons, rater)?;
+    let signer = crate::signing::configured(&commons.repo, key)?;
+    match (&signer, keys.is_empty()) {
+        (Some(s), false) if !s.is_one_of(&keys) => Err(fail(
+            format!("the signing key {} is not one registered for {rater}", s.public),
+            format!("sign with one of {rater}'s keys in roster/members/{rater}.toml"),
+        )),
+        (None, false) => {
+            eprintln!(
+                "warning: {rater} has a registered key but no signing key is configured, so this rating will show as \
+                 forged; pass --key FILE or set user.signingkey with gpg.format=ssh"
+            );
+            Ok(None)
+        }
+        _ => Ok(signer),
     }
 }
 
@@ -195,7 +226,8 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
     let raters = by_rater.len();
     for (rater, records) in &by_rater {
         let n: usize = records.values().map(Vec::len).sum();
-        ratings::add(commons, rater, records, &format!("rate: {n} ratings"))?;
+        let signer = signer_for(commons, rater, args.key.as_deref())?;
+        ratings::add(commons, rater, records, &format!("rate: {n} ratings"), signer.as_ref())?;
     }
     print(&format!("Recorded {count} ratings by {raters} rater{} from {name}.", if raters == 1 { "" } else { "s" }))
 }

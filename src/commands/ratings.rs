@@ -39,6 +39,8 @@ struct Row {
     at: String,
     comment: Option<String>,
     counts: bool,
+    /// verified, unsigned or forged: what the signature of the rater's notes says.
+    signature: crate::signing::Verdict,
 }
 
 #[derive(Serialize)]
@@ -88,6 +90,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         at: r.at.clone(),
                         comment: r.comment.clone(),
                         counts,
+                        signature: noted.verdict.clone(),
                     });
                 }
             }
@@ -103,7 +106,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             args.slug, args.slug
         ));
     }
-    let mut t = ctx.style.table(&["VERSION", "WHERE", "RATER", "DIMENSION", "SCORE", "DATE", "COMMENT"]);
+    let mut t = ctx.style.table(&["VERSION", "WHERE", "RATER", "DIMENSION", "SCORE", "DATE", "SIGNATURE", "COMMENT"]);
     for r in &out.ratings {
         let score = if r.counts { format!("{:+}", r.score) } else { format!("({:+} replaced)", r.score) };
         t.add_row(vec![
@@ -113,6 +116,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             r.dimension.clone(),
             score,
             crate::output::short(&r.at, 10).to_string(),
+            match r.signature {
+                crate::signing::Verdict::Verified => "verified".into(),
+                crate::signing::Verdict::Unsigned => "unsigned".into(),
+                crate::signing::Verdict::Forged => ctx.style.paint("31", "FORGED"),
+            },
             r.comment.clone().unwrap_or_default(),
         ]);
     }

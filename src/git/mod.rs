@@ -7,6 +7,7 @@
 mod identity;
 mod notes;
 mod refs;
+mod sign;
 mod tree;
 
 pub use identity::{parse_git_date, Identity, Timestamp};

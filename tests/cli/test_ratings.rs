@@ -148,3 +148,87 @@ fn a_batch_with_one_bad_line_writes_nothing_and_names_the_line() {
     refused(&env, &c, &["-C", &c, "rate", "--batch", &f], 1, &["bad2.jsonl:1", "outside"]);
     refused(&env, &c, &["-C", &c, "rate", SLUG, "--batch", &f], 2, &["cannot be used with"]);
 }
+
+/// An ed25519 key pair made by ssh-keygen: (private key path, public key line).
+fn keypair(env: &Env, name: &str) -> (String, String) {
+    let path = env.path(name);
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    (path.to_string_lossy().into_owned(), public.trim().to_string())
+}
+
+#[test]
+fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged() {
+    let env = Env::new();
+    let (c, _) = setup(&env);
+    let (key, public) = keypair(&env, "erin");
+    let (other, _) = keypair(&env, "mallory");
+    env.tribune(&[
+        "-C",
+        &c,
+        "roster",
+        "add-member",
+        "erin",
+        "--contingent",
+        "abc",
+        "--name",
+        "Erin",
+        "--email",
+        "erin@example.org",
+        "--key",
+        &public,
+    ])
+    .ok();
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    let allowed = env.write("allowed", format!("erin {public}\n"));
+    let v = env.git(&[
+        "-C",
+        &c,
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        &format!("gpg.ssh.allowedSignersFile={allowed}"),
+        "verify-commit",
+        "refs/notes/tribune/ratings/erin",
+    ]);
+    assert_eq!(v.code, 0, "git verify-commit: {}", v.stderr);
+    assert!(v.stderr.contains("Good \"git\" signature for erin"), "{}", v.stderr);
+    let j = ratings_json(&env, &c);
+    assert_eq!(j["ratings"][0]["signature"], "verified");
+    // Another key is refused; no key at all writes an unsigned commit that shows as forged.
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "rate", SLUG, "--score", "-2", "--as", "erin", "--key", &other],
+        1,
+        &["not one registered for erin"],
+    );
+    let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "-2", "--as", "erin"]).ok();
+    assert!(r.stderr.contains("will show as forged"), "{}", r.stderr);
+    let j = ratings_json(&env, &c);
+    assert!(j["ratings"].as_array().unwrap().iter().all(|r| r["signature"] == "forged"), "{j}");
+    // A verified-only filter leaves the forged ratings out and says why.
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "signed",
+        "--trust",
+        "erin",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "-2",
+        "--verified-only",
+    ])
+    .ok();
+    let why = env.tribune(&["-C", &c, "why", SLUG, "--filter", "signed"]).ok().stdout;
+    assert!(why.contains("forged") && why.contains("does not pass"), "{why}");
+    env.fsck(&c);
+}
