@@ -21,6 +21,7 @@ pub fn add(
     records: &BTreeMap<Oid, Vec<Rating>>,
     subject: &str,
     signer: Option<&crate::signing::Signer>,
+    who: Option<&crate::git::Identity>,
 ) -> Result<Oid> {
     let repo = &commons.repo;
     let (commit, ()) = commit_on(repo, &rater_ref(rater), |snap| {
@@ -39,7 +40,7 @@ pub fn add(
             }
             notes.insert(*version, text);
         }
-        let mut change = Change::new(message(subject, &[("Action", "rate"), ("Rater", rater)]));
+        let mut change = Change::new(message(subject, &[("Action", "rate"), ("Rater", rater)])).by(who);
         change.signer = signer.cloned();
         for edit in repo.note_edits(snap.tree, &notes)? {
             match edit {

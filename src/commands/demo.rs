@@ -99,7 +99,7 @@ struct DemoContingent {
     description: String,
     url: String,
 }
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct DemoMember {
     id: String,
     name: String,
@@ -137,6 +137,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
          tribune -C {d} diff tenants-at-400-willowmere-begin-rent-strike-over-repairs rfc redline --three-way\n  \
          tribune -C {d} versions warehouse-workers-shut-down-line-3-over-heat    (a stale rewrite)\n  \
          tribune -C {d} list --edition redline\n  \
+         tribune -C {d} list --filter left-front                 one reader's front page\n  \
+         tribune -C {d} list --filter right-front                another's\n  \
+         tribune -C {d} ratings tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
+         tribune -C {d} why tenants-at-400-willowmere-begin-rent-strike-over-repairs --filter right-front\n  \
          git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
          git -C {d} fsck --strict"
     ))
@@ -215,14 +219,111 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         super::rewrite::commit_rewrite(&commons, &base, slug, contingent, file, text, Some(summary), Some(&who))?;
         rewrites += 1;
     }
+    let (ratings, raters) = rate(&commons, &roster, &mut at)?;
     Ok(format!(
-        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents.",
+        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters.",
         roster.org,
         roster.contingents.len(),
         roster.members.len(),
         ARTICLES.len(),
-        rewrites
+        rewrites,
+        ratings,
+        raters
     ))
+}
+
+/// Two rating services with opposite politics and two members rate every version; two
+/// shared filters trust one side each, so their front pages differ.
+fn rate(
+    commons: &Commons,
+    roster: &DemoRoster,
+    at: &mut impl FnMut(&DemoMember, i64) -> Identity,
+) -> Result<(usize, usize)> {
+    use crate::model::rating::Rating;
+    use std::collections::BTreeMap;
+    let editions = crate::index::editions(commons)?;
+    let mut versions: Vec<(String, crate::git::Oid)> = Vec::new();
+    for e in crate::index::load(commons)?.articles {
+        versions.push((e.slug.clone(), e.version.parse()?));
+        for (_, v) in editions.rewrites(&e.slug)? {
+            versions.push((e.slug.clone(), v.version.parse()?));
+        }
+    }
+    let service = |name: &str| DemoMember {
+        id: name.into(),
+        name: format!("{name} rating service"),
+        contingent: String::new(),
+        email: format!("desk@{name}.example.org"),
+    };
+    let raters = [("leftwire", service("leftwire")), ("rightwire", service("rightwire"))];
+    let members: Vec<&DemoMember> =
+        ["rlopez", "mbrennan"].iter().filter_map(|id| roster.members.iter().find(|m| m.id == *id)).collect();
+    let mut total = 0;
+    // Deterministic scores: the services disagree on politics, roughly agree on news value.
+    let score = |i: usize, k: usize| -> i8 { [2, 1, 2, 0, 1, -1, 2, 1][(i * 3 + k) % 8] };
+    // (rater, who commits, (version, dimension, score) for each rating)
+    type Planned = (String, DemoMember, Vec<(crate::git::Oid, &'static str, i8)>);
+    let mut all: Vec<Planned> = Vec::new();
+    for (k, (id, who)) in raters.iter().enumerate() {
+        let mut rs = Vec::new();
+        for (i, (_, v)) in versions.iter().enumerate() {
+            let politics = if k == 0 { score(i, 0) } else { -score(i, 0) + if i % 4 == 0 { 1 } else { 0 } };
+            rs.push((*v, "politics", politics.clamp(-2, 2)));
+            rs.push((*v, "newsworthy", score(i, k + 1).clamp(-2, 2)));
+        }
+        all.push((id.to_string(), who.clone(), rs));
+    }
+    for (k, m) in members.iter().enumerate() {
+        let rs = versions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == k)
+            .map(|(i, (_, v))| (*v, "accuracy", score(i, 5)))
+            .collect();
+        all.push((m.id.clone(), (*m).clone(), rs));
+    }
+    for (rater, who, rs) in &all {
+        let id = at(who, 0);
+        let mut records: BTreeMap<crate::git::Oid, Vec<Rating>> = BTreeMap::new();
+        for (v, dim, s) in rs {
+            records.entry(*v).or_default().push(Rating {
+                v: 1,
+                rater: rater.clone(),
+                dimension: dim.to_string(),
+                score: *s,
+                at: id.when.rfc3339_utc(),
+                comment: None,
+            });
+            total += 1;
+        }
+        crate::ratings::add(commons, rater, &records, &format!("rate: {} ratings", rs.len()), None, Some(&id))?;
+    }
+    let founder = roster.members.first().context("the demo roster has no members")?;
+    for (name, trusted, other) in [("left-front", "leftwire", "rlopez"), ("right-front", "rightwire", "mbrennan")] {
+        let mut trust = BTreeMap::new();
+        trust.insert(trusted.to_string(), 2);
+        trust.insert(other.to_string(), 1);
+        let filter = crate::model::filter::Filter {
+            trust,
+            dimension: "politics".into(),
+            min_score: "1".into(),
+            order: "score".into(),
+            verified_only: false,
+        };
+        let who = at(founder, 0);
+        commons.commit_on_trunk(|_| {
+            Ok((
+                crate::commons::Change::new(crate::commons::message(
+                    &format!("filter: {name}"),
+                    &[("Action", "filter")],
+                ))
+                .put(format!("filters/{name}.toml"), filter.to_toml().into_bytes())
+                .by(Some(&who)),
+                (),
+            ))
+        })?;
+    }
+    Ok((total, all.len()))
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     records.insert(found.version, vec![rating.clone()]);
     let subject = format!("rate: {slug} {} {:+}", rating.dimension, rating.score);
     let signer = signer_for(&commons, &rater, args.key.as_deref())?;
-    let commit = ratings::add(&commons, &rater, &records, &subject, signer.as_ref())?;
+    let commit = ratings::add(&commons, &rater, &records, &subject, signer.as_ref(), None)?;
     if args.json {
         return print_json(&Rated {
             slug,
@@ -227,7 +227,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
     for (rater, records) in &by_rater {
         let n: usize = records.values().map(Vec::len).sum();
         let signer = signer_for(commons, rater, args.key.as_deref())?;
-        ratings::add(commons, rater, records, &format!("rate: {n} ratings"), signer.as_ref())?;
+        ratings::add(commons, rater, records, &format!("rate: {n} ratings"), signer.as_ref(), None)?;
     }
     print(&format!("Recorded {count} ratings by {raters} rater{} from {name}.", if raters == 1 { "" } else { "s" }))
 }

@@ -48,6 +48,16 @@ fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
     assert!(rewritten >= 3, "only {rewritten} articles have rival versions");
     assert!(statuses.iter().any(|s| s == "stale"), "{statuses:?}");
     assert!(statuses.iter().filter(|s| *s == "current").count() >= 2, "{statuses:?}");
+    // Ratings: two filters that show different front pages.
+    assert!(r.stdout.contains("80 ratings by 4 raters"), "{}", r.stdout);
+    let page = |f: &str| -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&env.tribune(&["-C", d, "list", "--filter", f, "--json"]).ok().stdout).unwrap();
+        v.as_array().unwrap().iter().map(|r| r["slug"].as_str().unwrap().to_string()).collect()
+    };
+    let (left, right) = (page("left-front"), page("right-front"));
+    assert!(!left.is_empty() && !right.is_empty(), "{left:?} {right:?}");
+    assert_ne!(left, right);
 }
 
 #[test]
