@@ -24,6 +24,9 @@ pub struct Args {
     /// Also list ratings that a later one by the same rater on the same dimension replaced.
     #[arg(long)]
     pub all: bool,
+    /// Also give each version's verdict under this filter (see `tribune why` for the detail).
+    #[arg(long, value_name = "NAME")]
+    pub filter: Option<String>,
     /// Print the ratings as JSON.
     #[arg(long)]
     pub json: bool,
@@ -49,6 +52,9 @@ struct Summary {
     places: Vec<String>,
     /// Dimension → (sum of the scores that count, how many).
     dimensions: BTreeMap<String, (i64, usize)>,
+    /// Under --filter: the weighted mean (exact fraction) and whether it passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filtered: Option<(String, bool)>,
 }
 
 #[derive(Serialize)]
@@ -65,9 +71,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if list.is_empty() {
         return Err(crate::history::no_article(&commons, &args.slug));
     }
+    let filter = match &args.filter {
+        Some(name) => Some(crate::ratings::trust::load(&commons, name)?.0),
+        None => None,
+    };
     let mut out = Out { ratings: Vec::new(), summaries: Vec::new() };
     for v in &list {
-        let mut summary = Summary { version: v.version.clone(), places: v.places.clone(), dimensions: BTreeMap::new() };
+        let filtered = match &filter {
+            Some(f) => {
+                let (_, tally, _) = crate::ratings::trust::explain(&commons, f, v.version.parse()?)?;
+                Some((
+                    if tally.weights == 0 { "unrated".to_string() } else { tally.mean().to_string() },
+                    tally.passes(f.min()),
+                ))
+            }
+            None => None,
+        };
+        let mut summary =
+            Summary { version: v.version.clone(), places: v.places.clone(), dimensions: BTreeMap::new(), filtered };
         for noted in ratings::of_version(&commons, v.version.parse()?)? {
             for w in &noted.warnings {
                 eprintln!("warning: the note of {} on {}: {w}; that line is skipped", noted.rater, &v.version);
@@ -127,7 +148,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     print_table(&t)?;
     let mut lines = vec![String::new()];
     for s in &out.summaries {
-        let dims: Vec<String> = s.dimensions.iter().map(|(d, (sum, n))| format!("{d} {sum:+} from {n}")).collect();
+        let mut dims: Vec<String> = s.dimensions.iter().map(|(d, (sum, n))| format!("{d} {sum:+} from {n}")).collect();
+        if let (Some((mean, passes)), Some(name)) = (&s.filtered, &args.filter) {
+            dims.push(format!("filter {name}: {mean}, {}", if *passes { "passes" } else { "does not pass" }));
+        }
         if !dims.is_empty() {
             lines.push(format!(
                 "{} ({}): {}",

@@ -41,6 +41,12 @@ pub struct Args {
     /// Words of the long article (`long-article`) rewritten by the first two editions; 0 for none.
     #[arg(long, default_value_t = 5_000)]
     pub long_words: usize,
+    /// Raters (`r0000`…), each with a notes ref of ratings on trunk versions.
+    #[arg(long, default_value_t = 0)]
+    pub raters: usize,
+    /// Ratings per rater (on distinct versions, dimension politics).
+    #[arg(long, default_value_t = 1_000)]
+    pub ratings: usize,
     /// Seed of the pseudo-random text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -249,6 +255,35 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 etip = commit(etree, etip, "rewrite: A long report", &trailers, &mut clock)?;
             }
             editions.push((format!("refs/heads/contingents/{cid}"), etip));
+        }
+
+        // Raters: one notes commit each, fanned out as tribune writes them.
+        for r in 0..args.raters {
+            let rater = format!("r{r:04}");
+            let mut chosen = std::collections::BTreeSet::new();
+            while chosen.len() < args.ratings.min(slugs.len()) {
+                chosen.insert((rng.next() % slugs.len() as u64) as usize);
+            }
+            let mut edits = Vec::with_capacity(chosen.len());
+            for i in chosen {
+                let score = (rng.next() % 5) as i8 - 2;
+                let rating = crate::model::rating::Rating {
+                    v: 1,
+                    rater: rater.clone(),
+                    dimension: "politics".into(),
+                    score,
+                    at: "2026-11-21T10:00:00Z".into(),
+                    comment: None,
+                };
+                let hex = slugs[i].1.to_string();
+                let note = format!("{}\n", rating.to_line());
+                edits.push(Edit::Put { path: format!("{}/{}", &hex[..2], &hex[2..]), blob: repo.write_blob(note.as_bytes())? });
+            }
+            let ntree = repo.edit_tree(None, &edits)?;
+            let id = who(&mut clock);
+            let msg = message(&format!("rate: {} ratings", edits.len()), &[("Action", "rate"), ("Rater", &rater)]);
+            let ntip = repo.write_commit(ntree, &[], &id, &id, &msg)?;
+            editions.push((crate::ratings::rater_ref(&rater), ntip));
         }
         Ok((tip, editions))
     })?;

@@ -111,6 +111,13 @@ fn weights_and_exact_thresholds_decide_and_why_shows_the_arithmetic() {
         serde_json::from_str(&env.tribune(&["-C", &c, "why", A, "--filter", "strict", "--json"]).ok().stdout).unwrap();
     assert_eq!(j["passes"], false);
     assert_eq!((j["weighted"].as_i64(), j["weights"].as_i64()), (Some(4), Some(4)));
+    // `ratings --filter` gives the same verdicts per version.
+    let verdict = |f: &str| -> serde_json::Value {
+        let out = env.tribune(&["-C", &c, "ratings", A, "--filter", f, "--json"]).ok().stdout;
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["summaries"][0]["filtered"].clone()
+    };
+    assert_eq!(verdict("mix"), serde_json::json!(["1", true]));
+    assert_eq!(verdict("strict"), serde_json::json!(["1", false]));
 }
 
 #[test]
