@@ -6,17 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/tribune-bench}
 articles=${ARTICLES:-100000}
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
-
-cargo build --release --quiet
-T=$PWD/target/release/tribune
-mkdir -p "$work"
-repo=$work/commons
-if [ ! -f "$repo/HEAD" ]; then
-  echo "== building the synthetic commons ($articles articles, 100 contingents)"
-  /usr/bin/time -f "synth: %e s wall, %M KiB peak" "$T" synth "$repo" --articles "$articles" --contingents 100
-fi
+. benches/common.sh
+bench_setup "$work" "$articles articles, 100 contingents" --articles "$articles" --contingents 100
 
 echo "== largest tree object on the trunk (entries)"
 git -C "$repo" ls-tree -r -t --name-only main | awk '{ p = $0; if (!sub("/[^/]*$", "", p)) p = "(root)"; n[p]++ }

@@ -6,17 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/tribune-bench-ratings}
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
-
-cargo build --release --quiet
-T=$PWD/target/release/tribune
-mkdir -p "$work"
-repo=$work/commons
-if [ ! -f "$repo/HEAD" ]; then
-  echo "== building the synthetic commons (100,000 articles, 1,000 raters x 1,000 ratings)"
-  /usr/bin/time -f "synth: %e s wall, %M KiB peak" "$T" synth "$repo" --raters 1000 --ratings 1000
-fi
+. benches/common.sh
+bench_setup "$work" "100,000 articles, 1,000 raters x 1,000 ratings" --raters 1000 --ratings 1000
 echo "rater refs: $(git -C "$repo" for-each-ref refs/notes/tribune/ratings | wc -l)"
 
 trust=""

@@ -115,8 +115,9 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
     // A contingent id names its edition: its own text of the article if it rewrote it,
     // else the trunk's (what `list --edition` shows). A local edition is preferred to a
     // remote-tracking one.
+    // Read once: a hex prefix is a valid id too, and is looked up among them below.
+    let editions = index::editions(commons)?;
     if crate::model::id::is_valid(selector) {
-        let editions = index::editions(commons)?;
         if let Some(edition) = editions.find(selector) {
             if let Some(v) = edition.get(slug)? {
                 return Ok(Found { version: v.version.parse()?, place: edition.label.clone() });
@@ -150,7 +151,7 @@ pub fn resolve(commons: &Commons, slug: &str, selector: Option<&str>) -> Result<
     if let Some(v) = trunk_version {
         add(&mut candidates, v, "trunk".into());
     }
-    for edition in index::editions(commons)?.list {
+    for edition in &editions.list {
         if let Some(e) = repo.entry_at(repo.commit_tree(edition.tip)?, &text_path)? {
             add(&mut candidates, e.id, edition.label.clone());
         }

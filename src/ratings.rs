@@ -1,7 +1,7 @@
 //! Ratings storage: one notes ref per rater, `refs/notes/tribune/ratings/<rater>`, notes on
 //! version blobs (so a rating follows the text to every branch that holds it).
 
-use crate::commons::{commit_on, message, Change, Commons};
+use crate::commons::{commit_on, message, Change, Commons, Snapshot};
 use crate::git::{Edit, Oid};
 use crate::model::rating::{parse_note, Rating};
 use anyhow::Result;
@@ -63,15 +63,15 @@ pub struct Noted {
 }
 
 /// The keys registered for a rater (a member of the same id), none for anyone else.
-pub fn keys_of(commons: &Commons, rater: &str) -> Result<Vec<String>> {
-    Ok(commons.snapshot()?.member(rater)?.map(|m| m.keys).unwrap_or_default())
+pub fn keys_of(roster: &Snapshot<'_>, rater: &str) -> Result<Vec<String>> {
+    Ok(roster.member(rater)?.map(|m| m.keys).unwrap_or_default())
 }
 
-/// Checks the tip of a rater's notes ref: signed by a key registered for the rater?
-/// The tip's signature vouches for the whole notes tree it commits.
-pub fn verdict(commons: &Commons, rater: &str, tip: Oid) -> Result<(crate::signing::Verdict, String)> {
-    let keys = keys_of(commons, rater)?;
-    let sig = commons.repo.commit_signature(tip)?;
+/// Checks the tip of a rater's notes ref: signed by a key registered for the rater in
+/// `roster`? The tip's signature vouches for the whole notes tree it commits.
+pub fn verdict(roster: &Snapshot<'_>, rater: &str, tip: Oid) -> Result<(crate::signing::Verdict, String)> {
+    let keys = keys_of(roster, rater)?;
+    let sig = roster.repo.commit_signature(tip)?;
     Ok(match &sig {
         Some((s, data)) => crate::signing::verify(Some(s), data, &keys),
         None => crate::signing::verify(None, &[], &keys),
@@ -81,14 +81,19 @@ pub fn verdict(commons: &Commons, rater: &str, tip: Oid) -> Result<(crate::signi
 /// Every rater's notes on `version`.
 pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
     let repo = &commons.repo;
+    let roster = commons.snapshot()?;
+    // Every rater's ref is looked at (why shows the untrusted too): on two cores when many.
+    let refs = repo.refs_with_prefix(RATINGS_REFS)?;
+    let found =
+        repo.par_map(&refs, 200, |r, (_, tip)| Ok(r.note_in(r.commit_tree(*tip)?, version)?.map(|(_, t)| t)))?;
     let mut out = Vec::new();
-    for (refname, tip) in repo.refs_with_prefix(RATINGS_REFS)? {
+    for ((refname, tip), text) in refs.into_iter().zip(found) {
         let rater = refname.trim_start_matches(RATINGS_REFS).to_string();
-        if let Some((_, text)) = repo.note_in(repo.commit_tree(tip)?, version)? {
+        if let Some(text) = text {
             let (mut ratings, warnings) = parse_note(&text);
             // A record claiming another rater inside this rater's ref is not theirs to give.
             ratings.retain(|r| r.rater == rater);
-            let (verdict, _) = verdict(commons, &rater, tip)?;
+            let (verdict, _) = verdict(&roster, &rater, tip)?;
             out.push(Noted { rater, ratings, warnings, verdict });
         }
     }
@@ -268,9 +273,10 @@ pub mod trust {
     pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tally>> {
         let repo = &commons.repo;
         let mut out: HashMap<Oid, Tally> = HashMap::new();
+        let roster = commons.snapshot()?;
         for (rater, weight) in &filter.trust {
             let Some(tip) = repo.ref_target(&rater_ref(rater))? else { continue };
-            if filter.verified_only && super::verdict(commons, rater, tip)?.0 != crate::signing::Verdict::Verified {
+            if filter.verified_only && super::verdict(&roster, rater, tip)?.0 != crate::signing::Verdict::Verified {
                 continue;
             }
             let notes = repo.notes_in(repo.commit_tree(tip)?)?;
@@ -308,10 +314,15 @@ pub mod trust {
 
     /// Every rating of `version`, each counted or left out with its reason, and the tally.
     pub fn explain(commons: &Commons, filter: &Filter, version: Oid) -> Result<(Vec<Judged>, Tally, Vec<String>)> {
+        Ok(judge(filter, version, &of_version(commons, version)?))
+    }
+
+    /// [`explain`] over notes already read.
+    pub fn judge(filter: &Filter, version: Oid, notes: &[super::Noted]) -> (Vec<Judged>, Tally, Vec<String>) {
         let mut judged = Vec::new();
         let mut tally = Tally::default();
         let mut warnings = Vec::new();
-        for noted in of_version(commons, version)? {
+        for noted in notes {
             for w in &noted.warnings {
                 warnings.push(format!("the note of {} on {version}: {w}; that line is skipped", noted.rater));
             }
@@ -351,6 +362,6 @@ pub mod trust {
                 });
             }
         }
-        Ok((judged, tally, warnings))
+        (judged, tally, warnings)
     }
 }

@@ -124,7 +124,7 @@ fn signer_for(
     rater: &str,
     key: Option<&std::path::Path>,
 ) -> Result<Option<crate::signing::Signer>> {
-    let keys = ratings::keys_of(commons, rater)?;
+    let keys = ratings::keys_of(&commons.snapshot()?, rater)?;
     let signer = crate::signing::configured(&commons.repo, key)?;
     match (&signer, keys.is_empty()) {
         (Some(s), false) if !s.is_one_of(&keys) => Err(fail(

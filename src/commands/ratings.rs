@@ -77,9 +77,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let mut out = Out { ratings: Vec::new(), summaries: Vec::new() };
     for v in &list {
+        let notes = ratings::of_version(&commons, v.version.parse()?)?;
         let filtered = match &filter {
             Some(f) => {
-                let (_, tally, _) = crate::ratings::trust::explain(&commons, f, v.version.parse()?)?;
+                let (_, tally, _) = crate::ratings::trust::judge(f, v.version.parse()?, &notes);
                 Some((
                     if tally.weights == 0 { "unrated".to_string() } else { tally.mean().to_string() },
                     tally.passes(f.min()),
@@ -89,7 +90,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         let mut summary =
             Summary { version: v.version.clone(), places: v.places.clone(), dimensions: BTreeMap::new(), filtered };
-        for noted in ratings::of_version(&commons, v.version.parse()?)? {
+        for noted in notes {
             for w in &noted.warnings {
                 eprintln!("warning: the note of {} on {}: {w}; that line is skipped", noted.rater, &v.version);
             }

@@ -1,0 +1,18 @@
+# Shared by the benchmark scripts: a pinned environment, a release build in $T, and the
+# synthetic commons in $repo, built once by `tribune synth ARGS…` (sourced, not run).
+#   bench_setup WORKDIR "what is built" SYNTH-ARGS…
+bench_setup() {
+  local work=$1 what=$2
+  shift 2
+  export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
+  export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org
+  export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
+  cargo build --release --quiet
+  T=$PWD/target/release/tribune
+  mkdir -p "$work"
+  repo=$work/commons
+  if [ ! -f "$repo/HEAD" ]; then
+    echo "== building the synthetic commons ($what)"
+    /usr/bin/time -f "synth: %e s wall, %M KiB peak" "$T" synth "$repo" "$@"
+  fi
+}
