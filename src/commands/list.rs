@@ -107,20 +107,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     }
     let idx = idx;
-    let count = |e: &index::Entry| counts.get(&e.slug).copied().unwrap_or_else(|| idx.version_count(e));
-    let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
-    let mut rows: Vec<&index::Entry> = idx
-        .articles
-        .iter()
-        .filter(|e| args.contingent.as_ref().is_none_or(|c| e.contingent == *c))
-        .filter(|e| args.tag.as_ref().is_none_or(|t| e.tags.contains(t)))
-        .filter(|e| since.as_ref().is_none_or(|s| e.date.as_str() >= s.as_str()))
-        .collect();
-    let limit = args.limit.unwrap_or(usize::MAX);
-    // Newest first; a partial sort keeps `--limit 50` cheap on 100,000 articles.
-    let newest_first = |a: &&index::Entry, b: &&index::Entry| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug));
+    // Versions are counted from the trunk's entry (a rival row carries its own version).
+    let count = |e: &index::Entry| {
+        counts.get(&e.slug).copied().unwrap_or_else(|| {
+            match idx.articles.binary_search_by(|t| t.slug.as_str().cmp(&e.slug)) {
+                Ok(i) => idx.version_count(&idx.articles[i]),
+                Err(_) => idx.version_count(e),
+            }
+        })
+    };
+    // Under a filter, the passing versions: the trunk's, and rival versions on editions
+    // (listed as rows of their own, under the edition's contingent).
     let mut tallies: HashMap<String, Tally> = HashMap::new();
     let mut by_score = false;
+    let mut rivals: Vec<index::Entry> = Vec::new();
     if let Some(name) = &args.filter {
         let (filter, _) = crate::ratings::trust::load(&commons, name)?;
         let min = filter.min();
@@ -129,8 +129,46 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .filter(|(_, t)| t.passes(min))
             .map(|(v, t)| (v.to_string(), t))
             .collect();
-        rows.retain(|e| tallies.contains_key(&e.version));
         by_score = filter.order == "score";
+        // Only when some passing version is not a trunk text are the editions read.
+        let on_trunk = idx.articles.iter().filter(|e| tallies.contains_key(&e.version)).count();
+        if args.edition.is_none() && on_trunk < tallies.len() {
+            for edition in &idx.editions.list {
+                for (slug, v) in edition.versions()? {
+                    if tallies.contains_key(&v.version) && !rivals.iter().any(|r| r.version == v.version) {
+                        let trunk = idx
+                            .articles
+                            .binary_search_by(|e| e.slug.as_str().cmp(&slug))
+                            .ok()
+                            .map(|i| &idx.articles[i]);
+                        rivals.push(index::Entry {
+                            slug,
+                            title: format!("{} ({})", v.title, edition.label),
+                            contingent: edition.contingent.clone(),
+                            date: trunk.map(|t| t.date.clone()).unwrap_or_default(),
+                            tags: trunk.map(|t| t.tags.clone()).unwrap_or_default(),
+                            authors: vec![v.author.clone()],
+                            version: v.version.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut rows: Vec<&index::Entry> = idx
+        .articles
+        .iter()
+        .chain(rivals.iter())
+        .filter(|e| args.contingent.as_ref().is_none_or(|c| e.contingent == *c))
+        .filter(|e| args.tag.as_ref().is_none_or(|t| e.tags.contains(t)))
+        .filter(|e| since.as_ref().is_none_or(|s| e.date.as_str() >= s.as_str()))
+        .collect();
+    let limit = args.limit.unwrap_or(usize::MAX);
+    // Newest first; a partial sort keeps `--limit 50` cheap on 100,000 articles.
+    let newest_first = |a: &&index::Entry, b: &&index::Entry| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug));
+    if args.filter.is_some() {
+        rows.retain(|e| tallies.contains_key(&e.version));
     }
     // Best first, exactly: a/b > c/d ⇔ a·d > c·b (weights are positive).
     let best_first = |a: &&index::Entry, b: &&index::Entry| {

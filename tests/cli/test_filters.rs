@@ -219,3 +219,37 @@ fn bad_filters_are_refused() {
     env.tribune(&["-C", &c, "list", "--filter", "nope"]).fails(1, "no filter \"nope\"");
     env.tribune(&["-C", &c, "filter", "remove", "nope"]).fails(1, "no private filter");
 }
+
+#[test]
+fn list_filter_shows_a_passing_rival_version_as_its_own_row() {
+    let env = Env::new();
+    let c = setup(&env);
+    let f = env.write("rw.md", article("Rent strike", "abc", "", "Body, retold by xyz.\n"));
+    env.tribune(&["-C", &c, "rewrite", B, "--contingent", "xyz", "--file", &f]).ok();
+    env.tribune(&["-C", &c, "rate", &format!("{B}@xyz"), "--score", "2", "--as", "left"]).ok();
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "lefty",
+        "--trust",
+        "left",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "1",
+    ])
+    .ok();
+    let v: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--filter", "lefty", "--json"]).ok().stdout).unwrap();
+    let rows: Vec<(&str, &str, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["slug"].as_str().unwrap(), r["contingent"].as_str().unwrap(), r["versions"].as_u64().unwrap()))
+        .collect();
+    assert!(rows.contains(&(A, "abc", 1)), "{rows:?}");
+    assert!(rows.contains(&(B, "xyz", 2)), "the rival version passes and counts both versions: {rows:?}");
+    assert_eq!(rows.len(), 2, "the trunk's B (rated -1) does not pass: {rows:?}");
+}
