@@ -48,6 +48,13 @@ pub enum Command {
     Ratings(commands::ratings::Args),
     Filter(commands::filter::Args),
     Why(commands::why::Args),
+    Propose(commands::propose::Args),
+    Vote(commands::vote::Args),
+    Tally(commands::tally::Args),
+    Approve(commands::approve::Args),
+    Verify(commands::verify::Args),
+    Statements(commands::statements::Args),
+    AllowedSigners(commands::allowed_signers::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

@@ -242,7 +242,7 @@ pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&
 }
 
 /// Reads a file (or standard input for `-`), refusing it when it is over `max` bytes.
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
     let name = path.display();
     let too_big = |size: u64| {
         fail(

@@ -86,6 +86,21 @@ const REWRITES: [(&str, &str, &str, &str, &str); 5] = [
     ),
 ];
 
+/// Joint statements: (file, text). The first is approved, the second stays open.
+const STATEMENTS: [(&str, &str); 2] = [
+    (
+        "01-solidarity-with-the-willowmere-tenants.md",
+        include_str!("../../fixtures/demo/statements/01-solidarity-with-the-willowmere-tenants.md"),
+    ),
+    (
+        "02-for-a-citywide-heat-standard.md",
+        include_str!("../../fixtures/demo/statements/02-for-a-citywide-heat-standard.md"),
+    ),
+];
+
+/// The open statement's deadline: far enough ahead that the demo's vote stays open.
+const OPEN_DEADLINE: &str = "2030-12-31T18:00:00Z";
+
 #[derive(Deserialize)]
 struct DemoRoster {
     org: String,
@@ -141,6 +156,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
          tribune -C {d} list --filter right-front                another's\n  \
          tribune -C {d} ratings tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
          tribune -C {d} why tenants-at-400-willowmere-begin-rent-strike-over-repairs --filter right-front\n  \
+         tribune -C {d} statements                      joint statements and their votes\n  \
+         tribune -C {d} tally solidarity-with-the-tenants-of-400-willowmere    every ballot checked\n  \
+         tribune -C {d} verify                          recount the approved statement from its tag\n  \
+         tribune -C {d} tally for-a-citywide-heat-standard-at-work\n  \
+         tribune -C {d} vote for-a-citywide-heat-standard-at-work yes --as dokafor --key {d}/tribune/demo-keys/dokafor\n  \
          git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
          git -C {d} fsck --strict"
     ))
@@ -178,7 +198,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
             name: m.name.clone(),
             contingent: m.contingent.clone(),
             email: m.email.clone(),
-            keys: Vec::new(),
+            keys: vec![demo_key(&m.id).public_key().to_openssh().context("could not encode a demo key")?],
         };
         let who = at(m, 0);
         commons.commit_on_trunk(|snap| Ok((add_member(snap, &member, Some(&who))?, ())))?;
@@ -220,16 +240,122 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         rewrites += 1;
     }
     let (ratings, raters) = rate(&commons, &roster, &mut at)?;
+    let keys = write_keys(dir, &roster)?;
+    vote(&commons, &roster, &mut at)?;
     Ok(format!(
-        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters.",
+        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters,\n\
+         one approved joint statement and one open for votes. The members' (public, demo-only) keys are in {}.",
         roster.org,
         roster.contingents.len(),
         roster.members.len(),
         ARTICLES.len(),
         rewrites,
         ratings,
-        raters
+        raters,
+        keys.display()
     ))
+}
+
+/// A demo member's key, derived from the member's id: the same in every demo, and public,
+/// so good for nothing but the demo.
+fn demo_key(member: &str) -> ssh_key::PrivateKey {
+    crate::keyring::derived_key(&format!("tribune demo member {member}"))
+}
+
+/// Writes the demo members' private keys where the tour can use them.
+fn write_keys(dir: &std::path::Path, roster: &DemoRoster) -> Result<PathBuf> {
+    let keys = crate::commons::Commons::open(dir)?.state_dir().join("demo-keys");
+    std::fs::create_dir_all(&keys).with_context(|| format!("could not create {}", keys.display()))?;
+    for m in &roster.members {
+        let path = keys.join(&m.id);
+        demo_key(&m.id)
+            .write_openssh_file(&path, ssh_key::LineEnding::LF)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("could not restrict {}", path.display()))?;
+        }
+    }
+    Ok(keys)
+}
+
+/// Two joint statements. The first: six of the seven members vote (one changes a no to a
+/// yes), a ballot forged on the seventh's ref is excluded, and after the deadline it is
+/// approved by 4 yes to 1 no with 1 abstention. The second stays open.
+fn vote(commons: &Commons, roster: &DemoRoster, at: &mut impl FnMut(&DemoMember, i64) -> Identity) -> Result<()> {
+    use crate::model::statement::{parse_deadline, Fill, Statement};
+    use crate::statements::Choice::{self, Abstain, No, Yes};
+    let who = |id: &str| roster.members.iter().find(|m| m.id == id).context("a demo ballot names an unknown member");
+    let signer = |id: &str| crate::signing::Signer::from_private_key(demo_key(id));
+    let v = &commons.config.voting;
+    // (statement, proposer, deadline: None = three days after the proposal, ballots)
+    type Plan<'a> = (usize, &'a str, Option<&'a str>, Vec<(&'a str, Choice, &'a str)>);
+    let plans: [Plan; 2] = [
+        (
+            0,
+            "lbaptiste",
+            None,
+            vec![
+                ("rlopez", Yes, "rlopez"),
+                ("mbrennan", No, "mbrennan"),
+                ("dokafor", Yes, "dokafor"),
+                ("jmunoz", No, "jmunoz"),
+                ("tnguyen", Yes, "tnguyen"),
+                ("lbaptiste", Abstain, "lbaptiste"),
+                // Forged: a ballot on sfarouk's ref, signed with jmunoz's key.
+                ("sfarouk", No, "jmunoz"),
+                ("mbrennan", Yes, "mbrennan"),
+            ],
+        ),
+        (
+            1,
+            "tnguyen",
+            Some(OPEN_DEADLINE),
+            vec![("rlopez", Yes, "rlopez"), ("jmunoz", Yes, "jmunoz"), ("sfarouk", No, "sfarouk")],
+        ),
+    ];
+    for (index, proposer, deadline, ballots) in plans {
+        let (file, text) = STATEMENTS[index];
+        let when = at(who(proposer)?, 0);
+        let deadline = match deadline {
+            Some(d) => parse_deadline(d).context("bad demo deadline")?,
+            None => chrono::DateTime::from_timestamp(when.when.seconds + 3 * 24 * 3600, 0).context("bad demo time")?,
+        };
+        let fill = Fill {
+            title: None,
+            deadline: Some(deadline),
+            threshold: Some(v.threshold.clone()),
+            basis: Some(v.basis.clone()),
+            quorum: Some(v.quorum.clone()),
+            proposed_by: Some(proposer.to_string()),
+        };
+        let full = Statement::complete(file, text, &fill, &Fill::default())?;
+        let statement = Statement::parse(file, &full)?;
+        let slug = id::slugify(&statement.title);
+        commons.commit_on_trunk(|_| {
+            Ok((
+                crate::commons::Change::new(crate::commons::message(
+                    &format!("propose: {}", statement.title),
+                    &[("Action", "propose"), ("Statement", &slug)],
+                ))
+                .put(crate::model::layout::statement_text(&slug), full.clone().into_bytes())
+                .by(Some(&when)),
+                (),
+            ))
+        })?;
+        let proposal = crate::statements::find(commons, &slug)?;
+        for (member, choice, key) in ballots {
+            let id = at(who(member)?, 0);
+            super::vote::cast(commons, &proposal, member, choice, None, &signer(key)?, &id, &id)?;
+        }
+        if index == 0 {
+            let approver = at(who("rlopez")?, deadline.timestamp() + 3600);
+            super::approve::seal(commons, &proposal, "rlopez", &signer("rlopez")?, &approver)?;
+        }
+    }
+    Ok(())
 }
 
 /// Two rating services with opposite politics and two members rate every version; two

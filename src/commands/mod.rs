@@ -1,5 +1,7 @@
 //! One file per subcommand: an `Args` struct (its flags) and a `run` function.
 
+pub mod allowed_signers;
+pub mod approve;
 pub mod completions;
 pub mod contribute;
 pub mod demo;
@@ -9,14 +11,19 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod propose;
 pub mod rate;
 pub mod ratings;
 pub mod rewrite;
 pub mod roster;
 pub mod show;
+pub mod statements;
 pub mod synth;
+pub mod tally;
 pub mod update;
+pub mod verify;
 pub mod versions;
+pub mod vote;
 pub mod why;
 
 use crate::cli::{Cli, Command};
@@ -54,6 +61,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ratings(a) => ratings::run(&ctx, a),
         Command::Filter(a) => filter::run(&ctx, a),
         Command::Why(a) => why::run(&ctx, a),
+        Command::Propose(a) => propose::run(&ctx, a),
+        Command::Vote(a) => vote::run(&ctx, a),
+        Command::Tally(a) => tally::run(&ctx, a),
+        Command::Approve(a) => approve::run(&ctx, a),
+        Command::Verify(a) => verify::run(&ctx, a),
+        Command::Statements(a) => statements::run(&ctx, a),
+        Command::AllowedSigners(a) => allowed_signers::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

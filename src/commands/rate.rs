@@ -42,9 +42,10 @@ pub struct Args {
     /// Rate as this rater (default: the member whose email is git's user.email).
     #[arg(long = "as", value_name = "RATER")]
     pub rater: Option<String>,
-    /// Sign the notes commit with this unencrypted OpenSSH private key (default: git's
-    /// user.signingkey when gpg.format is ssh). Ratings by a rater with a registered key
-    /// that are not signed by it show as forged.
+    /// Sign the notes commit with this OpenSSH key file: a private key (one protected by a
+    /// passphrase is used through ssh-keygen, which asks for it), or the .pub file of a key
+    /// held by ssh-agent (default: git's user.signingkey when gpg.format is ssh). Ratings by
+    /// a rater with a registered key that are not signed by it show as forged.
     #[arg(long, value_name = "FILE")]
     pub key: Option<std::path::PathBuf>,
     /// Print the record written as JSON.

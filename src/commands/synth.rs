@@ -47,6 +47,11 @@ pub struct Args {
     /// Ratings per rater (on distinct versions, dimension politics).
     #[arg(long, default_value_t = 1_000)]
     pub ratings: usize,
+    /// Voters (`v00000`…, contingent c000, each with a key derived from its id) who all
+    /// vote on one open statement, `synthetic-statement` (one yes in three is a no). The
+    /// key of v00000 is written to `<DIR>/tribune/synth-voter-key` for vote benchmarks.
+    #[arg(long, default_value_t = 0)]
+    pub voters: usize,
     /// Seed of the pseudo-random text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -285,6 +290,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let ntip = repo.write_commit(ntree, &[], &id, &id, &msg)?;
             editions.push((crate::ratings::rater_ref(&rater), ntip));
         }
+        if args.voters > 0 {
+            tip = voters(repo, &dir, args.voters, tip, &mut editions, &mut || who(&mut clock))?;
+        }
         Ok((tip, editions))
     })?;
     let (tip, editions) = tip;
@@ -298,6 +306,67 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     eprintln!("synthesised {} articles in {:.1}s at {}", args.articles, started.elapsed().as_secs_f64(), dir.display());
     Ok(())
+}
+
+/// The synthetic electorate, its statement, and one signed ballot per voter.
+fn voters(
+    repo: &crate::git::Repo,
+    dir: &std::path::Path,
+    n: usize,
+    mut tip: Oid,
+    refs: &mut Vec<(String, Oid)>,
+    who: &mut dyn FnMut() -> Identity,
+) -> Result<Oid> {
+    use crate::statements::{ballot_message, ballot_ref, Choice};
+    const SLUG: &str = "synthetic-statement";
+    let key = |i: usize| crate::keyring::derived_key(&format!("synth voter v{i:05}"));
+    let mut edits = Vec::with_capacity(n);
+    let mut keys = Vec::with_capacity(n);
+    for i in 0..n {
+        let k = key(i);
+        let public = k.public_key().to_openssh().context("could not encode a key")?;
+        let mid = format!("v{i:05}");
+        let m = Member {
+            id: mid.clone(),
+            name: format!("Voter {i}"),
+            contingent: "c000".into(),
+            email: format!("{mid}@example.org"),
+            keys: vec![public],
+        };
+        edits.push(Edit::Put { path: layout::member(&mid), blob: repo.write_blob(m.to_toml().as_bytes())? });
+        keys.push(k);
+    }
+    let tree = repo.edit_tree(Some(repo.commit_tree(tip)?), &edits)?;
+    let id = who();
+    tip =
+        repo.write_commit(tree, &[tip], &id, &id, &message(&format!("roster: {n} voters"), &[("Action", "roster")]))?;
+    let text = "+++\ntitle = \"A synthetic statement\"\ndeadline = 2030-01-01T00:00:00Z\nthreshold = \"2/3\"\nbasis = \"cast\"\nquorum = \"1/2\"\n+++\nEveryone votes on this.\n";
+    let blob = repo.write_blob(text.as_bytes())?;
+    let tree = repo.edit_tree(Some(tree), &[Edit::Put { path: layout::statement_text(SLUG), blob }])?;
+    let id = who();
+    let proposal = repo.write_commit(
+        tree,
+        &[tip],
+        &id,
+        &id,
+        &message("propose: A synthetic statement", &[("Action", "propose"), ("Statement", SLUG)]),
+    )?;
+    let empty = repo.empty_tree()?;
+    for (i, k) in keys.into_iter().enumerate() {
+        let member = format!("v{i:05}");
+        let choice = if i % 3 == 2 { Choice::No } else { Choice::Yes };
+        let signer = crate::signing::Signer::from_private_key(k)?;
+        let id = who();
+        let msg = ballot_message(SLUG, proposal, blob, &member, 1, choice, None);
+        let ballot = repo.write_signed_commit(empty, &[], &id, &id, &msg, &|d| signer.sign(d))?;
+        refs.push((ballot_ref(SLUG, &member), ballot));
+    }
+    let state = dir.join("tribune");
+    std::fs::create_dir_all(&state).with_context(|| format!("could not create {}", state.display()))?;
+    key(0)
+        .write_openssh_file(&state.join("synth-voter-key"), ssh_key::LineEnding::LF)
+        .context("could not write the voter key")?;
+    Ok(proposal)
 }
 
 /// A contingent's rewrite of a synthetic article: its contingent, its provenance, and one

@@ -76,6 +76,21 @@ impl super::Repo {
     }
 }
 
+/// The current time as git would stamp a commit: `GIT_COMMITTER_DATE` when it is set (so
+/// deadlines can be checked reproducibly), else the clock.
+pub fn commit_time() -> Result<Timestamp> {
+    match std::env::var("GIT_COMMITTER_DATE").ok().filter(|v| !v.is_empty()) {
+        Some(d) => parse_git_date(&d).ok_or_else(|| {
+            crate::error::UserError::with_hint(
+                format!("GIT_COMMITTER_DATE={d:?} is not a date git understands"),
+                "use a form such as \"2026-11-21T10:00:00Z\" or \"@1763719200 +0000\"",
+            )
+            .into()
+        }),
+        None => Ok(Timestamp::now()),
+    }
+}
+
 /// Parses the date forms git accepts in `GIT_*_DATE`: `@SECS OFF`, `SECS OFF`, RFC 3339 /
 /// ISO 8601 (`T` or space), and RFC 2822.
 pub fn parse_git_date(s: &str) -> Option<Timestamp> {

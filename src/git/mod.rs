@@ -8,11 +8,13 @@ mod identity;
 mod notes;
 mod refs;
 mod sign;
+mod tag;
 mod tree;
 
-pub use identity::{parse_git_date, Identity, Timestamp};
+pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
 pub use refs::{backoff, RefUpdate};
+pub use tag::TagInfo;
 pub use tree::Edit;
 
 use anyhow::{anyhow, Context, Result};

@@ -59,7 +59,8 @@ impl Repo {
         }
     }
 
-    fn empty_tree(&self) -> Result<Oid> {
+    /// The empty tree (written if the repository does not have it yet).
+    pub fn empty_tree(&self) -> Result<Oid> {
         let tb = self.raw().treebuilder(None).context("could not start a tree")?;
         Ok(Oid(tb.write().context("could not write the empty tree")?))
     }

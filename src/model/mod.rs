@@ -6,6 +6,8 @@ pub mod filter;
 pub mod id;
 pub mod rating;
 pub mod roster;
+pub mod statement;
+pub mod vote;
 
 /// The 1-based line of `text` where a TOML error starts.
 pub fn toml_error_line(text: &str, e: &toml::de::Error) -> usize {
@@ -18,6 +20,7 @@ pub mod layout {
     pub const CONTINGENTS: &str = "roster/contingents";
     pub const MEMBERS: &str = "roster/members";
     pub const ARTICLES: &str = "articles";
+    pub const STATEMENTS: &str = "statements";
 
     /// `<xx>/<yy>`: the first four hex digits of sha1(slug), two to a level (as git's own
     /// notes fanout does), so that no tree grows past 256 entries: a million articles make
@@ -31,6 +34,10 @@ pub mod layout {
     }
     pub fn article_text(slug: &str) -> String {
         format!("{}/index.md", article_dir(slug))
+    }
+    /// `statements/<slug>/index.md`: statements are few, so they are not sharded.
+    pub fn statement_text(slug: &str) -> String {
+        format!("{STATEMENTS}/{slug}/index.md")
     }
     pub fn contingent(id: &str) -> String {
         format!("{CONTINGENTS}/{id}.toml")

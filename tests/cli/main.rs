@@ -14,6 +14,8 @@ mod test_man_and_completions;
 mod test_ratings;
 mod test_readme;
 mod test_roster;
+mod test_signing;
+mod test_statements;
 mod test_versions;
 mod test_worktree;
 

@@ -1,0 +1,163 @@
+//! `tribune approve`: seal a passing statement with a signed tag anyone can recount.
+
+use super::Ctx;
+use crate::error::fail;
+use crate::git::{Oid, RefUpdate};
+use crate::output::{print, print_json};
+use crate::statements::{self, Electorate, Status};
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// Approve a joint statement that passed: the signed tag `statements/<slug>`.
+///
+/// After the deadline, or before it once the members who have not voted can no longer
+/// change the outcome (approving closes the vote), a passing tally is sealed: a tally commit
+/// whose parents are the proposal and every counted ballot (so the ballots stay reachable
+/// after any ref is deleted), and an annotated tag on it, SSH-signed by the approving
+/// member, whose message carries the counts, the rule and every counted ballot. Anyone can
+/// recount it with `tribune verify`, and check the signature with `git tag -v`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The statement's slug.
+    #[arg(value_name = "STATEMENT")]
+    pub statement: String,
+    /// Approve as this member (default: the member whose email is git's user.email).
+    #[arg(long = "as", value_name = "MEMBER")]
+    pub member: Option<String>,
+    /// Sign with this key (as for `tribune vote --key`).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Print the approval as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Approved {
+    statement: String,
+    tag: String,
+    tag_id: String,
+    tally_commit: String,
+    counts: crate::model::vote::Counts,
+    approved_by: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let repo = &commons.repo;
+    let proposal = statements::find(&commons, &args.statement)?;
+    let slug = proposal.slug.clone();
+    let tagger = repo.identity("COMMITTER")?;
+    if let Some(id) = repo.ref_target(&statements::tag_ref(&slug))? {
+        return Err(fail(
+            format!("{slug} is already approved: tag {} ({})", statements::tag_name(&slug), id.short(10)),
+            format!("check it with `tribune verify {slug}`"),
+        ));
+    }
+    if let Some(now_text) = proposal.amended {
+        return Err(fail(
+            format!(
+                "the text of {slug} on the trunk ({}) is not the text voted on ({})",
+                now_text.short(10),
+                proposal.text.short(10)
+            ),
+            "restore the proposed text on the trunk before approving; an amended text needs a new proposal",
+        ));
+    }
+    let electorate = Electorate::load(&commons, &proposal)?;
+    let member = super::vote::member_for(&commons, args.member.as_deref(), "approve")?;
+    let Some(keys) = electorate.members.get(&member).map(|m| m.keys.clone()) else {
+        return Err(fail(
+            format!("{member} cannot approve {slug}: {}", electorate.outsider(&member)),
+            "an approval is signed by a member of the statement's electorate",
+        ));
+    };
+    let signer = super::vote::signer_for(&commons, &member, &keys, args.key.as_deref())?;
+    let sealed = seal(&commons, &proposal, &member, &signer, &tagger)?;
+    let (t, tag, tally_commit) = (&sealed.tally, sealed.tag, sealed.tally_commit);
+    let c = &t.counts;
+    let counted = t.ballots.iter().filter(|b| b.status == Status::Counted).count();
+    if args.json {
+        return print_json(&Approved {
+            statement: slug,
+            tag: statements::tag_name(&proposal.slug),
+            tag_id: tag.to_string(),
+            tally_commit: tally_commit.to_string(),
+            counts: *c,
+            approved_by: member,
+        });
+    }
+    print(&format!(
+        "Approved {slug}: tag {} ({}), signed by {member}.\n{} yes, {} no, {} abstain of {} members; {} ballots kept \
+         reachable by the tally commit {}.\n{}\nAnyone can recount it: tribune verify {slug}",
+        statements::tag_name(&slug),
+        tag.short(10),
+        c.yes,
+        c.no,
+        c.abstain,
+        c.electorate,
+        counted,
+        tally_commit.short(10),
+        t.outcome.arithmetic.join("\n"),
+    ))
+}
+
+/// An approval written.
+pub struct Sealed {
+    pub tally: statements::Tally,
+    pub tag: Oid,
+    pub tally_commit: Oid,
+}
+
+/// Tallies as of now (approval closes the vote), checks that the statement passed, or is
+/// decided before its deadline, and writes the tally commit and the signed tag.
+pub fn seal(
+    commons: &crate::commons::Commons,
+    proposal: &statements::Proposal,
+    member: &str,
+    signer: &crate::signing::Signer,
+    tagger: &crate::git::Identity,
+) -> Result<Sealed> {
+    let repo = &commons.repo;
+    let slug = &proposal.slug;
+    let now = tagger.when.seconds;
+    let t = statements::tally(commons, proposal, now, Some(now))?;
+    if now < proposal.deadline() && crate::model::vote::decided(&t.rule, &t.counts) != Some(true) {
+        let left = t.counts.electorate.saturating_sub(t.counts.voted());
+        return Err(fail(
+            format!("{slug} is still open until {}, and its outcome is not decided", t.deadline),
+            format!(
+                "{left} members have not voted and could still change the result; approve after the deadline \
+                 (see `tribune tally {slug}`)"
+            ),
+        ));
+    }
+    if !t.outcome.passes {
+        return Err(fail(
+            format!("{slug} did not pass: {}", t.outcome.arithmetic.join("; ")),
+            "only a statement that reached its threshold and quorum can be approved",
+        ));
+    }
+    let mut parents = vec![proposal.commit];
+    let mut counted: Vec<&statements::Ballot> = t.ballots.iter().filter(|b| b.status == Status::Counted).collect();
+    counted.sort_by(|a, b| a.member.cmp(&b.member));
+    for b in &counted {
+        parents.push(b.commit.parse::<Oid>()?);
+    }
+    let tree = repo.commit_tree(proposal.commit)?;
+    let c = &t.counts;
+    let tally_message = crate::commons::message(
+        &format!("tally: {slug}: {} yes, {} no, {} abstain of {}", c.yes, c.no, c.abstain, c.electorate),
+        &[("Action", "tally"), ("Statement", slug)],
+    );
+    let tally_commit = repo.write_commit(tree, &parents, tagger, tagger, &tally_message)?;
+    let message = statements::tag_message(&t, member);
+    let tag = repo.write_tag(tally_commit, &statements::tag_name(slug), tagger, &message, Some(&|d| signer.sign(d)))?;
+    match repo.update_ref(&statements::tag_ref(slug), tag, None, &format!("tribune: approve {slug}"))? {
+        RefUpdate::Done => Ok(Sealed { tally: t, tag, tally_commit }),
+        RefUpdate::Moved => Err(fail(
+            format!("{slug} was approved by someone else meanwhile"),
+            format!("check their tag with `tribune verify {slug}`"),
+        )),
+    }
+}

@@ -1,0 +1,175 @@
+//! `tribune propose`: put a joint statement to the vote.
+
+use super::Ctx;
+use crate::commons::{message, Change};
+use crate::error::fail;
+use crate::model::statement::{format_deadline, parse_deadline, Fill, Statement};
+use crate::model::vote::{Basis, Ratio};
+use crate::model::{id, layout};
+use crate::output::{print, print_json};
+use crate::statements;
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// Propose a joint statement: nothing goes out in the name of the whole organisation
+/// without a supermajority vote.
+///
+/// FILE is the statement's text, Markdown, with optional TOML front matter between `+++`
+/// lines (title, deadline, threshold, basis, quorum). It is committed on the trunk at
+/// `statements/<slug>/index.md` with every field of the voting rule filled in (from the
+/// flags, else tribune.toml's `[voting]` defaults), so the rule cannot change afterwards.
+/// The electorate is the roster at this commit: members added later cannot vote on it.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The statement: a Markdown file, or - for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The title, when the file has no front matter.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The statement's slug (default: made from the title).
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
+    /// When voting closes, RFC 3339 (e.g. 2026-12-01T18:00:00Z); default: 7 days from now.
+    #[arg(long, value_name = "TIME")]
+    pub deadline: Option<String>,
+    /// The share of votes needed, as an exact fraction (2/3, 3/4, 1/2); default from tribune.toml.
+    #[arg(long, value_name = "P/Q")]
+    pub threshold: Option<String>,
+    /// What the threshold is a share of: `cast` (yes and no votes) or `members` (the whole
+    /// electorate); default from tribune.toml.
+    #[arg(long, value_name = "BASIS")]
+    pub basis: Option<String>,
+    /// The share of the electorate that must cast a ballot (abstentions count), as a fraction;
+    /// default from tribune.toml.
+    #[arg(long, value_name = "P/Q")]
+    pub quorum: Option<String>,
+    /// Record this member as the proposer (default: the member with git's user.email, if any).
+    #[arg(long = "as", value_name = "MEMBER")]
+    pub member: Option<String>,
+    /// Print the proposal as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Proposed {
+    statement: String,
+    commit: String,
+    text: String,
+    title: String,
+    deadline: String,
+    rule: crate::model::vote::Rule,
+    electorate: usize,
+}
+
+/// Seven days, the default time to vote.
+const DEFAULT_VOTING_SECONDS: i64 = 7 * 24 * 3600;
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let name = args.file.display().to_string();
+    let bytes = super::contribute::read_limited(&args.file, 1024 * 1024)?;
+    let text = crate::model::article::utf8(&name, &bytes)?;
+    let now = crate::git::commit_time()?.seconds;
+    let deadline = match &args.deadline {
+        Some(d) => Some(parse_deadline(d).ok_or_else(|| {
+            crate::error::usage(
+                format!("--deadline {d:?} is not a time"),
+                "write it in RFC 3339, e.g. 2026-12-01T18:00:00Z (or a date, meaning midnight UTC)",
+            )
+        })?),
+        None => None,
+    };
+    // Flags are checked here so that a bad one is named as a flag.
+    for (flag, v) in [("--threshold", &args.threshold), ("--quorum", &args.quorum)] {
+        if let Some(v) = v {
+            Ratio::parse(flag.trim_start_matches('-'), v)
+                .map_err(|e| crate::error::usage(e.message, e.hint.unwrap_or_default()))?;
+        }
+    }
+    if let Some(b) = &args.basis {
+        Basis::parse(b).map_err(|e| crate::error::usage(e.message, e.hint.unwrap_or_default()))?;
+    }
+    let proposer = match &args.member {
+        Some(m) => Some(m.clone()),
+        None => super::vote::member_by_email(&commons)?,
+    };
+    let v = &commons.config.voting;
+    let flags = Fill {
+        title: args.title.clone(),
+        deadline,
+        threshold: args.threshold.clone(),
+        basis: args.basis.clone(),
+        quorum: args.quorum.clone(),
+        proposed_by: args.member.clone(),
+    };
+    let defaults = Fill {
+        title: None,
+        deadline: chrono::DateTime::from_timestamp(now + DEFAULT_VOTING_SECONDS, 0),
+        threshold: Some(v.threshold.clone()),
+        basis: Some(v.basis.clone()),
+        quorum: Some(v.quorum.clone()),
+        proposed_by: proposer.clone(),
+    };
+    let full = Statement::complete(&name, text, &flags, &defaults)?;
+    let statement = Statement::parse(&name, &full)?;
+    if statement.deadline.timestamp() <= now {
+        return Err(fail(
+            format!("the deadline {} has already passed", format_deadline(statement.deadline)),
+            "give a later --deadline (RFC 3339, e.g. 2026-12-01T18:00:00Z)",
+        ));
+    }
+    let slug = match &args.slug {
+        Some(s) => s.clone(),
+        None => id::slugify(&statement.title),
+    };
+    id::validate("statement slug", &slug)?;
+    let path = layout::statement_text(&slug);
+    if commons.repo.ref_target(&statements::tag_ref(&slug))?.is_some() {
+        return Err(fail(
+            format!("a statement {slug:?} was already approved (tag {})", statements::tag_name(&slug)),
+            "choose another slug with --slug",
+        ));
+    }
+    let (commit, (blob, electorate)) = commons.commit_on_trunk(|snap| {
+        if snap.exists(&path)? {
+            return Err(fail(
+                format!("a statement {slug:?} has already been proposed"),
+                "choose another slug with --slug; a proposed text cannot be changed, propose a new one",
+            ));
+        }
+        if let Some(p) = &proposer {
+            if snap.member(p)?.is_none() {
+                return Err(fail(format!("there is no member {p:?} in the roster"), "check --as"));
+            }
+        }
+        let electorate = snap.members()?.len();
+        let blob = crate::git::Oid::hash_blob(full.as_bytes())?;
+        let change = Change::new(message(
+            &format!("propose: {}", statement.title),
+            &[("Action", "propose"), ("Statement", &slug)],
+        ))
+        .put(path.clone(), full.clone().into_bytes());
+        Ok((change, (blob, electorate)))
+    })?;
+    if args.json {
+        return print_json(&Proposed {
+            statement: slug,
+            commit: commit.to_string(),
+            text: blob.to_string(),
+            title: statement.title,
+            deadline: format_deadline(statement.deadline),
+            rule: statement.rule,
+            electorate,
+        });
+    }
+    print(&format!(
+        "Proposed {slug} in {} (text {}).\nRule: {}; voting closes {}.\nElectorate: the {electorate} members of the roster now.\n\
+         Vote with `tribune vote {slug} yes|no|abstain`; count with `tribune tally {slug}`.",
+        commit.short(10),
+        blob.short(10),
+        statements::rule_text(&statement.rule),
+        format_deadline(statement.deadline),
+    ))
+}

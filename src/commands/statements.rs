@@ -1,0 +1,111 @@
+//! `tribune statements`: every joint statement and where it stands.
+
+use super::Ctx;
+use crate::output::{print, print_json, print_table};
+use crate::statements;
+use anyhow::Result;
+
+/// List the joint statements, open and closed, with their tallies.
+///
+/// The status is `open` (voting continues), `passes` or `fails` (closed, not approved),
+/// `approved` (a tag that `tribune verify` accepts), or `INVALID` (a tag that fails
+/// verification: it is not shown as approved).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only the statements still open for votes.
+    #[arg(long)]
+    pub open: bool,
+    /// Print them as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Row {
+    statement: String,
+    title: String,
+    deadline: String,
+    status: String,
+    counts: crate::model::vote::Counts,
+    threshold: String,
+    basis: crate::model::vote::Basis,
+    problems: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let now = crate::git::commit_time()?.seconds;
+    let mut rows = Vec::new();
+    for slug in statements::slugs(&commons)? {
+        let proposal = match statements::find(&commons, &slug) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("warning: statement {slug} cannot be read: {e:#}");
+                continue;
+            }
+        };
+        let t = statements::tally(&commons, &proposal, now, None)?;
+        let mut status = t.result.clone();
+        let mut problems = Vec::new();
+        if commons.repo.ref_target(&statements::tag_ref(&slug))?.is_some() {
+            let v = statements::verify(&commons, &slug)?;
+            if v.problems.is_empty() {
+                status = "approved".into();
+            } else {
+                status = "INVALID".into();
+                problems = v.problems;
+            }
+        } else if status == "approved" {
+            status = if t.outcome.passes { "passes".into() } else { "fails".into() };
+        }
+        if args.open && status != "open" {
+            continue;
+        }
+        rows.push(Row {
+            statement: slug,
+            title: t.title,
+            deadline: t.deadline,
+            status,
+            counts: t.counts,
+            threshold: t.rule.threshold.to_string(),
+            basis: t.rule.basis,
+            problems,
+        });
+    }
+    if args.json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        return print(if args.open {
+            "No open statements."
+        } else {
+            "No statements yet: propose one with `tribune propose FILE`."
+        });
+    }
+    let style = &ctx.style;
+    let mut table =
+        style.table(&["statement", "status", "yes", "no", "abstain", "electorate", "rule", "deadline", "title"]);
+    for r in &rows {
+        let status = match r.status.as_str() {
+            "approved" => style.paint("32", "approved"),
+            "INVALID" => style.paint("31", "INVALID"),
+            s => s.to_string(),
+        };
+        table.add_row(vec![
+            r.statement.clone(),
+            status,
+            r.counts.yes.to_string(),
+            r.counts.no.to_string(),
+            r.counts.abstain.to_string(),
+            r.counts.electorate.to_string(),
+            format!("{} of {}", r.threshold, r.basis),
+            r.deadline.clone(),
+            r.title.clone(),
+        ]);
+    }
+    print_table(&table)?;
+    for r in rows.iter().filter(|r| !r.problems.is_empty()) {
+        eprintln!("warning: the tag of {} fails verification: {}", r.statement, r.problems.join("; "));
+    }
+    Ok(())
+}

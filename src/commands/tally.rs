@@ -1,0 +1,160 @@
+//! `tribune tally`: count a joint statement's ballots, verifying every one.
+
+use super::Ctx;
+use crate::output::{print, print_json, short, Style};
+use crate::statements::{self, Status, Tally};
+use anyhow::Result;
+
+/// Count the votes on a joint statement.
+///
+/// Every ballot is verified natively (its SSH signature against the member's keys in the
+/// roster at the proposal) and checked against the proposal (statement, proposal commit,
+/// text, sequence number, deadline). Each member's latest valid ballot counts; the table
+/// shows it, and every excluded ballot with the reason. Then the counts, turnout, quorum,
+/// threshold and basis, and the result with the exact arithmetic. Before the deadline it
+/// says whether the outcome is already decided.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The statement's slug (see `tribune statements`).
+    #[arg(value_name = "STATEMENT")]
+    pub statement: String,
+    /// Also list the ballots that later ones replaced.
+    #[arg(long)]
+    pub all: bool,
+    /// Print only the summary, not the table of ballots.
+    #[arg(long, conflicts_with = "all")]
+    pub summary: bool,
+    /// Print the tally as JSON (every ballot, with its status and reason).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let proposal = statements::find(&commons, &args.statement)?;
+    let now = crate::git::commit_time()?.seconds;
+    let t = statements::tally(&commons, &proposal, now, None)?;
+    if args.json {
+        return print_json(&t);
+    }
+    let mut out = String::new();
+    if !args.summary {
+        out.push_str(&table(&ctx.style, &t, args.all));
+        out.push('\n');
+    }
+    out.push_str(&summary(&ctx.style, &t));
+    print(&out)
+}
+
+/// The ballots: counted and excluded ones (and superseded ones with `all`), by member.
+pub fn table(style: &Style, t: &Tally, all: bool) -> String {
+    let mut table = style.table(&["member", "contingent", "choice", "seq", "cast", "ballot", "status"]);
+    let mut rows: Vec<&statements::Ballot> =
+        t.ballots.iter().filter(|b| all || b.status != Status::Superseded).collect();
+    rows.sort_by(|a, b| a.member.cmp(&b.member).then(b.seq.cmp(&a.seq)));
+    if rows.is_empty() {
+        return "No ballots yet.\n".to_string();
+    }
+    for b in rows {
+        let status = match (&b.status, &b.reason) {
+            (Status::Counted, _) => style.paint("32", "counted"),
+            (Status::Superseded, _) => style.dim("replaced by a later ballot"),
+            (Status::Excluded, Some(r)) => style.paint("31", &format!("EXCLUDED: {r}")),
+            (Status::Excluded, None) => style.paint("31", "EXCLUDED"),
+        };
+        table.add_row(vec![
+            b.member.clone(),
+            b.contingent.clone(),
+            b.choice.map(|c| c.as_str().to_string()).unwrap_or_else(|| "?".into()),
+            b.seq.map(|s| s.to_string()).unwrap_or_else(|| "?".into()),
+            b.at.clone(),
+            short(&b.commit, 10).to_string(),
+            status,
+        ]);
+    }
+    format!("{table}\n")
+}
+
+/// Counts, rule, arithmetic and result.
+pub fn summary(style: &Style, t: &Tally) -> String {
+    let c = &t.counts;
+    let excluded = t.ballots.iter().filter(|b| b.status == Status::Excluded).count();
+    let mut out = format!(
+        "{}: {}\nProposal {} (text {}); voting {} {}.\n\
+         Electorate: {} members (the roster at the proposal); {} voted.\n\
+         Counted: {} yes, {} no, {} abstain{}.\n\
+         Rule: {}.\n",
+        style.bold(&t.statement),
+        t.title,
+        short(&t.proposal, 10),
+        short(&t.text, 10),
+        if t.open { "closes" } else { "closed" },
+        t.deadline,
+        c.electorate,
+        c.voted(),
+        c.yes,
+        c.no,
+        c.abstain,
+        if excluded > 0 { format!("; {excluded} ballots excluded") } else { String::new() },
+        statements::rule_text(&t.rule),
+    );
+    for line in &t.outcome.arithmetic {
+        out.push_str(&format!("  {line}\n"));
+    }
+    let not_voted = c.electorate.saturating_sub(c.voted());
+    let result = match (t.result.as_str(), t.decided) {
+        ("approved", _) => {
+            let a = t.approval.as_ref();
+            format!(
+                "APPROVED: tag {} signed by {} at {}; recount it with `tribune verify {}`",
+                a.map(|a| a.tag.as_str()).unwrap_or(""),
+                a.and_then(|a| a.signed_by.as_deref()).unwrap_or("?"),
+                a.map(|a| a.at.as_str()).unwrap_or(""),
+                t.statement
+            )
+        }
+        ("open", Some(true)) => format!(
+            "OPEN, and already decided: it passes whatever the {not_voted} members who have not voted do \
+             (it can be approved now with `tribune approve {}`)",
+            t.statement
+        ),
+        ("open", Some(false)) => {
+            format!("OPEN, and already decided: it fails whatever the {not_voted} members who have not voted do")
+        }
+        ("open", None) => format!("OPEN: the {not_voted} members who have not voted can still decide it"),
+        ("passes", _) => format!("PASSES: approve it with `tribune approve {}`", t.statement),
+        _ => "FAILS".to_string(),
+    };
+    out.push_str(&format!("Result: {}\n", style.bold(&result)));
+    if let Some(a) = &t.approval {
+        if a.signed_by.is_none() {
+            out.push_str(&style.paint(
+                "31",
+                &format!(
+                    "Warning: the tag {} is not signed by a member of the electorate; it does not count as an approval \
+                     (run `tribune verify {}`)\n",
+                    a.tag, t.statement
+                ),
+            ));
+        }
+    }
+    if let Some(a) = &t.amended {
+        out.push_str(&style.paint(
+            "31",
+            &format!(
+                "Warning: the trunk's text of {} ({}) was changed after the proposal; ballots bind the proposed text\n",
+                t.statement,
+                short(a, 10)
+            ),
+        ));
+    }
+    if !t.keyless.is_empty() {
+        out.push_str(&format!(
+            "Note: {} members of the electorate have no key and cannot cast a valid ballot: {}\n",
+            t.keyless.len(),
+            t.keyless.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                + if t.keyless.len() > 10 { ", …" } else { "" }
+        ));
+    }
+    out.trim_end().to_string()
+}

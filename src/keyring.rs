@@ -1,0 +1,75 @@
+//! Whose key made a signature: the public keys of a roster, indexed so that checking a
+//! signature costs one lookup and one verification (an SSH signature names its key).
+
+use crate::model::roster::Member;
+use std::collections::HashMap;
+
+const NAMESPACE: &str = "git";
+
+/// Public keys and the member each belongs to.
+#[derive(Default)]
+pub struct KeyRing {
+    owners: HashMap<ssh_key::public::KeyData, String>,
+}
+
+/// What a signature says about who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signed {
+    /// There is no signature.
+    Unsigned,
+    /// Something is there, but it is not an SSH signature (or not for git).
+    Malformed(String),
+    /// Made by a key that belongs to nobody in the ring.
+    UnknownKey,
+    /// Made with `member`'s key; `valid` says whether it matches the signed bytes.
+    By { member: String, valid: bool },
+}
+
+impl KeyRing {
+    pub fn new<'a>(members: impl IntoIterator<Item = &'a Member>) -> KeyRing {
+        let mut owners = HashMap::new();
+        for m in members {
+            for k in &m.keys {
+                if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
+                    owners.entry(key.key_data().clone()).or_insert_with(|| m.id.clone());
+                }
+            }
+        }
+        KeyRing { owners }
+    }
+
+    /// The member who owns the key that made `signature`.
+    pub fn owner_of(&self, signature: &[u8]) -> Option<&str> {
+        let sig = ssh_key::SshSig::from_pem(signature).ok()?;
+        self.owners.get(sig.public_key()).map(String::as_str)
+    }
+
+    /// Checks an armored SSH signature over `data`.
+    pub fn check(&self, signature: Option<&[u8]>, data: &[u8]) -> Signed {
+        let Some(signature) = signature else { return Signed::Unsigned };
+        let sig = match ssh_key::SshSig::from_pem(signature) {
+            Ok(s) => s,
+            Err(e) => return Signed::Malformed(format!("not an SSH signature ({e})")),
+        };
+        if sig.namespace() != NAMESPACE {
+            return Signed::Malformed(format!("made for {:?}, not for git", sig.namespace()));
+        }
+        let Some(member) = self.owners.get(sig.public_key()) else { return Signed::UnknownKey };
+        let valid = ssh_key::PublicKey::from(sig.public_key().clone()).verify(NAMESPACE, data, &sig).is_ok();
+        Signed::By { member: member.clone(), valid }
+    }
+}
+
+/// An ed25519 key derived from a public label: the same on every machine. For the demo and
+/// benchmarks only: anyone who knows the label has the private key.
+pub fn derived_key(label: &str) -> ssh_key::PrivateKey {
+    let mut seed = [0u8; 32];
+    let a = sha1_smol::Sha1::from(format!("1:{label}")).digest().bytes();
+    let b = sha1_smol::Sha1::from(format!("2:{label}")).digest().bytes();
+    seed[..20].copy_from_slice(&a);
+    seed[20..].copy_from_slice(&b[..12]);
+    let pair = ssh_key::private::Ed25519Keypair::from_seed(&seed);
+    let mut key = ssh_key::PrivateKey::from(pair);
+    key.set_comment(label);
+    key
+}

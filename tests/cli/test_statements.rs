@@ -1,0 +1,540 @@
+//! Joint statements: proposals, signed ballots, the exact tally, approval tags, and every
+//! attack the tally and `verify` must catch, checked against what plain git sees.
+
+use crate::harness::{refused, rev, Env};
+
+const DEADLINE: &str = "2026-12-01T00:00:00Z";
+/// After the deadline (the tests run at 2026-11-21T10:00:00Z).
+const LATE: &str = "2026-12-02T00:00:00Z";
+const SLUG: &str = "for-the-rent-strike";
+
+/// An ed25519 key pair made by ssh-keygen: (private key path, public key line).
+fn keypair(env: &Env, name: &str) -> (String, String) {
+    let path = env.path(&format!("keys/{name}"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    (path.to_string_lossy().into_owned(), public.trim().to_string())
+}
+
+/// Adds a member with a fresh key; returns the private key's path.
+fn member(env: &Env, c: &str, id: &str, contingent: &str) -> String {
+    let (key, public) = keypair(env, id);
+    env.tribune(&[
+        "-C",
+        c,
+        "roster",
+        "add-member",
+        id,
+        "--contingent",
+        contingent,
+        "--name",
+        id,
+        "--email",
+        &format!("{id}@example.org"),
+        "--key",
+        &public,
+    ])
+    .ok();
+    key
+}
+
+struct Vote {
+    env: Env,
+    c: String,
+    /// (member, private key) of the electorate, m1..mN.
+    keys: Vec<(String, String)>,
+    proposal: String,
+    text: String,
+}
+
+impl Vote {
+    fn key(&self, m: &str) -> &str {
+        &self.keys.iter().find(|(id, _)| id == m).unwrap().1
+    }
+    fn vote(&self, m: &str, choice: &str) -> crate::harness::Run {
+        self.env.tribune(&["-C", &self.c, "vote", SLUG, choice, "--as", m, "--key", self.key(m)])
+    }
+    fn tally(&self) -> serde_json::Value {
+        let r = self.env.tribune(&["-C", &self.c, "tally", SLUG, "--json"]).ok();
+        serde_json::from_str(&r.stdout).unwrap()
+    }
+    fn counts(&self) -> (u64, u64, u64) {
+        let t = self.tally();
+        let c = &t["counts"];
+        (c["yes"].as_u64().unwrap(), c["no"].as_u64().unwrap(), c["abstain"].as_u64().unwrap())
+    }
+    /// The reason the tally gives for excluding `commit`.
+    fn reason(&self, commit: &str) -> String {
+        let t = self.tally();
+        let b = t["ballots"].as_array().unwrap().iter().find(|b| b["commit"] == commit).unwrap_or_else(|| {
+            panic!("ballot {commit} not in the tally: {t:#}");
+        });
+        assert_eq!(b["status"], "excluded", "{b}");
+        b["reason"].as_str().unwrap().to_string()
+    }
+    fn allowed_signers(&self) -> String {
+        let r = self.env.tribune(&["-C", &self.c, "allowed-signers"]).ok();
+        self.env.write("signers", r.stdout)
+    }
+    /// A ballot made with plain git (`git commit-tree`, signed by `key` through git's own
+    /// ssh-keygen when given), put on `member`'s ballot ref. Returns its id.
+    fn git_ballot(&self, member: &str, message: &str, key: Option<&str>, parent: Option<&str>) -> String {
+        let tree = self.env.git(&["-C", &self.c, "mktree"]).ok().stdout.trim().to_string();
+        let mut args: Vec<String> = vec!["-C".into(), self.c.clone()];
+        if let Some(k) = key {
+            args.extend(["-c".into(), "gpg.format=ssh".into(), "-c".into(), format!("user.signingkey={k}")]);
+        }
+        args.extend(["commit-tree".into(), tree, "-m".into(), message.into()]);
+        if key.is_some() {
+            args.push("-S".into());
+        }
+        if let Some(p) = parent {
+            args.extend(["-p".into(), p.into()]);
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let id = self.env.git(&a).ok().stdout.trim().to_string();
+        self.env.git(&["-C", &self.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/{member}"), &id]).ok();
+        id
+    }
+    fn message(&self, member: &str, choice: &str, seq: u32) -> String {
+        format!(
+            "{choice}\n\nTribune-Statement: {SLUG}\nTribune-Proposal: {}\nTribune-Text: {}\nTribune-Member: {member}\nTribune-Seq: {seq}\n",
+            self.proposal, self.text
+        )
+    }
+}
+
+/// A commons with `n` members (m1…mn, alternately in abc and xyz), each with a key, and a
+/// statement proposed at 2/3 of votes cast with quorum 1/2.
+fn setup(n: usize) -> Vote {
+    let env = Env::new();
+    let c = env.path("c").to_string_lossy().into_owned();
+    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+    env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
+    env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
+    let keys: Vec<(String, String)> = (1..=n)
+        .map(|i| {
+            let id = format!("m{i}");
+            let key = member(&env, &c, &id, if i % 2 == 1 { "abc" } else { "xyz" });
+            (id, key)
+        })
+        .collect();
+    let file = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
+    let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let proposal = j["commit"].as_str().unwrap().to_string();
+    let text = j["text"].as_str().unwrap().to_string();
+    Vote { env, c, keys, proposal, text }
+}
+
+#[test]
+fn a_vote_from_proposal_to_a_signed_tag_that_plain_git_verifies() {
+    let v = setup(3);
+    let (env, c) = (&v.env, &v.c);
+    // The proposal is a trunk commit with the whole rule written into the text.
+    let text = env.git(&["-C", c, "show", &format!("main:statements/{SLUG}/index.md")]).ok().stdout;
+    for field in ["deadline = 2026-12-01T00:00:00Z", "threshold = \"2/3\"", "basis = \"cast\"", "quorum = \"1/2\""] {
+        assert!(text.contains(field), "{field} missing:\n{text}");
+    }
+    let r = v.vote("m1", "yes").ok();
+    assert!(r.stdout.contains("seq 1"), "{}", r.stdout);
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "no").ok();
+    // Ballots are signed commits plain git verifies with tribune's allowed-signers file.
+    let signers = v.allowed_signers();
+    let ballot = format!("refs/tribune/ballots/{SLUG}/m1");
+    let g = env.git(&[
+        "-C",
+        c,
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        &format!("gpg.ssh.allowedSignersFile={signers}"),
+        "verify-commit",
+        &ballot,
+    ]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    assert!(g.stderr.contains("Good \"git\" signature for m1@example.org"), "{}", g.stderr);
+    let log = env.git(&["-C", c, "log", "--format=%B", &ballot]).ok().stdout;
+    assert!(log.starts_with("yes\n"), "{log}");
+    assert!(log.contains(&format!("Tribune-Proposal: {}", v.proposal)), "{log}");
+    assert!(log.contains(&format!("Tribune-Text: {}", v.text)), "{log}");
+    assert!(log.contains("Tribune-Seq: 1"), "{log}");
+    // Everyone voted: 2 yes × 3 = 6 ≥ 2 × 3 = 6, decided, so it can be approved before the deadline.
+    let t = v.tally();
+    assert_eq!(t["counts"]["yes"], 2);
+    assert_eq!(t["counts"]["no"], 1);
+    assert_eq!(t["result"], "open");
+    assert_eq!(t["decided"], true);
+    let human = env.tribune(&["-C", c, "tally", SLUG]).ok().stdout;
+    assert!(human.contains("2 yes × 3 = 6 ≥ 2 × 3 = 6"), "{human}");
+    assert!(human.contains("already decided"), "{human}");
+    let a = env.tribune(&["-C", c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    assert!(a.stdout.contains("signed by m1"), "{}", a.stdout);
+    let g = env.git(&[
+        "-C",
+        c,
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        &format!("gpg.ssh.allowedSignersFile={signers}"),
+        "tag",
+        "-v",
+        &format!("statements/{SLUG}"),
+    ]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    assert!(g.stderr.contains("Good \"git\" signature for m1@example.org"), "{}", g.stderr);
+    assert!(g.stdout.contains("Tribune-Yes: 2") && g.stdout.contains("Tribune-No: 1"), "{}", g.stdout);
+    let ver = env.tribune(&["-C", c, "verify"]).ok();
+    assert!(ver.stdout.contains("verified statements/for-the-rent-strike"), "{}", ver.stdout);
+    let list = env.tribune(&["-C", c, "statements", "--json"]).ok();
+    let l: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(l[0]["status"], "approved");
+    assert_eq!(v.tally()["result"], "approved");
+    // Approval closes the vote.
+    refused(env, c, &["-C", c, "vote", SLUG, "yes", "--as", "m3", "--key", v.key("m3")], 1, &["voting is closed"]);
+    env.fsck(c);
+}
+
+#[test]
+fn the_recount_survives_deleted_refs_and_gc() {
+    let v = setup(3);
+    let (env, c) = (&v.env, &v.c);
+    for m in ["m1", "m2", "m3"] {
+        v.vote(m, "yes").ok();
+    }
+    env.tribune(&["-C", c, "approve", SLUG, "--as", "m2", "--key", v.key("m2")]).ok();
+    for m in ["m1", "m2", "m3"] {
+        env.git(&["-C", c, "update-ref", "-d", &format!("refs/tribune/ballots/{SLUG}/{m}")]).ok();
+    }
+    env.git(&["-C", c, "reflog", "expire", "--expire=now", "--all"]).ok();
+    env.git(&["-C", c, "gc", "--prune=now", "--quiet"]).ok();
+    let ver = env.tribune(&["-C", c, "verify", SLUG]).ok();
+    assert!(ver.stdout.contains("3 yes, 0 no, 0 abstain of 3"), "{}", ver.stdout);
+    env.fsck(c);
+}
+
+#[test]
+fn voting_again_replaces_the_earlier_ballot_which_stays_in_history() {
+    let v = setup(3);
+    v.vote("m1", "no").ok();
+    let r = v
+        .env
+        .tribune(&[
+            "-C",
+            &v.c,
+            "vote",
+            SLUG,
+            "yes",
+            "--as",
+            "m1",
+            "--key",
+            v.key("m1"),
+            "--comment",
+            "Persuaded: the tenants asked us",
+        ])
+        .ok();
+    assert!(r.stdout.contains("seq 2") && r.stdout.contains("replaces your earlier ballot, no"), "{}", r.stdout);
+    assert_eq!(v.counts(), (1, 0, 0));
+    let t = v.tally();
+    let ballots = t["ballots"].as_array().unwrap();
+    assert_eq!(ballots.len(), 2);
+    assert_eq!(ballots[0]["status"], "counted");
+    assert_eq!(ballots[0]["comment"], "Persuaded: the tenants asked us");
+    assert_eq!(ballots[1]["status"], "superseded");
+    let log = v.env.git(&["-C", &v.c, "log", "--format=%s", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok();
+    assert_eq!(log.stdout, "yes\nno\n");
+    let all = v.env.tribune(&["-C", &v.c, "tally", SLUG, "--all"]).ok().stdout;
+    assert!(all.contains("replaced by a later ballot"), "{all}");
+    let plain = v.env.tribune(&["-C", &v.c, "tally", SLUG]).ok().stdout;
+    assert!(!plain.contains("replaced by a later ballot"), "{plain}");
+}
+
+#[test]
+fn ballots_that_could_not_count_are_refused_and_write_nothing() {
+    let v = setup(2);
+    let (env, c) = (&v.env, &v.c);
+    let k1 = v.key("m1").to_string();
+    let k2 = v.key("m2").to_string();
+    // Someone else's key; no key at all; a non-member; a member who joined after the proposal.
+    refused(env, c, &["-C", c, "vote", SLUG, "yes", "--as", "m1", "--key", &k2], 1, &["not one of m1's keys"]);
+    refused(env, c, &["-C", c, "vote", SLUG, "yes", "--as", "m1"], 1, &["must be signed", "--key"]);
+    refused(env, c, &["-C", c, "vote", SLUG, "yes", "--as", "nobody", "--key", &k1], 1, &["not in the roster when"]);
+    let k9 = member(env, c, "m9", "abc");
+    refused(
+        env,
+        c,
+        &["-C", c, "vote", SLUG, "yes", "--as", "m9", "--key", &k9],
+        1,
+        &["joined the roster after the proposal"],
+    );
+    refused(
+        env,
+        c,
+        &["-C", c, "vote", "no-such-statement", "yes", "--as", "m1", "--key", &k1],
+        1,
+        &["no statement \"no-such-statement\"", SLUG],
+    );
+    refused(env, c, &["-C", c, "vote", SLUG, "maybe", "--as", "m1", "--key", &k1], 2, &["maybe"]);
+}
+
+#[test]
+fn a_ballot_after_the_deadline_or_on_a_changed_text_is_refused() {
+    let mut v = setup(2);
+    let c = v.c.clone();
+    let k1 = v.key("m1").to_string();
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
+    refused(
+        &v.env,
+        &c,
+        &["-C", &c, "vote", SLUG, "yes", "--as", "m1", "--key", &k1],
+        1,
+        &["closed at 2026-12-01T00:00:00Z"],
+    );
+    v.env.vars.clear();
+    // Someone changes the statement's text on the trunk with plain git after the proposal.
+    amend_with_git(&v.env, &c, "We support the landlord.\n");
+    refused(
+        &v.env,
+        &c,
+        &["-C", &c, "vote", SLUG, "yes", "--as", "m1", "--key", &k1],
+        1,
+        &["not the text that was proposed", "propose the changed text as a new statement"],
+    );
+    let t = v.env.tribune(&["-C", &c, "tally", SLUG]).ok();
+    assert!(t.stdout.contains("was changed after the proposal"), "{}", t.stdout);
+}
+
+/// Changes the statement's text on the trunk through a plain git clone and push.
+fn amend_with_git(env: &Env, c: &str, body: &str) {
+    let w = env.path("w").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", c, &w]).ok();
+    let path = format!("{w}/statements/{SLUG}/index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (front, _) = text.rsplit_once("+++\n").unwrap();
+    std::fs::write(&path, format!("{front}+++\n{body}")).unwrap();
+    env.git(&["-C", &w, "commit", "-qam", "tamper with the statement"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+}
+
+#[test]
+fn bad_proposals_are_refused_and_write_nothing() {
+    let env = Env::new();
+    let c = env.commons();
+    let file = env.write("s.md", "+++\ntitle = \"A statement\"\n+++\nText.\n");
+    let r = refused(&env, &c, &["-C", &c, "propose", &file, "--threshold", "66.667%"], 2, &["66.667%", "2/3"]);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    refused(&env, &c, &["-C", &c, "propose", &file, "--threshold", "3/2"], 2, &["3/2"]);
+    refused(&env, &c, &["-C", &c, "propose", &file, "--basis", "everyone"], 2, &["everyone"]);
+    refused(&env, &c, &["-C", &c, "propose", &file, "--deadline", "2026-11-01T00:00:00Z"], 1, &["already passed"]);
+    refused(&env, &c, &["-C", &c, "propose", &file, "--deadline", "next week"], 2, &["not a time", "RFC 3339"]);
+    let bad = env.write("bad.md", "+++\ntitle = \"T\"\nquorum = \"half\"\n+++\nText.\n");
+    refused(&env, &c, &["-C", &c, "propose", &bad], 1, &["bad.md:3:", "quorum"]);
+    let untitled = env.write("untitled.md", "Just text.\n");
+    refused(&env, &c, &["-C", &c, "propose", &untitled], 1, &["title"]);
+    env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE]).ok();
+    refused(&env, &c, &["-C", &c, "propose", &file, "--deadline", DEADLINE], 1, &["already been proposed"]);
+    // Without --deadline the vote runs seven days; the defaults come from tribune.toml.
+    let other = env.write("o.md", "+++\ntitle = \"Another\"\n+++\nText.\n");
+    let r = env.tribune(&["-C", &c, "propose", &other, "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["deadline"], "2026-11-28T10:00:00Z");
+    assert_eq!(j["rule"]["threshold"]["p"], 2);
+    env.fsck(&c);
+}
+
+#[test]
+fn ballots_made_with_plain_git_count_and_forged_ones_are_excluded_with_the_reason() {
+    let v = setup(4);
+    let (stranger, _) = keypair(&v.env, "stranger");
+    // Interop: a ballot signed by `git commit-tree -S` (git's own ssh-keygen) counts.
+    let good = v.git_ballot("m1", &v.message("m1", "yes", 1), Some(v.key("m1")), None);
+    let unsigned = v.git_ballot("m2", &v.message("m2", "yes", 1), None, None);
+    let stolen = v.git_ballot("m3", &v.message("m3", "yes", 1), Some(v.key("m4")), None);
+    let strange = v.git_ballot("m4", &v.message("m4", "yes", 1), Some(&stranger), None);
+    assert_eq!(v.counts(), (1, 0, 0));
+    let t = v.tally();
+    let counted: Vec<&serde_json::Value> =
+        t["ballots"].as_array().unwrap().iter().filter(|b| b["status"] == "counted").collect();
+    assert_eq!(counted.len(), 1);
+    assert_eq!(counted[0]["commit"], good.as_str());
+    assert_eq!(v.reason(&unsigned), "unsigned");
+    assert_eq!(v.reason(&stolen), "signed with m4's key, not m3's");
+    assert_eq!(v.reason(&strange), "signed with a key that belongs to no member of the electorate");
+    let human = v.env.tribune(&["-C", &v.c, "tally", SLUG]).ok().stdout;
+    assert!(human.contains("EXCLUDED: unsigned") && human.contains("3 ballots excluded"), "{human}");
+    v.env.fsck(&v.c);
+}
+
+#[test]
+fn a_ballot_altered_after_signing_has_a_bad_signature() {
+    let v = setup(3);
+    v.vote("m1", "no").ok();
+    let original = rev(&v.env, &v.c, &format!("refs/tribune/ballots/{SLUG}/m1"));
+    let raw = v.env.git(&["-C", &v.c, "cat-file", "commit", &original]).ok().stdout;
+    let altered = raw.replacen("\nno\n\nTribune-", "\nyes\n\nTribune-", 1);
+    assert_ne!(raw, altered);
+    let file = v.env.write("altered", altered);
+    let id = v.env.git(&["-C", &v.c, "hash-object", "-t", "commit", "-w", &file]).ok().stdout.trim().to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m1"), &id]).ok();
+    assert!(v.reason(&id).starts_with("bad signature"), "{}", v.reason(&id));
+    assert_eq!(v.counts(), (0, 0, 0));
+}
+
+#[test]
+fn a_member_added_after_the_proposal_is_not_in_the_electorate() {
+    let v = setup(3);
+    let late_key = member(&v.env, &v.c, "m9", "abc");
+    let own = v.git_ballot("m9", &v.message("m9", "yes", 1), Some(&late_key), None);
+    assert_eq!(v.reason(&own), "m9 joined the roster after the proposal, so is not in its electorate");
+    let borrowed = v.git_ballot("m1", &v.message("m1", "yes", 1), Some(&late_key), None);
+    assert_eq!(v.reason(&borrowed), "signed with the key of m9, who joined the roster after the proposal");
+    let t = v.tally();
+    assert_eq!(t["electorate"], 3);
+}
+
+#[test]
+fn a_ballot_replayed_from_another_statement_or_bound_to_another_text_is_excluded() {
+    let v = setup(3);
+    let other = v.env.write("other.md", "+++\ntitle = \"Against the war\"\n+++\nNo war.\n");
+    v.env.tribune(&["-C", &v.c, "propose", &other, "--deadline", DEADLINE]).ok();
+    v.env.tribune(&["-C", &v.c, "vote", "against-the-war", "yes", "--as", "m1", "--key", v.key("m1")]).ok();
+    let theirs = rev(&v.env, &v.c, "refs/tribune/ballots/against-the-war/m1");
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m1"), &theirs]).ok();
+    assert_eq!(
+        v.reason(&theirs),
+        "a ballot for the statement \"against-the-war\", not \"for-the-rent-strike\" (replayed)"
+    );
+    let amended = "0123456789012345678901234567890123456789";
+    let message = v.message("m2", "yes", 1).replace(&v.text, amended);
+    let id = v.git_ballot("m2", &message, Some(v.key("m2")), None);
+    assert_eq!(
+        v.reason(&id),
+        format!("bound to the text 0123456789, not the proposed text {} (an amended text)", &v.text[..10])
+    );
+    assert_eq!(v.counts(), (0, 0, 0));
+}
+
+#[test]
+fn two_ballots_with_one_sequence_number_both_lose() {
+    let v = setup(3);
+    let first = v.git_ballot("m1", &v.message("m1", "yes", 1), Some(v.key("m1")), None);
+    let second = v.git_ballot("m1", &v.message("m1", "no", 1), Some(v.key("m1")), Some(&first));
+    for id in [&first, &second] {
+        assert_eq!(v.reason(id), "seq conflict: 2 ballots of m1 have the sequence number 1");
+    }
+    // The member's next tribune ballot follows on with seq 2 and counts.
+    let r = v.vote("m1", "abstain").ok();
+    assert!(r.stdout.contains("seq 2"), "{}", r.stdout);
+    assert_eq!(v.counts(), (0, 0, 1));
+}
+
+#[test]
+fn a_ballot_dated_after_the_deadline_is_excluded_and_the_earlier_one_counts() {
+    let mut v = setup(3);
+    v.vote("m1", "yes").ok();
+    let first = rev(&v.env, &v.c, &format!("refs/tribune/ballots/{SLUG}/m1"));
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
+    let late = v.git_ballot("m1", &v.message("m1", "no", 2), Some(v.key("m1")), Some(&first));
+    v.env.vars.clear();
+    assert_eq!(v.reason(&late), "cast at 2026-12-02T00:00:00Z after the deadline 2026-12-01T00:00:00Z");
+    assert_eq!(v.counts(), (1, 0, 0));
+}
+
+/// An approved statement (m1, m2 yes; m3 no) and the allowed-signers file.
+fn approved() -> (Vote, String) {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "no").ok();
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let signers = v.allowed_signers();
+    (v, signers)
+}
+
+/// Replaces the approval tag with one made by plain `git tag -s` with `message` and `key`.
+fn retag(v: &Vote, message: &str, key: &str) {
+    let target = rev(&v.env, &v.c, &format!("statements/{SLUG}^{{commit}}"));
+    let file = v.env.write("tag-message", message);
+    v.env
+        .git(&[
+            "-C",
+            &v.c,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &format!("user.signingkey={key}"),
+            "tag",
+            "-f",
+            "-s",
+            "-F",
+            &file,
+            &format!("statements/{SLUG}"),
+            &target,
+        ])
+        .ok();
+}
+
+fn tag_message(v: &Vote) -> String {
+    let raw = v.env.git(&["-C", &v.c, "cat-file", "tag", &format!("statements/{SLUG}")]).ok().stdout;
+    let body = raw.split_once("\n\n").unwrap().1;
+    body[..body.find("-----BEGIN SSH SIGNATURE-----").unwrap()].to_string()
+}
+
+#[test]
+fn a_tag_whose_counts_differ_from_the_recount_fails_verify() {
+    let (v, _) = approved();
+    let forged = tag_message(&v).replace("Tribune-No: 1\n", "Tribune-No: 0\n");
+    retag(&v, &forged, v.key("m2"));
+    let r = v.env.tribune(&["-C", &v.c, "verify", SLUG]).fails(1, "failed verification");
+    assert!(r.stdout.contains("FAILED statements/for-the-rent-strike"), "{}", r.stdout);
+    assert!(r.stdout.contains("the tag says 0 no, the recount finds 1"), "{}", r.stdout);
+    assert!(r.stdout.contains("approved by \"m1\" but is signed with m2's key"), "{}", r.stdout);
+    let list = v.env.tribune(&["-C", &v.c, "statements"]).ok();
+    assert!(list.stdout.contains("INVALID"), "{}", list.stdout);
+}
+
+#[test]
+fn a_tag_signed_by_a_non_member_fails_verify() {
+    let (v, signers) = approved();
+    let (stranger, public) = keypair(&v.env, "stranger");
+    retag(&v, &tag_message(&v), &stranger);
+    // Plain git agrees that the signature is a good one by someone not in the roster.
+    std::fs::write(
+        &signers,
+        format!("{}stranger namespaces=\"git\" {public}\n", std::fs::read_to_string(&signers).unwrap()),
+    )
+    .unwrap();
+    let r = v.env.tribune(&["-C", &v.c, "verify"]).fails(1, "1 of 1 statements failed");
+    assert!(r.stdout.contains("signed with a key that belongs to no member of the electorate"), "{}", r.stdout);
+    let t = v.tally();
+    assert_ne!(t["result"], "approved", "{t}");
+}
+
+#[test]
+fn a_tampered_statement_text_fails_verify() {
+    let (v, _) = approved();
+    v.env.tribune(&["-C", &v.c, "verify"]).ok();
+    amend_with_git(&v.env, &v.c, "We never supported the tenants.\n");
+    let r = v.env.tribune(&["-C", &v.c, "verify", SLUG]).fails(1, "failed verification");
+    assert!(r.stdout.contains("is not the text voted on"), "{}", r.stdout);
+}
+
+#[test]
+fn allowed_signers_lists_every_key_in_gits_format() {
+    let v = setup(2);
+    member(&v.env, &v.c, "m9", "abc");
+    let now = v.env.tribune(&["-C", &v.c, "allowed-signers"]).ok().stdout;
+    let lines: Vec<&str> = now.lines().collect();
+    assert_eq!(lines.len(), 3, "{now}");
+    assert!(lines.iter().all(|l| l.contains(" namespaces=\"git\" ssh-ed25519 ")), "{now}");
+    assert!(lines[0].starts_with("m1@example.org "), "{now}");
+    let then = v.env.tribune(&["-C", &v.c, "allowed-signers", "--statement", SLUG]).ok().stdout;
+    assert_eq!(then.lines().count(), 2, "{then}");
+}
