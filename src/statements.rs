@@ -164,20 +164,37 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
     }
 }
 
-/// The members of the roster in a tree, read in parallel.
+/// The members of the roster in a tree, read and parsed on every core.
 pub fn members_at(repo: &Repo, tree: Oid) -> Result<Vec<Member>> {
-    let entries: Vec<_> =
-        repo.list_dir(tree, layout::MEMBERS)?.into_iter().filter(|e| !e.is_tree && e.name.ends_with(".toml")).collect();
-    let ids: Vec<Oid> = entries.iter().map(|e| e.id).collect();
-    let parsed = repo.map_blobs(&ids, |_, data| String::from_utf8_lossy(data).into_owned())?;
-    entries
-        .iter()
-        .zip(parsed)
-        .map(|(e, text)| {
-            let id = e.name.trim_end_matches(".toml");
-            Ok(Member::parse(id, &format!("{}/{}", layout::MEMBERS, e.name), &text)?)
-        })
-        .collect()
+    let entries: Vec<(String, Oid)> = repo
+        .list_dir(tree, layout::MEMBERS)?
+        .into_iter()
+        .filter(|e| !e.is_tree && e.name.ends_with(".toml"))
+        .map(|e| (e.name, e.id))
+        .collect();
+    let parsed = repo.par_map(&entries, 500, |repo, (name, id)| {
+        let text = String::from_utf8_lossy(&repo.read_blob(*id)?).into_owned();
+        Ok(Member::parse(name.trim_end_matches(".toml"), &format!("{}/{name}", layout::MEMBERS), &text)?)
+    })?;
+    Ok(parsed)
+}
+
+/// One member as the roster in `tree` has them.
+pub fn member_at(repo: &Repo, tree: Oid, id: &str) -> Result<Option<Member>> {
+    let path = layout::member(id);
+    match repo.blob_at(tree, &path)? {
+        Some((_, data)) => Ok(Some(Member::parse(id, &path, &String::from_utf8_lossy(&data))?)),
+        None => Ok(None),
+    }
+}
+
+/// Why `member` is not in a proposal's electorate (read without loading the whole roster).
+pub fn outsider(commons: &Commons, member: &str) -> Result<String> {
+    Ok(if commons.snapshot()?.member(member)?.is_some() {
+        format!("{member} joined the roster after the proposal, so is not in its electorate")
+    } else {
+        format!("{member} was not in the roster when the statement was proposed")
+    })
 }
 
 /// The members entitled to vote on a proposal: the roster at the proposal commit.

@@ -159,6 +159,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
          tribune -C {d} statements                      joint statements and their votes\n  \
          tribune -C {d} tally solidarity-with-the-tenants-of-400-willowmere    every ballot checked\n  \
          tribune -C {d} verify                          recount the approved statement from its tag\n  \
+         git -C {d} -c gpg.ssh.allowedSignersFile={d}/tribune/allowed-signers tag -v statements/solidarity-with-the-tenants-of-400-willowmere\n  \
          tribune -C {d} tally for-a-citywide-heat-standard-at-work\n  \
          tribune -C {d} vote for-a-citywide-heat-standard-at-work yes --as dokafor --key {d}/tribune/demo-keys/dokafor\n  \
          git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
@@ -242,6 +243,14 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     let (ratings, raters) = rate(&commons, &roster, &mut at)?;
     let keys = write_keys(dir, &roster)?;
     vote(&commons, &roster, &mut at)?;
+    // For plain git's `tag -v` and `verify-commit`, as `tribune allowed-signers` prints it.
+    let mut signers = String::new();
+    for m in &roster.members {
+        let key = demo_key(&m.id).public_key().to_openssh().context("could not encode a demo key")?;
+        let key: Vec<&str> = key.split_whitespace().take(2).collect();
+        signers.push_str(&format!("{} namespaces=\"git\" {}\n", m.email, key.join(" ")));
+    }
+    std::fs::write(commons.state_dir().join("allowed-signers"), signers).context("could not write allowed-signers")?;
     Ok(format!(
         "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters,\n\
          one approved joint statement and one open for votes. The members' (public, demo-only) keys are in {}.",

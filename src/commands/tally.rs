@@ -95,7 +95,11 @@ pub fn summary(style: &Style, t: &Tally) -> String {
         c.yes,
         c.no,
         c.abstain,
-        if excluded > 0 { format!("; {excluded} ballots excluded") } else { String::new() },
+        match excluded {
+            0 => String::new(),
+            1 => "; 1 ballot excluded".to_string(),
+            n => format!("; {n} ballots excluded"),
+        },
         statements::rule_text(&t.rule),
     );
     for line in &t.outcome.arithmetic {

@@ -7,7 +7,7 @@ use crate::git::{Oid, RefUpdate};
 use crate::model::statement::format_deadline;
 use crate::output::{print, print_json};
 use crate::signing::Signer;
-use crate::statements::{self, Choice, Electorate, Proposal};
+use crate::statements::{self, Choice, Proposal};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -63,13 +63,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let author = commons.repo.identity("AUTHOR")?;
     let now = committer.when.seconds;
     open_for_votes(&commons, &proposal, now)?;
-    let electorate = Electorate::load(&commons, &proposal)?;
     let member = member_for(&commons, args.member.as_deref(), "vote")?;
-    let keys = match electorate.members.get(&member) {
-        Some(m) => m.keys.clone(),
+    // Only this member's entry in the roster at the proposal: a vote never reads the whole roster.
+    let keys = match statements::member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, &member)? {
+        Some(m) => m.keys,
         None => {
             return Err(fail(
-                format!("{member} cannot vote on {slug}: {}", electorate.outsider(&member)),
+                format!("{member} cannot vote on {slug}: {}", statements::outsider(&commons, &member)?),
                 "the electorate is the roster at the proposal commit; `tribune tally` lists it",
             ))
         }

@@ -22,6 +22,8 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(r.stdout.contains("Contributed warehouse-workers-shut-down-line-3"), "{}", r.stdout);
     assert!(r.stdout.contains("Tribune-Action: update"), "{}", r.stdout);
     assert!(r.stdout.contains("Rent strike enters third month"), "{}", r.stdout);
+    assert!(r.stdout.contains("verified statements/solidarity-with-the-warehouse-strike"), "{}", r.stdout);
+    assert!(r.stderr.contains("Good \"git\" signature for rlopez@example.org"), "{}", r.stderr);
 }
 
 #[test]
