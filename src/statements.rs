@@ -769,9 +769,14 @@ pub fn verify(commons: &Commons, slug: &str) -> Result<Verification> {
     if tally_commit.parents.first() != Some(&named) {
         v.problems.push("the tally commit's first parent is not the proposal".into());
     }
-    let mut tips = Vec::new();
+    let mut tips: Vec<(String, Oid)> = Vec::new();
     for p in tally_commit.parents.iter().skip(1) {
         match repo.commit(*p)?.trailer("Tribune-Member") {
+            // One ballot per member: a second would be counted twice.
+            Some(m) if tips.iter().any(|(t, _)| t == m) => v.problems.push(format!(
+                "the tally commit has two ballots of {m} as parents ({} is left out of the recount)",
+                p.short(10)
+            )),
             Some(m) => tips.push((m.to_string(), *p)),
             None => v.problems.push(format!("the tally commit's parent {} is not a ballot", p.short(10))),
         }

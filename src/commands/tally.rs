@@ -81,7 +81,7 @@ pub fn summary(style: &Style, t: &Tally) -> String {
     let excluded = t.ballots.iter().filter(|b| b.status == Status::Excluded).count();
     let mut out = format!(
         "{}: {}\nProposal {} (text {}); voting {} {}.\n\
-         Electorate: {} members (the roster at the proposal); {} voted.\n\
+         Electorate: {} members (the roster at the proposal); turnout {} of them.\n\
          Counted: {} yes, {} no, {} abstain{}.\n\
          Rule: {}.\n",
         style.bold(&t.statement),

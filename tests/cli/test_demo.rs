@@ -58,6 +58,30 @@ fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
     let (left, right) = (page("left-front"), page("right-front"));
     assert!(!left.is_empty() && !right.is_empty(), "{left:?} {right:?}");
     assert_ne!(left, right);
+    // Joint statements: one approved (a changed vote, a forged ballot excluded), one open.
+    let list: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", d, "statements", "--json"]).ok().stdout).unwrap();
+    let status: Vec<&str> = list.as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert_eq!(status, ["open", "approved"], "{list}");
+    let approved = "solidarity-with-the-tenants-of-400-willowmere";
+    let t: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", d, "tally", approved, "--json"]).ok().stdout).unwrap();
+    assert_eq!(
+        (t["counts"]["yes"].as_u64(), t["counts"]["no"].as_u64(), t["counts"]["abstain"].as_u64()),
+        (Some(4), Some(1), Some(1))
+    );
+    let ballots = t["ballots"].as_array().unwrap();
+    let excluded: Vec<&serde_json::Value> = ballots.iter().filter(|b| b["status"] == "excluded").collect();
+    assert_eq!(excluded.len(), 1, "{t}");
+    assert_eq!(excluded[0]["reason"], "signed with jmunoz's key, not sfarouk's");
+    assert!(
+        ballots.iter().any(|b| b["member"] == "mbrennan" && b["status"] == "superseded" && b["choice"] == "no"),
+        "{t}"
+    );
+    let signers = format!("gpg.ssh.allowedSignersFile={d}/tribune/allowed-signers");
+    let g = env.git(&["-C", d, "-c", &signers, "tag", "-v", &format!("statements/{approved}")]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    assert!(g.stderr.contains("Good \"git\" signature for rlopez@"), "{}", g.stderr);
 }
 
 #[test]

@@ -538,3 +538,140 @@ fn allowed_signers_lists_every_key_in_gits_format() {
     let then = v.env.tribune(&["-C", &v.c, "allowed-signers", "--statement", SLUG]).ok().stdout;
     assert_eq!(then.lines().count(), 2, "{then}");
 }
+
+/// Proposes a second statement on `v`'s commons with extra flags; returns its slug.
+fn propose(v: &Vote, title: &str, flags: &[&str]) -> String {
+    let file = v.env.write("extra.md", format!("+++\ntitle = \"{title}\"\n+++\nText.\n"));
+    let mut args = vec!["-C", &v.c, "propose", &file, "--deadline", DEADLINE, "--json"];
+    args.extend_from_slice(flags);
+    let r = v.env.tribune(&args).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    j["statement"].as_str().unwrap().to_string()
+}
+
+fn tally_of(v: &Vote, slug: &str) -> serde_json::Value {
+    serde_json::from_str(&v.env.tribune(&["-C", &v.c, "tally", slug, "--json"]).ok().stdout).unwrap()
+}
+
+#[test]
+fn basis_members_counts_the_whole_electorate_and_abstentions_count_for_quorum_only() {
+    let v = setup(5);
+    let slug = propose(&v, "Members decide", &["--basis", "members", "--threshold", "3/4", "--quorum", "4/5"]);
+    let ballot = |m: &str, choice: &str| {
+        v.env.tribune(&["-C", &v.c, "vote", &slug, choice, "--as", m, "--key", v.key(m)]).ok();
+    };
+    // 3 yes of 5 members: 3 × 4 = 12 < 3 × 5 = 15, whatever the others do.
+    ballot("m1", "yes");
+    ballot("m2", "yes");
+    ballot("m3", "yes");
+    let t = tally_of(&v, &slug);
+    assert_eq!(t["outcome"]["threshold_met"], false);
+    assert_eq!(t["outcome"]["quorum_met"], false, "3 of 5 is under 4/5");
+    assert!(t["outcome"]["arithmetic"].to_string().contains("3 yes × 4 = 12 ≥ 3 × 5 = 15"), "{t}");
+    assert_eq!(t["decided"], serde_json::Value::Null, "two yes votes would still pass it");
+    // An abstention makes the quorum but not the threshold.
+    ballot("m4", "abstain");
+    let t = tally_of(&v, &slug);
+    assert_eq!(t["outcome"]["quorum_met"], true);
+    assert_eq!(t["outcome"]["passes"], false);
+    ballot("m5", "yes");
+    let t = tally_of(&v, &slug);
+    assert_eq!(t["outcome"]["passes"], true, "4 × 4 = 16 ≥ 3 × 5 = 15: {t}");
+    assert_eq!(t["decided"], true);
+}
+
+#[test]
+fn approval_is_refused_while_open_and_undecided_and_for_a_failing_tally() {
+    let mut v = setup(3);
+    let c = v.c.clone();
+    let k1 = v.key("m1").to_string();
+    v.vote("m1", "yes").ok();
+    // Two members have not voted: two no votes would sink it.
+    let r = refused(
+        &v.env,
+        &c,
+        &["-C", &c, "approve", SLUG, "--as", "m1", "--key", &k1],
+        1,
+        &["still open until 2026-12-01T00:00:00Z", "2 members have not voted"],
+    );
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    let human = v.env.tribune(&["-C", &c, "tally", SLUG]).ok().stdout;
+    assert!(human.contains("OPEN: the 2 members who have not voted can still decide it"), "{human}");
+    v.vote("m2", "no").ok();
+    v.vote("m3", "no").ok();
+    let t = v.tally();
+    assert_eq!(t["decided"], false, "1 yes, 2 no: decided, and it fails");
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
+    let t = v.tally();
+    assert_eq!(t["result"], "fails");
+    assert_eq!(t["open"], false);
+    refused(
+        &v.env,
+        &c,
+        &["-C", &c, "approve", SLUG, "--as", "m1", "--key", &k1],
+        1,
+        &["did not pass", "1 yes × 3 = 3 ≥ 2 × 3 = 6"],
+    );
+    // Someone outside the electorate, or with another key, cannot approve either.
+    let k2 = v.key("m2").to_string();
+    refused(&v.env, &c, &["-C", &c, "approve", SLUG, "--as", "m1", "--key", &k2], 1, &["not one of m1's keys"]);
+    refused(&v.env, &c, &["-C", &c, "approve", SLUG, "--as", "nobody", "--key", &k1], 1, &["cannot approve"]);
+    v.env.vars.clear();
+    let none = v.env.tribune(&["-C", &c, "verify"]).ok();
+    assert!(none.stdout.contains("No approved statements"), "{}", none.stdout);
+    let r = v.env.tribune(&["-C", &c, "verify", SLUG]).fails(1, "failed verification");
+    assert!(r.stdout.contains("has not been approved"), "{}", r.stdout);
+}
+
+#[test]
+fn statements_lists_open_and_closed_statements_with_their_counts() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "yes").ok();
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m3", "--key", v.key("m3")]).ok();
+    let other = propose(&v, "Against the war", &[]);
+    let all = v.env.tribune(&["-C", &v.c, "statements"]).ok().stdout;
+    assert!(all.contains(SLUG) && all.contains(&other), "{all}");
+    let open = v.env.tribune(&["-C", &v.c, "statements", "--open", "--json"]).ok().stdout;
+    let j: serde_json::Value = serde_json::from_str(&open).unwrap();
+    assert_eq!(j.as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j[0]["statement"], other.as_str());
+    assert_eq!(j[0]["status"], "open");
+    let all: serde_json::Value =
+        serde_json::from_str(&v.env.tribune(&["-C", &v.c, "statements", "--json"]).ok().stdout).unwrap();
+    let approved = all.as_array().unwrap().iter().find(|r| r["statement"] == SLUG).unwrap();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["counts"]["yes"], 3);
+}
+
+#[test]
+fn a_ballot_signed_through_ssh_agent_counts() {
+    let v = setup(2);
+    let (env, c) = (&v.env, &v.c);
+    let sock = env.path("agent.sock").to_string_lossy().into_owned();
+    let mut agent = std::process::Command::new("ssh-agent").args(["-D", "-a", &sock]).spawn().expect("ssh-agent runs");
+    struct Kill<'a>(&'a mut std::process::Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(&mut agent);
+    for _ in 0..100 {
+        if std::path::Path::new(&sock).exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let key = v.key("m1").to_string();
+    let added = std::process::Command::new("ssh-add").arg(&key).env("SSH_AUTH_SOCK", &sock).output().unwrap();
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    std::fs::remove_file(&key).unwrap();
+    let mut env2 = Env { tmp: tempfile::tempdir().unwrap(), vars: vec![("SSH_AUTH_SOCK".into(), sock.clone())] };
+    std::fs::create_dir(env2.path("home")).unwrap();
+    env2.vars.push(("HOME".into(), env.path("home").to_string_lossy().into_owned()));
+    env2.tribune(&["-C", c, "vote", SLUG, "yes", "--as", "m1", "--key", &format!("{key}.pub")]).ok();
+    assert_eq!(v.counts(), (1, 0, 0));
+}
