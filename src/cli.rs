@@ -55,6 +55,8 @@ pub enum Command {
     Verify(commands::verify::Args),
     Statements(commands::statements::Args),
     AllowedSigners(commands::allowed_signers::Args),
+    Sync(commands::sync::Args),
+    Clone(commands::clone::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

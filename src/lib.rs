@@ -18,5 +18,6 @@ pub mod output;
 pub mod ratings;
 pub mod signing;
 pub mod statements;
+pub mod sync;
 pub mod textdiff;
 pub mod versions;

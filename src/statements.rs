@@ -660,6 +660,21 @@ pub fn verify(commons: &Commons, slug: &str) -> Result<Verification> {
         v.problems.push(format!("there is no tag {}: the statement has not been approved", tag_name(slug)));
         return Ok(v);
     };
+    verify_tag(commons, slug, tag_id)
+}
+
+/// [`verify`] for the tag object `tag_id` (which need not be under refs/tags yet: sync
+/// checks a fetched tag before taking it).
+pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verification> {
+    let repo = &commons.repo;
+    let mut v = Verification {
+        statement: slug.to_string(),
+        tag: tag_name(slug),
+        signed_by: None,
+        recount: None,
+        passes: None,
+        problems: Vec::new(),
+    };
     let Some(tag) = repo.read_tag(tag_id)? else {
         v.problems.push(format!("{} is a lightweight tag, not a signed annotated tag", tag_name(slug)));
         return Ok(v);

@@ -2,6 +2,7 @@
 
 pub mod allowed_signers;
 pub mod approve;
+pub mod clone;
 pub mod completions;
 pub mod contribute;
 pub mod demo;
@@ -18,6 +19,7 @@ pub mod rewrite;
 pub mod roster;
 pub mod show;
 pub mod statements;
+pub mod sync;
 pub mod synth;
 pub mod tally;
 pub mod update;
@@ -68,6 +70,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Statements(a) => statements::run(&ctx, a),
         Command::AllowedSigners(a) => allowed_signers::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
+        Command::Clone(a) => clone::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

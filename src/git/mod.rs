@@ -7,6 +7,7 @@
 mod identity;
 mod notes;
 mod refs;
+pub mod remote;
 mod sign;
 mod tag;
 mod tree;

@@ -1,0 +1,71 @@
+//! `tribune clone`: a new clone of a commons, ready to sync.
+
+use super::Ctx;
+use crate::error::fail;
+use crate::git::remote::{self, Progress};
+use crate::output::print;
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// Clone a commons: `git clone` plus tribune's refspecs, then every tribune ref.
+///
+/// The clone gets the trunk (checked out, unless --bare), and tribune's refspecs on
+/// `origin` so that `tribune sync` (or a plain `git fetch`) brings editions, ratings,
+/// ballots and statement tags; a first sync takes them all (tags only if they verify).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The commons to clone: any URL or path git accepts.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Where to put it (default: the last part of the URL, as git does).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// A bare clone, without a work tree.
+    #[arg(long)]
+    pub bare: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    remote::check_git()?;
+    let dir = match &args.dir {
+        Some(d) => d.clone(),
+        None => {
+            let base = args.url.trim_end_matches('/').trim_end_matches(".git").rsplit(['/', ':']).next().unwrap_or("");
+            if base.is_empty() {
+                return Err(crate::error::usage("cannot tell a directory name from the URL", "give DIR"));
+            }
+            PathBuf::from(if args.bare { format!("{base}.git") } else { base.to_string() })
+        }
+    };
+    let dir = if dir.is_absolute() { dir } else { ctx.dir.join(dir) };
+    if dir.exists() && std::fs::read_dir(&dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(fail(format!("{} already exists and is not empty", dir.display()), "choose another DIR"));
+    }
+    let progress = if ctx.style.tty { Progress::Show } else { Progress::Quiet };
+    remote::clone(&args.url, &dir, args.bare, progress)?;
+    let commons = match crate::commons::Commons::open(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            return Err(fail(
+                format!("cloned {} into {}, but it is not a tribune commons: {e:#}", args.url, dir.display()),
+                "check the URL; the clone was left in place for you to look at or remove",
+            ))
+        }
+    };
+    // A bare clone maps the remote's branches onto its own and has no fetch refspec; both
+    // kinds get tribune's, which mirror the remote under refs/remotes/origin/.
+    crate::sync::ensure_refspecs(commons.repo.git_dir(), "origin")?;
+    let opts = crate::sync::Options { fetch: true, push: false, dry_run: false, progress };
+    let report = crate::sync::sync(&commons, "origin", &opts)?;
+    print(&format!(
+        "Cloned {} into {}: {}.\nSync with `tribune -C {} sync`.",
+        args.url,
+        dir.display(),
+        report.arrived.describe(),
+        dir.display()
+    ))?;
+    if !report.rejected_tags.is_empty() {
+        eprintln!("warning: statement tags that fail verification were not taken: {}", report.rejected_tags.join("; "));
+    }
+    Ok(())
+}

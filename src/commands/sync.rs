@@ -1,0 +1,104 @@
+//! `tribune sync`: meet another clone of the commons through a git remote.
+
+use super::Ctx;
+use crate::error::fail;
+use crate::git::remote::Progress;
+use crate::output::{print, print_json};
+use crate::sync::{self, Options};
+use anyhow::Result;
+
+/// Fetch every tribune ref from a remote, merge, and push what this clone made.
+///
+/// Runs your `git` for the network (so SSH keys, agents and credential helpers work) and
+/// mirrors the remote's trunk, editions, ratings, ballots and statement tags under
+/// `refs/remotes/<remote>/`. Then: the trunk fast-forwards, or this clone's commits are
+/// replayed onto the remote's (a text both sides changed stops the sync: the trunk takes
+/// the remote's text and yours is kept as your contingent's rival version, with a message
+/// saying what to run); a rater's ratings changed on two clones merge by the union of
+/// lines; editions and ballots fast-forward, or the ref is named and left alone; a
+/// statement tag is taken only if it verifies. Finally one atomic push, with a lease on
+/// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
+/// fetches again and retries.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The remote (default: origin).
+    #[arg(value_name = "REMOTE", default_value = "origin")]
+    pub remote: String,
+    /// Fetch and merge, but push nothing.
+    #[arg(long, conflicts_with = "push_only")]
+    pub fetch_only: bool,
+    /// Push what this clone made, without fetching first (the push still fails safely if
+    /// the remote moved).
+    #[arg(long)]
+    pub push_only: bool,
+    /// Fetch (which only moves the remote-tracking refs) and say what would be merged and
+    /// pushed, changing no local ref and pushing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let progress = if ctx.style.tty && !args.json { Progress::Show } else { Progress::Quiet };
+    let opts = Options { fetch: !args.push_only, push: !args.fetch_only, dry_run: args.dry_run, progress };
+    let report = sync::sync(&commons, &args.remote, &opts)?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        let mut out = String::new();
+        let r = &args.remote;
+        if args.dry_run {
+            out.push_str(&format!("Dry run against {r}: nothing was changed here or there.\n"));
+            if report.plan.is_empty() {
+                out.push_str("Nothing to merge or push.\n");
+            }
+            for p in &report.plan {
+                out.push_str(&format!("  would {p}\n"));
+            }
+        } else {
+            if !args.push_only {
+                out.push_str(&format!("From {r}: {}.\n", report.arrived.describe()));
+            }
+            if !args.fetch_only {
+                out.push_str(&format!("To {r}: {}.\n", report.left.describe()));
+            }
+            if report.retries > 0 {
+                out.push_str(&format!(
+                    "(Another clone pushed meanwhile; fetched again {} time{}.)\n",
+                    report.retries,
+                    if report.retries == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        let style = &ctx.style;
+        for c in &report.conflicts {
+            out.push_str(&format!("{} {c}\n", style.paint("31", "CONFLICT")));
+        }
+        for d in &report.diverged {
+            out.push_str(&format!("{} {d}\n", style.paint("31", "DIVERGED")));
+        }
+        for t in &report.rejected_tags {
+            out.push_str(&format!("{} {t}\n", style.paint("31", "REJECTED (fails verification, not taken)")));
+        }
+        print(out.trim_end())?;
+    }
+    if !report.conflicts.is_empty() {
+        return Err(fail(
+            format!("sync stopped: {} text(s) changed on both sides; nothing was pushed", report.conflicts.len()),
+            "nothing is lost: read the CONFLICT lines above, then run `tribune sync` again to publish",
+        ));
+    }
+    if !report.diverged.is_empty() || !report.rejected_tags.is_empty() {
+        return Err(fail(
+            format!(
+                "sync finished with {} ref(s) left as they were",
+                report.diverged.len() + report.rejected_tags.len()
+            ),
+            "see the lines above; refs that diverged were never overwritten",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! Network operations through the user's own `git` (as jj does), so SSH config, agents,
+//! credential helpers and every transport git supports just work. Always in the C locale,
+//! with standard input closed, and `--porcelain` output where git has it.
+
+use crate::error::fail;
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// The oldest git tribune drives: `push --atomic`, `--force-with-lease` and
+/// `--porcelain` are older, but 2.20 is the oldest we have tested against the protocol.
+const MIN_GIT: (u32, u32) = (2, 20);
+
+/// How a command's output is shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// git's own progress meter on the terminal (stderr inherited).
+    Show,
+    /// Nothing but errors.
+    Quiet,
+}
+
+fn git(dir: Option<&Path>) -> Command {
+    let mut cmd = Command::new("git");
+    if let Some(d) = dir {
+        cmd.arg("-C").arg(d);
+    }
+    cmd.env("LC_ALL", "C").env("GIT_TERMINAL_PROMPT", "0").stdin(Stdio::null());
+    cmd
+}
+
+/// Checks that git is installed and recent enough.
+pub fn check_git() -> Result<()> {
+    let out = git(None).arg("--version").output().map_err(|e| {
+        fail(
+            format!("cannot run git: {e}"),
+            "tribune needs git for network operations: install it (e.g. `apt-get install git`)",
+        )
+    })?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.trim().strip_prefix("git version ").unwrap_or("");
+    let mut parts = version.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let major: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    if (major, minor) < MIN_GIT {
+        return Err(fail(
+            format!("git {version} is too old: tribune needs git {}.{} or later", MIN_GIT.0, MIN_GIT.1),
+            "upgrade git",
+        ));
+    }
+    Ok(())
+}
+
+/// Runs git; on failure, an error with git's own message.
+fn run(mut cmd: Command, what: &str, progress: Progress) -> Result<String> {
+    cmd.stdout(Stdio::piped());
+    cmd.stderr(if progress == Progress::Show { Stdio::inherit() } else { Stdio::piped() });
+    let out = cmd.output().with_context(|| format!("could not run git to {what}"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let detail = stderr.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n  ");
+        return Err(fail(
+            format!("git could not {what}{}", if detail.is_empty() { String::new() } else { format!(":\n  {detail}") }),
+            "check the remote's URL and your access to it (`git remote -v`, `git fetch`)",
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `git fetch --prune REMOTE` with the remote's configured refspecs.
+pub fn fetch(dir: &Path, remote: &str, progress: Progress) -> Result<()> {
+    let mut cmd = git(Some(dir));
+    cmd.args(["fetch", "--prune", "--no-tags"]);
+    cmd.arg(if progress == Progress::Show { "--progress" } else { "--quiet" });
+    cmd.arg(remote);
+    run(cmd, &format!("fetch from {remote}"), progress).map(|_| ())
+}
+
+/// One ref in a push: the local object, the remote ref, and what the remote must still
+/// hold (None: the ref must not exist there yet).
+pub struct PushRef {
+    pub local: String,
+    pub remote_ref: String,
+    pub expect: Option<String>,
+}
+
+/// What an atomic push did.
+pub enum Pushed {
+    Done,
+    /// The remote moved since the last fetch (a race with another pusher): fetch again.
+    Stale(String),
+}
+
+/// `git push --atomic --porcelain` with a lease on every ref, so a race fails cleanly.
+pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> Result<Pushed> {
+    let mut cmd = git(Some(dir));
+    cmd.args(["push", "--atomic", "--porcelain", "--no-verify"]);
+    if progress == Progress::Quiet {
+        cmd.arg("--quiet");
+    }
+    for r in refs {
+        let zero = "0".repeat(40);
+        cmd.arg(format!("--force-with-lease={}:{}", r.remote_ref, r.expect.as_deref().unwrap_or(&zero)));
+    }
+    cmd.arg(remote);
+    for r in refs {
+        cmd.arg(format!("{}:{}", r.local, r.remote_ref));
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let out = cmd.output().context("could not run git to push")?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if out.status.success() {
+        return Ok(Pushed::Done);
+    }
+    // Porcelain lines: "<flag>\t<from>:<to>\t<summary>"; `!` is a rejected ref.
+    let rejected: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.starts_with('!'))
+        .map(|l| l.split('\t').skip(1).collect::<Vec<_>>().join(" "))
+        .collect();
+    let stale = rejected
+        .iter()
+        .any(|l| l.contains("stale info") || l.contains("fetch first") || l.contains("non-fast-forward"));
+    if stale {
+        return Ok(Pushed::Stale(rejected.join("; ")));
+    }
+    let detail: Vec<&str> =
+        stderr.lines().chain(rejected.iter().map(String::as_str)).filter(|l| !l.trim().is_empty()).collect();
+    Err(fail(
+        format!("git could not push to {remote}:\n  {}", detail.join("\n  ")),
+        "check your access to the remote (`git push` tells more)",
+    ))
+}
+
+/// `git clone URL DIR` (bare or with a work tree).
+pub fn clone(url: &str, dir: &Path, bare: bool, progress: Progress) -> Result<()> {
+    let mut cmd = git(None);
+    cmd.arg("clone");
+    if bare {
+        cmd.arg("--bare");
+    }
+    cmd.arg(if progress == Progress::Show { "--progress" } else { "--quiet" });
+    cmd.arg("--").arg(url).arg(dir);
+    run(cmd, &format!("clone {url}"), progress).map(|_| ())
+}
+
+/// Sets a remote's fetch refspecs (replacing the ones it had).
+pub fn set_refspecs(dir: &Path, remote: &str, refspecs: &[String]) -> Result<()> {
+    let key = format!("remote.{remote}.fetch");
+    let mut cmd = git(Some(dir));
+    cmd.args(["config", "--unset-all", &key]);
+    // Exit 5 means there was nothing to unset: fine.
+    let _ = cmd.output();
+    for spec in refspecs {
+        let mut cmd = git(Some(dir));
+        cmd.args(["config", "--add", &key, spec]);
+        run(cmd, &format!("configure the refspec {spec}"), Progress::Quiet)?;
+    }
+    Ok(())
+}
+
+/// The configured URL of a remote, if it exists.
+pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
+    let out = git(Some(dir)).args(["config", "--get", &format!("remote.{remote}.url")]).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}

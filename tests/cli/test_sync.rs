@@ -1,0 +1,358 @@
+//! Sync through an ordinary bare git remote: clones that work apart converge, lose
+//! nothing, and never overwrite each other's refs.
+
+use crate::harness::{refused, Env};
+
+const SLUG: &str = "for-the-rent-strike";
+
+fn keypair(env: &Env, name: &str) -> (String, String) {
+    let path = env.path(&format!("keys/{name}"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    (path.to_string_lossy().into_owned(), public.trim().to_string())
+}
+
+fn article(title: &str, contingent: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nauthors = [\"W. Writer\"]\ncontingent = \"{contingent}\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n+++\n{body}\n"
+    )
+}
+
+/// A hub (bare), a roster of three members with keys, a proposed statement, and clones.
+struct Net {
+    env: Env,
+    hub: String,
+    keys: Vec<String>,
+}
+
+impl Net {
+    fn new() -> Net {
+        let env = Env::new();
+        let hub = env.path("hub").to_string_lossy().into_owned();
+        env.tribune(&["init", &hub, "--org", "Mass Organization XYZ"]).ok();
+        env.tribune(&["-C", &hub, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
+        env.tribune(&["-C", &hub, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
+        let mut keys = Vec::new();
+        for (i, c) in [(1, "abc"), (2, "xyz"), (3, "abc")] {
+            let id = format!("m{i}");
+            let (key, public) = keypair(&env, &id);
+            env.tribune(&[
+                "-C",
+                &hub,
+                "roster",
+                "add-member",
+                &id,
+                "--contingent",
+                c,
+                "--name",
+                &id,
+                "--email",
+                &format!("{id}@example.org"),
+                "--key",
+                &public,
+            ])
+            .ok();
+            keys.push(key);
+        }
+        let s = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
+        env.tribune(&["-C", &hub, "propose", &s, "--deadline", "2026-12-01T00:00:00Z"]).ok();
+        Net { env, hub, keys }
+    }
+    fn clone(&self, name: &str) -> String {
+        let dir = self.env.path(name).to_string_lossy().into_owned();
+        self.env.tribune(&["clone", &self.hub, &dir]).ok();
+        dir
+    }
+    fn t(&self, clone: &str, args: &[&str]) -> crate::harness::Run {
+        let mut a = vec!["-C", clone];
+        a.extend_from_slice(args);
+        self.env.tribune(&a)
+    }
+    fn contribute(&self, clone: &str, title: &str, contingent: &str, body: &str) {
+        let f = self.env.write(&format!("{title}.md"), article(title, contingent, body));
+        self.t(clone, &["contribute", &f]).ok();
+    }
+    fn key(&self, m: usize) -> &str {
+        &self.keys[m - 1]
+    }
+    /// tribune's own refs (not remote-tracking ones, not kept conflict branches).
+    fn refs(&self, clone: &str) -> String {
+        let all = self.env.git(&["-C", clone, "for-each-ref", "--format=%(refname) %(objectname)"]).ok().stdout;
+        all.lines()
+            .filter(|l| !l.starts_with("refs/remotes/") && !l.starts_with("refs/heads/sync-conflicts/"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+}
+
+fn slug(title: &str) -> String {
+    title.to_lowercase().replace(' ', "-")
+}
+
+#[test]
+fn three_clones_working_apart_converge_and_lose_nothing() {
+    let n = Net::new();
+    let (a, b, c) = (n.clone("a"), n.clone("b"), n.clone("c"));
+    // m1 rates with a configured signing key on two clones: the merge of their notes is signed too.
+    for clone in [&a, &b] {
+        n.env.git(&["-C", clone, "config", "gpg.format", "ssh"]).ok();
+        n.env.git(&["-C", clone, "config", "user.signingkey", n.key(1)]).ok();
+    }
+    let mut titles = Vec::new();
+    let orders: [[&String; 3]; 3] = [[&a, &b, &c], [&c, &a, &b], [&b, &c, &a]];
+    for (round, order) in orders.iter().enumerate() {
+        for (i, clone) in [&a, &b, &c].iter().enumerate() {
+            let title = format!("Report {round} from clone {i}");
+            n.contribute(clone, &title, if i % 2 == 0 { "abc" } else { "xyz" }, &format!("Round {round}, clone {i}."));
+            titles.push(title.clone());
+            // The same rater on every clone, and a rater of the clone's own.
+            n.t(clone, &["rate", &slug(&title), "--score", "1", "--as", "leftwire"]).ok();
+            n.t(clone, &["rate", &slug(&title), "--score", "2", "--as", &format!("desk{i}")]).ok();
+        }
+        n.t(
+            &a,
+            &[
+                "rate",
+                &slug(&format!("Report {round} from clone 0")),
+                "--score",
+                "2",
+                "--as",
+                "m1",
+                "--dimension",
+                "accuracy",
+            ],
+        )
+        .ok();
+        n.t(
+            &b,
+            &[
+                "rate",
+                &slug(&format!("Report {round} from clone 1")),
+                "--score",
+                "-1",
+                "--as",
+                "m1",
+                "--dimension",
+                "accuracy",
+            ],
+        )
+        .ok();
+        if round == 1 {
+            // A rewrite on b's edition of an article a contributed.
+            let t0 = slug("Report 0 from clone 0");
+            let text = n.t(&b, &["show", &t0, "--raw"]).ok().stdout;
+            let f = n.env.write("rewrite.md", text.replace("Round 0, clone 0.", "Round 0, clone 0, as XYZ reads it."));
+            n.t(&b, &["rewrite", &t0, "--contingent", "xyz", "--file", &f, "-m", "XYZ's reading"]).ok();
+            // Each member votes on their own clone.
+            for (m, clone) in [(1, &a), (2, &b), (3, &c)] {
+                n.t(clone, &["vote", SLUG, "yes", "--as", &format!("m{m}"), "--key", n.key(m)]).ok();
+            }
+        }
+        for clone in order {
+            let r = n.t(clone, &["sync"]);
+            assert_eq!(r.code, 0, "sync of {clone} in round {round}:\n{}\n{}", r.stdout, r.stderr);
+        }
+        if round == 1 {
+            n.t(&c, &["sync"]).ok();
+            n.t(&c, &["approve", SLUG, "--as", "m3", "--key", n.key(3)]).ok();
+        }
+    }
+    // Two more passes carry the last clone's work to the first ones.
+    for clone in [&a, &b, &c, &a, &b] {
+        n.t(clone, &["sync"]).ok();
+    }
+    let (ra, rb, rc) = (n.refs(&a), n.refs(&b), n.refs(&c));
+    assert_eq!(ra, rb);
+    assert_eq!(ra, rc);
+    assert!(ra.contains("refs/tags/statements/for-the-rent-strike"), "{ra}");
+    assert!(ra.contains("refs/heads/contingents/xyz"), "{ra}");
+    for clone in [&a, &b, &c, &n.hub] {
+        n.env.fsck(clone);
+    }
+    // Nothing is missing: every article, every rating, the rewrite, the ballots.
+    let list: serde_json::Value = serde_json::from_str(&n.t(&c, &["list", "--json"]).ok().stdout).unwrap();
+    let have: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+    for t in &titles {
+        assert!(have.contains(&t.as_str()), "{t} is missing from {have:?}");
+    }
+    for (round, t) in titles.iter().enumerate() {
+        let r: serde_json::Value =
+            serde_json::from_str(&n.t(&a, &["ratings", &slug(t), "--json"]).ok().stdout).unwrap();
+        let raters: Vec<&str> = r["ratings"].as_array().unwrap().iter().map(|x| x["rater"].as_str().unwrap()).collect();
+        assert!(raters.contains(&"leftwire") && raters.contains(&format!("desk{}", round % 3).as_str()), "{t}: {r}");
+    }
+    let m1: serde_json::Value =
+        serde_json::from_str(&n.t(&c, &["ratings", &slug("Report 2 from clone 1"), "--json"]).ok().stdout).unwrap();
+    let by_m1: Vec<&serde_json::Value> =
+        m1["ratings"].as_array().unwrap().iter().filter(|x| x["rater"] == "m1").collect();
+    assert_eq!(by_m1.len(), 1, "{m1}");
+    assert_eq!(by_m1[0]["signature"], "verified", "the merged notes are signed by m1: {m1}");
+    let versions = n.t(&a, &["versions", &slug("Report 0 from clone 0")]).ok().stdout;
+    assert!(versions.contains("XYZ's reading"), "{versions}");
+    let tallies: Vec<String> = [&a, &b, &c]
+        .iter()
+        .map(|clone| {
+            let t: serde_json::Value =
+                serde_json::from_str(&n.t(clone, &["tally", SLUG, "--json"]).ok().stdout).unwrap();
+            format!("{} {}", t["counts"], t["result"])
+        })
+        .collect();
+    assert_eq!(tallies[0], tallies[1]);
+    assert_eq!(tallies[0], tallies[2]);
+    assert!(tallies[0].contains("\"yes\":3") && tallies[0].contains("approved"), "{}", tallies[0]);
+    n.t(&b, &["verify"]).ok();
+}
+
+#[test]
+fn a_text_changed_on_both_sides_stops_the_sync_and_keeps_both() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.contribute(&a, "Heat at the depot", "abc", "The original report.");
+    n.t(&a, &["sync"]).ok();
+    n.t(&b, &["sync"]).ok();
+    let s = "heat-at-the-depot";
+    let fa = n.env.write("a.md", article("Heat at the depot", "abc", "A's correction of the report."));
+    let fb = n.env.write("b.md", article("Heat at the depot", "abc", "B's correction of the report."));
+    n.t(&a, &["contribute", &fa, "--update"]).ok();
+    n.t(&b, &["contribute", &fb, "--update"]).ok();
+    n.contribute(&b, "Another report", "xyz", "Unrelated, and it must survive.");
+    n.t(&a, &["sync"]).ok();
+    let r = n.t(&b, &["sync"]).fails(1, "sync stopped");
+    assert!(r.stdout.contains("CONFLICT heat-at-the-depot"), "{}", r.stdout);
+    assert!(r.stdout.contains("tribune diff heat-at-the-depot trunk abc"), "{}", r.stdout);
+    assert!(r.stderr.contains("nothing is lost"), "{}", r.stderr);
+    // Both texts survive: the trunk has A's, abc's edition has B's; B's other work is kept.
+    let trunk = n.t(&b, &["show", s, "--raw"]).ok().stdout;
+    assert!(trunk.contains("A's correction"), "{trunk}");
+    let mine = n.t(&b, &["show", &format!("{s}@abc"), "--raw"]).ok().stdout;
+    assert!(mine.contains("B's correction"), "{mine}");
+    n.t(&b, &["show", "another-report"]).ok();
+    let kept = n.env.git(&["-C", &b, "branch", "--list", "sync-conflicts/*"]).ok().stdout;
+    assert!(!kept.trim().is_empty(), "the local trunk is kept on a branch");
+    // Nothing was pushed by the stopped sync; the next one publishes everything.
+    let hub_before = n.env.git(&["-C", &n.hub, "rev-parse", "main"]).ok().stdout;
+    assert_eq!(hub_before, n.env.git(&["-C", &a, "rev-parse", "main"]).ok().stdout);
+    n.t(&b, &["sync"]).ok();
+    n.t(&a, &["sync"]).ok();
+    let theirs = n.t(&a, &["show", &format!("{s}@abc"), "--raw"]).ok().stdout;
+    assert!(theirs.contains("B's correction"), "{theirs}");
+    n.t(&a, &["show", "another-report"]).ok();
+    n.env.fsck(&b);
+}
+
+#[test]
+fn a_plain_git_fetch_with_tribunes_refspecs_is_seen_by_read_commands() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.contribute(&a, "Shared report", "abc", "The text.");
+    n.t(&a, &["sync"]).ok();
+    n.t(&b, &["sync"]).ok();
+    // Build b's index, then let a publish a rewrite.
+    n.t(&b, &["list"]).ok();
+    n.t(&b, &["versions", "shared-report"]).ok();
+    let text = n.t(&a, &["show", "shared-report", "--raw"]).ok().stdout;
+    let f = n.env.write("rw.md", text.replace("The text.", "The text, rewritten by XYZ."));
+    n.t(&a, &["rewrite", "shared-report", "--contingent", "xyz", "--file", &f, "-m", "XYZ's version"]).ok();
+    n.t(&a, &["sync"]).ok();
+    n.env.git(&["-C", &b, "fetch", "-q", "origin"]).ok();
+    let v = n.t(&b, &["versions", "shared-report"]).ok().stdout;
+    assert!(v.contains("XYZ's version"), "{v}");
+    let e = n.t(&b, &["list", "--edition", "xyz"]).ok().stdout;
+    assert!(e.contains("Shared report"), "{e}");
+    let d = n.t(&b, &["diff", "shared-report", "trunk", "xyz", "--color", "never"]).ok().stdout;
+    assert!(d.contains("rewritten by XYZ"), "{d}");
+}
+
+#[test]
+fn a_statement_tag_that_fails_verification_is_not_taken() {
+    let n = Net::new();
+    let a = n.clone("a");
+    // On the hub, someone tags the statement as approved with no ballots at all.
+    let stranger = keypair(&n.env, "stranger").0;
+    let proposal = n.env.git(&["-C", &n.hub, "rev-parse", "main"]).ok().stdout.trim().to_string();
+    let msg = n.env.write("msg", format!("Statement {SLUG} approved\n\nTribune-Statement: {SLUG}\nTribune-Yes: 3\n"));
+    n.env
+        .git(&[
+            "-C",
+            &n.hub,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &format!("user.signingkey={stranger}"),
+            "tag",
+            "-s",
+            "-F",
+            &msg,
+            &format!("statements/{SLUG}"),
+            &proposal,
+        ])
+        .ok();
+    let r = n.t(&a, &["sync"]).fails(1, "left as they were");
+    assert!(r.stdout.contains("REJECTED"), "{}", r.stdout);
+    assert!(r.stdout.contains("refs/tags/statements/for-the-rent-strike"), "{}", r.stdout);
+    let tags = n.env.git(&["-C", &a, "tag", "-l"]).ok().stdout;
+    assert!(tags.trim().is_empty(), "the forged tag was taken: {tags}");
+    let list = n.t(&a, &["statements", "--json"]).ok().stdout;
+    assert!(!list.contains("approved"), "{list}");
+}
+
+#[test]
+fn a_ballot_ref_rewritten_elsewhere_is_named_and_never_overwritten() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    // m1 votes on both clones: two different histories of one per-writer ref.
+    n.t(&a, &["vote", SLUG, "yes", "--as", "m1", "--key", n.key(1)]).ok();
+    n.t(&b, &["vote", SLUG, "no", "--as", "m1", "--key", n.key(1)]).ok();
+    n.t(&a, &["sync"]).ok();
+    let before = n.env.git(&["-C", &b, "rev-parse", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok().stdout;
+    let r = n.t(&b, &["sync"]).fails(1, "left as they were");
+    assert!(r.stdout.contains(&format!("DIVERGED refs/tribune/ballots/{SLUG}/m1")), "{}", r.stdout);
+    let after = n.env.git(&["-C", &b, "rev-parse", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok().stdout;
+    assert_eq!(before, after);
+    let hub = n.env.git(&["-C", &n.hub, "log", "--format=%s", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok().stdout;
+    assert_eq!(hub, "yes\n", "the hub kept a's ballot");
+}
+
+#[test]
+fn dry_run_and_fetch_only_push_nothing() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.contribute(&a, "Only on a", "abc", "Text.");
+    n.t(&b, &["rate", SLUG, "--score", "1", "--as", "leftwire"]).fails(1, "no article");
+    let hub = |n: &Net| n.env.git(&["-C", &n.hub, "for-each-ref"]).ok().stdout;
+    let before = hub(&n);
+    let local = n.refs(&a);
+    let r = n.t(&a, &["sync", "--dry-run"]).ok();
+    assert!(r.stdout.contains("would push refs/heads/main"), "{}", r.stdout);
+    assert_eq!(hub(&n), before);
+    assert_eq!(n.refs(&a), local);
+    n.t(&a, &["sync", "--fetch-only"]).ok();
+    assert_eq!(hub(&n), before);
+    let r = n.t(&a, &["sync", "--push-only"]).ok();
+    assert!(r.stdout.contains("To origin: 1 article"), "{}", r.stdout);
+    assert_ne!(hub(&n), before);
+    let r = n.t(&b, &["sync", "--fetch-only", "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["arrived"]["articles"], 1);
+    assert!(j["pushed"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn bad_remotes_and_a_missing_git_get_clear_errors() {
+    let mut n = Net::new();
+    let a = n.clone("a");
+    refused(&n.env, &a, &["-C", &a, "sync", "nowhere"], 1, &["no remote \"nowhere\"", "git remote add"]);
+    let empty = n.env.path("empty").to_string_lossy().into_owned();
+    n.env.git(&["init", "-q", "--bare", &empty]).ok();
+    let r = n.env.tribune(&["clone", &empty, &n.env.path("x").to_string_lossy()]).fails(1, "not a tribune commons");
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    n.env.tribune(&["clone", &n.hub, &a]).fails(1, "already exists");
+    n.env.vars.push(("PATH".into(), "/nonexistent".into()));
+    n.env.tribune(&["-C", &a, "sync"]).fails(1, "cannot run git");
+}
