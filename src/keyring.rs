@@ -9,7 +9,8 @@ const NAMESPACE: &str = "git";
 /// Public keys and the member each belongs to.
 #[derive(Default)]
 pub struct KeyRing {
-    owners: HashMap<ssh_key::public::KeyData, String>,
+    /// Key → the members who list it (more than one is an error in the roster).
+    owners: HashMap<ssh_key::public::KeyData, Vec<String>>,
 }
 
 /// What a signature says about who made it.
@@ -23,6 +24,8 @@ pub enum Signed {
     UnknownKey,
     /// Made with `member`'s key; `valid` says whether it matches the signed bytes.
     By { member: String, valid: bool },
+    /// Made with a key that several members list, so it cannot say which one signed.
+    Shared(Vec<String>),
 }
 
 impl KeyRing {
@@ -31,7 +34,10 @@ impl KeyRing {
         for m in members {
             for k in &m.keys {
                 if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
-                    owners.entry(key.key_data().clone()).or_insert_with(|| m.id.clone());
+                    let ids: &mut Vec<String> = owners.entry(key.key_data().clone()).or_default();
+                    if !ids.contains(&m.id) {
+                        ids.push(m.id.clone());
+                    }
                 }
             }
         }
@@ -41,7 +47,16 @@ impl KeyRing {
     /// The member who owns the key that made `signature`.
     pub fn owner_of(&self, signature: &[u8]) -> Option<&str> {
         let sig = ssh_key::SshSig::from_pem(signature).ok()?;
-        self.owners.get(sig.public_key()).map(String::as_str)
+        self.owners.get(sig.public_key()).and_then(|ids| ids.first()).map(String::as_str)
+    }
+
+    /// The members other than `member` who list this public key (an OpenSSH line).
+    pub fn others_with(&self, key: &str, member: &str) -> Vec<String> {
+        let Ok(key) = ssh_key::PublicKey::from_openssh(key) else { return Vec::new() };
+        self.owners
+            .get(key.key_data())
+            .map(|ids| ids.iter().filter(|m| *m != member).cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Checks an armored SSH signature over `data`.
@@ -54,7 +69,11 @@ impl KeyRing {
         if sig.namespace() != NAMESPACE {
             return Signed::Malformed(format!("made for {:?}, not for git", sig.namespace()));
         }
-        let Some(member) = self.owners.get(sig.public_key()) else { return Signed::UnknownKey };
+        let Some(members) = self.owners.get(sig.public_key()) else { return Signed::UnknownKey };
+        if members.len() > 1 {
+            return Signed::Shared(members.clone());
+        }
+        let member = &members[0];
         let valid = ssh_key::PublicKey::from(sig.public_key().clone()).verify(NAMESPACE, data, &sig).is_ok();
         Signed::By { member: member.clone(), valid }
     }

@@ -20,6 +20,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub const BALLOT_REFS: &str = "refs/tribune/ballots/";
 pub const TAG_REFS: &str = "refs/tags/statements/";
 
+/// How far ahead of this machine's clock another machine's may be (seconds) before a tag
+/// dated in the future is called out.
+const CLOCK_SKEW: i64 = 300;
+
 /// More commits than this on one member's ballot ref are not read (nobody votes that often).
 const MAX_BALLOTS_PER_MEMBER: usize = 1_000;
 
@@ -130,7 +134,28 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
     let mut blob = now;
     loop {
         let info = repo.commit(current)?;
-        let parent = info.parents.first().copied();
+        // The first parent, unless the text came in through another parent of a merge (a
+        // plain `git pull` puts the local side first): follow the parent that has it.
+        let mut parent = info.parents.first().copied();
+        if info.parents.len() > 1 {
+            let has = |p: Oid| -> Result<Option<Oid>> {
+                Ok(repo.entry_at(repo.commit_tree(p)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id))
+            };
+            let mut with_text = None;
+            for p in &info.parents {
+                match has(*p)? {
+                    Some(b) if b == blob => {
+                        with_text = Some(*p);
+                        break;
+                    }
+                    Some(_) if with_text.is_none() => with_text = Some(*p),
+                    _ => {}
+                }
+            }
+            if with_text.is_some() {
+                parent = with_text;
+            }
+        }
         let parent_dir = match parent {
             Some(p) => repo.entry_at(repo.commit_tree(p)?, &dir)?.map(|e| e.id),
             None => None,
@@ -213,12 +238,19 @@ impl Electorate {
         let keys = KeyRing::new(members.values());
         let now = repo.commit_tree(commons.trunk_tip()?)?;
         let roster_at = |t: Oid| repo.entry_at(t, layout::MEMBERS).map(|e| e.map(|e| e.id));
+        // The roster now only words messages ("joined after the proposal"): a broken file
+        // added later must not stop a count that does not depend on it.
         let later = if roster_at(at)? == roster_at(now)? {
             None
         } else {
-            let m: BTreeMap<String, Member> = members_at(repo, now)?.into_iter().map(|m| (m.id.clone(), m)).collect();
-            let k = KeyRing::new(m.values());
-            Some((m, k))
+            match members_at(repo, now) {
+                Ok(members) => {
+                    let m: BTreeMap<String, Member> = members.into_iter().map(|m| (m.id.clone(), m)).collect();
+                    let k = KeyRing::new(m.values());
+                    Some((m, k))
+                }
+                Err(_) => Some((BTreeMap::new(), KeyRing::default())),
+            }
         };
         Ok(Electorate { members, keys, later })
     }
@@ -292,11 +324,30 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
     let mut out: Vec<Ballot> = Vec::new();
     let mut stack = vec![tip];
     let mut seen = HashSet::new();
+    let mut truncated = false;
     while let Some(id) = stack.pop() {
-        if !seen.insert(id) || out.len() >= MAX_BALLOTS_PER_MEMBER {
+        if out.len() >= MAX_BALLOTS_PER_MEMBER {
+            truncated = true;
+            break;
+        }
+        if !seen.insert(id) {
             continue;
         }
-        let info = repo.commit(id)?;
+        let Some(info) = repo.commit_if_commit(id)? else {
+            out.push(Ballot {
+                commit: id.to_string(),
+                member: member.to_string(),
+                contingent: String::new(),
+                choice: None,
+                seq: None,
+                at: String::new(),
+                seconds: 0,
+                comment: None,
+                status: Status::Excluded,
+                reason: Some("not a ballot: the ref points at an object that is not a commit".into()),
+            });
+            continue;
+        };
         let is_ballot = info.trailer("Tribune-Statement").is_some();
         let mut ballot = judge(repo, rules, member, &info)?;
         if !is_ballot {
@@ -319,6 +370,9 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
         if let Some(s) = b.seq.filter(|s| by_seq.get(s).copied().unwrap_or(0) > 1) {
             b.reason = Some(format!("seq conflict: {} ballots of {member} have the sequence number {s}", by_seq[&s]));
         }
+    }
+    if truncated {
+        eprintln!("warning: {member}'s ballot ref has more than {MAX_BALLOTS_PER_MEMBER} commits; the older ones were not read");
     }
     let best = out.iter().enumerate().filter(|(_, b)| b.reason.is_none()).max_by_key(|(_, b)| b.seq).map(|(i, _)| i);
     for (i, b) in out.iter_mut().enumerate() {
@@ -408,6 +462,10 @@ fn signature_problem(repo: &Repo, electorate: &Electorate, member: &str, commit:
         Signed::By { valid: false, .. } => {
             Some("bad signature: it does not match the ballot (altered after signing?)".to_string())
         }
+        Signed::Shared(ms) => Some(format!(
+            "signed with a key that several members list ({}), so it cannot show who signed",
+            ms.join(", ")
+        )),
         Signed::Unsigned => Some("unsigned".to_string()),
         Signed::Malformed(why) => Some(format!("bad signature: {why}")),
         Signed::UnknownKey => Some(match signature.and_then(|s| electorate.later_owner(s)) {
@@ -447,6 +505,9 @@ pub struct Approval {
     pub at: String,
     #[serde(skip)]
     pub seconds: i64,
+    /// Why the tag does not verify (empty when it does).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 /// Reads the approval tag of a statement, if there is one.
@@ -454,7 +515,14 @@ pub fn approval(repo: &Repo, electorate: &Electorate, slug: &str) -> Result<Opti
     let Some(id) = repo.ref_target(&tag_ref(slug))? else { return Ok(None) };
     let Some(tag) = repo.read_tag(id)? else {
         return Ok(Some((
-            Approval { tag: tag_name(slug), tag_id: id.to_string(), signed_by: None, at: String::new(), seconds: 0 },
+            Approval {
+                tag: tag_name(slug),
+                tag_id: id.to_string(),
+                signed_by: None,
+                at: String::new(),
+                seconds: 0,
+                problems: Vec::new(),
+            },
             TagInfo {
                 id,
                 target: id,
@@ -467,6 +535,8 @@ pub fn approval(repo: &Repo, electorate: &Electorate, slug: &str) -> Result<Opti
         )));
     };
     let signed_by = match &tag.signature {
+        // Without a tagger there is no approval time: not an approval.
+        _ if tag.tagger.is_none() => None,
         Some((sig, data)) => match electorate.keys.check(Some(sig), data) {
             Signed::By { member, valid: true } => Some(member),
             _ => None,
@@ -481,6 +551,7 @@ pub fn approval(repo: &Repo, electorate: &Electorate, slug: &str) -> Result<Opti
             signed_by,
             at: when.map(|w| w.rfc3339_utc()).unwrap_or_default(),
             seconds: when.map(|w| w.seconds).unwrap_or(0),
+            problems: Vec::new(),
         },
         tag,
     )))
@@ -520,8 +591,16 @@ pub struct Tally {
 pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_at: Option<i64>) -> Result<Tally> {
     let repo = &commons.repo;
     let electorate = Electorate::load(commons, proposal)?;
-    let approval = approval(repo, &electorate, &proposal.slug)?.map(|(a, _)| a);
-    // Only a tag signed by a member of the electorate closes the vote early.
+    let mut approval = approval(repo, &electorate, &proposal.slug)?.map(|(a, _)| a);
+    // A tag counts as an approval only when it verifies (signature, text and recount).
+    if let Some(a) = approval.as_mut() {
+        let id: Oid = a.tag_id.parse()?;
+        a.problems = verify_tag(commons, &proposal.slug, id)?.problems;
+        if !a.problems.is_empty() {
+            a.signed_by = None;
+        }
+    }
+    // Only a valid approval closes the vote early.
     let approved_at = assume_approval_at.or(approval.as_ref().filter(|a| a.signed_by.is_some()).map(|a| a.seconds));
     let deadline = proposal.deadline();
     let (closing, closing_name) = match approved_at {
@@ -577,40 +656,52 @@ pub fn rfc3339(seconds: i64) -> String {
 /// The message of an approval tag: a readable summary, then every figure and every counted
 /// ballot as trailers, so that `verify` can compare them with a recount.
 pub fn tag_message(t: &Tally, approver: &str) -> String {
-    let c = &t.counts;
+    message_for(&t.statement, &t.title, &t.proposal, &t.text, &t.rule, &t.counts, &t.outcome, &t.ballots, approver)
+}
+
+/// [`tag_message`] from its parts: `verify` rebuilds it from a recount and compares bytes.
+#[allow(clippy::too_many_arguments)]
+fn message_for(
+    statement: &str,
+    title: &str,
+    proposal: &str,
+    text: &str,
+    rule: &crate::model::vote::Rule,
+    c: &Counts,
+    outcome: &Outcome,
+    ballots: &[Ballot],
+    approver: &str,
+) -> String {
     let mut m = format!(
-        "Statement {} approved: {}\n\n{} yes, {} no, {} abstain; {} of {} members voted.\nRule: {}.\n",
-        t.statement,
-        t.title,
+        "Statement {statement} approved: {title}\n\n{} yes, {} no, {} abstain; {} of {} members voted.\nRule: {}.\n",
         c.yes,
         c.no,
         c.abstain,
         c.voted(),
         c.electorate,
-        rule_text(&t.rule)
+        rule_text(rule)
     );
-    for line in &t.outcome.arithmetic {
+    for line in &outcome.arithmetic {
         m.push_str(&format!("{line}\n"));
     }
     m.push_str(&format!(
-        "\nRecount: tribune verify {0}\nVerify the signature: tribune allowed-signers --statement {0} > signers; \
-         git -c gpg.ssh.allowedSignersFile=signers tag -v statements/{0}\n\n",
-        t.statement
+        "\nRecount: tribune verify {statement}\nVerify the signature: tribune allowed-signers --statement {statement} > \
+         signers; git -c gpg.ssh.allowedSignersFile=signers tag -v statements/{statement}\n\n"
     ));
     let mut trailers = vec![
-        ("Statement", t.statement.clone()),
-        ("Proposal", t.proposal.clone()),
-        ("Text", t.text.clone()),
-        ("Threshold", t.rule.threshold.to_string()),
-        ("Basis", t.rule.basis.to_string()),
-        ("Quorum", t.rule.quorum.to_string()),
+        ("Statement", statement.to_string()),
+        ("Proposal", proposal.to_string()),
+        ("Text", text.to_string()),
+        ("Threshold", rule.threshold.to_string()),
+        ("Basis", rule.basis.to_string()),
+        ("Quorum", rule.quorum.to_string()),
         ("Electorate", c.electorate.to_string()),
         ("Yes", c.yes.to_string()),
         ("No", c.no.to_string()),
         ("Abstain", c.abstain.to_string()),
         ("Approved-By", approver.to_string()),
     ];
-    let mut counted: Vec<&Ballot> = t.ballots.iter().filter(|b| b.status == Status::Counted).collect();
+    let mut counted: Vec<&Ballot> = ballots.iter().filter(|b| b.status == Status::Counted).collect();
     counted.sort_by(|a, b| a.member.cmp(&b.member));
     for b in counted {
         trailers.push(("Ballot", format!("{} {} {}", b.member, b.commit, b.choice.map(Choice::as_str).unwrap_or("?"))));
@@ -753,6 +844,10 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
         Signed::By { valid: false, .. } => {
             v.problems.push("the tag's signature does not match the tag (altered after signing?)".into())
         }
+        Signed::Shared(ms) => v.problems.push(format!(
+            "the tag is signed with a key that several members list ({}), so it cannot show who signed",
+            ms.join(", ")
+        )),
         Signed::Unsigned => v.problems.push("the tag is not signed".into()),
         Signed::Malformed(why) => v.problems.push(format!("the tag's signature is broken: {why}")),
         Signed::UnknownKey => v.problems.push(match sig.and_then(|s| electorate.later_owner(s)) {
@@ -796,7 +891,19 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
             None => v.problems.push(format!("the tally commit's parent {} is not a ballot", p.short(10))),
         }
     }
-    let approved_at = tag.tagger.as_ref().map(|t| t.when.seconds).unwrap_or(i64::MAX);
+    let Some(approved_at) = tag.tagger.as_ref().map(|t| t.when.seconds) else {
+        v.problems.push("the tag has no tagger line, so no approval time: it cannot close a vote".into());
+        return Ok(v);
+    };
+    let now = crate::git::commit_time()?.seconds;
+    if approved_at > now + CLOCK_SKEW {
+        v.problems.push(format!(
+            "the tag is dated {}, in the future (it is now {}): an approval cannot close a vote early by \
+             claiming a later time",
+            rfc3339(approved_at),
+            rfc3339(now)
+        ));
+    }
     let deadline = proposal.deadline();
     let (closing, closing_name) = if approved_at < deadline {
         (approved_at, format!("the approval at {}", rfc3339(approved_at)))
@@ -844,9 +951,66 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
     for member in counted.keys().filter(|m| !said_ballots.contains_key(*m)) {
         v.problems.push(format!("the recount counts a ballot of {member} that the tag does not list"));
     }
+    // Ballots on the refs that the tag leaves out: a valid ballot cast before the tag closed
+    // the vote must be in it (refs deleted since cannot be checked, and need not be).
+    let prefix = format!("{BALLOT_REFS}{slug}/");
+    let live_tips: Vec<(String, Oid)> = repo
+        .refs_with_prefix(&prefix)?
+        .into_iter()
+        .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
+        .collect();
+    if !live_tips.is_empty() {
+        let live = judge_all(repo, &rules, &live_tips)?;
+        for b in live.iter().filter(|b| b.status == Status::Counted) {
+            match counted.get(&b.member) {
+                Some(c) if c.commit == b.commit => {}
+                Some(c) => v.problems.push(format!(
+                    "the tag counts {}'s ballot {}, but their latest valid ballot before it closed the vote is {} ({})",
+                    b.member,
+                    crate::output::short(&c.commit, 10),
+                    crate::output::short(&b.commit, 10),
+                    b.choice.map(Choice::as_str).unwrap_or("?")
+                )),
+                None => v.problems.push(format!(
+                    "the tag leaves out {}'s valid ballot {} ({}), cast before it closed the vote",
+                    b.member,
+                    crate::output::short(&b.commit, 10),
+                    b.choice.map(Choice::as_str).unwrap_or("?")
+                )),
+            }
+        }
+    }
     let outcome = decide(&rule, &counts);
     if !outcome.passes {
         v.problems.push(format!("the recount does not pass: {}", outcome.arithmetic.join("; ")));
+    }
+    // The whole message, the part people read included, must be what the recount gives.
+    if v.problems.is_empty() {
+        let expected = message_for(
+            slug,
+            &proposal.statement.title,
+            &proposal.commit.to_string(),
+            &proposal.text.to_string(),
+            &rule,
+            &counts,
+            &outcome,
+            &ballots,
+            v.signed_by.as_deref().unwrap_or(""),
+        );
+        if tag.message != expected {
+            let line = tag
+                .message
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| tag.message.lines().count().min(expected.lines().count()));
+            v.problems.push(format!(
+                "the tag's message is not the one its recount gives, from line {}: it says {:?}, the recount {:?}",
+                line + 1,
+                tag.message.lines().nth(line).unwrap_or(""),
+                expected.lines().nth(line).unwrap_or("")
+            ));
+        }
     }
     if approved_at < deadline && decided(&rule, &counts) != Some(true) {
         v.problems.push(format!(

@@ -49,9 +49,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let slug = proposal.slug.clone();
     let tagger = repo.identity("COMMITTER")?;
     if let Some(id) = repo.ref_target(&statements::tag_ref(&slug))? {
+        if statements::verify_tag(&commons, &slug, id)?.problems.is_empty() {
+            return Err(fail(
+                format!("{slug} is already approved: tag {} ({})", statements::tag_name(&slug), id.short(10)),
+                format!("check it with `tribune verify {slug}`"),
+            ));
+        }
         return Err(fail(
-            format!("{slug} is already approved: tag {} ({})", statements::tag_name(&slug), id.short(10)),
-            format!("check it with `tribune verify {slug}`"),
+            format!("the tag {} ({}) exists but is not a valid approval", statements::tag_name(&slug), id.short(10)),
+            format!(
+                "read what is wrong with `tribune verify {slug}`, then remove it with `git tag -d statements/{slug}` \
+                 and approve again"
+            ),
         ));
     }
     if let Some(now_text) = proposal.amended {

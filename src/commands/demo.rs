@@ -330,7 +330,7 @@ fn vote(commons: &Commons, roster: &DemoRoster, at: &mut impl FnMut(&DemoMember,
         let when = at(who(proposer)?, 0);
         let deadline = match deadline {
             Some(d) => parse_deadline(d).context("bad demo deadline")?,
-            None => chrono::DateTime::from_timestamp(when.when.seconds + 3 * 24 * 3600, 0).context("bad demo time")?,
+            None => chrono::DateTime::from_timestamp(when.when.seconds + 24 * 3600, 0).context("bad demo time")?,
         };
         let fill = Fill {
             title: None,

@@ -151,11 +151,23 @@ pub fn add_member(snap: &Snapshot<'_>, m: &Member, who: Option<&Identity>) -> Re
             "choose another id",
         ));
     }
-    if let Some(other) = snap.members()?.into_iter().find(|o| o.email.eq_ignore_ascii_case(&m.email)) {
+    let members = snap.members()?;
+    if let Some(other) = members.iter().find(|o| o.email.eq_ignore_ascii_case(&m.email)) {
         return Err(fail(
             format!("the email {} already belongs to member {:?}", m.email, other.id),
             "each member has their own email: tribune recognises members by git's user.email",
         ));
+    }
+    // A key names who signed: one listed by two members would prove nothing.
+    let ring = crate::keyring::KeyRing::new(members.iter());
+    for k in &m.keys {
+        let others = ring.others_with(k, &m.id);
+        if !others.is_empty() {
+            return Err(fail(
+                format!("that key already belongs to member {:?}", others[0]),
+                "each member signs with their own key: generate one with `ssh-keygen -t ed25519`",
+            ));
+        }
     }
     let change = Change::new(message(
         &format!("roster: add member {} ({}, {})", m.id, m.name, m.contingent),

@@ -135,9 +135,11 @@ pub fn summary(style: &Style, t: &Tally) -> String {
             out.push_str(&style.paint(
                 "31",
                 &format!(
-                    "Warning: the tag {} is not signed by a member of the electorate; it does not count as an approval \
-                     (run `tribune verify {}`)\n",
-                    a.tag, t.statement
+                    "Warning: the tag {} fails verification, so it does not count as an approval: {} \
+                     (`tribune verify {}` says more)\n",
+                    a.tag,
+                    a.problems.first().map(String::as_str).unwrap_or("it is not signed by a member of the electorate"),
+                    t.statement
                 ),
             ));
         }

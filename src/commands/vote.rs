@@ -137,9 +137,15 @@ pub fn cast(
             Some(t) => Some(commons.repo.commit(t)?),
             None => None,
         };
-        let seq =
-            previous.as_ref().and_then(|p| p.trailer("Tribune-Seq")).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
-                + 1;
+        let seq = match tip {
+            Some(t) => highest_seq(&commons.repo, t)?.checked_add(1).ok_or_else(|| {
+                fail(
+                    format!("{refname} already holds a ballot with the largest possible sequence number"),
+                    "no later ballot can follow it; ask the organisation to look at that ref",
+                )
+            })?,
+            None => 1,
+        };
         let text = statements::ballot_message(slug, proposal.commit, proposal.text, member, seq, choice, comment);
         let parents: Vec<Oid> = tip.into_iter().collect();
         let commit = commons.repo.write_signed_commit(tree, &parents, author, committer, &text, &|d| signer.sign(d))?;
@@ -151,14 +157,40 @@ pub fn cast(
     Err(fail(format!("{refname} kept moving"), "another process is voting as this member at the same time; try again"))
 }
 
+/// The highest sequence number among the ballots reachable from `tip` (0 when none has
+/// one): a commit without one on top of the ref must not make the next ballot reuse a number.
+fn highest_seq(repo: &crate::git::Repo, tip: Oid) -> Result<u64> {
+    let mut highest = 0;
+    let mut stack = vec![tip];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(id) = stack.pop() {
+        if seen.len() > 1000 || !seen.insert(id) {
+            continue;
+        }
+        let Some(c) = repo.commit_if_commit(id)? else { continue };
+        if let Some(s) = c.trailer("Tribune-Seq").and_then(|s| s.parse::<u64>().ok()) {
+            highest = highest.max(s);
+        }
+        stack.extend(c.parents.iter().copied());
+    }
+    Ok(highest)
+}
+
 /// Refuses a ballot that could not count: the vote is closed, or the text changed.
 pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Result<()> {
     let slug = &proposal.slug;
-    if commons.repo.ref_target(&statements::tag_ref(slug))?.is_some() {
-        return Err(fail(
-            format!("{slug} has been approved (tag {}): voting is closed", statements::tag_name(slug)),
-            format!("see the result with `tribune tally {slug}` and check it with `tribune verify {slug}`"),
-        ));
+    if let Some(tag) = commons.repo.ref_target(&statements::tag_ref(slug))? {
+        // Only a valid approval closes the vote: anyone can push a ref.
+        if statements::verify_tag(commons, slug, tag)?.problems.is_empty() {
+            return Err(fail(
+                format!("{slug} has been approved (tag {}): voting is closed", statements::tag_name(slug)),
+                format!("see the result with `tribune tally {slug}` and check it with `tribune verify {slug}`"),
+            ));
+        }
+        eprintln!(
+            "warning: the tag {} fails verification, so it does not close the vote (`tribune verify {slug}`)",
+            statements::tag_name(slug)
+        );
     }
     if now > proposal.deadline() {
         return Err(fail(

@@ -101,15 +101,17 @@ impl CommitInfo {
     }
 }
 
-/// The `Key: value` lines of a message's last paragraph.
+/// The `Key: value` lines of a message's last paragraph (LF or CRLF line ends).
 pub fn trailers(message: &str) -> Vec<(&str, &str)> {
-    let trimmed = message.trim_end();
-    let last = match trimmed.rfind("\n\n") {
-        Some(i) => &trimmed[i + 2..],
-        None => return Vec::new(),
+    let lines: Vec<&str> = message.lines().collect();
+    let Some(end) = lines.iter().rposition(|l| !l.trim().is_empty()).map(|i| i + 1) else {
+        return Vec::new();
+    };
+    let Some(start) = lines[..end].iter().rposition(|l| l.trim().is_empty()).map(|i| i + 1) else {
+        return Vec::new();
     };
     let mut out = Vec::new();
-    for line in last.lines() {
+    for line in &lines[start..end] {
         match line.split_once(": ") {
             Some((k, v)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
                 out.push((k, v.trim()))
@@ -319,6 +321,16 @@ impl Repo {
             message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
         };
         Ok(info)
+    }
+
+    /// Reads a commit; None when `id` names another kind of object (or nothing).
+    pub fn commit_if_commit(&self, id: Oid) -> Result<Option<CommitInfo>> {
+        match self.inner.find_object(id.0, None) {
+            Ok(o) if o.kind() == Some(git2::ObjectType::Commit) => self.commit(id).map(Some),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not read object {id}: {}", e.message())),
+        }
     }
 
     /// The best common ancestor of two commits, if they have one.

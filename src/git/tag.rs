@@ -2,7 +2,7 @@
 //! where `git tag -v` looks for it: after the message's final newline.
 
 use super::{Identity, Oid, Repo};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 
 /// The line that opens an armored SSH signature.
 const SSH_SIGNATURE_START: &str = "-----BEGIN SSH SIGNATURE-----";
@@ -25,6 +25,14 @@ pub struct TagInfo {
     pub signature: Option<(Vec<u8>, Vec<u8>)>,
 }
 
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
 impl Identity {
     /// `Name <email> seconds +hhmm`, as in a commit or tag header.
     pub fn to_header(&self) -> String {
@@ -35,7 +43,8 @@ impl Identity {
     }
 
     fn from_header(s: &str) -> Option<Identity> {
-        let (name, rest) = s.split_once(" <")?;
+        let (name, rest) = s.split_once('<')?;
+        let name = name.trim_end();
         let (email, rest) = rest.split_once("> ")?;
         let when = super::parse_git_date(rest)?;
         Some(Identity { name: name.to_string(), email: email.to_string(), when })
@@ -77,15 +86,18 @@ impl Repo {
             return Ok(None);
         }
         let data = object.data();
-        let text = std::str::from_utf8(data).map_err(|_| anyhow!("the tag {id} is not UTF-8"))?;
-        let (header, body) = text.split_once("\n\n").unwrap_or((text, ""));
+        // Split on the raw bytes (the signature covers exactly them); decode text lossily, so
+        // that a tag that is not UTF-8 is reported, not fatal.
+        let body_at = find(data, b"\n\n").map(|i| i + 2).unwrap_or(data.len());
+        let header = String::from_utf8_lossy(&data[..body_at]);
+        let body = &data[body_at..];
         let mut info = TagInfo {
             id,
             target: Oid::zero(),
             target_kind: String::new(),
             name: String::new(),
             tagger: None,
-            message: body.to_string(),
+            message: String::from_utf8_lossy(body).into_owned(),
             signature: None,
         };
         for line in header.lines() {
@@ -98,14 +110,15 @@ impl Repo {
             }
         }
         // As git does: the signature starts at the last line that opens one.
-        let start = if body.starts_with(SSH_SIGNATURE_START) {
+        let marker = SSH_SIGNATURE_START.as_bytes();
+        let start = if body.starts_with(marker) {
             Some(0)
         } else {
-            body.rfind(&format!("\n{SSH_SIGNATURE_START}")).map(|i| i + 1)
+            rfind(body, &[b"\n".as_slice(), marker].concat()).map(|i| i + 1)
         };
         if let Some(start) = start {
-            let at = header.len() + 2 + start;
-            info.message = body[..start].to_string();
+            let at = body_at + start;
+            info.message = String::from_utf8_lossy(&body[..start]).into_owned();
             info.signature = Some((data[at..].to_vec(), data[..at].to_vec()));
         }
         Ok(Some(info))

@@ -16,6 +16,7 @@ mod test_readme;
 mod test_roster;
 mod test_signing;
 mod test_statements;
+mod test_statements_review;
 mod test_sync;
 mod test_versions;
 mod test_worktree;

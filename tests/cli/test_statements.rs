@@ -498,6 +498,11 @@ fn a_tag_whose_counts_differ_from_the_recount_fails_verify() {
     assert!(r.stdout.contains("approved by \"m1\" but is signed with m2's key"), "{}", r.stdout);
     let list = v.env.tribune(&["-C", &v.c, "statements"]).ok();
     assert!(list.stdout.contains("INVALID"), "{}", list.stdout);
+    // tally does not call it approved either, and says why.
+    let t = v.tally();
+    assert_ne!(t["result"], "approved", "{t}");
+    let human = v.env.tribune(&["-C", &v.c, "tally", SLUG]).ok().stdout;
+    assert!(human.contains("fails verification"), "{human}");
 }
 
 #[test]

@@ -1,0 +1,510 @@
+//! Review of joint statements: attacks on `tally`, `approve` and `verify` made with plain git.
+//! Each test asserts the behaviour a voter or an auditor needs; see the notes on each.
+
+use crate::harness::{rev, Env};
+
+const DEADLINE: &str = "2026-12-01T00:00:00Z";
+/// After the deadline (the tests run at 2026-11-21T10:00:00Z).
+const LATE: &str = "2026-12-02T00:00:00Z";
+const SLUG: &str = "for-the-rent-strike";
+
+fn keypair(env: &Env, name: &str) -> (String, String) {
+    let path = env.path(&format!("keys/{name}"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    (path.to_string_lossy().into_owned(), public.trim().to_string())
+}
+
+fn add_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> crate::harness::Run {
+    env.tribune(&[
+        "-C",
+        c,
+        "roster",
+        "add-member",
+        id,
+        "--contingent",
+        contingent,
+        "--name",
+        id,
+        "--email",
+        &format!("{id}@example.org"),
+        "--key",
+        public,
+    ])
+}
+
+struct Vote {
+    env: Env,
+    c: String,
+    keys: Vec<(String, String, String)>,
+    proposal: String,
+    text: String,
+}
+
+impl Vote {
+    fn key(&self, m: &str) -> &str {
+        &self.keys.iter().find(|(id, _, _)| id == m).unwrap().1
+    }
+    fn public(&self, m: &str) -> &str {
+        &self.keys.iter().find(|(id, _, _)| id == m).unwrap().2
+    }
+    fn vote(&self, m: &str, choice: &str) -> crate::harness::Run {
+        self.env.tribune(&["-C", &self.c, "vote", SLUG, choice, "--as", m, "--key", self.key(m)])
+    }
+    fn tip(&self, m: &str) -> String {
+        rev(&self.env, &self.c, &format!("refs/tribune/ballots/{SLUG}/{m}"))
+    }
+    fn tally(&self) -> serde_json::Value {
+        let r = self.env.tribune(&["-C", &self.c, "tally", SLUG, "--json"]).ok();
+        serde_json::from_str(&r.stdout).unwrap()
+    }
+    fn counts(&self) -> (u64, u64, u64) {
+        let t = self.tally();
+        let c = &t["counts"];
+        (c["yes"].as_u64().unwrap(), c["no"].as_u64().unwrap(), c["abstain"].as_u64().unwrap())
+    }
+    fn git_ballot(&self, member: &str, message: &str, key: Option<&str>, parent: Option<&str>) -> String {
+        let tree = self.env.git(&["-C", &self.c, "mktree"]).ok().stdout.trim().to_string();
+        let mut args: Vec<String> = vec!["-C".into(), self.c.clone()];
+        if let Some(k) = key {
+            args.extend(["-c".into(), "gpg.format=ssh".into(), "-c".into(), format!("user.signingkey={k}")]);
+        }
+        args.extend(["commit-tree".into(), tree, "-m".into(), message.into()]);
+        if key.is_some() {
+            args.push("-S".into());
+        }
+        if let Some(p) = parent {
+            args.extend(["-p".into(), p.into()]);
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let id = self.env.git(&a).ok().stdout.trim().to_string();
+        self.env.git(&["-C", &self.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/{member}"), &id]).ok();
+        id
+    }
+    fn message(&self, member: &str, choice: &str, seq: &str) -> String {
+        format!(
+            "{choice}\n\nTribune-Statement: {SLUG}\nTribune-Proposal: {}\nTribune-Text: {}\nTribune-Member: {member}\nTribune-Seq: {seq}\n",
+            self.proposal, self.text
+        )
+    }
+    /// A tally commit made with plain git: the proposal's tree, the proposal then `ballots` as parents.
+    fn tally_commit(&self, ballots: &[&str]) -> String {
+        let tree = rev(&self.env, &self.c, &format!("{}^{{tree}}", self.proposal));
+        let mut args = vec!["-C", &self.c, "commit-tree", &tree, "-p", &self.proposal];
+        for b in ballots {
+            args.extend(["-p", b]);
+        }
+        args.extend(["-m", "tally"]);
+        self.env.git(&args).ok().stdout.trim().to_string()
+    }
+    /// The trailers an approval tag carries, as tribune writes them (electorate 3, 2/3 of cast, quorum 1/2).
+    fn trailers(&self, electorate: u32, yna: (u32, u32, u32), by: &str, ballots: &[(&str, &str, &str)]) -> String {
+        let mut m = format!(
+            "Tribune-Statement: {SLUG}\nTribune-Proposal: {}\nTribune-Text: {}\nTribune-Threshold: 2/3\nTribune-Basis: cast\n\
+             Tribune-Quorum: 1/2\nTribune-Electorate: {electorate}\nTribune-Yes: {}\nTribune-No: {}\nTribune-Abstain: {}\n\
+             Tribune-Approved-By: {by}\n",
+            self.proposal, self.text, yna.0, yna.1, yna.2
+        );
+        for (member, commit, choice) in ballots {
+            m.push_str(&format!("Tribune-Ballot: {member} {commit} {choice}\n"));
+        }
+        m
+    }
+    /// Puts a tag made by plain `git tag -s` (signed with `key`) on `target`.
+    fn git_tag(&self, target: &str, message: &str, key: &str) {
+        let file = self.env.write("tag-message", message);
+        self.env
+            .git(&[
+                "-C",
+                &self.c,
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &format!("user.signingkey={key}"),
+                "tag",
+                "-f",
+                "-s",
+                "-F",
+                &file,
+                &format!("statements/{SLUG}"),
+                target,
+            ])
+            .ok();
+    }
+    fn verify(&self) -> crate::harness::Run {
+        self.env.tribune(&["-C", &self.c, "verify", SLUG])
+    }
+}
+
+/// `n` members m1…mn with keys, and a statement at 2/3 of votes cast, quorum 1/2.
+fn setup(n: usize) -> Vote {
+    let env = Env::new();
+    let c = env.path("c").to_string_lossy().into_owned();
+    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+    env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
+    env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
+    let keys = (1..=n)
+        .map(|i| {
+            let id = format!("m{i}");
+            let (key, public) = keypair(&env, &id);
+            add_member(&env, &c, &id, if i % 2 == 1 { "abc" } else { "xyz" }, &public).ok();
+            (id, key, public)
+        })
+        .collect();
+    let file = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
+    let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let proposal = j["commit"].as_str().unwrap().to_string();
+    let text = j["text"].as_str().unwrap().to_string();
+    Vote { env, c, keys, proposal, text }
+}
+
+/// A vote that fails, 2 yes against 2 no, approved after the deadline by m1 from a copy
+/// where the two no ballots were missing; then the no ballots are back on their refs.
+fn approved_without_the_no_ballots() -> Vote {
+    let mut v = setup(4);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "no").ok();
+    v.vote("m4", "no").ok();
+    let hidden: Vec<(String, String)> =
+        ["m3", "m4"].iter().map(|m| (format!("refs/tribune/ballots/{SLUG}/{m}"), v.tip(m))).collect();
+    for (r, _) in &hidden {
+        v.env.git(&["-C", &v.c, "update-ref", "-d", r]).ok();
+    }
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    for (r, id) in &hidden {
+        v.env.git(&["-C", &v.c, "update-ref", r, id]).ok();
+    }
+    v
+}
+
+/// SECURITY. `verify` recounts only the ballots the approver chose to make parents of the
+/// tally commit. When the ballot refs are still here and hold valid ballots, cast before the
+/// deadline, that the tag leaves out, the recount is not the vote: verify must say so.
+#[test]
+fn verify_reports_valid_ballots_on_the_refs_that_the_tag_left_out() {
+    let v = approved_without_the_no_ballots();
+    // The ballot refs, as everyone sees them, give 2 yes and 2 no: it fails.
+    assert_eq!(v.counts(), (2, 2, 0));
+    let r = v.verify();
+    assert_eq!(r.code, 1, "verify accepted a tag that leaves out two valid no ballots:\n{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("m3") && r.stdout.contains("m4"), "{}", r.stdout);
+}
+
+/// MESSAGE / WRONG RESULT. `tally` says APPROVED whenever a member signed the tag, even when
+/// its own count of the same ballots fails the rule.
+#[test]
+fn tally_does_not_call_approved_a_statement_its_own_count_fails() {
+    let v = approved_without_the_no_ballots();
+    let t = v.tally();
+    assert_eq!(t["outcome"]["passes"], false, "{t:#}");
+    assert_ne!(t["result"], "approved", "tally says approved while its count fails: {t:#}");
+}
+
+/// SECURITY (double count). A tally commit that lists three ballots of the same member as
+/// parents makes `verify` count that member three times.
+#[test]
+fn verify_counts_each_member_once_however_many_of_their_ballots_the_tally_commit_lists() {
+    let mut v = setup(3);
+    v.vote("m1", "yes").ok();
+    let b1 = v.tip("m1");
+    v.vote("m1", "yes").ok();
+    let b2 = v.tip("m1");
+    v.vote("m1", "yes").ok();
+    let b3 = v.tip("m1");
+    v.vote("m2", "no").ok();
+    let n2 = v.tip("m2");
+    // Honestly: 1 yes, 1 no: fails. The forged tag claims 3 yes, 1 no of 3 members.
+    assert_eq!(v.counts(), (1, 1, 0));
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
+    let tally = v.tally_commit(&[&b1, &b2, &b3, &n2]);
+    let msg = format!(
+        "Statement {SLUG} approved\n\n{}",
+        v.trailers(3, (3, 1, 0), "m1", &[("m1", &b3, "yes"), ("m2", &n2, "no")])
+    );
+    v.git_tag(&tally, &msg, v.key("m1"));
+    let r = v.verify();
+    assert_eq!(r.code, 1, "verify accepted 4 ballots from an electorate of 3:\n{}{}", r.stdout, r.stderr);
+}
+
+/// CRASH / DENIAL OF SERVICE. A ballot ref that points at a blob (or a tag, or a tree) makes
+/// `tally` and `statements` fail outright, so anyone who can push one ref stops every count.
+#[test]
+fn a_ballot_ref_that_is_not_a_commit_does_not_stop_the_tally() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    let blob = v.env.write("junk", "junk\n");
+    let blob = v.env.git(&["-C", &v.c, "hash-object", "-w", &blob]).ok().stdout.trim().to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m2"), &blob]).ok();
+    let r = v.env.tribune(&["-C", &v.c, "tally", SLUG, "--json"]);
+    assert_eq!(r.code, 0, "tally failed on a junk ref:\n{}", r.stderr);
+    assert_eq!(v.counts(), (1, 0, 0));
+    let r = v.env.tribune(&["-C", &v.c, "statements"]);
+    assert_eq!(r.code, 0, "statements failed on a junk ref:\n{}", r.stderr);
+}
+
+/// CRASH. A ballot whose Tribune-Seq is u64::MAX makes the member's next `tribune vote`
+/// overflow (a panic in debug builds, a wrap to seq 0 in release builds).
+#[test]
+fn voting_after_a_ballot_with_the_largest_sequence_number_does_not_panic() {
+    let v = setup(2);
+    v.git_ballot("m1", &v.message("m1", "no", "18446744073709551615"), Some(v.key("m1")), None);
+    let r = v.vote("m1", "yes");
+    assert!(!r.stderr.contains("panicked") && r.code != 101, "vote panicked (exit {}):\n{}", r.code, r.stderr);
+}
+
+/// WRONG RESULT. The next sequence number is read from the ref's tip only. An unsigned commit
+/// without Tribune-Seq put on top of a member's ref (by anyone who can push a ref) makes the
+/// member's next ballot reuse seq 1, which conflicts with their own first ballot: both are
+/// excluded, and the member's vote silently disappears.
+#[test]
+fn a_junk_commit_on_top_of_a_ballot_ref_does_not_cancel_the_members_next_vote() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    let first = v.tip("m1");
+    let junk = format!("yes\n\nTribune-Statement: {SLUG}\nTribune-Proposal: {}\nTribune-Member: m1\n", v.proposal);
+    v.git_ballot("m1", &junk, None, Some(&first));
+    v.vote("m1", "no").ok();
+    assert_eq!(v.counts(), (0, 1, 0), "{:#}", v.tally()["ballots"]);
+}
+
+/// SECURITY. A signed tag with no tagger line: `verify` takes its time as "never"
+/// (i64::MAX), so an approval made before the deadline skips the check that the outcome was
+/// already decided; meanwhile the tag closes the vote.
+#[test]
+fn a_tag_without_a_tagger_does_not_skip_the_early_approval_check() {
+    let v = setup(4);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    let (y1, y2) = (v.tip("m1"), v.tip("m2"));
+    // 2 yes of 4 before the deadline: m3 and m4 voting no would make it fail.
+    let t = v.tally();
+    assert_eq!(t["decided"], serde_json::Value::Null, "{t:#}");
+    refused_approve(&v);
+    let tally = v.tally_commit(&[&y1, &y2]);
+    let payload = format!(
+        "object {tally}\ntype commit\ntag statements/{SLUG}\n\nStatement {SLUG} approved\n\n{}",
+        v.trailers(4, (2, 0, 0), "m1", &[("m1", &y1, "yes"), ("m2", &y2, "yes")])
+    );
+    let file = v.env.write("payload", &payload);
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "git", "-f", v.key("m1"), &file])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sig = std::fs::read_to_string(format!("{file}.sig")).unwrap();
+    let tag_file = v.env.write("tag", format!("{payload}{sig}"));
+    let tag = v
+        .env
+        .git(&["-C", &v.c, "hash-object", "-t", "tag", "-w", "--literally", &tag_file])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tags/statements/{SLUG}"), &tag]).ok();
+    let r = v.verify();
+    assert_eq!(r.code, 1, "verify accepted an undated early approval:\n{}{}", r.stdout, r.stderr);
+}
+
+fn refused_approve(v: &Vote) {
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).fails(1, "not decided");
+}
+
+/// SECURITY (denial of the vote). Any ref at refs/tags/statements/<slug> makes `vote` refuse
+/// ("voting is closed"), though `tally` rightly says an unsigned tag is no approval and the
+/// vote is open. Anyone who can push a lightweight tag ends the vote.
+#[test]
+fn a_lightweight_tag_does_not_close_the_vote() {
+    let v = setup(3);
+    v.env.git(&["-C", &v.c, "tag", &format!("statements/{SLUG}"), &v.proposal]).ok();
+    assert_eq!(v.tally()["result"], "open");
+    let r = v.vote("m1", "yes");
+    assert_eq!(r.code, 0, "vote refused while tally says the vote is open:\n{}", r.stderr);
+    assert_eq!(v.counts(), (1, 0, 0));
+}
+
+/// MISLEADING. `verify` checks only the trailers, not the readable part of the tag message
+/// that `git tag -v` shows first: an approver can state other figures there.
+#[test]
+fn verify_rejects_a_tag_whose_readable_summary_states_other_figures() {
+    let mut v = setup(3);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "no").ok();
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.verify().ok();
+    let raw = v.env.git(&["-C", &v.c, "cat-file", "tag", &format!("statements/{SLUG}")]).ok().stdout;
+    let body = raw.split_once("\n\n").unwrap().1;
+    let message = &body[..body.find("-----BEGIN SSH SIGNATURE-----").unwrap()];
+    let forged = message.replace("2 yes, 1 no, 0 abstain", "3 yes, 0 no, 0 abstain");
+    assert_ne!(forged, message);
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T10:00:00Z".into()));
+    let target = rev(&v.env, &v.c, &format!("statements/{SLUG}^{{commit}}"));
+    v.git_tag(&target, &forged, v.key("m1"));
+    let r = v.verify();
+    assert_eq!(r.code, 1, "verify accepted a tag whose text says 3 yes, 0 no:\n{}", r.stdout);
+}
+
+/// SECURITY. `approve` takes "now" from GIT_COMMITTER_DATE: dating the tag after the deadline
+/// approves an undecided vote early (no "decided" check) and closes it. A tag dated after the
+/// time `verify` runs is demonstrably false, and verify should say so.
+#[test]
+fn verify_rejects_an_approval_dated_in_the_future() {
+    let mut v = setup(4);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    refused_approve(&v);
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.env.vars.clear();
+    // It is still 2026-11-21: a tag dated in the future does not close the vote.
+    let r = v.vote("m3", "no").ok();
+    assert!(r.stderr.contains("does not close the vote"), "{}", r.stderr);
+    let r = v.verify();
+    assert_eq!(r.code, 1, "verify accepted a tag dated in the future:\n{}", r.stdout);
+}
+
+/// WRONG RESULT. The proposal is looked for along the trunk's first parents only. After an
+/// ordinary merge whose first parent is a side line (what `git pull` makes when someone had a
+/// local commit), the merge becomes "the proposal": every ballot is excluded and the approved
+/// statement fails verify, though the text, the roster and the ballots are all unchanged.
+#[test]
+fn a_plain_git_merge_on_the_trunk_keeps_the_proposal_and_its_ballots() {
+    let v = setup(3);
+    for m in ["m1", "m2", "m3"] {
+        v.vote(m, "yes").ok();
+    }
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.verify().ok();
+    let w = v.env.path("w").to_string_lossy().into_owned();
+    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    v.env.git(&["-C", &w, "checkout", "-q", "-b", "side", &format!("{}~1", v.proposal)]).ok();
+    v.env.write("w/NOTES.txt", "a note\n");
+    v.env.git(&["-C", &w, "add", "NOTES.txt"]).ok();
+    v.env.git(&["-C", &w, "commit", "-qm", "a local note"]).ok();
+    v.env.git(&["-C", &w, "merge", "-q", "--no-ff", "-m", "Merge branch 'main'", "origin/main"]).ok();
+    v.env.git(&["-C", &w, "push", "-q", "origin", "side:main"]).ok();
+    assert_eq!(v.tally()["proposal"], v.proposal.as_str());
+    assert_eq!(v.counts(), (3, 0, 0));
+    let r = v.verify();
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+/// EXIT CODE / MESSAGE. `tribune verify` with no argument stops at the first tag under
+/// refs/tags/statements/ whose name is not a valid slug, and verifies none of the others.
+#[test]
+fn verify_of_every_tag_reports_a_badly_named_one_and_checks_the_rest() {
+    let v = setup(3);
+    for m in ["m1", "m2", "m3"] {
+        v.vote(m, "yes").ok();
+    }
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.env.git(&["-C", &v.c, "tag", "statements/Bad", &v.proposal]).ok();
+    let r = v.env.tribune(&["-C", &v.c, "verify"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains(&format!("verified statements/{SLUG}")), "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("statements/Bad"), "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+}
+
+/// WRONG RESULT. A malformed member file added to the roster after the proposal makes
+/// `verify` (and `tally`) of an approved statement fail with a parse error, though the
+/// electorate is the roster at the proposal; the roster now is only read for a message.
+#[test]
+fn a_malformed_member_file_added_later_does_not_break_verify() {
+    let v = setup(3);
+    for m in ["m1", "m2", "m3"] {
+        v.vote(m, "yes").ok();
+    }
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let w = v.env.path("w").to_string_lossy().into_owned();
+    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    v.env.write("w/roster/members/zz.toml", "this is = = not toml\n");
+    v.env.git(&["-C", &w, "add", "."]).ok();
+    v.env.git(&["-C", &w, "commit", "-qm", "broken member"]).ok();
+    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let r = v.verify();
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = v.env.tribune(&["-C", &v.c, "tally", SLUG]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+/// SECURITY. One public key registered to two members: the key ring gives it to the member
+/// whose id sorts first, so the real owner's ballots are excluded as "signed with a0's key"
+/// and the key's holder votes as a0. `roster add-member` should refuse a key that is already
+/// another member's.
+#[test]
+fn a_key_already_registered_to_another_member_is_refused() {
+    let v = setup(2);
+    let r = add_member(&v.env, &v.c, "a0", "abc", v.public("m1"));
+    assert_eq!(r.code, 1, "a second member was given m1's key:\n{}", r.stdout);
+}
+
+/// What the shared key does to the tally when it slips in (e.g. with plain git): m1's own
+/// ballot is excluded.
+#[test]
+fn a_members_ballot_counts_when_another_member_lists_the_same_key() {
+    let v = setup(2);
+    let w = v.env.path("w").to_string_lossy().into_owned();
+    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let m1 = std::fs::read_to_string(format!("{w}/roster/members/m1.toml")).unwrap();
+    v.env.write("w/roster/members/a0.toml", m1.replace("m1@example.org", "a0@example.org"));
+    v.env.git(&["-C", &w, "add", "."]).ok();
+    v.env.git(&["-C", &w, "commit", "-qm", "a0 with m1's key"]).ok();
+    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    // A new proposal, so that a0 is in the electorate.
+    let file = v.env.write("s2.md", "+++\ntitle = \"Second\"\n+++\nText.\n");
+    v.env.tribune(&["-C", &v.c, "propose", &file, "--slug", "second", "--deadline", DEADLINE]).ok();
+    v.env.tribune(&["-C", &v.c, "vote", "second", "yes", "--as", "m1", "--key", v.key("m1")]).ok();
+    let r = v.env.tribune(&["-C", &v.c, "tally", "second", "--json"]).ok();
+    let t: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let b = &t["ballots"][0];
+    assert!(
+        b["status"] == "counted" || !b["reason"].as_str().unwrap_or("").contains("a0's key"),
+        "m1's own ballot is blamed on a0: {b}"
+    );
+}
+
+/// DENIAL OF SERVICE. A tag at refs/tags/statements/<slug> that is not UTF-8 makes `tally`
+/// (and `statements`, `verify`) fail outright instead of reporting a tag that is no approval.
+#[test]
+fn a_tag_that_is_not_utf8_does_not_stop_the_tally() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    let mut bytes = format!(
+        "object {}\ntype commit\ntag statements/{SLUG}\ntagger X <x@example.org> 1795000000 +0000\n\n",
+        v.proposal
+    )
+    .into_bytes();
+    bytes.extend_from_slice(b"approved \xff\n");
+    let file = v.env.write("tag", bytes);
+    let tag =
+        v.env.git(&["-C", &v.c, "hash-object", "-t", "tag", "-w", "--literally", &file]).ok().stdout.trim().to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tags/statements/{SLUG}"), &tag]).ok();
+    let r = v.env.tribune(&["-C", &v.c, "tally", SLUG]);
+    assert_eq!(r.code, 0, "tally failed on a non-UTF-8 tag:\n{}", r.stderr);
+    let r = v.verify();
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("FAILED"), "verify should report the tag, not abort:\n{}{}", r.stdout, r.stderr);
+}
+
+/// WRONG RESULT / MESSAGE. A ballot whose message has CRLF line ends (git reads its trailers:
+/// `git interpret-trailers --parse` lists them) is excluded as "not a ballot: the commit has
+/// no Tribune-Statement trailer", because the paragraph split looks for "\n\n" only.
+#[test]
+fn a_signed_ballot_with_crlf_line_ends_counts() {
+    let v = setup(3);
+    let message = v.message("m1", "no", "1").replace('\n', "\r\n");
+    let id = v.git_ballot("m1", &message, Some(v.key("m1")), None);
+    let t = v.tally();
+    let b = t["ballots"].as_array().unwrap().iter().find(|b| b["commit"] == id.as_str()).unwrap().clone();
+    assert_eq!(b["status"], "counted", "{b}");
+    assert_eq!(v.counts(), (0, 1, 0));
+}
