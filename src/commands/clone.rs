@@ -57,11 +57,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     crate::sync::ensure_refspecs(commons.repo.git_dir(), "origin")?;
     let opts = crate::sync::Options { fetch: true, push: false, dry_run: false, progress };
     let report = crate::sync::sync(&commons, "origin", &opts)?;
+    let extra = if report.arrived.is_empty() {
+        "the trunk".to_string()
+    } else {
+        format!("the trunk, {}", report.arrived.describe())
+    };
     print(&format!(
-        "Cloned {} into {}: {}.\nSync with `tribune -C {} sync`.",
+        "Cloned {} into {}: {extra}.\nSync with `tribune -C {} sync`.",
         args.url,
         dir.display(),
-        report.arrived.describe(),
         dir.display()
     ))?;
     if !report.rejected_tags.is_empty() {

@@ -356,3 +356,46 @@ fn bad_remotes_and_a_missing_git_get_clear_errors() {
     n.env.vars.push(("PATH".into(), "/nonexistent".into()));
     n.env.tribune(&["-C", &a, "sync"]).fails(1, "cannot run git");
 }
+
+#[test]
+fn a_push_that_loses_a_race_fetches_again_and_retries() {
+    let mut n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.contribute(&a, "From a", "abc", "A's report.");
+    n.contribute(&b, "From b", "xyz", "B's report.");
+    // A git on PATH that, the first time a pushes, lets b sync first: a's lease is then stale.
+    let real =
+        String::from_utf8(std::process::Command::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_string();
+    let bin = n.env.path("racebin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let marker = n.env.path("raced");
+    let script = format!(
+        "#!/bin/sh\nif [ \"$3\" = push ] && [ ! -e '{m}' ]; then touch '{m}'; '{t}' -C '{b}' sync >/dev/null 2>&1; fi\nexec '{real}' \"$@\"\n",
+        m = marker.display(),
+        t = env!("CARGO_BIN_EXE_tribune"),
+        b = b,
+    );
+    let git = bin.join("git");
+    std::fs::write(&git, script).unwrap();
+    std::fs::set_permissions(&git, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    n.env.vars.push(("PATH".into(), path));
+    let r = n.t(&a, &["sync", "--json"]).ok();
+    n.env.vars.clear();
+    assert!(marker.exists(), "the race was not staged");
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["retries"], 1, "{j}");
+    let hub: serde_json::Value = serde_json::from_str(&n.t(&n.hub, &["list", "--json"]).ok().stdout).unwrap();
+    let titles: Vec<&str> = hub.as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"From a") && titles.contains(&"From b"), "{titles:?}");
+    // With --push-only there is no fetch to retry with: a stale lease is a clean error.
+    n.contribute(&b, "Later from b", "xyz", "More.");
+    n.t(&b, &["sync"]).ok();
+    n.contribute(&a, "Later from a", "abc", "More.");
+    let before = n.env.git(&["-C", &n.hub, "for-each-ref"]).ok().stdout;
+    n.t(&a, &["sync", "--push-only"]).fails(1, "lost a race");
+    assert_eq!(n.env.git(&["-C", &n.hub, "for-each-ref"]).ok().stdout, before);
+}
