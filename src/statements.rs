@@ -738,34 +738,35 @@ pub struct Verification {
 /// what the tag says. Problems are collected, not returned as errors, so that one report
 /// names every difference.
 pub fn verify(commons: &Commons, slug: &str) -> Result<Verification> {
-    let repo = &commons.repo;
-    let mut v = Verification {
-        statement: slug.to_string(),
-        tag: tag_name(slug),
-        signed_by: None,
-        recount: None,
-        passes: None,
-        problems: Vec::new(),
-    };
-    let Some(tag_id) = repo.ref_target(&tag_ref(slug))? else {
-        v.problems.push(format!("there is no tag {}: the statement has not been approved", tag_name(slug)));
-        return Ok(v);
-    };
-    verify_tag(commons, slug, tag_id)
+    match commons.repo.ref_target(&tag_ref(slug))? {
+        Some(tag_id) => verify_tag(commons, slug, tag_id),
+        None => Ok(Verification::failed(
+            slug,
+            format!("there is no tag {}: the statement has not been approved", tag_name(slug)),
+        )),
+    }
+}
+
+impl Verification {
+    /// A verification that found `problem` before it could recount.
+    pub fn failed(slug: &str, problem: String) -> Verification {
+        Verification {
+            statement: slug.to_string(),
+            tag: tag_name(slug),
+            signed_by: None,
+            recount: None,
+            passes: None,
+            problems: vec![problem],
+        }
+    }
 }
 
 /// [`verify`] for the tag object `tag_id` (which need not be under refs/tags yet: sync
 /// checks a fetched tag before taking it).
 pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verification> {
     let repo = &commons.repo;
-    let mut v = Verification {
-        statement: slug.to_string(),
-        tag: tag_name(slug),
-        signed_by: None,
-        recount: None,
-        passes: None,
-        problems: Vec::new(),
-    };
+    let mut v = Verification::failed(slug, String::new());
+    v.problems.clear();
     let Some(tag) = repo.read_tag(tag_id)? else {
         v.problems.push(format!("{} is a lightweight tag, not a signed annotated tag", tag_name(slug)));
         return Ok(v);

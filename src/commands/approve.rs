@@ -6,7 +6,6 @@ use crate::git::{Oid, RefUpdate};
 use crate::output::{print, print_json};
 use crate::statements::{self, Electorate, Status};
 use anyhow::Result;
-use std::path::PathBuf;
 
 /// Approve a joint statement that passed: the signed tag `statements/<slug>`.
 ///
@@ -21,12 +20,8 @@ pub struct Args {
     /// The statement's slug.
     #[arg(value_name = "STATEMENT")]
     pub statement: String,
-    /// Approve as this member (default: the member whose email is git's user.email).
-    #[arg(long = "as", value_name = "MEMBER")]
-    pub member: Option<String>,
-    /// Sign with this key (as for `tribune vote --key`).
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub signing: super::vote::SignAs,
     /// Print the approval as JSON.
     #[arg(long)]
     pub json: bool,
@@ -74,14 +69,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ));
     }
     let electorate = Electorate::load(&commons, &proposal)?;
-    let member = super::vote::member_for(&commons, args.member.as_deref(), "approve")?;
+    let member = super::vote::member_for(&commons, args.signing.member.as_deref(), "approve")?;
     let Some(keys) = electorate.members.get(&member).map(|m| m.keys.clone()) else {
         return Err(fail(
             format!("{member} cannot approve {slug}: {}", electorate.outsider(&member)),
             "an approval is signed by a member of the statement's electorate",
         ));
     };
-    let signer = super::vote::signer_for(&commons, &member, &keys, args.key.as_deref())?;
+    let signer = super::vote::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
     let sealed = seal(&commons, &proposal, &member, &signer, &tagger)?;
     let (t, tag, tally_commit) = (&sealed.tally, sealed.tag, sealed.tally_commit);
     let c = &t.counts;

@@ -43,14 +43,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 return Err(e.into());
             }
             // A tag under statements/ with a name no statement can have: report it, go on.
-            results.push(statements::Verification {
-                statement: slug.clone(),
-                tag: statements::tag_name(slug),
-                signed_by: None,
-                recount: None,
-                passes: None,
-                problems: vec![format!("no statement can have this name: {}", e.message)],
-            });
+            results.push(statements::Verification::failed(
+                slug,
+                format!("no statement can have this name: {}", e.message),
+            ));
             continue;
         }
         results.push(statements::verify(&commons, slug)?);

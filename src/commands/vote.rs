@@ -30,7 +30,17 @@ pub struct Args {
     /// A comment kept in the ballot.
     #[arg(long)]
     pub comment: Option<String>,
-    /// Vote as this member (default: the member whose email is git's user.email).
+    #[command(flatten)]
+    pub signing: SignAs,
+    /// Print the ballot as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Who acts, and the key they sign with (for `vote` and `approve`).
+#[derive(Debug, clap::Args)]
+pub struct SignAs {
+    /// Act as this member (default: the member whose email is git's user.email).
     #[arg(long = "as", value_name = "MEMBER")]
     pub member: Option<String>,
     /// Sign with this key: an unencrypted OpenSSH private key (signed natively), a key with a
@@ -38,9 +48,6 @@ pub struct Args {
     /// `ssh-keygen -Y sign`, as git does). Default: git's user.signingkey with gpg.format=ssh.
     #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
-    /// Print the ballot as JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(serde::Serialize)]
@@ -63,7 +70,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let author = commons.repo.identity("AUTHOR")?;
     let now = committer.when.seconds;
     open_for_votes(&commons, &proposal, now)?;
-    let member = member_for(&commons, args.member.as_deref(), "vote")?;
+    let member = member_for(&commons, args.signing.member.as_deref(), "vote")?;
     // Only this member's entry in the roster at the proposal: a vote never reads the whole roster.
     let keys = match statements::member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, &member)? {
         Some(m) => m.keys,
@@ -74,7 +81,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ))
         }
     };
-    let signer = signer_for(&commons, &member, &keys, args.key.as_deref())?;
+    let signer = signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
     let comment = args.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let cast = cast(&commons, &proposal, &member, args.choice, comment, &signer, &author, &committer)?;
     if args.json {

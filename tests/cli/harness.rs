@@ -214,3 +214,41 @@ pub fn text_path(slug: &str) -> String {
 pub fn rev(env: &Env, repo: &str, what: &str) -> String {
     env.git(&["-C", repo, "rev-parse", what]).ok().stdout.trim().to_string()
 }
+
+/// An ed25519 key pair made by ssh-keygen, without a passphrase: (private key path, public key line).
+pub fn keypair(env: &Env, name: &str) -> (String, String) {
+    keypair_with(env, name, "")
+}
+
+/// [`keypair`] with the private key protected by `passphrase`.
+pub fn keypair_with(env: &Env, name: &str, passphrase: &str) -> (String, String) {
+    let path = env.path(&format!("keys/{name}"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", passphrase, "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    (path.to_string_lossy().into_owned(), public.trim().to_string())
+}
+
+/// `roster add-member ID` in `contingent`, with email ID@example.org and the key `public`.
+pub fn add_keyed_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> Run {
+    env.tribune(&[
+        "-C",
+        c,
+        "roster",
+        "add-member",
+        id,
+        "--contingent",
+        contingent,
+        "--name",
+        id,
+        "--email",
+        &format!("{id}@example.org"),
+        "--key",
+        public,
+    ])
+}

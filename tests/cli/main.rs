@@ -20,6 +20,7 @@ mod test_statements_review;
 mod test_sync;
 mod test_versions;
 mod test_worktree;
+mod vote_fixture;
 
 #[test]
 fn no_test_file_is_forgotten() {

@@ -149,19 +149,6 @@ fn a_batch_with_one_bad_line_writes_nothing_and_names_the_line() {
     refused(&env, &c, &["-C", &c, "rate", SLUG, "--batch", &f], 2, &["cannot be used with"]);
 }
 
-/// An ed25519 key pair made by ssh-keygen: (private key path, public key line).
-fn keypair(env: &Env, name: &str) -> (String, String) {
-    let path = env.path(name);
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-    (path.to_string_lossy().into_owned(), public.trim().to_string())
-}
-
 #[test]
 fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged() {
     let env = Env::new();

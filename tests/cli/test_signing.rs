@@ -30,18 +30,7 @@ fn setup(env: &Env, public: &str) -> String {
     c
 }
 
-/// An ed25519 key pair made by ssh-keygen: (private key path, public key line).
-fn keypair(env: &Env, name: &str, passphrase: &str) -> (String, String) {
-    let path = env.path(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", passphrase, "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-    (path.to_string_lossy().into_owned(), public.trim().to_string())
-}
+use crate::harness::keypair_with as keypair;
 
 /// An ssh-agent on a socket in the sandbox, killed when dropped, even when a test fails.
 struct Agent {

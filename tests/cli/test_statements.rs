@@ -1,136 +1,14 @@
 //! Joint statements: proposals, signed ballots, the exact tally, approval tags, and every
 //! attack the tally and `verify` must catch, checked against what plain git sees.
 
-use crate::harness::{refused, rev, Env};
-
-const DEADLINE: &str = "2026-12-01T00:00:00Z";
-/// After the deadline (the tests run at 2026-11-21T10:00:00Z).
-const LATE: &str = "2026-12-02T00:00:00Z";
-const SLUG: &str = "for-the-rent-strike";
-
-/// An ed25519 key pair made by ssh-keygen: (private key path, public key line).
-fn keypair(env: &Env, name: &str) -> (String, String) {
-    let path = env.path(&format!("keys/{name}"));
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-    (path.to_string_lossy().into_owned(), public.trim().to_string())
-}
+use crate::harness::{add_keyed_member, keypair, refused, rev, Env};
+use crate::vote_fixture::*;
 
 /// Adds a member with a fresh key; returns the private key's path.
 fn member(env: &Env, c: &str, id: &str, contingent: &str) -> String {
     let (key, public) = keypair(env, id);
-    env.tribune(&[
-        "-C",
-        c,
-        "roster",
-        "add-member",
-        id,
-        "--contingent",
-        contingent,
-        "--name",
-        id,
-        "--email",
-        &format!("{id}@example.org"),
-        "--key",
-        &public,
-    ])
-    .ok();
+    add_keyed_member(env, c, id, contingent, &public).ok();
     key
-}
-
-struct Vote {
-    env: Env,
-    c: String,
-    /// (member, private key) of the electorate, m1..mN.
-    keys: Vec<(String, String)>,
-    proposal: String,
-    text: String,
-}
-
-impl Vote {
-    fn key(&self, m: &str) -> &str {
-        &self.keys.iter().find(|(id, _)| id == m).unwrap().1
-    }
-    fn vote(&self, m: &str, choice: &str) -> crate::harness::Run {
-        self.env.tribune(&["-C", &self.c, "vote", SLUG, choice, "--as", m, "--key", self.key(m)])
-    }
-    fn tally(&self) -> serde_json::Value {
-        let r = self.env.tribune(&["-C", &self.c, "tally", SLUG, "--json"]).ok();
-        serde_json::from_str(&r.stdout).unwrap()
-    }
-    fn counts(&self) -> (u64, u64, u64) {
-        let t = self.tally();
-        let c = &t["counts"];
-        (c["yes"].as_u64().unwrap(), c["no"].as_u64().unwrap(), c["abstain"].as_u64().unwrap())
-    }
-    /// The reason the tally gives for excluding `commit`.
-    fn reason(&self, commit: &str) -> String {
-        let t = self.tally();
-        let b = t["ballots"].as_array().unwrap().iter().find(|b| b["commit"] == commit).unwrap_or_else(|| {
-            panic!("ballot {commit} not in the tally: {t:#}");
-        });
-        assert_eq!(b["status"], "excluded", "{b}");
-        b["reason"].as_str().unwrap().to_string()
-    }
-    fn allowed_signers(&self) -> String {
-        let r = self.env.tribune(&["-C", &self.c, "allowed-signers"]).ok();
-        self.env.write("signers", r.stdout)
-    }
-    /// A ballot made with plain git (`git commit-tree`, signed by `key` through git's own
-    /// ssh-keygen when given), put on `member`'s ballot ref. Returns its id.
-    fn git_ballot(&self, member: &str, message: &str, key: Option<&str>, parent: Option<&str>) -> String {
-        let tree = self.env.git(&["-C", &self.c, "mktree"]).ok().stdout.trim().to_string();
-        let mut args: Vec<String> = vec!["-C".into(), self.c.clone()];
-        if let Some(k) = key {
-            args.extend(["-c".into(), "gpg.format=ssh".into(), "-c".into(), format!("user.signingkey={k}")]);
-        }
-        args.extend(["commit-tree".into(), tree, "-m".into(), message.into()]);
-        if key.is_some() {
-            args.push("-S".into());
-        }
-        if let Some(p) = parent {
-            args.extend(["-p".into(), p.into()]);
-        }
-        let a: Vec<&str> = args.iter().map(String::as_str).collect();
-        let id = self.env.git(&a).ok().stdout.trim().to_string();
-        self.env.git(&["-C", &self.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/{member}"), &id]).ok();
-        id
-    }
-    fn message(&self, member: &str, choice: &str, seq: u32) -> String {
-        format!(
-            "{choice}\n\nTribune-Statement: {SLUG}\nTribune-Proposal: {}\nTribune-Text: {}\nTribune-Member: {member}\nTribune-Seq: {seq}\n",
-            self.proposal, self.text
-        )
-    }
-}
-
-/// A commons with `n` members (m1…mn, alternately in abc and xyz), each with a key, and a
-/// statement proposed at 2/3 of votes cast with quorum 1/2.
-fn setup(n: usize) -> Vote {
-    let env = Env::new();
-    let c = env.path("c").to_string_lossy().into_owned();
-    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
-    env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
-    env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-    let keys: Vec<(String, String)> = (1..=n)
-        .map(|i| {
-            let id = format!("m{i}");
-            let key = member(&env, &c, &id, if i % 2 == 1 { "abc" } else { "xyz" });
-            (id, key)
-        })
-        .collect();
-    let file = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
-    let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--json"]).ok();
-    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let proposal = j["commit"].as_str().unwrap().to_string();
-    let text = j["text"].as_str().unwrap().to_string();
-    Vote { env, c, keys, proposal, text }
 }
 
 #[test]
@@ -311,18 +189,6 @@ fn a_ballot_after_the_deadline_or_on_a_changed_text_is_refused() {
     assert!(t.stdout.contains("was changed after the proposal"), "{}", t.stdout);
 }
 
-/// Changes the statement's text on the trunk through a plain git clone and push.
-fn amend_with_git(env: &Env, c: &str, body: &str) {
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", c, &w]).ok();
-    let path = format!("{w}/statements/{SLUG}/index.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let (front, _) = text.rsplit_once("+++\n").unwrap();
-    std::fs::write(&path, format!("{front}+++\n{body}")).unwrap();
-    env.git(&["-C", &w, "commit", "-qam", "tamper with the statement"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
-}
-
 #[test]
 fn bad_proposals_are_refused_and_write_nothing() {
     let env = Env::new();
@@ -461,24 +327,7 @@ fn approved() -> (Vote, String) {
 /// Replaces the approval tag with one made by plain `git tag -s` with `message` and `key`.
 fn retag(v: &Vote, message: &str, key: &str) {
     let target = rev(&v.env, &v.c, &format!("statements/{SLUG}^{{commit}}"));
-    let file = v.env.write("tag-message", message);
-    v.env
-        .git(&[
-            "-C",
-            &v.c,
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &format!("user.signingkey={key}"),
-            "tag",
-            "-f",
-            "-s",
-            "-F",
-            &file,
-            &format!("statements/{SLUG}"),
-            &target,
-        ])
-        .ok();
+    v.git_tag(&target, message, key);
 }
 
 fn tag_message(v: &Vote) -> String {

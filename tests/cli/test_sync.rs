@@ -1,22 +1,9 @@
 //! Sync through an ordinary bare git remote: clones that work apart converge, lose
 //! nothing, and never overwrite each other's refs.
 
-use crate::harness::{refused, Env};
+use crate::harness::{add_keyed_member, keypair, refused, Env};
 
 const SLUG: &str = "for-the-rent-strike";
-
-fn keypair(env: &Env, name: &str) -> (String, String) {
-    let path = env.path(&format!("keys/{name}"));
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-    (path.to_string_lossy().into_owned(), public.trim().to_string())
-}
 
 fn article(title: &str, contingent: &str, body: &str) -> String {
     format!(
@@ -42,22 +29,7 @@ impl Net {
         for (i, c) in [(1, "abc"), (2, "xyz"), (3, "abc")] {
             let id = format!("m{i}");
             let (key, public) = keypair(&env, &id);
-            env.tribune(&[
-                "-C",
-                &hub,
-                "roster",
-                "add-member",
-                &id,
-                "--contingent",
-                c,
-                "--name",
-                &id,
-                "--email",
-                &format!("{id}@example.org"),
-                "--key",
-                &public,
-            ])
-            .ok();
+            add_keyed_member(&env, &hub, &id, c, &public).ok();
             keys.push(key);
         }
         let s = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
