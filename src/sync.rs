@@ -17,6 +17,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Refs per `git push` (two arguments each; command lines have a length limit).
+const PUSH_BATCH: usize = 2_000;
+
 /// How many times a push that lost a race fetches again and retries.
 const MAX_ROUNDS: usize = 5;
 
@@ -198,43 +201,49 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         if !opts.push || !report.conflicts.is_empty() {
             break;
         }
-        let (refs, left) = outgoing(commons, remote_name)?;
+        let refs = outgoing(commons, remote_name)?;
         if opts.dry_run {
             for r in &refs {
                 report.plan.push(format!("push {}", r.remote_ref));
+                count_push(&commons.repo, r, &mut report.left)?;
             }
-            report.left = left;
             break;
         }
         if refs.is_empty() {
             break;
         }
-        match remote::push(&dir, remote_name, &refs, opts.progress)? {
-            Pushed::Done => {
-                // git updates the remote-tracking refs of what it pushed only for refspecs
-                // it knows; set them all, so the next sync starts from the truth.
-                for r in &refs {
-                    if let (Some(t), Some(id)) =
-                        (tracking_of(&r.remote_ref, remote_name), commons.repo.ref_target(&r.local)?)
-                    {
-                        let old = commons.repo.ref_target(&t)?;
-                        commons.repo.update_ref(&t, id, old, "tribune sync: pushed")?;
+        // One atomic push, unless there are so many refs that the command line would be too
+        // long: then atomic batches, each ref still leased, so nothing is ever overwritten.
+        let mut stale = None;
+        for batch in refs.chunks(PUSH_BATCH) {
+            match remote::push(&dir, remote_name, batch, opts.progress)? {
+                Pushed::Done => {
+                    for r in batch {
+                        count_push(&commons.repo, r, &mut report.left)?;
+                        // Move the remote-tracking ref too, so the next sync starts from the truth.
+                        if let (Some(t), Some(id)) =
+                            (tracking_of(&r.remote_ref, remote_name), commons.repo.ref_target(&r.local)?)
+                        {
+                            let old = commons.repo.ref_target(&t)?;
+                            commons.repo.update_ref(&t, id, old, "tribune sync: pushed")?;
+                        }
+                        report.pushed.push(r.remote_ref.clone());
                     }
                 }
-                report.pushed = refs.iter().map(|r| r.remote_ref.clone()).collect();
-                report.left = left;
-                break;
-            }
-            Pushed::Stale(why) => {
-                if !opts.fetch || round + 1 == MAX_ROUNDS {
-                    return Err(fail(
-                        format!("the push to {remote_name} lost a race with another pusher: {why}"),
-                        "run `tribune sync` again",
-                    ));
+                Pushed::Stale(why) => {
+                    stale = Some(why);
+                    break;
                 }
-                report.retries += 1;
             }
         }
+        let Some(why) = stale else { break };
+        if !opts.fetch || round + 1 == MAX_ROUNDS {
+            return Err(fail(
+                format!("the push to {remote_name} lost a race with another pusher: {why}"),
+                "run `tribune sync` again",
+            ));
+        }
+        report.retries += 1;
     }
     Ok(report)
 }
@@ -592,10 +601,9 @@ fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Oid, ke
 }
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
-fn outgoing(commons: &Commons, remote_name: &str) -> Result<(Vec<PushRef>, Moved)> {
+fn outgoing(commons: &Commons, remote_name: &str) -> Result<Vec<PushRef>> {
     let repo = &commons.repo;
     let mut refs = Vec::new();
-    let mut left = Moved::default();
     for (name, id, kind) in syncable_local(repo, &commons.trunk_ref)? {
         let Some(tracking) = tracking_of(&name, remote_name) else { continue };
         let theirs = repo.ref_target(&tracking)?;
@@ -608,8 +616,28 @@ fn outgoing(commons: &Commons, remote_name: &str) -> Result<(Vec<PushRef>, Moved
                 continue;
             }
         }
-        count(repo, kind, &name, theirs, id, &mut left)?;
         refs.push(PushRef { local: name.clone(), remote_ref: name, expect: theirs.map(|t| t.to_string()) });
     }
-    Ok((refs, left))
+    Ok(refs)
+}
+
+/// Counts what pushing `r` sends.
+fn count_push(repo: &Repo, r: &PushRef, left: &mut Moved) -> Result<()> {
+    let Some(id) = repo.ref_target(&r.local)? else { return Ok(()) };
+    let kind = if r.local.starts_with("refs/heads/contingents/") {
+        Kind::Edition
+    } else if r.local.starts_with("refs/heads/") {
+        Kind::Trunk
+    } else if r.local.starts_with("refs/notes/") {
+        Kind::Notes
+    } else if r.local.starts_with("refs/tags/") {
+        Kind::Tag
+    } else {
+        Kind::Ballots
+    };
+    let theirs = match &r.expect {
+        Some(t) => Some(t.parse::<Oid>()?),
+        None => None,
+    };
+    count(repo, kind, &r.local, theirs, id, left)
 }

@@ -371,3 +371,23 @@ fn a_push_that_loses_a_race_fetches_again_and_retries() {
     n.t(&a, &["sync", "--push-only"]).fails(1, "lost a race");
     assert_eq!(n.env.git(&["-C", &n.hub, "for-each-ref"]).ok().stdout, before);
 }
+
+#[test]
+fn thousands_of_refs_are_pushed_in_leased_batches() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.contribute(&a, "Rated by many", "abc", "Text.");
+    // 2,500 raters: more refs than one git command line may carry.
+    let lines: String =
+        (0..2500).map(|i| format!("{{\"slug\":\"rated-by-many\",\"score\":1,\"rater\":\"r{i:04}\"}}\n")).collect();
+    let f = n.env.write("many.jsonl", lines);
+    n.t(&a, &["rate", "--batch", &f]).ok();
+    let r = n.t(&a, &["sync", "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["pushed"].as_array().unwrap().len(), 2501, "the trunk and 2,500 notes refs");
+    assert_eq!(j["left"]["ratings"].as_object().unwrap().len(), 2500);
+    let r = n.t(&b, &["sync", "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["arrived"]["ratings"].as_object().unwrap().len(), 2500);
+    assert_eq!(n.refs(&a), n.refs(&b));
+}
