@@ -55,6 +55,13 @@ pub enum Command {
     Verify(commands::verify::Args),
     Statements(commands::statements::Args),
     AllowedSigners(commands::allowed_signers::Args),
+    Credits(commands::credits::Args),
+    Export(commands::export::Args),
+    CreditCheck(commands::credit_check::Args),
+    Challenge(commands::challenge::Args),
+    Reply(commands::reply::Args),
+    Challenges(commands::challenges::Args),
+    Accountability(commands::accountability::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

@@ -1,0 +1,367 @@
+//! Public challenges and replies: `challenges/<xx>/<id>/index.md` and
+//! `challenges/<xx>/<id>/replies/<contingent>.md` on the trunk, and the accountability they
+//! add up to.
+//!
+//! Every time that counts is written in the files' front matter when they are committed, so
+//! listing ten thousand challenges reads their files once and never walks a history.
+
+use crate::commons::{Commons, Snapshot};
+use crate::error::{fail, UserError};
+use crate::git::Oid;
+use crate::model::article::split;
+use crate::model::id;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub const DIR: &str = "challenges";
+
+/// `challenges/<xx>`: the first two hex digits of sha1(id), so that no tree holds more than
+/// about a thousand challenges until there are a quarter of a million.
+pub fn shard(id: &str) -> String {
+    let digest = sha1_smol::Sha1::from(id.as_bytes()).digest().bytes();
+    format!("{DIR}/{:02x}", digest[0])
+}
+pub fn dir(id: &str) -> String {
+    format!("{}/{id}", shard(id))
+}
+pub fn text_path(id: &str) -> String {
+    format!("{}/index.md", dir(id))
+}
+pub fn reply_path(id: &str, contingent: &str) -> String {
+    format!("{}/replies/{contingent}.md", dir(id))
+}
+
+/// A challenge as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Challenge {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about_version: Option<String>,
+    /// The first line of the text.
+    pub subject: String,
+    /// When it was put (the commit's time).
+    pub asked_at: DateTime<Utc>,
+    pub asked_by: String,
+    #[serde(skip)]
+    pub body: String,
+    pub replies: Vec<Reply>,
+}
+
+/// A contingent's reply to a challenge. A second reply by the same contingent replaces the
+/// file (an amendment): `answered_at` stays the time of the first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reply {
+    pub contingent: String,
+    pub answered_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amended_at: Option<DateTime<Utc>>,
+    pub replied_by: String,
+    #[serde(skip)]
+    pub body: String,
+}
+
+impl Challenge {
+    /// The reply of the contingent challenged, which is what answers a challenge.
+    pub fn answer(&self) -> Option<&Reply> {
+        self.replies.iter().find(|r| r.contingent == self.to)
+    }
+    pub fn status(&self) -> &'static str {
+        if self.answer().is_some() {
+            "answered"
+        } else {
+            "open"
+        }
+    }
+}
+
+fn front(file: &str, text: &str) -> Result<(toml::Table, String), UserError> {
+    let (front, body) = split(file, text)?
+        .ok_or_else(|| UserError::with_hint(format!("{file}: no front matter"), "see `man 5 tribune-format`"))?;
+    let table: toml::Table = toml::from_str(&front)
+        .map_err(|e| UserError::with_hint(format!("{file}: {}", e.message().trim()), "see `man 5 tribune-format`"))?;
+    Ok((table, body))
+}
+
+fn get_str(t: &toml::Table, file: &str, key: &str) -> Result<String, UserError> {
+    t.get(key)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| UserError::with_hint(format!("{file}: no `{key}`"), "see `man 5 tribune-format`"))
+}
+
+fn get_time(t: &toml::Table, file: &str, key: &str) -> Result<DateTime<Utc>, UserError> {
+    let bad = || UserError::with_hint(format!("{file}: `{key}` is not an RFC 3339 time"), "see `man 5 tribune-format`");
+    let s = match t.get(key) {
+        Some(toml::Value::Datetime(d)) => d.to_string(),
+        Some(toml::Value::String(s)) => s.clone(),
+        _ => return Err(bad()),
+    };
+    DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&Utc)).map_err(|_| bad())
+}
+
+pub fn parse_challenge(id: &str, file: &str, text: &str) -> Result<Challenge, UserError> {
+    let (t, body) = front(file, text)?;
+    let opt = |k: &str| t.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Ok(Challenge {
+        id: id.to_string(),
+        from: get_str(&t, file, "from")?,
+        to: get_str(&t, file, "to")?,
+        about: opt("about"),
+        about_version: opt("about_version"),
+        subject: subject_of(&body),
+        asked_at: get_time(&t, file, "asked_at")?,
+        asked_by: opt("asked_by").unwrap_or_default(),
+        body,
+        replies: Vec::new(),
+    })
+}
+
+pub fn parse_reply(contingent: &str, file: &str, text: &str) -> Result<Reply, UserError> {
+    let (t, body) = front(file, text)?;
+    Ok(Reply {
+        contingent: contingent.to_string(),
+        answered_at: get_time(&t, file, "answered_at")?,
+        amended_at: get_time(&t, file, "amended_at").ok(),
+        replied_by: t.get("replied_by").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+        body,
+    })
+}
+
+/// The first non-empty line, without Markdown heading marks, at most 100 characters.
+pub fn subject_of(body: &str) -> String {
+    let line = body.lines().map(|l| l.trim().trim_start_matches('#').trim()).find(|l| !l.is_empty()).unwrap_or("");
+    let mut s: String = line.chars().take(100).collect();
+    if line.chars().count() > 100 {
+        s.push('…');
+    }
+    s
+}
+
+fn time(t: DateTime<Utc>) -> toml::Value {
+    toml::Value::Datetime(t.format("%Y-%m-%dT%H:%M:%SZ").to_string().parse().expect("an RFC 3339 time"))
+}
+
+/// The stored text of a new challenge.
+pub fn render_challenge(c: &Challenge) -> String {
+    let mut t = toml::Table::new();
+    t.insert("from".into(), c.from.clone().into());
+    t.insert("to".into(), c.to.clone().into());
+    if let Some(a) = &c.about {
+        t.insert("about".into(), a.clone().into());
+    }
+    if let Some(v) = &c.about_version {
+        t.insert("about_version".into(), v.clone().into());
+    }
+    t.insert("asked_at".into(), time(c.asked_at));
+    t.insert("asked_by".into(), c.asked_by.clone().into());
+    format!("+++\n{}+++\n{}", toml::to_string(&t).unwrap_or_default(), with_newline(&c.body))
+}
+
+/// The stored text of a reply.
+pub fn render_reply(id: &str, r: &Reply) -> String {
+    let mut t = toml::Table::new();
+    t.insert("challenge".into(), id.into());
+    t.insert("contingent".into(), r.contingent.clone().into());
+    t.insert("answered_at".into(), time(r.answered_at));
+    if let Some(a) = r.amended_at {
+        t.insert("amended_at".into(), time(a));
+    }
+    t.insert("replied_by".into(), r.replied_by.clone().into());
+    format!("+++\n{}+++\n{}", toml::to_string(&t).unwrap_or_default(), with_newline(&r.body))
+}
+
+fn with_newline(s: &str) -> String {
+    let s = s.trim_matches('\n');
+    format!("{s}\n")
+}
+
+/// A new challenge's id: its date and six hex digits of a hash of everything that makes
+/// it (text, parties, author, time), so two clones cannot pick the same id for two
+/// different challenges; `extra` lengthens the hash when the id is somehow taken.
+pub fn new_id(c: &Challenge, extra: usize) -> String {
+    let mut h = sha1_smol::Sha1::new();
+    for part in [&c.from, &c.to, &c.asked_by, &c.body, c.about.as_deref().unwrap_or("")] {
+        h.update(part.as_bytes());
+        h.update(b"\0");
+    }
+    h.update(c.asked_at.to_rfc3339().as_bytes());
+    let hex = h.digest().to_string();
+    format!("{}-{}", c.asked_at.format("%Y-%m-%d"), &hex[..(6 + extra).min(40)])
+}
+
+/// Reads one challenge and its replies from a snapshot of the trunk.
+pub fn read(snap: &Snapshot<'_>, id: &str) -> Result<Option<Challenge>> {
+    id::validate("challenge id", id)?;
+    let Some(tree) = snap.tree else { return Ok(None) };
+    let Some(entry) = snap.repo.entry_at(tree, &dir(id))?.filter(|e| e.is_tree) else { return Ok(None) };
+    Ok(Some(read_dir(snap.repo, id, entry.id)?))
+}
+
+fn read_dir(repo: &crate::git::Repo, id: &str, tree: Oid) -> Result<Challenge> {
+    let file = text_path(id);
+    let Some((_, bytes)) = repo.blob_at(tree, "index.md")? else {
+        return Err(fail(format!("{file} is missing"), "a challenge directory holds index.md"));
+    };
+    let mut c = parse_challenge(id, &file, &String::from_utf8_lossy(&bytes))?;
+    for e in repo.list_dir(tree, "replies")? {
+        let Some(contingent) = e.name.strip_suffix(".md") else { continue };
+        if e.is_tree {
+            continue;
+        }
+        let name = reply_path(id, contingent);
+        match parse_reply(contingent, &name, &String::from_utf8_lossy(&repo.read_blob(e.id)?)) {
+            Ok(r) => c.replies.push(r),
+            Err(err) => eprintln!("warning: {}", err.message),
+        }
+    }
+    c.replies.sort_by(|a, b| a.answered_at.cmp(&b.answered_at).then(a.contingent.cmp(&b.contingent)));
+    Ok(c)
+}
+
+/// Every challenge on the trunk, oldest first. Shards are read on all cores.
+pub fn all(commons: &Commons) -> Result<Vec<Challenge>> {
+    let repo = &commons.repo;
+    let tree = repo.commit_tree(commons.trunk_tip()?)?;
+    let mut dirs: Vec<(String, Oid)> = Vec::new();
+    for shard in repo.list_dir(tree, DIR)?.into_iter().filter(|e| e.is_tree) {
+        for e in repo.list_dir(shard.id, "")?.into_iter().filter(|e| e.is_tree) {
+            dirs.push((e.name, e.id));
+        }
+    }
+    let read = repo.par_map(&dirs, 500, |repo, (id, tree)| match read_dir(repo, id, *tree) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) => {
+            eprintln!("warning: challenge {id}: {e:#}");
+            Ok(None)
+        }
+    })?;
+    let mut out: Vec<Challenge> = read.into_iter().flatten().collect();
+    out.sort_by(|a, b| a.asked_at.cmp(&b.asked_at).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// A contingent's record on the challenges put to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub contingent: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub received: usize,
+    pub answered: usize,
+    pub unanswered: usize,
+    /// The median time from a challenge to its answer, in seconds (of two middle values,
+    /// their mean rounded down); None when nothing was answered.
+    pub median_seconds: Option<i64>,
+    /// The age of its oldest unanswered challenge, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oldest_unanswered_seconds: Option<i64>,
+}
+
+/// Per contingent: challenges received, answered and not, and the median time to answer.
+pub fn accountability(
+    challenges: &[Challenge],
+    contingents: &[(String, Option<String>)],
+    now: DateTime<Utc>,
+) -> Vec<Record> {
+    let mut out: Vec<Record> = contingents
+        .iter()
+        .map(|(id, name)| Record {
+            contingent: id.clone(),
+            name: name.clone(),
+            received: 0,
+            answered: 0,
+            unanswered: 0,
+            median_seconds: None,
+            oldest_unanswered_seconds: None,
+        })
+        .collect();
+    let mut times: std::collections::HashMap<String, Vec<i64>> = Default::default();
+    for c in challenges {
+        let i = match out.iter().position(|r| r.contingent == c.to) {
+            Some(i) => i,
+            None => {
+                out.push(Record {
+                    contingent: c.to.clone(),
+                    name: None,
+                    received: 0,
+                    answered: 0,
+                    unanswered: 0,
+                    median_seconds: None,
+                    oldest_unanswered_seconds: None,
+                });
+                out.len() - 1
+            }
+        };
+        let r = &mut out[i];
+        r.received += 1;
+        match c.answer() {
+            Some(a) => {
+                r.answered += 1;
+                times.entry(c.to.clone()).or_default().push((a.answered_at - c.asked_at).num_seconds().max(0));
+            }
+            None => {
+                r.unanswered += 1;
+                let age = (now - c.asked_at).num_seconds().max(0);
+                r.oldest_unanswered_seconds = Some(r.oldest_unanswered_seconds.map_or(age, |o| o.max(age)));
+            }
+        }
+    }
+    for r in &mut out {
+        if let Some(t) = times.get_mut(&r.contingent) {
+            r.median_seconds = median(t);
+        }
+    }
+    out.sort_by(|a, b| b.unanswered.cmp(&a.unanswered).then(a.contingent.cmp(&b.contingent)));
+    out
+}
+
+/// The median of whole seconds: the middle value, or the mean of the two middle values
+/// rounded down.
+pub fn median(values: &mut [i64]) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]).div_euclid(2) })
+}
+
+/// "3d 4h", "5h 12m", "40m", "12s".
+pub fn human(seconds: i64) -> String {
+    let (d, h, m) = (seconds / 86_400, seconds % 86_400 / 3_600, seconds % 3_600 / 60);
+    if d > 0 {
+        format!("{d}d {h}h")
+    } else if h > 0 {
+        format!("{h}h {m}m")
+    } else if m > 0 {
+        format!("{m}m")
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two_rounded_down() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5]), Some(5));
+        assert_eq!(median(&mut [9, 1, 4]), Some(4));
+        assert_eq!(median(&mut [1, 4, 2, 9]), Some(3));
+    }
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(human(12), "12s");
+        assert_eq!(human(40 * 60), "40m");
+        assert_eq!(human(5 * 3600 + 12 * 60), "5h 12m");
+        assert_eq!(human(3 * 86_400 + 4 * 3600), "3d 4h");
+    }
+}
