@@ -5,12 +5,12 @@
 //! Every time that counts is written in the files' front matter when they are committed, so
 //! listing ten thousand challenges reads their files once and never walks a history.
 
-use crate::commons::{Commons, Snapshot};
+use crate::commons::{message, Change, Commons, Snapshot};
 use crate::error::{fail, UserError};
-use crate::git::Oid;
+use crate::git::{Identity, Oid};
 use crate::model::article::split;
 use crate::model::id;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -192,6 +192,76 @@ pub fn new_id(c: &Challenge, extra: usize) -> String {
     h.update(c.asked_at.to_rfc3339().as_bytes());
     let hex = h.digest().to_string();
     format!("{}-{}", c.asked_at.format("%Y-%m-%d"), &hex[..(6 + extra).min(40)])
+}
+
+/// Commits a new challenge on the trunk (its id is chosen under the compare-and-swap, so a
+/// taken id is never reused); `who` authors it instead of git's identity when given.
+pub fn put(commons: &Commons, challenge: Challenge, who: Option<&Identity>) -> Result<(Oid, Challenge)> {
+    commons.commit_on_trunk(|snap| {
+        snap.require_contingent(&challenge.from).context("--from")?;
+        snap.require_contingent(&challenge.to).context("--to")?;
+        let mut c = challenge.clone();
+        // The id is a hash of the challenge; should it be taken, a longer hash is not.
+        for extra in 0..=34 {
+            c.id = new_id(&challenge, extra);
+            if !snap.exists(&dir(&c.id))? {
+                break;
+            }
+        }
+        let mut trailers = vec![("Action", "challenge"), ("Challenge", c.id.as_str()), ("Contingent", c.from.as_str())];
+        trailers.push(("To", c.to.as_str()));
+        if let Some(a) = &c.about {
+            trailers.push(("Article", a.as_str()));
+        }
+        let msg = message(&format!("challenge {}: {}", c.to, c.subject), &trailers);
+        let change = Change::new(msg).put(text_path(&c.id), render_challenge(&c).into_bytes()).by(who);
+        Ok((change, c))
+    })
+}
+
+/// Commits `contingent`'s reply to challenge `id` (an amendment when it has replied before:
+/// the first answer's time is kept). Returns the commit, the reply and whether it amends.
+pub fn answer(
+    commons: &Commons,
+    id: &str,
+    contingent: &str,
+    body: &str,
+    replied_by: &str,
+    now: DateTime<Utc>,
+    who: Option<&Identity>,
+) -> Result<(Oid, Reply, bool)> {
+    let (commit, (reply, amendment)) = commons.commit_on_trunk(|snap| {
+        snap.require_contingent(contingent).context("--as")?;
+        let Some(c) = read(snap, id)? else {
+            return Err(fail(
+                format!("there is no challenge {id:?} on the trunk"),
+                "list the challenges with `tribune challenges`",
+            ));
+        };
+        let earlier = c.replies.iter().find(|r| r.contingent == contingent);
+        if earlier.is_some_and(|r| r.body.trim() == body.trim()) {
+            return Err(fail(
+                format!("no change: {contingent} already replied to {} with this text", c.id),
+                "edit the text to amend the reply",
+            ));
+        }
+        let reply = Reply {
+            contingent: contingent.to_string(),
+            answered_at: earlier.map_or(now, |r| r.answered_at),
+            amended_at: earlier.map(|_| now),
+            replied_by: replied_by.to_string(),
+            body: body.to_string(),
+        };
+        let verb = if earlier.is_some() { "amend reply" } else { "reply" };
+        let msg = message(
+            &format!("{verb} to {}: {}", c.id, c.subject),
+            &[("Action", "reply"), ("Challenge", c.id.as_str()), ("Contingent", contingent)],
+        );
+        let text = render_reply(&c.id, &reply);
+        let change = Change::new(msg).put(reply_path(&c.id, contingent), text.into_bytes()).by(who);
+        Ok((change, (reply, earlier.is_some())))
+    })?;
+    Ok((commit, reply, amendment))
 }
 
 /// Reads one challenge and its replies from a snapshot of the trunk.

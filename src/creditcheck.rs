@@ -201,6 +201,22 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
             passages: passages(copy, source, n),
         });
     }
+    // One finding per pair of articles: the versions that share the most.
+    findings.sort_by(|x, y| {
+        let key = |f: &Finding| {
+            let mut k = [f.copy.slug.clone(), f.source.slug.clone()];
+            k.sort();
+            k
+        };
+        key(x).cmp(&key(y)).then(y.percent.cmp(&x.percent)).then(y.shared_shingles.cmp(&x.shared_shingles))
+    });
+    findings.dedup_by(|later, kept| {
+        let same = |a: &Finding, b: &Finding| {
+            (a.copy.slug == b.copy.slug && a.source.slug == b.source.slug)
+                || (a.copy.slug == b.source.slug && a.source.slug == b.copy.slug)
+        };
+        same(later, kept)
+    });
     findings.sort_by(|x, y| y.percent.cmp(&x.percent).then(x.copy.slug.cmp(&y.copy.slug)));
     Ok((total, findings))
 }

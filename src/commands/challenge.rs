@@ -3,7 +3,6 @@
 use super::Ctx;
 use crate::challenges::{self, Challenge};
 use crate::commands::show::split_selector;
-use crate::commons::{message, Change};
 use crate::error::{fail, usage};
 use crate::model::id;
 use crate::output::{print, print_json};
@@ -112,26 +111,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         body,
         replies: Vec::new(),
     };
-    let (commit, challenge) = commons.commit_on_trunk(|snap| {
-        snap.require_contingent(&args.from).context("--from")?;
-        snap.require_contingent(&args.to).context("--to")?;
-        let mut c = challenge.clone();
-        // The id is a hash of the challenge; should it be taken, a longer hash is not.
-        for extra in 0..=34 {
-            c.id = challenges::new_id(&challenge, extra);
-            if !snap.exists(&challenges::dir(&c.id))? {
-                break;
-            }
-        }
-        let mut trailers = vec![("Action", "challenge"), ("Challenge", c.id.as_str()), ("Contingent", c.from.as_str())];
-        trailers.push(("To", c.to.as_str()));
-        if let Some(a) = &c.about {
-            trailers.push(("Article", a.as_str()));
-        }
-        let msg = message(&format!("challenge {}: {}", c.to, c.subject), &trailers);
-        let change = Change::new(msg).put(challenges::text_path(&c.id), challenges::render_challenge(&c).into_bytes());
-        Ok((change, c))
-    })?;
+    let (commit, challenge) = challenges::put(&commons, challenge, None)?;
     if args.json {
         return print_json(&Done {
             path: challenges::text_path(&challenge.id),

@@ -2,8 +2,6 @@
 
 use super::Ctx;
 use crate::challenges::{self, Reply};
-use crate::commons::{message, Change};
-use crate::error::fail;
 use crate::model::id;
 use crate::output::{print, print_json};
 use anyhow::{Context, Result};
@@ -52,37 +50,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let body = super::challenge::read_text(args.file.as_ref(), args.message.as_deref())?;
     let author = commons.repo.identity("AUTHOR")?;
     let now = crate::git::commit_time()?.to_datetime().with_timezone(&chrono::Utc);
-    let (commit, (reply, amendment)) = commons.commit_on_trunk(|snap| {
-        snap.require_contingent(&args.contingent).context("--as")?;
-        let Some(c) = challenges::read(snap, &args.challenge)? else {
-            return Err(fail(
-                format!("there is no challenge {:?} on the trunk", args.challenge),
-                "list the challenges with `tribune challenges`",
-            ));
-        };
-        let earlier = c.replies.iter().find(|r| r.contingent == args.contingent);
-        let reply = Reply {
-            contingent: args.contingent.clone(),
-            answered_at: earlier.map_or(now, |r| r.answered_at),
-            amended_at: earlier.map(|_| now),
-            replied_by: format!("{} <{}>", author.name, author.email),
-            body: body.clone(),
-        };
-        if earlier.is_some_and(|r| r.body.trim() == body.trim()) {
-            return Err(fail(
-                format!("no change: {} already replied to {} with this text", args.contingent, c.id),
-                "edit the text to amend the reply",
-            ));
-        }
-        let verb = if earlier.is_some() { "amend reply" } else { "reply" };
-        let msg = message(
-            &format!("{verb} to {}: {}", c.id, c.subject),
-            &[("Action", "reply"), ("Challenge", c.id.as_str()), ("Contingent", args.contingent.as_str())],
-        );
-        let text = challenges::render_reply(&c.id, &reply);
-        let change = Change::new(msg).put(challenges::reply_path(&c.id, &args.contingent), text.into_bytes());
-        Ok((change, (reply, earlier.is_some())))
-    })?;
+    let replied_by = format!("{} <{}>", author.name, author.email);
+    let (commit, reply, amendment) =
+        challenges::answer(&commons, &args.challenge, &args.contingent, &body, &replied_by, now, None)?;
     let done = Done {
         challenge: args.challenge.clone(),
         path: challenges::reply_path(&args.challenge, &args.contingent),

@@ -338,3 +338,34 @@ fn credit_check_finds_a_planted_copy_and_leaves_credited_reuse_alone() {
     refused(&env, &c, &["-C", &c, "credit-check", "--threshold", "30%"], 2, &["3/10"]);
     refused(&env, &c, &["-C", &c, "credit-check", "nope"], 1, &["no article"]);
 }
+
+/// Renders an exported page in headless Chromium: the DOM it builds has the article and
+/// its signature, and printing makes a PDF. Not run by default (Chromium is not a build
+/// dependency): `cargo test --test cli -- --ignored an_exported_page_renders_in_headless_chromium`
+/// with `chromium-headless-shell` or `chromium` on PATH.
+#[test]
+#[ignore]
+fn an_exported_page_renders_in_headless_chromium() {
+    let browser = ["chromium-headless-shell", "chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("no chromium on PATH");
+    let (env, c, _) = chain();
+    let page = env.path("page.html");
+    env.tribune(&["-C", &c, "export", "solidarity", "--as", "rfc", "--format", "html", "-o", page.to_str().unwrap()])
+        .ok();
+    let url = format!("file://{}", page.display());
+    let run = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(browser);
+        cmd.args(["--headless", "--no-sandbox", "--disable-gpu"]).args(extra).arg(&url);
+        env.run_command(cmd)
+    };
+    let dom = run(&["--dump-dom"]);
+    assert_eq!(dom.code, 0, "{}", dom.stderr);
+    assert!(dom.stdout.contains("<h1>Solidarity</h1>"), "{}", dom.stdout);
+    assert!(dom.stdout.contains("The RFC Desk contingent of Mass Organization XYZ"), "{}", dom.stdout);
+    let pdf = env.path("page.pdf");
+    let printed = run(&[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"]);
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"), "no PDF printed");
+}
