@@ -15,11 +15,10 @@ bench_setup "$work" "10,000 articles, 10 editions x 1,000 rewrites, 20+20 copies
 echo "== credits credited-copy-0 (trunk original -> edition rewrite -> derived article)"
 "$T" -C "$repo" credits credited-copy-0
 hyperfine -N -w 3 -r 30 "$T -C $repo credits credited-copy-0" | grep -E "Time|Range"
-slug=$("$T" -C "$repo" list --contingent c000 --limit 1000 --json | python3 -c '
+slug=$("$T" -C "$repo" credits credited-copy-0 --json | python3 -c '
 import json, sys
-rows = json.load(sys.stdin)
-print(rows[-1]["slug"])')
-echo "== credits $slug@c000 (an old article rewritten by c000: the trunk log walked to its creation)"
+print(json.load(sys.stdin)["original"]["slug"])')
+echo "== credits $slug@c000 (c000's rewrite of an old article: the trunk log walked back to its creation)"
 hyperfine -N -w 3 -r 30 "$T -C $repo credits $slug@c000" | grep -E "Time|Range"
 /usr/bin/time -f "credits peak memory: %M KiB" "$T" -C "$repo" credits "$slug@c000" >/dev/null
 
