@@ -107,10 +107,11 @@ fn show(
             c: &'a challenges::Challenge,
             status: &'a str,
             body: &'a str,
-            replies_text: Vec<(&'a str, &'a str)>,
+            /// Each reply's text, by contingent, in the order of `replies`.
+            reply_texts: Vec<&'a str>,
         }
-        let replies_text = c.replies.iter().map(|r| (r.contingent.as_str(), r.body.as_str())).collect();
-        return print_json(&Full { c: &c, status: c.status(), body: &c.body, replies_text });
+        let reply_texts = c.replies.iter().map(|r| r.body.as_str()).collect();
+        return print_json(&Full { c: &c, status: c.status(), body: &c.body, reply_texts });
     }
     let s = &ctx.style;
     let mut out = format!("{}\n", s.bold(&format!("Challenge {} from {} to {}", c.id, c.from, c.to)));

@@ -52,6 +52,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let snap = commons.snapshot()?;
     let is_article = !args.statement && snap.exists(&layout::article_text(slug))?;
     let is_statement = snap.exists(&layout::statement_text(slug))?;
+    if args.statement && !is_statement {
+        return Err(fail(
+            format!("there is no joint statement {slug:?} on the trunk"),
+            "list the statements with `tribune statements`",
+        ));
+    }
     let doc = if is_article || !is_statement {
         let Some(c) = &args.contingent else {
             return Err(usage(

@@ -186,3 +186,44 @@ fn bad_challenges_and_replies_are_refused_and_write_nothing() {
     let j = json(env.tribune(&["-C", &c, "challenges", "--json"]).ok());
     assert_eq!(j[0]["replies"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn parallel_challenges_and_replies_are_all_kept() {
+    let mut env = Env::new();
+    let c = commons(&env);
+    let id = challenge(&mut env, &c, "2026-11-21T10:00:00Z", "xyz", "abc", "The first question");
+    let bin = env!("CARGO_BIN_EXE_tribune");
+    let children: Vec<std::process::Child> = (0..6)
+        .map(|i| {
+            let mut cmd = std::process::Command::new(bin);
+            let args: Vec<String> = if i < 4 {
+                ["-C", &c, "challenge", "--from", "rfc", "--to", "xyz", "-m", &format!("Question number {i}")]
+                    .map(String::from)
+                    .to_vec()
+            } else {
+                let who = if i == 4 { "abc" } else { "rfc" };
+                ["-C", &c, "reply", &id, "--as", who, "-m", &format!("Reply {i}")].map(String::from).to_vec()
+            };
+            cmd.args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_AUTHOR_NAME", "P")
+                .env("GIT_AUTHOR_EMAIL", "p@example.org")
+                .env("GIT_COMMITTER_NAME", "P")
+                .env("GIT_COMMITTER_EMAIL", "p@example.org")
+                .env("GIT_COMMITTER_DATE", "2026-11-22T10:00:00Z")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let all = json(env.tribune(&["-C", &c, "challenges", "--json"]).ok());
+    assert_eq!(all.as_array().unwrap().len(), 5, "{all:#}");
+    let first = all.as_array().unwrap().iter().find(|c| c["id"] == id.as_str()).unwrap();
+    assert_eq!(first["replies"].as_array().unwrap().len(), 2, "{first:#}");
+    assert_eq!(first["status"], "answered");
+    env.fsck(&c);
+}
