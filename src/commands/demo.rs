@@ -13,6 +13,8 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::path::PathBuf;
 
+mod credits;
+
 /// Build a demo commons and print a tour of commands to try.
 ///
 /// Three contingents, seven members and twelve labour-news articles (written for this
@@ -97,17 +99,6 @@ const STATEMENTS: [(&str, &str); 2] = [
         include_str!("../../fixtures/demo/statements/02-for-a-citywide-heat-standard.md"),
     ),
 ];
-
-/// Articles whose credits the demo shows: (member, text). The first is derived from Rank-and-
-/// File Caucus's rewrite (whose version replaces `{rfc-version}`) and quotes another article;
-/// the second reuses two paragraphs of another without credit, for `credit-check`.
-const CREDITED: [(&str, &str); 2] = [
-    ("mbrennan", include_str!("../../fixtures/demo/credits/redline--willowmere-leaflet.md")),
-    ("sfarouk", include_str!("../../fixtures/demo/credits/ctw--yard-safety-vigil.md")),
-];
-
-/// Public challenges and replies.
-const CHALLENGES: &str = include_str!("../../fixtures/demo/challenges.toml");
 
 /// The open statement's deadline: far enough ahead that the demo's vote stays open.
 const OPEN_DEADLINE: &str = "2030-12-31T18:00:00Z";
@@ -260,7 +251,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     let (ratings, raters) = rate(&commons, &roster, &mut at)?;
     let keys = write_keys(dir, &roster)?;
     vote(&commons, &roster, &mut at)?;
-    let (challenges, answered) = credit_and_challenges(&commons, &roster, &mut at)?;
+    let (challenges, answered) = credits::build(&commons, &roster, &mut at)?;
     // For plain git's `tag -v` and `verify-commit`, as `tribune allowed-signers` prints it.
     let mut signers = String::new();
     for m in &roster.members {
@@ -280,7 +271,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         rewrites,
         ratings,
         raters,
-        CREDITED.len(),
+        credits::CREDITED.len(),
         challenges,
         answered,
         keys.display()
@@ -387,87 +378,6 @@ fn vote(commons: &Commons, roster: &DemoRoster, at: &mut impl FnMut(&DemoMember,
         }
     }
     Ok(())
-}
-
-#[derive(Deserialize)]
-struct DemoChallenges {
-    challenges: Vec<DemoChallenge>,
-}
-#[derive(Deserialize)]
-struct DemoChallenge {
-    from: String,
-    to: String,
-    asked_by: String,
-    about: Option<String>,
-    text: String,
-    #[serde(default)]
-    replies: Vec<DemoReply>,
-}
-#[derive(Deserialize)]
-struct DemoReply {
-    contingent: String,
-    member: String,
-    after_hours: i64,
-    text: String,
-}
-
-/// A derived article with credits, an uncredited copy, and public challenges with replies
-/// (one amended, one challenge left unanswered). Returns (challenges, answered).
-fn credit_and_challenges(
-    commons: &Commons,
-    roster: &DemoRoster,
-    at: &mut impl FnMut(&DemoMember, i64) -> Identity,
-) -> Result<(usize, usize)> {
-    let who = |id: &str| roster.members.iter().find(|m| m.id == id).context("the demo names an unknown member");
-    let rfc =
-        crate::history::resolve(commons, "tenants-at-400-willowmere-begin-rent-strike-over-repairs", Some("rfc"))?;
-    for (member, text) in CREDITED {
-        let text = text.replace("{rfc-version}", &rfc.version.to_string());
-        let article = Article::parse(member, &text)?;
-        let day = article.date.and_hms_opt(9, 0, 0).context("bad date")?.and_utc().timestamp();
-        let when = at(who(member)?, day);
-        let slug = id::slugify(&article.title);
-        let prepared = Prepared { article, slug, text: text.into_bytes(), attachments: Vec::new() };
-        commons.commit_on_trunk(|snap| change_for(snap, &prepared, false, Some(&when)))?;
-    }
-    let plan: DemoChallenges = toml::from_str(CHALLENGES).context("the embedded demo challenges are malformed")?;
-    let mut answered = 0;
-    for c in &plan.challenges {
-        let asker = who(&c.asked_by)?;
-        let when = at(asker, 0);
-        let asked_at = when.when.to_datetime().with_timezone(&chrono::Utc);
-        let (about, about_version) = match &c.about {
-            Some(a) => {
-                let (slug, selector) = super::show::split_selector(a)?;
-                (Some(slug.to_string()), Some(crate::history::resolve(commons, slug, selector)?.version.to_string()))
-            }
-            None => (None, None),
-        };
-        let challenge = crate::challenges::Challenge {
-            id: String::new(),
-            from: c.from.clone(),
-            to: c.to.clone(),
-            about,
-            about_version,
-            subject: crate::challenges::subject_of(&c.text),
-            asked_at,
-            asked_by: format!("{} <{}>", asker.name, asker.email),
-            body: c.text.trim().to_string(),
-            replies: Vec::new(),
-        };
-        let (_, challenge) = crate::challenges::put(commons, challenge, Some(&when))?;
-        for r in &c.replies {
-            let m = who(&r.member)?;
-            let when = at(m, asked_at.timestamp() + r.after_hours * 3600);
-            let now = when.when.to_datetime().with_timezone(&chrono::Utc);
-            let by = format!("{} <{}>", m.name, m.email);
-            crate::challenges::answer(commons, &challenge.id, &r.contingent, &r.text, &by, now, Some(&when))?;
-        }
-        if c.replies.iter().any(|r| r.contingent == c.to) {
-            answered += 1;
-        }
-    }
-    Ok((plan.challenges.len(), answered))
 }
 
 /// Two rating services with opposite politics and two members rate every version; two
