@@ -270,11 +270,15 @@ fn passages(copy: &Text, source: &Text, n: usize) -> Vec<String> {
         }
     }
     runs.sort_by_key(|(s, e)| std::cmp::Reverse(e - s));
+    // The passage as written (punctuation and all), from its first word to its last.
+    let base = copy.body.as_ptr() as usize;
+    let span = |w: &str| (w.as_ptr() as usize - base, w.as_ptr() as usize - base + w.len());
     runs.into_iter()
         .take(3)
         .map(|(s, e)| {
-            let cut = e.min(s + 40);
-            let mut p = ws[s..cut].join(" ");
+            let cut = e.min(s + 40).min(ws.len());
+            let (from, to) = (span(ws[s]).0, span(ws[cut - 1]).1);
+            let mut p = copy.body[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
             if cut < e {
                 p.push_str(" …");
             }
