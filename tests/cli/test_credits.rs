@@ -121,6 +121,32 @@ fn a_trunk_update_by_another_contingent_is_credited_as_a_modification() {
 }
 
 #[test]
+fn an_outside_original_and_a_missing_base_are_credited_as_far_as_they_are_known() {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Strike", "abc", "", "First text.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    let outside = "[[derived_from]]\nrelation = \"wasDerivedFrom\"\nurl = \"https://wire.example.org/story\"\ncontingent = \"xyz\"\n";
+    let t = env.write("t.md", article("Translated", "abc", outside, "Translated text.\n"));
+    env.tribune(&["-C", &c, "contribute", &t, "--slug", "translated"]).ok();
+    let j = json(env.tribune(&["-C", &c, "credits", "translated", "--json"]).ok());
+    assert_eq!(j["original"]["url"], "https://wire.example.org/story", "{j:#}");
+    assert_eq!(j["original"]["contingent"]["id"], "xyz");
+    assert_eq!(j["modified_by"][0]["id"], "abc");
+    let text = env.tribune(&["-C", &c, "credits", "translated"]).ok().stdout;
+    assert!(text.contains("Original by XYZ Circle <https://wire.example.org/story>"), "{text}");
+    let gone = format!(
+        "[[derived_from]]\nrelation = \"wasRevisionOf\"\nslug = \"strike\"\nversion = \"{}\"\n",
+        "1".repeat(40)
+    );
+    let r = env.write("r.md", article("Strike again", "xyz", &gone, "Second text.\n"));
+    env.tribune(&["-C", &c, "contribute", &r, "--slug", "strike-again"]).ok();
+    let j = json(env.tribune(&["-C", &c, "credits", "strike-again", "--json"]).ok());
+    assert_eq!(j["original"]["slug"], "strike", "{j:#}");
+    assert!(j["notes"][0].as_str().unwrap().contains("not in this repository"), "{j:#}");
+}
+
+#[test]
 fn export_gives_markdown_html_and_text_with_credits_notice_and_signature() {
     let (env, c, _) = chain();
     let md = env.tribune(&["-C", &c, "export", "solidarity", "--as", "rfc"]).ok().stdout;
