@@ -57,6 +57,13 @@ pub enum Command {
     AllowedSigners(commands::allowed_signers::Args),
     Sync(commands::sync::Args),
     Clone(commands::clone::Args),
+    Credits(commands::credits::Args),
+    Export(commands::export::Args),
+    CreditCheck(commands::credit_check::Args),
+    Challenge(commands::challenge::Args),
+    Reply(commands::reply::Args),
+    Challenges(commands::challenges::Args),
+    Accountability(commands::accountability::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

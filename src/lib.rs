@@ -4,11 +4,15 @@
 //! the domain ([`model`], [`commons`], [`index`]), which stores everything through
 //! [`git`], the only module that names libgit2.
 
+pub mod challenges;
 pub mod cli;
 pub mod commands;
 pub mod commons;
+pub mod creditcheck;
+pub mod credits;
 pub mod editor;
 pub mod error;
+pub mod export;
 pub mod git;
 pub mod history;
 pub mod index;

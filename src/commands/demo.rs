@@ -13,6 +13,8 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::path::PathBuf;
 
+mod credits;
+
 /// Build a demo commons and print a tour of commands to try.
 ///
 /// Three contingents, seven members and twelve labour-news articles (written for this
@@ -162,6 +164,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
          git -C {d} -c gpg.ssh.allowedSignersFile={d}/tribune/allowed-signers tag -v statements/solidarity-with-the-tenants-of-400-willowmere\n  \
          tribune -C {d} tally for-a-citywide-heat-standard-at-work\n  \
          tribune -C {d} vote for-a-citywide-heat-standard-at-work yes --as dokafor --key {d}/tribune/demo-keys/dokafor\n  \
+         tribune -C {d} export solidarity-with-the-tenants-of-400-willowmere --format txt\n  \
+         tribune -C {d} credits willowmere-what-the-rent-strike-teaches-every-worker\n  \
+         tribune -C {d} export willowmere-what-the-rent-strike-teaches-every-worker --as redline --format html\n  \
+         tribune -C {d} credit-check                    reuse without credit\n  \
+         tribune -C {d} challenges                      public challenges, answered and not\n  \
+         tribune -C {d} accountability                  who answers, and how fast\n  \
          git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
          git -C {d} fsck --strict"
     ))
@@ -243,6 +251,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     let (ratings, raters) = rate(&commons, &roster, &mut at)?;
     let keys = write_keys(dir, &roster)?;
     vote(&commons, &roster, &mut at)?;
+    let (challenges, answered) = credits::build(&commons, &roster, &mut at)?;
     // For plain git's `tag -v` and `verify-commit`, as `tribune allowed-signers` prints it.
     let mut signers = String::new();
     for m in &roster.members {
@@ -253,7 +262,8 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     std::fs::write(commons.state_dir().join("allowed-signers"), signers).context("could not write allowed-signers")?;
     Ok(format!(
         "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters,\n\
-         one approved joint statement and one open for votes. The members' (public, demo-only) keys are in {}.",
+         one approved joint statement and one open for votes, {} credited articles (one reusing another without credit),\n\
+         {} public challenges ({} answered). The members' (public, demo-only) keys are in {}.",
         roster.org,
         roster.contingents.len(),
         roster.members.len(),
@@ -261,6 +271,9 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         rewrites,
         ratings,
         raters,
+        credits::CREDITED.len(),
+        challenges,
+        answered,
         keys.display()
     ))
 }

@@ -1,12 +1,18 @@
 //! One file per subcommand: an `Args` struct (its flags) and a `run` function.
 
+pub mod accountability;
 pub mod allowed_signers;
 pub mod approve;
+pub mod challenge;
+pub mod challenges;
 pub mod clone;
 pub mod completions;
 pub mod contribute;
+pub mod credit_check;
+pub mod credits;
 pub mod demo;
 pub mod diff;
+pub mod export;
 pub mod filter;
 pub mod init;
 pub mod list;
@@ -15,6 +21,7 @@ pub mod man;
 pub mod propose;
 pub mod rate;
 pub mod ratings;
+pub mod reply;
 pub mod rewrite;
 pub mod roster;
 pub mod show;
@@ -72,6 +79,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::AllowedSigners(a) => allowed_signers::run(&ctx, a),
         Command::Sync(a) => sync::run(&ctx, a),
         Command::Clone(a) => clone::run(&ctx, a),
+        Command::Credits(a) => credits::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+        Command::CreditCheck(a) => credit_check::run(&ctx, a),
+        Command::Challenge(a) => challenge::run(&ctx, a),
+        Command::Reply(a) => reply::run(&ctx, a),
+        Command::Challenges(a) => challenges::run(&ctx, a),
+        Command::Accountability(a) => accountability::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

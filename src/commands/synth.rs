@@ -10,6 +10,8 @@ use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod extras;
+
 /// Build a synthetic commons of many articles (for benchmarks).
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,6 +54,15 @@ pub struct Args {
     /// key of v00000 is written to `<DIR>/tribune/synth-voter-key` for vote benchmarks.
     #[arg(long, default_value_t = 0)]
     pub voters: usize,
+    /// Public challenges (between random contingents, a day apart); two in three are
+    /// answered by the contingent challenged, from an hour to a month later.
+    #[arg(long, default_value_t = 0)]
+    pub challenges: usize,
+    /// Planted copies for credit-check: N articles (`planted-copy-K`) that reuse two
+    /// paragraphs of another without derived_from, and N (`credited-copy-K`) that do the
+    /// same with a wasDerivedFrom link (to an edition's rewrite when there are editions).
+    #[arg(long, default_value_t = 0)]
+    pub copies: usize,
     /// Seed of the pseudo-random text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -289,6 +300,29 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let msg = message(&format!("rate: {} ratings", edits.len()), &[("Action", "rate"), ("Rater", &rater)]);
             let ntip = repo.write_commit(ntree, &[], &id, &id, &msg)?;
             editions.push((crate::ratings::rater_ref(&rater), ntip));
+        }
+        if args.copies > 0 || args.challenges > 0 {
+            let rewritten: Vec<(String, Oid)> = match editions.iter().find(|(n, _)| n.starts_with(crate::index::CONTINGENT_BRANCHES)) {
+                Some((_, etip)) => {
+                    let etree = repo.commit_tree(*etip)?;
+                    let mut out = Vec::new();
+                    for (slug, blob) in slugs.iter().take(20_000) {
+                        if let Some(e) = repo.entry_at(etree, &layout::article_text(slug))? {
+                            if e.id != *blob {
+                                out.push((slug.clone(), e.id));
+                            }
+                        }
+                        if out.len() >= args.copies {
+                            break;
+                        }
+                    }
+                    out
+                }
+                None => Vec::new(),
+            };
+            let edits = extras::build(repo, &args, &slugs, &rewritten, &mut rng)?;
+            tree = repo.edit_tree(Some(tree), &edits)?;
+            tip = commit(tree, tip, "synthetic copies and challenges", &[("Action", "contribute")], &mut clock)?;
         }
         if args.voters > 0 {
             tip = voters(repo, &dir, args.voters, tip, &mut editions, &mut || who(&mut clock))?;

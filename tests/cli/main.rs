@@ -3,8 +3,10 @@
 
 mod harness;
 
+mod test_challenges;
 mod test_concurrency;
 mod test_contribute;
+mod test_credits;
 mod test_demo;
 mod test_edge_cases;
 mod test_filters;

@@ -113,3 +113,38 @@ fn the_demo_refuses_a_directory_that_is_not_empty() {
     env.write("full/x", "x");
     env.tribune(&["demo", env.path("full").to_str().unwrap()]).fails(1, "not empty");
 }
+
+#[test]
+fn the_demo_has_credited_articles_an_uncredited_copy_and_challenges_answered_and_not() {
+    let env = Env::new();
+    let dir = env.path("demo");
+    let d = dir.to_str().unwrap();
+    let r = env.tribune(&["demo", d]).ok();
+    assert!(
+        r.stdout.contains("2 credited articles") && r.stdout.contains("3 public challenges (2 answered)"),
+        "{}",
+        r.stdout
+    );
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["-C", d];
+        all.extend(args);
+        serde_json::from_str(&env.tribune(&all).ok().stdout).unwrap()
+    };
+    let credits = json(&["credits", "willowmere-what-the-rent-strike-teaches-every-worker", "--json"]);
+    assert_eq!(credits["original"]["contingent"]["id"], "ctw", "{credits:#}");
+    let by: Vec<&str> = credits["modified_by"].as_array().unwrap().iter().map(|w| w["id"].as_str().unwrap()).collect();
+    assert_eq!(by, ["rfc", "redline"]);
+    assert_eq!(credits["quotes"][0]["slug"], "inquiry-opens-into-forklift-death-at-kessel-freight-yard");
+    let check = json(&["credit-check", "--json"]);
+    let findings = check["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{check:#}");
+    assert_eq!(findings[0]["copy"]["slug"], "eastgate-families-hold-vigil-for-yard-safety");
+    assert_eq!(findings[0]["source"]["slug"], "inquiry-opens-into-forklift-death-at-kessel-freight-yard");
+    let acc = json(&["accountability", "--json"]);
+    let row = |id: &str| acc.as_array().unwrap().iter().find(|r| r["contingent"] == id).unwrap().clone();
+    assert_eq!(row("ctw")["unanswered"], 1);
+    assert_eq!(row("rfc")["answered"], 1);
+    assert_eq!(row("rfc")["median_seconds"], 5 * 3600, "the amendment keeps the first answer's time");
+    assert_eq!(row("redline")["median_seconds"], 3 * 3600);
+    env.fsck(d);
+}

@@ -1,0 +1,296 @@
+//! Rendering a text for print or posting: Markdown, a standalone HTML page, or plain text,
+//! each with the credit block, the public-domain notice and the signature line.
+//!
+//! The body is Markdown and is read by pulldown-cmark for every format; raw HTML in it is
+//! shown as text, never passed through, so an exported page is always well-formed (XHTML
+//! style: every element closed, every attribute quoted).
+
+use crate::credits::CreditLine;
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// Everything an export shows.
+pub struct Document {
+    pub title: String,
+    pub summary: Option<String>,
+    /// "By R. Lopez · 21 November 2026".
+    pub byline: Option<String>,
+    /// Markdown.
+    pub body: String,
+    pub credits: Vec<CreditLine>,
+    pub notice: String,
+    /// "Approved by 24 of 36 votes cast, two-thirds required."
+    pub approval: Option<String>,
+    /// "The ABC Collective contingent of Mass Organization XYZ".
+    pub signature: String,
+}
+
+fn parser(text: &str) -> impl Iterator<Item = Event<'_>> {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    Parser::new_ext(text, options).map(|e| match e {
+        // Raw HTML would make the page whatever its author wrote: show it as text.
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        e => e,
+    })
+}
+
+/// Escapes text for HTML element content and quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text so Markdown shows it literally.
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A link only when it is an http(s) or mailto address.
+fn safe_link(link: &Option<String>) -> Option<&str> {
+    link.as_deref().filter(|l| l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:"))
+}
+
+pub fn markdown(d: &Document) -> String {
+    let mut out = format!("# {}\n\n", md_escape(&d.title));
+    if let Some(s) = &d.summary {
+        out.push_str(&format!("*{}*\n\n", md_escape(s)));
+    }
+    if let Some(b) = &d.byline {
+        out.push_str(&format!("{}\n\n", md_escape(b)));
+    }
+    out.push_str(d.body.trim_matches('\n'));
+    out.push_str("\n\n---\n\n");
+    if !d.credits.is_empty() {
+        out.push_str("**Credits**\n\n");
+        for c in &d.credits {
+            match safe_link(&c.link) {
+                Some(l) => out.push_str(&format!("- {} <{l}>\n", md_escape(&c.text))),
+                None => out.push_str(&format!("- {}\n", md_escape(&c.text))),
+            }
+        }
+        out.push('\n');
+    }
+    if let Some(a) = &d.approval {
+        out.push_str(&format!("{}\n\n", md_escape(a)));
+    }
+    out.push_str(&format!("*{}*\n\n", md_escape(&d.notice)));
+    out.push_str(&format!("**{}**\n", md_escape(&d.signature)));
+    out
+}
+
+const STYLE: &str = "
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 38em; margin: 2em auto; padding: 0 1em; line-height: 1.55; color: #111; background: #fff; }
+h1 { font-size: 2.1em; line-height: 1.15; margin-bottom: 0.3em; }
+.summary { font-size: 1.15em; font-style: italic; margin-top: 0; }
+.byline { color: #444; font-size: 0.95em; }
+blockquote { border-left: 3px solid #bbb; margin-left: 0; padding-left: 1em; color: #333; }
+footer { border-top: 1px solid #999; margin-top: 2.5em; padding-top: 1em; font-size: 0.9em; }
+footer h2 { font-size: 1em; margin: 0 0 0.3em; }
+footer ul { padding-left: 1.2em; margin-top: 0; }
+.notice { font-style: italic; }
+.approval { font-weight: bold; }
+.signature { font-weight: bold; font-size: 1.1em; margin-top: 1.2em; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
+  a { color: inherit; text-decoration: none; }
+  footer a[href]::after { content: ' (' attr(href) ')'; font-size: 0.9em; }
+  footer, .signature { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+";
+
+pub fn html(d: &Document) -> String {
+    let mut body = String::new();
+    html::push_html(&mut body, parser(&d.body));
+    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
+    out.push_str(&format!(
+        "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<article>\n<header>\n",
+        escape(&d.title)
+    ));
+    out.push_str(&format!("<h1>{}</h1>\n", escape(&d.title)));
+    if let Some(s) = &d.summary {
+        out.push_str(&format!("<p class=\"summary\">{}</p>\n", escape(s)));
+    }
+    if let Some(b) = &d.byline {
+        out.push_str(&format!("<p class=\"byline\">{}</p>\n", escape(b)));
+    }
+    out.push_str("</header>\n");
+    out.push_str(&body);
+    out.push_str("<footer>\n");
+    if !d.credits.is_empty() {
+        out.push_str("<section class=\"credits\">\n<h2>Credits</h2>\n<ul>\n");
+        for c in &d.credits {
+            match safe_link(&c.link) {
+                Some(l) => {
+                    out.push_str(&format!("<li>{} <a href=\"{}\">{}</a></li>\n", escape(&c.text), escape(l), escape(l)))
+                }
+                None => out.push_str(&format!("<li>{}</li>\n", escape(&c.text))),
+            }
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    if let Some(a) = &d.approval {
+        out.push_str(&format!("<p class=\"approval\">{}</p>\n", escape(a)));
+    }
+    out.push_str(&format!("<p class=\"notice\">{}</p>\n", escape(&d.notice)));
+    out.push_str(&format!("<p class=\"signature\">{}</p>\n", escape(&d.signature)));
+    out.push_str("</footer>\n</article>\n</body>\n</html>\n");
+    out
+}
+
+/// Plain text: the Markdown read by pulldown-cmark, its markup dropped, links written out.
+pub fn text(d: &Document) -> String {
+    let mut out = format!("{}\n{}\n\n", d.title, "=".repeat(d.title.chars().count().min(78)));
+    if let Some(s) = &d.summary {
+        out.push_str(&format!("{s}\n\n"));
+    }
+    if let Some(b) = &d.byline {
+        out.push_str(&format!("{b}\n\n"));
+    }
+    out.push_str(plain(&d.body).trim_end());
+    out.push_str("\n\n----\n\n");
+    if !d.credits.is_empty() {
+        out.push_str("Credits\n");
+        for c in &d.credits {
+            match &c.link {
+                Some(l) => out.push_str(&format!("- {} <{l}>\n", c.text)),
+                None => out.push_str(&format!("- {}\n", c.text)),
+            }
+        }
+        out.push('\n');
+    }
+    if let Some(a) = &d.approval {
+        out.push_str(&format!("{a}\n\n"));
+    }
+    out.push_str(&format!("{}\n\n{}\n", d.notice, d.signature));
+    out
+}
+
+/// Markdown as plain text: paragraphs, "- " list items, "> " quotes, links as "text <url>".
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut quote = 0usize;
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
+    let start_line = |out: &mut String, quote: usize| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&"> ".repeat(quote));
+    };
+    for event in parser(markdown) {
+        match event {
+            Event::Start(Tag::Paragraph) | Event::Start(Tag::Heading { .. }) if lists.is_empty() => {
+                start_line(&mut out, quote)
+            }
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) if lists.is_empty() => {
+                out.push('\n');
+                out.push_str("> ".repeat(quote).trim_end());
+                out.push('\n');
+            }
+            Event::Start(Tag::BlockQuote(_)) => quote += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quote = quote.saturating_sub(1),
+            Event::Start(Tag::List(first)) => lists.push(first),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                if lists.is_empty() {
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::Item) => {
+                start_line(&mut out, quote);
+                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                match lists.last_mut() {
+                    Some(Some(n)) => {
+                        out.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => out.push_str("- "),
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = links.pop() {
+                    out.push_str(&format!(" <{url}>"));
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => start_line(&mut out, quote),
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => {
+                out.push('\n');
+                out.push_str(&"> ".repeat(quote));
+            }
+            Event::Rule => {
+                start_line(&mut out, quote);
+                out.push_str("----\n\n");
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// "two-thirds", "three-quarters", "more than half", "all", else "p/q".
+pub fn threshold_words(p: u64, q: u64) -> String {
+    match (p, q) {
+        (2, 3) => "two-thirds".into(),
+        (3, 4) => "three-quarters".into(),
+        (1, 2) => "more than half".into(),
+        (3, 5) => "three-fifths".into(),
+        (p, q) if p == q => "all".into(),
+        (p, q) => format!("{p}/{q}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        Document {
+            title: "A <b> & c".into(),
+            summary: None,
+            byline: None,
+            body: body.into(),
+            credits: vec![CreditLine { text: "Original by X".into(), link: Some("javascript:alert(1)".into()) }],
+            notice: "Public domain.".into(),
+            approval: None,
+            signature: "The A contingent of B".into(),
+        }
+    }
+
+    #[test]
+    fn raw_html_in_the_body_is_shown_as_text_and_unsafe_links_are_dropped() {
+        let h = html(&doc("Hello <script>alert(1)</script> <div>\n\n<p>open"));
+        assert!(!h.contains("<script>") && h.contains("&lt;script&gt;"), "{h}");
+        assert!(!h.contains("javascript:"), "{h}");
+        assert!(h.contains("<title>A &lt;b&gt; &amp; c</title>"), "{h}");
+    }
+
+    #[test]
+    fn plain_text_keeps_lists_quotes_and_links() {
+        let t = plain("Para *one* with [a link](https://e.org).\n\n- x\n- y\n\n> quoted\n\n1. first\n2. second\n");
+        assert!(t.contains("Para one with a link <https://e.org>."), "{t}");
+        assert!(t.contains("- x\n- y"), "{t}");
+        assert!(t.contains("> quoted"), "{t}");
+        assert!(t.contains("1. first\n2. second"), "{t}");
+    }
+}
