@@ -138,6 +138,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .keep(),
     };
     let summary = build(&dir)?;
+    // The tour's commands must work from anywhere (git -C resolves a relative path after
+    // changing directory), so the directory is shown absolute.
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let d = dir.display();
     print(&format!(
         "Built a demo commons in {d}\n\
