@@ -109,20 +109,26 @@ fn assert_all_verified(env: &Env, c: &str) {
     assert!(!ratings.is_empty() && ratings.iter().all(|r| r["signature"] == "verified"), "{j}");
 }
 
+/// An agent that holds `key`, whose private file is then deleted: only the agent can sign.
+fn agent_holding(env: &mut Env, key: &str) -> Agent {
+    let agent = Agent::start(env);
+    env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
+    env.run_command({
+        let mut cmd = Command::new("ssh-add");
+        cmd.arg(key);
+        cmd
+    })
+    .ok();
+    std::fs::remove_file(key).unwrap();
+    agent
+}
+
 #[test]
 fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     let mut env = Env::new();
     let (key, public) = keypair(&env, "erin", "");
     let c = setup(&env, &public);
-    let agent = Agent::start(&env);
-    env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
-    env.run_command({
-        let mut cmd = Command::new("ssh-add");
-        cmd.arg(&key);
-        cmd
-    })
-    .ok();
-    std::fs::remove_file(&key).unwrap();
+    let agent = agent_holding(&mut env, &key);
 
     // --key KEY.pub: the agent signs.
     let pubfile = format!("{key}.pub");
@@ -254,15 +260,7 @@ fn a_signing_program_that_prints_no_signature_is_caught() {
     let mut env = Env::new();
     let (key, public) = keypair(&env, "erin", "");
     let c = setup(&env, &public);
-    let agent = Agent::start(&env);
-    env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
-    env.run_command({
-        let mut cmd = Command::new("ssh-add");
-        cmd.arg(&key);
-        cmd
-    })
-    .ok();
-    std::fs::remove_file(&key).unwrap();
+    let agent = agent_holding(&mut env, &key);
     let fake = script(&env, "fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
     env.git(&["-C", &c, "config", "gpg.ssh.program", &fake]).ok();
     let refs = env.refs(&c);
