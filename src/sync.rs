@@ -23,23 +23,30 @@ const PUSH_BATCH: usize = 2_000;
 /// How many times a push that lost a race fetches again and retries.
 const MAX_ROUNDS: usize = 5;
 
+/// Where fetched refs that are not branches are mirrored: outside `refs/remotes/<remote>/`,
+/// so that a branch on the remote named like one of them (`notes/tribune/…`) cannot pass
+/// for it.
+pub const MIRRORS: &str = "refs/tribune-sync/";
+
 /// The fetch refspecs tribune configures for a remote: every ref it reads, mirrored.
 pub fn refspecs(remote: &str) -> Vec<String> {
     vec![
         format!("+refs/heads/*:refs/remotes/{remote}/*"),
-        format!("+refs/notes/tribune/*:refs/remotes/{remote}/notes/tribune/*"),
-        format!("+refs/tribune/*:refs/remotes/{remote}/tribune/*"),
-        format!("+refs/tags/statements/*:refs/remotes/{remote}/tags/statements/*"),
+        format!("+refs/notes/tribune/*:{MIRRORS}{remote}/notes/tribune/*"),
+        format!("+refs/tribune/*:{MIRRORS}{remote}/tribune/*"),
+        format!("+refs/tags/statements/*:{MIRRORS}{remote}/tags/statements/*"),
     ]
 }
 
-/// The kinds of ref sync integrates, each with its own rule.
+/// The kinds of ref sync integrates, each with its own rule, in the order they are
+/// integrated: per-writer refs first (a conflict on the trunk may write to an edition),
+/// then the trunk, then tags (verified against the trunk).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
-    Trunk,
     Edition,
     Notes,
     Ballots,
+    Trunk,
     Tag,
 }
 
@@ -53,28 +60,37 @@ struct Pair {
 
 /// The local ref a remote-tracking ref mirrors, if it is one tribune syncs.
 fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<Pair> {
-    let rest = tracking.strip_prefix(&format!("refs/remotes/{remote}/"))?;
     let trunk = trunk_ref.strip_prefix("refs/heads/")?;
-    let (kind, local) = if rest == trunk {
-        (Kind::Trunk, trunk_ref.to_string())
-    } else if rest.starts_with("contingents/") {
-        (Kind::Edition, format!("refs/heads/{rest}"))
-    } else if rest.starts_with("notes/tribune/") {
-        (Kind::Notes, format!("refs/{rest}"))
-    } else if rest.starts_with("tribune/") {
-        (Kind::Ballots, format!("refs/{rest}"))
-    } else if rest.starts_with("tags/statements/") {
-        (Kind::Tag, format!("refs/{rest}"))
+    let (kind, local) = if let Some(branch) = tracking.strip_prefix(&format!("refs/remotes/{remote}/")) {
+        if branch == trunk {
+            (Kind::Trunk, trunk_ref.to_string())
+        } else if branch.starts_with("contingents/") {
+            (Kind::Edition, format!("refs/heads/{branch}"))
+        } else {
+            return None;
+        }
     } else {
-        return None;
+        let rest = tracking.strip_prefix(&format!("{MIRRORS}{remote}/"))?;
+        let kind = if rest.starts_with("notes/tribune/") {
+            Kind::Notes
+        } else if rest.starts_with("tribune/") {
+            Kind::Ballots
+        } else if rest.starts_with("tags/statements/") {
+            Kind::Tag
+        } else {
+            return None;
+        };
+        (kind, format!("refs/{rest}"))
     };
     Some(Pair { kind, local, tracking: tracking.to_string() })
 }
 
 /// The remote-tracking ref of a local ref.
 fn tracking_of(local: &str, remote: &str) -> Option<String> {
-    let rest = local.strip_prefix("refs/heads/").or_else(|| local.strip_prefix("refs/"))?;
-    Some(format!("refs/remotes/{remote}/{rest}"))
+    if let Some(branch) = local.strip_prefix("refs/heads/") {
+        return Some(format!("refs/remotes/{remote}/{branch}"));
+    }
+    Some(format!("{MIRRORS}{remote}/{}", local.strip_prefix("refs/")?))
 }
 
 /// Which of the local refs tribune syncs.
@@ -201,7 +217,15 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         if !opts.push || !report.conflicts.is_empty() {
             break;
         }
-        let refs = outgoing(commons, remote_name)?;
+        let mut held = Vec::new();
+        let refs = outgoing(commons, remote_name, &mut held)?;
+        if !opts.fetch {
+            for name in held {
+                report.diverged.push(format!(
+                    "{name}: not pushed, {remote_name} has changes this clone lacks; run `tribune sync` to merge them"
+                ));
+            }
+        }
         if opts.dry_run {
             for r in &refs {
                 report.plan.push(format!("push {}", r.remote_ref));
@@ -260,10 +284,27 @@ pub fn ensure_refspecs(dir: &std::path::Path, remote_name: &str) -> Result<()> {
         .context("could not run git config")?;
     let have = String::from_utf8_lossy(&out.stdout).into_owned();
     let want = refspecs(remote_name);
+    // Tags are fetched only through tribune's refspec, into the mirror, so that a statement
+    // tag is verified before it is taken (git would follow tags into refs/tags/ itself).
+    remote::set_config(dir, &format!("remote.{remote_name}.tagOpt"), "--no-tags")?;
     if want.iter().all(|w| have.lines().any(|l| l.trim() == w)) {
         return Ok(());
     }
-    let mut all: Vec<String> = have.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    // Keep the user's own refspecs; replace any other mapping of the refs tribune mirrors.
+    let ours = [
+        "+refs/notes/tribune/",
+        "+refs/tribune/",
+        "+refs/tags/statements/",
+        "refs/notes/tribune/",
+        "refs/tribune/",
+        "refs/tags/statements/",
+    ];
+    let mut all: Vec<String> = have
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !ours.iter().any(|o| l.starts_with(o)))
+        .map(str::to_string)
+        .collect();
     for w in want {
         if !all.contains(&w) {
             all.push(w);
@@ -278,9 +319,9 @@ fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut R
     let mut pairs: Vec<Pair> = repo
         .refs_with_prefix(&format!("refs/remotes/{remote_name}/"))?
         .into_iter()
+        .chain(repo.refs_with_prefix(&format!("{MIRRORS}{remote_name}/"))?)
         .filter_map(|(name, _)| pair_of(&name, remote_name, &commons.trunk_ref))
         .collect();
-    // The trunk first (tags are verified against it), tags last.
     pairs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.local.cmp(&b.local)));
     for pair in pairs {
         let Some(theirs) = repo.ref_target(&pair.tracking)? else { continue };
@@ -290,6 +331,20 @@ fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut R
         }
         if pair.kind == Kind::Tag {
             tag(commons, &pair, ours, theirs, dry_run, report)?;
+            continue;
+        }
+        // A ref of the remote's that points at no commit (or at one that never arrived):
+        // name it and go on with the rest.
+        if repo.commit_if_commit(theirs)?.is_none() || ours.is_some_and(|o| !repo.has_object(o)) {
+            report.diverged.push(format!(
+                "{}: {remote_name}'s copy points at {}, which is not a commit; it was left alone",
+                pair.local,
+                theirs.short(10)
+            ));
+            continue;
+        }
+        if ours.is_some_and(|o| repo.commit_if_commit(o).ok().flatten().is_none()) {
+            report.diverged.push(format!("{}: the local ref points at something that is not a commit", pair.local));
             continue;
         }
         let relation = match ours {
@@ -315,6 +370,18 @@ fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut R
                     continue;
                 }
                 match pair.kind {
+                    Kind::Trunk if repo.merge_base(ours, theirs)?.is_none() => {
+                        return Err(fail(
+                            format!(
+                                "this commons and {remote_name} share no history: their trunks have no commit in \
+                                 common"
+                            ),
+                            format!(
+                                "{remote_name} is another commons; check its URL with `git remote -v`, nothing was \
+                                 changed"
+                            ),
+                        ))
+                    }
                     Kind::Trunk => replay_trunk(commons, remote_name, ours, theirs, report)?,
                     Kind::Notes => merge_notes(commons, &pair, ours, theirs, report)?,
                     _ => report.diverged.push(format!(
@@ -404,12 +471,12 @@ fn count(repo: &Repo, kind: Kind, name: &str, from: Option<Oid>, to: Oid, moved:
             };
             let mut n = 0;
             for (object, (_, blob)) in repo.notes_in(repo.commit_tree(to)?)? {
-                let before = match old.get(&object) {
+                let before: std::collections::HashSet<Vec<u8>> = match old.get(&object) {
                     Some((_, b)) if *b == blob => continue,
                     Some((_, b)) => lines(&repo.read_blob(*b)?),
-                    None => 0,
+                    None => Default::default(),
                 };
-                n += lines(&repo.read_blob(blob)?).saturating_sub(before);
+                n += lines(&repo.read_blob(blob)?).difference(&before).count();
             }
             if n > 0 {
                 *moved.ratings.entry(rater).or_default() += n;
@@ -425,8 +492,9 @@ fn count(repo: &Repo, kind: Kind, name: &str, from: Option<Oid>, to: Oid, moved:
     Ok(())
 }
 
-fn lines(data: &[u8]) -> usize {
-    data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count()
+/// The distinct non-empty lines of a note.
+fn lines(data: &[u8]) -> std::collections::HashSet<Vec<u8>> {
+    data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
 }
 
 /// Two copies of a rater's notes: a merge commit whose tree is the union of both, signed
@@ -435,7 +503,6 @@ fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &
     let repo = &commons.repo;
     let ours_tree = repo.commit_tree(ours)?;
     let theirs_tree = repo.commit_tree(theirs)?;
-    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut report.arrived)?;
     let changed = repo.merge_notes(Some(ours_tree), theirs_tree)?;
     let edits: Vec<Edit> = repo.note_edits(Some(ours_tree), &changed)?;
     let tree = repo.edit_tree(Some(ours_tree), &edits)?;
@@ -452,16 +519,19 @@ fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &
     };
     let commit = match &signer {
         Some(s) => repo.write_signed_commit(tree, &[ours, theirs], &who, &who, &message, &|d| s.sign(d))?,
-        None => {
-            if !keys.is_empty() {
-                eprintln!(
-                    "warning: the merged ratings of {rater} are not signed with {rater}'s key, so they show as \
-                     forged until {rater} syncs with their key configured (user.signingkey, gpg.format=ssh)"
-                );
-            }
-            repo.write_commit(tree, &[ours, theirs], &who, &who, &message)?
+        // An unsigned merge would make every rating of a rater with a key show as forged,
+        // everywhere it travels: leave it to a clone that holds the rater's key.
+        None if !keys.is_empty() => {
+            report.diverged.push(format!(
+                "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
+                 {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
+                pair.local
+            ));
+            return Ok(());
         }
+        None => repo.write_commit(tree, &[ours, theirs], &who, &who, &message)?,
     };
+    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut report.arrived)?;
     move_ref(commons, &pair.local, Some(ours), commit)
 }
 
@@ -500,35 +570,28 @@ fn tag(
     Ok(())
 }
 
-/// Local trunk commits replayed onto the remote's trunk. Each commit's changes (against
-/// its first parent) are applied to the remote's files; a file both sides changed to
-/// different contents is a conflict: the trunk takes the remote's text, and the local text
-/// is kept as a rival version (an article) and on a branch `sync-conflicts/<id>` (every
-/// local commit as it was).
+/// Local trunk commits replayed onto the remote's trunk, oldest first, each with its own
+/// author and message (commits of a side branch merged locally too). A commit's changes are
+/// taken against its parent; a merge brings only what differs from all its parents (what
+/// the merge itself decided). A file both sides changed to different contents, or that one
+/// side deleted and the other changed, is a conflict: the trunk takes the remote's text,
+/// the local text is kept as a rival version (an article), and the local trunk as it was
+/// on the branch `sync-conflicts/<commit>`.
 fn replay_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
     let repo = &commons.repo;
-    let local: std::collections::HashSet<Oid> = repo.walk(ours, &[theirs])?.collect::<Result<_>>()?;
-    // The first-parent line of local commits, oldest first.
-    let mut line = Vec::new();
-    let mut at = Some(ours);
-    while let Some(c) = at.filter(|c| local.contains(c)) {
-        let info = repo.commit(c)?;
-        at = info.parents.first().copied();
-        line.push(info);
-    }
-    line.reverse();
-    count(repo, Kind::Trunk, &commons.trunk_ref, Some(ours), theirs, &mut report.arrived)?;
+    let mut local: Vec<Oid> = repo.walk(ours, &[theirs])?.collect::<Result<_>>()?;
+    local.reverse();
+    // What arrived is what the remote did since the histories parted, not our own edits.
+    let parted = repo.merge_base(ours, theirs)?;
+    count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut report.arrived)?;
     let mut base = theirs;
     let mut tree = repo.commit_tree(theirs)?;
-    // Conflicting paths: (path, our text) of the last local commit that changed them.
-    let mut conflicts: BTreeMap<String, Oid> = BTreeMap::new();
-    for c in &line {
-        let parent_tree = match c.parents.first() {
-            Some(p) => Some(repo.commit_tree(*p)?),
-            None => None,
-        };
+    // Conflicting paths and our last text of each (None: we deleted it).
+    let mut conflicts: BTreeMap<String, Option<Oid>> = BTreeMap::new();
+    for id in local {
+        let c = repo.commit(id)?;
         let mut edits = Vec::new();
-        for change in repo.changed_paths(parent_tree, c.tree, "")? {
+        for change in changes_of(repo, &c)? {
             let now = repo.entry_at(tree, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id);
             if now == change.new {
                 continue;
@@ -538,8 +601,8 @@ fn replay_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, re
                     Some(blob) => Edit::Put { path: change.path.clone(), blob },
                     None => Edit::Remove { path: change.path.clone() },
                 });
-            } else if let Some(blob) = change.new {
-                conflicts.insert(change.path.clone(), blob);
+            } else {
+                conflicts.insert(change.path.clone(), change.new);
             }
         }
         if edits.is_empty() {
@@ -553,55 +616,89 @@ fn replay_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, re
         repo.update_ref(&keep, ours, repo.ref_target(&keep)?, "tribune sync: local trunk kept")?;
         move_ref(commons, &commons.trunk_ref, Some(ours), base)?;
         for (path, blob) in conflicts {
-            report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep)?);
+            report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep));
         }
         return Ok(());
     }
     move_ref(commons, &commons.trunk_ref, Some(ours), base)
 }
 
-/// Keeps our text of a conflicting path, and says what happened and what to run.
-fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Oid, kept: &str) -> Result<String> {
-    let repo = &commons.repo;
-    let branch = kept.trim_start_matches("refs/heads/");
-    let slug = crate::index::slug_of_text_path(path);
-    let text = String::from_utf8_lossy(&repo.read_blob(ours)?).into_owned();
-    if let Some(slug) = slug {
-        if let Ok(article) = crate::model::article::Article::parse(path, &text) {
-            let contingent = article.contingent.clone();
-            let editions = crate::index::editions(commons)?;
-            let base = crate::commands::rewrite::base_for(commons, &editions, slug, &contingent)?;
-            let saved = crate::commands::rewrite::commit_rewrite(
-                commons,
-                &base,
-                slug,
-                &contingent,
-                path,
-                &text,
-                Some("This clone's trunk text, kept by tribune sync after a conflict"),
-                None,
-            );
-            if saved.is_ok() {
-                return Ok(format!(
-                    "{slug}: this clone and {remote_name} both changed its trunk text. The trunk now has \
-                     {remote_name}'s text; yours is kept as {contingent}'s rival version (`tribune diff {slug} \
-                     trunk {contingent}`) and on the branch {branch}. To put yours back on the trunk: `tribune \
-                     show {slug}@{contingent} > {slug}.md`, edit it, `tribune contribute {slug}.md --update`, \
-                     then `tribune sync`."
-                ));
+/// The files a commit changed: against its parent, or for a merge, those whose result
+/// differs from every parent.
+fn changes_of(repo: &Repo, c: &crate::git::CommitInfo) -> Result<Vec<crate::git::PathChange>> {
+    let first = match c.parents.first() {
+        Some(p) => Some(repo.commit_tree(*p)?),
+        None => None,
+    };
+    let changes = repo.changed_paths(first, c.tree, "")?;
+    if c.parents.len() < 2 {
+        return Ok(changes);
+    }
+    let others: Vec<Oid> = c.parents[1..].iter().map(|p| repo.commit_tree(*p)).collect::<Result<_>>()?;
+    let mut out = Vec::new();
+    for change in changes {
+        let mut decided_here = true;
+        for t in &others {
+            if repo.entry_at(*t, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id) == change.new {
+                decided_here = false;
+                break;
             }
         }
+        if decided_here {
+            out.push(change);
+        }
     }
-    Ok(format!(
-        "{path}: this clone and {remote_name} both changed it. The trunk now has {remote_name}'s version; yours \
-         is kept on the branch {branch} (`git diff {} {branch} -- {path}`); commit it again if it should win, \
-         then `tribune sync`.",
-        commons.trunk_ref.trim_start_matches("refs/heads/")
-    ))
+    Ok(out)
+}
+
+/// Keeps our text of a conflicting path (None: we deleted it), and says what happened and
+/// what to run. Never fails: at worst the text is only on the kept branch, and it says so.
+fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<Oid>, kept: &str) -> String {
+    let branch = kept.trim_start_matches("refs/heads/");
+    let trunk = commons.trunk_ref.trim_start_matches("refs/heads/");
+    let Some(ours) = ours else {
+        return format!(
+            "{path}: this clone deleted it and {remote_name} changed it. The trunk keeps {remote_name}'s text; \
+             your deletion is on the branch {branch}: delete it again if it should go (`git rm` in a clone, or \
+             with plain git), then `tribune sync`."
+        );
+    };
+    let as_rival = || -> Result<Option<(String, String)>> {
+        let Some(slug) = crate::index::slug_of_text_path(path) else { return Ok(None) };
+        let text = String::from_utf8_lossy(&commons.repo.read_blob(ours)?).into_owned();
+        let Ok(article) = crate::model::article::Article::parse(path, &text) else { return Ok(None) };
+        let contingent = article.contingent.clone();
+        let editions = crate::index::editions(commons)?;
+        let base = crate::commands::rewrite::base_for(commons, &editions, slug, &contingent)?;
+        crate::commands::rewrite::commit_rewrite(
+            commons,
+            &base,
+            slug,
+            &contingent,
+            path,
+            &text,
+            Some("This clone's trunk text, kept by tribune sync after a conflict"),
+            None,
+        )?;
+        Ok(Some((slug.to_string(), contingent)))
+    };
+    match as_rival() {
+        Ok(Some((slug, contingent))) => format!(
+            "{slug}: this clone and {remote_name} both changed its trunk text. The trunk now has {remote_name}'s \
+             text; yours is kept as {contingent}'s rival version (`tribune diff {slug} trunk {contingent}`) and on \
+             the branch {branch}. To put yours back on the trunk: `tribune show {slug}@{contingent} > {slug}.md`, \
+             edit it, `tribune contribute {slug}.md --update`, then `tribune sync`."
+        ),
+        _ => format!(
+            "{path}: this clone and {remote_name} both changed it (or one of them deleted it). The trunk now has \
+             {remote_name}'s version; yours is kept on the branch {branch} (`git diff {trunk} {branch} -- {path}`); \
+             commit it again if it should win, then `tribune sync`."
+        ),
+    }
 }
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
-fn outgoing(commons: &Commons, remote_name: &str) -> Result<Vec<PushRef>> {
+fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>) -> Result<Vec<PushRef>> {
     let repo = &commons.repo;
     let mut refs = Vec::new();
     for (name, id, kind) in syncable_local(repo, &commons.trunk_ref)? {
@@ -611,8 +708,10 @@ fn outgoing(commons: &Commons, remote_name: &str) -> Result<Vec<PushRef>> {
             continue;
         }
         if let Some(t) = theirs {
-            // Only what extends the remote's copy; the rest was reported when integrating.
+            // Only what extends the remote's copy; the rest was reported when integrating
+            // (and is reported by a --push-only sync, which does not integrate).
             if kind == Kind::Tag || !repo.has_object(t) || !repo.is_ancestor(t, id)? {
+                held.push(name);
                 continue;
             }
         }

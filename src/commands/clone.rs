@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let progress = if ctx.style.tty { Progress::Show } else { Progress::Quiet };
     remote::clone(&args.url, &dir, args.bare, progress)?;
+    choose_trunk(&dir, args.bare)?;
     let commons = match crate::commons::Commons::open(&dir) {
         Ok(c) => c,
         Err(e) => {
@@ -70,6 +71,51 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ))?;
     if !report.rejected_tags.is_empty() {
         eprintln!("warning: statement tags that fail verification were not taken: {}", report.rejected_tags.join("; "));
+    }
+    Ok(())
+}
+
+/// Finds the trunk of a fresh clone and makes it the clone's: the branch the remote's HEAD
+/// names when it holds `tribune.toml`, else `main`, else any branch that does (a hub made
+/// with `git init --bare` and filled by `tribune sync` still names git's default branch).
+/// A trunk not called `main` is recorded in `tribune.trunk`.
+fn choose_trunk(dir: &std::path::Path, bare: bool) -> Result<()> {
+    use crate::git::Repo;
+    let Some(repo) = Repo::open_exact(dir)? else { return Ok(()) };
+    let holds_config = |tip: crate::git::Oid| -> bool {
+        repo.commit_tree(tip)
+            .and_then(|t| repo.blob_at(t, crate::model::layout::CONFIG))
+            .map(|b| b.is_some())
+            .unwrap_or(false)
+    };
+    let prefix = if bare { "refs/heads/" } else { "refs/remotes/origin/" };
+    let head = repo.head_branch();
+    if let Some(h) = &head {
+        if repo.ref_target(&format!("refs/heads/{h}"))?.is_some_and(holds_config) {
+            if h != crate::commons::DEFAULT_TRUNK {
+                repo.set_config_string(crate::commons::TRUNK_CONFIG_KEY, h)?;
+            }
+            return Ok(());
+        }
+    }
+    let branches = repo.refs_with_prefix(prefix)?;
+    let candidates: Vec<String> = branches
+        .iter()
+        .filter(|(_, tip)| holds_config(*tip))
+        .map(|(name, _)| name[prefix.len()..].to_string())
+        .filter(|b| b != "HEAD")
+        .collect();
+    let Some(trunk) = candidates.iter().find(|b| *b == crate::commons::DEFAULT_TRUNK).or(candidates.first()).cloned()
+    else {
+        return Ok(());
+    };
+    if bare {
+        repo.set_head_branch(&trunk)?;
+    } else {
+        remote::checkout(dir, &trunk)?;
+    }
+    if trunk != crate::commons::DEFAULT_TRUNK {
+        repo.set_config_string(crate::commons::TRUNK_CONFIG_KEY, &trunk)?;
     }
     Ok(())
 }

@@ -10,12 +10,13 @@ use anyhow::Result;
 /// Fetch every tribune ref from a remote, merge, and push what this clone made.
 ///
 /// Runs your `git` for the network (so SSH keys, agents and credential helpers work) and
-/// mirrors the remote's trunk, editions, ratings, ballots and statement tags under
-/// `refs/remotes/<remote>/`. Then: the trunk fast-forwards, or this clone's commits are
+/// mirrors the remote's trunk and editions under `refs/remotes/<remote>/`, its ratings,
+/// ballots and statement tags under `refs/tribune-sync/<remote>/`. Then: the trunk fast-forwards, or this clone's commits are
 /// replayed onto the remote's (a text both sides changed stops the sync: the trunk takes
 /// the remote's text and yours is kept as your contingent's rival version, with a message
 /// saying what to run); a rater's ratings changed on two clones merge by the union of
-/// lines; editions and ballots fast-forward, or the ref is named and left alone; a
+/// lines (signed with the rater's key, so only on a clone that has it); editions and
+/// ballots fast-forward, or the ref is named and left alone; a
 /// statement tag is taken only if it verifies. Finally one atomic push, with a lease on
 /// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
 /// fetches again and retries.

@@ -557,6 +557,9 @@ impl Repo {
             return None;
         }
         let attempt = || -> Result<Option<String>> {
+            // Paths the user changed in the work tree are left alone; every other one follows.
+            let mut dirty = Vec::new();
+            let mut clean = Vec::new();
             for p in paths {
                 let expected = match old_tree {
                     Some(t) => self.entry_at(t, p)?.map(|e| e.id),
@@ -567,21 +570,62 @@ impl Repo {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                     Err(e) => return Err(e.into()),
                 };
-                if on_disk != expected {
-                    return Ok(Some(format!(
-                        "{p} has local changes in the work tree, so tribune left the work tree as it was; \
-                         the commit is recorded on {refname}: see `git status`"
-                    )));
+                if on_disk == expected {
+                    clean.push(p);
+                } else {
+                    dirty.push(p.as_str());
                 }
             }
-            let tree = self.inner.find_tree(new_tree.0)?;
-            let mut co = git2::build::CheckoutBuilder::new();
-            co.force().remove_untracked(false);
-            for p in paths {
-                co.path(p);
+            if !clean.is_empty() {
+                let tree = self.inner.find_tree(new_tree.0)?;
+                let mut co = git2::build::CheckoutBuilder::new();
+                co.force().remove_untracked(false);
+                for p in &clean {
+                    co.path(p);
+                }
+                self.inner.checkout_tree(tree.as_object(), Some(&mut co))?;
             }
-            self.inner.checkout_tree(tree.as_object(), Some(&mut co))?;
-            Ok(None)
+            if dirty.is_empty() {
+                return Ok(None);
+            }
+            // The index follows the commit for the dirty paths too, so that `git status`
+            // shows the user's edits as their own changes, not the commit's as undone.
+            let mut index = self.inner.index()?;
+            let tree = self.inner.find_tree(new_tree.0)?;
+            for p in &dirty {
+                match tree.get_path(Path::new(p)) {
+                    Ok(entry) => {
+                        let mut ie = git2::IndexEntry {
+                            ctime: git2::IndexTime::new(0, 0),
+                            mtime: git2::IndexTime::new(0, 0),
+                            dev: 0,
+                            ino: 0,
+                            mode: entry.filemode() as u32,
+                            uid: 0,
+                            gid: 0,
+                            file_size: 0,
+                            id: entry.id(),
+                            flags: 0,
+                            flags_extended: 0,
+                            path: p.as_bytes().to_vec(),
+                        };
+                        ie.flags = (p.len().min(0xfff)) as u16;
+                        index.add(&ie)?;
+                    }
+                    Err(_) => {
+                        let _ = index.remove_path(Path::new(p));
+                    }
+                }
+            }
+            index.write()?;
+            Ok(Some(format!(
+                "{} {} local changes in the work tree, so tribune left {} as {} (the commit is recorded on \
+                 {refname}; see `git status`)",
+                dirty.join(", "),
+                if dirty.len() == 1 { "has" } else { "have" },
+                if dirty.len() == 1 { "it" } else { "them" },
+                if dirty.len() == 1 { "it was" } else { "they were" },
+            )))
         };
         match attempt() {
             Ok(w) => w,

@@ -136,7 +136,8 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
 /// `git clone URL DIR` (bare or with a work tree).
 pub fn clone(url: &str, dir: &Path, bare: bool, progress: Progress) -> Result<()> {
     let mut cmd = git(None);
-    cmd.arg("clone");
+    // `origin` whatever clone.defaultRemoteName says; tags only through tribune's refspec.
+    cmd.args(["clone", "--origin", "origin", "--no-tags"]);
     if bare {
         cmd.arg("--bare");
     }
@@ -158,6 +159,20 @@ pub fn set_refspecs(dir: &Path, remote: &str, refspecs: &[String]) -> Result<()>
         run(cmd, &format!("configure the refspec {spec}"), Progress::Quiet)?;
     }
     Ok(())
+}
+
+/// `git checkout BRANCH` (creating it from origin's branch of that name).
+pub fn checkout(dir: &Path, branch: &str) -> Result<()> {
+    let mut cmd = git(Some(dir));
+    cmd.args(["checkout", "-q", branch, "--"]);
+    run(cmd, &format!("check out {branch}"), Progress::Quiet).map(|_| ())
+}
+
+/// Sets one value in the repository's git config.
+pub fn set_config(dir: &Path, key: &str, value: &str) -> Result<()> {
+    let mut cmd = git(Some(dir));
+    cmd.args(["config", key, value]);
+    run(cmd, &format!("set {key}"), Progress::Quiet).map(|_| ())
 }
 
 /// The configured URL of a remote, if it exists.

@@ -20,6 +20,7 @@ mod test_signing;
 mod test_statements;
 mod test_statements_review;
 mod test_sync;
+mod test_sync_review;
 mod test_versions;
 mod test_worktree;
 mod vote_fixture;
