@@ -63,14 +63,19 @@ pub struct Finding {
     pub passages: Vec<String>,
 }
 
+/// Typographic apostrophes (’ ‘ ʼ), which word processors put in, count as '.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}')
+}
+
 fn words(body: &str) -> Vec<&str> {
-    body.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect()
+    body.split(|c: char| !c.is_alphanumeric() && !is_apostrophe(c)).filter(|w| !w.is_empty()).collect()
 }
 
 fn word_hash(w: &str) -> u64 {
     // FNV-1a over the lowercased word.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in w.chars().flat_map(char::to_lowercase) {
+    for c in w.chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).flat_map(char::to_lowercase) {
         let mut buf = [0u8; 4];
         for b in c.encode_utf8(&mut buf).bytes() {
             h ^= u64::from(b);
@@ -148,6 +153,7 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
     }
     postings.sort_unstable();
     let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut ancestors: HashMap<String, HashSet<String>> = HashMap::new();
     let mut start = 0;
     while start < postings.len() {
         let h = postings[start].0;
@@ -159,7 +165,19 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
         if group.len() > 1 && group.len() <= MAX_TEXTS_PER_SHINGLE {
             for (i, a) in group.iter().enumerate() {
                 for b in &group[i + 1..] {
-                    if texts[a.1 as usize].slug != texts[b.1 as usize].slug {
+                    let (sa, sb) = (&texts[a.1 as usize].slug, &texts[b.1 as usize].slug);
+                    if sa == sb {
+                        continue;
+                    }
+                    // Wording both took from a source each of them credits is credited reuse.
+                    let common_source = group.iter().any(|c| {
+                        let sc = &texts[c.1 as usize].slug;
+                        sc != sa
+                            && sc != sb
+                            && reaches(&links, &mut ancestors, sa, sc)
+                            && reaches(&links, &mut ancestors, sb, sc)
+                    });
+                    if !common_source {
                         *pairs.entry((a.1, b.1)).or_default() += 1;
                     }
                 }
@@ -168,7 +186,6 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
         start = end;
     }
     let mut findings = Vec::new();
-    let mut ancestors: HashMap<String, HashSet<String>> = HashMap::new();
     let mut sorted: Vec<((u32, u32), u32)> = pairs.into_iter().collect();
     sorted.sort_unstable();
     for ((a, b), shared) in sorted {

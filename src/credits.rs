@@ -143,6 +143,35 @@ pub fn link(a: &Article) -> Option<&Derivation> {
         .or_else(|| a.derived_from.iter().find(|d| d.relation == "wasDerivedFrom"))
 }
 
+/// Is `v` one of `slug`'s versions: a blob that is its trunk text now, an edition's text of
+/// it, a rewrite of it (its own base names `slug`), a text with its title, or one of its
+/// earlier trunk texts? (A derived_from entry could name any object.)
+fn version_of(commons: &Commons, editions: &crate::index::Editions, slug: &str, v: Oid) -> Result<bool> {
+    let repo = &commons.repo;
+    if !repo.has_object(v) || repo.read_blob(v).is_err() {
+        return Ok(false);
+    }
+    let trunk = repo.entry_at(repo.commit_tree(commons.trunk_tip()?)?, &layout::article_text(slug))?.map(|e| e.id);
+    if trunk == Some(v) {
+        return Ok(true);
+    }
+    for (_, bv) in editions.rewrites(slug)? {
+        if bv.version == v.to_string() {
+            return Ok(true);
+        }
+    }
+    // An earlier rewrite of the article names it as its own base; an old text keeps its title.
+    let text = String::from_utf8_lossy(&repo.read_blob(v)?).into_owned();
+    if let Ok(a) = crate::model::article::Article::parse(slug, &text) {
+        if a.derived_from.iter().any(|d| d.relation == "wasRevisionOf" && d.slug.as_deref() == Some(slug))
+            || crate::model::id::slugify(&a.title) == slug
+        {
+            return Ok(true);
+        }
+    }
+    Ok(crate::history::log(commons, slug, None)?.iter().any(|e| e.version == Some(v)))
+}
+
 /// Computes the credits of `version` of `slug`.
 pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
     let repo = &commons.repo;
@@ -189,15 +218,21 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
         }
         chain.push(step);
         let next_slug = from.slug.clone().unwrap_or_else(|| slug_now.clone());
-        let given: Option<Oid> = from.version.as_deref().and_then(|v| v.parse().ok()).filter(|v| repo.has_object(*v));
+        let named: Option<Oid> = from.version.as_deref().and_then(|v| v.parse().ok());
+        let given = match named {
+            Some(v) if version_of(commons, &editions, &next_slug, v)? => Some(v),
+            _ => None,
+        };
         let next = match given {
             Some(v) => Some(v),
             None if from.slug.is_some() => {
-                if from.version.is_some() {
-                    notes.push(format!(
-                        "the base version {} of {next_slug} is not in this repository; the trunk's text stands in for it",
-                        from.version.as_deref().unwrap_or_default()
-                    ));
+                if let Some(v) = from.version.as_deref() {
+                    let why = if named.is_some_and(|n| repo.has_object(n)) {
+                        "is not a version of that article"
+                    } else {
+                        "is not in this repository"
+                    };
+                    notes.push(format!("the base version {v} of {next_slug} {why}; the trunk's text stands in for it"));
                 }
                 repo.entry_at(repo.commit_tree(commons.trunk_tip()?)?, &layout::article_text(&next_slug))?.map(|e| e.id)
             }
@@ -296,7 +331,12 @@ fn source(ctx: &mut Ctx<'_>, d: Derivation) -> Result<Source> {
         url: d.url.clone(),
     };
     let Some(slug) = &d.slug else { return Ok(s) };
-    let given: Option<Oid> = d.version.as_deref().and_then(|v| v.parse().ok()).filter(|v| repo.has_object(*v));
+    let editions = crate::index::editions(ctx.commons)?;
+    let named: Option<Oid> = d.version.as_deref().and_then(|v| v.parse().ok());
+    let given = match named {
+        Some(v) if version_of(ctx.commons, &editions, slug, v)? => Some(v),
+        _ => None,
+    };
     let version = match given {
         Some(v) => Some(v),
         None => repo.entry_at(repo.commit_tree(ctx.commons.trunk_tip()?)?, &layout::article_text(slug))?.map(|e| e.id),

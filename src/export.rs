@@ -29,8 +29,29 @@ fn parser(text: &str) -> impl Iterator<Item = Event<'_>> {
     Parser::new_ext(text, options).map(|e| match e {
         // Raw HTML would make the page whatever its author wrote: show it as text.
         Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        // A link or image may only go somewhere harmless (no `javascript:` and the like).
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !harmless(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: "".into(), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !harmless(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: "".into(), title, id })
+        }
         e => e,
     })
+}
+
+/// An address with no scheme (relative, `#anchor`) or an http(s) or mailto one.
+fn harmless(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    match scheme {
+        None => !url.chars().any(|c| c.is_control()),
+        Some(s) => matches!(s, "http" | "https" | "mailto"),
+    }
 }
 
 /// Escapes text for HTML element content and quoted attributes.
@@ -74,7 +95,7 @@ pub fn markdown(d: &Document) -> String {
     if let Some(b) = &d.byline {
         out.push_str(&format!("{}\n\n", md_escape(b)));
     }
-    out.push_str(d.body.trim_matches('\n'));
+    out.push_str(&closed(d.body.trim_matches('\n')));
     out.push_str("\n\n---\n\n");
     if !d.credits.is_empty() {
         out.push_str("**Credits**\n\n");
@@ -92,6 +113,46 @@ pub fn markdown(d: &Document) -> String {
     out.push_str(&format!("*{}*\n\n", md_escape(&d.notice)));
     out.push_str(&format!("**{}**\n", md_escape(&d.signature)));
     out
+}
+
+/// The body with any block it leaves open (a code fence, an HTML comment) closed, so that
+/// what follows it in a Markdown export (credits, notice, signature) stays visible.
+fn closed(body: &str) -> String {
+    const PROBE: &str = "tribune-end-of-body-probe";
+    let mut body = body.to_string();
+    for _ in 0..3 {
+        let text = format!("{body}\n\n{PROBE}\n");
+        let mut in_code = false;
+        let mut visible = false;
+        let mut in_html = false;
+        for e in Parser::new_ext(&text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+            match e {
+                Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                Event::End(TagEnd::CodeBlock) => in_code = false,
+                Event::Text(t) if t.contains(PROBE) && in_code => {}
+                Event::Text(t) if t.contains(PROBE) => visible = true,
+                Event::Html(h) if h.contains(PROBE) => in_html = true,
+                _ => {}
+            }
+        }
+        if visible {
+            return body;
+        }
+        if in_html {
+            body.push_str("\n-->\n");
+            continue;
+        }
+        // An unclosed fence: close it with the fence that opened it.
+        let fence = body
+            .lines()
+            .rev()
+            .map(str::trim_start)
+            .find(|l| l.starts_with("```") || l.starts_with("~~~"))
+            .map(|l| l.chars().take_while(|c| *c == '`' || *c == '~').collect::<String>())
+            .unwrap_or_else(|| "```".to_string());
+        body.push_str(&format!("\n{fence}"));
+    }
+    body
 }
 
 const STYLE: &str = "
@@ -189,6 +250,9 @@ pub fn plain(markdown: &str) -> String {
     let mut quote = 0usize;
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut links: Vec<String> = Vec::new();
+    // In a list item: has it shown text yet (a later paragraph starts a new line)?
+    let mut item_has_text = false;
+    let mut first_cell = true;
     let start_line = |out: &mut String, quote: usize| {
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
@@ -199,6 +263,30 @@ pub fn plain(markdown: &str) -> String {
         match event {
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Heading { .. }) if lists.is_empty() => {
                 start_line(&mut out, quote)
+            }
+            Event::Start(Tag::Paragraph) if item_has_text => {
+                start_line(&mut out, quote);
+                out.push('\n');
+                out.push_str(&"  ".repeat(lists.len()));
+            }
+            Event::Start(Tag::Table(_)) => start_line(&mut out, quote),
+            Event::End(TagEnd::Table) => out.push('\n'),
+            Event::Start(Tag::TableRow) | Event::Start(Tag::TableHead) => first_cell = true,
+            Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => {
+                out.push('\n');
+                out.push_str(&"> ".repeat(quote));
+            }
+            Event::Start(Tag::TableCell) => {
+                if !first_cell {
+                    out.push_str(" | ");
+                }
+                first_cell = false;
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::End(TagEnd::Image) => {
+                if let Some(url) = links.pop().filter(|u| !u.is_empty()) {
+                    out.push_str(&format!(" <{url}>"));
+                }
             }
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) if lists.is_empty() => {
                 out.push('\n');
@@ -215,6 +303,7 @@ pub fn plain(markdown: &str) -> String {
                 }
             }
             Event::Start(Tag::Item) => {
+                item_has_text = false;
                 start_line(&mut out, quote);
                 out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
                 match lists.last_mut() {
@@ -227,12 +316,15 @@ pub fn plain(markdown: &str) -> String {
             }
             Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
             Event::End(TagEnd::Link) => {
-                if let Some(url) = links.pop() {
+                if let Some(url) = links.pop().filter(|u| !u.is_empty()) {
                     out.push_str(&format!(" <{url}>"));
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => start_line(&mut out, quote),
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => {
+                item_has_text = !lists.is_empty();
+                out.push_str(&t);
+            }
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => {
                 out.push('\n');

@@ -7,6 +7,7 @@ mod test_challenges;
 mod test_concurrency;
 mod test_contribute;
 mod test_credits;
+mod test_credits_review;
 mod test_demo;
 mod test_edge_cases;
 mod test_filters;
