@@ -146,7 +146,12 @@ pub fn subject_of(body: &str) -> String {
 }
 
 fn time(t: DateTime<Utc>) -> toml::Value {
-    toml::Value::Datetime(t.format("%Y-%m-%dT%H:%M:%SZ").to_string().parse().expect("an RFC 3339 time"))
+    let text = t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    // A year outside 0..9999 (a clock set absurdly) is no TOML datetime: keep it as text.
+    match text.parse() {
+        Ok(d) => toml::Value::Datetime(d),
+        Err(_) => toml::Value::String(text),
+    }
 }
 
 /// The stored text of a new challenge.

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod sync_fixture;
 mod test_challenges;
 mod test_concurrency;
 mod test_contribute;

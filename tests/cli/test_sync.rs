@@ -1,67 +1,8 @@
 //! Sync through an ordinary bare git remote: clones that work apart converge, lose
 //! nothing, and never overwrite each other's refs.
 
-use crate::harness::{add_keyed_member, keypair, refused, Env};
-
-const SLUG: &str = "for-the-rent-strike";
-
-fn article(title: &str, contingent: &str, body: &str) -> String {
-    format!(
-        "+++\ntitle = \"{title}\"\nauthors = [\"W. Writer\"]\ncontingent = \"{contingent}\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n+++\n{body}\n"
-    )
-}
-
-/// A hub (bare), a roster of three members with keys, a proposed statement, and clones.
-struct Net {
-    env: Env,
-    hub: String,
-    keys: Vec<String>,
-}
-
-impl Net {
-    fn new() -> Net {
-        let env = Env::new();
-        let hub = env.path("hub").to_string_lossy().into_owned();
-        env.tribune(&["init", &hub, "--org", "Mass Organization XYZ"]).ok();
-        env.tribune(&["-C", &hub, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
-        env.tribune(&["-C", &hub, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-        let mut keys = Vec::new();
-        for (i, c) in [(1, "abc"), (2, "xyz"), (3, "abc")] {
-            let id = format!("m{i}");
-            let (key, public) = keypair(&env, &id);
-            add_keyed_member(&env, &hub, &id, c, &public).ok();
-            keys.push(key);
-        }
-        let s = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
-        env.tribune(&["-C", &hub, "propose", &s, "--deadline", "2026-12-01T00:00:00Z"]).ok();
-        Net { env, hub, keys }
-    }
-    fn clone(&self, name: &str) -> String {
-        let dir = self.env.path(name).to_string_lossy().into_owned();
-        self.env.tribune(&["clone", &self.hub, &dir]).ok();
-        dir
-    }
-    fn t(&self, clone: &str, args: &[&str]) -> crate::harness::Run {
-        let mut a = vec!["-C", clone];
-        a.extend_from_slice(args);
-        self.env.tribune(&a)
-    }
-    fn contribute(&self, clone: &str, title: &str, contingent: &str, body: &str) {
-        let f = self.env.write(&format!("{title}.md"), article(title, contingent, body));
-        self.t(clone, &["contribute", &f]).ok();
-    }
-    fn key(&self, m: usize) -> &str {
-        &self.keys[m - 1]
-    }
-    /// tribune's own refs (not remote-tracking ones, not kept conflict branches).
-    fn refs(&self, clone: &str) -> String {
-        let all = self.env.git(&["-C", clone, "for-each-ref", "--format=%(refname) %(objectname)"]).ok().stdout;
-        all.lines()
-            .filter(|l| !l.starts_with("refs/remotes/") && !l.starts_with("refs/heads/sync-conflicts/"))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    }
-}
+use crate::harness::{keypair, refused};
+use crate::sync_fixture::*;
 
 fn slug(title: &str) -> String {
     title.to_lowercase().replace(' ', "-")

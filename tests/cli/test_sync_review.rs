@@ -3,66 +3,7 @@
 //! contract (format.md) and DESIGN.md promise. Each one fails on the code as reviewed.
 
 use crate::harness::{add_keyed_member, keypair, rev, text_path, Env};
-
-fn article(title: &str, contingent: &str, body: &str) -> String {
-    format!(
-        "+++\ntitle = \"{title}\"\nauthors = [\"W. Writer\"]\ncontingent = \"{contingent}\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n+++\n{body}\n"
-    )
-}
-
-/// A bare hub (`tribune init`) with contingents abc and xyz, and clones of it.
-struct Net {
-    env: Env,
-    hub: String,
-}
-
-impl Net {
-    fn new() -> Net {
-        let env = Env::new();
-        let hub = env.path("hub").to_string_lossy().into_owned();
-        env.tribune(&["init", &hub, "--org", "Mass Organization XYZ"]).ok();
-        env.tribune(&["-C", &hub, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
-        env.tribune(&["-C", &hub, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-        Net { env, hub }
-    }
-    fn clone(&self, name: &str) -> String {
-        let dir = self.env.path(name).to_string_lossy().into_owned();
-        self.env.tribune(&["clone", &self.hub, &dir]).ok();
-        dir
-    }
-    fn t(&self, clone: &str, args: &[&str]) -> crate::harness::Run {
-        let mut a = vec!["-C", clone];
-        a.extend_from_slice(args);
-        self.env.tribune(&a)
-    }
-    fn git(&self, clone: &str, args: &[&str]) -> crate::harness::Run {
-        let mut a = vec!["-C", clone];
-        a.extend_from_slice(args);
-        self.env.git(&a)
-    }
-    fn contribute(&self, clone: &str, title: &str, contingent: &str, body: &str) {
-        let f = self.env.write(&format!("in/{title}.md"), article(title, contingent, body));
-        self.t(clone, &["contribute", &f]).ok();
-    }
-    fn update(&self, clone: &str, title: &str, contingent: &str, body: &str) {
-        let f = self.env.write(&format!("in/{title}-update.md"), article(title, contingent, body));
-        self.t(clone, &["contribute", &f, "--update"]).ok();
-    }
-    /// Two clones that both have the article "Heat at the depot".
-    fn two_with_heat() -> (Net, String, String) {
-        let n = Net::new();
-        let (a, b) = (n.clone("a"), n.clone("b"));
-        n.contribute(&a, "Heat at the depot", "abc", "The original report.");
-        n.t(&a, &["sync"]).ok();
-        n.t(&b, &["sync"]).ok();
-        (n, a, b)
-    }
-    fn kept_branches(&self, clone: &str) -> String {
-        self.git(clone, &["branch", "--list", "sync-conflicts/*"]).ok().stdout
-    }
-}
-
-const HEAT: &str = "heat-at-the-depot";
+use crate::sync_fixture::*;
 
 /// DATA LOSS. b deletes an article (plain `git rm`, as the format allows) while a corrects
 /// it. Both sides changed the file, so the contract says conflict: stop and keep both. The
@@ -109,7 +50,7 @@ fn a_local_change_to_a_text_the_remote_deleted_is_a_reported_conflict() {
 /// Org Two's commons. Unrelated histories must be refused and the trunk left alone.
 #[test]
 fn syncing_with_a_commons_of_unrelated_history_is_refused() {
-    let n = Net::new();
+    let n = Net::bare();
     let a = n.clone("a");
     n.contribute(&a, "Heat at the depot", "abc", "Org one's report.");
     let other = n.env.path("other").to_string_lossy().into_owned();
@@ -153,7 +94,7 @@ fn a_plain_git_pull_merge_is_not_replayed_as_a_conflict() {
 /// 'side'" and no Tribune-* trailers; Dana's commit is in no published history.
 #[test]
 fn a_merged_side_branch_keeps_its_author_and_trailers_when_replayed() {
-    let mut n = Net::new();
+    let mut n = Net::bare();
     let (a, b) = (n.clone("a"), n.clone("b"));
     n.contribute(&a, "Cold store", "abc", "From a.");
     n.t(&a, &["sync"]).ok();
@@ -201,7 +142,7 @@ fn a_text_kept_after_a_conflict_does_not_make_the_edition_diverge() {
 /// unsigned merge and every m1 rating stays FORGED (verified-only filters drop them).
 #[test]
 fn a_raters_notes_merged_unsigned_are_verified_again_once_the_rater_syncs() {
-    let n = Net::new();
+    let n = Net::bare();
     let (key, public) = keypair(&n.env, "m1");
     add_keyed_member(&n.env, &n.hub, "m1", "abc", &public).ok();
     n.contribute(&n.hub, "Heat at the depot", "abc", "Text.");
@@ -252,7 +193,7 @@ fn ratings_that_arrive_through_a_notes_merge_are_counted() {
 /// auto-following); sync then sees it as already there and exits 0, and would push it on.
 #[test]
 fn a_forged_statement_tag_is_not_taken_by_clone_or_a_plain_fetch() {
-    let n = Net::new();
+    let n = Net::bare();
     let s = n.env.write("in/statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
     n.t(&n.hub, &["propose", &s, "--deadline", "2026-12-01T00:00:00Z"]).ok();
     let early = n.clone("early");
@@ -296,7 +237,7 @@ fn hub_branches_named_like_tribune_refs_are_not_taken_as_them() {
 /// ref, and the rest synced.
 #[test]
 fn a_hub_ref_that_is_not_a_commit_is_named_and_the_rest_is_synced() {
-    let n = Net::new();
+    let n = Net::bare();
     let a = n.clone("a");
     let blob = n.env.run_command({
         let mut c = std::process::Command::new("sh");
@@ -351,7 +292,7 @@ fn a_hub_first_filled_by_sync_can_be_cloned() {
 /// URL-less "origin" and fails with "there is no remote origin ... clone with tribune clone".
 #[test]
 fn clone_works_whatever_the_users_default_remote_name() {
-    let mut n = Net::new();
+    let mut n = Net::bare();
     let cfg = n.env.write("gitconfig", "[clone]\n\tdefaultRemoteName = upstream\n");
     n.env.vars.push(("GIT_CONFIG_GLOBAL".into(), cfg));
     let a = n.env.path("a").to_string_lossy().into_owned();
