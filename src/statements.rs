@@ -215,11 +215,15 @@ pub fn member_at(repo: &Repo, tree: Oid, id: &str) -> Result<Option<Member>> {
 
 /// Why `member` is not in a proposal's electorate (read without loading the whole roster).
 pub fn outsider(commons: &Commons, member: &str) -> Result<String> {
-    Ok(if commons.snapshot()?.member(member)?.is_some() {
+    Ok(outsider_message(member, commons.snapshot()?.member(member)?.is_some()))
+}
+
+fn outsider_message(member: &str, joined_later: bool) -> String {
+    if joined_later {
         format!("{member} joined the roster after the proposal, so is not in its electorate")
     } else {
         format!("{member} was not in the roster when the statement was proposed")
-    })
+    }
 }
 
 /// The members entitled to vote on a proposal: the roster at the proposal commit.
@@ -261,12 +265,7 @@ impl Electorate {
 
     /// Why `member` is not in the electorate.
     pub fn outsider(&self, member: &str) -> String {
-        match &self.later {
-            Some((m, _)) if m.contains_key(member) => {
-                format!("{member} joined the roster after the proposal, so is not in its electorate")
-            }
-            _ => format!("{member} was not in the roster when the statement was proposed"),
-        }
+        outsider_message(member, self.later.as_ref().is_some_and(|(m, _)| m.contains_key(member)))
     }
 
     /// Who owns a key that is not in the electorate, if anyone does now.
@@ -595,7 +594,7 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
     // A tag counts as an approval only when it verifies (signature, text and recount).
     if let Some(a) = approval.as_mut() {
         let id: Oid = a.tag_id.parse()?;
-        a.problems = verify_tag(commons, &proposal.slug, id)?.problems;
+        a.problems = verify_tag_with(commons, &proposal.slug, id, Some((proposal, &electorate)))?.problems;
         if !a.problems.is_empty() {
             a.signed_by = None;
         }
@@ -764,6 +763,16 @@ impl Verification {
 /// [`verify`] for the tag object `tag_id` (which need not be under refs/tags yet: sync
 /// checks a fetched tag before taking it).
 pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verification> {
+    verify_tag_with(commons, slug, tag_id, None)
+}
+
+/// [`verify_tag`] with the proposal and electorate when the caller has read them already.
+fn verify_tag_with(
+    commons: &Commons,
+    slug: &str,
+    tag_id: Oid,
+    known: Option<(&Proposal, &Electorate)>,
+) -> Result<Verification> {
     let repo = &commons.repo;
     let mut v = Verification::failed(slug, String::new());
     v.problems.clear();
@@ -798,12 +807,19 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
         v.problems.push("the tag names no proposal commit that exists here".to_string());
         return Ok(v);
     };
-    let proposal = match find(commons, slug) {
-        Ok(p) => p,
-        Err(e) => {
-            v.problems.push(format!("the statement's proposal cannot be read from the trunk: {e:#}"));
-            return Ok(v);
-        }
+    let found;
+    let proposal: &Proposal = match known {
+        Some((p, _)) => p,
+        None => match find(commons, slug) {
+            Ok(p) => {
+                found = p;
+                &found
+            }
+            Err(e) => {
+                v.problems.push(format!("the statement's proposal cannot be read from the trunk: {e:#}"));
+                return Ok(v);
+            }
+        },
     };
     if proposal.commit != named {
         v.problems.push(format!(
@@ -826,7 +842,14 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
             proposal.text.short(10)
         ));
     }
-    let electorate = Electorate::load(commons, &proposal)?;
+    let loaded;
+    let electorate: &Electorate = match known {
+        Some((_, e)) => e,
+        None => {
+            loaded = Electorate::load(commons, proposal)?;
+            &loaded
+        }
+    };
     // The signature: by a member of the electorate, and the member the tag names.
     let (sig, data) = match &tag.signature {
         Some((s, d)) => (Some(s.as_slice()), d.as_slice()),
@@ -911,7 +934,7 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
     } else {
         (deadline, format!("the deadline {}", format_deadline(proposal.statement.deadline)))
     };
-    let rules = Rules { proposal: &proposal, electorate: &electorate, closing, closing_name };
+    let rules = Rules { proposal, electorate, closing, closing_name };
     let ballots = judge_all(repo, &rules, &tips)?;
     let counts = count(&ballots, electorate.size());
     for (k, n) in

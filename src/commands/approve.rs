@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::error::fail;
 use crate::git::{Oid, RefUpdate};
 use crate::output::{print, print_json};
-use crate::statements::{self, Electorate, Status};
+use crate::statements::{self, Status};
 use anyhow::Result;
 
 /// Approve a joint statement that passed: the signed tag `statements/<slug>`.
@@ -68,14 +68,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "restore the proposed text on the trunk before approving; an amended text needs a new proposal",
         ));
     }
-    let electorate = Electorate::load(&commons, &proposal)?;
     let member = super::vote::member_for(&commons, args.signing.member.as_deref(), "approve")?;
-    let Some(keys) = electorate.members.get(&member).map(|m| m.keys.clone()) else {
-        return Err(fail(
-            format!("{member} cannot approve {slug}: {}", electorate.outsider(&member)),
-            "an approval is signed by a member of the statement's electorate",
-        ));
-    };
+    let keys = super::vote::electorate_keys(&commons, &proposal, &member, "approve")?;
     let signer = super::vote::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
     let sealed = seal(&commons, &proposal, &member, &signer, &tagger)?;
     let (t, tag, tally_commit) = (&sealed.tally, sealed.tag, sealed.tally_commit);

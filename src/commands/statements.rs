@@ -45,19 +45,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         };
         let t = statements::tally(&commons, &proposal, now, None)?;
-        let mut status = t.result.clone();
-        let mut problems = Vec::new();
-        if commons.repo.ref_target(&statements::tag_ref(&slug))?.is_some() {
-            let v = statements::verify(&commons, &slug)?;
-            if v.problems.is_empty() {
-                status = "approved".into();
-            } else {
-                status = "INVALID".into();
-                problems = v.problems;
-            }
-        } else if status == "approved" {
-            status = if t.outcome.passes { "passes".into() } else { "fails".into() };
-        }
+        // The tally has verified the tag, if there is one: a tag that fails is INVALID.
+        let (status, problems) = match &t.approval {
+            Some(a) if !a.problems.is_empty() => ("INVALID".to_string(), a.problems.clone()),
+            _ => (t.result.clone(), Vec::new()),
+        };
         if args.open && status != "open" {
             continue;
         }

@@ -71,16 +71,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let now = committer.when.seconds;
     open_for_votes(&commons, &proposal, now)?;
     let member = member_for(&commons, args.signing.member.as_deref(), "vote")?;
-    // Only this member's entry in the roster at the proposal: a vote never reads the whole roster.
-    let keys = match statements::member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, &member)? {
-        Some(m) => m.keys,
-        None => {
-            return Err(fail(
-                format!("{member} cannot vote on {slug}: {}", statements::outsider(&commons, &member)?),
-                "the electorate is the roster at the proposal commit; `tribune tally` lists it",
-            ))
-        }
-    };
+    let keys = electorate_keys(&commons, &proposal, &member, "vote on")?;
     let signer = signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
     let comment = args.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let cast = cast(&commons, &proposal, &member, args.choice, comment, &signer, &author, &committer)?;
@@ -181,6 +172,18 @@ fn highest_seq(repo: &crate::git::Repo, tip: Oid) -> Result<u64> {
         stack.extend(c.parents.iter().copied());
     }
     Ok(highest)
+}
+
+/// `member`'s keys in the proposal's electorate, read from that member's roster entry alone
+/// (never the whole roster); an error when the member is not in the electorate.
+pub fn electorate_keys(commons: &Commons, proposal: &Proposal, member: &str, verb: &str) -> Result<Vec<String>> {
+    match statements::member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, member)? {
+        Some(m) => Ok(m.keys),
+        None => Err(fail(
+            format!("{member} cannot {verb} {}: {}", proposal.slug, statements::outsider(commons, member)?),
+            "the electorate is the roster at the proposal commit; `tribune tally` lists it",
+        )),
+    }
 }
 
 /// Refuses a ballot that could not count: the vote is closed, or the text changed.

@@ -417,6 +417,16 @@ impl Repo {
             .collect())
     }
 
+    /// The tree and parent commits a new commit is made of.
+    fn commit_inputs(&self, tree: Oid, parents: &[Oid]) -> Result<(git2::Tree<'_>, Vec<git2::Commit<'_>>)> {
+        let tree = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
+        let parents = parents
+            .iter()
+            .map(|p| self.inner.find_commit(p.0).with_context(|| format!("could not read commit {p}")))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((tree, parents))
+    }
+
     /// Writes a commit object (no ref moves).
     pub fn write_commit(
         &self,
@@ -426,11 +436,7 @@ impl Repo {
         committer: &Identity,
         message: &str,
     ) -> Result<Oid> {
-        let tree = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
-        let parents = parents
-            .iter()
-            .map(|p| self.inner.find_commit(p.0).with_context(|| format!("could not read commit {p}")))
-            .collect::<Result<Vec<_>>>()?;
+        let (tree, parents) = self.commit_inputs(tree, parents)?;
         let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
         let a = author.to_git()?;
         let c = committer.to_git()?;

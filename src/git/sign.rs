@@ -13,13 +13,9 @@ impl Repo {
         author: &Identity,
         committer: &Identity,
         message: &str,
-        sign: &dyn Fn(&[u8]) -> Result<String>,
+        sign: super::tag::Sign<'_>,
     ) -> Result<Oid> {
-        let tree = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
-        let parents = parents
-            .iter()
-            .map(|p| self.inner.find_commit(p.0).with_context(|| format!("could not read commit {p}")))
-            .collect::<Result<Vec<_>>>()?;
+        let (tree, parents) = self.commit_inputs(tree, parents)?;
         let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
         let buffer = self
             .inner
