@@ -84,3 +84,9 @@ pub fn print_table(table: &Table) -> Result<()> {
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     print(&serde_json::to_string_pretty(value)?)
 }
+
+/// "1 member", "3 members": a count with its noun.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

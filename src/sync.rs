@@ -139,7 +139,7 @@ impl Moved {
 
     /// "3 articles, 1 rewrite by xyz, 120 ratings by 4 raters, 2 ballots".
     pub fn describe(&self) -> String {
-        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let n = |k: usize, one: &str, many: &str| crate::output::count(k as u64, one, many);
         let mut parts = Vec::new();
         if self.articles > 0 {
             parts.push(n(self.articles, "article", "articles"));

@@ -86,15 +86,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         });
     }
     print(&format!(
-        "Approved {slug}: tag {} ({}), signed by {member}.\n{} yes, {} no, {} abstain of {} members; {} ballots kept \
-         reachable by the tally commit {}.\n{}\nAnyone can recount it: tribune verify {slug}",
+        "Approved {slug}: tag {} ({}), signed by {member}.\n{} yes, {} no, {} abstain of {}; {} kept reachable by \
+         the tally commit {}.\n{}\nAnyone can recount it: tribune verify {slug}",
         statements::tag_name(&slug),
         tag.short(10),
         c.yes,
         c.no,
         c.abstain,
-        c.electorate,
-        counted,
+        crate::output::count(c.electorate, "member", "members"),
+        crate::output::count(counted as u64, "ballot", "ballots"),
         tally_commit.short(10),
         t.outcome.arithmetic.join("\n"),
     ))

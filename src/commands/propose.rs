@@ -165,11 +165,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         });
     }
     print(&format!(
-        "Proposed {slug} in {} (text {}).\nRule: {}; voting closes {}.\nElectorate: the {electorate} members of the roster now.\n\
+        "Proposed {slug} in {} (text {}).\nRule: {}; voting closes {}.\nElectorate: the roster now, {}.\n\
          Vote with `tribune vote {slug} yes|no|abstain`; count with `tribune tally {slug}`.",
         commit.short(10),
         blob.short(10),
         statements::rule_text(&statement.rule),
         format_deadline(statement.deadline),
+        crate::output::count(electorate as u64, "member", "members"),
     ))
 }

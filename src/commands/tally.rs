@@ -1,7 +1,7 @@
 //! `tribune tally`: count a joint statement's ballots, verifying every one.
 
 use super::Ctx;
-use crate::output::{print, print_json, short, Style};
+use crate::output::{count, print, print_json, short, Style};
 use crate::statements::{self, Status, Tally};
 use anyhow::Result;
 
@@ -75,13 +75,22 @@ pub fn table(style: &Style, t: &Tally, all: bool) -> String {
     format!("{table}\n")
 }
 
+/// "whatever the 3 members who have not voted do", or "with every member's vote in".
+fn whatever(not_voted: u64) -> String {
+    match not_voted {
+        0 => "with every member's vote in".to_string(),
+        1 => "whatever the member who has not voted does".to_string(),
+        n => format!("whatever the {n} members who have not voted do"),
+    }
+}
+
 /// Counts, rule, arithmetic and result.
 pub fn summary(style: &Style, t: &Tally) -> String {
     let c = &t.counts;
     let excluded = t.ballots.iter().filter(|b| b.status == Status::Excluded).count();
     let mut out = format!(
         "{}: {}\nProposal {} (text {}); voting {} {}.\n\
-         Electorate: {} members (the roster at the proposal); turnout {} of them.\n\
+         Electorate: {} (the roster at the proposal); turnout {} of {}.\n\
          Counted: {} yes, {} no, {} abstain{}.\n\
          Rule: {}.\n",
         style.bold(&t.statement),
@@ -90,8 +99,9 @@ pub fn summary(style: &Style, t: &Tally) -> String {
         short(&t.text, 10),
         if t.open { "closes" } else { "closed" },
         t.deadline,
-        c.electorate,
+        count(c.electorate, "member", "members"),
         c.voted(),
+        c.electorate,
         c.yes,
         c.no,
         c.abstain,
@@ -118,14 +128,16 @@ pub fn summary(style: &Style, t: &Tally) -> String {
             )
         }
         ("open", Some(true)) => format!(
-            "OPEN, and already decided: it passes whatever the {not_voted} members who have not voted do \
-             (it can be approved now with `tribune approve {}`)",
+            "OPEN, and already decided: it passes {} (it can be approved now with `tribune approve {}`)",
+            whatever(not_voted),
             t.statement
         ),
-        ("open", Some(false)) => {
-            format!("OPEN, and already decided: it fails whatever the {not_voted} members who have not voted do")
-        }
-        ("open", None) => format!("OPEN: the {not_voted} members who have not voted can still decide it"),
+        ("open", Some(false)) => format!("OPEN, and already decided: it fails {}", whatever(not_voted)),
+        ("open", None) => format!(
+            "OPEN: {} who {} not voted can still decide it",
+            count(not_voted, "member", "members"),
+            if not_voted == 1 { "has" } else { "have" }
+        ),
         ("passes", _) => format!("PASSES: approve it with `tribune approve {}`", t.statement),
         _ => "FAILS".to_string(),
     };
