@@ -209,9 +209,19 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
     }
     ensure_refspecs(&dir, remote_name)?;
     let mut report = Report { remote: remote_name.to_string(), ..Report::default() };
+    // The refs of a push that reported failure: some may have landed all the same.
+    let mut unsure: Vec<PushRef> = Vec::new();
     for round in 0..MAX_ROUNDS {
         if opts.fetch {
             remote::fetch(&dir, remote_name, opts.progress)?;
+            for r in unsure.drain(..) {
+                let landed =
+                    tracking_of(&r.remote_ref, remote_name).map(|t| commons.repo.ref_target(&t)).transpose()?.flatten();
+                if landed.is_some() && landed == commons.repo.ref_target(&r.local)? {
+                    count_push(&commons.repo, &r, &mut report.left)?;
+                    report.pushed.push(r.remote_ref.clone());
+                }
+            }
             integrate(commons, remote_name, opts.dry_run, &mut report)?;
         }
         if !opts.push || !report.conflicts.is_empty() {
@@ -255,6 +265,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
                     }
                 }
                 Pushed::Stale(why) => {
+                    unsure = batch.to_vec();
                     stale = Some(why);
                     break;
                 }

@@ -78,6 +78,7 @@ pub fn fetch(dir: &Path, remote: &str, progress: Progress) -> Result<()> {
 
 /// One ref in a push: the local object, the remote ref, and what the remote must still
 /// hold (None: the ref must not exist there yet).
+#[derive(Clone)]
 pub struct PushRef {
     pub local: String,
     pub remote_ref: String,
