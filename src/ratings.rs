@@ -4,6 +4,7 @@
 use crate::commons::{commit_on, message, Change, Commons, Snapshot};
 use crate::git::{Edit, Oid};
 use crate::model::rating::{parse_note, Rating};
+use crate::provenance::Provenance;
 use anyhow::Result;
 use std::collections::BTreeMap;
 
@@ -58,8 +59,9 @@ pub struct Noted {
     pub rater: String,
     pub ratings: Vec<Rating>,
     pub warnings: Vec<String>,
-    /// What the signature of the rater's notes ref says.
-    pub verdict: crate::signing::Verdict,
+    /// What the signatures say of each record (same order as `ratings`): each is judged by
+    /// the notes commit that introduced it (see [`crate::provenance`]).
+    pub verdicts: Vec<crate::signing::Verdict>,
 }
 
 /// The keys registered for a rater (a member of the same id), none for anyone else.
@@ -67,37 +69,53 @@ pub fn keys_of(roster: &Snapshot<'_>, rater: &str) -> Result<Vec<String>> {
     Ok(roster.member(rater)?.map(|m| m.keys).unwrap_or_default())
 }
 
-/// Checks the tip of a rater's notes ref: signed by a key registered for the rater in
-/// `roster`? The tip's signature vouches for the whole notes tree it commits.
-pub fn verdict(roster: &Snapshot<'_>, rater: &str, tip: Oid) -> Result<(crate::signing::Verdict, String)> {
+/// The standing of every record on a rater's notes ref at `tip`.
+pub fn provenance(commons: &Commons, roster: &Snapshot<'_>, rater: &str, tip: Oid) -> Result<Provenance> {
     let keys = keys_of(roster, rater)?;
-    let sig = roster.repo.commit_signature(tip)?;
-    Ok(match &sig {
-        Some((s, data)) => crate::signing::verify(Some(s), data, &keys),
-        None => crate::signing::verify(None, &[], &keys),
-    })
+    crate::provenance::of_rater(&commons.repo, &commons.state_dir(), rater, tip, &keys)
 }
 
-/// Every rater's notes on `version`.
-pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
+/// Why a rater's notes ref cannot be read (it points at no commit, or at a broken one):
+/// only that rater's records are skipped, with this warning.
+fn broken_ref(refname: &str, e: &anyhow::Error) -> String {
+    format!("{refname} cannot be read ({e:#}); its ratings are skipped until it is repaired")
+}
+
+/// Every rater's notes on `version`, and a warning for each notes ref that cannot be read.
+pub fn of_version(commons: &Commons, version: Oid) -> Result<(Vec<Noted>, Vec<String>)> {
     let repo = &commons.repo;
     let roster = commons.snapshot()?;
     // Every rater's ref is looked at (why shows the untrusted too): on two cores when many.
     let refs = repo.refs_with_prefix(RATINGS_REFS)?;
-    let found =
-        repo.par_map(&refs, 200, |r, (_, tip)| Ok(r.note_in(r.commit_tree(*tip)?, version)?.map(|(_, t)| t)))?;
+    let found = repo.par_map(&refs, 200, |r, (_, tip)| {
+        Ok(r.commit_tree(*tip).and_then(|t| r.note_in(t, version)).map(|n| n.map(|(_, t)| t)))
+    })?;
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     for ((refname, tip), text) in refs.into_iter().zip(found) {
         let rater = refname.trim_start_matches(RATINGS_REFS).to_string();
-        if let Some(text) = text {
-            let (mut ratings, warnings) = parse_note(&text);
-            // A record claiming another rater inside this rater's ref is not theirs to give.
-            ratings.retain(|r| r.rater == rater);
-            let (verdict, _) = verdict(&roster, &rater, tip)?;
-            out.push(Noted { rater, ratings, warnings, verdict });
-        }
+        let text = match text {
+            Ok(Some(t)) => t,
+            Ok(None) => continue,
+            Err(e) => {
+                problems.push(broken_ref(&refname, &e));
+                continue;
+            }
+        };
+        let (ratings, warnings) = parse_note(&text);
+        let verdicts = match provenance(commons, &roster, &rater, tip) {
+            Ok(p) => crate::provenance::verdicts_of_note(&p, version, &text),
+            Err(e) => {
+                problems.push(broken_ref(&refname, &e));
+                continue;
+            }
+        };
+        // A record claiming another rater inside this rater's ref is not theirs to give.
+        let (ratings, verdicts): (Vec<Rating>, Vec<_>) =
+            ratings.into_iter().zip(verdicts).filter(|(r, _)| r.rater == rater).unzip();
+        out.push(Noted { rater, ratings, warnings, verdicts });
     }
-    Ok(out)
+    Ok((out, problems))
 }
 
 /// One line of a `rate --batch` file.
@@ -211,7 +229,9 @@ pub mod trust {
     use crate::error::fail;
     use crate::git::Oid;
     use crate::model::filter::{Filter, Tally};
-    use crate::model::rating::{latest, parse_note};
+    use crate::model::rating::{latest, parse_note, Rating};
+    use crate::provenance::Provenance;
+    use crate::signing::Verdict;
     use anyhow::Result;
     use serde::Serialize;
     use std::collections::HashMap;
@@ -268,24 +288,51 @@ pub mod trust {
         Ok(out)
     }
 
+    /// A note: the annotated object and the note's blob.
+    type NoteBlob = (Oid, Oid);
+
     /// The tally of every version any trusted rater rated on the filter's dimension.
-    /// Reads only the trusted raters' notes refs.
-    pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tally>> {
+    /// Reads only the trusted raters' notes refs; a ref that cannot be read skips only that
+    /// rater's records, with a warning.
+    pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<(HashMap<Oid, Tally>, Vec<String>)> {
         let repo = &commons.repo;
         let mut out: HashMap<Oid, Tally> = HashMap::new();
+        let mut problems = Vec::new();
         let roster = commons.snapshot()?;
         for (rater, weight) in &filter.trust {
-            let Some(tip) = repo.ref_target(&rater_ref(rater))? else { continue };
-            if filter.verified_only && super::verdict(&roster, rater, tip)?.0 != crate::signing::Verdict::Verified {
+            let refname = rater_ref(rater);
+            let Some(tip) = repo.ref_target(&refname)? else { continue };
+            let read = || -> Result<(Vec<NoteBlob>, Option<Provenance>)> {
+                let notes = repo.notes_in(repo.commit_tree(tip)?)?;
+                let ids = notes.into_iter().map(|(object, (_, blob))| (object, blob)).collect();
+                let p =
+                    if filter.verified_only { Some(super::provenance(commons, &roster, rater, tip)?) } else { None };
+                Ok((ids, p))
+            };
+            let (ids, prov) = match read() {
+                Ok(x) => x,
+                Err(e) => {
+                    problems.push(super::broken_ref(&refname, &e));
+                    continue;
+                }
+            };
+            if prov.as_ref().and_then(Provenance::uniform).is_some_and(|v| v != Verdict::Verified) {
                 continue;
             }
-            let notes = repo.notes_in(repo.commit_tree(tip)?)?;
-            let ids: Vec<(Oid, Oid)> = notes.into_iter().map(|(object, (_, blob))| (object, blob)).collect();
+            let objects: HashMap<Oid, Oid> = ids.iter().map(|(o, b)| (*b, *o)).collect();
             let blobs: Vec<Oid> = ids.iter().map(|(_, b)| *b).collect();
-            let scores = repo.map_blobs(&blobs, |_, bytes| {
+            let scores = repo.map_blobs(&blobs, |blob, bytes| {
                 let (records, _) = parse_note(bytes);
-                let mine: Vec<_> =
-                    records.into_iter().filter(|r| r.rater == *rater && r.dimension == filter.dimension).collect();
+                let verdicts = match (&prov, objects.get(&blob)) {
+                    (Some(p), Some(o)) => crate::provenance::verdicts_of_note(p, *o, bytes),
+                    _ => vec![Verdict::Verified; records.len()],
+                };
+                let mine: Vec<_> = records
+                    .into_iter()
+                    .zip(verdicts)
+                    .filter(|(r, v)| r.rater == *rater && r.dimension == filter.dimension && *v == Verdict::Verified)
+                    .map(|(r, _)| r)
+                    .collect();
                 latest(&mine).values().next().map(|r| r.score)
             })?;
             for ((object, _), score) in ids.into_iter().zip(scores) {
@@ -296,7 +343,7 @@ pub mod trust {
                 }
             }
         }
-        Ok(out)
+        Ok((out, problems))
     }
 
     /// One rating and what the filter made of it.
@@ -314,7 +361,10 @@ pub mod trust {
 
     /// Every rating of `version`, each counted or left out with its reason, and the tally.
     pub fn explain(commons: &Commons, filter: &Filter, version: Oid) -> Result<(Vec<Judged>, Tally, Vec<String>)> {
-        Ok(judge(filter, version, &of_version(commons, version)?))
+        let (notes, problems) = of_version(commons, version)?;
+        let (judged, tally, mut warnings) = judge(filter, version, &notes);
+        warnings.extend(problems);
+        Ok((judged, tally, warnings))
     }
 
     /// [`explain`] over notes already read.
@@ -326,23 +376,39 @@ pub mod trust {
             for w in &noted.warnings {
                 warnings.push(format!("the note of {} on {version}: {w}; that line is skipped", noted.rater));
             }
-            let counting = latest(&noted.ratings);
-            for r in &noted.ratings {
+            let standing = |i: usize| noted.verdicts.get(i).cloned().unwrap_or(Verdict::Unsigned);
+            // With verified ratings only, a record that does not count cannot replace one
+            // that does: a forged later line must not hide the rater's own rating.
+            let eligible: Vec<usize> = (0..noted.ratings.len())
+                .filter(|i| !filter.verified_only || standing(*i) == Verdict::Verified)
+                .collect();
+            let pool: Vec<Rating> = eligible.iter().map(|i| noted.ratings[*i].clone()).collect();
+            let counting: Vec<usize> = {
+                let latest = latest(&pool);
+                eligible
+                    .iter()
+                    .zip(&pool)
+                    .filter(|(_, r)| {
+                        latest.get(&(r.rater.clone(), r.dimension.clone())).is_some_and(|c| std::ptr::eq(*c, *r))
+                    })
+                    .map(|(i, _)| *i)
+                    .collect()
+            };
+            for (i, r) in noted.ratings.iter().enumerate() {
                 let weight = filter.trust.get(&r.rater).copied();
-                let is_latest =
-                    counting.get(&(r.rater.clone(), r.dimension.clone())).is_some_and(|c| std::ptr::eq(*c, r));
+                let verdict = standing(i);
                 let reason = if weight.is_none() {
                     "not a rater this filter trusts".to_string()
                 } else if r.dimension != filter.dimension {
                     format!("rates {}, the filter reads {}", r.dimension, filter.dimension)
-                } else if !is_latest {
-                    "replaced by the same rater's later rating".to_string()
-                } else if filter.verified_only && noted.verdict == crate::signing::Verdict::Forged {
-                    "forged (the rater has a registered key and the notes are not signed by it), \
-                     and the filter counts verified ratings only"
+                } else if filter.verified_only && verdict == Verdict::Forged {
+                    "forged (the rater has a registered key and the notes commit that added it is not signed by \
+                     it), and the filter counts verified ratings only"
                         .to_string()
-                } else if filter.verified_only && noted.verdict != crate::signing::Verdict::Verified {
+                } else if filter.verified_only && verdict != Verdict::Verified {
                     "unsigned, and the filter counts verified ratings only".to_string()
+                } else if !counting.contains(&i) {
+                    "replaced by the same rater's later rating".to_string()
                 } else {
                     String::new()
                 };

@@ -27,6 +27,10 @@ const CLOCK_SKEW: i64 = 300;
 /// More commits than this on one member's ballot ref are not read (nobody votes that often).
 const MAX_BALLOTS_PER_MEMBER: usize = 1_000;
 
+/// Commits that are not ballots walked through on one member's ref (stacked by someone
+/// else, or the ref pointed at other history) before the walk stops following them.
+const MAX_FOREIGN_COMMITS: usize = 64;
+
 pub fn ballot_ref(slug: &str, member: &str) -> String {
     format!("{BALLOT_REFS}{slug}/{member}")
 }
@@ -172,6 +176,26 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
                 blob = b;
             }
             _ => {
+                // A statement keeps the identity of its first proposal: a file removed and
+                // added again later is the same statement, not a new vote, when the approval
+                // or the ballots name an earlier proposal that this history holds.
+                if let Some((earlier, text)) = earlier_proposal(commons, slug, current)? {
+                    let info = repo.commit(earlier)?;
+                    current = earlier;
+                    blob = text;
+                    let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
+                    let statement = Statement::parse(&path, &text).with_context(|| {
+                        format!("the proposal of {slug} (commit {}) is not a valid statement", current.short(10))
+                    })?;
+                    return Ok(Proposal {
+                        slug: slug.to_string(),
+                        commit: current,
+                        proposed_at: info.committer.when.seconds,
+                        text: blob,
+                        statement,
+                        amended: (now != blob).then_some(now),
+                    });
+                }
                 let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
                 let statement = Statement::parse(&path, &text).with_context(|| {
                     format!("the proposal of {slug} (commit {}) is not a valid statement", current.short(10))
@@ -187,6 +211,62 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
             }
         }
     }
+}
+
+/// An earlier proposal of `slug` than `found` (the commit that added its present file), as
+/// named by its approval tag or its ballots: a commit that is an ancestor of `found`, and
+/// that added the statement's file. The oldest such, with its text.
+fn earlier_proposal(commons: &Commons, slug: &str, found: Oid) -> Result<Option<(Oid, Oid)>> {
+    let repo = &commons.repo;
+    let path = layout::statement_text(slug);
+    let mut named: Vec<Oid> = Vec::new();
+    let mut name = |message: &str| {
+        for (k, v) in crate::git::trailers(message) {
+            if k == "Tribune-Proposal" {
+                if let Ok(id) = v.parse::<Oid>() {
+                    if id != found && !named.contains(&id) {
+                        named.push(id);
+                    }
+                }
+            }
+        }
+    };
+    if let Some(id) = repo.ref_target(&tag_ref(slug))? {
+        if let Ok(Some(tag)) = repo.read_tag(id) {
+            name(&tag.message);
+        }
+    }
+    for (_, tip) in repo.refs_with_prefix(&format!("{BALLOT_REFS}{slug}/"))? {
+        if let Ok(Some(c)) = repo.commit_if_commit(tip) {
+            name(&c.message);
+        }
+    }
+    let text_at = |c: Oid| -> Result<Option<Oid>> {
+        Ok(repo.entry_at(repo.commit_tree(c)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id))
+    };
+    let mut best: Option<(Oid, Oid)> = None;
+    for id in named {
+        if !repo.has_object(id) || repo.commit_if_commit(id)?.is_none() || !repo.is_ancestor(id, found)? {
+            continue;
+        }
+        let Some(text) = text_at(id)? else { continue };
+        let parents = repo.commit(id)?.parents;
+        // It must have added the file: no parent had it.
+        let mut added = true;
+        for p in parents {
+            if text_at(p)?.is_some() {
+                added = false;
+            }
+        }
+        if !added {
+            continue;
+        }
+        best = match best {
+            Some((b, t)) if !repo.is_ancestor(id, b)? => Some((b, t)),
+            _ => Some((id, text)),
+        };
+    }
+    Ok(best)
 }
 
 /// The members of the roster in a tree, read and parsed on every core.
@@ -315,6 +395,9 @@ pub struct Rules<'a> {
     pub closing: i64,
     /// How to name the closing in a reason ("the deadline 2026-12-01T18:00:00Z").
     pub closing_name: String,
+    /// The time of this judgement (seconds): a ballot dated later is not counted yet, by
+    /// `tally` and `approve` alike, so the two never disagree on the same ballots.
+    pub now: i64,
 }
 
 /// Reads one member's ballots from `tip` back and judges each: at most one is counted
@@ -324,6 +407,7 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
     let mut stack = vec![tip];
     let mut seen = HashSet::new();
     let mut truncated = false;
+    let mut foreign = 0usize;
     while let Some(id) = stack.pop() {
         if out.len() >= MAX_BALLOTS_PER_MEMBER {
             truncated = true;
@@ -351,9 +435,14 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
         let mut ballot = judge(repo, rules, member, &info)?;
         if !is_ballot {
             ballot.reason = Some("not a ballot: the commit has no Tribune-Statement trailer".into());
+            // Whatever someone stacks on a member's ref must not hide the member's own
+            // ballots underneath, so the walk goes on through other commits too; but only
+            // a few of them, so that a ref pointed at the trunk does not read its history.
+            foreign += 1;
+            if foreign <= MAX_FOREIGN_COMMITS {
+                stack.extend(info.parents.iter().copied());
+            }
         } else {
-            // A non-ballot commit's parents are not followed: a ref pointed at the trunk
-            // must not make the tally read the trunk's history.
             stack.extend(info.parents.iter().copied());
         }
         out.push(ballot);
@@ -441,6 +530,12 @@ fn judge(repo: &Repo, rules: &Rules<'_>, member: &str, info: &CommitInfo) -> Res
         Some(r)
     } else if ballot.seconds > rules.closing {
         Some(format!("cast at {} after {}", ballot.at, rules.closing_name))
+    } else if ballot.seconds > rules.now {
+        Some(format!(
+            "dated {}, in the future (the count is made at {}): it counts once its time has come",
+            ballot.at,
+            rfc3339(rules.now)
+        ))
     } else {
         None
     };
@@ -612,7 +707,7 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         .into_iter()
         .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
         .collect();
-    let rules = Rules { proposal, electorate: &electorate, closing, closing_name };
+    let rules = Rules { proposal, electorate: &electorate, closing, closing_name, now };
     let ballots = judge_all(repo, &rules, &tips)?;
     let counts = count(&ballots, electorate.size());
     let rule = proposal.statement.rule;
@@ -731,6 +826,9 @@ pub struct Verification {
     pub passes: Option<bool>,
     /// Every way the tag and the recount disagree; empty when everything holds.
     pub problems: Vec<String>,
+    /// What holds but is worth saying (ballots the tag left out that cannot change it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Recounts a statement from the ballots reachable from its approval tag and compares with
@@ -756,6 +854,7 @@ impl Verification {
             recount: None,
             passes: None,
             problems: vec![problem],
+            notes: Vec::new(),
         }
     }
 }
@@ -934,7 +1033,7 @@ fn verify_tag_with(
     } else {
         (deadline, format!("the deadline {}", format_deadline(proposal.statement.deadline)))
     };
-    let rules = Rules { proposal, electorate, closing, closing_name };
+    let rules = Rules { proposal, electorate, closing, closing_name, now };
     let ballots = judge_all(repo, &rules, &tips)?;
     let counts = count(&ballots, electorate.size());
     for (k, n) in
@@ -975,8 +1074,11 @@ fn verify_tag_with(
     for member in counted.keys().filter(|m| !said_ballots.contains_key(*m)) {
         v.problems.push(format!("the recount counts a ballot of {member} that the tag does not list"));
     }
-    // Ballots on the refs that the tag leaves out: a valid ballot cast before the tag closed
-    // the vote must be in it (refs deleted since cannot be checked, and need not be).
+    // Ballots on the refs that the tag leaves out: valid ballots cast before the tag closed
+    // the vote, which the approver did not have (pushed late) or chose to hide. They void the
+    // approval only when they could change its outcome: counted in place of (or beside) what
+    // the tag counts, the statement must still pass, and an early approval must still have
+    // been decided. Refs deleted since cannot be checked, and need not be.
     let prefix = format!("{BALLOT_REFS}{slug}/");
     let live_tips: Vec<(String, Oid)> = repo
         .refs_with_prefix(&prefix)?
@@ -985,22 +1087,63 @@ fn verify_tag_with(
         .collect();
     if !live_tips.is_empty() {
         let live = judge_all(repo, &rules, &live_tips)?;
+        let mut latest: BTreeMap<String, &Ballot> = counted.clone();
+        let mut left_out = Vec::new();
         for b in live.iter().filter(|b| b.status == Status::Counted) {
             match counted.get(&b.member) {
                 Some(c) if c.commit == b.commit => {}
-                Some(c) => v.problems.push(format!(
-                    "the tag counts {}'s ballot {}, but their latest valid ballot before it closed the vote is {} ({})",
-                    b.member,
-                    crate::output::short(&c.commit, 10),
-                    crate::output::short(&b.commit, 10),
-                    b.choice.map(Choice::as_str).unwrap_or("?")
-                )),
-                None => v.problems.push(format!(
-                    "the tag leaves out {}'s valid ballot {} ({}), cast before it closed the vote",
-                    b.member,
-                    crate::output::short(&b.commit, 10),
-                    b.choice.map(Choice::as_str).unwrap_or("?")
-                )),
+                // The tag's ballot is the later one of the two (the ref was reset): it stands.
+                Some(c) if c.seq >= b.seq => {}
+                _ => {
+                    left_out.push(b);
+                    latest.insert(b.member.clone(), b);
+                }
+            }
+        }
+        if !left_out.is_empty() {
+            let mut complete = Counts { electorate: electorate.size(), ..Counts::default() };
+            for b in latest.values() {
+                match b.choice {
+                    Some(Choice::Yes) => complete.yes += 1,
+                    Some(Choice::No) => complete.no += 1,
+                    Some(Choice::Abstain) => complete.abstain += 1,
+                    None => {}
+                }
+            }
+            let with_them = decide(&rule, &complete);
+            let early_undecided = approved_at < deadline && decided(&rule, &complete) != Some(true);
+            let names: Vec<String> = left_out
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{}'s {} ({})",
+                        b.member,
+                        crate::output::short(&b.commit, 10),
+                        b.choice.map(Choice::as_str).unwrap_or("?")
+                    )
+                })
+                .collect();
+            if !with_them.passes || early_undecided {
+                v.problems.push(format!(
+                    "the tag leaves out valid ballots cast before it closed the vote ({}), and counted they change \
+                     the outcome: {}",
+                    names.join(", "),
+                    if with_them.passes {
+                        "the approval came before the result was decided".to_string()
+                    } else {
+                        format!("the statement does not pass ({})", with_them.arithmetic.join("; "))
+                    }
+                ));
+            } else {
+                v.notes.push(format!(
+                    "the tag leaves out valid ballots cast before it closed the vote ({}); counted, they do not \
+                     change the outcome ({} yes, {} no, {} abstain of {}: still passes)",
+                    names.join(", "),
+                    complete.yes,
+                    complete.no,
+                    complete.abstain,
+                    complete.electorate
+                ));
             }
         }
     }

@@ -2,8 +2,8 @@
 //!
 //! `git fetch` (the user's git) mirrors every tribune ref of the remote under
 //! `refs/remotes/<remote>/`; then each is integrated into the local ref it mirrors, by the
-//! rule of its kind: the trunk fast-forwards, or local commits are replayed onto the
-//! remote's (they touch different files); a rater's notes merge by the union of lines;
+//! rule of its kind: the trunk fast-forwards, or is merged with the remote's (commits keep
+//! their ids, which ballots, tags and editions name); a rater's notes merge by the union of lines;
 //! per-writer refs (editions, ballots) fast-forward or are reported, never overwritten;
 //! statement tags are verified before they are taken. Then one atomic push with a lease on
 //! every ref publishes what this clone made; a race with another pusher fetches again.
@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 const PUSH_BATCH: usize = 2_000;
 
 /// How many times a push that lost a race fetches again and retries.
-const MAX_ROUNDS: usize = 5;
+const MAX_ROUNDS: usize = 10;
 
 /// Where fetched refs that are not branches are mirrored: outside `refs/remotes/<remote>/`,
 /// so that a branch on the remote named like one of them (`notes/tribune/…`) cannot pass
@@ -183,6 +183,8 @@ pub struct Report {
     pub diverged: Vec<String>,
     /// Statement tags that failed verification and were not taken.
     pub rejected_tags: Vec<String>,
+    /// Local statement tags that fail verification here, and so were not pushed.
+    pub unpushed_tags: Vec<String>,
     /// What a dry run would do.
     pub plan: Vec<String>,
     /// How many times the push lost a race and fetched again.
@@ -228,7 +230,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             break;
         }
         let mut held = Vec::new();
-        let refs = outgoing(commons, remote_name, &mut held)?;
+        let refs = outgoing(commons, remote_name, &mut held, &mut report.unpushed_tags)?;
         if !opts.fetch {
             for name in held {
                 report.diverged.push(format!(
@@ -279,6 +281,8 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             ));
         }
         report.retries += 1;
+        // Pushers that collided wait a jittered while, so that they do not collide again.
+        std::thread::sleep(crate::git::backoff(7) * (round as u32 + 1));
     }
     Ok(report)
 }
@@ -393,7 +397,7 @@ fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut R
                             ),
                         ))
                     }
-                    Kind::Trunk => replay_trunk(commons, remote_name, ours, theirs, report)?,
+                    Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report)?,
                     Kind::Notes => merge_notes(commons, &pair, ours, theirs, report)?,
                     _ => report.diverged.push(format!(
                         "{}: this clone and {remote_name} have different histories ({} here, {} there); \
@@ -581,85 +585,58 @@ fn tag(
     Ok(())
 }
 
-/// Local trunk commits replayed onto the remote's trunk, oldest first, each with its own
-/// author and message (commits of a side branch merged locally too). A commit's changes are
-/// taken against its parent; a merge brings only what differs from all its parents (what
-/// the merge itself decided). A file both sides changed to different contents, or that one
-/// side deleted and the other changed, is a conflict: the trunk takes the remote's text,
-/// the local text is kept as a rival version (an article), and the local trunk as it was
-/// on the branch `sync-conflicts/<commit>`.
-fn replay_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
+/// Local trunk commits merged with the remote's trunk. Nothing is replayed: ballots, tags,
+/// editions and challenges name trunk commits, so a commit keeps its id through sync. The
+/// merge takes every file this clone changed since the histories parted and the remote did
+/// not; a file both sides changed to different contents, or that one side deleted and the
+/// other changed, is a conflict: the trunk takes the remote's text, the local text is kept as
+/// a rival version (an article), and the local trunk as it was on the branch
+/// `sync-conflicts/<commit>`.
+fn merge_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
     let repo = &commons.repo;
-    let mut local: Vec<Oid> = repo.walk(ours, &[theirs])?.collect::<Result<_>>()?;
-    local.reverse();
     // What arrived is what the remote did since the histories parted, not our own edits.
     let parted = repo.merge_base(ours, theirs)?;
     count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut report.arrived)?;
-    let mut base = theirs;
-    let mut tree = repo.commit_tree(theirs)?;
-    // Conflicting paths and our last text of each (None: we deleted it).
+    let base_tree = match parted {
+        Some(p) => Some(repo.commit_tree(p)?),
+        None => None,
+    };
+    let their_tree = repo.commit_tree(theirs)?;
+    let our_tree = repo.commit_tree(ours)?;
+    let mut edits = Vec::new();
+    // Conflicting paths and our text of each (None: we deleted it).
     let mut conflicts: BTreeMap<String, Option<Oid>> = BTreeMap::new();
-    for id in local {
-        let c = repo.commit(id)?;
-        let mut edits = Vec::new();
-        for change in changes_of(repo, &c)? {
-            let now = repo.entry_at(tree, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id);
-            if now == change.new {
-                continue;
-            }
-            if now == change.old && !conflicts.contains_key(&change.path) {
-                edits.push(match change.new {
-                    Some(blob) => Edit::Put { path: change.path.clone(), blob },
-                    None => Edit::Remove { path: change.path.clone() },
-                });
-            } else {
-                conflicts.insert(change.path.clone(), change.new);
-            }
-        }
-        if edits.is_empty() {
+    for change in repo.changed_paths(base_tree, our_tree, "")? {
+        let now = repo.entry_at(their_tree, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id);
+        if now == change.new {
             continue;
         }
-        tree = repo.edit_tree(Some(tree), &edits)?;
-        base = repo.write_commit(tree, &[base], &c.author, &c.committer, &c.message)?;
+        if now == change.old {
+            edits.push(match change.new {
+                Some(blob) => Edit::Put { path: change.path.clone(), blob },
+                None => Edit::Remove { path: change.path.clone() },
+            });
+        } else {
+            conflicts.insert(change.path.clone(), change.new);
+        }
     }
+    let tree = repo.edit_tree(Some(their_tree), &edits)?;
+    let who = repo.identity("COMMITTER")?;
+    let message = crate::commons::message(
+        &format!("merge the trunk of {remote_name}"),
+        &[("Action", "merge-trunk"), ("Remote", remote_name)],
+    );
+    let merged = repo.write_commit(tree, &[theirs, ours], &who, &who, &message)?;
     if !conflicts.is_empty() {
         let keep = format!("refs/heads/sync-conflicts/{}", ours.short(10));
         repo.update_ref(&keep, ours, repo.ref_target(&keep)?, "tribune sync: local trunk kept")?;
-        move_ref(commons, &commons.trunk_ref, Some(ours), base)?;
+        move_ref(commons, &commons.trunk_ref, Some(ours), merged)?;
         for (path, blob) in conflicts {
             report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep));
         }
         return Ok(());
     }
-    move_ref(commons, &commons.trunk_ref, Some(ours), base)
-}
-
-/// The files a commit changed: against its parent, or for a merge, those whose result
-/// differs from every parent.
-fn changes_of(repo: &Repo, c: &crate::git::CommitInfo) -> Result<Vec<crate::git::PathChange>> {
-    let first = match c.parents.first() {
-        Some(p) => Some(repo.commit_tree(*p)?),
-        None => None,
-    };
-    let changes = repo.changed_paths(first, c.tree, "")?;
-    if c.parents.len() < 2 {
-        return Ok(changes);
-    }
-    let others: Vec<Oid> = c.parents[1..].iter().map(|p| repo.commit_tree(*p)).collect::<Result<_>>()?;
-    let mut out = Vec::new();
-    for change in changes {
-        let mut decided_here = true;
-        for t in &others {
-            if repo.entry_at(*t, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id) == change.new {
-                decided_here = false;
-                break;
-            }
-        }
-        if decided_here {
-            out.push(change);
-        }
-    }
-    Ok(out)
+    move_ref(commons, &commons.trunk_ref, Some(ours), merged)
 }
 
 /// Keeps our text of a conflicting path (None: we deleted it), and says what happened and
@@ -709,7 +686,12 @@ fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<
 }
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
-fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>) -> Result<Vec<PushRef>> {
+fn outgoing(
+    commons: &Commons,
+    remote_name: &str,
+    held: &mut Vec<String>,
+    unverified: &mut Vec<String>,
+) -> Result<Vec<PushRef>> {
     let repo = &commons.repo;
     let mut refs = Vec::new();
     for (name, id, kind) in syncable_local(repo, &commons.trunk_ref)? {
@@ -723,6 +705,22 @@ fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>) -> Res
             // (and is reported by a --push-only sync, which does not integrate).
             if kind == Kind::Tag || !repo.has_object(t) || !repo.is_ancestor(t, id)? {
                 held.push(name);
+                continue;
+            }
+        }
+        if kind == Kind::Tag {
+            // An approval goes out only when it verifies here: a hub must never receive a
+            // statement tag that its own recount would reject.
+            let slug = name.rsplit('/').next().unwrap_or("");
+            let problems = match crate::model::id::validate("statement", slug) {
+                Ok(()) => crate::statements::verify_tag(commons, slug, id)?.problems,
+                Err(e) => vec![e.message.clone()],
+            };
+            if !problems.is_empty() {
+                let line = format!("{name}: {}", problems.join("; "));
+                if !unverified.contains(&line) {
+                    unverified.push(line);
+                }
                 continue;
             }
         }

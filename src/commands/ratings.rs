@@ -76,8 +76,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => None,
     };
     let mut out = Out { ratings: Vec::new(), summaries: Vec::new() };
+    // A notes ref that cannot be read is named once, however many versions are listed.
+    let mut broken: Vec<String> = Vec::new();
     for v in &list {
-        let notes = ratings::of_version(&commons, v.version.parse()?)?;
+        let (notes, problems) = ratings::of_version(&commons, v.version.parse()?)?;
+        for p in problems {
+            if !broken.contains(&p) {
+                eprintln!("warning: {p}");
+                broken.push(p);
+            }
+        }
         let filtered = match &filter {
             Some(f) => {
                 let (_, tally, _) = crate::ratings::trust::judge(f, v.version.parse()?, &notes);
@@ -95,7 +103,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 eprintln!("warning: the note of {} on {}: {w}; that line is skipped", noted.rater, &v.version);
             }
             let counting = latest(&noted.ratings);
-            for r in &noted.ratings {
+            for (i, r) in noted.ratings.iter().enumerate() {
                 let counts = counting.get(&(r.rater.clone(), r.dimension.clone())).is_some_and(|c| std::ptr::eq(*c, r));
                 if counts {
                     let e = summary.dimensions.entry(r.dimension.clone()).or_default();
@@ -112,7 +120,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         at: r.at.clone(),
                         comment: r.comment.clone(),
                         counts,
-                        signature: noted.verdict.clone(),
+                        signature: noted.verdicts.get(i).cloned().unwrap_or(crate::signing::Verdict::Unsigned),
                     });
                 }
             }

@@ -84,6 +84,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for t in &report.rejected_tags {
             out.push_str(&format!("{} {t}\n", style.paint("31", "REJECTED (fails verification, not taken)")));
         }
+        for t in &report.unpushed_tags {
+            out.push_str(&format!("{} {t}\n", style.paint("31", "NOT PUSHED (fails verification here)")));
+        }
         print(out.trim_end())?;
     }
     if !report.conflicts.is_empty() {
@@ -92,12 +95,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "nothing is lost: read the CONFLICT lines above, then run `tribune sync` again to publish",
         ));
     }
-    if !report.diverged.is_empty() || !report.rejected_tags.is_empty() {
+    let left = report.diverged.len() + report.rejected_tags.len() + report.unpushed_tags.len();
+    if left > 0 {
         return Err(fail(
-            format!(
-                "sync finished with {} ref(s) left as they were",
-                report.diverged.len() + report.rejected_tags.len()
-            ),
+            format!("sync finished with {left} ref(s) left as they were"),
             "see the lines above; refs that diverged were never overwritten",
         ));
     }

@@ -72,6 +72,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     c.abstain,
                     c.electorate
                 ));
+                for n in &v.notes {
+                    out.push_str(&format!("  note: {n}\n"));
+                }
             } else {
                 out.push_str(&format!("{} {}:\n", style.paint("31", "FAILED"), v.tag));
                 for p in &v.problems {

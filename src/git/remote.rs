@@ -120,10 +120,7 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
         .filter(|l| l.starts_with('!'))
         .map(|l| l.split('\t').skip(1).collect::<Vec<_>>().join(" "))
         .collect();
-    let stale = rejected
-        .iter()
-        .any(|l| l.contains("stale info") || l.contains("fetch first") || l.contains("non-fast-forward"));
-    if stale {
+    if lost_race(&rejected, &stderr) {
         return Ok(Pushed::Stale(rejected.join("; ")));
     }
     let detail: Vec<&str> =
@@ -132,6 +129,26 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
         format!("git could not push to {remote}:\n  {}", detail.join("\n  ")),
         "check your access to the remote (`git push` tells more)",
     ))
+}
+
+/// Whether a failed push lost a race with another pusher (fetch again and retry) rather
+/// than being refused: a stale lease or a non-fast-forward, or a ref the hub could not lock
+/// or update because another push held it (an atomic push then fails as a whole).
+fn lost_race(rejected: &[String], stderr: &str) -> bool {
+    const RACES: [&str; 8] = [
+        "stale info",
+        "fetch first",
+        "non-fast-forward",
+        "atomic transaction failed",
+        "failed to update ref",
+        "cannot lock ref",
+        "incorrect old value",
+        "failed to lock",
+    ];
+    let refused = ["hook declined", "permission", "denied", "not allowed"];
+    let race = |l: &str| RACES.iter().any(|r| l.contains(r));
+    let any_refused = rejected.iter().any(|l| refused.iter().any(|r| l.contains(r)));
+    !any_refused && (rejected.iter().any(|l| race(l)) || stderr.lines().any(|l| l.contains("cannot lock ref")))
 }
 
 /// `git clone URL DIR` (bare or with a work tree).
@@ -180,4 +197,20 @@ pub fn set_config(dir: &Path, key: &str, value: &str) -> Result<()> {
 pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
     let out = git(Some(dir)).args(["config", "--get", &format!("remote.{remote}.url")]).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lost_race;
+
+    #[test]
+    fn a_lock_held_by_another_push_is_a_race_and_a_hook_refusal_is_not() {
+        let lock = vec!["refs/heads/main:refs/heads/main [remote rejected] (atomic transaction failed)".to_string()];
+        assert!(lost_race(&lock, ""));
+        assert!(lost_race(&[], "remote: error: cannot lock ref 'refs/heads/main': Unable to create lock"));
+        assert!(lost_race(&["a:a [rejected] (stale info)".to_string()], ""));
+        let hook = vec!["a:a [remote rejected] (pre-receive hook declined)".to_string()];
+        assert!(!lost_race(&hook, ""));
+        assert!(!lost_race(&[], "fatal: could not read from remote repository"));
+    }
 }

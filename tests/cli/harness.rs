@@ -3,6 +3,13 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// The binary under test: this build's, or another one named by `TRIBUNE_TEST_BIN` (to show
+/// that a new test fails on an older release: `TRIBUNE_TEST_BIN=/path/to/old/tribune cargo
+/// test --test cli NAME`).
+pub fn binary() -> std::ffi::OsString {
+    std::env::var_os("TRIBUNE_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_tribune").into())
+}
+
 /// A sandbox: a temporary directory with a fake HOME; commands run with a pinned,
 /// isolated environment.
 pub struct Env {
@@ -65,6 +72,11 @@ impl Env {
         }
     }
 
+    /// Gives a command the pinned environment (to spawn it, e.g. in parallel with others).
+    pub fn pin_command(&self, cmd: &mut Command) {
+        self.pin(cmd);
+    }
+
     /// Runs any command in the pinned environment.
     pub fn run_command(&self, cmd: Command) -> Run {
         self.run(cmd)
@@ -82,7 +94,7 @@ impl Env {
 
     /// Runs `tribune ARGS`.
     pub fn tribune(&self, args: &[&str]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tribune"));
+        let mut cmd = Command::new(binary());
         cmd.args(args);
         self.run(cmd)
     }
@@ -90,7 +102,7 @@ impl Env {
     /// Runs `tribune ARGS` with `input` on standard input.
     pub fn tribune_stdin(&self, args: &[&str], input: &[u8]) -> Run {
         use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tribune"));
+        let mut cmd = Command::new(binary());
         cmd.args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

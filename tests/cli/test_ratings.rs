@@ -197,9 +197,17 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     );
     let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "-2", "--as", "erin"]).ok();
     assert!(r.stderr.contains("will show as forged"), "{}", r.stderr);
+    // Each record is judged by the commit that added it: the signed one stays verified.
     let j = ratings_json(&env, &c);
-    assert!(j["ratings"].as_array().unwrap().iter().all(|r| r["signature"] == "forged"), "{j}");
-    // A verified-only filter leaves the forged ratings out and says why.
+    let standing: Vec<(i64, String)> = j["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(standing, [(2, "verified".to_string()), (-2, "forged".to_string())], "{j}");
+    // A verified-only filter leaves the forged rating out, says why, and counts the signed
+    // one: a forged later line cannot replace it.
     env.tribune(&[
         "-C",
         &c,
@@ -216,6 +224,6 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     ])
     .ok();
     let why = env.tribune(&["-C", &c, "why", SLUG, "--filter", "signed"]).ok().stdout;
-    assert!(why.contains("forged") && why.contains("does not pass"), "{why}");
+    assert!(why.contains("forged") && !why.contains("does not pass"), "{why}");
     env.fsck(&c);
 }

@@ -1,0 +1,136 @@
+//! Issue 12's defects of ratings: a rater's signature never vouches for a record it did not
+//! add, and one unreadable notes ref costs only its owner's records.
+
+use crate::harness::*;
+
+const SLUG: &str = "port-blockade";
+const OTHER: &str = "rent-strike";
+
+/// A commons with two articles and erin, a member with a key. Returns (commons, erin's key,
+/// the version of SLUG).
+fn setup(env: &Env) -> (String, String, String) {
+    let c = env.commons();
+    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    let b = env.write("b.md", article("Rent strike", "abc", "", "Tenants withheld rent.\n"));
+    env.tribune(&["-C", &c, "contribute", &b, "--slug", OTHER]).ok();
+    let (key, public) = keypair(env, "erin");
+    add_keyed_member(env, &c, "erin", "abc", &public).ok();
+    let v = rev(env, &c, &format!("main:{}", text_path(SLUG)));
+    (c, key, v)
+}
+
+fn standing(env: &Env, c: &str, slug: &str) -> Vec<(i64, String)> {
+    let j: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", c, "ratings", slug, "--json", "--all"]).ok().stdout).unwrap();
+    j["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn forge(env: &Env, c: &str, version: &str, score: i32) {
+    let line =
+        format!(r#"{{"v":1,"rater":"erin","dimension":"politics","score":{score},"at":"2026-11-21T09:00:00Z"}}"#);
+    env.git(&["-C", c, "notes", "--ref=tribune/ratings/erin", "append", "-m", &line, version]).ok();
+}
+
+#[test]
+fn a_forged_note_stays_forged_after_the_rater_signs_new_ratings_on_top() {
+    let env = Env::new();
+    let (c, key, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "erin", "--key", &key]).ok();
+    forge(&env, &c, &v, -2);
+    // erin rates something else, signed: the new tip is hers.
+    env.tribune(&["-C", &c, "rate", OTHER, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    env.tribune(&["-C", &c, "rate", OTHER, "--score", "1", "--as", "erin", "--key", &key]).ok();
+    let mut s = standing(&env, &c, SLUG);
+    s.sort();
+    assert_eq!(s, [(-2, "forged".to_string()), (1, "verified".to_string())]);
+    assert!(standing(&env, &c, OTHER).iter().all(|(_, v)| v == "verified"));
+    // A second read (the derived cache warm) says the same, and so does a cold one.
+    let mut again = standing(&env, &c, SLUG);
+    again.sort();
+    assert_eq!(again, s);
+    std::fs::remove_dir_all(format!("{c}/tribune")).ok();
+    let mut cold = standing(&env, &c, SLUG);
+    cold.sort();
+    assert_eq!(cold, s);
+    env.fsck(&c);
+}
+
+#[test]
+fn a_signed_merge_of_a_forged_branch_does_not_launder_it() {
+    let env = Env::new();
+    let (c, key, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "erin", "--key", &key]).ok();
+    let honest = rev(&env, &c, "refs/notes/tribune/ratings/erin");
+    forge(&env, &c, &v, -2);
+    let forged = rev(&env, &c, "refs/notes/tribune/ratings/erin");
+    // erin's own merge of both lines, signed with her key (as a sync merge is).
+    let tree = rev(&env, &c, &format!("{forged}^{{tree}}"));
+    let merge = env
+        .git(&[
+            "-C",
+            &c,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &format!("user.signingkey={key}"),
+            "commit-tree",
+            &tree,
+            "-S",
+            "-p",
+            &honest,
+            "-p",
+            &forged,
+            "-m",
+            "merge",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.git(&["-C", &c, "update-ref", "refs/notes/tribune/ratings/erin", &merge]).ok();
+    let mut s = standing(&env, &c, SLUG);
+    s.sort();
+    assert_eq!(s, [(-2, "forged".to_string()), (1, "verified".to_string())]);
+}
+
+#[test]
+fn a_notes_ref_pointing_at_a_blob_costs_only_its_owners_ratings() {
+    let env = Env::new();
+    let (c, key, _) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "bob"]).ok();
+    let junk = env.write("junk.txt", "not a commit\n");
+    let blob = env.git(&["-C", &c, "hash-object", "-w", &junk]).ok().stdout;
+    env.git(&["-C", &c, "update-ref", "refs/notes/tribune/ratings/mallory", blob.trim()]).ok();
+    let r = env.tribune(&["-C", &c, "ratings", SLUG]).ok();
+    assert!(r.stdout.contains("erin") && r.stdout.contains("bob"), "{}", r.stdout);
+    assert_eq!(r.stderr.matches("ratings/mallory").count(), 1, "one warning: {}", r.stderr);
+    env.tribune(&[
+        "-C",
+        &c,
+        "filter",
+        "add",
+        "all",
+        "--trust",
+        "erin",
+        "--trust",
+        "bob",
+        "--trust",
+        "mallory",
+        "--dimension",
+        "politics",
+        "--min-score",
+        "1",
+    ])
+    .ok();
+    let w = env.tribune(&["-C", &c, "why", SLUG, "--filter", "all"]).ok();
+    assert!(w.stdout.contains("erin") && w.stderr.contains("ratings/mallory"), "{}\n{}", w.stdout, w.stderr);
+    let l = env.tribune(&["-C", &c, "list", "--filter", "all"]).ok();
+    assert!(l.stdout.contains(SLUG) && l.stderr.contains("ratings/mallory"), "{}\n{}", l.stdout, l.stderr);
+}

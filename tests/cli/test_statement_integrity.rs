@@ -1,0 +1,152 @@
+//! Issue 12's defects of statements: late ballots, ballots dated in the future, ballots
+//! buried under someone else's commits, and a statement file removed and added again.
+
+use crate::vote_fixture::{setup, SLUG};
+
+/// Signs a ballot with plain git on `member`'s ref, on top of their current tip.
+fn late_ballot(v: &crate::vote_fixture::Vote, member: &str, choice: &str, seq: u32) -> String {
+    let parent = v.tip(member);
+    let key = v.key(member).to_string();
+    v.git_ballot(member, &v.message(member, choice, seq), Some(&key), Some(&parent))
+}
+
+#[test]
+fn a_ballot_pushed_after_the_approval_that_cannot_change_it_leaves_the_approval_valid() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    // Two of three in favour: decided whatever m3 does, so it can be approved early.
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    // m3 voted before the approval (same time), but their ballot arrives only now.
+    let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    let key = v.key("m3").to_string();
+    let id = v
+        .env
+        .git(&[
+            "-C",
+            &v.c,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &format!("user.signingkey={key}"),
+            "commit-tree",
+            &tree,
+            "-S",
+            "-m",
+            &v.message("m3", "no", 1),
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m3"), &id]).ok();
+    let r = v.verify().ok();
+    assert!(r.stdout.contains("verified"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("leaves out valid ballots") && r.stdout.contains("do not change the outcome"),
+        "{}",
+        r.stdout
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&v.env.tribune(&["-C", &v.c, "verify", SLUG, "--json"]).ok().stdout).unwrap();
+    assert_eq!(j[0]["problems"].as_array().unwrap().len(), 0, "{j}");
+    assert_eq!(j[0]["notes"].as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(v.tally()["result"], "approved");
+}
+
+#[test]
+fn a_hidden_change_of_vote_that_would_sink_the_statement_voids_the_approval() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "no").ok();
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    // m2 changed their vote before the approval; the approver left it out.
+    late_ballot(&v, "m2", "no", 2);
+    let r = v.verify();
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("change the outcome") && r.stdout.contains("does not pass"), "{}", r.stdout);
+}
+
+#[test]
+fn a_commit_stacked_on_a_members_ballot_ref_does_not_hide_their_ballot() {
+    let v = setup(3);
+    v.vote("m1", "yes").ok();
+    let ballot = v.tip("m1");
+    let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    let junk =
+        v.env.git(&["-C", &v.c, "commit-tree", &tree, "-p", &ballot, "-m", "junk"]).ok().stdout.trim().to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m1"), &junk]).ok();
+    let t = v.tally();
+    let counted: Vec<&serde_json::Value> =
+        t["ballots"].as_array().unwrap().iter().filter(|b| b["status"] == "counted").collect();
+    assert_eq!(counted.len(), 1, "{t:#}");
+    assert_eq!(counted[0]["commit"], ballot.as_str());
+    assert_eq!(v.counts(), (1, 0, 0));
+}
+
+#[test]
+fn tally_and_approve_agree_on_a_ballot_dated_in_the_future() {
+    let mut v = setup(3);
+    v.vote("m2", "yes").ok();
+    v.vote("m3", "yes").ok();
+    // m1's ballot claims to be cast an hour from now.
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T11:00:00Z".into()));
+    let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    let key = v.key("m1").to_string();
+    let future = v
+        .env
+        .git(&[
+            "-C",
+            &v.c,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &format!("user.signingkey={key}"),
+            "commit-tree",
+            &tree,
+            "-S",
+            "-m",
+            &v.message("m1", "no", 1),
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    v.env.vars.clear();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m1"), &future]).ok();
+    // tally, now: not counted, and it says why.
+    assert!(v.reason(&future).contains("in the future"), "{}", v.reason(&future));
+    assert_eq!(v.counts(), (2, 0, 0));
+    // approve, now: the same ballots, the same counts in the tag.
+    let r = v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m2", "--key", v.key("m2"), "--json"]).ok();
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((j["counts"]["yes"].as_u64(), j["counts"]["no"].as_u64()), (Some(2), Some(0)), "{j}");
+    v.verify().ok();
+}
+
+#[test]
+fn a_statement_removed_and_added_again_unchanged_stays_approved() {
+    let v = setup(3);
+    for m in ["m1", "m2", "m3"] {
+        v.vote(m, "yes").ok();
+    }
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let w = v.env.path("w").to_string_lossy().into_owned();
+    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let path = format!("statements/{SLUG}/index.md");
+    let text = std::fs::read(format!("{w}/{path}")).unwrap();
+    v.env.git(&["-C", &w, "rm", "-q", &path]).ok();
+    v.env.git(&["-C", &w, "commit", "-qm", "remove the statement"]).ok();
+    std::fs::create_dir_all(format!("{w}/statements/{SLUG}")).unwrap();
+    std::fs::write(format!("{w}/{path}"), text).unwrap();
+    v.env.git(&["-C", &w, "add", &path]).ok();
+    v.env.git(&["-C", &w, "commit", "-qm", "add it again"]).ok();
+    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let r = v.verify().ok();
+    assert!(r.stdout.contains("verified"), "{}", r.stdout);
+    let t = v.tally();
+    assert_eq!(t["result"], "approved", "{t:#}");
+    assert_eq!(t["proposal"], v.proposal.as_str());
+    assert_eq!(v.counts(), (3, 0, 0));
+}
