@@ -77,8 +77,12 @@ pub fn provenance(commons: &Commons, roster: &Snapshot<'_>, rater: &str, tip: Oi
 
 /// Why a rater's notes ref cannot be read (it points at no commit, or at a broken one):
 /// only that rater's records are skipped, with this warning.
-fn broken_ref(refname: &str, e: &anyhow::Error) -> String {
-    format!("{refname} cannot be read ({e:#}); its ratings are skipped until it is repaired")
+fn broken_ref(repo: &crate::git::Repo, refname: &str, tip: Oid, e: &anyhow::Error) -> String {
+    let why = match repo.commit_if_commit(tip) {
+        Ok(None) => format!("it points at {}, which is not a commit", tip.short(10)),
+        _ => format!("{e:#}"),
+    };
+    format!("{refname} cannot be read ({why}); its ratings are skipped until it is repaired")
 }
 
 /// Every rater's notes on `version`, and a warning for each notes ref that cannot be read.
@@ -98,7 +102,7 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<(Vec<Noted>, Vec<St
             Ok(Some(t)) => t,
             Ok(None) => continue,
             Err(e) => {
-                problems.push(broken_ref(&refname, &e));
+                problems.push(broken_ref(repo, &refname, tip, &e));
                 continue;
             }
         };
@@ -106,7 +110,7 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<(Vec<Noted>, Vec<St
         let verdicts = match provenance(commons, &roster, &rater, tip) {
             Ok(p) => crate::provenance::verdicts_of_note(&p, version, &text),
             Err(e) => {
-                problems.push(broken_ref(&refname, &e));
+                problems.push(broken_ref(repo, &refname, tip, &e));
                 continue;
             }
         };
@@ -312,7 +316,7 @@ pub mod trust {
             let (ids, prov) = match read() {
                 Ok(x) => x,
                 Err(e) => {
-                    problems.push(super::broken_ref(&refname, &e));
+                    problems.push(super::broken_ref(repo, &refname, tip, &e));
                     continue;
                 }
             };
