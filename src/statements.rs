@@ -179,31 +179,18 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
                 // A statement keeps the identity of its first proposal: a file removed and
                 // added again later is the same statement, not a new vote, when the approval
                 // or the ballots name an earlier proposal that this history holds.
-                if let Some((earlier, text)) = earlier_proposal(commons, slug, current)? {
-                    let info = repo.commit(earlier)?;
-                    current = earlier;
-                    blob = text;
-                    let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
-                    let statement = Statement::parse(&path, &text).with_context(|| {
-                        format!("the proposal of {slug} (commit {}) is not a valid statement", current.short(10))
-                    })?;
-                    return Ok(Proposal {
-                        slug: slug.to_string(),
-                        commit: current,
-                        proposed_at: info.committer.when.seconds,
-                        text: blob,
-                        statement,
-                        amended: (now != blob).then_some(now),
-                    });
-                }
+                let (commit, blob, proposed_at) = match earlier_proposal(commons, slug, current)? {
+                    Some((earlier, text)) => (earlier, text, repo.commit(earlier)?.committer.when.seconds),
+                    None => (current, blob, info.committer.when.seconds),
+                };
                 let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
                 let statement = Statement::parse(&path, &text).with_context(|| {
-                    format!("the proposal of {slug} (commit {}) is not a valid statement", current.short(10))
+                    format!("the proposal of {slug} (commit {}) is not a valid statement", commit.short(10))
                 })?;
                 return Ok(Proposal {
                     slug: slug.to_string(),
-                    commit: current,
-                    proposed_at: info.committer.when.seconds,
+                    commit,
+                    proposed_at,
                     text: blob,
                     statement,
                     amended: (now != blob).then_some(now),

@@ -247,6 +247,16 @@ pub fn keypair_with(env: &Env, name: &str, passphrase: &str) -> (String, String)
 }
 
 /// `roster add-member ID` in `contingent`, with email ID@example.org and the key `public`.
+/// A commit made by plain `git commit-tree`, SSH-signed with the private key file `key`.
+pub fn signed_commit(env: &Env, repo: &str, key: &str, tree: &str, parents: &[&str], message: &str) -> String {
+    let signing = format!("user.signingkey={key}");
+    let mut args = vec!["-C", repo, "-c", "gpg.format=ssh", "-c", &signing, "commit-tree", tree, "-S", "-m", message];
+    for p in parents {
+        args.extend(["-p", p]);
+    }
+    env.git(&args).ok().stdout.trim().to_string()
+}
+
 pub fn add_keyed_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> Run {
     env.tribune(&[
         "-C",

@@ -71,28 +71,7 @@ fn a_signed_merge_of_a_forged_branch_does_not_launder_it() {
     let forged = rev(&env, &c, "refs/notes/tribune/ratings/erin");
     // erin's own merge of both lines, signed with her key (as a sync merge is).
     let tree = rev(&env, &c, &format!("{forged}^{{tree}}"));
-    let merge = env
-        .git(&[
-            "-C",
-            &c,
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &format!("user.signingkey={key}"),
-            "commit-tree",
-            &tree,
-            "-S",
-            "-p",
-            &honest,
-            "-p",
-            &forged,
-            "-m",
-            "merge",
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let merge = signed_commit(&env, &c, &key, &tree, &[&honest, &forged], "merge");
     env.git(&["-C", &c, "update-ref", "refs/notes/tribune/ratings/erin", &merge]).ok();
     let mut s = standing(&env, &c, SLUG);
     s.sort();

@@ -1,6 +1,7 @@
 //! Issue 12's defects of statements: late ballots, ballots dated in the future, ballots
 //! buried under someone else's commits, and a statement file removed and added again.
 
+use crate::harness::signed_commit;
 use crate::vote_fixture::{setup, SLUG};
 
 /// Signs a ballot with plain git on `member`'s ref, on top of their current tip.
@@ -20,25 +21,7 @@ fn a_ballot_pushed_after_the_approval_that_cannot_change_it_leaves_the_approval_
     // m3 voted before the approval (same time), but their ballot arrives only now.
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
     let key = v.key("m3").to_string();
-    let id = v
-        .env
-        .git(&[
-            "-C",
-            &v.c,
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &format!("user.signingkey={key}"),
-            "commit-tree",
-            &tree,
-            "-S",
-            "-m",
-            &v.message("m3", "no", 1),
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let id = signed_commit(&v.env, &v.c, &key, &tree, &[], &v.message("m3", "no", 1));
     v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m3"), &id]).ok();
     let r = v.verify().ok();
     assert!(r.stdout.contains("verified"), "{}", r.stdout);
@@ -94,25 +77,7 @@ fn tally_and_approve_agree_on_a_ballot_dated_in_the_future() {
     v.env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T11:00:00Z".into()));
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
     let key = v.key("m1").to_string();
-    let future = v
-        .env
-        .git(&[
-            "-C",
-            &v.c,
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &format!("user.signingkey={key}"),
-            "commit-tree",
-            &tree,
-            "-S",
-            "-m",
-            &v.message("m1", "no", 1),
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let future = signed_commit(&v.env, &v.c, &key, &tree, &[], &v.message("m1", "no", 1));
     v.env.vars.clear();
     v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m1"), &future]).ok();
     // tally, now: not counted, and it says why.
