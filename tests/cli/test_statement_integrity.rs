@@ -2,7 +2,7 @@
 //! buried under someone else's commits, and a statement file removed and added again.
 
 use crate::harness::signed_commit;
-use crate::vote_fixture::{setup, SLUG};
+use crate::vote_fixture::{approved, setup, SLUG};
 
 /// Signs a ballot with plain git on `member`'s ref, on top of their current tip.
 fn late_ballot(v: &crate::vote_fixture::Vote, member: &str, choice: &str, seq: u32) -> String {
@@ -92,13 +92,8 @@ fn tally_and_approve_agree_on_a_ballot_dated_in_the_future() {
 
 #[test]
 fn a_statement_removed_and_added_again_unchanged_stays_approved() {
-    let v = setup(3);
-    for m in ["m1", "m2", "m3"] {
-        v.vote(m, "yes").ok();
-    }
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
-    let w = v.env.path("w").to_string_lossy().into_owned();
-    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let v = approved(3);
+    let w = v.git_clone();
     let path = format!("statements/{SLUG}/index.md");
     let text = std::fs::read(format!("{w}/{path}")).unwrap();
     v.env.git(&["-C", &w, "rm", "-q", &path]).ok();

@@ -258,13 +258,8 @@ fn verify_of_every_tag_reports_a_badly_named_one_and_checks_the_rest() {
 /// electorate is the roster at the proposal; the roster now is only read for a message.
 #[test]
 fn a_malformed_member_file_added_later_does_not_break_verify() {
-    let v = setup(3);
-    for m in ["m1", "m2", "m3"] {
-        v.vote(m, "yes").ok();
-    }
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
-    let w = v.env.path("w").to_string_lossy().into_owned();
-    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let v = approved(3);
+    let w = v.git_clone();
     v.env.write("w/roster/members/zz.toml", "this is = = not toml\n");
     v.env.git(&["-C", &w, "add", "."]).ok();
     v.env.git(&["-C", &w, "commit", "-qm", "broken member"]).ok();

@@ -147,6 +147,25 @@ pub fn setup(n: usize) -> Vote {
     Vote { env, c, keys, proposal, text }
 }
 
+/// `setup(n)`, every member votes yes, and m1 approves.
+pub fn approved(n: usize) -> Vote {
+    let v = setup(n);
+    for (m, _, _) in &v.keys {
+        v.vote(m, "yes").ok();
+    }
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v
+}
+
+impl Vote {
+    /// A plain git clone of the commons, at `w`, to push changes made with git.
+    pub fn git_clone(&self) -> String {
+        let w = self.env.path("w").to_string_lossy().into_owned();
+        self.env.git(&["clone", "-q", &self.c, &w]).ok();
+        w
+    }
+}
+
 /// Changes the statement's text on the trunk through a plain git clone and push.
 pub fn amend_with_git(env: &Env, c: &str, body: &str) {
     let w = env.path("w").to_string_lossy().into_owned();
