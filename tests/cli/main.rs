@@ -26,6 +26,7 @@ mod test_sync;
 mod test_sync_review;
 mod test_versions;
 mod test_worktree;
+mod test_worktree_symlinks;
 mod vote_fixture;
 
 #[test]
