@@ -167,6 +167,13 @@ impl Article {
                 FRONT_HINT,
             ));
         }
+        if let Some(a) = authors.iter().find(|a| a.chars().any(char::is_control)) {
+            return Err(at.err(
+                "authors",
+                format!("the author {a:?} is not one line of text: it holds a control character"),
+                "write each author as a plain name, without escapes such as \\u001b or \\n",
+            ));
+        }
         let contingent = string("contingent", true)?.unwrap_or_default();
         super::id::validate("contingent id", &contingent).map_err(|e| at.err("contingent", e.message, FRONT_HINT))?;
         let date = parse_date(table.get("date")).ok_or_else(|| {

@@ -7,6 +7,7 @@ mod sync_fixture;
 mod test_challenges;
 mod test_concurrency;
 mod test_contribute;
+mod test_control_chars;
 mod test_credits;
 mod test_credits_review;
 mod test_demo;
