@@ -596,6 +596,35 @@ mod tests {
     }
 
     proptest! {
+        /// A commit or tag message from anywhere: trailers or none, never a panic.
+        #[test]
+        fn any_message_is_read_without_a_panic(message in "(?s).{0,300}") {
+            for (k, v) in trailers(&message) {
+                prop_assert!(!k.is_empty() && !k.contains('\n') && !v.contains('\n'));
+            }
+        }
+
+        /// What tribune writes as trailers (`commons::message`) reads back, CRLF or not.
+        #[test]
+        fn trailers_round_trip(
+            subject in "[^\n\r]{0,40}",
+            pairs in prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,12}", "[^\n\r]{0,30}"), 1..5),
+            crlf: bool,
+        ) {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut message = crate::commons::message(&subject, &refs);
+            if crlf {
+                message = message.replace('\n', "\r\n");
+            }
+            let expected: Vec<(String, String)> =
+                pairs.iter().map(|(k, v)| (format!("Tribune-{k}"), v.trim().to_string())).collect();
+            let read: Vec<(String, String)> =
+                trailers(&message).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            prop_assert_eq!(read, expected);
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
         #[test]
         fn changed_paths_agrees_with_libgit2s_diff(
