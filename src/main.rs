@@ -10,9 +10,10 @@ fn main() -> ExitCode {
         Err(err) => {
             let (code, hint) = tribune::error::classify(&err);
             if code != 0 {
-                eprintln!("error: {err:#}");
+                // Messages quote the data: never let it speak to the terminal.
+                eprintln!("error: {}", tribune::output::clean_text(&format!("{err:#}")));
                 if let Some(hint) = hint {
-                    eprintln!("hint: {hint}");
+                    eprintln!("hint: {}", tribune::output::clean_text(&hint));
                 }
             }
             ExitCode::from(code as u8)

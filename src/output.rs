@@ -4,6 +4,7 @@ use crate::cli::ColorChoice;
 use anyhow::Result;
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 /// How output should look: decided once from the flags and the terminal.
@@ -53,6 +54,42 @@ impl Style {
     }
 }
 
+/// Text from the data, made harmless for a terminal: every control character (C0, DEL and
+/// C1: ESC, carriage return, backspace, bell, CSI…) is shown as a visible escape such as
+/// `\u{1b}`, so that nothing a contributor wrote can move the cursor, recolour the screen,
+/// set the window title or hide a line. With `multiline`, newlines and tabs stay (and a
+/// CRLF is a newline). Every text and table renderer passes data through it; JSON needs
+/// none of this, serde_json escapes control characters itself.
+pub fn neutralise(s: &str, multiline: bool) -> Cow<'_, str> {
+    let keep = |c: char| multiline && (c == '\n' || c == '\t');
+    if !s.chars().any(|c| c.is_control() && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if multiline && c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if c.is_control() && !keep(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`neutralise`] for one line of output (a table cell, a name, a title).
+pub fn clean(s: &str) -> String {
+    neutralise(s, false).into_owned()
+}
+
+/// [`neutralise`] for multi-line text (a body, a challenge, a whole export).
+pub fn clean_text(s: &str) -> String {
+    neutralise(s, true).into_owned()
+}
+
 /// The first `n` characters of an id, however short or odd the stored text is.
 pub fn short(id: &str, n: usize) -> &str {
     id.get(..n).unwrap_or(id)
@@ -89,4 +126,26 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
 pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(clean("a\x1b[2Jb\u{9b}c\r"), "a\\u{1b}[2Jb\\u{9b}c\\u{d}");
+        assert_eq!(clean("tab\there\nline"), "tab\\u{9}here\\u{a}line");
+        assert_eq!(clean_text("tab\there\r\nline\x07"), "tab\there\nline\\u{7}");
+        assert!(matches!(neutralise("plain é ✓", false), Cow::Borrowed(_)));
+    }
+
+    proptest! {
+        #[test]
+        fn no_control_character_survives(s in any::<String>(), multiline: bool) {
+            let out = neutralise(&s, multiline);
+            prop_assert!(!out.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t'))));
+        }
+    }
 }

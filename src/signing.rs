@@ -73,7 +73,7 @@ impl Signer {
                 "give an OpenSSH private key file, e.g. ~/.ssh/id_ed25519, or the .pub file of a key held by ssh-agent",
             )
         })?;
-        if let Ok(key) = ssh_key::PrivateKey::from_openssh(&bytes) {
+        if let Some(key) = private_key(&bytes) {
             // OpenSSH stores the public half unencrypted, so it is known without the passphrase.
             let public = key.public_key().clone();
             if !key.is_encrypted() {
@@ -93,7 +93,7 @@ impl Signer {
         };
         // ssh-keygen, given KEY.pub, signs with the agent, else with the private key KEY.
         let beside = path.extension().is_some_and(|e| e == "pub").then(|| path.with_extension(""));
-        let beside = beside.and_then(|p| Some((ssh_key::PrivateKey::read_openssh_file(&p).ok()?, p)));
+        let beside = beside.and_then(|p| Some((private_key(&std::fs::read(&p).ok()?)?, p)));
         let mut private = None;
         if let Some((key, p)) = beside.filter(|(k, _)| k.public_key().key_data() == public.key_data()) {
             if !key.is_encrypted() {
@@ -264,6 +264,39 @@ impl External {
     }
 }
 
+/// An OpenSSH private key file, read as OpenSSH reads it. ssh-key insists on the base64
+/// body wrapped at 70 columns with one kind of line ending, as ssh-keygen writes it; OpenSSH
+/// itself drops the line breaks and decodes what is left, so a key written by another tool
+/// (Python's `cryptography` wraps at 76 columns; an editor may save CRLF) is rewrapped first.
+fn private_key(bytes: &[u8]) -> Option<ssh_key::PrivateKey> {
+    if let Ok(key) = ssh_key::PrivateKey::from_openssh(bytes) {
+        return Some(key);
+    }
+    ssh_key::PrivateKey::from_openssh(normalise_pem(bytes)?).ok()
+}
+
+/// The OpenSSH private key in `bytes`, its base64 body stripped of all whitespace and
+/// rewrapped at 70 columns, LF line endings. None when there is no such key block.
+fn normalise_pem(bytes: &[u8]) -> Option<String> {
+    const BEGIN: &str = "-----BEGIN OPENSSH PRIVATE KEY-----";
+    const END: &str = "-----END OPENSSH PRIVATE KEY-----";
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find(BEGIN)? + BEGIN.len();
+    let len = text[start..].find(END)?;
+    let body: String = text[start..start + len].chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if body.is_empty() || !body.is_ascii() {
+        return None;
+    }
+    let mut out = format!("{BEGIN}\n");
+    for line in body.as_bytes().chunks(70) {
+        out.push_str(std::str::from_utf8(line).ok()?);
+        out.push('\n');
+    }
+    out.push_str(END);
+    out.push('\n');
+    Some(out)
+}
+
 fn missing(program: &str, name: &str) -> anyhow::Error {
     fail(
         format!("cannot sign with {name}: {program} is not installed"),
@@ -415,6 +448,41 @@ pub fn verify(signature: Option<&[u8]>, data: &[u8], keys: &[String]) -> (Verdic
             } else {
                 (Verdict::Forged, "signed by a key that is not registered".into())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any width, any line ending, stray blanks: the same key, as OpenSSH reads it.
+        #[test]
+        fn a_private_key_reads_whatever_its_wrapping(width in 1usize..200, crlf: bool, indent in "[ \t]{0,2}") {
+            let key = crate::keyring::derived_key("wrap");
+            let pem = key.to_openssh(ssh_key::LineEnding::LF).unwrap();
+            let lines: Vec<&str> = pem.lines().collect();
+            let body: String = lines[1..lines.len() - 1].concat();
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("{}{eol}", lines[0]);
+            for chunk in body.as_bytes().chunks(width) {
+                text.push_str(&format!("{indent}{}{eol}", std::str::from_utf8(chunk).unwrap()));
+            }
+            text.push_str(&format!("{}{eol}", lines[lines.len() - 1]));
+            let read = private_key(text.as_bytes()).expect("the key reads");
+            prop_assert_eq!(read.public_key().key_data(), key.public_key().key_data());
+        }
+
+        #[test]
+        fn anything_else_is_refused_without_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let mut text = b"-----BEGIN OPENSSH PRIVATE KEY-----\n".to_vec();
+            text.extend_from_slice(&bytes);
+            text.extend_from_slice(b"\n-----END OPENSSH PRIVATE KEY-----\n");
+            let _ = private_key(&text);
+            let _ = private_key(&bytes);
         }
     }
 }

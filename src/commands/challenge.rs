@@ -121,6 +121,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     print(&format!(
         "Challenged {} on behalf of {}: {}\n  id      {}\n  commit  {}\n  reply with `tribune reply {} --as {} FILE`",
-        challenge.to, challenge.from, challenge.subject, challenge.id, commit, challenge.id, challenge.to
+        challenge.to,
+        challenge.from,
+        crate::output::clean(&challenge.subject),
+        challenge.id,
+        commit,
+        challenge.id,
+        challenge.to
     ))
 }

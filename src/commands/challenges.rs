@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::challenges::{self, human};
-use crate::output::{print, print_json, print_table};
+use crate::output::{clean, clean_text, print, print_json, print_table};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -73,14 +73,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         let replies: Vec<&str> = c.replies.iter().map(|r| r.contingent.as_str()).collect();
         t.add_row(vec![
-            c.id.clone(),
+            clean(&c.id),
             human(r.age_seconds),
-            c.from.clone(),
-            c.to.clone(),
-            c.about.clone().unwrap_or_default(),
+            clean(&c.from),
+            clean(&c.to),
+            clean(c.about.as_deref().unwrap_or_default()),
             status,
-            replies.join(","),
-            c.subject.clone(),
+            clean(&replies.join(",")),
+            clean(&c.subject),
         ]);
     }
     print_table(&t)
@@ -114,23 +114,27 @@ fn show(
         return print_json(&Full { c: &c, status: c.status(), body: &c.body, reply_texts });
     }
     let s = &ctx.style;
-    let mut out = format!("{}\n", s.bold(&format!("Challenge {} from {} to {}", c.id, c.from, c.to)));
+    let mut out = format!("{}\n", s.bold(&clean(&format!("Challenge {} from {} to {}", c.id, c.from, c.to))));
     let about = c.about.as_ref().map(|a| format!(" · about {a}")).unwrap_or_default();
-    out.push_str(&s.dim(&format!(
+    out.push_str(&s.dim(&clean(&format!(
         "put {} by {} ({} ago){about} · {}",
         c.asked_at.format("%Y-%m-%d %H:%M UTC"),
         c.asked_by,
         human((now - c.asked_at).num_seconds().max(0)),
         c.status()
-    )));
-    out.push_str(&format!("\n\n{}\n", c.body.trim_end()));
+    ))));
+    out.push_str(&format!("\n\n{}\n", clean_text(c.body.trim_end())));
     for r in &c.replies {
         let amended = r.amended_at.map(|a| format!(", amended {}", a.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
         out.push_str(&format!(
             "\n{}\n",
-            s.bold(&format!("Reply of {} ({}{amended})", r.contingent, r.answered_at.format("%Y-%m-%d %H:%M UTC")))
+            s.bold(&clean(&format!(
+                "Reply of {} ({}{amended})",
+                r.contingent,
+                r.answered_at.format("%Y-%m-%d %H:%M UTC")
+            )))
         ));
-        out.push_str(&format!("{}\n", r.body.trim_end()));
+        out.push_str(&format!("{}\n", clean_text(r.body.trim_end())));
     }
     print(&out)
 }

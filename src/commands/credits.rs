@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::commands::show::split_selector;
 use crate::credits::{self, Step};
 use crate::history::resolve;
-use crate::output::{print, print_json};
+use crate::output::{clean, print, print_json};
 use anyhow::Result;
 
 /// Show who wrote a version, every contingent that modified it, and what it quotes.
@@ -34,9 +34,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let s = &ctx.style;
     let mut out = format!("{}\n", s.bold(&format!("Credits of {slug}@{} ({})", found.version.short(10), found.place)));
-    out.push_str(&format!("  {:<11}{}\n", "original", describe(&c.original)));
+    out.push_str(&format!("  {:<11}{}\n", "original", clean(&describe(&c.original))));
     for m in &c.modifications {
-        out.push_str(&format!("  {:<11}{}\n", m.action, describe(m)));
+        out.push_str(&format!("  {:<11}{}\n", clean(&m.action), clean(&describe(m))));
     }
     for q in &c.quotes {
         let mut line = String::new();
@@ -58,17 +58,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if let Some(u) = &q.url {
             line.push_str(&format!(" · {u}"));
         }
-        out.push_str(&format!("  {:<11}{}\n", "quotes", line.trim_start()));
+        out.push_str(&format!("  {:<11}{}\n", "quotes", clean(line.trim_start())));
     }
     out.push_str(&format!("\n{}\n", s.bold("Credit line")));
     for l in c.lines() {
         match &l.link {
-            Some(link) => out.push_str(&format!("  {} <{link}>\n", l.text)),
-            None => out.push_str(&format!("  {}\n", l.text)),
+            Some(link) => out.push_str(&format!("  {} <{}>\n", clean(&l.text), clean(link))),
+            None => out.push_str(&format!("  {}\n", clean(&l.text))),
         }
     }
     for n in &c.notes {
-        out.push_str(&format!("{}\n", s.dim(&format!("note: {n}"))));
+        out.push_str(&format!("{}\n", s.dim(&clean(&format!("note: {n}")))));
     }
     print(&out)
 }

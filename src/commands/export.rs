@@ -108,6 +108,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Format::Html => export::html(&doc),
         Format::Txt => export::text(&doc),
     };
+    // Whatever the format, nothing from the data reaches a terminal or a file as a control
+    // character (newlines and tabs are text).
+    let text = crate::output::clean_text(&text);
     match &args.output {
         Some(path) if path.as_os_str() != "-" => {
             std::fs::write(path, text.as_bytes())

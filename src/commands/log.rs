@@ -68,10 +68,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         t.add_row(vec![
             crate::output::short(&r.commit, 10).to_string(),
             r.date,
-            r.author,
-            r.action,
+            crate::output::clean(&r.author),
+            crate::output::clean(&r.action),
             r.version.map(|v| crate::output::short(&v, 10).to_string()).unwrap_or_else(|| "(removed)".into()),
-            r.summary,
+            crate::output::clean(&r.summary),
         ]);
     }
     print_table(&t)

@@ -173,7 +173,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
         std::fs::read(file).map_err(|e| fail(format!("cannot read {name}: {e}"), "check the path"))?
     };
     let text = crate::model::article::utf8(&name, &bytes)?;
-    let lines = ratings::parse_batch(&name, text)?;
+    let lines = crate::model::batch::parse_batch(&name, text)?;
     let repo = &commons.repo;
     let trunk_tree = repo.commit_tree(commons.trunk_tip()?)?;
     let at = repo.identity("AUTHOR")?.when.rfc3339_utc();

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::index;
 use crate::model::id;
 use crate::model::rating::latest;
-use crate::output::{print, print_json, print_table};
+use crate::output::{clean, print, print_json, print_table};
 use crate::{ratings, versions};
 use anyhow::Result;
 use serde::Serialize;
@@ -100,7 +100,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Summary { version: v.version.clone(), places: v.places.clone(), dimensions: BTreeMap::new(), filtered };
         for noted in notes {
             for w in &noted.warnings {
-                eprintln!("warning: the note of {} on {}: {w}; that line is skipped", noted.rater, &v.version);
+                let w = format!("the note of {} on {}: {w}; that line is skipped", noted.rater, &v.version);
+                eprintln!("warning: {}", clean(&w));
             }
             let counting = latest(&noted.ratings);
             for (i, r) in noted.ratings.iter().enumerate() {
@@ -141,9 +142,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let score = if r.counts { format!("{:+}", r.score) } else { format!("({:+} replaced)", r.score) };
         t.add_row(vec![
             crate::output::short(&r.version, 10).to_string(),
-            r.places.join(", "),
-            r.rater.clone(),
-            r.dimension.clone(),
+            clean(&r.places.join(", ")),
+            clean(&r.rater),
+            clean(&r.dimension),
             score,
             crate::output::short(&r.at, 10).to_string(),
             match r.signature {
@@ -151,7 +152,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 crate::signing::Verdict::Unsigned => "unsigned".into(),
                 crate::signing::Verdict::Forged => ctx.style.paint("31", "FORGED"),
             },
-            r.comment.clone().unwrap_or_default(),
+            clean(r.comment.as_deref().unwrap_or_default()),
         ]);
     }
     print_table(&t)?;
@@ -162,12 +163,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             dims.push(format!("filter {name}: {mean}, {}", if *passes { "passes" } else { "does not pass" }));
         }
         if !dims.is_empty() {
-            lines.push(format!(
+            lines.push(clean(&format!(
                 "{} ({}): {}",
                 crate::output::short(&s.version, 10),
                 s.places.join(", "),
                 dims.join("; ")
-            ));
+            )));
         }
     }
     print(&lines.join("\n"))

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::history::resolve;
 use crate::model::article::Article;
 use crate::model::id;
-use crate::output::{print, print_json};
+use crate::output::{clean, clean_text, print, print_json};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -64,8 +64,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Ok(a) => a,
         // Someone committed a broken text with plain git: still show what is there.
         Err(e) if !args.json => {
-            eprintln!("warning: {}", e.message);
-            return print(&text);
+            eprintln!("warning: {}", clean(&e.message));
+            return print(&clean_text(&text));
         }
         Err(e) => return Err(e.into()),
     };
@@ -82,25 +82,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let s = &ctx.style;
     let mut out = String::new();
-    out.push_str(&s.bold(&article.title));
+    out.push_str(&s.bold(&clean(&article.title)));
     out.push('\n');
     let who = match &contingent_name {
         Some(n) => format!("{n} ({})", article.contingent),
         None => article.contingent.clone(),
     };
-    out.push_str(&format!("By {} · {} · {}\n", article.authors.join(", "), who, article.date.format("%-d %B %Y")));
+    let byline = format!("By {} · {} · {}", article.authors.join(", "), who, article.date.format("%-d %B %Y"));
+    out.push_str(&clean(&byline));
+    out.push('\n');
     let mut meta = vec![article.license.clone(), format!("version {} ({})", found.version.short(10), found.place)];
     if !article.tags.is_empty() {
         meta.push(format!("tags: {}", article.tags.join(", ")));
     }
-    out.push_str(&s.dim(&meta.join(" · ")));
+    out.push_str(&s.dim(&clean(&meta.join(" · "))));
     out.push('\n');
     if let Some(summary) = &article.summary {
         out.push('\n');
-        out.push_str(&s.paint("3", summary));
+        out.push_str(&s.paint("3", &clean_text(summary)));
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(article.body.trim_matches('\n'));
+    out.push_str(&clean_text(article.body.trim_matches('\n')));
     print(&out)
 }

@@ -90,13 +90,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         let mut row = vec![
             crate::output::short(&v.version, 10).to_string(),
-            v.places.join(", "),
+            crate::output::clean(&v.places.join(", ")),
             status,
-            v.author.clone(),
+            crate::output::clean(&v.author),
             v.date.get(..10).unwrap_or(&v.date).to_string(),
             v.words_added.to_string(),
             v.words_removed.to_string(),
-            v.summary.clone(),
+            crate::output::clean(&v.summary),
         ];
         if args.filter.is_some() {
             row.push(match tally {

@@ -11,6 +11,7 @@ pub mod remote;
 mod sign;
 mod tag;
 mod tree;
+mod worktree;
 
 pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
@@ -546,99 +547,6 @@ impl Repo {
         }
     }
 
-    /// After `refname` moved from `old_tree` to `new_tree`, brings the work tree and the
-    /// index up to date for `paths`, when HEAD is that branch in a non-bare repository.
-    /// Without this, `git status` in a clone would show tribune's commit as staged undone.
-    /// A path the user changed locally is never overwritten: the refresh is skipped and
-    /// the returned warning says what to do. The commit itself is already safe in git.
-    pub fn refresh_worktree(
-        &self,
-        refname: &str,
-        old_tree: Option<Oid>,
-        new_tree: Oid,
-        paths: &[String],
-    ) -> Option<String> {
-        let workdir = self.work_dir()?.to_path_buf();
-        if self.head_branch().map(|b| format!("refs/heads/{b}")).as_deref() != Some(refname) || paths.is_empty() {
-            return None;
-        }
-        let attempt = || -> Result<Option<String>> {
-            // Paths the user changed in the work tree are left alone; every other one follows.
-            let mut dirty = Vec::new();
-            let mut clean = Vec::new();
-            for p in paths {
-                let expected = match old_tree {
-                    Some(t) => self.entry_at(t, p)?.map(|e| e.id),
-                    None => None,
-                };
-                let on_disk = match std::fs::read(workdir.join(p)) {
-                    Ok(bytes) => Some(Oid::hash_blob(&bytes)?),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                    Err(e) => return Err(e.into()),
-                };
-                if on_disk == expected {
-                    clean.push(p);
-                } else {
-                    dirty.push(p.as_str());
-                }
-            }
-            if !clean.is_empty() {
-                let tree = self.inner.find_tree(new_tree.0)?;
-                let mut co = git2::build::CheckoutBuilder::new();
-                co.force().remove_untracked(false);
-                for p in &clean {
-                    co.path(p);
-                }
-                self.inner.checkout_tree(tree.as_object(), Some(&mut co))?;
-            }
-            if dirty.is_empty() {
-                return Ok(None);
-            }
-            // The index follows the commit for the dirty paths too, so that `git status`
-            // shows the user's edits as their own changes, not the commit's as undone.
-            let mut index = self.inner.index()?;
-            let tree = self.inner.find_tree(new_tree.0)?;
-            for p in &dirty {
-                match tree.get_path(Path::new(p)) {
-                    Ok(entry) => {
-                        let mut ie = git2::IndexEntry {
-                            ctime: git2::IndexTime::new(0, 0),
-                            mtime: git2::IndexTime::new(0, 0),
-                            dev: 0,
-                            ino: 0,
-                            mode: entry.filemode() as u32,
-                            uid: 0,
-                            gid: 0,
-                            file_size: 0,
-                            id: entry.id(),
-                            flags: 0,
-                            flags_extended: 0,
-                            path: p.as_bytes().to_vec(),
-                        };
-                        ie.flags = (p.len().min(0xfff)) as u16;
-                        index.add(&ie)?;
-                    }
-                    Err(_) => {
-                        let _ = index.remove_path(Path::new(p));
-                    }
-                }
-            }
-            index.write()?;
-            Ok(Some(format!(
-                "{} {} local changes in the work tree, so tribune left {} as {} (the commit is recorded on \
-                 {refname}; see `git status`)",
-                dirty.join(", "),
-                if dirty.len() == 1 { "has" } else { "have" },
-                if dirty.len() == 1 { "it" } else { "them" },
-                if dirty.len() == 1 { "it was" } else { "they were" },
-            )))
-        };
-        match attempt() {
-            Ok(w) => w,
-            Err(e) => Some(format!("could not refresh the work tree ({e:#}); the commit is recorded on {refname}")),
-        }
-    }
-
     pub(crate) fn raw(&self) -> &git2::Repository {
         &self.inner
     }
@@ -685,6 +593,35 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    proptest! {
+        /// A commit or tag message from anywhere: trailers or none, never a panic.
+        #[test]
+        fn any_message_is_read_without_a_panic(message in "(?s).{0,300}") {
+            for (k, v) in trailers(&message) {
+                prop_assert!(!k.is_empty() && !k.contains('\n') && !v.contains('\n'));
+            }
+        }
+
+        /// What tribune writes as trailers (`commons::message`) reads back, CRLF or not.
+        #[test]
+        fn trailers_round_trip(
+            subject in "[^\n\r]{0,40}",
+            pairs in prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,12}", "[^\n\r]{0,30}"), 1..5),
+            crlf: bool,
+        ) {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut message = crate::commons::message(&subject, &refs);
+            if crlf {
+                message = message.replace('\n', "\r\n");
+            }
+            let expected: Vec<(String, String)> =
+                pairs.iter().map(|(k, v)| (format!("Tribune-{k}"), v.trim().to_string())).collect();
+            let read: Vec<(String, String)> =
+                trailers(&message).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            prop_assert_eq!(read, expected);
+        }
     }
 
     proptest! {

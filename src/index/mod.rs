@@ -355,79 +355,168 @@ fn table_front(front: &str) -> Fields {
     }
 }
 
-/// Reads `key = value` lines whose values are one-line strings without escapes, arrays of
-/// such strings, or dates. None as soon as anything else matters.
+/// A value the fast reader understands.
+enum Simple {
+    Str(String),
+    Strs(Vec<String>),
+    Date(chrono::NaiveDate),
+}
+
+/// Reads front matter written the way tribune writes it: `key = value` lines whose values
+/// are one-line strings without escapes, arrays of such strings on one line, or dates, with
+/// `[[name]]` array tables after them. None, so that the caller falls back to the `toml`
+/// crate, on anything else: it must never read what toml would refuse, or read it otherwise.
 fn simple_front(front: &str) -> Option<Fields> {
-    let mut f = Fields::default();
-    for line in front.lines() {
-        let line = line.trim();
+    use std::collections::HashSet;
+    let mut top: std::collections::HashMap<&str, Simple> = std::collections::HashMap::new();
+    // The keys of the current `[[table]]` element, once past the top level.
+    let mut section: Option<HashSet<&str>> = None;
+    let mut array_tables: HashSet<&str> = HashSet::new();
+    for line in front.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // TOML allows no control character but tab anywhere outside multi-line strings.
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            return None;
+        }
+        let line = line.trim_matches([' ', '\t']);
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if line.starts_with('[') {
-            break; // a table: every top-level key comes before it
+        if let Some(rest) = line.strip_prefix("[[") {
+            let (name, after) = rest.split_once("]]")?;
+            let name = name.trim_matches([' ', '\t']);
+            if !bare_key(name) || !end_of_line(after) || top.contains_key(name) {
+                return None;
+            }
+            array_tables.insert(name);
+            section = Some(HashSet::new());
+            continue;
         }
-        let (key, value) = line.split_once('=')?;
-        let (key, value) = (key.trim(), value.trim());
-        if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        let key_len = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(line.len());
+        let (key, rest) = line.split_at(key_len);
+        let value = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?.trim_start_matches([' ', '\t']);
+        if key.is_empty() {
             return None;
         }
-        if value.starts_with("\"\"\"") || value.starts_with("'''") || (value.starts_with('[') && !value.contains(']')) {
-            return None; // multi-line values
+        let (v, after) = simple_value(value)?;
+        if !end_of_line(after) {
+            return None;
         }
-        match key {
-            "title" => f.title = simple_string(value)?.0,
-            "contingent" => f.contingent = simple_string(value)?.0,
-            "date" => {
-                let d = value.get(..10)?;
-                let b = d.as_bytes();
-                let rest = value[10..].trim_start();
-                if b[4] != b'-' || b[7] != b'-' || !(rest.is_empty() || rest.starts_with('#')) {
+        match &mut section {
+            Some(keys) => {
+                if !keys.insert(key) {
                     return None;
                 }
-                f.date = d.to_string();
             }
-            "tags" => f.tags = simple_array(value)?,
-            "authors" => f.authors = simple_array(value)?,
-            _ => {}
+            None => {
+                if top.insert(key, v).is_some() {
+                    return None;
+                }
+            }
         }
     }
-    Some(f)
+    if array_tables.iter().any(|t| top.contains_key(t)) {
+        return None;
+    }
+    // As `table_front` reads a parsed table, field by field.
+    let string = |k: &str| match top.get(k) {
+        Some(Simple::Str(s)) => s.trim().to_string(),
+        _ => String::new(),
+    };
+    let strings = |k: &str| match top.get(k) {
+        Some(Simple::Strs(v)) => v.iter().map(|s| s.trim().to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let date = match top.get("date") {
+        Some(Simple::Date(d)) => Some(*d).filter(|d| crate::model::article::writable_date(*d)),
+        Some(Simple::Str(s)) => crate::model::article::parse_date(Some(&toml::Value::String(s.clone()))),
+        _ => None,
+    };
+    Some(Fields {
+        title: string("title"),
+        contingent: string("contingent"),
+        date: date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        tags: strings("tags"),
+        authors: strings("authors"),
+    })
 }
 
-/// A one-line string without escapes at the start of `value`, and what follows it.
+fn bare_key(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Nothing, or a comment, after a value.
+fn end_of_line(after: &str) -> bool {
+    let after = after.trim_start_matches([' ', '\t']);
+    after.is_empty() || after.starts_with('#')
+}
+
+/// A string, an array of strings or a local date at the start of `value`, and what follows.
+fn simple_value(value: &str) -> Option<(Simple, &str)> {
+    if value.starts_with('[') {
+        let (v, after) = simple_array(value)?;
+        return Some((Simple::Strs(v), after));
+    }
+    if value.starts_with(['"', '\'']) {
+        let (s, after) = simple_string(value)?;
+        return Some((Simple::Str(s), after));
+    }
+    // `YYYY-MM-DD`, a real day, and nothing of a time after it.
+    let d = value.get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
+        return None;
+    }
+    let after = &value[10..];
+    if !(after.is_empty() || after.starts_with([' ', '\t', '#'])) || !end_of_line(after) {
+        return None;
+    }
+    let (y, m, day) = (d[..4].parse().ok()?, d[5..7].parse().ok()?, d[8..].parse().ok()?);
+    Some((Simple::Date(chrono::NaiveDate::from_ymd_opt(y, m, day)?), after))
+}
+
+/// A one-line string without escapes at the start of `value`, and what follows it. Not a
+/// multi-line string (`"""`, `'''`): those the fast reader leaves to toml.
 fn simple_string(value: &str) -> Option<(String, &str)> {
     let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let rest = &value[1..];
     let end = rest.find(quote)?;
     let s = &rest[..end];
+    if end == 0 && rest[1..].starts_with(quote) {
+        return None; // a multi-line string's opening
+    }
     if quote == '"' && s.contains('\\') {
         return None;
     }
-    let after = rest[end + 1..].trim_start();
-    Some((s.to_string(), after))
+    Some((s.to_string(), &rest[end + 1..]))
 }
 
-fn simple_array(value: &str) -> Option<Vec<String>> {
-    let mut rest = value.strip_prefix('[')?.trim_start();
+/// `[ "a", 'b', ]` on one line, and what follows it.
+fn simple_array(value: &str) -> Option<(Vec<String>, &str)> {
+    let ws = |s: &str| s.trim_start_matches([' ', '\t']).len();
+    let mut rest = value.strip_prefix('[')?;
+    rest = &rest[rest.len() - ws(rest)..];
     let mut out = Vec::new();
     loop {
         if let Some(after) = rest.strip_prefix(']') {
-            let after = after.trim_start();
-            return (after.is_empty() || after.starts_with('#')).then_some(out);
+            return Some((out, after));
         }
         let (s, after) = simple_string(rest)?;
         out.push(s);
-        rest = after.strip_prefix(',').unwrap_or(after).trim_start();
-        if !after.starts_with(',') && !after.starts_with(']') {
-            return None;
-        }
+        let after = &after[after.len() - ws(after)..];
+        rest = match after.strip_prefix(',') {
+            Some(a) => &a[a.len() - ws(a)..],
+            None if after.starts_with(']') => after,
+            None => return None,
+        };
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn the_simple_reader_agrees_with_toml_or_steps_aside() {
@@ -438,6 +527,15 @@ mod tests {
             "authors = [\n  \"a\",\n]\ntitle = \"t\"\n",
             "title = \"t\"\n[[derived_from]]\ntitle = \"not me\"\n",
             "date = 2026-11-21T10:00:00Z\ntitle = \"t\"\n",
+            // toml refuses these: the fast reader must not read a title from them.
+            "title = \"a\" \"b\"\n",
+            "title = \"a\"\ntitle = \"b\"\n",
+            "title = \"a\"\nother = bare\n",
+            "date = 2026-13-45\ntitle = \"a\"\n",
+            "date = abcd-ef-gh\ntitle = \"a\"\n",
+            "title = \"a\u{1b}b\"\n",
+            "title = \" padded \"\n",
+            "title = \"a\"\n[[derived_from]]\nrelation = \"x\"\nrelation = \"y\"\n",
         ];
         for front in cases {
             let full = table_front(front);
@@ -446,6 +544,83 @@ mod tests {
             }
         }
         assert!(simple_front(cases[0]).is_some());
+        assert!(simple_front("title = \"a\" \"b\"\n").is_none());
+        assert_eq!(simple_front("title = \" padded \"\n").unwrap().title, "padded");
+    }
+
+    /// One line of adversarial front matter.
+    fn front_line() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            Just("title"),
+            Just("contingent"),
+            Just("date"),
+            Just("tags"),
+            Just("authors"),
+            Just("summary"),
+            Just("license"),
+            Just("other"),
+            Just("title.x"),
+            Just("\"title\""),
+            Just(""),
+        ];
+        let text = "[a-z \"'\\\\#\\[\\],=\t\u{1b}\r\u{7f}é✓\u{feff}]{0,8}";
+        let string = prop_oneof![
+            text.prop_map(|s| format!("\"{s}\"")),
+            text.prop_map(|s| format!("'{s}'")),
+            text.prop_map(|s| format!("\"\"\"{s}")),
+            text.prop_map(|s| format!("'''{s}'''")),
+            "[a-z ]{0,6}".prop_map(|s| format!("\"{s}\\\"{s}\"")),
+            "[a-z ]{0,6}".prop_map(|s| format!("\"{s}\\u00e9\"")),
+        ];
+        let value = prop_oneof![
+            string.clone(),
+            prop::collection::vec(string.clone(), 0..3).prop_map(|v| format!("[{}]", v.join(", "))),
+            prop::collection::vec(string.clone(), 0..3).prop_map(|v| format!("[ {} ,]", v.join(","))),
+            (1990u32..2100, 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            Just("2026-11-21T10:00:00Z".to_string()),
+            Just("2026-11-21 10:00:00".to_string()),
+            Just("0000-01-01".to_string()),
+            Just("12345-01-01".to_string()),
+            Just("1".to_string()),
+            Just("true".to_string()),
+            Just("bare".to_string()),
+            Just("{ a = 1 }".to_string()),
+            Just("[1, \"a\"]".to_string()),
+        ];
+        let tail = prop_oneof![
+            Just(String::new()),
+            Just(" # comment".to_string()),
+            Just("# tight".to_string()),
+            Just(" \"b\"".to_string()),
+            Just(" x".to_string()),
+            Just(" ,".to_string()),
+            Just("\r".to_string()),
+            Just(" # \u{1b}".to_string()),
+        ];
+        prop_oneof![
+            6 => (key, "[ \t]{0,2}", value, tail).prop_map(|(k, w, v, t)| format!("{w}{k}{w}={w}{v}{t}")),
+            1 => Just("[[derived_from]]".to_string()),
+            1 => Just("[ [derived_from] ]".to_string()),
+            1 => Just("[table]".to_string()),
+            1 => Just("[[title]]".to_string()),
+            1 => Just("# a comment".to_string()),
+            1 => Just(String::new()),
+            1 => "(?s).{0,20}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The fast reader either reads what toml reads, or steps aside.
+        #[test]
+        fn the_fast_reader_agrees_with_toml_or_steps_aside(lines in prop::collection::vec(front_line(), 0..8)) {
+            let front = lines.join("\n") + "\n";
+            if let Some(simple) = simple_front(&front) {
+                prop_assert_eq!(simple, table_front(&front), "{:?}", front);
+            }
+            // And the whole reading never panics on it.
+            let _ = entry_fields(format!("+++\n{front}+++\nbody\n").as_bytes());
+        }
     }
 
     #[test]

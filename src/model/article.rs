@@ -167,6 +167,13 @@ impl Article {
                 FRONT_HINT,
             ));
         }
+        if let Some(a) = authors.iter().find(|a| a.chars().any(char::is_control)) {
+            return Err(at.err(
+                "authors",
+                format!("the author {a:?} is not one line of text: it holds a control character"),
+                "write each author as a plain name, without escapes such as \\u001b or \\n",
+            ));
+        }
         let contingent = string("contingent", true)?.unwrap_or_default();
         super::id::validate("contingent id", &contingent).map_err(|e| at.err("contingent", e.message, FRONT_HINT))?;
         let date = parse_date(table.get("date")).ok_or_else(|| {
@@ -350,6 +357,45 @@ fn parse_derivations(at: &Locator<'_>, v: Option<&toml::Value>) -> Result<Vec<De
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A text from anywhere: an article or an error, never a panic.
+        #[test]
+        fn any_text_is_read_or_refused_without_a_panic(front in "(?s).{0,200}", body in "(?s).{0,40}") {
+            let _ = Article::parse("f.md", &front);
+            let _ = Article::parse("f.md", &format!("+++\n{front}\n+++\n{body}"));
+            let _ = split("f.md", &front);
+        }
+
+        /// What `contribute` writes for an article given without front matter reads back.
+        #[test]
+        fn rendered_front_matter_round_trips(
+            title in "[^\\p{Cc}]{1,30}",
+            summary in proptest::option::of("[^\r]{1,30}"),
+            authors in prop::collection::vec("[^\\p{Cc}]{1,20}", 1..3),
+            tags in prop::collection::vec("[a-z][a-z0-9-]{0,8}", 0..3),
+            day in 0i64..3_000_000,
+            body in "[a-z][a-zA-Z .\n]{0,40}[a-z]",
+        ) {
+            let trimmed = |s: &str| s.trim().to_string();
+            prop_assume!(!title.trim().is_empty() && authors.iter().all(|a| !a.trim().is_empty()));
+            let a = Article {
+                title: trimmed(&title),
+                summary: summary.map(|s| trimmed(&s)),
+                authors: authors.iter().map(|s| trimmed(s)).collect(),
+                contingent: "abc".into(),
+                date: NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Duration::days(day),
+                tags,
+                license: "CC0-1.0".into(),
+                derived_from: Vec::new(),
+                body: format!("{body}\n"),
+            };
+            prop_assume!(writable_date(a.date));
+            let again = Article::parse("g.md", &a.render()).unwrap();
+            prop_assert_eq!(again, a);
+        }
+    }
 
     const GOOD: &str = "+++\ntitle = \"T\"\nauthors = [\"A\"]\ncontingent = \"abc\"\ndate = 2026-11-21\nlicense = \"cc0-1.0\"\n+++\nBody.\n";
 

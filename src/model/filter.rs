@@ -47,7 +47,8 @@ impl Fraction {
             let neg = whole.trim_start().starts_with('-');
             let w: i64 = if whole.trim() == "-" || whole.is_empty() { 0 } else { whole.trim().parse().ok()? };
             let f: i64 = frac.parse().ok()?;
-            let p = w * q + if neg { -f } else { f };
+            // Checked: a min_score of 19 digits must be refused, not overflow.
+            let p = w.checked_mul(q)?.checked_add(if neg { -f } else { f })?;
             return Some(Fraction { p, q });
         }
         Some(Fraction { p: s.parse().ok()?, q: 1 })
@@ -147,9 +148,39 @@ mod tests {
         assert_eq!(Fraction::parse("-1"), Some(Fraction { p: -1, q: 1 }));
         assert_eq!(Fraction::parse("1/0"), None);
         assert_eq!(Fraction::parse("lots"), None);
+        assert_eq!(Fraction::parse("9223372036854775807.5"), None);
     }
 
     proptest! {
+        /// Fractions and filter files from anywhere: refused or read, never a panic.
+        #[test]
+        fn any_text_is_read_or_refused_without_a_panic(s in "(?s).{0,200}", n in any::<i64>(), frac in "[0-9]{1,6}") {
+            let _ = Fraction::parse(&s);
+            let _ = Fraction::parse(&format!("{n}.{frac}"));
+            let _ = Filter::parse("f.toml", &s);
+            let _ = Filter::parse("f.toml", &format!("dimension = \"politics\"\nmin_score = \"{n}.{frac}\"\n[trust]\nalice = 1\n{s}"));
+        }
+
+        /// What `filter add` writes reads back as it was.
+        #[test]
+        fn a_filter_round_trips(
+            trust in prop::collection::btree_map("[a-z][a-z0-9-]{0,8}", 1u32..100, 1..4),
+            dimension in "[a-z]{1,10}",
+            p in -4i64..4,
+            q in 1i64..5,
+            date: bool,
+            verified_only: bool,
+        ) {
+            let f = Filter {
+                trust,
+                dimension,
+                min_score: Fraction { p, q }.to_string(),
+                order: if date { "date".into() } else { "score".into() },
+                verified_only,
+            };
+            prop_assert_eq!(Filter::parse("f.toml", &f.to_toml()).unwrap(), f);
+        }
+
         /// Against a float reference: with denominators this small, equal fractions give
         /// equal doubles and different ones differ by far more than rounding.
         #[test]

@@ -1,6 +1,7 @@
 //! The domain: what a commons holds, independent of how git stores it.
 
 pub mod article;
+pub mod batch;
 pub mod config;
 pub mod filter;
 pub mod id;

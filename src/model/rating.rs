@@ -76,6 +76,42 @@ pub fn latest(ratings: &[Rating]) -> BTreeMap<(String, String), &Rating> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A note from anywhere: its records read, every other line a warning, never a panic.
+        #[test]
+        fn any_note_is_read_without_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..400), text in "(?s).{0,200}") {
+            let _ = parse_note(&bytes);
+            let (ok, warnings) = parse_note(text.as_bytes());
+            prop_assert!(ok.len() + warnings.len() <= text.split('\n').count());
+        }
+
+        /// What `rate` appends reads back as it was, whatever the comment holds.
+        #[test]
+        fn records_round_trip(
+            records in prop::collection::vec(
+                ("[a-z][a-z0-9-]{0,8}", "[a-z]{1,8}", MIN_SCORE..=MAX_SCORE, 0i64..4_000_000_000, proptest::option::of(any::<String>())),
+                0..5,
+            )
+        ) {
+            let records: Vec<Rating> = records
+                .into_iter()
+                .map(|(rater, dimension, score, t, comment)| Rating {
+                    v: 1,
+                    rater,
+                    dimension,
+                    score,
+                    at: chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    comment,
+                })
+                .collect();
+            let text: String = records.iter().map(|r| r.to_line() + "\n").collect();
+            let (read, warnings) = parse_note(text.as_bytes());
+            prop_assert!(warnings.is_empty(), "{:?}", warnings);
+            prop_assert_eq!(read, records);
+        }
+    }
 
     fn r(rater: &str, dim: &str, score: i8, at: &str) -> Rating {
         Rating { v: 1, rater: rater.into(), dimension: dim.into(), score, at: at.into(), comment: None }

@@ -575,6 +575,26 @@ mod tests {
     }
 
     proptest! {
+        /// A threshold, quorum or basis from a proposal or a tag message: read or refused
+        /// with a message, never a panic.
+        #[test]
+        fn any_ratio_or_basis_text_is_read_or_refused_without_a_panic(s in "(?s).{0,40}", n in any::<u64>(), d in any::<u64>()) {
+            let _ = Ratio::parse("threshold", &s);
+            let _ = Ratio::parse("quorum", &format!("{n}/{d}"));
+            let _ = Ratio::parse("quorum", &format!("{n}.{d}%"));
+            let _ = Basis::parse(&s);
+        }
+
+        /// What a proposal writes (`Display`) reads back.
+        #[test]
+        fn ratios_round_trip(p in 0u64..1000, q in 1u64..1000) {
+            prop_assume!(p <= q);
+            let text = r(p, q).to_string();
+            prop_assert_eq!(Ratio::parse("threshold", &text).unwrap(), r(p, q));
+        }
+    }
+
+    proptest! {
         #[test]
         fn decide_agrees_with_fractions(rule in rule(), yes in count(), no in count(), abstain in count(), electorate in count()) {
             let c = Counts { yes, no, abstain, electorate };

@@ -7,12 +7,14 @@ mod sync_fixture;
 mod test_challenges;
 mod test_concurrency;
 mod test_contribute;
+mod test_control_chars;
 mod test_credits;
 mod test_credits_review;
 mod test_demo;
 mod test_edge_cases;
 mod test_filters;
 mod test_init;
+mod test_key_files;
 mod test_list_show_log;
 mod test_man_and_completions;
 mod test_rating_provenance;
@@ -28,6 +30,7 @@ mod test_sync_identity;
 mod test_sync_review;
 mod test_versions;
 mod test_worktree;
+mod test_worktree_symlinks;
 mod vote_fixture;
 
 #[test]
