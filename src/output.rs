@@ -23,6 +23,7 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color,
         };
+        COLOR.store(color, std::sync::atomic::Ordering::Relaxed);
         Style { color, tty }
     }
 
@@ -95,9 +96,53 @@ pub fn short(id: &str, n: usize) -> &str {
     id.get(..n).unwrap_or(id)
 }
 
-/// Writes text to standard output; a closed pipe surfaces as an `io::Error` that `main`
-/// treats as success.
+/// Whether this run paints colour (set by [`Style::detect`]): only then may output hold
+/// the SGR sequences [`Style::paint`] writes.
+static COLOR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The last line of defence, applied to everything [`print`] writes: every control
+/// character but newline and tab is shown as a visible escape, except, when this run paints
+/// colour, the colour sequences (`ESC [ digits; … m`) the program writes itself. A renderer
+/// that forgot to clean a field of the data can at worst let it pick a colour: never move
+/// the cursor, clear the screen or set the window title.
+pub fn guard(text: &str) -> Cow<'_, str> {
+    guard_with(text, COLOR.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+fn guard_with(text: &str, colour: bool) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if colour && c == '\x1b' {
+            let tail = &rest[1..];
+            let sgr = tail.strip_prefix('[').and_then(|t| {
+                let end = t.find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))?;
+                t[end..].starts_with('m').then_some(end + 2)
+            });
+            if let Some(len) = sgr {
+                out.push_str(&rest[..1 + len]);
+                rest = &rest[1 + len..];
+                continue;
+            }
+        }
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// Writes text to standard output, through [`guard`]; a closed pipe surfaces as an
+/// `io::Error` that `main` treats as success.
 pub fn print(text: &str) -> Result<()> {
+    let text = guard(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     if !text.ends_with('\n') {
@@ -141,7 +186,29 @@ mod tests {
         assert!(matches!(neutralise("plain é ✓", false), Cow::Borrowed(_)));
     }
 
+    #[test]
+    fn the_guard_keeps_the_programs_colours_and_nothing_else() {
+        assert_eq!(guard_with("\x1b[31mred\x1b[0m", true), "\x1b[31mred\x1b[0m");
+        assert_eq!(guard_with("\x1b[31mred\x1b[0m", false), "\\u{1b}[31mred\\u{1b}[0m");
+        assert_eq!(guard_with("\x1b]0;title\x07\x1b[2J", true), "\\u{1b}]0;title\\u{7}\\u{1b}[2J");
+        assert_eq!(guard_with("a\tb\nc\r", true), "a\tb\nc\\u{d}");
+        assert_eq!(guard_with("\x1b[", true), "\\u{1b}[");
+    }
+
     proptest! {
+        #[test]
+        fn the_guard_lets_no_control_through_but_colour(s in any::<String>(), colour: bool) {
+            let out = guard_with(&s, colour);
+            let mut rest: &str = &out;
+            while let Some(i) = rest.find(|c: char| c.is_control() && c != '\n' && c != '\t') {
+                prop_assert!(colour && rest[i..].starts_with("\x1b["), "{:?}", out);
+                let t = &rest[i + 2..];
+                let end = t.find(|ch: char| !(ch.is_ascii_digit() || ch == ';')).unwrap();
+                prop_assert!(t[end..].starts_with('m'));
+                rest = &t[end + 1..];
+            }
+        }
+
         #[test]
         fn no_control_character_survives(s in any::<String>(), multiline: bool) {
             let out = neutralise(&s, multiline);

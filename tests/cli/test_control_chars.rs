@@ -100,6 +100,15 @@ fn text_output_never_passes_a_control_character_to_the_terminal() {
         assert_harmless(&args.join(" "), &r);
         assert_eq!(r.stdout.contains("\\u{1b}"), shows, "{args:?}: the escape, shown visibly?\n{}", r.stdout);
     }
+    // Commands whose renderers do not clean each field themselves: the guard on all output
+    // still shows the escapes instead of obeying them.
+    for args in [vec!["roster"], vec!["accountability"], vec!["statements"], vec!["filter", "list"]] {
+        let mut full = vec!["-C", w.as_str()];
+        full.extend(&args);
+        assert_harmless(&args.join(" "), &env.tribune(&full).ok());
+    }
+    let roster = env.tribune(&["-C", &w, "roster"]).ok().stdout;
+    assert!(roster.contains("ABC\\u{1b}[41m Collective"), "{roster}");
     let list = env.tribune(&["-C", &w, "challenges", "--json"]).ok().stdout;
     let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()[0]["id"].as_str().unwrap().to_string();
     let r = env.tribune(&["-C", &w, "challenges", "--show", &id]).ok();
