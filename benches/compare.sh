@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The previous release and this one side by side (issue 12: `rate`, `vote`, `contribute` and
+# `sync` no slower than before by more than 10%, both measured in one run). One synthetic
+# commons (100,000 articles, 100 raters x 1,000 ratings, 1,000 voters who voted), built by
+# NEW_BIN, is copied twice (cp -a) with a local bare hub each, so neither binary reads state
+# the other wrote. Each operation is ONE hyperfine invocation with the old and the new binary
+# as its two commands, each on its own copy (hyperfine runs all of the first command's runs,
+# then all of the second's); every command is run once and its exit code checked first.
+# Rerun with:  bash benches/compare.sh OLD_BIN NEW_BIN [WORKDIR]
+#   e.g.  git worktree add /tmp/base edc807c && (cd /tmp/base && cargo build --release)
+#         cargo build --release
+#         bash benches/compare.sh /tmp/base/target/release/tribune target/release/tribune
+# ARTICLES=10000 for a smaller commons. WORKDIR (default /tmp/tribune-bench-compare) is
+# emptied first. Needs hyperfine (apt-get install hyperfine), GNU time (/usr/bin/time) and
+# python3. Prints, per operation, old and new mean ± sd, median and the ratio new/old.
+set -euo pipefail
+if [ $# -lt 2 ]; then echo "usage: bash benches/compare.sh OLD_BIN NEW_BIN [WORKDIR]" >&2; exit 2; fi
+old_bin=$(realpath "$1")
+new_bin=$(realpath "$2")
+cd "$(dirname "$0")/.."
+work=${3:-/tmp/tribune-bench-compare}
+articles=${ARTICLES:-100000}
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
+echo "old: $old_bin ($(sha256sum "$old_bin" | cut -c1-16))"
+echo "new: $new_bin ($(sha256sum "$new_bin" | cut -c1-16))"
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+rm -rf "$work"
+mkdir -p "$work/json" "$work/in"
+repo=$work/commons
+echo "== building the synthetic commons ($articles articles, 100 raters x 1,000 ratings, 1,000 ballots) with NEW_BIN"
+/usr/bin/time -f "synth: %e s wall, %M KiB peak" "$new_bin" synth "$repo" --articles "$articles" \
+  --contingents 100 --raters 100 --ratings 1000 --voters 1000 | tail -1
+# The hub starts with the trunk only (git clone --bare copies branches, not notes or ballots).
+git clone -q --bare "$repo" "$work/hub.git"
+key=$repo/tribune/synth-voter-key
+# Pristine copies, never run on: $work/{old,new}.0 with origin = $work/hub-{old,new}.git.
+for b in old new; do
+  cp -a "$repo" "$work/$b.0"
+  git -C "$work/$b.0" remote add origin "$work/hub-$b.git"
+done
+# Articles rated: the first 100 of the trunk (read with git, so no binary touches the commons).
+git -C "$repo" ls-tree -r --name-only main articles/ \
+  | awk -F/ 'NF == 5 && $5 == "index.md" && n < 100 { print $4; n++ }' > "$work/slugs"
+slug=$(head -1 "$work/slugs")
+# Two batches of 100 ratings (10 raters r0000..r0009 x 10 articles) with different scores, so
+# that each `rate --batch` in turn changes all 100.
+for s in 1 -1; do
+  awk -v s="$s" '{ printf "{\"slug\":\"%s\",\"score\":%d,\"rater\":\"r%04d\"}\n", $0, s, NR % 10 }' "$work/slugs" > "$work/batch$s.jsonl"
+done
+for i in $(seq 1 100); do
+  printf '+++\ntitle = "Comparison article %s"\nauthors = ["Bench"]\ncontingent = "c001"\ndate = 2026-11-21\nlicense = "CC0-1.0"\n+++\nA short body for comparison article %s.\n' "$i" "$i" > "$work/in/a$i.md"
+done
+# The steps that set up a fresh state, run by hyperfine --prepare (outside the timing):
+#   restore B: B's copy and hub back to pristine (for the first, full push);
+#   rate100 B: 100 new ratings with `rate --batch` in B's copy, by B's binary;
+#   next B:    the next unused article to $work/next-B.md, for `contribute`.
+cat > "$work/prep.sh" <<EOF
+set -euo pipefail
+b=\$2; bin=$old_bin; [ "\$b" = new ] && bin=$new_bin
+case \$1 in
+  restore) rm -rf "$work/\$b" "$work/hub-\$b.git"; cp -a "$work/\$b.0" "$work/\$b"; cp -a "$work/hub.git" "$work/hub-\$b.git" ;;
+  rate100) n=\$(( \$(cat "$work/r-\$b" 2>/dev/null || echo 0) + 1 )); echo \$n > "$work/r-\$b"
+           "\$bin" -C "$work/\$b" rate --batch "$work/batch\$(( n % 2 ? 1 : -1 )).jsonl" >/dev/null ;;
+  next)    n=\$(( \$(cat "$work/n-\$b" 2>/dev/null || echo 0) + 1 )); echo \$n > "$work/n-\$b"
+           cp "$work/in/a\$n.md" "$work/next-\$b.md" ;;
+esac
+EOF
+prep="bash $work/prep.sh"
+for b in old new; do $prep restore $b; done
+echo "load after setup: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# check NAME CMD…: run once for each binary on its own copy (in place of {bin} and {copy}),
+# show the output and stop if either fails.
+check() {
+  local name=$1 b bin
+  shift
+  for b in old new; do
+    bin=$old_bin; [ $b = new ] && bin=$new_bin
+    local cmd=("${@//\{bin\}/$bin}")
+    cmd=("${cmd[@]//\{copy\}/$work/$b}")
+    cmd=("${cmd[@]//\{b\}/$b}")
+    if ! out=$("${cmd[@]}" 2>&1); then
+      echo "FAILED ($b, $name): ${cmd[*]}"; echo "$out"; exit 1
+    fi
+    echo "[$b ok] $(echo "$out" | tail -1)"
+  done
+}
+# bench NAME "HYPERFINE-OPTS" "CMD with {bin} {copy} {b}" ["PREPARE with {b}"]
+bench() {
+  local name=$1 opts=$2 cmd=$3 prepare=${4:-} b bin args=()
+  for b in old new; do
+    bin=$old_bin; [ $b = new ] && bin=$new_bin
+    local c=${cmd//\{bin\}/$bin}
+    c=${c//\{copy\}/$work/$b}
+    c=${c//\{b\}/$b}
+    [ -n "$prepare" ] && args+=(--prepare "${prepare//\{b\}/$b}")
+    args+=(-n "$b" "$c")
+  done
+  echo "== $name"
+  echo "   command: ${cmd//\{copy\}/COPY}"
+  # shellcheck disable=SC2086
+  hyperfine -N $opts --export-json "$work/json/$name.json" "${args[@]}"
+}
+
+echo "== exit codes (each command once, old then new)"
+check "sync (first)" {bin} -C {copy} sync
+check "rate --batch" {bin} -C {copy} rate --batch "$work/batch1.jsonl"
+check "sync (push)" {bin} -C {copy} sync
+check "sync (noop)" {bin} -C {copy} sync
+check "rate" {bin} -C {copy} rate "$slug" --score 1 --as r0050
+check "vote" {bin} -C {copy} vote synthetic-statement yes --as v00000 --key "$key"
+$prep next old; $prep next new
+check "contribute" {bin} -C {copy} contribute "$work/next-{b}.md"
+
+bench "sync-first-push" "-w 1 -r 10" "{bin} -C {copy} sync" "$prep restore {b}"
+echo "   (each run: a fresh copy and a trunk-only hub; pushes 100,000 ratings by 100 raters and 1,000 ballots)"
+bench "sync-push-100-ratings" "-w 2 -r 20" "{bin} -C {copy} sync" "$prep rate100 {b}"
+echo "   (each run: 100 new ratings by 10 raters made with rate --batch before it, outside the timing)"
+bench "sync-nothing-to-do" "-w 3 -r 30" "{bin} -C {copy} sync"
+bench "rate" "-w 3 -r 30" "{bin} -C {copy} rate $slug --score 1 --as r0050"
+bench "vote" "-w 3 -r 30" "{bin} -C {copy} vote synthetic-statement yes --as v00000 --key $key"
+bench "contribute" "-w 3 -r 30" "{bin} -C {copy} contribute $work/next-{b}.md" "$prep next {b}"
+echo "   (each run: a new article file, copied to next-B.md before it, outside the timing)"
+
+echo
+echo "== summary (seconds; ratio = new mean / old mean, ± from both sd's; > 1.10 is flagged)"
+python3 - "$work/json" sync-first-push sync-push-100-ratings sync-nothing-to-do rate vote contribute <<'EOF'
+import json, math, statistics, sys
+d = sys.argv[1]
+print(f"{'operation':<24}{'old mean ± sd':>20}{'old median':>12}{'new mean ± sd':>20}{'new median':>12}{'new/old':>16}")
+for name in sys.argv[2:]:
+    r = {x["command"]: x for x in json.load(open(f"{d}/{name}.json"))["results"]}
+    o, n = r["old"], r["new"]
+    ratio = n["mean"] / o["mean"]
+    err = ratio * math.hypot(o["stddev"] / o["mean"], n["stddev"] / n["mean"])
+    flag = "  SLOWER >10%" if ratio > 1.10 else ""
+    print(f"{name:<24}{o['mean']:>11.4f} ± {o['stddev']:.4f}{o['median']:>12.4f}"
+          f"{n['mean']:>11.4f} ± {n['stddev']:.4f}{n['median']:>12.4f}{ratio:>9.2f} ± {err:.2f}{flag}")
+EOF
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg); total: $SECONDS s"
