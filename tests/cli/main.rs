@@ -15,6 +15,7 @@ mod test_filters;
 mod test_init;
 mod test_list_show_log;
 mod test_man_and_completions;
+mod test_parallel_writers;
 mod test_ratings;
 mod test_readme;
 mod test_roster;
