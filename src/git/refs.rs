@@ -53,9 +53,17 @@ impl Repo {
                 Attempt::Moved => return Ok(RefUpdate::Moved),
                 Attempt::Locked => {
                     let lock = self.lock_path(name);
-                    let age = lock_age(&lock);
-                    if age.is_some_and(|a| a >= STALE_AFTER) || started.elapsed() > LOCK_PATIENCE {
-                        return Err(stale_lock(&format!("could not update {name}"), &lock, age));
+                    if let Some(age) = lock_age(&lock).filter(|a| *a >= STALE_AFTER) {
+                        return Err(stale_lock(&format!("could not update {name}"), &lock, Some(age)));
+                    }
+                    if started.elapsed() > LOCK_PATIENCE {
+                        return Err(fail(
+                            format!(
+                                "could not update {name}: other processes kept it locked for {}s",
+                                LOCK_PATIENCE.as_secs()
+                            ),
+                            "try again when they are done",
+                        ));
                     }
                     attempt += 1;
                     std::thread::sleep(backoff(attempt));
@@ -111,20 +119,20 @@ fn lock_age(lock: &Path) -> Option<Duration> {
     Some(SystemTime::now().duration_since(modified).unwrap_or_default())
 }
 
-/// The error for a lock nobody releases: which file to remove and why that is safe. Shared
-/// with the git runner, which sees the same files left by a killed `git`.
+/// The error for a lock nobody releases: which file to remove and why that is safe. `age`
+/// is how long it has been there; None when git reported it (see `remote`).
 pub fn stale_lock(what: &str, lock: &Path, age: Option<Duration>) -> anyhow::Error {
     let held = match age {
         Some(a) => format!("{} has been there for {}s", lock.display(), a.as_secs()),
-        None => format!("{} kept being taken for {}s", lock.display(), LOCK_PATIENCE.as_secs()),
+        None => format!("{} is in the way", lock.display()),
     };
     fail(
         format!("{what}: its lock file {held}"),
         format!(
             "if no git or tribune process is running on this repository, the lock is stale (left by a process \
-             that was killed) and it is safe to remove it: rm {} (a ref changes only when its lock file is \
-             renamed into place, so the ref still holds its last complete value and nothing reported as \
-             written is lost)",
+             that was killed) and it is safe to remove it: rm {} (git and tribune change a ref or file only by \
+             renaming its lock file into place, so it still holds its last complete value and nothing \
+             reported as written is lost)",
             shell_word(lock)
         ),
     )

@@ -58,6 +58,9 @@ fn run(mut cmd: Command, what: &str, progress: Progress) -> Result<String> {
     let out = cmd.output().with_context(|| format!("could not run git to {what}"))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(e) = lock_in_the_way(&stderr, what) {
+            return Err(e);
+        }
         let detail = stderr.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n  ");
         return Err(fail(
             format!("git could not {what}{}", if detail.is_empty() { String::new() } else { format!(":\n  {detail}") }),
@@ -65,6 +68,20 @@ fn run(mut cmd: Command, what: &str, progress: Progress) -> Result<String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The lock file git could not create because it exists ("Unable to create '….lock': File
+/// exists"), left by a git or tribune process that was killed (or held by a live one): the
+/// same error, naming the file and why removing it is safe, as tribune's own ref updates give.
+fn lock_in_the_way(stderr: &str, what: &str) -> Option<anyhow::Error> {
+    const START: &str = "Unable to create '";
+    const END: &str = ".lock': File exists";
+    let line = stderr.lines().find(|l| l.contains(START) && l.contains(END))?;
+    let from = line.find(START)? + START.len();
+    let to = from + line[from..].find(END)? + ".lock".len();
+    let path = line[from..to].replace("/./", "/");
+    let place = if line.trim_start().starts_with("remote:") { " (the lock is on the remote)" } else { "" };
+    Some(super::refs::stale_lock(&format!("git could not {what}{place}"), Path::new(&path), None))
 }
 
 /// `git fetch --prune REMOTE` with the remote's configured refspecs.
@@ -126,6 +143,9 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
     if stale {
         return Ok(Pushed::Stale(rejected.join("; ")));
     }
+    if let Some(e) = lock_in_the_way(&stderr, &format!("push to {remote}")) {
+        return Err(e);
+    }
     let detail: Vec<&str> =
         stderr.lines().chain(rejected.iter().map(String::as_str)).filter(|l| !l.trim().is_empty()).collect();
     Err(fail(
@@ -180,4 +200,24 @@ pub fn set_config(dir: &Path, key: &str, value: &str) -> Result<()> {
 pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
     let out = git(Some(dir)).args(["config", "--get", &format!("remote.{remote}.url")]).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_git_could_not_create_is_named_with_why_removing_it_is_safe() {
+        let stderr = "remote: error: cannot lock ref 'refs/heads/main': Unable to create \
+                      '/srv/hub/./refs/heads/main.lock': File exists.        \nremote: \n";
+        let err = lock_in_the_way(stderr, "push to origin").unwrap();
+        assert_eq!(
+            err.to_string(),
+            "git could not push to origin (the lock is on the remote): its lock file \
+             /srv/hub/refs/heads/main.lock is in the way"
+        );
+        let (_, hint) = crate::error::classify(&err);
+        assert!(hint.unwrap().contains("the lock is stale (left by a process that was killed) and it is safe to remove it: rm /srv/hub/refs/heads/main.lock"));
+        assert!(lock_in_the_way("fatal: could not read from remote repository\n", "fetch").is_none());
+    }
 }
