@@ -126,15 +126,17 @@ pub fn stale_lock(what: &str, lock: &Path, age: Option<Duration>) -> anyhow::Err
         Some(a) => format!("{} has been there for {}s", lock.display(), a.as_secs()),
         None => format!("{} is in the way", lock.display()),
     };
-    fail(
-        format!("{what}: its lock file {held}"),
-        format!(
-            "if no git or tribune process is running on this repository, the lock is stale (left by a process \
-             that was killed) and it is safe to remove it: rm {} (git and tribune change a ref or file only by \
-             renaming its lock file into place, so it still holds its last complete value and nothing \
-             reported as written is lost)",
-            shell_word(lock)
-        ),
+    fail(format!("{what}: its lock file {held}"), stale_lock_hint(lock))
+}
+
+/// Why a lock file nobody holds may go, and how to remove it.
+pub fn stale_lock_hint(lock: &Path) -> String {
+    format!(
+        "if no git or tribune process is running on this repository, the lock is stale (left by a process that \
+         was killed) and it is safe to remove it: rm {} (git and tribune change a ref or file only by renaming \
+         its lock file into place, so it still holds its last complete value and nothing reported as written is \
+         lost)",
+        shell_word(lock)
     )
 }
 

@@ -75,3 +75,26 @@ fn a_lock_left_by_a_killed_process_is_named_with_why_removing_it_is_safe() {
     env.tribune(&["-C", &c, "contribute", &a]).ok();
     env.fsck(&c);
 }
+
+#[test]
+fn a_stale_index_lock_in_a_clone_is_named_and_the_commit_is_still_recorded() {
+    let n = crate::sync_fixture::Net::bare();
+    let a = n.clone("a");
+    let lock = std::path::Path::new(&a).join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    let f = n.env.write("in.md", article("Under lock", "abc", "", "Body.\n"));
+    let r = n.t(&a, &["contribute", &f, "--slug", "under-lock"]).ok();
+    for needle in [
+        format!("could not refresh the work tree: its lock file {} is in the way", lock.display()),
+        "if no git or tribune process is running on this repository, the lock is stale".to_string(),
+        format!("rm {}", lock.display()),
+        format!("`git checkout HEAD -- {}` brings the work tree up to date", text_path("under-lock")),
+    ] {
+        assert!(r.stderr.contains(&needle), "stderr lacks {needle:?}:\n{}", r.stderr);
+    }
+    n.git(&a, &["cat-file", "-e", &format!("main:{}", text_path("under-lock"))]).ok();
+    // Removed as the message says, the command it gives brings the work tree up to date.
+    std::fs::remove_file(&lock).unwrap();
+    n.git(&a, &["checkout", "HEAD", "--", &text_path("under-lock")]).ok();
+    assert_eq!(n.git(&a, &["status", "--porcelain"]).ok().stdout, "");
+}
