@@ -266,15 +266,19 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
                         report.pushed.push(r.remote_ref.clone());
                     }
                 }
-                Pushed::Stale(why) => {
+                Pushed::Stale(why, lock) => {
                     unsure = batch.to_vec();
-                    stale = Some(why);
+                    stale = Some((why, lock));
                     break;
                 }
             }
         }
-        let Some(why) = stale else { break };
+        let Some((why, lock)) = stale else { break };
         if !opts.fetch || round + 1 == MAX_ROUNDS {
+            // Ten rounds behind the same lock file: no push holds a lock that long, it is stale.
+            if let Some(e) = lock {
+                return Err(e);
+            }
             return Err(fail(
                 format!("the push to {remote_name} lost a race with another pusher: {why}"),
                 "run `tribune sync` again",

@@ -58,6 +58,9 @@ fn run(mut cmd: Command, what: &str, progress: Progress) -> Result<String> {
     let out = cmd.output().with_context(|| format!("could not run git to {what}"))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(e) = lock_in_the_way(&stderr, what) {
+            return Err(e);
+        }
         let detail = stderr.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n  ");
         return Err(fail(
             format!("git could not {what}{}", if detail.is_empty() { String::new() } else { format!(":\n  {detail}") }),
@@ -65,6 +68,20 @@ fn run(mut cmd: Command, what: &str, progress: Progress) -> Result<String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The lock file git could not create because it exists ("Unable to create '….lock': File
+/// exists"), left by a git or tribune process that was killed (or held by a live one): the
+/// same error, naming the file and why removing it is safe, as tribune's own ref updates give.
+fn lock_in_the_way(stderr: &str, what: &str) -> Option<anyhow::Error> {
+    const START: &str = "Unable to create '";
+    const END: &str = ".lock': File exists";
+    let line = stderr.lines().find(|l| l.contains(START) && l.contains(END))?;
+    let from = line.find(START)? + START.len();
+    let to = from + line[from..].find(END)? + ".lock".len();
+    let path = line[from..to].replace("/./", "/");
+    let place = if line.trim_start().starts_with("remote:") { " (the lock is on the remote)" } else { "" };
+    Some(super::refs::stale_lock(&format!("git could not {what}{place}"), Path::new(&path), None))
 }
 
 /// `git fetch --prune REMOTE` with the remote's configured refspecs.
@@ -88,8 +105,10 @@ pub struct PushRef {
 /// What an atomic push did.
 pub enum Pushed {
     Done,
-    /// The remote moved since the last fetch (a race with another pusher): fetch again.
-    Stale(String),
+    /// The remote moved since the last fetch, or another push held a ref locked (a race
+    /// with another pusher): fetch again. When a lock file was in the way, the error that
+    /// names it, for when the retries run out (the lock was stale, not another push's).
+    Stale(String, Option<anyhow::Error>),
 }
 
 /// `git push --atomic --porcelain` with a lease on every ref, so a race fails cleanly.
@@ -121,7 +140,10 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
         .map(|l| l.split('\t').skip(1).collect::<Vec<_>>().join(" "))
         .collect();
     if lost_race(&rejected, &stderr) {
-        return Ok(Pushed::Stale(rejected.join("; ")));
+        return Ok(Pushed::Stale(rejected.join("; "), lock_in_the_way(&stderr, &format!("push to {remote}"))));
+    }
+    if let Some(e) = lock_in_the_way(&stderr, &format!("push to {remote}")) {
+        return Err(e);
     }
     let detail: Vec<&str> =
         stderr.lines().chain(rejected.iter().map(String::as_str)).filter(|l| !l.trim().is_empty()).collect();
@@ -201,7 +223,22 @@ pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::lost_race;
+    use super::*;
+
+    #[test]
+    fn a_lock_git_could_not_create_is_named_with_why_removing_it_is_safe() {
+        let stderr = "remote: error: cannot lock ref 'refs/heads/main': Unable to create \
+                      '/srv/hub/./refs/heads/main.lock': File exists.        \nremote: \n";
+        let err = lock_in_the_way(stderr, "push to origin").unwrap();
+        assert_eq!(
+            err.to_string(),
+            "git could not push to origin (the lock is on the remote): its lock file \
+             /srv/hub/refs/heads/main.lock is in the way"
+        );
+        let (_, hint) = crate::error::classify(&err);
+        assert!(hint.unwrap().contains("the lock is stale (left by a process that was killed) and it is safe to remove it: rm /srv/hub/refs/heads/main.lock"));
+        assert!(lock_in_the_way("fatal: could not read from remote repository\n", "fetch").is_none());
+    }
 
     #[test]
     fn a_lock_held_by_another_push_is_a_race_and_a_hook_refusal_is_not() {

@@ -213,6 +213,19 @@ impl Repo {
         };
         match attempt() {
             Ok(w) => w,
+            Err(e)
+                if e.chain()
+                    .any(|c| c.downcast_ref::<git2::Error>().is_some_and(|g| g.code() == git2::ErrorCode::Locked)) =>
+            {
+                let lock = self.git_dir().join("index.lock");
+                Some(format!(
+                    "could not refresh the work tree: its lock file {} is in the way; {}. The commit is recorded \
+                     on {refname}; once the lock is gone, `git checkout HEAD -- {}` brings the work tree up to date",
+                    lock.display(),
+                    super::refs::stale_lock_hint(&lock),
+                    paths.join(" ")
+                ))
+            }
             Err(e) => Some(format!("could not refresh the work tree ({e:#}); the commit is recorded on {refname}")),
         }
     }

@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 
 const FORMAT: u32 = 3;
 
+/// How old the file of a branch that is gone must be before it is removed.
+const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The prefix of local contingent branches.
 pub const CONTINGENT_BRANCHES: &str = "refs/heads/contingents/";
 
@@ -236,11 +239,18 @@ pub fn load(commons: &Commons) -> Result<Editions> {
         let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
         list.push(Edition { refname, label, contingent, tip, fork, path });
     }
-    // Files of branches that are gone.
+    // Files of branches that are gone. A file written in the last minute is left alone: it
+    // may be that of a branch another process created after this one listed the refs, and
+    // which that process is about to read.
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let name = e.file_name();
-            if name.to_string_lossy().ends_with(".tsv") && !live.contains(&name) {
+            let young = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .map(|t| t.elapsed().map_or(true, |age| age < ORPHAN_GRACE))
+                .unwrap_or(true);
+            if name.to_string_lossy().ends_with(".tsv") && !live.contains(&name) && !young {
                 let _ = std::fs::remove_file(e.path());
             }
         }

@@ -1,7 +1,7 @@
 //! The test environment: a temporary home, pinned dates, no user or system git config.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The binary under test: this build's, or another one named by `TRIBUNE_TEST_BIN` (to show
 /// that a new test fails on an older release: `TRIBUNE_TEST_BIN=/path/to/old/tribune cargo
@@ -99,6 +99,23 @@ impl Env {
         self.run(cmd)
     }
 
+    /// Starts `tribune ARGS` behind `gate`: the process runs once the gate opens (see
+    /// [`Gate::open`], which also collects what it printed), so that many writers start at
+    /// the same moment, not one spawn apart.
+    pub fn spawn_behind(&self, gate: &Gate, args: &[&str]) -> Child {
+        let mut cmd = Command::new("sh");
+        // Opening a FIFO for reading blocks until someone opens it for writing.
+        cmd.args(["-c", "exec 3<\"$0\" && exec 3<&- && exec \"$@\""])
+            .arg(&gate.0)
+            .arg(env!("CARGO_BIN_EXE_tribune"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        self.pin(&mut cmd);
+        cmd.spawn().unwrap()
+    }
+
     /// Runs `tribune ARGS` with `input` on standard input.
     pub fn tribune_stdin(&self, args: &[&str], input: &[u8]) -> Run {
         use std::io::Write;
@@ -110,12 +127,7 @@ impl Env {
         self.pin(&mut cmd);
         let mut child = cmd.spawn().unwrap();
         child.stdin.take().unwrap().write_all(input).unwrap();
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        finish(child)
     }
 
     /// Runs plain `git ARGS`.
@@ -168,6 +180,38 @@ impl Env {
     pub fn fsck(&self, repo: &str) {
         let r = self.git(&["-C", repo, "fsck", "--strict", "--no-dangling"]).ok();
         assert!(r.stdout.trim().is_empty() && r.stderr.trim().is_empty(), "fsck:\n{}{}", r.stdout, r.stderr);
+    }
+}
+
+/// A starting gate for processes (a FIFO): see [`Env::spawn_behind`].
+pub struct Gate(PathBuf);
+
+impl Gate {
+    pub fn new(env: &Env, name: &str) -> Gate {
+        let path = env.path(name);
+        let out = Command::new("mkfifo").arg(&path).output().unwrap();
+        assert!(out.status.success(), "mkfifo: {}", String::from_utf8_lossy(&out.stderr));
+        Gate(path)
+    }
+
+    /// Lets every process behind the gate run, and waits for them all.
+    pub fn open(self, children: Vec<Child>) -> Vec<Run> {
+        // Held open until every process is done, so that one that reaches the gate late
+        // still finds it open.
+        let writer = std::fs::OpenOptions::new().write(true).open(&self.0).unwrap();
+        let runs = children.into_iter().map(finish).collect();
+        drop(writer);
+        runs
+    }
+}
+
+/// Waits for a process started by [`Env::spawn`] and collects what it printed.
+pub fn finish(child: Child) -> Run {
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 

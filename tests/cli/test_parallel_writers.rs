@@ -1,0 +1,259 @@
+//! Parallel writers (DESIGN invariant 2): eight processes of every writing command at once,
+//! on one commons. Whatever any of them reported as written is there afterwards, as plain
+//! git sees it, and `git fsck --strict` is clean. Writers that create a ref race hardest
+//! (a new rater's notes, a new edition branch, each member's first ballot), so every round
+//! has new raters and a new edition, while ballots, replies and the trunk move again.
+
+use crate::harness::*;
+use crate::vote_fixture::{self, Vote, DEADLINE, SLUG};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Processes per command, per round.
+const N: usize = 8;
+const ROUNDS: usize = 4;
+
+/// The contingent whose new edition every `rewrite` of a round writes to.
+fn edition(round: usize) -> String {
+    format!("e{round}")
+}
+/// The new raters of `rate` and `rate --batch` in a round.
+fn rater(round: usize) -> String {
+    format!("fresh-rater-{round}")
+}
+fn batch_rater(round: usize) -> String {
+    format!("fresh-batch-rater-{round}")
+}
+
+/// A commons with an electorate of N and an open statement, N articles and N challenges.
+struct Fixture {
+    v: Vote,
+    /// The trunk's version of each article `base-I`.
+    base: Vec<String>,
+    /// Challenges to xyz, which the `reply` writers answer.
+    challenges: Vec<String>,
+}
+
+/// One process: its command, its number within the command, its arguments.
+struct Writer {
+    command: &'static str,
+    i: usize,
+    args: Vec<String>,
+}
+
+fn setup() -> Fixture {
+    let v = vote_fixture::setup(N);
+    let (env, c) = (&v.env, v.c.as_str());
+    for round in 0..ROUNDS {
+        env.tribune(&["-C", c, "roster", "add-contingent", &edition(round), "--name", "An edition"]).ok();
+    }
+    let mut base = Vec::new();
+    for i in 0..N {
+        let f = env.write(&format!("base{i}.md"), article(&format!("Base {i}"), "abc", "", "A story.\n"));
+        env.tribune(&["-C", c, "contribute", &f, "--slug", &format!("base-{i}")]).ok();
+        base.push(rev(env, c, &format!("main:{}", text_path(&format!("base-{i}")))));
+    }
+    let challenges = (0..N)
+        .map(|i| {
+            let text = format!("Question {i}");
+            let r = env.tribune(&["-C", c, "challenge", "--from", "abc", "--to", "xyz", "-m", &text, "--json"]).ok();
+            field(&serde_json::from_str(&r.stdout).unwrap(), "id")
+        })
+        .collect();
+    Fixture { v, base, challenges }
+}
+
+/// The writers of one round: N of each command, each writing something of its own.
+fn writers(f: &Fixture, round: usize) -> Vec<Writer> {
+    let (env, c) = (&f.v.env, f.v.c.as_str());
+    let mut out = Vec::new();
+    let mut add = |command: &'static str, i: usize, args: &[&str]| {
+        let args = ["-C", c].iter().chain(args).map(|a| a.to_string()).collect();
+        out.push(Writer { command, i, args });
+    };
+    for i in 0..N {
+        let new = env.write(&format!("new-{round}-{i}.md"), article(&format!("New {round} {i}"), "abc", "", "News.\n"));
+        add("contribute", i, &["contribute", &new, "--slug", &format!("new-{round}-{i}"), "--json"]);
+    }
+    for i in 0..N {
+        let text =
+            article(&format!("Base {i}"), "abc", "", &format!("A story, retold by writer {i} in round {round}.\n"));
+        let file = env.write(&format!("rewrite-{round}-{i}.md"), text);
+        add(
+            "rewrite",
+            i,
+            &["rewrite", &format!("base-{i}"), "--contingent", &edition(round), "--file", &file, "--json"],
+        );
+    }
+    for i in 0..N {
+        let comment = format!("rate {round} {i}");
+        add(
+            "rate",
+            i,
+            &["rate", &format!("base-{i}"), "--score", "1", "--as", &rater(round), "--comment", &comment, "--json"],
+        );
+    }
+    for i in 0..N {
+        // Every batch rates every article, so the writers also merge lines into the same notes.
+        let lines: String = (0..N)
+            .map(|k| {
+                let score = ((i + k) % 5) as i64 - 2;
+                let comment = format!("batch {round} {i} line {k}");
+                format!(
+                    "{{\"slug\":\"base-{k}\",\"score\":{score},\"rater\":\"{}\",\"comment\":\"{comment}\"}}\n",
+                    batch_rater(round)
+                )
+            })
+            .collect();
+        let file = env.write(&format!("batch-{round}-{i}.jsonl"), lines);
+        add("rate --batch", i, &["rate", "--batch", &file]);
+    }
+    for i in 0..N {
+        let m = format!("m{}", i + 1);
+        let choice = if round % 2 == 0 { "yes" } else { "no" };
+        add("vote", i, &["vote", SLUG, choice, "--as", &m, "--key", f.v.key(&m), "--json"]);
+    }
+    for i in 0..N {
+        let text = format!("Parallel question {round} {i}");
+        add("challenge", i, &["challenge", "--from", "xyz", "--to", "abc", "-m", &text, "--json"]);
+    }
+    for (i, id) in f.challenges.iter().enumerate() {
+        add("reply", i, &["reply", id, "--as", "xyz", "-m", &format!("Answer {i} in round {round}"), "--json"]);
+    }
+    for i in 0..N {
+        let (name, rater) = (format!("f-{round}-{i}"), format!("t-{round}-{i}"));
+        let args = ["filter", "add", &name, "--trust", &rater, "--dimension", "politics", "--min-score", "1"];
+        add("filter add --shared", i, &[&args[..], &["--shared"]].concat());
+    }
+    for i in 0..N {
+        let file = env.write(
+            &format!("statement-{round}-{i}.md"),
+            format!("+++\ntitle = \"Statement {round} {i}\"\n+++\nText.\n"),
+        );
+        add("propose", i, &["propose", &file, "--slug", &format!("par-{round}-{i}"), "--deadline", DEADLINE, "--json"]);
+    }
+    out
+}
+
+/// What `git rev-parse` makes of `what`, if it names anything.
+fn resolve(env: &Env, c: &str, what: &str) -> Option<String> {
+    let r = env.git(&["-C", c, "rev-parse", "--verify", "-q", what]);
+    (r.code == 0).then(|| r.stdout.trim().to_string())
+}
+
+fn is_ancestor(env: &Env, c: &str, commit: &str, refname: &str) -> bool {
+    env.git(&["-C", c, "merge-base", "--is-ancestor", commit, refname]).code == 0
+}
+
+/// The note `rater` keeps on `version`, empty when there is none.
+fn note(env: &Env, c: &str, rater: &str, version: &str) -> String {
+    env.git(&["-C", c, "notes", &format!("--ref=refs/notes/tribune/ratings/{rater}"), "show", version]).stdout
+}
+
+fn field(j: &Value, key: &str) -> String {
+    j[key].as_str().unwrap_or_default().to_string()
+}
+
+/// Each record a successful writer reported, and whether plain git finds it.
+fn check(f: &Fixture, round: usize, w: &Writer, r: &Run) -> Vec<(String, bool)> {
+    let (env, c, i) = (&f.v.env, f.v.c.as_str(), w.i);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    let (commit, version) = (field(&j, "commit"), field(&j, "version"));
+    match w.command {
+        "contribute" | "challenge" | "reply" => {
+            let path = field(&j, "path");
+            let text = env.git(&["-C", c, "show", &format!("main:{path}")]).stdout;
+            let mut there = resolve(env, c, &format!("main:{path}")).is_some() && is_ancestor(env, c, &commit, "main");
+            if w.command == "reply" {
+                there &= text.contains(&format!("Answer {i} in round {round}"));
+            }
+            vec![(format!("{path} in {commit}"), there)]
+        }
+        "rewrite" => {
+            let branch = format!("refs/heads/contingents/{}", edition(round));
+            let path = text_path(&field(&j, "slug"));
+            let there = resolve(env, c, &format!("{branch}:{path}")).as_deref() == Some(version.as_str())
+                && is_ancestor(env, c, &commit, &branch);
+            vec![(format!("{path} {version} in {commit}"), there)]
+        }
+        "rate" => {
+            let there = note(env, c, &rater(round), &version).contains(&format!("\"comment\":\"rate {round} {i}\""))
+                && is_ancestor(env, c, &commit, &format!("refs/notes/tribune/ratings/{}", rater(round)));
+            vec![(format!("rate {round} {i} on {version}"), there)]
+        }
+        "rate --batch" => {
+            assert!(r.stdout.contains(&format!("Recorded {N} ratings by 1 rater")), "{}", r.stdout);
+            (0..N)
+                .map(|k| {
+                    let line = format!("batch {round} {i} line {k}");
+                    let there =
+                        note(env, c, &batch_rater(round), &f.base[k]).contains(&format!("\"comment\":\"{line}\""));
+                    (line, there)
+                })
+                .collect()
+        }
+        "vote" => {
+            let refname = field(&j, "ref");
+            vec![(format!("ballot {commit} on {refname}"), resolve(env, c, &refname) == Some(commit.clone()))]
+        }
+        "filter add --shared" => {
+            assert!(r.stdout.contains(&format!("Shared filter f-{round}-{i} on the trunk")), "{}", r.stdout);
+            let path = format!("filters/f-{round}-{i}.toml");
+            vec![(path.clone(), resolve(env, c, &format!("main:{path}")).is_some())]
+        }
+        "propose" => {
+            let path = format!("statements/par-{round}-{i}/index.md");
+            let there = resolve(env, c, &format!("main:{path}")).as_deref() == Some(field(&j, "text").as_str())
+                && is_ancestor(env, c, &commit, "main");
+            vec![(format!("{path} in {commit}"), there)]
+        }
+        other => unreachable!("{other}"),
+    }
+}
+
+#[test]
+fn eight_processes_of_every_writing_command_lose_nothing_they_reported() {
+    let f = setup();
+    let (env, c) = (&f.v.env, f.v.c.as_str());
+    // Per command: records reported, records present, what is missing.
+    let mut tallies: BTreeMap<&str, (usize, usize, Vec<String>)> = BTreeMap::new();
+    let mut failed = Vec::new();
+    for round in 0..ROUNDS {
+        let writers = writers(&f, round);
+        // Every process of the round waits at one gate, so that they all start together.
+        let gate = Gate::new(env, &format!("gate-{round}"));
+        let children: Vec<_> = writers
+            .iter()
+            .map(|w| env.spawn_behind(&gate, &w.args.iter().map(String::as_str).collect::<Vec<_>>()))
+            .collect();
+        let runs = gate.open(children);
+        for (w, r) in writers.iter().zip(&runs) {
+            let tally = tallies.entry(w.command).or_default();
+            if r.code != 0 {
+                failed.push(format!("round {round}: {} #{} exited {}: {}", w.command, w.i, r.code, r.stderr.trim()));
+                continue;
+            }
+            for (what, there) in check(&f, round, w, r) {
+                tally.0 += 1;
+                if there {
+                    tally.1 += 1;
+                } else {
+                    tally.2.push(format!("round {round}: {} #{}: {what}", w.command, w.i));
+                }
+            }
+        }
+    }
+    let lost: usize = tallies.values().map(|t| t.0 - t.1).sum();
+    let summary: Vec<String> = tallies
+        .iter()
+        .map(|(command, (reported, present, _))| format!("{command}: {reported} reported, {present} present"))
+        .collect();
+    let missing: Vec<&String> = tallies.values().flat_map(|t| &t.2).collect();
+    assert!(
+        lost == 0 && failed.is_empty(),
+        "{lost} records reported as written are missing; {} processes failed\n{}\nmissing:\n{missing:#?}\nfailed:\n{failed:#?}",
+        failed.len(),
+        summary.join("\n")
+    );
+    env.fsck(c);
+}
