@@ -99,21 +99,34 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<(Vec<Noted>, Vec<St
     for ((refname, tip), text) in refs.into_iter().zip(found) {
         let rater = refname.trim_start_matches(RATINGS_REFS).to_string();
         let text = match text {
-            Ok(Some(t)) => t,
-            Ok(None) => continue,
+            Ok(t) => t,
             Err(e) => {
                 problems.push(broken_ref(repo, &refname, tip, &e));
                 continue;
             }
+        };
+        // A rater with a key: their signed records, including any another writer removed
+        // (read from the derived cache, so only the first read walks their history).
+        let (text, verdicts) = if keys_of(&roster, &rater)?.is_empty() {
+            let Some(text) = text else { continue };
+            let n = parse_note(&text).0.len();
+            (text, vec![crate::signing::Verdict::Unsigned; n])
+        } else {
+            let p = match provenance(commons, &roster, &rater, tip) {
+                Ok(p) => p,
+                Err(e) => {
+                    problems.push(broken_ref(repo, &refname, tip, &e));
+                    continue;
+                }
+            };
+            let note = p.note(version, text.as_deref()).into_owned();
+            if note.is_empty() {
+                continue;
+            }
+            let v = crate::provenance::verdicts_of_note(&p, version, &note);
+            (note, v)
         };
         let (ratings, warnings) = parse_note(&text);
-        let verdicts = match provenance(commons, &roster, &rater, tip) {
-            Ok(p) => crate::provenance::verdicts_of_note(&p, version, &text),
-            Err(e) => {
-                problems.push(broken_ref(repo, &refname, tip, &e));
-                continue;
-            }
-        };
         // A record claiming another rater inside this rater's ref is not theirs to give.
         let (ratings, verdicts): (Vec<Rating>, Vec<_>) =
             ratings.into_iter().zip(verdicts).filter(|(r, _)| r.rater == rater).unzip();
@@ -206,36 +219,58 @@ pub mod trust {
             let read = || -> Result<(Vec<NoteBlob>, Option<Provenance>)> {
                 let notes = repo.notes_in(repo.commit_tree(tip)?)?;
                 let ids = notes.into_iter().map(|(object, (_, blob))| (object, blob)).collect();
-                let p =
-                    if filter.verified_only { Some(super::provenance(commons, &roster, rater, tip)?) } else { None };
+                // A rater with a key: each record judged by the commit that added it, and
+                // the signed records another writer removed counted as the rater left them.
+                let p = if super::keys_of(&roster, rater)?.is_empty() {
+                    None
+                } else {
+                    Some(super::provenance(commons, &roster, rater, tip)?)
+                };
                 Ok((ids, p))
             };
-            let (ids, prov) = match read() {
+            let (mut ids, prov) = match read() {
                 Ok(x) => x,
                 Err(e) => {
                     problems.push(super::broken_ref(repo, &refname, tip, &e));
                     continue;
                 }
             };
-            if prov.as_ref().and_then(Provenance::uniform).is_some_and(|v| v != Verdict::Verified) {
+            if filter.verified_only && prov.is_none() {
                 continue;
             }
-            let objects: HashMap<Oid, Oid> = ids.iter().map(|(o, b)| (*b, *o)).collect();
-            let blobs: Vec<Oid> = ids.iter().map(|(_, b)| *b).collect();
-            let scores = repo.map_blobs(&blobs, |blob, bytes| {
-                let (records, _) = parse_note(bytes);
-                let verdicts = match (&prov, objects.get(&blob)) {
-                    (Some(p), Some(o)) => crate::provenance::verdicts_of_note(p, *o, bytes),
-                    _ => vec![Verdict::Verified; records.len()],
+            let score = |object: Oid, text: &[u8]| -> Option<i8> {
+                let text = match &prov {
+                    Some(p) => p.note(object, Some(text)),
+                    None => text.into(),
+                };
+                let (records, _) = parse_note(&text);
+                let verdicts = match &prov {
+                    Some(p) => crate::provenance::verdicts_of_note(p, object, &text),
+                    None => vec![Verdict::Unsigned; records.len()],
                 };
                 let mine: Vec<_> = records
                     .into_iter()
                     .zip(verdicts)
-                    .filter(|(r, v)| r.rater == *rater && r.dimension == filter.dimension && *v == Verdict::Verified)
+                    .filter(|(r, v)| {
+                        r.rater == *rater
+                            && r.dimension == filter.dimension
+                            && (!filter.verified_only || *v == Verdict::Verified)
+                    })
                     .map(|(r, _)| r)
                     .collect();
                 latest(&mine).values().next().map(|r| r.score)
-            })?;
+            };
+            let objects: HashMap<Oid, Oid> = ids.iter().map(|(o, b)| (*b, *o)).collect();
+            let blobs: Vec<Oid> = ids.iter().map(|(_, b)| *b).collect();
+            let mut scores = repo.map_blobs(&blobs, |blob, bytes| objects.get(&blob).and_then(|o| score(*o, bytes)))?;
+            // Notes another writer removed whole.
+            if let Some(p) = &prov {
+                let present: std::collections::HashSet<Oid> = ids.iter().map(|(o, _)| *o).collect();
+                for object in p.restored_objects().filter(|o| !present.contains(o)).collect::<Vec<_>>() {
+                    ids.push((object, object));
+                    scores.push(score(object, b""));
+                }
+            }
             for ((object, _), score) in ids.into_iter().zip(scores) {
                 if let Some(s) = score {
                     let t = out.entry(object).or_default();

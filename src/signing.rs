@@ -67,6 +67,13 @@ impl Signer {
     }
 
     fn load(path: &Path, program: &str) -> Result<Signer> {
+        // A FIFO or a device would block the read (or never end): a key is a regular file.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(fail(
+                format!("the key {} is not a regular file", path.display()),
+                "give an OpenSSH private key file, e.g. ~/.ssh/id_ed25519, or the .pub file of a key held by ssh-agent",
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| {
             fail(
                 format!("cannot read the key {}: {e}", path.display()),

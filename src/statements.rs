@@ -24,13 +24,6 @@ pub const TAG_REFS: &str = "refs/tags/statements/";
 /// dated in the future is called out.
 const CLOCK_SKEW: i64 = 300;
 
-/// More commits than this on one member's ballot ref are not read (nobody votes that often).
-const MAX_BALLOTS_PER_MEMBER: usize = 1_000;
-
-/// Commits that are not ballots walked through on one member's ref (stacked by someone
-/// else, or the ref pointed at other history) before the walk stops following them.
-const MAX_FOREIGN_COMMITS: usize = 64;
-
 pub fn ballot_ref(slug: &str, member: &str) -> String {
     format!("{BALLOT_REFS}{slug}/{member}")
 }
@@ -391,13 +384,11 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
     let mut out: Vec<Ballot> = Vec::new();
     let mut stack = vec![tip];
     let mut seen = HashSet::new();
-    let mut truncated = false;
-    let mut foreign = 0usize;
+    // Commits that are not ballots (stacked by someone else, or the ref pointed at other
+    // history): walked through, so that nothing put on a member's ref can hide the member's
+    // own ballots underneath, and named once, not one by one.
+    let mut foreign: Option<(Oid, usize)> = None;
     while let Some(id) = stack.pop() {
-        if out.len() >= MAX_BALLOTS_PER_MEMBER {
-            truncated = true;
-            break;
-        }
         if !seen.insert(id) {
             continue;
         }
@@ -416,21 +407,26 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
             });
             continue;
         };
-        let is_ballot = info.trailer("Tribune-Statement").is_some();
-        let mut ballot = judge(repo, rules, member, &info)?;
-        if !is_ballot {
-            ballot.reason = Some("not a ballot: the commit has no Tribune-Statement trailer".into());
-            // Whatever someone stacks on a member's ref must not hide the member's own
-            // ballots underneath, so the walk goes on through other commits too; but only
-            // a few of them, so that a ref pointed at the trunk does not read its history.
-            foreign += 1;
-            if foreign <= MAX_FOREIGN_COMMITS {
-                stack.extend(info.parents.iter().copied());
-            }
-        } else {
-            stack.extend(info.parents.iter().copied());
+        stack.extend(info.parents.iter().copied());
+        if info.trailer("Tribune-Statement").is_none() {
+            let f = foreign.get_or_insert((id, 0));
+            f.1 += 1;
+            continue;
         }
-        out.push(ballot);
+        out.push(judge(repo, rules, member, &info)?);
+    }
+    if let Some((first, n)) = foreign {
+        let info = repo.commit(first)?;
+        let mut b = judge(repo, rules, member, &info)?;
+        b.reason = Some(if n == 1 {
+            "not a ballot: the commit has no Tribune-Statement trailer".to_string()
+        } else {
+            format!(
+                "not a ballot: {n} commits on this ref have no Tribune-Statement trailer (this is the first); the \
+                 ballots under them were read"
+            )
+        });
+        out.push(b);
     }
     // Two ballots with one sequence number: the member's order is ambiguous, so neither counts.
     let mut by_seq: HashMap<u64, usize> = HashMap::new();
@@ -443,9 +439,6 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
         if let Some(s) = b.seq.filter(|s| by_seq.get(s).copied().unwrap_or(0) > 1) {
             b.reason = Some(format!("seq conflict: {} ballots of {member} have the sequence number {s}", by_seq[&s]));
         }
-    }
-    if truncated {
-        eprintln!("warning: {member}'s ballot ref has more than {MAX_BALLOTS_PER_MEMBER} commits; the older ones were not read");
     }
     let best = out.iter().enumerate().filter(|(_, b)| b.reason.is_none()).max_by_key(|(_, b)| b.seq).map(|(i, _)| i);
     for (i, b) in out.iter_mut().enumerate() {
@@ -671,12 +664,17 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
     let repo = &commons.repo;
     let electorate = Electorate::load(commons, proposal)?;
     let mut approval = approval(repo, &electorate, &proposal.slug)?.map(|(a, _)| a);
-    // A tag counts as an approval only when it verifies (signature, text and recount).
+    // A tag counts as an approval only when it verifies (signature, text and recount); then
+    // its recount is the result, whatever was put on the ballot refs since.
+    let mut sealed: Option<(Counts, Vec<Ballot>)> = None;
     if let Some(a) = approval.as_mut() {
         let id: Oid = a.tag_id.parse()?;
-        a.problems = verify_tag_with(commons, &proposal.slug, id, Some((proposal, &electorate)))?.problems;
+        let v = verify_tag_with(commons, &proposal.slug, id, Some((proposal, &electorate)))?;
+        a.problems = v.problems;
         if !a.problems.is_empty() {
             a.signed_by = None;
+        } else if let Some(c) = v.recount {
+            sealed = Some((c, v.ballots));
         }
     }
     // Only a valid approval closes the vote early.
@@ -693,8 +691,13 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
         .collect();
     let rules = Rules { proposal, electorate: &electorate, closing, closing_name, now };
-    let ballots = judge_all(repo, &rules, &tips)?;
-    let counts = count(&ballots, electorate.size());
+    let (counts, ballots) = match sealed {
+        Some(s) => s,
+        None => {
+            let ballots = judge_all(repo, &rules, &tips)?;
+            (count(&ballots, electorate.size()), ballots)
+        }
+    };
     let rule = proposal.statement.rule;
     let outcome = decide(&rule, &counts);
     let open = now < closing && approved_at.is_none();
@@ -814,6 +817,9 @@ pub struct Verification {
     /// What holds but is worth saying (ballots the tag left out that cannot change it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The ballots reachable from the tag, as the recount judged them.
+    #[serde(skip)]
+    pub ballots: Vec<Ballot>,
 }
 
 /// Recounts a statement from the ballots reachable from its approval tag and compares with
@@ -840,6 +846,7 @@ impl Verification {
             passes: None,
             problems: vec![problem],
             notes: Vec::new(),
+            ballots: Vec::new(),
         }
     }
 }
@@ -1173,5 +1180,6 @@ fn verify_tag_with(
     }
     v.passes = Some(outcome.passes);
     v.recount = Some(counts);
+    v.ballots = ballots;
     Ok(v)
 }

@@ -125,8 +125,9 @@ pub fn seal(
         return Err(fail(
             format!("{slug} is still open until {}, and its outcome is not decided", t.deadline),
             format!(
-                "{left} members have not voted and could still change the result; approve after the deadline \
-                 (see `tribune tally {slug}`)"
+                "{} not voted and could still change the result; approve after the deadline (see `tribune tally \
+                 {slug}`)",
+                crate::output::count(left, "member has", "members have")
             ),
         ));
     }

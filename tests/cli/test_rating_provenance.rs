@@ -113,3 +113,64 @@ fn a_notes_ref_pointing_at_a_blob_costs_only_its_owners_ratings() {
     let l = env.tribune(&["-C", &c, "list", "--filter", "all"]).ok();
     assert!(l.stdout.contains(SLUG) && l.stderr.contains("ratings/mallory"), "{}\n{}", l.stdout, l.stderr);
 }
+
+/// erin's ratings on SLUG as (score, signature), sorted.
+fn erin_on(env: &Env, c: &str) -> Vec<(i64, String)> {
+    let mut s = standing(env, c, SLUG);
+    s.sort();
+    s
+}
+
+#[test]
+fn plain_git_cannot_delete_what_the_rater_signed() {
+    let mut env = Env::new();
+    let (c, key, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T11:00:00Z".into()));
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "-2", "--as", "erin", "--key", &key]).ok();
+    env.vars.clear();
+    let both = erin_on(&env, &c);
+    assert_eq!(both, [(-2, "verified".to_string()), (2, "verified".to_string())]);
+    // A forger rewrites the note without erin's later record.
+    let note = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "show", &v]).ok().stdout;
+    let first = env.write("first", note.lines().next().unwrap());
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "add", "-f", "-F", &first, &v]).ok();
+    assert_eq!(erin_on(&env, &c), both, "the removed signed record is restored");
+    env.tribune(&["-C", &c, "filter", "add", "erin", "--trust", "erin", "--dimension", "politics", "--min-score", "1"])
+        .ok();
+    let list = env.tribune(&["-C", &c, "list", "--filter", "erin"]).ok().stdout;
+    assert!(!list.contains(SLUG), "erin's latest signed rating is -2, so it does not pass:\n{list}");
+    // Removing the whole note, then adding the signed line back unsigned, changes nothing.
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "remove", &v]).ok();
+    assert_eq!(erin_on(&env, &c), both);
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "add", "-F", &first, &v]).ok();
+    assert_eq!(erin_on(&env, &c), both);
+    std::fs::remove_dir_all(format!("{c}/tribune/provenance")).unwrap();
+    assert_eq!(erin_on(&env, &c), both, "the same without the derived cache");
+}
+
+#[test]
+fn the_same_line_on_an_unsigned_side_branch_does_not_depend_on_walk_order_or_cache() {
+    let mut env = Env::new();
+    let (c, key, v) = setup(&env);
+    let r = "refs/notes/tribune/ratings/erin";
+    env.tribune(&["-C", &c, "rate", OTHER, "--score", "1", "--as", "erin", "--key", &key]).ok();
+    let base = rev(&env, &c, r);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    let signed = rev(&env, &c, r);
+    let line = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "show", &v]).ok().stdout;
+    let warm = erin_on(&env, &c);
+    // A forger adds the very same line on a branch from before it, dated earlier, and merges.
+    env.git(&["-C", &c, "update-ref", "refs/notes/forge", &base]).ok();
+    env.vars.push(("GIT_COMMITTER_DATE".into(), "2000-01-01T00:00:00Z".into()));
+    env.vars.push(("GIT_AUTHOR_DATE".into(), "2000-01-01T00:00:00Z".into()));
+    env.git(&["-C", &c, "notes", "--ref=forge", "add", "-m", line.trim(), &v]).ok();
+    env.vars.clear();
+    let forged = rev(&env, &c, "refs/notes/forge");
+    let tree = rev(&env, &c, &format!("{signed}^{{tree}}"));
+    let merge = env.git(&["-C", &c, "commit-tree", &tree, "-p", &signed, "-p", &forged, "-m", "merge"]).ok().stdout;
+    env.git(&["-C", &c, "update-ref", r, merge.trim()]).ok();
+    assert_eq!(erin_on(&env, &c), warm, "cache warm");
+    std::fs::remove_dir_all(format!("{c}/tribune/provenance")).unwrap();
+    assert_eq!(erin_on(&env, &c), warm, "cache deleted");
+}

@@ -57,8 +57,12 @@ fn a_commit_stacked_on_a_members_ballot_ref_does_not_hide_their_ballot() {
     v.vote("m1", "yes").ok();
     let ballot = v.tip("m1");
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
-    let junk =
-        v.env.git(&["-C", &v.c, "commit-tree", &tree, "-p", &ballot, "-m", "junk"]).ok().stdout.trim().to_string();
+    // Seventy commits that are not ballots, stacked with plain git.
+    let mut junk = ballot.clone();
+    for i in 0..70 {
+        let msg = format!("junk {i}");
+        junk = v.env.git(&["-C", &v.c, "commit-tree", &tree, "-p", &junk, "-m", &msg]).ok().stdout.trim().to_string();
+    }
     v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m1"), &junk]).ok();
     let t = v.tally();
     let counted: Vec<&serde_json::Value> =
@@ -66,6 +70,10 @@ fn a_commit_stacked_on_a_members_ballot_ref_does_not_hide_their_ballot() {
     assert_eq!(counted.len(), 1, "{t:#}");
     assert_eq!(counted[0]["commit"], ballot.as_str());
     assert_eq!(v.counts(), (1, 0, 0));
+    let named: Vec<&serde_json::Value> =
+        t["ballots"].as_array().unwrap().iter().filter(|b| b["status"] == "excluded").collect();
+    assert_eq!(named.len(), 1, "{t:#}");
+    assert!(named[0]["reason"].as_str().unwrap().contains("70 commits"), "{t:#}");
 }
 
 #[test]
@@ -109,4 +117,27 @@ fn a_statement_removed_and_added_again_unchanged_stays_approved() {
     assert_eq!(t["result"], "approved", "{t:#}");
     assert_eq!(t["proposal"], v.proposal.as_str());
     assert_eq!(v.counts(), (3, 0, 0));
+}
+
+#[test]
+fn after_the_approval_tally_shows_the_tags_count_whatever_the_refs_hold_since() {
+    let v = approved(3);
+    assert_eq!(v.counts(), (3, 0, 0));
+    // Someone clobbers two ballot refs after the approval.
+    for m in ["m2", "m3"] {
+        v.env.git(&["-C", &v.c, "update-ref", "-d", &format!("refs/tribune/ballots/{SLUG}/{m}")]).ok();
+    }
+    let t = v.tally();
+    assert_eq!(t["result"], "approved", "{t:#}");
+    assert_eq!(v.counts(), (3, 0, 0), "the tag's recount, not the refs now");
+    v.verify().ok();
+}
+
+#[test]
+fn a_key_path_that_is_a_fifo_is_refused_without_hanging() {
+    let v = setup(3);
+    let fifo = v.env.path("fifo").to_string_lossy().into_owned();
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let r = v.env.tribune(&["-C", &v.c, "vote", SLUG, "yes", "--as", "m1", "--key", &fifo]);
+    r.fails(1, "not a regular file");
 }
