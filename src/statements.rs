@@ -691,12 +691,30 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
         .collect();
     let rules = Rules { proposal, electorate: &electorate, closing, closing_name, now };
-    let (counts, ballots) = match sealed {
-        Some(s) => s,
-        None => {
-            let ballots = judge_all(repo, &rules, &tips)?;
-            (count(&ballots, electorate.size()), ballots)
+    let mut ballots = judge_all(repo, &rules, &tips)?;
+    let counts = match sealed {
+        // Approved: the tag's ballots are the ones counted, shown with every other ballot on
+        // the refs (superseded, excluded, or left out of the approval).
+        Some((counts, sealed)) => {
+            let in_tag: HashSet<&str> =
+                sealed.iter().filter(|b| b.status == Status::Counted).map(|b| b.commit.as_str()).collect();
+            for b in ballots.iter_mut() {
+                if in_tag.contains(b.commit.as_str()) {
+                    b.status = Status::Counted;
+                    b.reason = None;
+                } else if b.status == Status::Counted {
+                    b.status = Status::Excluded;
+                    b.reason = Some("not counted by the approval: the tag leaves it out".to_string());
+                }
+            }
+            for b in sealed.iter().filter(|b| b.status == Status::Counted) {
+                if !ballots.iter().any(|x| x.commit == b.commit) {
+                    ballots.push(b.clone());
+                }
+            }
+            counts
         }
+        None => count(&ballots, electorate.size()),
     };
     let rule = proposal.statement.rule;
     let outcome = decide(&rule, &counts);
