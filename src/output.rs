@@ -1,8 +1,11 @@
 //! Writing results: tables for people, JSON for programs, colour only where it helps.
 
+mod table;
+
+pub use table::{Cell, Table, Tone};
+
 use crate::cli::ColorChoice;
 use anyhow::Result;
-use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
@@ -12,6 +15,8 @@ use std::io::{IsTerminal, Write};
 pub struct Style {
     pub color: bool,
     pub tty: bool,
+    /// The terminal's width, when stdout is one that reports a usable width: tables fit it.
+    pub width: Option<u16>,
 }
 
 impl Style {
@@ -24,7 +29,11 @@ impl Style {
             ColorChoice::Auto => tty && !no_color,
         };
         COLOR.store(color, std::sync::atomic::Ordering::Relaxed);
-        Style { color, tty }
+        // Tables style their cells through comfy-table, whose terminal library has its own
+        // idea of NO_COLOR: the choice made here is the one that counts.
+        crossterm::style::force_color_output(color);
+        let width = if tty { terminal_width() } else { None };
+        Style { color, tty, width }
     }
 
     pub fn bold(&self, s: &str) -> String {
@@ -41,18 +50,24 @@ impl Style {
         }
     }
 
-    /// A table with a header rule and no boxes, wrapped to the terminal when there is one.
+    /// A table with bold headers and no boxes, fitted to the terminal when there is one
+    /// (see [`Table`] for which columns give way).
     pub fn table(&self, headers: &[&str]) -> Table {
-        let mut t = Table::new();
-        t.load_preset(presets::NOTHING);
-        t.set_header(headers.iter().map(|h| self.bold(h)).collect::<Vec<_>>());
-        if self.tty {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
-            t.set_content_arrangement(ContentArrangement::Disabled);
-        }
-        t
+        Table::new(headers, self.color, self.width)
     }
+}
+
+/// Narrower than this, a reported width is taken for a terminal that does not know its size
+/// (a serial console, some CI pseudo-terminals say 0): tables are then laid out as for a pipe,
+/// at their natural width, rather than squeezed into one-character columns.
+const MIN_TERMINAL_WIDTH: u16 = 20;
+
+/// The width of the terminal: `COLUMNS` when set (as git reads it), else what the terminal
+/// reports; `None` when neither gives a plausible width.
+fn terminal_width() -> Option<u16> {
+    let from_env = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|&w| w > 0);
+    let width = from_env.or_else(|| crossterm::terminal::size().ok().map(|(w, _)| w))?;
+    (width >= MIN_TERMINAL_WIDTH).then_some(width)
 }
 
 /// Text from the data, made harmless for a terminal: every control character (C0, DEL and
@@ -154,12 +169,7 @@ pub fn print(text: &str) -> Result<()> {
 
 /// Prints a table flush left, two spaces between columns, no padding at line ends.
 pub fn print_table(table: &Table) -> Result<()> {
-    let mut table = table.clone();
-    for column in table.column_iter_mut() {
-        column.set_padding((0, 2));
-    }
-    let text: Vec<String> = table.lines().map(|l| l.trim_end().to_string()).collect();
-    print(&text.join("\n"))
+    print(&table.render())
 }
 
 /// Prints a value as pretty JSON.

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut t =
         ctx.style.table(&["CONTINGENT", "RECEIVED", "ANSWERED", "UNANSWERED", "MEDIAN TIME TO ANSWER", "OLDEST OPEN"]);
     for r in &records {
-        t.add_row(vec![
+        t.row([
             match &r.name {
                 Some(n) => format!("{} ({n})", r.contingent),
                 None => r.contingent.clone(),

@@ -64,7 +64,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if rows.is_empty() {
         return print("No challenges.");
     }
-    let mut t = ctx.style.table(&["ID", "AGE", "FROM", "TO", "ABOUT", "STATUS", "REPLIES", "SUBJECT"]);
+    let mut t =
+        ctx.style.table(&["ID", "AGE", "FROM", "TO", "ABOUT", "STATUS", "REPLIES", "SUBJECT"]).free_text(&["SUBJECT"]);
     for r in &rows {
         let c = r.challenge;
         let status = match c.answer() {
@@ -72,15 +73,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             None => "OPEN".to_string(),
         };
         let replies: Vec<&str> = c.replies.iter().map(|r| r.contingent.as_str()).collect();
-        t.add_row(vec![
-            clean(&c.id),
+        t.row([
+            c.id.clone(),
             human(r.age_seconds),
-            clean(&c.from),
-            clean(&c.to),
-            clean(c.about.as_deref().unwrap_or_default()),
+            c.from.clone(),
+            c.to.clone(),
+            c.about.clone().unwrap_or_default(),
             status,
-            clean(&replies.join(",")),
-            clean(&c.subject),
+            replies.join(","),
+            c.subject.clone(),
         ]);
     }
     print_table(&t)

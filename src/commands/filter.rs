@@ -133,7 +133,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             for (n, w, f) in &all {
                 let trusts: Vec<String> =
                     f.trust.iter().map(|(r, w)| if *w == 1 { r.clone() } else { format!("{r}={w}") }).collect();
-                t.add_row(vec![n.clone(), w.to_string(), f.dimension.clone(), f.min_score.clone(), trusts.join(", ")]);
+                t.row([n.clone(), w.to_string(), f.dimension.clone(), f.min_score.clone(), trusts.join(", ")]);
             }
             print_table(&t)
         }

@@ -214,17 +214,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.filter.is_some() {
         headers.push("SCORE");
     }
-    let mut t = ctx.style.table(&headers);
+    let mut t = ctx.style.table(&headers).free_text(&["TITLE"]);
     for e in rows {
         // In an edition, a `*` marks the contingent's own text.
-        let title = crate::output::clean(&e.title);
-        let title = if edited.contains(&e.slug) { format!("{title} *") } else { title };
-        let (contingent, date) = (crate::output::clean(&e.contingent), crate::output::clean(&e.date));
-        let mut row = vec![e.slug.clone(), title, contingent, date, count(e).to_string()];
+        let title = if edited.contains(&e.slug) { format!("{} *", e.title) } else { e.title.clone() };
+        let mut row = vec![e.slug.clone(), title, e.contingent.clone(), e.date.clone(), count(e).to_string()];
         if let Some(s) = score_of(e) {
             row.push(s);
         }
-        t.add_row(row);
+        t.row(row);
     }
     print_table(&t)
 }

@@ -63,15 +63,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.json {
         return print_json(&rows);
     }
-    let mut t = ctx.style.table(&["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"]);
+    let mut t = ctx
+        .style
+        .table(&["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"])
+        .free_text(&["AUTHOR", "SUMMARY"]);
     for r in rows {
-        t.add_row(vec![
+        t.row([
             crate::output::short(&r.commit, 10).to_string(),
             r.date,
-            crate::output::clean(&r.author),
-            crate::output::clean(&r.action),
+            r.author,
+            r.action,
             r.version.map(|v| crate::output::short(&v, 10).to_string()).unwrap_or_else(|| "(removed)".into()),
-            crate::output::clean(&r.summary),
+            r.summary,
         ]);
     }
     print_table(&t)

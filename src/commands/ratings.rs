@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::index;
 use crate::model::id;
 use crate::model::rating::latest;
-use crate::output::{clean, print, print_json, print_table};
+use crate::output::{clean, print, print_json, print_table, Cell, Tone};
 use crate::{ratings, versions};
 use anyhow::Result;
 use serde::Serialize;
@@ -137,22 +137,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             args.slug, args.slug
         ));
     }
-    let mut t = ctx.style.table(&["VERSION", "WHERE", "RATER", "DIMENSION", "SCORE", "DATE", "SIGNATURE", "COMMENT"]);
+    let mut t = ctx
+        .style
+        .table(&["VERSION", "WHERE", "RATER", "DIMENSION", "SCORE", "DATE", "SIGNATURE", "COMMENT"])
+        .free_text(&["COMMENT"]);
     for r in &out.ratings {
         let score = if r.counts { format!("{:+}", r.score) } else { format!("({:+} replaced)", r.score) };
-        t.add_row(vec![
-            crate::output::short(&r.version, 10).to_string(),
-            clean(&r.places.join(", ")),
-            clean(&r.rater),
-            clean(&r.dimension),
-            score,
-            crate::output::short(&r.at, 10).to_string(),
+        t.row([
+            Cell::new(crate::output::short(&r.version, 10)),
+            Cell::new(r.places.join(", ")),
+            Cell::new(&r.rater),
+            Cell::new(&r.dimension),
+            Cell::new(score),
+            Cell::new(crate::output::short(&r.at, 10)),
             match r.signature {
-                crate::signing::Verdict::Verified => "verified".into(),
-                crate::signing::Verdict::Unsigned => "unsigned".into(),
-                crate::signing::Verdict::Forged => ctx.style.paint("31", "FORGED"),
+                crate::signing::Verdict::Verified => Cell::new("verified"),
+                crate::signing::Verdict::Unsigned => Cell::new("unsigned"),
+                crate::signing::Verdict::Forged => Cell::toned("FORGED", Tone::Red),
             },
-            clean(r.comment.as_deref().unwrap_or_default()),
+            Cell::new(r.comment.as_deref().unwrap_or_default()),
         ]);
     }
     print_table(&t)?;

@@ -192,23 +192,17 @@ fn list(ctx: &Ctx, snap: &Snapshot<'_>, json: bool) -> Result<()> {
     if contingents.is_empty() {
         return print("The roster is empty. Add a contingent with `tribune roster add-contingent ID --name NAME`.");
     }
-    let mut t = ctx.style.table(&["CONTINGENT", "NAME", "MEMBERS", "URL"]);
+    let mut t = ctx.style.table(&["CONTINGENT", "NAME", "MEMBERS", "URL"]).free_text(&["NAME"]);
     for c in &contingents {
         let n = members.iter().filter(|m| m.contingent == c.id).count();
-        t.add_row(vec![c.id.clone(), c.name.clone(), n.to_string(), c.url.clone()]);
+        t.row([c.id.clone(), c.name.clone(), n.to_string(), c.url.clone()]);
     }
     print_table(&t)?;
     if !members.is_empty() {
         print("")?;
-        let mut t = ctx.style.table(&["MEMBER", "NAME", "CONTINGENT", "EMAIL", "KEYS"]);
+        let mut t = ctx.style.table(&["MEMBER", "NAME", "CONTINGENT", "EMAIL", "KEYS"]).free_text(&["NAME"]);
         for m in &members {
-            t.add_row(vec![
-                m.id.clone(),
-                m.name.clone(),
-                m.contingent.clone(),
-                m.email.clone(),
-                m.keys.len().to_string(),
-            ]);
+            t.row([m.id.clone(), m.name.clone(), m.contingent.clone(), m.email.clone(), m.keys.len().to_string()]);
         }
         print_table(&t)?;
     }

@@ -1,7 +1,7 @@
 //! `tribune statements`: every joint statement and where it stands.
 
 use super::Ctx;
-use crate::output::{print, print_json, print_table};
+use crate::output::{print, print_json, print_table, Cell, Tone};
 use crate::statements;
 use anyhow::Result;
 
@@ -75,24 +75,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         });
     }
     let style = &ctx.style;
-    let mut table =
-        style.table(&["statement", "status", "yes", "no", "abstain", "electorate", "rule", "deadline", "title"]);
+    let mut table = style
+        .table(&["statement", "status", "yes", "no", "abstain", "electorate", "rule", "deadline", "title"])
+        .free_text(&["title"]);
     for r in &rows {
         let status = match r.status.as_str() {
-            "approved" => style.paint("32", "approved"),
-            "INVALID" => style.paint("31", "INVALID"),
-            s => s.to_string(),
+            "approved" => Cell::toned("approved", Tone::Green),
+            "INVALID" => Cell::toned("INVALID", Tone::Red),
+            s => Cell::new(s),
         };
-        table.add_row(vec![
-            r.statement.clone(),
+        table.row([
+            Cell::new(&r.statement),
             status,
-            r.counts.yes.to_string(),
-            r.counts.no.to_string(),
-            r.counts.abstain.to_string(),
-            r.counts.electorate.to_string(),
-            format!("{} of {}", r.threshold, r.basis),
-            r.deadline.clone(),
-            r.title.clone(),
+            Cell::new(r.counts.yes.to_string()),
+            Cell::new(r.counts.no.to_string()),
+            Cell::new(r.counts.abstain.to_string()),
+            Cell::new(r.counts.electorate.to_string()),
+            Cell::new(format!("{} of {}", r.threshold, r.basis)),
+            Cell::new(&r.deadline),
+            Cell::new(&r.title),
         ]);
     }
     print_table(&table)?;

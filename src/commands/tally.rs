@@ -1,7 +1,7 @@
 //! `tribune tally`: count a joint statement's ballots, verifying every one.
 
 use super::Ctx;
-use crate::output::{count, print, print_json, short, Style};
+use crate::output::{count, print, print_json, short, Cell, Style, Tone};
 use crate::statements::{self, Status, Tally};
 use anyhow::Result;
 
@@ -48,7 +48,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 /// The ballots: counted and excluded ones (and superseded ones with `all`), by member.
 pub fn table(style: &Style, t: &Tally, all: bool) -> String {
-    let mut table = style.table(&["member", "contingent", "choice", "seq", "cast", "ballot", "status"]);
+    // Why a ballot was excluded is read whole: it wraps rather than being cut.
+    let mut table = style
+        .table(&["member", "contingent", "choice", "seq", "cast", "ballot", "status"])
+        .free_text(&["status"])
+        .wrap();
     let mut rows: Vec<&statements::Ballot> =
         t.ballots.iter().filter(|b| all || b.status != Status::Superseded).collect();
     rows.sort_by(|a, b| a.member.cmp(&b.member).then(b.seq.cmp(&a.seq)));
@@ -57,22 +61,22 @@ pub fn table(style: &Style, t: &Tally, all: bool) -> String {
     }
     for b in rows {
         let status = match (&b.status, &b.reason) {
-            (Status::Counted, _) => style.paint("32", "counted"),
-            (Status::Superseded, _) => style.dim("replaced by a later ballot"),
-            (Status::Excluded, Some(r)) => style.paint("31", &format!("EXCLUDED: {r}")),
-            (Status::Excluded, None) => style.paint("31", "EXCLUDED"),
+            (Status::Counted, _) => Cell::toned("counted", Tone::Green),
+            (Status::Superseded, _) => Cell::toned("replaced by a later ballot", Tone::Dim),
+            (Status::Excluded, Some(r)) => Cell::toned(format!("EXCLUDED: {r}"), Tone::Red),
+            (Status::Excluded, None) => Cell::toned("EXCLUDED", Tone::Red),
         };
-        table.add_row(vec![
-            b.member.clone(),
-            b.contingent.clone(),
-            b.choice.map(|c| c.as_str().to_string()).unwrap_or_else(|| "?".into()),
-            b.seq.map(|s| s.to_string()).unwrap_or_else(|| "?".into()),
-            b.at.clone(),
-            short(&b.commit, 10).to_string(),
+        table.row([
+            Cell::new(&b.member),
+            Cell::new(&b.contingent),
+            Cell::new(b.choice.map(|c| c.as_str()).unwrap_or("?")),
+            Cell::new(b.seq.map(|s| s.to_string()).unwrap_or_else(|| "?".into())),
+            Cell::new(&b.at),
+            Cell::new(short(&b.commit, 10)),
             status,
         ]);
     }
-    format!("{table}\n")
+    table.render() + "\n"
 }
 
 /// "whatever the 3 members who have not voted do", or "with every member's vote in".

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::index;
 use crate::model::id;
-use crate::output::{print_json, print_table};
+use crate::output::{print_json, print_table, Cell, Tone};
 use crate::versions::{self, Status};
 use anyhow::Result;
 
@@ -79,32 +79,32 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.filter.is_some() {
         headers.push("SCORE");
     }
-    let mut t = s.table(&headers);
+    let mut t = s.table(&headers).free_text(&["AUTHOR", "SUMMARY"]);
     for (i, tally, passes) in &ranked {
         let v = &list[*i];
-        let status = match v.status {
-            Status::Identical => s.paint("32", v.status.name()),
-            Status::Current => s.paint("36", v.status.name()),
-            Status::Stale => s.paint("33", v.status.name()),
-            Status::Unrelated => s.paint("35", v.status.name()),
+        let tone = match v.status {
+            Status::Identical => Tone::Green,
+            Status::Current => Tone::Cyan,
+            Status::Stale => Tone::Yellow,
+            Status::Unrelated => Tone::Magenta,
         };
         let mut row = vec![
-            crate::output::short(&v.version, 10).to_string(),
-            crate::output::clean(&v.places.join(", ")),
-            status,
-            crate::output::clean(&v.author),
-            v.date.get(..10).unwrap_or(&v.date).to_string(),
-            v.words_added.to_string(),
-            v.words_removed.to_string(),
-            crate::output::clean(&v.summary),
+            Cell::new(crate::output::short(&v.version, 10)),
+            Cell::new(v.places.join(", ")),
+            Cell::toned(v.status.name(), tone),
+            Cell::new(&v.author),
+            Cell::new(v.date.get(..10).unwrap_or(&v.date)),
+            Cell::new(v.words_added.to_string()),
+            Cell::new(v.words_removed.to_string()),
+            Cell::new(&v.summary),
         ];
         if args.filter.is_some() {
-            row.push(match tally {
+            row.push(Cell::new(match tally {
                 Some(t) => format!("{}{}", t.mean(), if *passes { "" } else { " (fails)" }),
                 None => "unrated".into(),
-            });
+            }));
         }
-        t.add_row(row);
+        t.row(row);
     }
     print_table(&t)
 }

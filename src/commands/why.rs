@@ -64,9 +64,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if judged.is_empty() {
         out.push_str("No one has rated this version.\n");
     } else {
-        let mut t = ctx.style.table(&["RATER", "DIMENSION", "SCORE", "WEIGHT", "COUNTED", "WHY NOT"]);
+        // Why a rating does not count is read whole: it wraps rather than being cut.
+        let mut t = ctx
+            .style
+            .table(&["RATER", "DIMENSION", "SCORE", "WEIGHT", "COUNTED", "WHY NOT"])
+            .free_text(&["WHY NOT"])
+            .wrap();
         for j in &judged {
-            t.add_row(vec![
+            t.row([
                 j.rater.clone(),
                 j.dimension.clone(),
                 format!("{:+}", j.score),
