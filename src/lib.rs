@@ -4,6 +4,8 @@
 //! the domain ([`model`], [`commons`], [`index`]), which stores everything through
 //! [`git`], the only module that names libgit2.
 
+pub mod actor;
+pub mod articles;
 pub mod challenges;
 pub mod cli;
 pub mod commands;

@@ -106,10 +106,7 @@ pub fn clean_text(s: &str) -> String {
     neutralise(s, true).into_owned()
 }
 
-/// The first `n` characters of an id, however short or odd the stored text is.
-pub fn short(id: &str, n: usize) -> &str {
-    id.get(..n).unwrap_or(id)
-}
+pub use crate::model::words::{count, short};
 
 /// Whether this run paints colour (set by [`Style::detect`]): only then may output hold
 /// the SGR sequences [`Style::paint`] writes.
@@ -175,12 +172,6 @@ pub fn print_table(table: &Table) -> Result<()> {
 /// Prints a value as pretty JSON.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     print(&serde_json::to_string_pretty(value)?)
-}
-
-/// "1 member", "3 members": a count with its noun.
-pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 
 use super::Ctx;
 use crate::error::fail;
-use crate::git::{Oid, RefUpdate};
 use crate::output::{print, print_json};
 use crate::statements::{self, Status};
 use anyhow::Result;
@@ -68,10 +67,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "restore the proposed text on the trunk before approving; an amended text needs a new proposal",
         ));
     }
-    let member = super::vote::member_for(&commons, args.signing.member.as_deref(), "approve")?;
-    let keys = super::vote::electorate_keys(&commons, &proposal, &member, "approve")?;
-    let signer = super::vote::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
-    let sealed = seal(&commons, &proposal, &member, &signer, &tagger)?;
+    let member = crate::actor::member_for(&commons, args.signing.member.as_deref(), "approve")?;
+    let keys = statements::electorate_keys(&commons, &proposal, &member, "approve")?;
+    let signer = crate::actor::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
+    let sealed = statements::seal(&commons, &proposal, &member, &signer, &tagger)?;
     let (t, tag, tally_commit) = (&sealed.tally, sealed.tag, sealed.tally_commit);
     let c = &t.counts;
     let counted = t.ballots.iter().filter(|b| b.status == Status::Counted).count();
@@ -98,65 +97,4 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         tally_commit.short(10),
         t.outcome.arithmetic.join("\n"),
     ))
-}
-
-/// An approval written.
-pub struct Sealed {
-    pub tally: statements::Tally,
-    pub tag: Oid,
-    pub tally_commit: Oid,
-}
-
-/// Tallies as of now (approval closes the vote), checks that the statement passed, or is
-/// decided before its deadline, and writes the tally commit and the signed tag.
-pub fn seal(
-    commons: &crate::commons::Commons,
-    proposal: &statements::Proposal,
-    member: &str,
-    signer: &crate::signing::Signer,
-    tagger: &crate::git::Identity,
-) -> Result<Sealed> {
-    let repo = &commons.repo;
-    let slug = &proposal.slug;
-    let now = tagger.when.seconds;
-    let t = statements::tally(commons, proposal, now, Some(now))?;
-    if now < proposal.deadline() && crate::model::vote::decided(&t.rule, &t.counts) != Some(true) {
-        let left = t.counts.electorate.saturating_sub(t.counts.voted());
-        return Err(fail(
-            format!("{slug} is still open until {}, and its outcome is not decided", t.deadline),
-            format!(
-                "{} not voted and could still change the result; approve after the deadline (see `tribune tally \
-                 {slug}`)",
-                crate::output::count(left, "member has", "members have")
-            ),
-        ));
-    }
-    if !t.outcome.passes {
-        return Err(fail(
-            format!("{slug} did not pass: {}", t.outcome.arithmetic.join("; ")),
-            "only a statement that reached its threshold and quorum can be approved",
-        ));
-    }
-    let mut parents = vec![proposal.commit];
-    let mut counted: Vec<&statements::Ballot> = t.ballots.iter().filter(|b| b.status == Status::Counted).collect();
-    counted.sort_by(|a, b| a.member.cmp(&b.member));
-    for b in &counted {
-        parents.push(b.commit.parse::<Oid>()?);
-    }
-    let tree = repo.commit_tree(proposal.commit)?;
-    let c = &t.counts;
-    let tally_message = crate::commons::message(
-        &format!("tally: {slug}: {} yes, {} no, {} abstain of {}", c.yes, c.no, c.abstain, c.electorate),
-        &[("Action", "tally"), ("Statement", slug)],
-    );
-    let tally_commit = repo.write_commit(tree, &parents, tagger, tagger, &tally_message)?;
-    let message = statements::tag_message(&t, member);
-    let tag = repo.write_tag(tally_commit, &statements::tag_name(slug), tagger, &message, Some(&|d| signer.sign(d)))?;
-    match repo.update_ref(&statements::tag_ref(slug), tag, None, &format!("tribune: approve {slug}"))? {
-        RefUpdate::Done => Ok(Sealed { tally: t, tag, tally_commit }),
-        RefUpdate::Moved => Err(fail(
-            format!("{slug} was approved by someone else meanwhile"),
-            format!("check their tag with `tribune verify {slug}`"),
-        )),
-    }
 }

@@ -1,8 +1,8 @@
 //! `tribune demo`: a complete demo commons built from data embedded in the binary.
 
 use super::Ctx;
-use crate::commands::contribute::{change_for, Prepared};
-use crate::commands::roster::{add_contingent, add_member};
+use crate::articles::contribute::{change_for, Prepared};
+use crate::commons::roster::{add_contingent, add_member};
 use crate::commons::Commons;
 use crate::git::{Identity, Timestamp};
 use crate::model::article::Article;
@@ -192,7 +192,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         }
     };
     let founder = roster.members.first().context("the demo roster has no members")?;
-    super::init::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)))?;
+    crate::commons::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)))?;
     let commons = Commons::open(dir)?;
     for c in &roster.contingents {
         let contingent = Contingent {
@@ -373,11 +373,11 @@ fn vote(commons: &Commons, roster: &DemoRoster, at: &mut impl FnMut(&DemoMember,
         let proposal = crate::statements::find(commons, &slug)?;
         for (member, choice, key) in ballots {
             let id = at(who(member)?, 0);
-            super::vote::cast(commons, &proposal, member, choice, None, &signer(key)?, &id, &id)?;
+            crate::statements::cast(commons, &proposal, member, choice, None, &signer(key)?, &id, &id)?;
         }
         if index == 0 {
             let approver = at(who("rlopez")?, deadline.timestamp() + 3600);
-            super::approve::seal(commons, &proposal, "rlopez", &signer("rlopez")?, &approver)?;
+            crate::statements::seal(commons, &proposal, "rlopez", &signer("rlopez")?, &approver)?;
         }
     }
     Ok(())

@@ -1,12 +1,9 @@
 //! `tribune init`: create a commons (a bare git repository with `tribune.toml`).
 
 use super::Ctx;
-use crate::commons::{commit_on, message, Change, DEFAULT_TRUNK, TRUNK_CONFIG_KEY};
-use crate::error::fail;
-use crate::git::{Identity, Oid, Repo};
-use crate::model::{config::Config, id, layout};
+use crate::commons::DEFAULT_TRUNK;
 use anyhow::Result;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Create a new commons, or adopt an empty git repository as one.
 ///
@@ -33,7 +30,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(d) => ctx.dir.join(d),
         None => ctx.dir.clone(),
     };
-    let commit = create(&dir, &args.org, &args.trunk, None)?;
+    let commit = crate::commons::create(&dir, &args.org, &args.trunk, None)?;
     let shown = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     crate::output::print(&format!(
         "Created the commons of {:?} in {} (trunk {}, commit {}).\n\
@@ -47,85 +44,4 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         commit.short(10),
         d = shown.display()
     ))
-}
-
-/// Creates the commons and returns the trunk's first commit. `who` overrides git's
-/// identity (the demo uses it).
-pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>) -> Result<Oid> {
-    if org.trim().is_empty() {
-        return Err(fail("the organisation name is empty", "pass --org \"Mass Organization XYZ\""));
-    }
-    if trunk.is_empty() || trunk.starts_with('-') || !trunk.split('/').all(id::is_valid) {
-        return Err(fail(format!("{trunk:?} is not a usable trunk branch name"), "use a lowercase name such as main"));
-    }
-    let existed = dir.exists();
-    let mut created = false;
-    let repo = match Repo::open_exact(dir)? {
-        Some(repo) => {
-            if !repo.has_no_refs()? {
-                let why = match repo.ref_target(&format!("refs/heads/{trunk}"))? {
-                    Some(tip) if repo.blob_at(repo.commit_tree(tip)?, layout::CONFIG)?.is_some() => {
-                        "it is already a tribune commons"
-                    }
-                    _ => "it already has commits, and only an empty repository can be adopted",
-                };
-                return Err(fail(
-                    format!("cannot create a commons in {}: {why}", dir.display()),
-                    "choose a new directory (tribune init DIR --org NAME)",
-                ));
-            }
-            repo.set_head_branch(trunk)?;
-            repo
-        }
-        None => {
-            if let Ok(mut entries) = std::fs::read_dir(dir) {
-                if entries.next().is_some() {
-                    return Err(fail(
-                        format!("cannot create a commons in {}: the directory is not empty", dir.display()),
-                        "choose a new or empty directory",
-                    ));
-                }
-            } else if dir.exists() {
-                return Err(fail(format!("{} exists and is not a directory", dir.display()), "choose another path"));
-            }
-            created = true;
-            Repo::init_bare(dir, trunk)?
-        }
-    };
-    let result = (|| -> Result<Oid> {
-        if trunk != DEFAULT_TRUNK {
-            repo.set_config_string(TRUNK_CONFIG_KEY, trunk)?;
-        }
-        let config = Config::new(org.trim(), trunk);
-        let (commit, ()) = commit_on(&repo, &format!("refs/heads/{trunk}"), |snap| {
-            if snap.commit.is_some() {
-                return Err(fail(
-                    format!("{} became a commons while this one was being created", dir.display()),
-                    "use it as it is",
-                ));
-            }
-            let change = Change::new(message(&format!("init: the commons of {}", org.trim()), &[("Action", "init")]))
-                .put(layout::CONFIG.to_string(), config.to_toml().into_bytes())
-                .by(who);
-            Ok((change, ()))
-        })?;
-        Ok(commit)
-    })();
-    if result.is_err() && created {
-        // Leave no half-made repository behind (for example when git has no identity).
-        let _ = if existed { clear_dir(dir) } else { std::fs::remove_dir_all(dir) };
-    }
-    result
-}
-
-fn clear_dir(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            std::fs::remove_dir_all(path)?;
-        } else {
-            std::fs::remove_file(path)?;
-        }
-    }
-    Ok(())
 }

@@ -69,7 +69,7 @@ const DEFAULT_VOTING_SECONDS: i64 = 7 * 24 * 3600;
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     let name = args.file.display().to_string();
-    let bytes = super::contribute::read_limited(&args.file, 1024 * 1024)?;
+    let bytes = crate::articles::contribute::read_limited(&args.file, 1024 * 1024)?;
     let text = crate::model::article::utf8(&name, &bytes)?;
     let now = crate::git::commit_time()?.seconds;
     let deadline = match &args.deadline {
@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let proposer = match &args.member {
         Some(m) => Some(m.clone()),
-        None => super::vote::member_by_email(&commons)?,
+        None => crate::actor::member_by_email(&commons)?,
     };
     let v = &commons.config.voting;
     let flags = Fill {

@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let dimension = dimension(&commons, args.dimension.as_deref())?;
     let rater = match &args.rater {
         Some(r) => r.clone(),
-        None => default_rater(&commons)?,
+        None => crate::actor::rater_by_email(&commons)?,
     };
     id::validate("rater", &rater).context("--as")?;
     let comment = args.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
@@ -85,7 +85,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut records = BTreeMap::new();
     records.insert(found.version, vec![rating.clone()]);
     let subject = format!("rate: {slug} {} {:+}", rating.dimension, rating.score);
-    let signer = signer_for(&commons, &rater, args.key.as_deref())?;
+    let (signer, warning) = crate::actor::rater_signer(&commons, &rater, args.key.as_deref())?;
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
     let commit = ratings::add(&commons, &rater, &records, &subject, signer.as_ref(), None)?;
     if args.json {
         return print_json(&Rated {
@@ -118,50 +121,6 @@ fn dimension(commons: &crate::commons::Commons, given: Option<&str>) -> Result<S
     }
 }
 
-/// The key to sign a rater's notes with. A rater with registered keys must sign with one of
-/// them; without a configured key their rating is written but will show as forged.
-fn signer_for(
-    commons: &crate::commons::Commons,
-    rater: &str,
-    key: Option<&std::path::Path>,
-) -> Result<Option<crate::signing::Signer>> {
-    let keys = ratings::keys_of(&commons.snapshot()?, rater)?;
-    let signer = crate::signing::configured(&commons.repo, key)?;
-    match (&signer, keys.is_empty()) {
-        (Some(s), false) if !s.is_one_of(&keys) => Err(fail(
-            format!("the signing key {} is not one registered for {rater}", s.public),
-            format!("sign with one of {rater}'s keys in roster/members/{rater}.toml"),
-        )),
-        (None, false) => {
-            eprintln!(
-                "warning: {rater} has a registered key but no signing key is configured, so this rating will show as \
-                 forged; pass --key FILE or set user.signingkey with gpg.format=ssh"
-            );
-            Ok(None)
-        }
-        _ => Ok(signer),
-    }
-}
-
-/// The member whose email is the one git would author with.
-fn default_rater(commons: &crate::commons::Commons) -> Result<String> {
-    // As git picks the author's email: the environment first, then user.email.
-    let email = std::env::var("GIT_AUTHOR_EMAIL")
-        .ok()
-        .filter(|e| !e.is_empty())
-        .or_else(|| commons.repo.config_string("user.email"));
-    let member = match &email {
-        Some(e) => commons.snapshot()?.members()?.into_iter().find(|m| m.email.eq_ignore_ascii_case(e)),
-        None => None,
-    };
-    member.map(|m| m.id).ok_or_else(|| {
-        fail(
-            format!("no member of the roster has the email {}", email.as_deref().unwrap_or("(none set)")),
-            "rate as someone with --as RATER (a rating service need not be a member)",
-        )
-    })
-}
-
 /// `rate --batch`: checks every line first, then writes one notes commit per rater.
 fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path) -> Result<()> {
     let name = file.display().to_string();
@@ -190,7 +149,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
         }
         let rater = match line.rater.clone().or_else(|| fallback_rater.clone()) {
             Some(r) => r,
-            None => default_rater(commons).map_err(at_line)?,
+            None => crate::actor::rater_by_email(commons).map_err(at_line)?,
         };
         id::validate("rater", &rater).map_err(|e| at_line(e.into()))?;
         id::validate("slug", &line.slug).map_err(|e| at_line(e.into()))?;
@@ -227,7 +186,10 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
     let raters = by_rater.len();
     for (rater, records) in &by_rater {
         let n: usize = records.values().map(Vec::len).sum();
-        let signer = signer_for(commons, rater, args.key.as_deref())?;
+        let (signer, warning) = crate::actor::rater_signer(commons, rater, args.key.as_deref())?;
+        if let Some(w) = warning {
+            eprintln!("warning: {w}");
+        }
         ratings::add(commons, rater, records, &format!("rate: {n} ratings"), signer.as_ref(), None)?;
     }
     print(&format!("Recorded {count} ratings by {raters} rater{} from {name}.", if raters == 1 { "" } else { "s" }))

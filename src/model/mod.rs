@@ -9,6 +9,7 @@ pub mod rating;
 pub mod roster;
 pub mod statement;
 pub mod vote;
+pub mod words;
 
 /// The 1-based line of `text` where a TOML error starts.
 pub fn toml_error_line(text: &str, e: &toml::de::Error) -> usize {

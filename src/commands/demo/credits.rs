@@ -2,7 +2,7 @@
 //! challenges with replies.
 
 use super::{DemoMember, DemoRoster};
-use crate::commands::contribute::{change_for, Prepared};
+use crate::articles::contribute::{change_for, Prepared};
 use crate::commons::Commons;
 use crate::git::Identity;
 use crate::model::article::Article;

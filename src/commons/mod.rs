@@ -305,3 +305,7 @@ pub fn message(subject: &str, trailers: &[(&str, &str)]) -> String {
     }
     m
 }
+
+mod create;
+pub mod roster;
+pub use create::create;

@@ -1,0 +1,105 @@
+//! Contributing: the commit that stores a checked article (and its attachments) on the
+//! trunk, and reading the files it comes from within a size limit.
+
+use crate::commons::{message, Change, Snapshot};
+use crate::error::fail;
+use crate::git::{Identity, Oid};
+use crate::model::article::Article;
+use crate::model::layout;
+use anyhow::{Context, Result};
+use std::io::Read;
+use std::path::Path;
+
+/// A checked article ready to commit: its stored text, slug and attachments.
+pub struct Prepared {
+    pub article: Article,
+    pub slug: String,
+    pub text: Vec<u8>,
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
+/// The commit that stores `p` on the trunk in `snap`, and the new version's id.
+pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&Identity>) -> Result<(Change, Oid)> {
+    snap.require_contingent(&p.article.contingent)?;
+    let path = layout::article_text(&p.slug);
+    let version = Oid::hash_blob(&p.text)?;
+    match (snap.blob(&path)?, update) {
+        (Some((old, _)), false) => {
+            return Err(fail(
+                format!("the article {:?} already exists (version {})", p.slug, old.short(10)),
+                "pass --update to replace its trunk text, or --slug to contribute it under another slug",
+            ))
+        }
+        (None, true) => {
+            return Err(fail(
+                format!("there is no article {:?} to update", p.slug),
+                "leave out --update to contribute a new article",
+            ))
+        }
+        (Some((old, _)), true) if old == version && p.attachments.is_empty() => {
+            return Err(fail(
+                format!("no change: the trunk already has this text of {:?}", p.slug),
+                "edit the file first",
+            ))
+        }
+        _ => {}
+    }
+    let verb = if update { "update" } else { "contribute" };
+    let mut change = Change::new(message(
+        &format!("{verb}: {}", p.article.title),
+        &[("Action", verb), ("Article", &p.slug), ("Contingent", &p.article.contingent)],
+    ))
+    .put(path, p.text.clone());
+    let dir = layout::article_dir(&p.slug);
+    for (name, data) in &p.attachments {
+        change = change.put(format!("{dir}/{name}"), data.clone());
+    }
+    Ok((change.by(who), version))
+}
+
+/// Reads a file (or standard input for `-`), refusing it when it is over `max` bytes.
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let name = path.display();
+    let too_big = |size: u64| {
+        fail(
+            format!("{name} is {size} bytes, over the limit of {max} bytes"),
+            "keep large media outside the commons and link to them, or raise the limit with --max-size BYTES",
+        )
+    };
+    let mut data = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin().take(max.saturating_add(1)).read_to_end(&mut data).context("could not read standard input")?;
+        if data.len() as u64 > max {
+            return Err(too_big(data.len() as u64));
+        }
+        return Ok(data);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read {name}: {e}"), "check the path"))?;
+    if meta.is_dir() {
+        return Err(fail(format!("{name} is a directory"), "give the article's Markdown file"));
+    }
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut data))
+        .map_err(|e| fail(format!("cannot read {name}: {e}"), "check the path and its permissions"))?;
+    Ok(data)
+}
+
+/// An attachment's file, under a name that can be stored beside the article.
+pub fn read_attachment(path: &Path, max: u64) -> Result<(String, Vec<u8>)> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name != "index.md"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !ok {
+        return Err(fail(
+            format!("the attachment name {name:?} cannot be stored"),
+            "attachment names use ASCII letters, digits, '.', '-' and '_', do not start with '.', and are not index.md; rename the file",
+        ));
+    }
+    Ok((name, read_limited(path, max)?))
+}

@@ -1,0 +1,3 @@
+//! Articles: contributing them to the trunk.
+
+pub mod contribute;

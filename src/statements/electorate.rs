@@ -1,0 +1,100 @@
+//! The electorate of a proposal: the roster at the proposal commit.
+
+use super::*;
+
+/// The members of the roster in a tree, read and parsed on every core.
+pub fn members_at(repo: &Repo, tree: Oid) -> Result<Vec<Member>> {
+    let entries: Vec<(String, Oid)> = repo
+        .list_dir(tree, layout::MEMBERS)?
+        .into_iter()
+        .filter(|e| !e.is_tree && e.name.ends_with(".toml"))
+        .map(|e| (e.name, e.id))
+        .collect();
+    let parsed = repo.par_map(&entries, 500, |repo, (name, id)| {
+        let text = String::from_utf8_lossy(&repo.read_blob(*id)?).into_owned();
+        Ok(Member::parse(name.trim_end_matches(".toml"), &format!("{}/{name}", layout::MEMBERS), &text)?)
+    })?;
+    Ok(parsed)
+}
+
+/// One member as the roster in `tree` has them.
+pub fn member_at(repo: &Repo, tree: Oid, id: &str) -> Result<Option<Member>> {
+    let path = layout::member(id);
+    match repo.blob_at(tree, &path)? {
+        Some((_, data)) => Ok(Some(Member::parse(id, &path, &String::from_utf8_lossy(&data))?)),
+        None => Ok(None),
+    }
+}
+
+/// Why `member` is not in a proposal's electorate (read without loading the whole roster).
+pub fn outsider(commons: &Commons, member: &str) -> Result<String> {
+    Ok(outsider_message(member, commons.snapshot()?.member(member)?.is_some()))
+}
+
+fn outsider_message(member: &str, joined_later: bool) -> String {
+    if joined_later {
+        format!("{member} joined the roster after the proposal, so is not in its electorate")
+    } else {
+        format!("{member} was not in the roster when the statement was proposed")
+    }
+}
+
+/// The members entitled to vote on a proposal: the roster at the proposal commit.
+pub struct Electorate {
+    pub members: BTreeMap<String, Member>,
+    pub keys: KeyRing,
+    /// The roster now, when it differs: to say that someone joined after the proposal.
+    later: Option<(BTreeMap<String, Member>, KeyRing)>,
+}
+
+impl Electorate {
+    pub fn load(commons: &Commons, proposal: &Proposal) -> Result<Electorate> {
+        let repo = &commons.repo;
+        let at = repo.commit_tree(proposal.commit)?;
+        let members: BTreeMap<String, Member> = members_at(repo, at)?.into_iter().map(|m| (m.id.clone(), m)).collect();
+        let keys = KeyRing::new(members.values());
+        let now = repo.commit_tree(commons.trunk_tip()?)?;
+        let roster_at = |t: Oid| repo.entry_at(t, layout::MEMBERS).map(|e| e.map(|e| e.id));
+        // The roster now only words messages ("joined after the proposal"): a broken file
+        // added later must not stop a count that does not depend on it.
+        let later = if roster_at(at)? == roster_at(now)? {
+            None
+        } else {
+            match members_at(repo, now) {
+                Ok(members) => {
+                    let m: BTreeMap<String, Member> = members.into_iter().map(|m| (m.id.clone(), m)).collect();
+                    let k = KeyRing::new(m.values());
+                    Some((m, k))
+                }
+                Err(_) => Some((BTreeMap::new(), KeyRing::default())),
+            }
+        };
+        Ok(Electorate { members, keys, later })
+    }
+
+    pub fn size(&self) -> u64 {
+        self.members.len() as u64
+    }
+
+    /// Why `member` is not in the electorate.
+    pub fn outsider(&self, member: &str) -> String {
+        outsider_message(member, self.later.as_ref().is_some_and(|(m, _)| m.contains_key(member)))
+    }
+
+    /// Who owns a key that is not in the electorate, if anyone does now.
+    pub(super) fn later_owner(&self, signature: &[u8]) -> Option<String> {
+        self.later.as_ref().and_then(|(_, k)| k.owner_of(signature).map(str::to_string))
+    }
+}
+
+/// `member`'s keys in the proposal's electorate, read from that member's roster entry alone
+/// (never the whole roster); an error when the member is not in the electorate.
+pub fn electorate_keys(commons: &Commons, proposal: &Proposal, member: &str, verb: &str) -> Result<Vec<String>> {
+    match member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, member)? {
+        Some(m) => Ok(m.keys),
+        None => Err(fail(
+            format!("{member} cannot {verb} {}: {}", proposal.slug, outsider(commons, member)?),
+            "the electorate is the roster at the proposal commit; `tribune tally` lists it",
+        )),
+    }
+}

@@ -1,0 +1,167 @@
+//! A statement as proposed: the trunk commit that added its text, found from the trunk tip.
+
+use super::*;
+
+/// A statement as proposed: the commit that added its text, and the text's rule.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub slug: String,
+    pub commit: Oid,
+    /// When the proposal was committed (seconds).
+    pub proposed_at: i64,
+    /// The blob id of the text voted on.
+    pub text: Oid,
+    pub statement: Statement,
+    /// The trunk's text now, when it differs from the proposed one (changed by a later commit).
+    pub amended: Option<Oid>,
+}
+
+impl Proposal {
+    pub fn deadline(&self) -> i64 {
+        self.statement.deadline.timestamp()
+    }
+}
+
+/// The slugs of the statements on the trunk.
+pub fn slugs(commons: &Commons) -> Result<Vec<String>> {
+    let tree = commons.repo.commit_tree(commons.trunk_tip()?)?;
+    Ok(commons.repo.list_dir(tree, layout::STATEMENTS)?.into_iter().filter(|e| e.is_tree).map(|e| e.name).collect())
+}
+
+/// Finds a statement's proposal: the trunk commit that added its text. The walk follows
+/// first parents from the trunk tip and stops there, so it never reads older history.
+pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
+    crate::model::id::validate("statement", slug)?;
+    let repo = &commons.repo;
+    let path = layout::statement_text(slug);
+    let tip = commons.trunk_tip()?;
+    let Some(now) = repo.entry_at(repo.commit_tree(tip)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id) else {
+        let known = slugs(commons)?;
+        let hint = if known.is_empty() {
+            "no statement has been proposed yet: propose one with `tribune propose FILE`".to_string()
+        } else {
+            format!("the statements are: {}; `tribune statements` lists them", known.join(", "))
+        };
+        return Err(fail(format!("there is no statement {slug:?} on the trunk"), hint));
+    };
+    let dir = format!("{}/{slug}", layout::STATEMENTS);
+    let mut current = tip;
+    let mut current_dir = repo.entry_at(repo.commit_tree(tip)?, &dir)?.map(|e| e.id);
+    let mut blob = now;
+    loop {
+        let info = repo.commit(current)?;
+        // The first parent, unless the text came in through another parent of a merge (a
+        // plain `git pull` puts the local side first): follow the parent that has it.
+        let mut parent = info.parents.first().copied();
+        if info.parents.len() > 1 {
+            let has = |p: Oid| -> Result<Option<Oid>> {
+                Ok(repo.entry_at(repo.commit_tree(p)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id))
+            };
+            let mut with_text = None;
+            for p in &info.parents {
+                match has(*p)? {
+                    Some(b) if b == blob => {
+                        with_text = Some(*p);
+                        break;
+                    }
+                    Some(_) if with_text.is_none() => with_text = Some(*p),
+                    _ => {}
+                }
+            }
+            if with_text.is_some() {
+                parent = with_text;
+            }
+        }
+        let parent_dir = match parent {
+            Some(p) => repo.entry_at(repo.commit_tree(p)?, &dir)?.map(|e| e.id),
+            None => None,
+        };
+        let parent_blob = match (parent, parent_dir == current_dir) {
+            (Some(_), true) => Some(blob),
+            (Some(p), false) => repo.entry_at(repo.commit_tree(p)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id),
+            (None, _) => None,
+        };
+        match (parent, parent_blob) {
+            (Some(p), Some(b)) => {
+                current = p;
+                current_dir = parent_dir;
+                blob = b;
+            }
+            _ => {
+                // A statement keeps the identity of its first proposal: a file removed and
+                // added again after its approval is the same statement, not a new vote, when
+                // the approval names an earlier proposal that this history holds.
+                let (commit, blob, proposed_at) = match earlier_proposal(commons, slug, current)? {
+                    Some((earlier, text)) => (earlier, text, repo.commit(earlier)?.committer.when.seconds),
+                    None => (current, blob, info.committer.when.seconds),
+                };
+                let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
+                let statement = Statement::parse(&path, &text).with_context(|| {
+                    format!("the proposal of {slug} (commit {}) is not a valid statement", commit.short(10))
+                })?;
+                return Ok(Proposal {
+                    slug: slug.to_string(),
+                    commit,
+                    proposed_at,
+                    text: blob,
+                    statement,
+                    amended: (now != blob).then_some(now),
+                });
+            }
+        }
+    }
+}
+
+/// An earlier proposal of `slug` than `found` (the commit that added its present file), as
+/// named by its approval tag: a commit that is an ancestor of `found`, and that added the
+/// statement's file. One read when there is a tag, none when there is not: `vote` and
+/// `tally` run this on every call. (The ballots of an open vote name their proposal too,
+/// but reading every ballot ref on each vote costs 17 ms at 10,000 ballots; the removal of
+/// a statement file before its approval is for the trunk's audit to refuse.)
+fn earlier_proposal(commons: &Commons, slug: &str, found: Oid) -> Result<Option<(Oid, Oid)>> {
+    let repo = &commons.repo;
+    let path = layout::statement_text(slug);
+    let mut named: Vec<Oid> = Vec::new();
+    let mut name = |message: &str| {
+        for (k, v) in crate::git::trailers(message) {
+            if k == "Tribune-Proposal" {
+                if let Ok(id) = v.parse::<Oid>() {
+                    if id != found && !named.contains(&id) {
+                        named.push(id);
+                    }
+                }
+            }
+        }
+    };
+    if let Some(id) = repo.ref_target(&tag_ref(slug))? {
+        if let Ok(Some(tag)) = repo.read_tag(id) {
+            name(&tag.message);
+        }
+    }
+    let text_at = |c: Oid| -> Result<Option<Oid>> {
+        Ok(repo.entry_at(repo.commit_tree(c)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id))
+    };
+    let mut best: Option<(Oid, Oid)> = None;
+    for id in named {
+        if !repo.has_object(id) || repo.commit_if_commit(id)?.is_none() || !repo.is_ancestor(id, found)? {
+            continue;
+        }
+        let Some(text) = text_at(id)? else { continue };
+        let parents = repo.commit(id)?.parents;
+        // It must have added the file: no parent had it.
+        let mut added = true;
+        for p in parents {
+            if text_at(p)?.is_some() {
+                added = false;
+            }
+        }
+        if !added {
+            continue;
+        }
+        best = match best {
+            Some((b, t)) if !repo.is_ancestor(id, b)? => Some((b, t)),
+            _ => Some((id, text)),
+        };
+    }
+    Ok(best)
+}

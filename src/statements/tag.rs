@@ -1,0 +1,195 @@
+//! The approval tag: how it is read, and the message it carries.
+
+use super::*;
+use crate::git::RefUpdate;
+
+/// A statement's approval tag, as found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub tag: String,
+    pub tag_id: String,
+    /// The member whose key signed it, when the signature is a valid one by a member of the electorate.
+    pub signed_by: Option<String>,
+    pub at: String,
+    #[serde(skip)]
+    pub seconds: i64,
+    /// Why the tag does not verify (empty when it does).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Reads the approval tag of a statement, if there is one.
+pub fn approval(repo: &Repo, electorate: &Electorate, slug: &str) -> Result<Option<(Approval, TagInfo)>> {
+    let Some(id) = repo.ref_target(&tag_ref(slug))? else { return Ok(None) };
+    let Some(tag) = repo.read_tag(id)? else {
+        return Ok(Some((
+            Approval {
+                tag: tag_name(slug),
+                tag_id: id.to_string(),
+                signed_by: None,
+                at: String::new(),
+                seconds: 0,
+                problems: Vec::new(),
+            },
+            TagInfo {
+                id,
+                target: id,
+                target_kind: "commit".into(),
+                name: tag_name(slug),
+                tagger: None,
+                message: String::new(),
+                signature: None,
+            },
+        )));
+    };
+    let signed_by = match &tag.signature {
+        // Without a tagger there is no approval time: not an approval.
+        _ if tag.tagger.is_none() => None,
+        Some((sig, data)) => match electorate.keys.check(Some(sig), data) {
+            Signed::By { member, valid: true } => Some(member),
+            _ => None,
+        },
+        None => None,
+    };
+    let when = tag.tagger.as_ref().map(|t| t.when);
+    Ok(Some((
+        Approval {
+            tag: tag_name(slug),
+            tag_id: id.to_string(),
+            signed_by,
+            at: when.map(|w| w.rfc3339_utc()).unwrap_or_default(),
+            seconds: when.map(|w| w.seconds).unwrap_or(0),
+            problems: Vec::new(),
+        },
+        tag,
+    )))
+}
+
+/// The message of an approval tag: a readable summary, then every figure and every counted
+/// ballot as trailers, so that `verify` can compare them with a recount.
+pub fn tag_message(t: &Tally, approver: &str) -> String {
+    message_for(&t.statement, &t.title, &t.proposal, &t.text, &t.rule, &t.counts, &t.outcome, &t.ballots, approver)
+}
+
+/// [`tag_message`] from its parts: `verify` rebuilds it from a recount and compares bytes.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn message_for(
+    statement: &str,
+    title: &str,
+    proposal: &str,
+    text: &str,
+    rule: &crate::model::vote::Rule,
+    c: &Counts,
+    outcome: &Outcome,
+    ballots: &[Ballot],
+    approver: &str,
+) -> String {
+    let mut m = format!(
+        "Statement {statement} approved: {title}\n\n{} yes, {} no, {} abstain; {} of {} members voted.\nRule: {}.\n",
+        c.yes,
+        c.no,
+        c.abstain,
+        c.voted(),
+        c.electorate,
+        rule_text(rule)
+    );
+    for line in &outcome.arithmetic {
+        m.push_str(&format!("{line}\n"));
+    }
+    m.push_str(&format!(
+        "\nRecount: tribune verify {statement}\nVerify the signature: tribune allowed-signers --statement {statement} > \
+         signers; git -c gpg.ssh.allowedSignersFile=signers tag -v statements/{statement}\n\n"
+    ));
+    let mut trailers = vec![
+        ("Statement", statement.to_string()),
+        ("Proposal", proposal.to_string()),
+        ("Text", text.to_string()),
+        ("Threshold", rule.threshold.to_string()),
+        ("Basis", rule.basis.to_string()),
+        ("Quorum", rule.quorum.to_string()),
+        ("Electorate", c.electorate.to_string()),
+        ("Yes", c.yes.to_string()),
+        ("No", c.no.to_string()),
+        ("Abstain", c.abstain.to_string()),
+        ("Approved-By", approver.to_string()),
+    ];
+    let mut counted: Vec<&Ballot> = ballots.iter().filter(|b| b.status == Status::Counted).collect();
+    counted.sort_by(|a, b| a.member.cmp(&b.member));
+    for b in counted {
+        trailers.push(("Ballot", format!("{} {} {}", b.member, b.commit, b.choice.map(Choice::as_str).unwrap_or("?"))));
+    }
+    for (k, v) in trailers {
+        m.push_str(&format!("Tribune-{k}: {v}\n"));
+    }
+    m
+}
+
+/// "2/3 of the votes cast (yes and no), quorum 1/2 of the electorate".
+pub fn rule_text(rule: &crate::model::vote::Rule) -> String {
+    let basis = match rule.basis {
+        crate::model::vote::Basis::Cast => "of the votes cast (yes and no)",
+        crate::model::vote::Basis::Members => "of the whole electorate",
+    };
+    format!("{} {basis}, quorum {} of the electorate", rule.threshold, rule.quorum)
+}
+
+/// An approval written.
+pub struct Sealed {
+    pub tally: Tally,
+    pub tag: Oid,
+    pub tally_commit: Oid,
+}
+
+/// Tallies as of now (approval closes the vote), checks that the statement passed, or is
+/// decided before its deadline, and writes the tally commit and the signed tag.
+pub fn seal(
+    commons: &Commons,
+    proposal: &Proposal,
+    member: &str,
+    signer: &crate::signing::Signer,
+    tagger: &crate::git::Identity,
+) -> Result<Sealed> {
+    let repo = &commons.repo;
+    let slug = &proposal.slug;
+    let now = tagger.when.seconds;
+    let t = tally(commons, proposal, now, Some(now))?;
+    if now < proposal.deadline() && crate::model::vote::decided(&t.rule, &t.counts) != Some(true) {
+        let left = t.counts.electorate.saturating_sub(t.counts.voted());
+        return Err(fail(
+            format!("{slug} is still open until {}, and its outcome is not decided", t.deadline),
+            format!(
+                "{} not voted and could still change the result; approve after the deadline (see `tribune tally \
+                 {slug}`)",
+                crate::model::words::count(left, "member has", "members have")
+            ),
+        ));
+    }
+    if !t.outcome.passes {
+        return Err(fail(
+            format!("{slug} did not pass: {}", t.outcome.arithmetic.join("; ")),
+            "only a statement that reached its threshold and quorum can be approved",
+        ));
+    }
+    let mut parents = vec![proposal.commit];
+    let mut counted: Vec<&Ballot> = t.ballots.iter().filter(|b| b.status == Status::Counted).collect();
+    counted.sort_by(|a, b| a.member.cmp(&b.member));
+    for b in &counted {
+        parents.push(b.commit.parse::<Oid>()?);
+    }
+    let tree = repo.commit_tree(proposal.commit)?;
+    let c = &t.counts;
+    let tally_message = crate::commons::message(
+        &format!("tally: {slug}: {} yes, {} no, {} abstain of {}", c.yes, c.no, c.abstain, c.electorate),
+        &[("Action", "tally"), ("Statement", slug)],
+    );
+    let tally_commit = repo.write_commit(tree, &parents, tagger, tagger, &tally_message)?;
+    let message = tag_message(&t, member);
+    let tag = repo.write_tag(tally_commit, &tag_name(slug), tagger, &message, Some(&|d| signer.sign(d)))?;
+    match repo.update_ref(&tag_ref(slug), tag, None, &format!("tribune: approve {slug}"))? {
+        RefUpdate::Done => Ok(Sealed { tally: t, tag, tally_commit }),
+        RefUpdate::Moved => Err(fail(
+            format!("{slug} was approved by someone else meanwhile"),
+            format!("check their tag with `tribune verify {slug}`"),
+        )),
+    }
+}

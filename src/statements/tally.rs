@@ -1,0 +1,127 @@
+//! The tally of a statement as the ballot refs (or its approval) give it.
+
+use super::*;
+
+/// A statement's tally as the ballot refs give it now.
+#[derive(Serialize)]
+pub struct Tally {
+    pub statement: String,
+    pub title: String,
+    pub proposal: String,
+    pub text: String,
+    pub deadline: String,
+    pub rule: crate::model::vote::Rule,
+    pub electorate: u64,
+    /// Members of the electorate with no key: they cannot cast a valid ballot.
+    pub keyless: Vec<String>,
+    pub counts: Counts,
+    pub outcome: Outcome,
+    /// True while ballots can still be cast (before the deadline and any approval).
+    pub open: bool,
+    /// While open: Some(true) when it will pass whatever the members who have not voted
+    /// do, Some(false) when it will fail, None when they can still decide it.
+    pub decided: Option<bool>,
+    /// `open`, `passes`, `fails`, or `approved`.
+    pub result: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+    /// The trunk's text when it was changed after the proposal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amended: Option<String>,
+    pub ballots: Vec<Ballot>,
+}
+
+/// Tallies a statement from its ballot refs. `now` decides whether voting is still open;
+/// `assume_approval_at` counts as if the statement were approved at that time.
+pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_at: Option<i64>) -> Result<Tally> {
+    let repo = &commons.repo;
+    let electorate = Electorate::load(commons, proposal)?;
+    let mut approval = approval(repo, &electorate, &proposal.slug)?.map(|(a, _)| a);
+    // A tag counts as an approval only when it verifies (signature, text and recount); then
+    // its recount is the result, whatever was put on the ballot refs since.
+    let mut sealed: Option<(Counts, Vec<Ballot>)> = None;
+    if let Some(a) = approval.as_mut() {
+        let id: Oid = a.tag_id.parse()?;
+        let v = verify_tag_with(commons, &proposal.slug, id, Some((proposal, &electorate)))?;
+        a.problems = v.problems;
+        if !a.problems.is_empty() {
+            a.signed_by = None;
+        } else if let Some(c) = v.recount {
+            sealed = Some((c, v.ballots));
+        }
+    }
+    // Only a valid approval closes the vote early.
+    let approved_at = assume_approval_at.or(approval.as_ref().filter(|a| a.signed_by.is_some()).map(|a| a.seconds));
+    let deadline = proposal.deadline();
+    let (closing, closing_name) = match approved_at {
+        Some(t) if t < deadline => (t, format!("the approval at {}", rfc3339(t))),
+        _ => (deadline, format!("the deadline {}", format_deadline(proposal.statement.deadline))),
+    };
+    let prefix = format!("{BALLOT_REFS}{}/", proposal.slug);
+    let tips: Vec<(String, Oid)> = repo
+        .refs_with_prefix(&prefix)?
+        .into_iter()
+        .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
+        .collect();
+    let rules = Rules { proposal, electorate: &electorate, closing, closing_name, now };
+    let mut ballots = judge_all(repo, &rules, &tips)?;
+    let counts = match sealed {
+        // Approved: the tag's ballots are the ones counted, shown with every other ballot on
+        // the refs (superseded, excluded, or left out of the approval).
+        Some((counts, sealed)) => {
+            let in_tag: HashSet<&str> =
+                sealed.iter().filter(|b| b.status == Status::Counted).map(|b| b.commit.as_str()).collect();
+            for b in ballots.iter_mut() {
+                if in_tag.contains(b.commit.as_str()) {
+                    b.status = Status::Counted;
+                    b.reason = None;
+                } else if b.status == Status::Counted {
+                    b.status = Status::Excluded;
+                    b.reason = Some("not counted by the approval: the tag leaves it out".to_string());
+                }
+            }
+            for b in sealed.iter().filter(|b| b.status == Status::Counted) {
+                if !ballots.iter().any(|x| x.commit == b.commit) {
+                    ballots.push(b.clone());
+                }
+            }
+            counts
+        }
+        None => count(&ballots, electorate.size()),
+    };
+    let rule = proposal.statement.rule;
+    let outcome = decide(&rule, &counts);
+    let open = now < closing && approved_at.is_none();
+    let decided_now = if open { decided(&rule, &counts) } else { Some(outcome.passes) };
+    let result = if approval.as_ref().is_some_and(|a| a.signed_by.is_some()) {
+        "approved"
+    } else if open {
+        "open"
+    } else if outcome.passes {
+        "passes"
+    } else {
+        "fails"
+    };
+    Ok(Tally {
+        statement: proposal.slug.clone(),
+        title: proposal.statement.title.clone(),
+        proposal: proposal.commit.to_string(),
+        text: proposal.text.to_string(),
+        deadline: format_deadline(proposal.statement.deadline),
+        rule,
+        electorate: electorate.size(),
+        keyless: electorate.members.values().filter(|m| m.keys.is_empty()).map(|m| m.id.clone()).collect(),
+        counts,
+        outcome,
+        open,
+        decided: decided_now,
+        result: result.to_string(),
+        approval,
+        amended: proposal.amended.map(|a| a.to_string()),
+        ballots,
+    })
+}
+
+pub fn rfc3339(seconds: i64) -> String {
+    crate::git::Timestamp { seconds, offset_minutes: 0 }.rfc3339_utc()
+}

@@ -1,0 +1,384 @@
+//! `verify`: recount a statement from its approval tag alone and compare.
+
+use super::*;
+
+/// What `verify` found for one statement.
+#[derive(Debug, Serialize)]
+pub struct Verification {
+    pub statement: String,
+    pub tag: String,
+    pub signed_by: Option<String>,
+    /// The figures the recount gives.
+    pub recount: Option<Counts>,
+    pub passes: Option<bool>,
+    /// Every way the tag and the recount disagree; empty when everything holds.
+    pub problems: Vec<String>,
+    /// What holds but is worth saying (ballots the tag left out that cannot change it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The ballots reachable from the tag, as the recount judged them.
+    #[serde(skip)]
+    pub ballots: Vec<Ballot>,
+}
+
+/// Recounts a statement from the ballots reachable from its approval tag and compares with
+/// what the tag says. Problems are collected, not returned as errors, so that one report
+/// names every difference.
+pub fn verify(commons: &Commons, slug: &str) -> Result<Verification> {
+    match commons.repo.ref_target(&tag_ref(slug))? {
+        Some(tag_id) => verify_tag(commons, slug, tag_id),
+        None => Ok(Verification::failed(
+            slug,
+            format!("there is no tag {}: the statement has not been approved", tag_name(slug)),
+        )),
+    }
+}
+
+impl Verification {
+    /// A verification that found `problem` before it could recount.
+    pub fn failed(slug: &str, problem: String) -> Verification {
+        Verification {
+            statement: slug.to_string(),
+            tag: tag_name(slug),
+            signed_by: None,
+            recount: None,
+            passes: None,
+            problems: vec![problem],
+            notes: Vec::new(),
+            ballots: Vec::new(),
+        }
+    }
+}
+
+/// [`verify`] for the tag object `tag_id` (which need not be under refs/tags yet: sync
+/// checks a fetched tag before taking it).
+pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verification> {
+    verify_tag_with(commons, slug, tag_id, None)
+}
+
+/// [`verify_tag`] with the proposal and electorate when the caller has read them already.
+pub(super) fn verify_tag_with(
+    commons: &Commons,
+    slug: &str,
+    tag_id: Oid,
+    known: Option<(&Proposal, &Electorate)>,
+) -> Result<Verification> {
+    let repo = &commons.repo;
+    let mut v = Verification::failed(slug, String::new());
+    v.problems.clear();
+    let Some(tag) = repo.read_tag(tag_id)? else {
+        v.problems.push(format!("{} is a lightweight tag, not a signed annotated tag", tag_name(slug)));
+        return Ok(v);
+    };
+    let said: HashMap<String, String> = crate::git::trailers(&tag.message)
+        .into_iter()
+        .filter(|(k, _)| *k != "Tribune-Ballot")
+        .map(|(k, val)| (k.to_string(), val.to_string()))
+        .collect();
+    let said_ballots: BTreeMap<String, (String, String)> = crate::git::trailers(&tag.message)
+        .into_iter()
+        .filter(|(k, _)| *k == "Tribune-Ballot")
+        .filter_map(|(_, val)| {
+            let mut parts = val.split_whitespace();
+            Some((parts.next()?.to_string(), (parts.next()?.to_string(), parts.next()?.to_string())))
+        })
+        .collect();
+    let get = |k: &str| said.get(&format!("Tribune-{k}")).cloned();
+    if tag.name != tag_name(slug) {
+        v.problems.push(format!("the tag object is named {:?}, not {:?}", tag.name, tag_name(slug)));
+    }
+    if get("Statement").as_deref() != Some(slug) {
+        v.problems
+            .push(format!("the tag is for the statement {:?}, not {slug:?}", get("Statement").unwrap_or_default()));
+    }
+    // The proposal the tag names, and the one the trunk has now.
+    let named: Option<Oid> = get("Proposal").and_then(|p| p.parse().ok());
+    let Some(named) = named.filter(|p| repo.has_object(*p)) else {
+        v.problems.push("the tag names no proposal commit that exists here".to_string());
+        return Ok(v);
+    };
+    let found;
+    let proposal: &Proposal = match known {
+        Some((p, _)) => p,
+        None => match find(commons, slug) {
+            Ok(p) => {
+                found = p;
+                &found
+            }
+            Err(e) => {
+                v.problems.push(format!("the statement's proposal cannot be read from the trunk: {e:#}"));
+                return Ok(v);
+            }
+        },
+    };
+    if proposal.commit != named {
+        v.problems.push(format!(
+            "the tag names the proposal {}, but the trunk's proposal of {slug} is {}",
+            named.short(10),
+            proposal.commit.short(10)
+        ));
+    }
+    if get("Text").as_deref() != Some(proposal.text.to_string().as_str()) {
+        v.problems.push(format!(
+            "the tag approves the text {}, but the proposed text is {}",
+            get("Text").unwrap_or_default(),
+            proposal.text
+        ));
+    }
+    if let Some(now) = proposal.amended {
+        v.problems.push(format!(
+            "the statement's text on the trunk ({}) is not the text voted on ({}): it was changed after the proposal",
+            now.short(10),
+            proposal.text.short(10)
+        ));
+    }
+    let loaded;
+    let electorate: &Electorate = match known {
+        Some((_, e)) => e,
+        None => {
+            loaded = Electorate::load(commons, proposal)?;
+            &loaded
+        }
+    };
+    // The signature: by a member of the electorate, and the member the tag names.
+    let (sig, data) = match &tag.signature {
+        Some((s, d)) => (Some(s.as_slice()), d.as_slice()),
+        None => (None, &[][..]),
+    };
+    match electorate.keys.check(sig, data) {
+        Signed::By { member, valid: true } => {
+            if get("Approved-By").as_deref() != Some(member.as_str()) {
+                v.problems.push(format!(
+                    "the tag says it was approved by {:?} but is signed with {member}'s key",
+                    get("Approved-By").unwrap_or_default()
+                ));
+            }
+            v.signed_by = Some(member);
+        }
+        Signed::By { valid: false, .. } => {
+            v.problems.push("the tag's signature does not match the tag (altered after signing?)".into())
+        }
+        Signed::Shared(ms) => v.problems.push(format!(
+            "the tag is signed with a key that several members list ({}), so it cannot show who signed",
+            ms.join(", ")
+        )),
+        Signed::Unsigned => v.problems.push("the tag is not signed".into()),
+        Signed::Malformed(why) => v.problems.push(format!("the tag's signature is broken: {why}")),
+        Signed::UnknownKey => v.problems.push(match sig.and_then(|s| electorate.later_owner(s)) {
+            Some(m) => format!("the tag is signed by {m}, who joined the roster after the proposal"),
+            None => "the tag is signed with a key that belongs to no member of the electorate".into(),
+        }),
+    }
+    // The rule in the tag must be the proposal's.
+    let rule = proposal.statement.rule;
+    for (k, want) in [
+        ("Threshold", rule.threshold.to_string()),
+        ("Basis", rule.basis.to_string()),
+        ("Quorum", rule.quorum.to_string()),
+    ] {
+        if get(k).as_deref() != Some(want.as_str()) {
+            v.problems.push(format!(
+                "the tag says {} {:?}, but the proposal fixed {want:?}",
+                k.to_lowercase(),
+                get(k).unwrap_or_default()
+            ));
+        }
+    }
+    // Recount from the ballots the tally commit keeps reachable.
+    if tag.target_kind != "commit" {
+        v.problems.push(format!("the tag points at a {}, not a tally commit", tag.target_kind));
+        return Ok(v);
+    }
+    let tally_commit = repo.commit(tag.target)?;
+    if tally_commit.parents.first() != Some(&named) {
+        v.problems.push("the tally commit's first parent is not the proposal".into());
+    }
+    let mut tips: Vec<(String, Oid)> = Vec::new();
+    for p in tally_commit.parents.iter().skip(1) {
+        match repo.commit(*p)?.trailer("Tribune-Member") {
+            // One ballot per member: a second would be counted twice.
+            Some(m) if tips.iter().any(|(t, _)| t == m) => v.problems.push(format!(
+                "the tally commit has two ballots of {m} as parents ({} is left out of the recount)",
+                p.short(10)
+            )),
+            Some(m) => tips.push((m.to_string(), *p)),
+            None => v.problems.push(format!("the tally commit's parent {} is not a ballot", p.short(10))),
+        }
+    }
+    let Some(approved_at) = tag.tagger.as_ref().map(|t| t.when.seconds) else {
+        v.problems.push("the tag has no tagger line, so no approval time: it cannot close a vote".into());
+        return Ok(v);
+    };
+    let now = crate::git::commit_time()?.seconds;
+    if approved_at > now + CLOCK_SKEW {
+        v.problems.push(format!(
+            "the tag is dated {}, in the future (it is now {}): an approval cannot close a vote early by \
+             claiming a later time",
+            rfc3339(approved_at),
+            rfc3339(now)
+        ));
+    }
+    let deadline = proposal.deadline();
+    let (closing, closing_name) = if approved_at < deadline {
+        (approved_at, format!("the approval at {}", rfc3339(approved_at)))
+    } else {
+        (deadline, format!("the deadline {}", format_deadline(proposal.statement.deadline)))
+    };
+    let rules = Rules { proposal, electorate, closing, closing_name, now };
+    let ballots = judge_all(repo, &rules, &tips)?;
+    let counts = count(&ballots, electorate.size());
+    for (k, n) in
+        [("Yes", counts.yes), ("No", counts.no), ("Abstain", counts.abstain), ("Electorate", counts.electorate)]
+    {
+        if get(k).as_deref() != Some(n.to_string().as_str()) {
+            v.problems.push(format!(
+                "the tag says {} {}, the recount finds {n}",
+                get(k).unwrap_or_else(|| "nothing for".into()),
+                k.to_lowercase()
+            ));
+        }
+    }
+    let counted: BTreeMap<String, &Ballot> =
+        ballots.iter().filter(|b| b.status == Status::Counted).map(|b| (b.member.clone(), b)).collect();
+    for (member, (commit, choice)) in &said_ballots {
+        match counted.get(member) {
+            Some(b) if &b.commit == commit && b.choice.map(Choice::as_str) == Some(choice.as_str()) => {}
+            Some(b) => v.problems.push(format!(
+                "the tag lists {member}'s ballot {} ({choice}), the recount counts {} ({})",
+                crate::model::words::short(commit, 10),
+                crate::model::words::short(&b.commit, 10),
+                b.choice.map(Choice::as_str).unwrap_or("?")
+            )),
+            None => {
+                let why = ballots
+                    .iter()
+                    .find(|b| &b.commit == commit)
+                    .and_then(|b| b.reason.clone())
+                    .unwrap_or_else(|| "it is not reachable from the tag".into());
+                v.problems.push(format!(
+                    "the tag counts {member}'s ballot {}, the recount excludes it: {why}",
+                    crate::model::words::short(commit, 10)
+                ))
+            }
+        }
+    }
+    for member in counted.keys().filter(|m| !said_ballots.contains_key(*m)) {
+        v.problems.push(format!("the recount counts a ballot of {member} that the tag does not list"));
+    }
+    // Ballots on the refs that the tag leaves out: valid ballots cast before the tag closed
+    // the vote, which the approver did not have (pushed late) or chose to hide. They void the
+    // approval only when they could change its outcome: counted in place of (or beside) what
+    // the tag counts, the statement must still pass, and an early approval must still have
+    // been decided. Refs deleted since cannot be checked, and need not be.
+    let prefix = format!("{BALLOT_REFS}{slug}/");
+    let live_tips: Vec<(String, Oid)> = repo
+        .refs_with_prefix(&prefix)?
+        .into_iter()
+        .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
+        .collect();
+    if !live_tips.is_empty() {
+        let live = judge_all(repo, &rules, &live_tips)?;
+        let mut latest: BTreeMap<String, &Ballot> = counted.clone();
+        let mut left_out = Vec::new();
+        for b in live.iter().filter(|b| b.status == Status::Counted) {
+            match counted.get(&b.member) {
+                Some(c) if c.commit == b.commit => {}
+                // The tag's ballot is the later one of the two (the ref was reset): it stands.
+                Some(c) if c.seq >= b.seq => {}
+                _ => {
+                    left_out.push(b);
+                    latest.insert(b.member.clone(), b);
+                }
+            }
+        }
+        if !left_out.is_empty() {
+            let mut complete = Counts { electorate: electorate.size(), ..Counts::default() };
+            for b in latest.values() {
+                match b.choice {
+                    Some(Choice::Yes) => complete.yes += 1,
+                    Some(Choice::No) => complete.no += 1,
+                    Some(Choice::Abstain) => complete.abstain += 1,
+                    None => {}
+                }
+            }
+            let with_them = decide(&rule, &complete);
+            let early_undecided = approved_at < deadline && decided(&rule, &complete) != Some(true);
+            let names: Vec<String> = left_out
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{}'s {} ({})",
+                        b.member,
+                        crate::model::words::short(&b.commit, 10),
+                        b.choice.map(Choice::as_str).unwrap_or("?")
+                    )
+                })
+                .collect();
+            if !with_them.passes || early_undecided {
+                v.problems.push(format!(
+                    "the tag leaves out valid ballots cast before it closed the vote ({}), and counted they change \
+                     the outcome: {}",
+                    names.join(", "),
+                    if with_them.passes {
+                        "the approval came before the result was decided".to_string()
+                    } else {
+                        format!("the statement does not pass ({})", with_them.arithmetic.join("; "))
+                    }
+                ));
+            } else {
+                v.notes.push(format!(
+                    "the tag leaves out valid ballots cast before it closed the vote ({}); counted, they do not \
+                     change the outcome ({} yes, {} no, {} abstain of {}: still passes)",
+                    names.join(", "),
+                    complete.yes,
+                    complete.no,
+                    complete.abstain,
+                    complete.electorate
+                ));
+            }
+        }
+    }
+    let outcome = decide(&rule, &counts);
+    if !outcome.passes {
+        v.problems.push(format!("the recount does not pass: {}", outcome.arithmetic.join("; ")));
+    }
+    // The whole message, the part people read included, must be what the recount gives.
+    if v.problems.is_empty() {
+        let expected = message_for(
+            slug,
+            &proposal.statement.title,
+            &proposal.commit.to_string(),
+            &proposal.text.to_string(),
+            &rule,
+            &counts,
+            &outcome,
+            &ballots,
+            v.signed_by.as_deref().unwrap_or(""),
+        );
+        if tag.message != expected {
+            let line = tag
+                .message
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| tag.message.lines().count().min(expected.lines().count()));
+            v.problems.push(format!(
+                "the tag's message is not the one its recount gives, from line {}: it says {:?}, the recount {:?}",
+                line + 1,
+                tag.message.lines().nth(line).unwrap_or(""),
+                expected.lines().nth(line).unwrap_or("")
+            ));
+        }
+    }
+    if approved_at < deadline && decided(&rule, &counts) != Some(true) {
+        v.problems.push(format!(
+            "approved at {} before the deadline {}, while the members who had not voted could still change the result",
+            rfc3339(approved_at),
+            format_deadline(proposal.statement.deadline)
+        ));
+    }
+    v.passes = Some(outcome.passes);
+    v.recount = Some(counts);
+    v.ballots = ballots;
+    Ok(v)
+}
