@@ -71,9 +71,9 @@ pub fn rater_by_email(commons: &Commons) -> Result<String> {
 }
 
 /// The key a rater signs with: when the rater has keys in the roster, it must be one of
-/// them, and none configured means the rating will show as forged (a warning is returned);
-/// a rater without keys may sign or not.
-pub fn rater_signer(commons: &Commons, rater: &str, key: Option<&Path>) -> Result<(Option<Signer>, Option<String>)> {
+/// them, and none configured means the rating will show as forged (an event says so); a
+/// rater without keys may sign or not.
+pub fn rater_signer(commons: &Commons, rater: &str, key: Option<&Path>) -> Result<Option<Signer>> {
     let keys = crate::ratings::keys_of(&commons.snapshot()?, rater)?;
     let signer = crate::signing::configured(&commons.repo, key)?;
     match (&signer, keys.is_empty()) {
@@ -81,13 +81,10 @@ pub fn rater_signer(commons: &Commons, rater: &str, key: Option<&Path>) -> Resul
             format!("the signing key {} is not one registered for {rater}", s.public),
             format!("sign with one of {rater}'s keys in roster/members/{rater}.toml"),
         )),
-        (None, false) => Ok((
-            None,
-            Some(format!(
-                "{rater} has a registered key but no signing key is configured, so this rating will show as forged; \
-                 pass --key FILE or set user.signingkey with gpg.format=ssh"
-            )),
-        )),
-        _ => Ok((signer, None)),
+        (None, false) => {
+            crate::events::emit(crate::events::Event::UnsignedRating { rater: rater.to_string() });
+            Ok(None)
+        }
+        _ => Ok(signer),
     }
 }

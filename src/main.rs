@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = tribune::cli::Cli::parse();
-    match tribune::commands::run(cli) {
+    let result = tribune::commands::run(cli);
+    tribune::output::events::flush();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let (code, hint) = tribune::error::classify(&err);

@@ -294,7 +294,7 @@ fn read_dir(repo: &crate::git::Repo, id: &str, tree: Oid) -> Result<Challenge> {
         let name = reply_path(id, contingent);
         match parse_reply(contingent, &name, &String::from_utf8_lossy(&repo.read_blob(e.id)?)) {
             Ok(r) => c.replies.push(r),
-            Err(err) => eprintln!("warning: {}", err.message),
+            Err(err) => crate::events::emit(crate::events::Event::ReplySkipped { file: name, why: err.message }),
         }
     }
     c.replies.sort_by(|a, b| a.answered_at.cmp(&b.answered_at).then(a.contingent.cmp(&b.contingent)));
@@ -314,7 +314,7 @@ pub fn all(commons: &Commons) -> Result<Vec<Challenge>> {
     let read = repo.par_map(&dirs, 500, |repo, (id, tree)| match read_dir(repo, id, *tree) {
         Ok(c) => Ok(Some(c)),
         Err(e) => {
-            eprintln!("warning: challenge {id}: {e:#}");
+            crate::events::emit(crate::events::Event::ChallengeSkipped { id: id.clone(), why: format!("{e:#}") });
             Ok(None)
         }
     })?;

@@ -124,10 +124,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(name) = &args.filter {
         let (filter, _) = crate::ratings::trust::load(&commons, name)?;
         let min = filter.min();
-        let (all, problems) = crate::ratings::trust::tally_all(&commons, &filter)?;
-        for p in problems {
-            eprintln!("warning: {p}");
-        }
+        let all = crate::ratings::trust::tally_all(&commons, &filter)?;
         tallies = all.into_iter().filter(|(_, t)| t.passes(min)).map(|(v, t)| (v.to_string(), t)).collect();
         by_score = filter.order == "score";
         // Only when some passing version is not a trunk text are the editions read.

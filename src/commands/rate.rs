@@ -85,10 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut records = BTreeMap::new();
     records.insert(found.version, vec![rating.clone()]);
     let subject = format!("rate: {slug} {} {:+}", rating.dimension, rating.score);
-    let (signer, warning) = crate::actor::rater_signer(&commons, &rater, args.key.as_deref())?;
-    if let Some(w) = warning {
-        eprintln!("warning: {w}");
-    }
+    let signer = crate::actor::rater_signer(&commons, &rater, args.key.as_deref())?;
     let commit = ratings::add(&commons, &rater, &records, &subject, signer.as_ref(), None)?;
     if args.json {
         return print_json(&Rated {
@@ -186,10 +183,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
     let raters = by_rater.len();
     for (rater, records) in &by_rater {
         let n: usize = records.values().map(Vec::len).sum();
-        let (signer, warning) = crate::actor::rater_signer(commons, rater, args.key.as_deref())?;
-        if let Some(w) = warning {
-            eprintln!("warning: {w}");
-        }
+        let signer = crate::actor::rater_signer(commons, rater, args.key.as_deref())?;
         ratings::add(commons, rater, records, &format!("rate: {n} ratings"), signer.as_ref(), None)?;
     }
     print(&format!("Recorded {count} ratings by {raters} rater{} from {name}.", if raters == 1 { "" } else { "s" }))

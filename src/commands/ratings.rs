@@ -76,16 +76,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => None,
     };
     let mut out = Out { ratings: Vec::new(), summaries: Vec::new() };
-    // A notes ref that cannot be read is named once, however many versions are listed.
-    let mut broken: Vec<String> = Vec::new();
     for v in &list {
-        let (notes, problems) = ratings::of_version(&commons, v.version.parse()?)?;
-        for p in problems {
-            if !broken.contains(&p) {
-                eprintln!("warning: {p}");
-                broken.push(p);
-            }
-        }
+        let notes = ratings::of_version(&commons, v.version.parse()?)?;
         let filtered = match &filter {
             Some(f) => {
                 let (_, tally, _) = crate::ratings::trust::judge(f, v.version.parse()?, &notes);

@@ -66,9 +66,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let committer = commons.repo.identity("COMMITTER")?;
     let author = commons.repo.identity("AUTHOR")?;
     let now = committer.when.seconds;
-    for w in statements::open_for_votes(&commons, &proposal, now)? {
-        eprintln!("warning: {w}");
-    }
+    statements::open_for_votes(&commons, &proposal, now)?;
     let member = actor::member_for(&commons, args.signing.member.as_deref(), "vote")?;
     let keys = statements::electorate_keys(&commons, &proposal, &member, "vote on")?;
     let signer = actor::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;

@@ -283,8 +283,11 @@ pub fn commit_on_from<T>(
                     .chain(change.links.iter().map(|(p, _)| p.clone()))
                     .chain(change.removes.iter().cloned())
                     .collect();
-                if let Some(warning) = repo.refresh_worktree(refname, tree, new_tree, &paths) {
-                    eprintln!("warning: {warning}");
+                if let Some(detail) = repo.refresh_worktree(refname, tree, new_tree, &paths) {
+                    crate::events::emit(crate::events::Event::WorktreeNotRefreshed {
+                        refname: refname.to_string(),
+                        detail,
+                    });
                 }
                 return Ok((commit, value));
             }

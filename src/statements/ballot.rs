@@ -332,9 +332,7 @@ fn highest_seq(repo: &crate::git::Repo, tip: Oid) -> Result<u64> {
 }
 
 /// Refuses a ballot that could not count: the vote is closed, or the text changed.
-/// Returns the warnings worth showing (a tag that fails verification does not close it).
-pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Result<Vec<String>> {
-    let mut warnings = Vec::new();
+pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Result<()> {
     let slug = &proposal.slug;
     if let Some(tag) = commons.repo.ref_target(&tag_ref(slug))? {
         // Only a valid approval closes the vote: anyone can push a ref.
@@ -344,10 +342,7 @@ pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Resul
                 format!("see the result with `tribune tally {slug}` and check it with `tribune verify {slug}`"),
             ));
         }
-        warnings.push(format!(
-            "the tag {} fails verification, so it does not close the vote (`tribune verify {slug}`)",
-            tag_name(slug)
-        ));
+        crate::events::emit(crate::events::Event::TagDoesNotCloseVote { tag: tag_name(slug), slug: slug.clone() });
     }
     if now > proposal.deadline() {
         return Err(fail(
@@ -369,5 +364,5 @@ pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Resul
             "ballots bind the proposed text; propose the changed text as a new statement with `tribune propose`",
         ));
     }
-    Ok(warnings)
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! Writing results: tables for people, JSON for programs, colour only where it helps.
 
+pub mod events;
 mod table;
 
 pub use table::{Cell, Table, Tone};
@@ -154,6 +155,8 @@ fn guard_with(text: &str, colour: bool) -> Cow<'_, str> {
 /// Writes text to standard output, through [`guard`]; a closed pipe surfaces as an
 /// `io::Error` that `main` treats as success.
 pub fn print(text: &str) -> Result<()> {
+    // What the domain had to say comes first, on standard error.
+    events::flush();
     let text = guard(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

@@ -1,0 +1,138 @@
+//! Ratings storage: one notes ref per rater, `refs/notes/tribune/ratings/<rater>`, notes on
+//! version blobs (so a rating follows the text to every branch that holds it).
+
+use crate::commons::{commit_on, message, Change, Commons, Snapshot};
+use crate::git::{Edit, Oid};
+use crate::model::rating::{parse_note, Rating};
+use crate::ratings::provenance::Provenance;
+use anyhow::Result;
+use std::collections::BTreeMap;
+
+pub const RATINGS_REFS: &str = "refs/notes/tribune/ratings/";
+
+/// The notes ref of a rater.
+pub fn rater_ref(rater: &str) -> String {
+    format!("{RATINGS_REFS}{rater}")
+}
+
+/// Appends `records` (version → new lines) to `rater`'s notes in one commit, fanned out.
+pub fn add(
+    commons: &Commons,
+    rater: &str,
+    records: &BTreeMap<Oid, Vec<Rating>>,
+    subject: &str,
+    signer: Option<&crate::signing::Signer>,
+    who: Option<&crate::git::Identity>,
+) -> Result<Oid> {
+    let repo = &commons.repo;
+    let (commit, ()) = commit_on(repo, &rater_ref(rater), |snap| {
+        let mut notes: BTreeMap<Oid, Vec<u8>> = BTreeMap::new();
+        for (version, new) in records {
+            let mut text = match snap.tree {
+                Some(t) => repo.note_in(t, *version)?.map(|(_, b)| b).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            if !text.is_empty() && !text.ends_with(b"\n") {
+                text.push(b'\n');
+            }
+            for r in new {
+                text.extend_from_slice(r.to_line().as_bytes());
+                text.push(b'\n');
+            }
+            notes.insert(*version, text);
+        }
+        let mut change = Change::new(message(subject, &[("Action", "rate"), ("Rater", rater)])).by(who);
+        change.signer = signer.cloned();
+        for edit in repo.note_edits(snap.tree, &notes)? {
+            match edit {
+                Edit::Put { path, blob } => change.links.push((path, blob)),
+                Edit::Remove { path } => change.removes.push(path),
+            }
+        }
+        Ok((change, ()))
+    })?;
+    Ok(commit)
+}
+
+/// One rater's records on one version, with warnings for lines that are not records.
+pub struct Noted {
+    pub rater: String,
+    pub ratings: Vec<Rating>,
+    pub warnings: Vec<String>,
+    /// What the signatures say of each record (same order as `ratings`): each is judged by
+    /// the notes commit that introduced it (see [`crate::provenance`]).
+    pub verdicts: Vec<crate::signing::Verdict>,
+}
+
+/// The keys registered for a rater (a member of the same id), none for anyone else.
+pub fn keys_of(roster: &Snapshot<'_>, rater: &str) -> Result<Vec<String>> {
+    Ok(roster.member(rater)?.map(|m| m.keys).unwrap_or_default())
+}
+
+/// The standing of every record on a rater's notes ref at `tip`.
+pub fn provenance(commons: &Commons, roster: &Snapshot<'_>, rater: &str, tip: Oid) -> Result<Provenance> {
+    let keys = keys_of(roster, rater)?;
+    crate::ratings::provenance::of_rater(&commons.repo, &commons.state_dir(), rater, tip, &keys)
+}
+
+/// Why a rater's notes ref cannot be read (it points at no commit, or at a broken one):
+/// only that rater's records are skipped, with this warning.
+fn broken_ref(repo: &crate::git::Repo, refname: &str, tip: Oid, e: &anyhow::Error) {
+    let why = match repo.commit_if_commit(tip) {
+        Ok(None) => format!("it points at {}, which is not a commit", tip.short(10)),
+        _ => format!("{e:#}"),
+    };
+    crate::events::emit(crate::events::Event::BrokenRef { refname: refname.to_string(), why });
+}
+
+/// Every rater's notes on `version` (a notes ref that cannot be read is an event).
+pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
+    let repo = &commons.repo;
+    let roster = commons.snapshot()?;
+    // Every rater's ref is looked at (why shows the untrusted too): on two cores when many.
+    let refs = repo.refs_with_prefix(RATINGS_REFS)?;
+    let found = repo.par_map(&refs, 200, |r, (_, tip)| {
+        Ok(r.commit_tree(*tip).and_then(|t| r.note_in(t, version)).map(|n| n.map(|(_, t)| t)))
+    })?;
+    let mut out = Vec::new();
+    for ((refname, tip), text) in refs.into_iter().zip(found) {
+        let rater = refname.trim_start_matches(RATINGS_REFS).to_string();
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => {
+                broken_ref(repo, &refname, tip, &e);
+                continue;
+            }
+        };
+        // A rater with a key: their signed records, including any another writer removed
+        // (read from the derived cache, so only the first read walks their history).
+        let (text, verdicts) = if keys_of(&roster, &rater)?.is_empty() {
+            let Some(text) = text else { continue };
+            let n = parse_note(&text).0.len();
+            (text, vec![crate::signing::Verdict::Unsigned; n])
+        } else {
+            let p = match provenance(commons, &roster, &rater, tip) {
+                Ok(p) => p,
+                Err(e) => {
+                    broken_ref(repo, &refname, tip, &e);
+                    continue;
+                }
+            };
+            let note = p.note(version, text.as_deref()).into_owned();
+            if note.is_empty() {
+                continue;
+            }
+            let v = crate::ratings::provenance::verdicts_of_note(&p, version, &note);
+            (note, v)
+        };
+        let (ratings, warnings) = parse_note(&text);
+        // A record claiming another rater inside this rater's ref is not theirs to give.
+        let (ratings, verdicts): (Vec<Rating>, Vec<_>) =
+            ratings.into_iter().zip(verdicts).filter(|(r, _)| r.rater == rater).unzip();
+        out.push(Noted { rater, ratings, warnings, verdicts });
+    }
+    Ok(out)
+}
+
+pub mod provenance;
+pub mod trust;
