@@ -2,9 +2,9 @@
 
 use super::Ctx;
 use crate::challenges::{self, Challenge};
-use crate::commands::show::split_selector;
 use crate::error::{fail, usage};
 use crate::model::id;
+use crate::model::selector::split_selector;
 use crate::output::{print, print_json};
 use anyhow::{Context, Result};
 use serde::Serialize;

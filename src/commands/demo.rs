@@ -247,8 +247,17 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
             continue;
         }
         let editions = crate::index::editions(&commons)?;
-        let base = super::rewrite::base_for(&commons, &editions, slug, contingent)?;
-        super::rewrite::commit_rewrite(&commons, &base, slug, contingent, file, text, Some(summary), Some(&who))?;
+        let base = crate::versions::rewrite::base_for(&commons, &editions, slug, contingent)?;
+        crate::versions::rewrite::commit_rewrite(
+            &commons,
+            &base,
+            slug,
+            contingent,
+            file,
+            text,
+            Some(summary),
+            Some(&who),
+        )?;
         rewrites += 1;
     }
     let (ratings, raters) = rate(&commons, &roster, &mut at)?;

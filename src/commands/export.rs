@@ -1,11 +1,11 @@
 //! `tribune export`: an article or an approved joint statement, ready to print or post.
 
 use super::Ctx;
-use crate::commands::show::split_selector;
 use crate::error::{fail, usage};
 use crate::export::{self, Document};
 use crate::model::article::Article;
 use crate::model::layout;
+use crate::model::selector::split_selector;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 

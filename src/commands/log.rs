@@ -1,8 +1,8 @@
 //! `tribune log`: the commits that changed an article's trunk text.
 
 use super::Ctx;
-use crate::commands::show::split_selector;
 use crate::history::{log, no_article};
+use crate::model::selector::split_selector;
 use crate::output::{print_json, print_table};
 use anyhow::Result;
 use serde::Serialize;

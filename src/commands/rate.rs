@@ -1,11 +1,11 @@
 //! `tribune rate`: give a version of an article a score on one dimension.
 
 use super::Ctx;
-use crate::commands::show::split_selector;
 use crate::error::fail;
 use crate::history::resolve;
 use crate::model::id;
 use crate::model::rating::Rating;
+use crate::model::selector::split_selector;
 use crate::output::{print, print_json};
 use crate::ratings;
 use anyhow::{Context, Result};

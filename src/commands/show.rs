@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::history::resolve;
 use crate::model::article::Article;
-use crate::model::id;
+use crate::model::selector::split_selector;
 use crate::output::{clean, clean_text, print, print_json};
 use anyhow::Result;
 use serde::Serialize;
@@ -34,16 +34,6 @@ struct Shown<'a> {
     #[serde(flatten)]
     article: &'a Article,
     body: &'a str,
-}
-
-/// Splits `SLUG@VERSION`.
-pub fn split_selector(s: &str) -> Result<(&str, Option<&str>)> {
-    let (slug, version) = match s.split_once('@') {
-        Some((a, v)) => (a, Some(v)),
-        None => (s, None),
-    };
-    id::validate("slug", slug)?;
-    Ok((slug, version))
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {

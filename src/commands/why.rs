@@ -1,8 +1,8 @@
 //! `tribune why`: which ratings let a version through a filter, and which did not.
 
 use super::Ctx;
-use crate::commands::show::split_selector;
 use crate::history::resolve;
+use crate::model::selector::split_selector;
 use crate::output::{print, print_json, print_table};
 use crate::ratings::trust;
 use anyhow::Result;

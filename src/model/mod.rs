@@ -7,6 +7,7 @@ pub mod filter;
 pub mod id;
 pub mod rating;
 pub mod roster;
+pub mod selector;
 pub mod statement;
 pub mod vote;
 pub mod words;

@@ -70,7 +70,7 @@ pub fn build(
         let asked_at = when.when.to_datetime().with_timezone(&chrono::Utc);
         let (about, about_version) = match &c.about {
             Some(a) => {
-                let (slug, selector) = crate::commands::show::split_selector(a)?;
+                let (slug, selector) = crate::model::selector::split_selector(a)?;
                 (Some(slug.to_string()), Some(crate::history::resolve(commons, slug, selector)?.version.to_string()))
             }
             None => (None, None),

@@ -130,3 +130,5 @@ pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Ve
     }
     Ok(out)
 }
+
+pub mod rewrite;
