@@ -169,7 +169,7 @@ fn version_of(commons: &Commons, editions: &crate::index::Editions, slug: &str, 
             return Ok(true);
         }
     }
-    Ok(crate::history::log(commons, slug, None)?.iter().any(|e| e.version == Some(v)))
+    Ok(crate::articles::history::log(commons, slug, None)?.iter().any(|e| e.version == Some(v)))
 }
 
 /// Computes the credits of `version` of `slug`.
@@ -297,7 +297,7 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
 
 /// Adds the trunk texts of `slug` up to `version` (newest first) to `chain`.
 fn trunk_line(ctx: &mut Ctx<'_>, slug: &str, version: Oid, article: &Article, chain: &mut Vec<Step>) -> Result<()> {
-    let log = crate::history::log(ctx.commons, slug, None)?;
+    let log = crate::articles::history::log(ctx.commons, slug, None)?;
     let Some(at) = log.iter().position(|e| e.version == Some(version)) else {
         // Not a trunk text (or no longer on the trunk): it is its own original.
         chain.push(ctx.step("original", slug, version, article));

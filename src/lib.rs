@@ -1,10 +1,15 @@
 //! tribune: a common article database for a network of groups, kept in git.
 //!
-//! Layers, data flowing one way: [`cli`] and [`commands`] (one file per subcommand) call
-//! the domain ([`model`], [`commons`], [`index`]), which stores everything through
-//! [`git`], the only module that names libgit2.
+//! Layers, data flowing one way:
+//! - the command line: [`cli`] and [`commands`] (one file per subcommand: parse the
+//!   arguments, call the domain, hand the result to the presentation);
+//! - the presentation: [`output`] (text, tables, JSON, the pager, the words of [`events`]);
+//! - the domain: [`articles`], [`versions`], [`ratings`], [`statements`], [`credits`],
+//!   [`challenges`], [`sync`], over [`commons`] (the repository, its roster and who acts),
+//!   [`signing`], the derived [`index`] and the pure data of [`model`]; it returns typed
+//!   results and emits [`events`], and never prints;
+//! - storage: [`git`], the only module that names libgit2 or runs `git`.
 
-pub mod actor;
 pub mod articles;
 pub mod challenges;
 pub mod cli;
@@ -12,19 +17,15 @@ pub mod commands;
 pub mod commons;
 pub mod creditcheck;
 pub mod credits;
-pub mod editor;
 pub mod error;
 pub mod events;
 pub mod export;
 pub mod git;
-pub mod history;
 pub mod index;
-pub mod keyring;
 pub mod model;
 pub mod output;
 pub mod ratings;
 pub mod signing;
 pub mod statements;
 pub mod sync;
-pub mod textdiff;
 pub mod versions;

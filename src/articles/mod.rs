@@ -1,3 +1,4 @@
 //! Articles: contributing them to the trunk.
 
 pub mod contribute;
+pub mod history;

@@ -67,9 +67,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "restore the proposed text on the trunk before approving; an amended text needs a new proposal",
         ));
     }
-    let member = crate::actor::member_for(&commons, args.signing.member.as_deref(), "approve")?;
+    let member = crate::commons::actor::member_for(&commons, args.signing.member.as_deref(), "approve")?;
     let keys = statements::electorate_keys(&commons, &proposal, &member, "approve")?;
-    let signer = crate::actor::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
+    let signer = crate::commons::actor::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;
     let sealed = statements::seal(&commons, &proposal, &member, &signer, &tagger)?;
     let (t, tag, tally_commit) = (&sealed.tally, sealed.tag, sealed.tally_commit);
     let c = &t.counts;

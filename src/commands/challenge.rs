@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (about, about_version) = match &args.about {
         Some(a) => {
             let (slug, selector) = split_selector(a)?;
-            let found = crate::history::resolve(&commons, slug, selector)?;
+            let found = crate::articles::history::resolve(&commons, slug, selector)?;
             (Some(slug.to_string()), Some(found.version.to_string()))
         }
         None => (None, None),

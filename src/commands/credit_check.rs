@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(slug) = &args.slug {
         crate::model::id::validate("slug", slug)?;
         if crate::index::trunk_entry(&commons, slug)?.is_none() {
-            return Err(crate::history::no_article(&commons, slug));
+            return Err(crate::articles::history::no_article(&commons, slug));
         }
     }
     let opts = Options {

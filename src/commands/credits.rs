@@ -1,8 +1,8 @@
 //! `tribune credits`: the provenance of one version of an article.
 
 use super::Ctx;
+use crate::articles::history::resolve;
 use crate::credits::{self, Step};
-use crate::history::resolve;
 use crate::model::selector::split_selector;
 use crate::output::{clean, print, print_json};
 use anyhow::Result;

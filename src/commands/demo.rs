@@ -293,7 +293,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
 /// A demo member's key, derived from the member's id: the same in every demo, and public,
 /// so good for nothing but the demo.
 fn demo_key(member: &str) -> ssh_key::PrivateKey {
-    crate::keyring::derived_key(&format!("tribune demo member {member}"))
+    crate::signing::keyring::derived_key(&format!("tribune demo member {member}"))
 }
 
 /// Writes the demo members' private keys where the tour can use them.

@@ -1,12 +1,12 @@
 //! `tribune diff`: what one version of an article changes against another.
 
 use super::Ctx;
+use crate::articles::history::{resolve, Found};
 use crate::error::fail;
-use crate::history::{resolve, Found};
 use crate::index;
 use crate::model::id;
 use crate::output::print;
-use crate::textdiff::{self, Marks};
+use crate::versions::textdiff::{self, Marks};
 use anyhow::Result;
 
 /// Compare two versions of an article.

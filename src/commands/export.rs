@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         crate::model::id::validate("contingent id", c).context("--as")?;
         let contingent = snap.require_contingent(c).context("--as")?;
-        let found = crate::history::resolve(&commons, slug, selector)?;
+        let found = crate::articles::history::resolve(&commons, slug, selector)?;
         let name = format!("{slug}@{}", found.version.short(10));
         let article = Article::parse(&name, &String::from_utf8_lossy(&commons.repo.read_blob(found.version)?))?;
         let credits = crate::credits::compute(&commons, slug, found.version)?;

@@ -1,7 +1,7 @@
 //! `tribune log`: the commits that changed an article's trunk text.
 
 use super::Ctx;
-use crate::history::{log, no_article};
+use crate::articles::history::{log, no_article};
 use crate::model::selector::split_selector;
 use crate::output::{print_json, print_table};
 use anyhow::Result;

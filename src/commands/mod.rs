@@ -12,6 +12,7 @@ pub mod credit_check;
 pub mod credits;
 pub mod demo;
 pub mod diff;
+mod editor;
 pub mod export;
 pub mod filter;
 pub mod init;

@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let proposer = match &args.member {
         Some(m) => Some(m.clone()),
-        None => crate::actor::member_by_email(&commons)?,
+        None => crate::commons::actor::member_by_email(&commons)?,
     };
     let v = &commons.config.voting;
     let flags = Fill {

@@ -1,8 +1,8 @@
 //! `tribune rate`: give a version of an article a score on one dimension.
 
 use super::Ctx;
+use crate::articles::history::resolve;
 use crate::error::fail;
-use crate::history::resolve;
 use crate::model::id;
 use crate::model::rating::Rating;
 use crate::model::selector::split_selector;
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let dimension = dimension(&commons, args.dimension.as_deref())?;
     let rater = match &args.rater {
         Some(r) => r.clone(),
-        None => crate::actor::rater_by_email(&commons)?,
+        None => crate::commons::actor::rater_by_email(&commons)?,
     };
     id::validate("rater", &rater).context("--as")?;
     let comment = args.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut records = BTreeMap::new();
     records.insert(found.version, vec![rating.clone()]);
     let subject = format!("rate: {slug} {} {:+}", rating.dimension, rating.score);
-    let signer = crate::actor::rater_signer(&commons, &rater, args.key.as_deref())?;
+    let signer = crate::commons::actor::rater_signer(&commons, &rater, args.key.as_deref())?;
     let commit = ratings::add(&commons, &rater, &records, &subject, signer.as_ref(), None)?;
     if args.json {
         return print_json(&Rated {
@@ -146,7 +146,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
         }
         let rater = match line.rater.clone().or_else(|| fallback_rater.clone()) {
             Some(r) => r,
-            None => crate::actor::rater_by_email(commons).map_err(at_line)?,
+            None => crate::commons::actor::rater_by_email(commons).map_err(at_line)?,
         };
         id::validate("rater", &rater).map_err(|e| at_line(e.into()))?;
         id::validate("slug", &line.slug).map_err(|e| at_line(e.into()))?;
@@ -155,7 +155,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
         let version = match line.version.as_deref() {
             None | Some("trunk") => match repo.entry_at(trunk_tree, &crate::model::layout::article_text(&line.slug))? {
                 Some(e) if !e.is_tree => e.id,
-                _ => return Err(at_line(crate::history::no_article(commons, &line.slug))),
+                _ => return Err(at_line(crate::articles::history::no_article(commons, &line.slug))),
             },
             Some(v) if v.len() == 40 => {
                 let id: crate::git::Oid = v.parse().map_err(at_line)?;
@@ -183,7 +183,7 @@ fn batch(commons: &crate::commons::Commons, args: &Args, file: &std::path::Path)
     let raters = by_rater.len();
     for (rater, records) in &by_rater {
         let n: usize = records.values().map(Vec::len).sum();
-        let signer = crate::actor::rater_signer(commons, rater, args.key.as_deref())?;
+        let signer = crate::commons::actor::rater_signer(commons, rater, args.key.as_deref())?;
         ratings::add(commons, rater, records, &format!("rate: {n} ratings"), signer.as_ref(), None)?;
     }
     print(&format!("Recorded {count} ratings by {raters} rater{} from {name}.", if raters == 1 { "" } else { "s" }))

@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let editions = index::editions(&commons)?;
     let list = versions::list(&commons, &editions, &args.slug)?;
     if list.is_empty() {
-        return Err(crate::history::no_article(&commons, &args.slug));
+        return Err(crate::articles::history::no_article(&commons, &args.slug));
     }
     let filter = match &args.filter {
         Some(name) => Some(crate::ratings::trust::load(&commons, name)?.0),

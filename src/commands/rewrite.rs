@@ -74,9 +74,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             (name, text)
         }
         None => {
-            let editor = crate::editor::command(commons.repo.config_string("core.editor"))?;
+            let editor = super::editor::command(commons.repo.config_string("core.editor"))?;
             let name = format!("{}.md", args.slug);
-            (name.clone(), crate::editor::edit(&editor, &name, &base.text)?)
+            (name.clone(), super::editor::edit(&editor, &name, &base.text)?)
         }
     };
     // Line endings as git stores text: a CRLF file is the same text as its LF twin.

@@ -1,7 +1,7 @@
 //! `tribune show`: one version of an article, rendered for a terminal.
 
 use super::Ctx;
-use crate::history::resolve;
+use crate::articles::history::resolve;
 use crate::model::article::Article;
 use crate::model::selector::split_selector;
 use crate::output::{clean, clean_text, print, print_json};

@@ -353,7 +353,7 @@ fn voters(
 ) -> Result<Oid> {
     use crate::statements::{ballot_message, ballot_ref, Choice};
     const SLUG: &str = "synthetic-statement";
-    let key = |i: usize| crate::keyring::derived_key(&format!("synth voter v{i:05}"));
+    let key = |i: usize| crate::signing::keyring::derived_key(&format!("synth voter v{i:05}"));
     let mut edits = Vec::with_capacity(n);
     let mut keys = Vec::with_capacity(n);
     for i in 0..n {

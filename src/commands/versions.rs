@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let editions = index::editions(&commons)?;
     let list = versions::list(&commons, &editions, &args.slug)?;
     if list.is_empty() {
-        return Err(crate::history::no_article(&commons, &args.slug));
+        return Err(crate::articles::history::no_article(&commons, &args.slug));
     }
     let mut ranked: Vec<(usize, Option<crate::model::filter::Tally>, bool)> =
         (0..list.len()).map(|i| (i, None, false)).collect();

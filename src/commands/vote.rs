@@ -1,7 +1,7 @@
 //! `tribune vote`: cast a signed ballot on a joint statement.
 
 use super::Ctx;
-use crate::actor;
+use crate::commons::actor;
 use crate::model::statement::format_deadline;
 use crate::output::{print, print_json};
 use crate::statements::{self, Choice};

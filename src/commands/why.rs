@@ -1,7 +1,7 @@
 //! `tribune why`: which ratings let a version through a filter, and which did not.
 
 use super::Ctx;
-use crate::history::resolve;
+use crate::articles::history::resolve;
 use crate::model::selector::split_selector;
 use crate::output::{print, print_json, print_table};
 use crate::ratings::trust;

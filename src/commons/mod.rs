@@ -309,6 +309,7 @@ pub fn message(subject: &str, trailers: &[(&str, &str)]) -> String {
     m
 }
 
+pub mod actor;
 mod create;
 pub mod roster;
 pub use create::create;

@@ -47,7 +47,7 @@ pub fn add_member(snap: &Snapshot<'_>, m: &Member, who: Option<&Identity>) -> Re
         ));
     }
     // A key names who signed: one listed by two members would prove nothing.
-    let ring = crate::keyring::KeyRing::new(members.iter());
+    let ring = crate::signing::keyring::KeyRing::new(members.iter());
     for k in &m.keys {
         let others = ring.others_with(k, &m.id);
         if !others.is_empty() {

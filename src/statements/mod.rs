@@ -8,11 +8,11 @@
 use crate::commons::Commons;
 use crate::error::fail;
 use crate::git::{CommitInfo, Oid, Repo, TagInfo};
-use crate::keyring::{KeyRing, Signed};
 use crate::model::layout;
 use crate::model::roster::Member;
 use crate::model::statement::{format_deadline, Statement};
 use crate::model::vote::{decide, decided, Counts, Outcome};
+use crate::signing::keyring::{KeyRing, Signed};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};

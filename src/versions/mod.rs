@@ -4,7 +4,6 @@
 use crate::commons::Commons;
 use crate::git::Oid;
 use crate::index::{self, Editions};
-use crate::textdiff;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -132,3 +131,4 @@ pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Ve
 }
 
 pub mod rewrite;
+pub mod textdiff;

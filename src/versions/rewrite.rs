@@ -51,7 +51,7 @@ pub fn base_for(
         });
     }
     let Some(entry) = index::trunk_entry(commons, slug)? else {
-        return Err(crate::history::no_article(commons, slug));
+        return Err(crate::articles::history::no_article(commons, slug));
     };
     let version: Oid = entry.version.parse()?;
     let text = String::from_utf8_lossy(&repo.read_blob(version)?).into_owned();

@@ -51,8 +51,11 @@ pub fn build(
     at: &mut impl FnMut(&DemoMember, i64) -> Identity,
 ) -> Result<(usize, usize)> {
     let who = |id: &str| roster.members.iter().find(|m| m.id == id).context("the demo names an unknown member");
-    let rfc =
-        crate::history::resolve(commons, "tenants-at-400-willowmere-begin-rent-strike-over-repairs", Some("rfc"))?;
+    let rfc = crate::articles::history::resolve(
+        commons,
+        "tenants-at-400-willowmere-begin-rent-strike-over-repairs",
+        Some("rfc"),
+    )?;
     for (member, text) in CREDITED {
         let text = text.replace("{rfc-version}", &rfc.version.to_string());
         let article = Article::parse(member, &text)?;
@@ -71,7 +74,10 @@ pub fn build(
         let (about, about_version) = match &c.about {
             Some(a) => {
                 let (slug, selector) = crate::model::selector::split_selector(a)?;
-                (Some(slug.to_string()), Some(crate::history::resolve(commons, slug, selector)?.version.to_string()))
+                (
+                    Some(slug.to_string()),
+                    Some(crate::articles::history::resolve(commons, slug, selector)?.version.to_string()),
+                )
             }
             None => (None, None),
         };

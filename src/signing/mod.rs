@@ -469,7 +469,7 @@ mod tests {
         /// Any width, any line ending, stray blanks: the same key, as OpenSSH reads it.
         #[test]
         fn a_private_key_reads_whatever_its_wrapping(width in 1usize..200, crlf: bool, indent in "[ \t]{0,2}") {
-            let key = crate::keyring::derived_key("wrap");
+            let key = crate::signing::keyring::derived_key("wrap");
             let pem = key.to_openssh(ssh_key::LineEnding::LF).unwrap();
             let lines: Vec<&str> = pem.lines().collect();
             let body: String = lines[1..lines.len() - 1].concat();
@@ -493,3 +493,4 @@ mod tests {
         }
     }
 }
+pub mod keyring;
