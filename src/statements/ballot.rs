@@ -366,3 +366,48 @@ pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ballot(member: &str, choice: Choice, status: Status) -> Ballot {
+        Ballot {
+            commit: format!("{member}-commit"),
+            member: member.into(),
+            contingent: String::new(),
+            choice: Some(choice),
+            seq: Some(1),
+            at: String::new(),
+            seconds: 0,
+            comment: None,
+            status,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn a_ballot_message_binds_the_statement_proposal_text_member_and_seq() {
+        let p: Oid = "1111111111111111111111111111111111111111".parse().unwrap();
+        let t: Oid = "2222222222222222222222222222222222222222".parse().unwrap();
+        let m = ballot_message("s", p, t, "m1", 3, Choice::No, Some("  because  "));
+        assert!(m.starts_with("no\n\nbecause\n\n"), "{m}");
+        let trailers: Vec<(&str, &str)> = crate::git::trailers(&m);
+        assert!(trailers.contains(&("Tribune-Proposal", "1111111111111111111111111111111111111111")));
+        assert!(trailers.contains(&("Tribune-Text", "2222222222222222222222222222222222222222")));
+        assert!(trailers.contains(&("Tribune-Seq", "3")) && trailers.contains(&("Tribune-Member", "m1")));
+    }
+
+    #[test]
+    fn only_counted_ballots_count() {
+        let ballots = [
+            ballot("a", Choice::Yes, Status::Counted),
+            ballot("b", Choice::No, Status::Counted),
+            ballot("c", Choice::Yes, Status::Superseded),
+            ballot("d", Choice::Yes, Status::Excluded),
+            ballot("e", Choice::Abstain, Status::Counted),
+        ];
+        let c = count(&ballots, 9);
+        assert_eq!((c.yes, c.no, c.abstain, c.electorate), (1, 1, 1, 9));
+    }
+}

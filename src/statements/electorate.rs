@@ -98,3 +98,14 @@ pub fn electorate_keys(commons: &Commons, proposal: &Proposal, member: &str, ver
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outsider_is_told_whether_they_joined_later() {
+        assert!(outsider_message("m9", true).contains("joined the roster after the proposal"));
+        assert!(outsider_message("m9", false).contains("was not in the roster when"));
+    }
+}

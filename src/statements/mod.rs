@@ -74,3 +74,19 @@ impl Choice {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_choice_reads_back_as_itself() {
+        for c in [Choice::Yes, Choice::No, Choice::Abstain] {
+            assert_eq!(Choice::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Choice::parse(" yes\n"), Some(Choice::Yes));
+        assert_eq!(Choice::parse("Yes"), None);
+        assert_eq!(ballot_ref("s", "m"), "refs/tribune/ballots/s/m");
+        assert_eq!(tag_ref("s"), "refs/tags/statements/s");
+    }
+}

@@ -165,3 +165,72 @@ fn earlier_proposal(commons: &Commons, slug: &str, found: Oid) -> Result<Option<
     }
     Ok(best)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commons() -> (tempfile::TempDir, Commons) {
+        let dir = tempfile::tempdir().unwrap();
+        let who = crate::git::Identity {
+            name: "T".into(),
+            email: "t@example.org".into(),
+            when: crate::git::Timestamp { seconds: 1_795_000_000, offset_minutes: 0 },
+        };
+        crate::commons::create(dir.path(), "Org", "main", Some(&who)).unwrap();
+        let c = Commons::open(dir.path()).unwrap();
+        (dir, c)
+    }
+
+    fn put(c: &Commons, path: &str, text: Option<&str>) -> Oid {
+        let who = crate::git::Identity {
+            name: "T".into(),
+            email: "t@example.org".into(),
+            when: crate::git::Timestamp { seconds: 1_795_000_100, offset_minutes: 0 },
+        };
+        c.commit_on_trunk(|_| {
+            let change = crate::commons::Change::new("x\n".into());
+            let change = match text {
+                Some(t) => change.put(path.to_string(), t.as_bytes().to_vec()),
+                None => {
+                    let mut c = change;
+                    c.removes.push(path.to_string());
+                    c
+                }
+            };
+            Ok((change.by(Some(&who)), ()))
+        })
+        .unwrap()
+        .0
+    }
+
+    const TEXT: &str = "+++\ntitle = \"For the strike\"\ndeadline = 2026-12-01T00:00:00Z\nthreshold = \"2/3\"\nbasis = \"cast\"\nquorum = \"1/2\"\n+++\nWe support it.\n";
+
+    #[test]
+    fn the_proposal_is_the_commit_that_added_the_text_and_a_later_change_amends_it() {
+        let (_d, c) = commons();
+        let path = layout::statement_text("s");
+        let first = put(&c, &path, Some(TEXT));
+        put(&c, "other.txt", Some("unrelated"));
+        let p = find(&c, "s").unwrap();
+        assert_eq!(p.commit, first);
+        assert_eq!(p.amended, None);
+        put(&c, &path, Some(&TEXT.replace("We support it.", "We oppose it.")));
+        let p = find(&c, "s").unwrap();
+        assert_eq!(p.commit, first, "a change of text is an amendment, not a new proposal");
+        assert!(p.amended.is_some());
+        assert!(find(&c, "nope").is_err());
+    }
+
+    #[test]
+    fn without_an_approval_a_removed_and_readded_text_is_a_new_proposal() {
+        let (_d, c) = commons();
+        let path = layout::statement_text("s");
+        let first = put(&c, &path, Some(TEXT));
+        put(&c, &path, None);
+        let again = put(&c, &path, Some(TEXT));
+        assert_ne!(first, again);
+        assert_eq!(find(&c, "s").unwrap().commit, again);
+        assert_eq!(earlier_proposal(&c, "s", again).unwrap(), None);
+    }
+}

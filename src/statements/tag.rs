@@ -193,3 +193,15 @@ pub fn seal(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_reads_as_a_sentence() {
+        use crate::model::vote::{Basis, Ratio, Rule};
+        let rule = Rule { threshold: Ratio { p: 2, q: 3 }, basis: Basis::Members, quorum: Ratio { p: 1, q: 2 } };
+        assert_eq!(rule_text(&rule), "2/3 of the whole electorate, quorum 1/2 of the electorate");
+    }
+}

@@ -125,3 +125,14 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
 pub fn rfc3339(seconds: i64) -> String {
     crate::git::Timestamp { seconds, offset_minutes: 0 }.rfc3339_utc()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_in_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
+    }
+}

@@ -56,7 +56,40 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
     verify_tag_with(commons, slug, tag_id, None)
 }
 
+/// What an approval tag's message claims: its `Tribune-*` trailers, and the counted ballots
+/// it lists (member → commit and choice).
+struct Claims {
+    said: HashMap<String, String>,
+    ballots: BTreeMap<String, (String, String)>,
+}
+
+impl Claims {
+    fn of(message: &str) -> Claims {
+        let trailers = crate::git::trailers(message);
+        let said = trailers
+            .iter()
+            .filter(|(k, _)| *k != "Tribune-Ballot")
+            .map(|(k, val)| (k.to_string(), val.to_string()))
+            .collect();
+        let ballots = trailers
+            .iter()
+            .filter(|(k, _)| *k == "Tribune-Ballot")
+            .filter_map(|(_, val)| {
+                let mut parts = val.split_whitespace();
+                Some((parts.next()?.to_string(), (parts.next()?.to_string(), parts.next()?.to_string())))
+            })
+            .collect();
+        Claims { said, ballots }
+    }
+
+    fn get(&self, k: &str) -> Option<String> {
+        self.said.get(&format!("Tribune-{k}")).cloned()
+    }
+}
+
 /// [`verify_tag`] with the proposal and electorate when the caller has read them already.
+/// Each stage adds what it finds to the verification; a stage that leaves nothing to check
+/// after it (no tag object, no proposal, no tally commit, no time) ends the verification.
 pub(super) fn verify_tag_with(
     commons: &Commons,
     slug: &str,
@@ -70,30 +103,18 @@ pub(super) fn verify_tag_with(
         v.problems.push(format!("{} is a lightweight tag, not a signed annotated tag", tag_name(slug)));
         return Ok(v);
     };
-    let said: HashMap<String, String> = crate::git::trailers(&tag.message)
-        .into_iter()
-        .filter(|(k, _)| *k != "Tribune-Ballot")
-        .map(|(k, val)| (k.to_string(), val.to_string()))
-        .collect();
-    let said_ballots: BTreeMap<String, (String, String)> = crate::git::trailers(&tag.message)
-        .into_iter()
-        .filter(|(k, _)| *k == "Tribune-Ballot")
-        .filter_map(|(_, val)| {
-            let mut parts = val.split_whitespace();
-            Some((parts.next()?.to_string(), (parts.next()?.to_string(), parts.next()?.to_string())))
-        })
-        .collect();
-    let get = |k: &str| said.get(&format!("Tribune-{k}")).cloned();
+    let claims = Claims::of(&tag.message);
     if tag.name != tag_name(slug) {
         v.problems.push(format!("the tag object is named {:?}, not {:?}", tag.name, tag_name(slug)));
     }
-    if get("Statement").as_deref() != Some(slug) {
-        v.problems
-            .push(format!("the tag is for the statement {:?}, not {slug:?}", get("Statement").unwrap_or_default()));
+    if claims.get("Statement").as_deref() != Some(slug) {
+        v.problems.push(format!(
+            "the tag is for the statement {:?}, not {slug:?}",
+            claims.get("Statement").unwrap_or_default()
+        ));
     }
     // The proposal the tag names, and the one the trunk has now.
-    let named: Option<Oid> = get("Proposal").and_then(|p| p.parse().ok());
-    let Some(named) = named.filter(|p| repo.has_object(*p)) else {
+    let Some(named) = claims.get("Proposal").and_then(|p| p.parse::<Oid>().ok()).filter(|p| repo.has_object(*p)) else {
         v.problems.push("the tag names no proposal commit that exists here".to_string());
         return Ok(v);
     };
@@ -111,27 +132,7 @@ pub(super) fn verify_tag_with(
             }
         },
     };
-    if proposal.commit != named {
-        v.problems.push(format!(
-            "the tag names the proposal {}, but the trunk's proposal of {slug} is {}",
-            named.short(10),
-            proposal.commit.short(10)
-        ));
-    }
-    if get("Text").as_deref() != Some(proposal.text.to_string().as_str()) {
-        v.problems.push(format!(
-            "the tag approves the text {}, but the proposed text is {}",
-            get("Text").unwrap_or_default(),
-            proposal.text
-        ));
-    }
-    if let Some(now) = proposal.amended {
-        v.problems.push(format!(
-            "the statement's text on the trunk ({}) is not the text voted on ({}): it was changed after the proposal",
-            now.short(10),
-            proposal.text.short(10)
-        ));
-    }
+    check_proposal(&mut v, &claims, proposal, named);
     let loaded;
     let electorate: &Electorate = match known {
         Some((_, e)) => e,
@@ -140,71 +141,11 @@ pub(super) fn verify_tag_with(
             &loaded
         }
     };
-    // The signature: by a member of the electorate, and the member the tag names.
-    let (sig, data) = match &tag.signature {
-        Some((s, d)) => (Some(s.as_slice()), d.as_slice()),
-        None => (None, &[][..]),
-    };
-    match electorate.keys.check(sig, data) {
-        Signed::By { member, valid: true } => {
-            if get("Approved-By").as_deref() != Some(member.as_str()) {
-                v.problems.push(format!(
-                    "the tag says it was approved by {:?} but is signed with {member}'s key",
-                    get("Approved-By").unwrap_or_default()
-                ));
-            }
-            v.signed_by = Some(member);
-        }
-        Signed::By { valid: false, .. } => {
-            v.problems.push("the tag's signature does not match the tag (altered after signing?)".into())
-        }
-        Signed::Shared(ms) => v.problems.push(format!(
-            "the tag is signed with a key that several members list ({}), so it cannot show who signed",
-            ms.join(", ")
-        )),
-        Signed::Unsigned => v.problems.push("the tag is not signed".into()),
-        Signed::Malformed(why) => v.problems.push(format!("the tag's signature is broken: {why}")),
-        Signed::UnknownKey => v.problems.push(match sig.and_then(|s| electorate.later_owner(s)) {
-            Some(m) => format!("the tag is signed by {m}, who joined the roster after the proposal"),
-            None => "the tag is signed with a key that belongs to no member of the electorate".into(),
-        }),
-    }
-    // The rule in the tag must be the proposal's.
+    check_signature(&mut v, &claims, &tag, electorate);
     let rule = proposal.statement.rule;
-    for (k, want) in [
-        ("Threshold", rule.threshold.to_string()),
-        ("Basis", rule.basis.to_string()),
-        ("Quorum", rule.quorum.to_string()),
-    ] {
-        if get(k).as_deref() != Some(want.as_str()) {
-            v.problems.push(format!(
-                "the tag says {} {:?}, but the proposal fixed {want:?}",
-                k.to_lowercase(),
-                get(k).unwrap_or_default()
-            ));
-        }
-    }
+    check_rule(&mut v, &claims, &rule);
     // Recount from the ballots the tally commit keeps reachable.
-    if tag.target_kind != "commit" {
-        v.problems.push(format!("the tag points at a {}, not a tally commit", tag.target_kind));
-        return Ok(v);
-    }
-    let tally_commit = repo.commit(tag.target)?;
-    if tally_commit.parents.first() != Some(&named) {
-        v.problems.push("the tally commit's first parent is not the proposal".into());
-    }
-    let mut tips: Vec<(String, Oid)> = Vec::new();
-    for p in tally_commit.parents.iter().skip(1) {
-        match repo.commit(*p)?.trailer("Tribune-Member") {
-            // One ballot per member: a second would be counted twice.
-            Some(m) if tips.iter().any(|(t, _)| t == m) => v.problems.push(format!(
-                "the tally commit has two ballots of {m} as parents ({} is left out of the recount)",
-                p.short(10)
-            )),
-            Some(m) => tips.push((m.to_string(), *p)),
-            None => v.problems.push(format!("the tally commit's parent {} is not a ballot", p.short(10))),
-        }
-    }
+    let Some(tips) = tally_parents(&mut v, repo, &tag, named)? else { return Ok(v) };
     let Some(approved_at) = tag.tagger.as_ref().map(|t| t.when.seconds) else {
         v.problems.push("the tag has no tagger line, so no approval time: it cannot close a vote".into());
         return Ok(v);
@@ -227,117 +168,9 @@ pub(super) fn verify_tag_with(
     let rules = Rules { proposal, electorate, closing, closing_name, now };
     let ballots = judge_all(repo, &rules, &tips)?;
     let counts = count(&ballots, electorate.size());
-    for (k, n) in
-        [("Yes", counts.yes), ("No", counts.no), ("Abstain", counts.abstain), ("Electorate", counts.electorate)]
-    {
-        if get(k).as_deref() != Some(n.to_string().as_str()) {
-            v.problems.push(format!(
-                "the tag says {} {}, the recount finds {n}",
-                get(k).unwrap_or_else(|| "nothing for".into()),
-                k.to_lowercase()
-            ));
-        }
-    }
-    let counted: BTreeMap<String, &Ballot> =
-        ballots.iter().filter(|b| b.status == Status::Counted).map(|b| (b.member.clone(), b)).collect();
-    for (member, (commit, choice)) in &said_ballots {
-        match counted.get(member) {
-            Some(b) if &b.commit == commit && b.choice.map(Choice::as_str) == Some(choice.as_str()) => {}
-            Some(b) => v.problems.push(format!(
-                "the tag lists {member}'s ballot {} ({choice}), the recount counts {} ({})",
-                crate::model::words::short(commit, 10),
-                crate::model::words::short(&b.commit, 10),
-                b.choice.map(Choice::as_str).unwrap_or("?")
-            )),
-            None => {
-                let why = ballots
-                    .iter()
-                    .find(|b| &b.commit == commit)
-                    .and_then(|b| b.reason.clone())
-                    .unwrap_or_else(|| "it is not reachable from the tag".into());
-                v.problems.push(format!(
-                    "the tag counts {member}'s ballot {}, the recount excludes it: {why}",
-                    crate::model::words::short(commit, 10)
-                ))
-            }
-        }
-    }
-    for member in counted.keys().filter(|m| !said_ballots.contains_key(*m)) {
-        v.problems.push(format!("the recount counts a ballot of {member} that the tag does not list"));
-    }
-    // Ballots on the refs that the tag leaves out: valid ballots cast before the tag closed
-    // the vote, which the approver did not have (pushed late) or chose to hide. They void the
-    // approval only when they could change its outcome: counted in place of (or beside) what
-    // the tag counts, the statement must still pass, and an early approval must still have
-    // been decided. Refs deleted since cannot be checked, and need not be.
-    let prefix = format!("{BALLOT_REFS}{slug}/");
-    let live_tips: Vec<(String, Oid)> = repo
-        .refs_with_prefix(&prefix)?
-        .into_iter()
-        .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
-        .collect();
-    if !live_tips.is_empty() {
-        let live = judge_all(repo, &rules, &live_tips)?;
-        let mut latest: BTreeMap<String, &Ballot> = counted.clone();
-        let mut left_out = Vec::new();
-        for b in live.iter().filter(|b| b.status == Status::Counted) {
-            match counted.get(&b.member) {
-                Some(c) if c.commit == b.commit => {}
-                // The tag's ballot is the later one of the two (the ref was reset): it stands.
-                Some(c) if c.seq >= b.seq => {}
-                _ => {
-                    left_out.push(b);
-                    latest.insert(b.member.clone(), b);
-                }
-            }
-        }
-        if !left_out.is_empty() {
-            let mut complete = Counts { electorate: electorate.size(), ..Counts::default() };
-            for b in latest.values() {
-                match b.choice {
-                    Some(Choice::Yes) => complete.yes += 1,
-                    Some(Choice::No) => complete.no += 1,
-                    Some(Choice::Abstain) => complete.abstain += 1,
-                    None => {}
-                }
-            }
-            let with_them = decide(&rule, &complete);
-            let early_undecided = approved_at < deadline && decided(&rule, &complete) != Some(true);
-            let names: Vec<String> = left_out
-                .iter()
-                .map(|b| {
-                    format!(
-                        "{}'s {} ({})",
-                        b.member,
-                        crate::model::words::short(&b.commit, 10),
-                        b.choice.map(Choice::as_str).unwrap_or("?")
-                    )
-                })
-                .collect();
-            if !with_them.passes || early_undecided {
-                v.problems.push(format!(
-                    "the tag leaves out valid ballots cast before it closed the vote ({}), and counted they change \
-                     the outcome: {}",
-                    names.join(", "),
-                    if with_them.passes {
-                        "the approval came before the result was decided".to_string()
-                    } else {
-                        format!("the statement does not pass ({})", with_them.arithmetic.join("; "))
-                    }
-                ));
-            } else {
-                v.notes.push(format!(
-                    "the tag leaves out valid ballots cast before it closed the vote ({}); counted, they do not \
-                     change the outcome ({} yes, {} no, {} abstain of {}: still passes)",
-                    names.join(", "),
-                    complete.yes,
-                    complete.no,
-                    complete.abstain,
-                    complete.electorate
-                ));
-            }
-        }
-    }
+    check_recount(&mut v, &claims, &ballots, &counts);
+    let early = approved_at < deadline;
+    check_left_out(&mut v, repo, &rules, &ballots, early)?;
     let outcome = decide(&rule, &counts);
     if !outcome.passes {
         v.problems.push(format!("the recount does not pass: {}", outcome.arithmetic.join("; ")));
@@ -355,22 +188,9 @@ pub(super) fn verify_tag_with(
             &ballots,
             v.signed_by.as_deref().unwrap_or(""),
         );
-        if tag.message != expected {
-            let line = tag
-                .message
-                .lines()
-                .zip(expected.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or_else(|| tag.message.lines().count().min(expected.lines().count()));
-            v.problems.push(format!(
-                "the tag's message is not the one its recount gives, from line {}: it says {:?}, the recount {:?}",
-                line + 1,
-                tag.message.lines().nth(line).unwrap_or(""),
-                expected.lines().nth(line).unwrap_or("")
-            ));
-        }
+        check_message(&mut v, &tag.message, &expected);
     }
-    if approved_at < deadline && decided(&rule, &counts) != Some(true) {
+    if early && decided(&rule, &counts) != Some(true) {
         v.problems.push(format!(
             "approved at {} before the deadline {}, while the members who had not voted could still change the result",
             rfc3339(approved_at),
@@ -381,4 +201,299 @@ pub(super) fn verify_tag_with(
     v.recount = Some(counts);
     v.ballots = ballots;
     Ok(v)
+}
+
+/// The proposal and text the tag names must be the trunk's, and the trunk must still hold
+/// the text voted on.
+fn check_proposal(v: &mut Verification, claims: &Claims, proposal: &Proposal, named: Oid) {
+    if proposal.commit != named {
+        v.problems.push(format!(
+            "the tag names the proposal {}, but the trunk's proposal of {} is {}",
+            named.short(10),
+            proposal.slug,
+            proposal.commit.short(10)
+        ));
+    }
+    if claims.get("Text").as_deref() != Some(proposal.text.to_string().as_str()) {
+        v.problems.push(format!(
+            "the tag approves the text {}, but the proposed text is {}",
+            claims.get("Text").unwrap_or_default(),
+            proposal.text
+        ));
+    }
+    if let Some(now) = proposal.amended {
+        v.problems.push(format!(
+            "the statement's text on the trunk ({}) is not the text voted on ({}): it was changed after the proposal",
+            now.short(10),
+            proposal.text.short(10)
+        ));
+    }
+}
+
+/// The signature: by a member of the electorate, and the member the tag names.
+fn check_signature(v: &mut Verification, claims: &Claims, tag: &TagInfo, electorate: &Electorate) {
+    let (sig, data) = match &tag.signature {
+        Some((s, d)) => (Some(s.as_slice()), d.as_slice()),
+        None => (None, &[][..]),
+    };
+    match electorate.keys.check(sig, data) {
+        Signed::By { member, valid: true } => {
+            if claims.get("Approved-By").as_deref() != Some(member.as_str()) {
+                v.problems.push(format!(
+                    "the tag says it was approved by {:?} but is signed with {member}'s key",
+                    claims.get("Approved-By").unwrap_or_default()
+                ));
+            }
+            v.signed_by = Some(member);
+        }
+        Signed::By { valid: false, .. } => {
+            v.problems.push("the tag's signature does not match the tag (altered after signing?)".into())
+        }
+        Signed::Shared(ms) => v.problems.push(format!(
+            "the tag is signed with a key that several members list ({}), so it cannot show who signed",
+            ms.join(", ")
+        )),
+        Signed::Unsigned => v.problems.push("the tag is not signed".into()),
+        Signed::Malformed(why) => v.problems.push(format!("the tag's signature is broken: {why}")),
+        Signed::UnknownKey => v.problems.push(match sig.and_then(|s| electorate.later_owner(s)) {
+            Some(m) => format!("the tag is signed by {m}, who joined the roster after the proposal"),
+            None => "the tag is signed with a key that belongs to no member of the electorate".into(),
+        }),
+    }
+}
+
+/// The rule in the tag must be the proposal's.
+fn check_rule(v: &mut Verification, claims: &Claims, rule: &crate::model::vote::Rule) {
+    for (k, want) in [
+        ("Threshold", rule.threshold.to_string()),
+        ("Basis", rule.basis.to_string()),
+        ("Quorum", rule.quorum.to_string()),
+    ] {
+        if claims.get(k).as_deref() != Some(want.as_str()) {
+            v.problems.push(format!(
+                "the tag says {} {:?}, but the proposal fixed {want:?}",
+                k.to_lowercase(),
+                claims.get(k).unwrap_or_default()
+            ));
+        }
+    }
+}
+
+/// The ballots the tally commit keeps reachable (member → ballot), one per member; None
+/// when the tag points at no commit, so nothing can be recounted.
+fn tally_parents(v: &mut Verification, repo: &Repo, tag: &TagInfo, named: Oid) -> Result<Option<Vec<(String, Oid)>>> {
+    if tag.target_kind != "commit" {
+        v.problems.push(format!("the tag points at a {}, not a tally commit", tag.target_kind));
+        return Ok(None);
+    }
+    let tally_commit = repo.commit(tag.target)?;
+    if tally_commit.parents.first() != Some(&named) {
+        v.problems.push("the tally commit's first parent is not the proposal".into());
+    }
+    let mut tips: Vec<(String, Oid)> = Vec::new();
+    for p in tally_commit.parents.iter().skip(1) {
+        match repo.commit(*p)?.trailer("Tribune-Member") {
+            // One ballot per member: a second would be counted twice.
+            Some(m) if tips.iter().any(|(t, _)| t == m) => v.problems.push(format!(
+                "the tally commit has two ballots of {m} as parents ({} is left out of the recount)",
+                p.short(10)
+            )),
+            Some(m) => tips.push((m.to_string(), *p)),
+            None => v.problems.push(format!("the tally commit's parent {} is not a ballot", p.short(10))),
+        }
+    }
+    Ok(Some(tips))
+}
+
+/// The figures and the ballots the tag lists must be the recount's.
+fn check_recount(v: &mut Verification, claims: &Claims, ballots: &[Ballot], counts: &Counts) {
+    for (k, n) in
+        [("Yes", counts.yes), ("No", counts.no), ("Abstain", counts.abstain), ("Electorate", counts.electorate)]
+    {
+        if claims.get(k).as_deref() != Some(n.to_string().as_str()) {
+            v.problems.push(format!(
+                "the tag says {} {}, the recount finds {n}",
+                claims.get(k).unwrap_or_else(|| "nothing for".into()),
+                k.to_lowercase()
+            ));
+        }
+    }
+    let short = |c: &str| crate::model::words::short(c, 10).to_string();
+    let counted = counted_by_member(ballots);
+    for (member, (commit, choice)) in &claims.ballots {
+        match counted.get(member) {
+            Some(b) if &b.commit == commit && b.choice.map(Choice::as_str) == Some(choice.as_str()) => {}
+            Some(b) => v.problems.push(format!(
+                "the tag lists {member}'s ballot {} ({choice}), the recount counts {} ({})",
+                short(commit),
+                short(&b.commit),
+                b.choice.map(Choice::as_str).unwrap_or("?")
+            )),
+            None => {
+                let why = ballots
+                    .iter()
+                    .find(|b| &b.commit == commit)
+                    .and_then(|b| b.reason.clone())
+                    .unwrap_or_else(|| "it is not reachable from the tag".into());
+                v.problems
+                    .push(format!("the tag counts {member}'s ballot {}, the recount excludes it: {why}", short(commit)))
+            }
+        }
+    }
+    for member in counted.keys().filter(|m| !claims.ballots.contains_key(*m)) {
+        v.problems.push(format!("the recount counts a ballot of {member} that the tag does not list"));
+    }
+}
+
+fn counted_by_member(ballots: &[Ballot]) -> BTreeMap<String, &Ballot> {
+    ballots.iter().filter(|b| b.status == Status::Counted).map(|b| (b.member.clone(), b)).collect()
+}
+
+/// Ballots on the refs that the tag leaves out: valid ballots cast before the tag closed the
+/// vote, which the approver did not have (pushed late) or chose to hide. They void the
+/// approval only when they could change its outcome: counted in place of (or beside) what
+/// the tag counts, the statement must still pass, and an early approval must still have been
+/// decided; otherwise they are a note. Refs deleted since cannot be checked, and need not be.
+fn check_left_out(v: &mut Verification, repo: &Repo, rules: &Rules<'_>, ballots: &[Ballot], early: bool) -> Result<()> {
+    let prefix = format!("{BALLOT_REFS}{}/", rules.proposal.slug);
+    let live_tips: Vec<(String, Oid)> = repo
+        .refs_with_prefix(&prefix)?
+        .into_iter()
+        .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
+        .collect();
+    if live_tips.is_empty() {
+        return Ok(());
+    }
+    let counted = counted_by_member(ballots);
+    let live = judge_all(repo, rules, &live_tips)?;
+    let mut latest: BTreeMap<String, &Ballot> = counted.clone();
+    let mut left_out = Vec::new();
+    for b in live.iter().filter(|b| b.status == Status::Counted) {
+        match counted.get(&b.member) {
+            Some(c) if c.commit == b.commit => {}
+            // The tag's ballot is the later one of the two (the ref was reset): it stands.
+            Some(c) if c.seq >= b.seq => {}
+            _ => {
+                left_out.push(b);
+                latest.insert(b.member.clone(), b);
+            }
+        }
+    }
+    if left_out.is_empty() {
+        return Ok(());
+    }
+    let mut complete = Counts { electorate: rules.electorate.size(), ..Counts::default() };
+    for b in latest.values() {
+        match b.choice {
+            Some(Choice::Yes) => complete.yes += 1,
+            Some(Choice::No) => complete.no += 1,
+            Some(Choice::Abstain) => complete.abstain += 1,
+            None => {}
+        }
+    }
+    let rule = rules.proposal.statement.rule;
+    let with_them = decide(&rule, &complete);
+    let early_undecided = early && decided(&rule, &complete) != Some(true);
+    let names: Vec<String> = left_out
+        .iter()
+        .map(|b| {
+            format!(
+                "{}'s {} ({})",
+                b.member,
+                crate::model::words::short(&b.commit, 10),
+                b.choice.map(Choice::as_str).unwrap_or("?")
+            )
+        })
+        .collect();
+    if !with_them.passes || early_undecided {
+        v.problems.push(format!(
+            "the tag leaves out valid ballots cast before it closed the vote ({}), and counted they change the \
+             outcome: {}",
+            names.join(", "),
+            if with_them.passes {
+                "the approval came before the result was decided".to_string()
+            } else {
+                format!("the statement does not pass ({})", with_them.arithmetic.join("; "))
+            }
+        ));
+    } else {
+        v.notes.push(format!(
+            "the tag leaves out valid ballots cast before it closed the vote ({}); counted, they do not change \
+             the outcome ({} yes, {} no, {} abstain of {}: still passes)",
+            names.join(", "),
+            complete.yes,
+            complete.no,
+            complete.abstain,
+            complete.electorate
+        ));
+    }
+    Ok(())
+}
+
+/// The message must be, byte for byte, the one tribune writes for the recount.
+fn check_message(v: &mut Verification, message: &str, expected: &str) {
+    if message == expected {
+        return;
+    }
+    let line = message
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| message.lines().count().min(expected.lines().count()));
+    v.problems.push(format!(
+        "the tag's message is not the one its recount gives, from line {}: it says {:?}, the recount {:?}",
+        line + 1,
+        message.lines().nth(line).unwrap_or(""),
+        expected.lines().nth(line).unwrap_or("")
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank(slug: &str) -> Verification {
+        let mut v = Verification::failed(slug, String::new());
+        v.problems.clear();
+        v
+    }
+
+    #[test]
+    fn a_tags_claims_are_its_trailers_and_its_ballots() {
+        let c = Claims::of(
+            "Approved\n\nTribune-Statement: s\nTribune-Yes: 2\nTribune-Ballot: m1 abc yes\nTribune-Ballot: m2 def no\n",
+        );
+        assert_eq!(c.get("Statement").as_deref(), Some("s"));
+        assert_eq!(c.get("Yes").as_deref(), Some("2"));
+        assert_eq!(c.ballots.get("m2"), Some(&("def".to_string(), "no".to_string())));
+        assert_eq!(c.get("Ballot"), None);
+    }
+
+    #[test]
+    fn a_rule_other_than_the_proposals_is_named_field_by_field() {
+        use crate::model::vote::{Basis, Ratio, Rule};
+        let rule = Rule { threshold: Ratio { p: 2, q: 3 }, basis: Basis::Cast, quorum: Ratio { p: 1, q: 2 } };
+        let mut v = blank("s");
+        let ok = format!(
+            "x\n\nTribune-Threshold: {}\nTribune-Basis: {}\nTribune-Quorum: {}\n",
+            rule.threshold, rule.basis, rule.quorum
+        );
+        check_rule(&mut v, &Claims::of(&ok), &rule);
+        assert!(v.problems.is_empty(), "{:?}", v.problems);
+        let loose = ok.replace(&format!("Threshold: {}", rule.threshold), "Threshold: 1/100");
+        check_rule(&mut v, &Claims::of(&loose), &rule);
+        assert_eq!(v.problems.len(), 1);
+        assert!(v.problems[0].contains("threshold \"1/100\""), "{:?}", v.problems);
+    }
+
+    #[test]
+    fn a_message_that_differs_is_shown_from_its_first_different_line() {
+        let mut v = blank("s");
+        check_message(&mut v, "a\nb\nc\n", "a\nb\nc\n");
+        assert!(v.problems.is_empty());
+        check_message(&mut v, "a\nB\nc\n", "a\nb\nc\n");
+        assert!(v.problems[0].contains("from line 2"), "{:?}", v.problems);
+        check_message(&mut v, "a\n", "a\nb\n");
+        assert!(v.problems[1].contains("from line 2"), "{:?}", v.problems);
+    }
 }
