@@ -23,6 +23,10 @@ const PUSH_BATCH: usize = 2_000;
 /// How many times a push that lost a race fetches again and retries.
 const MAX_ROUNDS: usize = 10;
 
+/// How many times integrating one ref starts again because another process in this clone
+/// (another sync, a tribune command) moved the local ref meanwhile.
+const MAX_MOVES: u32 = 100;
+
 /// Where fetched refs that are not branches are mirrored: outside `refs/remotes/<remote>/`,
 /// so that a branch on the remote named like one of them (`notes/tribune/…`) cannot pass
 /// for it.
@@ -128,6 +132,19 @@ pub struct Moved {
 }
 
 impl Moved {
+    fn add(&mut self, other: Moved) {
+        self.commits += other.commits;
+        self.articles += other.articles;
+        for (k, n) in other.rewrites {
+            *self.rewrites.entry(k).or_default() += n;
+        }
+        for (k, n) in other.ratings {
+            *self.ratings.entry(k).or_default() += n;
+        }
+        self.ballots += other.ballots;
+        self.statements += other.statements;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.commits == 0
             && self.articles == 0
@@ -219,7 +236,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             for r in unsure.drain(..) {
                 let landed =
                     tracking_of(&r.remote_ref, remote_name).map(|t| commons.repo.ref_target(&t)).transpose()?.flatten();
-                if landed.is_some() && landed == commons.repo.ref_target(&r.local)? {
+                if landed.is_some_and(|l| l.to_string() == r.id) {
                     count_push(&commons.repo, &r, &mut report.left)?;
                     report.pushed.push(r.remote_ref.clone());
                 }
@@ -230,7 +247,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             break;
         }
         let mut held = Vec::new();
-        let refs = outgoing(commons, remote_name, &mut held, &mut report.unpushed_tags)?;
+        let refs = outgoing(commons, remote_name, &mut held, &mut report)?;
         if !opts.fetch {
             for name in held {
                 report.diverged.push(format!(
@@ -256,12 +273,11 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
                 Pushed::Done => {
                     for r in batch {
                         count_push(&commons.repo, r, &mut report.left)?;
-                        // Move the remote-tracking ref too, so the next sync starts from the truth.
-                        if let (Some(t), Some(id)) =
-                            (tracking_of(&r.remote_ref, remote_name), commons.repo.ref_target(&r.local)?)
-                        {
+                        // Move the remote-tracking ref too, so the next sync starts from the truth:
+                        // what was pushed (the local ref may have moved on since).
+                        if let Some(t) = tracking_of(&r.remote_ref, remote_name) {
                             let old = commons.repo.ref_target(&t)?;
-                            commons.repo.update_ref(&t, id, old, "tribune sync: pushed")?;
+                            commons.repo.update_ref(&t, r.id.parse()?, old, "tribune sync: pushed")?;
                         }
                         report.pushed.push(r.remote_ref.clone());
                     }
@@ -343,78 +359,118 @@ fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut R
         .collect();
     pairs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.local.cmp(&b.local)));
     for pair in pairs {
-        let Some(theirs) = repo.ref_target(&pair.tracking)? else { continue };
-        let ours = repo.ref_target(&pair.local)?;
-        if ours == Some(theirs) {
-            continue;
-        }
-        if pair.kind == Kind::Tag {
-            tag(commons, &pair, ours, theirs, dry_run, report)?;
-            continue;
-        }
-        // A ref of the remote's that points at no commit (or at one that never arrived):
-        // name it and go on with the rest.
-        if repo.commit_if_commit(theirs)?.is_none() || ours.is_some_and(|o| !repo.has_object(o)) {
-            report.diverged.push(format!(
-                "{}: {remote_name}'s copy points at {}, which is not a commit; it was left alone",
-                pair.local,
-                theirs.short(10)
-            ));
-            continue;
-        }
-        if ours.is_some_and(|o| repo.commit_if_commit(o).ok().flatten().is_none()) {
-            report.diverged.push(format!("{}: the local ref points at something that is not a commit", pair.local));
-            continue;
-        }
-        let relation = match ours {
-            None => Relation::Behind,
-            Some(o) if repo.is_ancestor(theirs, o)? => Relation::Ahead,
-            Some(o) if repo.is_ancestor(o, theirs)? => Relation::Behind,
-            Some(_) => Relation::Diverged,
-        };
-        match relation {
-            Relation::Ahead => {}
-            Relation::Behind => {
-                if dry_run {
-                    report.plan.push(format!("fast-forward {}", pair.local));
-                    continue;
+        // Another process in this clone (a second sync, a tribune command) may move the
+        // local ref while this one builds on it: then read it again and start over.
+        let mut attempt = 0;
+        loop {
+            match integrate_one(commons, remote_name, &pair, dry_run, report)? {
+                Some(arrived) => {
+                    report.arrived.add(arrived);
+                    break;
                 }
-                count_arrival(repo, &pair, ours, theirs, &mut report.arrived)?;
-                move_ref(commons, &pair.local, ours, theirs)?;
-            }
-            Relation::Diverged => {
-                let ours = ours.context("a diverged ref has a local value")?;
-                if dry_run {
-                    report.plan.push(format!("merge {} (changed on both sides)", pair.local));
-                    continue;
+                None if attempt < MAX_MOVES => {
+                    attempt += 1;
+                    std::thread::sleep(crate::git::backoff(attempt.min(7)));
                 }
-                match pair.kind {
-                    Kind::Trunk if repo.merge_base(ours, theirs)?.is_none() => {
-                        return Err(fail(
-                            format!(
-                                "this commons and {remote_name} share no history: their trunks have no commit in \
-                                 common"
-                            ),
-                            format!(
-                                "{remote_name} is another commons; check its URL with `git remote -v`, nothing was \
-                                 changed"
-                            ),
-                        ))
-                    }
-                    Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report)?,
-                    Kind::Notes => merge_notes(commons, &pair, ours, theirs, report)?,
-                    _ => report.diverged.push(format!(
-                        "{}: this clone and {remote_name} have different histories ({} here, {} there); \
-                         nothing was overwritten",
-                        pair.local,
-                        ours.short(10),
-                        theirs.short(10)
-                    )),
+                None => {
+                    return Err(fail(
+                        format!("{} kept moving while tribune sync ran", pair.local),
+                        "other tribune commands are writing to this commons; run `tribune sync` again when they \
+                         are done",
+                    ))
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Integrates one remote-tracking ref. What arrived, or None when the local ref moved
+/// meanwhile (nothing was changed then, and nothing reported: the caller starts over).
+fn integrate_one(
+    commons: &Commons,
+    remote_name: &str,
+    pair: &Pair,
+    dry_run: bool,
+    report: &mut Report,
+) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let mut arrived = Moved::default();
+    let Some(theirs) = repo.ref_target(&pair.tracking)? else { return Ok(Some(arrived)) };
+    let ours = repo.ref_target(&pair.local)?;
+    if ours == Some(theirs) {
+        return Ok(Some(arrived));
+    }
+    if pair.kind == Kind::Tag {
+        return tag(commons, pair, ours, theirs, dry_run, report);
+    }
+    // A ref of the remote's that points at no commit (or at one that never arrived):
+    // name it and go on with the rest.
+    if repo.commit_if_commit(theirs)?.is_none() || ours.is_some_and(|o| !repo.has_object(o)) {
+        add_line(
+            &mut report.diverged,
+            format!(
+                "{}: {remote_name}'s copy points at {}, which is not a commit; it was left alone",
+                pair.local,
+                theirs.short(10)
+            ),
+        );
+        return Ok(Some(arrived));
+    }
+    if ours.is_some_and(|o| repo.commit_if_commit(o).ok().flatten().is_none()) {
+        add_line(
+            &mut report.diverged,
+            format!("{}: the local ref points at something that is not a commit", pair.local),
+        );
+        return Ok(Some(arrived));
+    }
+    let relation = match ours {
+        None => Relation::Behind,
+        Some(o) if repo.is_ancestor(theirs, o)? => Relation::Ahead,
+        Some(o) if repo.is_ancestor(o, theirs)? => Relation::Behind,
+        Some(_) => Relation::Diverged,
+    };
+    match relation {
+        Relation::Ahead => Ok(Some(arrived)),
+        Relation::Behind => {
+            if dry_run {
+                add_line(&mut report.plan, format!("fast-forward {}", pair.local));
+                return Ok(Some(arrived));
+            }
+            count_arrival(repo, pair, ours, theirs, &mut arrived)?;
+            Ok(move_ref(commons, &pair.local, ours, theirs)?.then_some(arrived))
+        }
+        Relation::Diverged => {
+            let ours = ours.context("a diverged ref has a local value")?;
+            if dry_run {
+                add_line(&mut report.plan, format!("merge {} (changed on both sides)", pair.local));
+                return Ok(Some(arrived));
+            }
+            match pair.kind {
+                Kind::Trunk if repo.merge_base(ours, theirs)?.is_none() => Err(fail(
+                    format!("this commons and {remote_name} share no history: their trunks have no commit in common"),
+                    format!(
+                        "{remote_name} is another commons; check its URL with `git remote -v`, nothing was changed"
+                    ),
+                )),
+                Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report),
+                Kind::Notes => merge_notes(commons, pair, ours, theirs, report),
+                _ => {
+                    add_line(
+                        &mut report.diverged,
+                        format!(
+                            "{}: this clone and {remote_name} have different histories ({} here, {} there); \
+                             nothing was overwritten",
+                            pair.local,
+                            ours.short(10),
+                            theirs.short(10)
+                        ),
+                    );
+                    Ok(Some(arrived))
+                }
+            }
+        }
+    }
 }
 
 enum Relation {
@@ -423,17 +479,19 @@ enum Relation {
     Diverged,
 }
 
+/// Adds a line to a list of the report, once (integration runs again after a lost race).
+fn add_line(list: &mut Vec<String>, line: String) {
+    if !list.contains(&line) {
+        list.push(line);
+    }
+}
+
 /// Moves a local ref (compare-and-swap), keeping a checked-out trunk's work tree in step.
-fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result<()> {
+/// False when the ref no longer held `from` (another process moved it): nothing changed.
+fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result<bool> {
     let repo = &commons.repo;
-    match repo.update_ref(name, to, from, "tribune sync")? {
-        RefUpdate::Done => {}
-        RefUpdate::Moved => {
-            return Err(fail(
-                format!("{name} moved while tribune sync ran"),
-                "another tribune command is writing to this commons; run `tribune sync` again",
-            ))
-        }
+    if repo.update_ref(name, to, from, "tribune sync")? == RefUpdate::Moved {
+        return Ok(false);
     }
     if name == commons.trunk_ref {
         let old_tree = match from {
@@ -446,7 +504,7 @@ fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result
             eprintln!("warning: {w}");
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Counts what a fast-forward from `ours` to `theirs` brings.
@@ -518,7 +576,7 @@ fn lines(data: &[u8]) -> std::collections::HashSet<Vec<u8>> {
 
 /// Two copies of a rater's notes: a merge commit whose tree is the union of both, signed
 /// with the configured key when it is one of the rater's (as their own notes commits are).
-fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
+fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
     let repo = &commons.repo;
     let ours_tree = repo.commit_tree(ours)?;
     let theirs_tree = repo.commit_tree(theirs)?;
@@ -541,17 +599,21 @@ fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &
         // An unsigned merge would make every rating of a rater with a key show as forged,
         // everywhere it travels: leave it to a clone that holds the rater's key.
         None if !keys.is_empty() => {
-            report.diverged.push(format!(
-                "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
-                 {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
-                pair.local
-            ));
-            return Ok(());
+            add_line(
+                &mut report.diverged,
+                format!(
+                    "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
+                     {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
+                    pair.local
+                ),
+            );
+            return Ok(Some(Moved::default()));
         }
         None => repo.write_commit(tree, &[ours, theirs], &who, &who, &message)?,
     };
-    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut report.arrived)?;
-    move_ref(commons, &pair.local, Some(ours), commit)
+    let mut arrived = Moved::default();
+    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut arrived)?;
+    Ok(move_ref(commons, &pair.local, Some(ours), commit)?.then_some(arrived))
 }
 
 /// A statement tag from the remote is taken only when it verifies.
@@ -562,31 +624,32 @@ fn tag(
     theirs: Oid,
     dry_run: bool,
     report: &mut Report,
-) -> Result<()> {
+) -> Result<Option<Moved>> {
     let slug = pair.local.rsplit('/').next().unwrap_or("").to_string();
+    let mut arrived = Moved::default();
     if let Some(o) = ours {
-        report.diverged.push(format!(
+        let line = format!(
             "{}: this clone and {} hold different approvals ({} here, {} there); yours is kept, check both with \
              `tribune verify {slug}`",
             pair.local,
             report.remote,
             o.short(10),
             theirs.short(10)
-        ));
-        return Ok(());
+        );
+        add_line(&mut report.diverged, line);
+        return Ok(Some(arrived));
     }
     if dry_run {
-        report.plan.push(format!("verify and take {}", pair.local));
-        return Ok(());
+        add_line(&mut report.plan, format!("verify and take {}", pair.local));
+        return Ok(Some(arrived));
     }
     let v = crate::statements::verify_tag(commons, &slug, theirs)?;
     if !v.problems.is_empty() {
-        report.rejected_tags.push(format!("{}: {}", pair.local, v.problems.join("; ")));
-        return Ok(());
+        add_line(&mut report.rejected_tags, format!("{}: {}", pair.local, v.problems.join("; ")));
+        return Ok(Some(arrived));
     }
-    move_ref(commons, &pair.local, None, theirs)?;
-    report.arrived.statements += 1;
-    Ok(())
+    arrived.statements += 1;
+    Ok(move_ref(commons, &pair.local, None, theirs)?.then_some(arrived))
 }
 
 /// Local trunk commits merged with the remote's trunk. Nothing is replayed: ballots, tags,
@@ -596,15 +659,19 @@ fn tag(
 /// other changed, is a conflict: the trunk takes the remote's text, the local text is kept as
 /// a rival version (an article), and the local trunk as it was on the branch
 /// `sync-conflicts/<commit>`.
-fn merge_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
+fn merge_trunk(
+    commons: &Commons,
+    remote_name: &str,
+    ours: Oid,
+    theirs: Oid,
+    report: &mut Report,
+) -> Result<Option<Moved>> {
     let repo = &commons.repo;
     // What arrived is what the remote did since the histories parted, not our own edits.
     let parted = repo.merge_base(ours, theirs)?;
-    count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut report.arrived)?;
-    let base_tree = match parted {
-        Some(p) => Some(repo.commit_tree(p)?),
-        None => None,
-    };
+    let mut arrived = Moved::default();
+    count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut arrived)?;
+    let base_tree = parted.map(|p| repo.commit_tree(p)).transpose()?;
     let their_tree = repo.commit_tree(theirs)?;
     let our_tree = repo.commit_tree(ours)?;
     let mut edits = Vec::new();
@@ -631,16 +698,18 @@ fn merge_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, rep
         &[("Action", "merge-trunk"), ("Remote", remote_name)],
     );
     let merged = repo.write_commit(tree, &[theirs, ours], &who, &who, &message)?;
+    if !move_ref(commons, &commons.trunk_ref, Some(ours), merged)? {
+        return Ok(None);
+    }
     if !conflicts.is_empty() {
+        // Our trunk is in the merge's history already; the branch names it for the user.
         let keep = format!("refs/heads/sync-conflicts/{}", ours.short(10));
         repo.update_ref(&keep, ours, repo.ref_target(&keep)?, "tribune sync: local trunk kept")?;
-        move_ref(commons, &commons.trunk_ref, Some(ours), merged)?;
         for (path, blob) in conflicts {
             report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep));
         }
-        return Ok(());
     }
-    move_ref(commons, &commons.trunk_ref, Some(ours), merged)
+    Ok(Some(arrived))
 }
 
 /// Keeps our text of a conflicting path (None: we deleted it), and says what happened and
@@ -690,12 +759,7 @@ fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<
 }
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
-fn outgoing(
-    commons: &Commons,
-    remote_name: &str,
-    held: &mut Vec<String>,
-    unverified: &mut Vec<String>,
-) -> Result<Vec<PushRef>> {
+fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>, report: &mut Report) -> Result<Vec<PushRef>> {
     let repo = &commons.repo;
     let mut refs = Vec::new();
     for (name, id, kind) in syncable_local(repo, &commons.trunk_ref)? {
@@ -721,21 +785,23 @@ fn outgoing(
                 Err(e) => vec![e.message.clone()],
             };
             if !problems.is_empty() {
-                let line = format!("{name}: {}", problems.join("; "));
-                if !unverified.contains(&line) {
-                    unverified.push(line);
-                }
+                add_line(&mut report.unpushed_tags, format!("{name}: {}", problems.join("; ")));
                 continue;
             }
         }
-        refs.push(PushRef { local: name.clone(), remote_ref: name, expect: theirs.map(|t| t.to_string()) });
+        refs.push(PushRef {
+            local: name.clone(),
+            id: id.to_string(),
+            remote_ref: name,
+            expect: theirs.map(|t| t.to_string()),
+        });
     }
     Ok(refs)
 }
 
 /// Counts what pushing `r` sends.
 fn count_push(repo: &Repo, r: &PushRef, left: &mut Moved) -> Result<()> {
-    let Some(id) = repo.ref_target(&r.local)? else { return Ok(()) };
+    let id: Oid = r.id.parse()?;
     let kind = if r.local.starts_with("refs/heads/contingents/") {
         Kind::Edition
     } else if r.local.starts_with("refs/heads/") {

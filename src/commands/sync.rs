@@ -19,7 +19,7 @@ use anyhow::Result;
 /// ballots fast-forward, or the ref is named and left alone; a
 /// statement tag is taken only if it verifies. Finally one atomic push, with a lease on
 /// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
-/// fetches again and retries.
+/// fetches again and retries. Two syncs may run at once in one clone.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The remote (default: origin).

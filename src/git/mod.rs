@@ -229,7 +229,33 @@ impl Repo {
     }
 
     /// Every ref whose name starts with `prefix`, with its target, sorted by name.
+    ///
+    /// libgit2 reads packed-refs before the loose refs (git reads them the other way round,
+    /// for this reason): a `git pack-refs` that moves refs into packed-refs meanwhile (`git
+    /// gc --auto` after a fetch, in the background) hides them from the listing. So the
+    /// listing is made again when packed-refs changed while it was made.
     pub fn refs_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
+        let packed = self.inner.commondir().join("packed-refs");
+        let stamp = || {
+            let m = std::fs::metadata(&packed).ok()?;
+            #[cfg(unix)]
+            let ino = std::os::unix::fs::MetadataExt::ino(&m);
+            #[cfg(not(unix))]
+            let ino = 0u64;
+            Some((ino, m.len(), m.modified().ok()))
+        };
+        let mut tries = 0;
+        loop {
+            let before = stamp();
+            let refs = self.list_refs(prefix)?;
+            tries += 1;
+            if stamp() == before || tries == 10 {
+                return Ok(refs);
+            }
+        }
+    }
+
+    fn list_refs(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
         let glob = format!("{prefix}*");
         let mut out = Vec::new();
         for r in self.inner.references_glob(&glob).with_context(|| format!("could not list refs {glob}"))? {
