@@ -5,8 +5,10 @@
 //! rule of its kind: the trunk fast-forwards, or is merged with the remote's (commits keep
 //! their ids, which ballots, tags and editions name); a rater's notes merge by the union of lines;
 //! per-writer refs (editions, ballots) fast-forward or are reported, never overwritten;
-//! statement tags are verified before they are taken. Then one atomic push with a lease on
-//! every ref publishes what this clone made; a race with another pusher fetches again.
+//! statement tags are verified before they are taken. A ref that points at something
+//! malformed is named in a warning and left out: it affects only the records on it. Then one
+//! atomic push with a lease on every ref publishes what this clone made; a race with another
+//! pusher fetches again.
 
 use crate::commons::Commons;
 use crate::error::fail;
@@ -202,6 +204,10 @@ pub struct Report {
     pub rejected_tags: Vec<String>,
     /// Local statement tags that fail verification here, and so were not pushed.
     pub unpushed_tags: Vec<String>,
+    /// Refs, here or on the remote, that point at something malformed (no commit; for a
+    /// statement tag, no tag object): never taken, never pushed, so that they affect only
+    /// the records on that ref. Warnings: they do not make the sync fail.
+    pub warnings: Vec<String>,
     /// What a dry run would do.
     pub plan: Vec<String>,
     /// How many times the push lost a race and fetched again.
@@ -401,28 +407,20 @@ fn integrate_one(
     if ours == Some(theirs) {
         return Ok(Some(arrived));
     }
+    // A malformed ref, here or there, is named and left alone: it affects only the records
+    // on it, never the rest of the sync (nor, through the hub, every other clone's).
+    if let Some(o) = ours {
+        if let Some(what) = malformed(repo, pair.kind, o)? {
+            add_line(&mut report.warnings, local_malformed(&pair.local, o, &what));
+            return Ok(Some(arrived));
+        }
+    }
+    if let Some(what) = malformed(repo, pair.kind, theirs)? {
+        add_line(&mut report.warnings, remote_malformed(&pair.local, remote_name, theirs, &what));
+        return Ok(Some(arrived));
+    }
     if pair.kind == Kind::Tag {
         return tag(commons, pair, ours, theirs, dry_run, report);
-    }
-    // A ref of the remote's that points at no commit (or at one that never arrived):
-    // name it and go on with the rest.
-    if repo.commit_if_commit(theirs)?.is_none() || ours.is_some_and(|o| !repo.has_object(o)) {
-        add_line(
-            &mut report.diverged,
-            format!(
-                "{}: {remote_name}'s copy points at {}, which is not a commit; it was left alone",
-                pair.local,
-                theirs.short(10)
-            ),
-        );
-        return Ok(Some(arrived));
-    }
-    if ours.is_some_and(|o| repo.commit_if_commit(o).ok().flatten().is_none()) {
-        add_line(
-            &mut report.diverged,
-            format!("{}: the local ref points at something that is not a commit", pair.local),
-        );
-        return Ok(Some(arrived));
     }
     let relation = match ours {
         None => Relation::Behind,
@@ -477,6 +475,35 @@ enum Relation {
     Ahead,
     Behind,
     Diverged,
+}
+
+/// What is wrong with the object a ref of `kind` points at, if anything: a statement tag
+/// must point at a tag object, every other ref tribune syncs at a commit.
+fn malformed(repo: &Repo, kind: Kind, id: Oid) -> Result<Option<String>> {
+    let want = if kind == Kind::Tag { "tag" } else { "commit" };
+    Ok(match repo.object_kind(id)? {
+        Some(k) if k == want => None,
+        Some(k) => Some(format!("a {k}, not {}", if kind == Kind::Tag { "a tag object" } else { "a commit" })),
+        None => Some("an object this repository does not have".to_string()),
+    })
+}
+
+/// The warning for a local ref that points at something malformed.
+fn local_malformed(name: &str, id: Oid, what: &str) -> String {
+    format!(
+        "{name}: points at {} ({what}), so it is not pushed; remove it with `git update-ref -d {name}` if it should \
+         not be there",
+        id.short(10)
+    )
+}
+
+/// The warning for a remote's ref that points at something malformed.
+fn remote_malformed(name: &str, remote: &str, id: Oid, what: &str) -> String {
+    format!(
+        "{name}: {remote}'s copy points at {} ({what}); it was not taken, and only the records on that ref are \
+         affected",
+        id.short(10)
+    )
 }
 
 /// Adds a line to a list of the report, once (integration runs again after a lost race).
@@ -759,6 +786,7 @@ fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<
 }
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
+/// A local ref that points at something malformed is never pushed (a warning names it).
 fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>, report: &mut Report) -> Result<Vec<PushRef>> {
     let repo = &commons.repo;
     let mut refs = Vec::new();
@@ -768,10 +796,18 @@ fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>, report
         if theirs == Some(id) {
             continue;
         }
+        if let Some(what) = malformed(repo, kind, id)? {
+            add_line(&mut report.warnings, local_malformed(&name, id, &what));
+            continue;
+        }
         if let Some(t) = theirs {
+            if let Some(what) = malformed(repo, kind, t)? {
+                add_line(&mut report.warnings, remote_malformed(&name, remote_name, t, &what));
+                continue;
+            }
             // Only what extends the remote's copy; the rest was reported when integrating
             // (and is reported by a --push-only sync, which does not integrate).
-            if kind == Kind::Tag || !repo.has_object(t) || !repo.is_ancestor(t, id)? {
+            if kind == Kind::Tag || !repo.is_ancestor(t, id)? {
                 held.push(name);
                 continue;
             }

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::error::fail;
 use crate::git::remote::Progress;
-use crate::output::{print, print_json};
+use crate::output::{clean, print, print_json};
 use crate::sync::{self, Options};
 use anyhow::Result;
 
@@ -17,7 +17,8 @@ use anyhow::Result;
 /// saying what to run); a rater's ratings changed on two clones merge by the union of
 /// lines (signed with the rater's key, so only on a clone that has it); editions and
 /// ballots fast-forward, or the ref is named and left alone; a
-/// statement tag is taken only if it verifies. Finally one atomic push, with a lease on
+/// statement tag is taken only if it verifies. A ref that points at something malformed is
+/// named in a warning, never taken or pushed. Finally one atomic push, with a lease on
 /// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
 /// fetches again and retries. Two syncs may run at once in one clone.
 #[derive(Debug, clap::Args)]
@@ -46,6 +47,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let progress = if ctx.style.tty && !args.json { Progress::Show } else { Progress::Quiet };
     let opts = Options { fetch: !args.push_only, push: !args.fetch_only, dry_run: args.dry_run, progress };
     let report = sync::sync(&commons, &args.remote, &opts)?;
+    for w in &report.warnings {
+        eprintln!("warning: {}", clean(w));
+    }
     if args.json {
         print_json(&report)?;
     } else {

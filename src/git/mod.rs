@@ -350,6 +350,23 @@ impl Repo {
         Ok(info)
     }
 
+    /// What kind of object `id` is ("commit", "tree", "blob" or "tag"); None when the
+    /// repository does not have it.
+    pub fn object_kind(&self, id: Oid) -> Result<Option<&'static str>> {
+        let odb = self.inner.odb().context("could not open the object database")?;
+        match odb.read_header(id.0) {
+            Ok((_, kind)) => Ok(Some(match kind {
+                git2::ObjectType::Commit => "commit",
+                git2::ObjectType::Tree => "tree",
+                git2::ObjectType::Blob => "blob",
+                git2::ObjectType::Tag => "tag",
+                _ => "object of an unknown kind",
+            })),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not read object {id}: {}", e.message())),
+        }
+    }
+
     /// Reads a commit; None when `id` names another kind of object (or nothing).
     pub fn commit_if_commit(&self, id: Oid) -> Result<Option<CommitInfo>> {
         match self.inner.find_object(id.0, None) {
