@@ -4,11 +4,12 @@
 //! `refs/remotes/<remote>/`; then each is integrated into the local ref it mirrors, by the
 //! rule of its kind: the trunk fast-forwards, or is merged with the remote's (commits keep
 //! their ids, which ballots, tags and editions name); a rater's notes merge by the union of lines;
-//! per-writer refs (editions, ballots) fast-forward or are reported, never overwritten;
-//! statement tags are verified before they are taken. A ref that points at something
-//! malformed is named in a warning and left out: it affects only the records on it. Then one
-//! atomic push with a lease on every ref publishes what this clone made; a race with another
-//! pusher fetches again.
+//! a member's ballots changed on two clones merge (a merge commit, so every ballot stays);
+//! an edition changed on two clones merges by a three-way merge of its trees, or is reported
+//! when both changed one file, never overwritten; statement tags are verified before they
+//! are taken. A ref that points at something malformed is named in a warning and left out:
+//! it affects only the records on it. Then one atomic push with a lease on every ref
+//! publishes what this clone made; a race with another pusher fetches again.
 
 use crate::commons::Commons;
 use crate::error::fail;
@@ -208,6 +209,8 @@ pub struct Report {
     /// statement tag, no tag object): never taken, never pushed, so that they affect only
     /// the records on that ref. Warnings: they do not make the sync fail.
     pub warnings: Vec<String>,
+    /// Refs both sides had changed that were merged (ballots, editions), and what it means.
+    pub merged: Vec<String>,
     /// What a dry run would do.
     pub plan: Vec<String>,
     /// How many times the push lost a race and fetched again.
@@ -453,6 +456,10 @@ fn integrate_one(
                 )),
                 Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report),
                 Kind::Notes => merge_notes(commons, pair, ours, theirs, report),
+                Kind::Ballots if pair.local.starts_with(crate::statements::BALLOT_REFS) => {
+                    merge_ballots(commons, pair, ours, theirs, report)
+                }
+                Kind::Edition => merge_edition(commons, pair, ours, theirs, report),
                 _ => {
                     add_line(
                         &mut report.diverged,
@@ -588,7 +595,12 @@ fn count(repo: &Repo, kind: Kind, name: &str, from: Option<Oid>, to: Oid, moved:
         }
         Kind::Ballots => {
             if name.starts_with(crate::statements::BALLOT_REFS) {
-                moved.ballots += repo.walk(to, &hide)?.count();
+                // Ballots, not the merges of a member's ballots from two clones.
+                for id in repo.walk(to, &hide)? {
+                    if repo.commit(id?)?.trailer("Tribune-Statement").is_some() {
+                        moved.ballots += 1;
+                    }
+                }
             }
         }
         Kind::Tag => moved.statements += 1,
@@ -601,6 +613,33 @@ fn lines(data: &[u8]) -> std::collections::HashSet<Vec<u8>> {
     data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
 }
 
+/// Git's configured SSH key when it is one of `member`'s keys in the roster, and those keys:
+/// a merge of a member's records (ratings, ballots) is signed as the member's own are.
+fn member_signer(commons: &Commons, member: &str) -> Result<(Option<crate::signing::Signer>, Vec<String>)> {
+    let keys = crate::ratings::keys_of(&commons.snapshot()?, member)?;
+    let signer = match crate::signing::configured(&commons.repo, None) {
+        Ok(Some(s)) if !keys.is_empty() && s.is_one_of(&keys) => Some(s),
+        _ => None,
+    };
+    Ok((signer, keys))
+}
+
+/// A merge commit of `ours` then `theirs`, signed by `signer` if there is one.
+fn write_merge(
+    repo: &Repo,
+    tree: Oid,
+    ours: Oid,
+    theirs: Oid,
+    message: &str,
+    signer: Option<&crate::signing::Signer>,
+) -> Result<Oid> {
+    let who = repo.identity("COMMITTER")?;
+    match signer {
+        Some(s) => repo.write_signed_commit(tree, &[ours, theirs], &who, &who, message, &|d| s.sign(d)),
+        None => repo.write_commit(tree, &[ours, theirs], &who, &who, message),
+    }
+}
+
 /// Two copies of a rater's notes: a merge commit whose tree is the union of both, signed
 /// with the configured key when it is one of the rater's (as their own notes commits are).
 fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
@@ -611,36 +650,139 @@ fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &
     let edits: Vec<Edit> = repo.note_edits(Some(ours_tree), &changed)?;
     let tree = repo.edit_tree(Some(ours_tree), &edits)?;
     let rater = pair.local.rsplit('/').next().unwrap_or("");
-    let who = repo.identity("COMMITTER")?;
     let message = crate::commons::message(
         &format!("merge the ratings of {rater} from {}", report.remote),
         &[("Action", "merge-ratings"), ("Rater", rater)],
     );
-    let keys = crate::ratings::keys_of(&commons.snapshot()?, rater)?;
-    let signer = match crate::signing::configured(repo, None) {
-        Ok(Some(s)) if !keys.is_empty() && s.is_one_of(&keys) => Some(s),
-        _ => None,
-    };
-    let commit = match &signer {
-        Some(s) => repo.write_signed_commit(tree, &[ours, theirs], &who, &who, &message, &|d| s.sign(d))?,
-        // An unsigned merge would make every rating of a rater with a key show as forged,
-        // everywhere it travels: leave it to a clone that holds the rater's key.
-        None if !keys.is_empty() => {
-            add_line(
-                &mut report.diverged,
-                format!(
-                    "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
-                     {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
-                    pair.local
-                ),
-            );
-            return Ok(Some(Moved::default()));
-        }
-        None => repo.write_commit(tree, &[ours, theirs], &who, &who, &message)?,
-    };
+    let (signer, keys) = member_signer(commons, rater)?;
+    // An unsigned merge would make every rating of a rater with a key show as forged,
+    // everywhere it travels: leave it to a clone that holds the rater's key.
+    if signer.is_none() && !keys.is_empty() {
+        add_line(
+            &mut report.diverged,
+            format!(
+                "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
+                 {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
+                pair.local
+            ),
+        );
+        return Ok(Some(Moved::default()));
+    }
+    let commit = write_merge(repo, tree, ours, theirs, &message, signer.as_ref())?;
     let mut arrived = Moved::default();
     count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut arrived)?;
     Ok(move_ref(commons, &pair.local, Some(ours), commit)?.then_some(arrived))
+}
+
+/// A member's ballots cast on this clone and on another: a merge commit with the empty
+/// tree (local tip, then the remote's), so that every ballot stays reachable; the tally walks
+/// through it. Signed with the configured key when it is one of the member's, else unsigned
+/// (the tally judges ballots, never the merge). Two ballots with one sequence number are
+/// both excluded by the tally until the member votes again, on either clone: the report
+/// says so.
+fn merge_ballots(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let rest = pair.local.strip_prefix(crate::statements::BALLOT_REFS).unwrap_or(&pair.local);
+    let (statement, member) = rest.rsplit_once('/').unwrap_or(("", rest));
+    let remote = &report.remote;
+    let message = crate::commons::message(
+        &format!("merge the ballots of {member} on {statement} from {remote}"),
+        &[("Action", "merge-ballots"), ("Member", member)],
+    );
+    let (signer, _) = member_signer(commons, member)?;
+    let commit = write_merge(repo, repo.empty_tree()?, ours, theirs, &message, signer.as_ref())?;
+    let mut arrived = Moved::default();
+    count(repo, Kind::Ballots, &pair.local, Some(ours), theirs, &mut arrived)?;
+    if !move_ref(commons, &pair.local, Some(ours), commit)? {
+        return Ok(None);
+    }
+    // The highest sequence number cast on each side since they parted: when they are the
+    // same, neither ballot counts.
+    let parted: Vec<Oid> = repo.merge_base(ours, theirs)?.into_iter().collect();
+    let highest = |tip: Oid| -> Result<Option<u64>> {
+        let mut top = None;
+        for id in repo.walk(tip, &parted)? {
+            let info = repo.commit(id?)?;
+            if info.trailer("Tribune-Statement").is_some() {
+                top = top.max(info.trailer("Tribune-Seq").and_then(|s| s.parse::<u64>().ok()));
+            }
+        }
+        Ok(top)
+    };
+    let line = match (highest(ours)?, highest(theirs)?) {
+        (Some(a), Some(b)) if a == b => format!(
+            "{}: {member} voted on this clone and on {remote} with the same sequence number ({a}); both ballots are \
+             kept, and the tally excludes both until {member} votes again, on either clone (`tribune vote \
+             {statement} yes|no|abstain --as {member}`, then `tribune sync`; see `tribune tally {statement}`)",
+            pair.local
+        ),
+        _ => format!(
+            "{}: {member}'s ballots cast on this clone and on {remote} were merged; the one with the highest \
+             sequence number counts (`tribune tally {statement}`)",
+            pair.local
+        ),
+    };
+    add_line(&mut report.merged, line);
+    Ok(Some(arrived))
+}
+
+/// A contingent's edition changed on this clone and on another: a three-way merge of the
+/// trees (the same as the trunk's), as a merge commit (local tip, then the remote's). When
+/// both changed one file differently, nothing is written and the ref is reported, with
+/// which article and how to settle it.
+fn merge_edition(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let remote = &report.remote;
+    let contingent = pair.local.rsplit('/').next().unwrap_or("");
+    let base_tree = repo.merge_base(ours, theirs)?.map(|b| repo.commit_tree(b)).transpose()?;
+    let their_tree = repo.commit_tree(theirs)?;
+    let merge = repo.merge_trees(base_tree, repo.commit_tree(ours)?, their_tree)?;
+    if !merge.conflicts.is_empty() {
+        let mut what = Vec::new();
+        for (path, mine) in &merge.conflicts {
+            let short = |b: Option<Oid>| b.map(|b| b.short(8)).unwrap_or_else(|| "deleted".into());
+            let there = repo.entry_at(their_tree, path)?.filter(|e| !e.is_tree).map(|e| e.id);
+            what.push(match (crate::index::slug_of_text_path(path), mine, there) {
+                (Some(slug), Some(m), Some(t)) => format!(
+                    "{contingent}'s text of {slug} (here {}, there {}: `tribune diff {slug} {} {}`)",
+                    m.short(8),
+                    t.short(8),
+                    t.short(8),
+                    m.short(8)
+                ),
+                (Some(slug), m, t) => format!("{contingent}'s text of {slug} (here {}, there {})", short(*m), short(t)),
+                (None, m, t) => format!("{path} (here {}, there {})", short(*m), short(t)),
+            });
+        }
+        let dir = format!("../merge-{contingent}");
+        add_line(
+            &mut report.diverged,
+            format!(
+                "{}: this clone and {remote} both changed {}; nothing was overwritten. To settle it, merge with git: \
+                 `git worktree add {dir} contingents/{contingent}`, `git -C {dir} merge \
+                 {remote}/contingents/{contingent}`, edit the conflicting file there to the text to keep, `git -C \
+                 {dir} commit -a`, `git worktree remove {dir}`, then `tribune sync`",
+                pair.local,
+                what.join(", ")
+            ),
+        );
+        return Ok(Some(Moved::default()));
+    }
+    let message = crate::commons::message(
+        &format!("merge the edition of {contingent} from {remote}"),
+        &[("Action", "merge-edition"), ("Contingent", contingent)],
+    );
+    let commit = write_merge(repo, merge.tree, ours, theirs, &message, None)?;
+    let mut arrived = Moved::default();
+    count(repo, Kind::Edition, &pair.local, Some(ours), theirs, &mut arrived)?;
+    if !move_ref(commons, &pair.local, Some(ours), commit)? {
+        return Ok(None);
+    }
+    add_line(
+        &mut report.merged,
+        format!("{}: the rewrites made on this clone and on {remote} were merged", pair.local),
+    );
+    Ok(Some(arrived))
 }
 
 /// A statement tag from the remote is taken only when it verifies.
@@ -699,40 +841,21 @@ fn merge_trunk(
     let mut arrived = Moved::default();
     count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut arrived)?;
     let base_tree = parted.map(|p| repo.commit_tree(p)).transpose()?;
-    let their_tree = repo.commit_tree(theirs)?;
-    let our_tree = repo.commit_tree(ours)?;
-    let mut edits = Vec::new();
-    // Conflicting paths and our text of each (None: we deleted it).
-    let mut conflicts: BTreeMap<String, Option<Oid>> = BTreeMap::new();
-    for change in repo.changed_paths(base_tree, our_tree, "")? {
-        let now = repo.entry_at(their_tree, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id);
-        if now == change.new {
-            continue;
-        }
-        if now == change.old {
-            edits.push(match change.new {
-                Some(blob) => Edit::Put { path: change.path.clone(), blob },
-                None => Edit::Remove { path: change.path.clone() },
-            });
-        } else {
-            conflicts.insert(change.path.clone(), change.new);
-        }
-    }
-    let tree = repo.edit_tree(Some(their_tree), &edits)?;
+    let merge = repo.merge_trees(base_tree, repo.commit_tree(ours)?, repo.commit_tree(theirs)?)?;
     let who = repo.identity("COMMITTER")?;
     let message = crate::commons::message(
         &format!("merge the trunk of {remote_name}"),
         &[("Action", "merge-trunk"), ("Remote", remote_name)],
     );
-    let merged = repo.write_commit(tree, &[theirs, ours], &who, &who, &message)?;
+    let merged = repo.write_commit(merge.tree, &[theirs, ours], &who, &who, &message)?;
     if !move_ref(commons, &commons.trunk_ref, Some(ours), merged)? {
         return Ok(None);
     }
-    if !conflicts.is_empty() {
+    if !merge.conflicts.is_empty() {
         // Our trunk is in the merge's history already; the branch names it for the user.
         let keep = format!("refs/heads/sync-conflicts/{}", ours.short(10));
         repo.update_ref(&keep, ours, repo.ref_target(&keep)?, "tribune sync: local trunk kept")?;
-        for (path, blob) in conflicts {
+        for (path, blob) in merge.conflicts {
             report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep));
         }
     }

@@ -11,12 +11,14 @@ use anyhow::Result;
 ///
 /// Runs your `git` for the network (so SSH keys, agents and credential helpers work) and
 /// mirrors the remote's trunk and editions under `refs/remotes/<remote>/`, its ratings,
-/// ballots and statement tags under `refs/tribune-sync/<remote>/`. Then: the trunk fast-forwards, or this clone's commits are
-/// replayed onto the remote's (a text both sides changed stops the sync: the trunk takes
-/// the remote's text and yours is kept as your contingent's rival version, with a message
-/// saying what to run); a rater's ratings changed on two clones merge by the union of
-/// lines (signed with the rater's key, so only on a clone that has it); editions and
-/// ballots fast-forward, or the ref is named and left alone; a
+/// ballots and statement tags under `refs/tribune-sync/<remote>/`. Then: the trunk
+/// fast-forwards, or is merged with the remote's (a text both sides changed stops the sync:
+/// the trunk takes the remote's text and yours is kept as your contingent's rival version,
+/// with a message saying what to run); a rater's ratings changed on two clones merge by the union of
+/// lines (signed with the rater's key, so only on a clone that has it); a member's ballots
+/// cast on two clones merge (if both have the same sequence number the tally excludes both
+/// until the member votes again); an edition changed on two clones merges file by file, or,
+/// when both changed one text, is named and left alone, with how to settle it; a
 /// statement tag is taken only if it verifies. A ref that points at something malformed is
 /// named in a warning, never taken or pushed. Finally one atomic push, with a lease on
 /// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
@@ -79,6 +81,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         }
         let style = &ctx.style;
+        for m in &report.merged {
+            out.push_str(&format!("{} {m}\n", style.paint("33", "MERGED")));
+        }
         for c in &report.conflicts {
             out.push_str(&format!("{} {c}\n", style.paint("31", "CONFLICT")));
         }

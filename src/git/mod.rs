@@ -17,7 +17,7 @@ pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
 pub use refs::{backoff, RefUpdate};
 pub use tag::TagInfo;
-pub use tree::Edit;
+pub use tree::{Edit, TreeMerge};
 
 use anyhow::{anyhow, Context, Result};
 use std::fmt;

@@ -1,7 +1,9 @@
 //! Sync in the face of what one writer or one clone does (issue 12): a malformed ref affects
-//! only the records on it; two syncs at once in one clone both succeed.
+//! only the records on it; one writer on two clones (a member voting from a laptop and a
+//! desktop, a contingent rewriting from two places) merges instead of diverging for good;
+//! two syncs at once in one clone both succeed.
 
-use crate::harness::Env;
+use crate::harness::{rev, Env};
 use crate::sync_fixture::*;
 use serde_json::Value;
 
@@ -21,6 +23,25 @@ fn json(r: &crate::harness::Run) -> Value {
 
 fn vote(n: &Net, clone: &str, member: usize, choice: &str) {
     n.t(clone, &["vote", SLUG, choice, "--as", &format!("m{member}"), "--key", n.key(member)]).ok();
+}
+
+/// The tally's ballots of `member` on `clone`: (seq, status, reason) for each ballot proper.
+fn ballots(n: &Net, clone: &str, member: &str) -> (Value, Vec<(u64, String, String)>) {
+    let t = json(&n.t(clone, &["tally", SLUG, "--json"]).ok());
+    let list = t["ballots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["member"] == member && b["seq"].is_u64())
+        .map(|b| {
+            (
+                b["seq"].as_u64().unwrap(),
+                b["status"].as_str().unwrap().to_string(),
+                b["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (t, list)
 }
 
 /// Malformed local refs (a rater's notes, a member's ballots, a statement tag pointing at a
@@ -84,6 +105,134 @@ fn a_malformed_ref_here_or_on_the_hub_is_one_warning_and_sync_does_the_rest() {
     let r = n.t(&a, &["sync"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains(&format!("warning: {}: origin's copy", ballot_ref("m1"))), "{}", r.stderr);
+    n.env.fsck(&b);
+}
+
+/// A member votes on a laptop and on a desktop. The second clone to sync merges the two
+/// ballot histories (a merge commit, unsigned there: no key of m1's is configured; signed
+/// where git's key is m1's), exits 0, and says that both ballots have the same sequence
+/// number; the tally excludes both with that reason; a new vote on either clone counts.
+#[test]
+fn one_member_voting_on_two_clones_merges_and_a_new_vote_settles_it() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.git(&a, &["config", "gpg.format", "ssh"]).ok();
+    n.git(&a, &["config", "user.signingkey", n.key(1)]).ok();
+    vote(&n, &a, 1, "yes");
+    vote(&n, &b, 1, "no");
+    let (on_a, on_b) = (rev(&n.env, &a, &ballot_ref("m1")), rev(&n.env, &b, &ballot_ref("m1")));
+    n.t(&a, &["sync"]).ok();
+    let r = n.t(&b, &["sync"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let merged =
+        r.stdout.lines().find(|l| l.starts_with(&format!("MERGED {}", ballot_ref("m1")))).unwrap_or_else(|| {
+            panic!("no MERGED line:\n{}", r.stdout);
+        });
+    assert!(merged.contains("same sequence number (1)") && merged.contains("votes again"), "{merged}");
+    // The merge commit: empty tree, b's ballot then a's, the trailers, unsigned on b.
+    let tip = rev(&n.env, &n.hub, &ballot_ref("m1"));
+    assert_eq!(tip, rev(&n.env, &b, &ballot_ref("m1")));
+    let parents = n.git(&n.hub, &["rev-parse", &format!("{tip}^1"), &format!("{tip}^2")]).ok().stdout;
+    assert_eq!(parents, format!("{on_b}\n{on_a}\n"));
+    let raw = n.git(&n.hub, &["cat-file", "-p", &tip]).ok().stdout;
+    assert!(raw.starts_with("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"), "{raw}");
+    assert!(raw.contains("\nTribune-Action: merge-ballots\nTribune-Member: m1\n"), "{raw}");
+    assert!(!raw.contains("gpgsig"), "{raw}");
+    // The tally walks through the merge to both ballots, and excludes both.
+    let (t, list) = ballots(&n, &b, "m1");
+    assert_eq!(list.len(), 2, "{t:#}");
+    for (seq, status, reason) in &list {
+        assert_eq!((*seq, status.as_str()), (1, "excluded"), "{t:#}");
+        assert!(reason.contains("seq conflict"), "{reason}");
+    }
+    assert_eq!((t["counts"]["yes"].as_u64(), t["counts"]["no"].as_u64()), (Some(0), Some(0)), "{t:#}");
+    // m1 votes again on a (after a sync): that ballot counts, everywhere.
+    n.t(&a, &["sync"]).ok();
+    vote(&n, &a, 1, "yes");
+    n.t(&a, &["sync"]).ok();
+    n.t(&b, &["sync"]).ok();
+    let (t, list) = ballots(&n, &b, "m1");
+    assert!(list.contains(&(2, "counted".to_string(), String::new())), "{t:#}");
+    assert_eq!(t["counts"]["yes"].as_u64(), Some(1), "{t:#}");
+
+    // Again, the other way round: a merges, and signs the merge with m1's key.
+    vote(&n, &b, 1, "abstain");
+    vote(&n, &a, 1, "no");
+    n.t(&b, &["sync"]).ok();
+    let r = n.t(&a, &["sync"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("same sequence number (3)"), "{}", r.stdout);
+    let tip = rev(&n.env, &n.hub, &ballot_ref("m1"));
+    assert!(n.git(&n.hub, &["cat-file", "-p", &tip]).ok().stdout.contains("gpgsig"));
+    // Voting again on the other clone settles it too.
+    n.t(&b, &["sync"]).ok();
+    vote(&n, &b, 1, "no");
+    n.t(&b, &["sync"]).ok();
+    n.t(&a, &["sync"]).ok();
+    let (t, list) = ballots(&n, &a, "m1");
+    assert!(list.contains(&(4, "counted".to_string(), String::new())), "{t:#}");
+    assert_eq!(t["counts"]["no"].as_u64(), Some(1), "{t:#}");
+    assert_eq!(n.refs(&a), n.refs(&n.hub));
+    n.env.fsck(&a);
+}
+
+/// A contingent rewrites one article on one clone and another article on another: the
+/// second sync merges the edition (a merge commit, local tip then the remote's) and both
+/// rewrites reach everyone. Both rewriting the same article is a conflict: the edition is
+/// left as it was and named with the article and what to run, and doing that settles it.
+#[test]
+fn an_edition_rewritten_on_two_clones_merges_and_a_conflict_names_the_article() {
+    let (n, a, b) = Net::two_with_heat();
+    n.contribute(&a, "Cold store", "abc", "Cold, original.");
+    n.t(&a, &["sync"]).ok();
+    n.t(&b, &["sync"]).ok();
+    let rewrite = |clone: &str, title: &str, slug: &str, body: &str| {
+        let f = n.env.write(&format!("in/{slug}-{body}.md"), article(title, "abc", body));
+        n.t(clone, &["rewrite", slug, "--contingent", "abc", "--file", &f]).ok();
+    };
+    rewrite(&a, "Heat at the depot", HEAT, "Heat, as a rewrote it.");
+    rewrite(&b, "Cold store", "cold-store", "Cold, as b rewrote it.");
+    let (on_a, on_b) = (rev(&n.env, &a, "contingents/abc"), rev(&n.env, &b, "contingents/abc"));
+    n.t(&a, &["sync"]).ok();
+    let r = n.t(&b, &["sync"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("MERGED refs/heads/contingents/abc"), "{}", r.stdout);
+    let tip = rev(&n.env, &n.hub, "contingents/abc");
+    let parents = n.git(&n.hub, &["rev-parse", &format!("{tip}^1"), &format!("{tip}^2")]).ok().stdout;
+    assert_eq!(parents, format!("{on_b}\n{on_a}\n"));
+    let raw = n.git(&n.hub, &["cat-file", "-p", &tip]).ok().stdout;
+    assert!(raw.contains("\nTribune-Action: merge-edition\n"), "{raw}");
+    n.t(&a, &["sync"]).ok();
+    for c in [&a, &b, &n.hub] {
+        assert!(n.t(c, &["show", &format!("{HEAT}@abc"), "--raw"]).ok().stdout.contains("as a rewrote it"));
+        assert!(n.t(c, &["show", "cold-store@abc", "--raw"]).ok().stdout.contains("as b rewrote it"));
+    }
+
+    // Both rewrite the same article: a conflict, named with the article and the commands.
+    rewrite(&a, "Heat at the depot", HEAT, "Heat, a's second thoughts.");
+    rewrite(&b, "Heat at the depot", HEAT, "Heat, b's second thoughts.");
+    n.t(&a, &["sync"]).ok();
+    let before = rev(&n.env, &b, "contingents/abc");
+    let r = n.t(&b, &["sync"]).fails(1, "left as they were");
+    let line = r.stdout.lines().find(|l| l.starts_with("DIVERGED refs/heads/contingents/abc")).unwrap_or_else(|| {
+        panic!("no DIVERGED line:\n{}", r.stdout);
+    });
+    assert!(line.contains(&format!("abc's text of {HEAT}")), "{line}");
+    assert!(line.contains(&format!("`tribune diff {HEAT} ")), "{line}");
+    assert!(line.contains("`git worktree add ../merge-abc contingents/abc`"), "{line}");
+    assert_eq!(rev(&n.env, &b, "contingents/abc"), before, "the edition was changed");
+    // What the hint says to do settles it.
+    n.git(&b, &["worktree", "add", "-q", "../merge-abc", "contingents/abc"]).ok();
+    let dir = n.env.path("merge-abc").to_string_lossy().into_owned();
+    assert_eq!(n.env.git(&["-C", &dir, "merge", "-q", "origin/contingents/abc"]).code, 1, "a conflict to settle");
+    let text = n.t(&a, &["show", &format!("{HEAT}@abc"), "--raw"]).ok().stdout.replace("a's second", "our joint");
+    std::fs::write(format!("{dir}/{}", crate::harness::text_path(HEAT)), text).unwrap();
+    n.env.git(&["-C", &dir, "commit", "-q", "-a", "--no-edit"]).ok();
+    n.git(&b, &["worktree", "remove", "../merge-abc"]).ok();
+    n.t(&b, &["sync"]).ok();
+    n.t(&a, &["sync"]).ok();
+    assert!(n.t(&a, &["show", &format!("{HEAT}@abc"), "--raw"]).ok().stdout.contains("our joint thoughts"));
+    assert_eq!(n.refs(&a), n.refs(&b));
     n.env.fsck(&b);
 }
 
