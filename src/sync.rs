@@ -4,9 +4,12 @@
 //! `refs/remotes/<remote>/`; then each is integrated into the local ref it mirrors, by the
 //! rule of its kind: the trunk fast-forwards, or is merged with the remote's (commits keep
 //! their ids, which ballots, tags and editions name); a rater's notes merge by the union of lines;
-//! per-writer refs (editions, ballots) fast-forward or are reported, never overwritten;
-//! statement tags are verified before they are taken. Then one atomic push with a lease on
-//! every ref publishes what this clone made; a race with another pusher fetches again.
+//! a member's ballots changed on two clones merge (a merge commit, so every ballot stays);
+//! an edition changed on two clones merges by a three-way merge of its trees, or is reported
+//! when both changed one file, never overwritten; statement tags are verified before they
+//! are taken. A ref that points at something malformed is named in a warning and left out:
+//! it affects only the records on it. Then one atomic push with a lease on every ref
+//! publishes what this clone made; a race with another pusher fetches again.
 
 use crate::commons::Commons;
 use crate::error::fail;
@@ -22,6 +25,10 @@ const PUSH_BATCH: usize = 2_000;
 
 /// How many times a push that lost a race fetches again and retries.
 const MAX_ROUNDS: usize = 10;
+
+/// How many times integrating one ref starts again because another process in this clone
+/// (another sync, a tribune command) moved the local ref meanwhile.
+const MAX_MOVES: u32 = 100;
 
 /// Where fetched refs that are not branches are mirrored: outside `refs/remotes/<remote>/`,
 /// so that a branch on the remote named like one of them (`notes/tribune/…`) cannot pass
@@ -128,6 +135,19 @@ pub struct Moved {
 }
 
 impl Moved {
+    fn add(&mut self, other: Moved) {
+        self.commits += other.commits;
+        self.articles += other.articles;
+        for (k, n) in other.rewrites {
+            *self.rewrites.entry(k).or_default() += n;
+        }
+        for (k, n) in other.ratings {
+            *self.ratings.entry(k).or_default() += n;
+        }
+        self.ballots += other.ballots;
+        self.statements += other.statements;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.commits == 0
             && self.articles == 0
@@ -139,7 +159,7 @@ impl Moved {
 
     /// "3 articles, 1 rewrite by xyz, 120 ratings by 4 raters, 2 ballots".
     pub fn describe(&self) -> String {
-        let n = |k: usize, one: &str, many: &str| crate::output::count(k as u64, one, many);
+        let n = |k: usize, one: &str, many: &str| crate::model::words::count(k as u64, one, many);
         let mut parts = Vec::new();
         if self.articles > 0 {
             parts.push(n(self.articles, "article", "articles"));
@@ -185,6 +205,12 @@ pub struct Report {
     pub rejected_tags: Vec<String>,
     /// Local statement tags that fail verification here, and so were not pushed.
     pub unpushed_tags: Vec<String>,
+    /// Refs, here or on the remote, that point at something malformed (no commit; for a
+    /// statement tag, no tag object): never taken, never pushed, so that they affect only
+    /// the records on that ref. Warnings: they do not make the sync fail.
+    pub warnings: Vec<String>,
+    /// Refs both sides had changed that were merged (ballots, editions), and what it means.
+    pub merged: Vec<String>,
     /// What a dry run would do.
     pub plan: Vec<String>,
     /// How many times the push lost a race and fetched again.
@@ -219,7 +245,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             for r in unsure.drain(..) {
                 let landed =
                     tracking_of(&r.remote_ref, remote_name).map(|t| commons.repo.ref_target(&t)).transpose()?.flatten();
-                if landed.is_some() && landed == commons.repo.ref_target(&r.local)? {
+                if landed.is_some_and(|l| l.to_string() == r.id) {
                     count_push(&commons.repo, &r, &mut report.left)?;
                     report.pushed.push(r.remote_ref.clone());
                 }
@@ -230,7 +256,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             break;
         }
         let mut held = Vec::new();
-        let refs = outgoing(commons, remote_name, &mut held, &mut report.unpushed_tags)?;
+        let refs = outgoing(commons, remote_name, &mut held, &mut report)?;
         if !opts.fetch {
             for name in held {
                 report.diverged.push(format!(
@@ -256,12 +282,11 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
                 Pushed::Done => {
                     for r in batch {
                         count_push(&commons.repo, r, &mut report.left)?;
-                        // Move the remote-tracking ref too, so the next sync starts from the truth.
-                        if let (Some(t), Some(id)) =
-                            (tracking_of(&r.remote_ref, remote_name), commons.repo.ref_target(&r.local)?)
-                        {
+                        // Move the remote-tracking ref too, so the next sync starts from the truth:
+                        // what was pushed (the local ref may have moved on since).
+                        if let Some(t) = tracking_of(&r.remote_ref, remote_name) {
                             let old = commons.repo.ref_target(&t)?;
-                            commons.repo.update_ref(&t, id, old, "tribune sync: pushed")?;
+                            commons.repo.update_ref(&t, r.id.parse()?, old, "tribune sync: pushed")?;
                         }
                         report.pushed.push(r.remote_ref.clone());
                     }
@@ -343,78 +368,114 @@ fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut R
         .collect();
     pairs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.local.cmp(&b.local)));
     for pair in pairs {
-        let Some(theirs) = repo.ref_target(&pair.tracking)? else { continue };
-        let ours = repo.ref_target(&pair.local)?;
-        if ours == Some(theirs) {
-            continue;
-        }
-        if pair.kind == Kind::Tag {
-            tag(commons, &pair, ours, theirs, dry_run, report)?;
-            continue;
-        }
-        // A ref of the remote's that points at no commit (or at one that never arrived):
-        // name it and go on with the rest.
-        if repo.commit_if_commit(theirs)?.is_none() || ours.is_some_and(|o| !repo.has_object(o)) {
-            report.diverged.push(format!(
-                "{}: {remote_name}'s copy points at {}, which is not a commit; it was left alone",
-                pair.local,
-                theirs.short(10)
-            ));
-            continue;
-        }
-        if ours.is_some_and(|o| repo.commit_if_commit(o).ok().flatten().is_none()) {
-            report.diverged.push(format!("{}: the local ref points at something that is not a commit", pair.local));
-            continue;
-        }
-        let relation = match ours {
-            None => Relation::Behind,
-            Some(o) if repo.is_ancestor(theirs, o)? => Relation::Ahead,
-            Some(o) if repo.is_ancestor(o, theirs)? => Relation::Behind,
-            Some(_) => Relation::Diverged,
-        };
-        match relation {
-            Relation::Ahead => {}
-            Relation::Behind => {
-                if dry_run {
-                    report.plan.push(format!("fast-forward {}", pair.local));
-                    continue;
+        // Another process in this clone (a second sync, a tribune command) may move the
+        // local ref while this one builds on it: then read it again and start over.
+        let mut attempt = 0;
+        loop {
+            match integrate_one(commons, remote_name, &pair, dry_run, report)? {
+                Some(arrived) => {
+                    report.arrived.add(arrived);
+                    break;
                 }
-                count_arrival(repo, &pair, ours, theirs, &mut report.arrived)?;
-                move_ref(commons, &pair.local, ours, theirs)?;
-            }
-            Relation::Diverged => {
-                let ours = ours.context("a diverged ref has a local value")?;
-                if dry_run {
-                    report.plan.push(format!("merge {} (changed on both sides)", pair.local));
-                    continue;
+                None if attempt < MAX_MOVES => {
+                    attempt += 1;
+                    std::thread::sleep(crate::git::backoff(attempt.min(7)));
                 }
-                match pair.kind {
-                    Kind::Trunk if repo.merge_base(ours, theirs)?.is_none() => {
-                        return Err(fail(
-                            format!(
-                                "this commons and {remote_name} share no history: their trunks have no commit in \
-                                 common"
-                            ),
-                            format!(
-                                "{remote_name} is another commons; check its URL with `git remote -v`, nothing was \
-                                 changed"
-                            ),
-                        ))
-                    }
-                    Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report)?,
-                    Kind::Notes => merge_notes(commons, &pair, ours, theirs, report)?,
-                    _ => report.diverged.push(format!(
-                        "{}: this clone and {remote_name} have different histories ({} here, {} there); \
-                         nothing was overwritten",
-                        pair.local,
-                        ours.short(10),
-                        theirs.short(10)
-                    )),
+                None => {
+                    return Err(fail(
+                        format!("{} kept moving while tribune sync ran", pair.local),
+                        "other tribune commands are writing to this commons; run `tribune sync` again when they \
+                         are done",
+                    ))
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Integrates one remote-tracking ref. What arrived, or None when the local ref moved
+/// meanwhile (nothing was changed then, and nothing reported: the caller starts over).
+fn integrate_one(
+    commons: &Commons,
+    remote_name: &str,
+    pair: &Pair,
+    dry_run: bool,
+    report: &mut Report,
+) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let mut arrived = Moved::default();
+    let Some(theirs) = repo.ref_target(&pair.tracking)? else { return Ok(Some(arrived)) };
+    let ours = repo.ref_target(&pair.local)?;
+    if ours == Some(theirs) {
+        return Ok(Some(arrived));
+    }
+    // A malformed ref, here or there, is named and left alone: it affects only the records
+    // on it, never the rest of the sync (nor, through the hub, every other clone's).
+    if let Some(o) = ours {
+        if let Some(what) = malformed(repo, pair.kind, o)? {
+            add_line(&mut report.warnings, local_malformed(&pair.local, o, &what));
+            return Ok(Some(arrived));
+        }
+    }
+    if let Some(what) = malformed(repo, pair.kind, theirs)? {
+        add_line(&mut report.warnings, remote_malformed(&pair.local, remote_name, theirs, &what));
+        return Ok(Some(arrived));
+    }
+    if pair.kind == Kind::Tag {
+        return tag(commons, pair, ours, theirs, dry_run, report);
+    }
+    let relation = match ours {
+        None => Relation::Behind,
+        Some(o) if repo.is_ancestor(theirs, o)? => Relation::Ahead,
+        Some(o) if repo.is_ancestor(o, theirs)? => Relation::Behind,
+        Some(_) => Relation::Diverged,
+    };
+    match relation {
+        Relation::Ahead => Ok(Some(arrived)),
+        Relation::Behind => {
+            if dry_run {
+                add_line(&mut report.plan, format!("fast-forward {}", pair.local));
+                return Ok(Some(arrived));
+            }
+            count_arrival(repo, pair, ours, theirs, &mut arrived)?;
+            Ok(move_ref(commons, &pair.local, ours, theirs)?.then_some(arrived))
+        }
+        Relation::Diverged => {
+            let ours = ours.context("a diverged ref has a local value")?;
+            if dry_run {
+                add_line(&mut report.plan, format!("merge {} (changed on both sides)", pair.local));
+                return Ok(Some(arrived));
+            }
+            match pair.kind {
+                Kind::Trunk if repo.merge_base(ours, theirs)?.is_none() => Err(fail(
+                    format!("this commons and {remote_name} share no history: their trunks have no commit in common"),
+                    format!(
+                        "{remote_name} is another commons; check its URL with `git remote -v`, nothing was changed"
+                    ),
+                )),
+                Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report),
+                Kind::Notes => merge_notes(commons, pair, ours, theirs, report),
+                Kind::Ballots if pair.local.starts_with(crate::statements::BALLOT_REFS) => {
+                    merge_ballots(commons, pair, ours, theirs, report)
+                }
+                Kind::Edition => merge_edition(commons, pair, ours, theirs, report),
+                _ => {
+                    add_line(
+                        &mut report.diverged,
+                        format!(
+                            "{}: this clone and {remote_name} have different histories ({} here, {} there); \
+                             nothing was overwritten",
+                            pair.local,
+                            ours.short(10),
+                            theirs.short(10)
+                        ),
+                    );
+                    Ok(Some(arrived))
+                }
+            }
+        }
+    }
 }
 
 enum Relation {
@@ -423,17 +484,48 @@ enum Relation {
     Diverged,
 }
 
+/// What is wrong with the object a ref of `kind` points at, if anything: a statement tag
+/// must point at a tag object, every other ref tribune syncs at a commit.
+fn malformed(repo: &Repo, kind: Kind, id: Oid) -> Result<Option<String>> {
+    let want = if kind == Kind::Tag { "tag" } else { "commit" };
+    Ok(match repo.object_kind(id)? {
+        Some(k) if k == want => None,
+        Some(k) => Some(format!("a {k}, not {}", if kind == Kind::Tag { "a tag object" } else { "a commit" })),
+        None => Some("an object this repository does not have".to_string()),
+    })
+}
+
+/// The warning for a local ref that points at something malformed.
+fn local_malformed(name: &str, id: Oid, what: &str) -> String {
+    format!(
+        "{name}: points at {} ({what}), so it is not pushed; remove it with `git update-ref -d {name}` if it should \
+         not be there",
+        id.short(10)
+    )
+}
+
+/// The warning for a remote's ref that points at something malformed.
+fn remote_malformed(name: &str, remote: &str, id: Oid, what: &str) -> String {
+    format!(
+        "{name}: {remote}'s copy points at {} ({what}); it was not taken, and only the records on that ref are \
+         affected",
+        id.short(10)
+    )
+}
+
+/// Adds a line to a list of the report, once (integration runs again after a lost race).
+fn add_line(list: &mut Vec<String>, line: String) {
+    if !list.contains(&line) {
+        list.push(line);
+    }
+}
+
 /// Moves a local ref (compare-and-swap), keeping a checked-out trunk's work tree in step.
-fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result<()> {
+/// False when the ref no longer held `from` (another process moved it): nothing changed.
+fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result<bool> {
     let repo = &commons.repo;
-    match repo.update_ref(name, to, from, "tribune sync")? {
-        RefUpdate::Done => {}
-        RefUpdate::Moved => {
-            return Err(fail(
-                format!("{name} moved while tribune sync ran"),
-                "another tribune command is writing to this commons; run `tribune sync` again",
-            ))
-        }
+    if repo.update_ref(name, to, from, "tribune sync")? == RefUpdate::Moved {
+        return Ok(false);
     }
     if name == commons.trunk_ref {
         let old_tree = match from {
@@ -446,7 +538,7 @@ fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result
             eprintln!("warning: {w}");
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Counts what a fast-forward from `ours` to `theirs` brings.
@@ -503,7 +595,12 @@ fn count(repo: &Repo, kind: Kind, name: &str, from: Option<Oid>, to: Oid, moved:
         }
         Kind::Ballots => {
             if name.starts_with(crate::statements::BALLOT_REFS) {
-                moved.ballots += repo.walk(to, &hide)?.count();
+                // Ballots, not the merges of a member's ballots from two clones.
+                for id in repo.walk(to, &hide)? {
+                    if repo.commit(id?)?.trailer("Tribune-Statement").is_some() {
+                        moved.ballots += 1;
+                    }
+                }
             }
         }
         Kind::Tag => moved.statements += 1,
@@ -516,9 +613,36 @@ fn lines(data: &[u8]) -> std::collections::HashSet<Vec<u8>> {
     data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
 }
 
+/// Git's configured SSH key when it is one of `member`'s keys in the roster, and those keys:
+/// a merge of a member's records (ratings, ballots) is signed as the member's own are.
+fn member_signer(commons: &Commons, member: &str) -> Result<(Option<crate::signing::Signer>, Vec<String>)> {
+    let keys = crate::ratings::keys_of(&commons.snapshot()?, member)?;
+    let signer = match crate::signing::configured(&commons.repo, None) {
+        Ok(Some(s)) if !keys.is_empty() && s.is_one_of(&keys) => Some(s),
+        _ => None,
+    };
+    Ok((signer, keys))
+}
+
+/// A merge commit of `ours` then `theirs`, signed by `signer` if there is one.
+fn write_merge(
+    repo: &Repo,
+    tree: Oid,
+    ours: Oid,
+    theirs: Oid,
+    message: &str,
+    signer: Option<&crate::signing::Signer>,
+) -> Result<Oid> {
+    let who = repo.identity("COMMITTER")?;
+    match signer {
+        Some(s) => repo.write_signed_commit(tree, &[ours, theirs], &who, &who, message, &|d| s.sign(d)),
+        None => repo.write_commit(tree, &[ours, theirs], &who, &who, message),
+    }
+}
+
 /// Two copies of a rater's notes: a merge commit whose tree is the union of both, signed
 /// with the configured key when it is one of the rater's (as their own notes commits are).
-fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
+fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
     let repo = &commons.repo;
     let ours_tree = repo.commit_tree(ours)?;
     let theirs_tree = repo.commit_tree(theirs)?;
@@ -526,32 +650,139 @@ fn merge_notes(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &
     let edits: Vec<Edit> = repo.note_edits(Some(ours_tree), &changed)?;
     let tree = repo.edit_tree(Some(ours_tree), &edits)?;
     let rater = pair.local.rsplit('/').next().unwrap_or("");
-    let who = repo.identity("COMMITTER")?;
     let message = crate::commons::message(
         &format!("merge the ratings of {rater} from {}", report.remote),
         &[("Action", "merge-ratings"), ("Rater", rater)],
     );
-    let keys = crate::ratings::keys_of(&commons.snapshot()?, rater)?;
-    let signer = match crate::signing::configured(repo, None) {
-        Ok(Some(s)) if !keys.is_empty() && s.is_one_of(&keys) => Some(s),
-        _ => None,
-    };
-    let commit = match &signer {
-        Some(s) => repo.write_signed_commit(tree, &[ours, theirs], &who, &who, &message, &|d| s.sign(d))?,
-        // An unsigned merge would make every rating of a rater with a key show as forged,
-        // everywhere it travels: leave it to a clone that holds the rater's key.
-        None if !keys.is_empty() => {
-            report.diverged.push(format!(
+    let (signer, keys) = member_signer(commons, rater)?;
+    // An unsigned merge would make every rating of a rater with a key show as forged,
+    // everywhere it travels: leave it to a clone that holds the rater's key.
+    if signer.is_none() && !keys.is_empty() {
+        add_line(
+            &mut report.diverged,
+            format!(
                 "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
                  {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
                 pair.local
-            ));
-            return Ok(());
+            ),
+        );
+        return Ok(Some(Moved::default()));
+    }
+    let commit = write_merge(repo, tree, ours, theirs, &message, signer.as_ref())?;
+    let mut arrived = Moved::default();
+    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut arrived)?;
+    Ok(move_ref(commons, &pair.local, Some(ours), commit)?.then_some(arrived))
+}
+
+/// A member's ballots cast on this clone and on another: a merge commit with the empty
+/// tree (local tip, then the remote's), so that every ballot stays reachable; the tally walks
+/// through it. Signed with the configured key when it is one of the member's, else unsigned
+/// (the tally judges ballots, never the merge). Two ballots with one sequence number are
+/// both excluded by the tally until the member votes again, on either clone: the report
+/// says so.
+fn merge_ballots(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let rest = pair.local.strip_prefix(crate::statements::BALLOT_REFS).unwrap_or(&pair.local);
+    let (statement, member) = rest.rsplit_once('/').unwrap_or(("", rest));
+    let remote = &report.remote;
+    let message = crate::commons::message(
+        &format!("merge the ballots of {member} on {statement} from {remote}"),
+        &[("Action", "merge-ballots"), ("Member", member)],
+    );
+    let (signer, _) = member_signer(commons, member)?;
+    let commit = write_merge(repo, repo.empty_tree()?, ours, theirs, &message, signer.as_ref())?;
+    let mut arrived = Moved::default();
+    count(repo, Kind::Ballots, &pair.local, Some(ours), theirs, &mut arrived)?;
+    if !move_ref(commons, &pair.local, Some(ours), commit)? {
+        return Ok(None);
+    }
+    // The highest sequence number cast on each side since they parted: when they are the
+    // same, neither ballot counts.
+    let parted: Vec<Oid> = repo.merge_base(ours, theirs)?.into_iter().collect();
+    let highest = |tip: Oid| -> Result<Option<u64>> {
+        let mut top = None;
+        for id in repo.walk(tip, &parted)? {
+            let info = repo.commit(id?)?;
+            if info.trailer("Tribune-Statement").is_some() {
+                top = top.max(info.trailer("Tribune-Seq").and_then(|s| s.parse::<u64>().ok()));
+            }
         }
-        None => repo.write_commit(tree, &[ours, theirs], &who, &who, &message)?,
+        Ok(top)
     };
-    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut report.arrived)?;
-    move_ref(commons, &pair.local, Some(ours), commit)
+    let line = match (highest(ours)?, highest(theirs)?) {
+        (Some(a), Some(b)) if a == b => format!(
+            "{}: {member} voted on this clone and on {remote} with the same sequence number ({a}); both ballots are \
+             kept, and the tally excludes both until {member} votes again, on either clone (`tribune vote \
+             {statement} yes|no|abstain --as {member}`, then `tribune sync`; see `tribune tally {statement}`)",
+            pair.local
+        ),
+        _ => format!(
+            "{}: {member}'s ballots cast on this clone and on {remote} were merged; the one with the highest \
+             sequence number counts (`tribune tally {statement}`)",
+            pair.local
+        ),
+    };
+    add_line(&mut report.merged, line);
+    Ok(Some(arrived))
+}
+
+/// A contingent's edition changed on this clone and on another: a three-way merge of the
+/// trees (the same as the trunk's), as a merge commit (local tip, then the remote's). When
+/// both changed one file differently, nothing is written and the ref is reported, with
+/// which article and how to settle it.
+fn merge_edition(commons: &Commons, pair: &Pair, ours: Oid, theirs: Oid, report: &mut Report) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let remote = &report.remote;
+    let contingent = pair.local.rsplit('/').next().unwrap_or("");
+    let base_tree = repo.merge_base(ours, theirs)?.map(|b| repo.commit_tree(b)).transpose()?;
+    let their_tree = repo.commit_tree(theirs)?;
+    let merge = repo.merge_trees(base_tree, repo.commit_tree(ours)?, their_tree)?;
+    if !merge.conflicts.is_empty() {
+        let mut what = Vec::new();
+        for (path, mine) in &merge.conflicts {
+            let short = |b: Option<Oid>| b.map(|b| b.short(8)).unwrap_or_else(|| "deleted".into());
+            let there = repo.entry_at(their_tree, path)?.filter(|e| !e.is_tree).map(|e| e.id);
+            what.push(match (crate::index::slug_of_text_path(path), mine, there) {
+                (Some(slug), Some(m), Some(t)) => format!(
+                    "{contingent}'s text of {slug} (here {}, there {}: `tribune diff {slug} {} {}`)",
+                    m.short(8),
+                    t.short(8),
+                    t.short(8),
+                    m.short(8)
+                ),
+                (Some(slug), m, t) => format!("{contingent}'s text of {slug} (here {}, there {})", short(*m), short(t)),
+                (None, m, t) => format!("{path} (here {}, there {})", short(*m), short(t)),
+            });
+        }
+        let dir = format!("../merge-{contingent}");
+        add_line(
+            &mut report.diverged,
+            format!(
+                "{}: this clone and {remote} both changed {}; nothing was overwritten. To settle it, merge with git: \
+                 `git worktree add {dir} contingents/{contingent}`, `git -C {dir} merge \
+                 {remote}/contingents/{contingent}`, edit the conflicting file there to the text to keep, `git -C \
+                 {dir} commit -a`, `git worktree remove {dir}`, then `tribune sync`",
+                pair.local,
+                what.join(", ")
+            ),
+        );
+        return Ok(Some(Moved::default()));
+    }
+    let message = crate::commons::message(
+        &format!("merge the edition of {contingent} from {remote}"),
+        &[("Action", "merge-edition"), ("Contingent", contingent)],
+    );
+    let commit = write_merge(repo, merge.tree, ours, theirs, &message, None)?;
+    let mut arrived = Moved::default();
+    count(repo, Kind::Edition, &pair.local, Some(ours), theirs, &mut arrived)?;
+    if !move_ref(commons, &pair.local, Some(ours), commit)? {
+        return Ok(None);
+    }
+    add_line(
+        &mut report.merged,
+        format!("{}: the rewrites made on this clone and on {remote} were merged", pair.local),
+    );
+    Ok(Some(arrived))
 }
 
 /// A statement tag from the remote is taken only when it verifies.
@@ -562,31 +793,32 @@ fn tag(
     theirs: Oid,
     dry_run: bool,
     report: &mut Report,
-) -> Result<()> {
+) -> Result<Option<Moved>> {
     let slug = pair.local.rsplit('/').next().unwrap_or("").to_string();
+    let mut arrived = Moved::default();
     if let Some(o) = ours {
-        report.diverged.push(format!(
+        let line = format!(
             "{}: this clone and {} hold different approvals ({} here, {} there); yours is kept, check both with \
              `tribune verify {slug}`",
             pair.local,
             report.remote,
             o.short(10),
             theirs.short(10)
-        ));
-        return Ok(());
+        );
+        add_line(&mut report.diverged, line);
+        return Ok(Some(arrived));
     }
     if dry_run {
-        report.plan.push(format!("verify and take {}", pair.local));
-        return Ok(());
+        add_line(&mut report.plan, format!("verify and take {}", pair.local));
+        return Ok(Some(arrived));
     }
     let v = crate::statements::verify_tag(commons, &slug, theirs)?;
     if !v.problems.is_empty() {
-        report.rejected_tags.push(format!("{}: {}", pair.local, v.problems.join("; ")));
-        return Ok(());
+        add_line(&mut report.rejected_tags, format!("{}: {}", pair.local, v.problems.join("; ")));
+        return Ok(Some(arrived));
     }
-    move_ref(commons, &pair.local, None, theirs)?;
-    report.arrived.statements += 1;
-    Ok(())
+    arrived.statements += 1;
+    Ok(move_ref(commons, &pair.local, None, theirs)?.then_some(arrived))
 }
 
 /// Local trunk commits merged with the remote's trunk. Nothing is replayed: ballots, tags,
@@ -596,51 +828,38 @@ fn tag(
 /// other changed, is a conflict: the trunk takes the remote's text, the local text is kept as
 /// a rival version (an article), and the local trunk as it was on the branch
 /// `sync-conflicts/<commit>`.
-fn merge_trunk(commons: &Commons, remote_name: &str, ours: Oid, theirs: Oid, report: &mut Report) -> Result<()> {
+fn merge_trunk(
+    commons: &Commons,
+    remote_name: &str,
+    ours: Oid,
+    theirs: Oid,
+    report: &mut Report,
+) -> Result<Option<Moved>> {
     let repo = &commons.repo;
     // What arrived is what the remote did since the histories parted, not our own edits.
     let parted = repo.merge_base(ours, theirs)?;
-    count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut report.arrived)?;
-    let base_tree = match parted {
-        Some(p) => Some(repo.commit_tree(p)?),
-        None => None,
-    };
-    let their_tree = repo.commit_tree(theirs)?;
-    let our_tree = repo.commit_tree(ours)?;
-    let mut edits = Vec::new();
-    // Conflicting paths and our text of each (None: we deleted it).
-    let mut conflicts: BTreeMap<String, Option<Oid>> = BTreeMap::new();
-    for change in repo.changed_paths(base_tree, our_tree, "")? {
-        let now = repo.entry_at(their_tree, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id);
-        if now == change.new {
-            continue;
-        }
-        if now == change.old {
-            edits.push(match change.new {
-                Some(blob) => Edit::Put { path: change.path.clone(), blob },
-                None => Edit::Remove { path: change.path.clone() },
-            });
-        } else {
-            conflicts.insert(change.path.clone(), change.new);
-        }
-    }
-    let tree = repo.edit_tree(Some(their_tree), &edits)?;
+    let mut arrived = Moved::default();
+    count(repo, Kind::Trunk, &commons.trunk_ref, parted, theirs, &mut arrived)?;
+    let base_tree = parted.map(|p| repo.commit_tree(p)).transpose()?;
+    let merge = repo.merge_trees(base_tree, repo.commit_tree(ours)?, repo.commit_tree(theirs)?)?;
     let who = repo.identity("COMMITTER")?;
     let message = crate::commons::message(
         &format!("merge the trunk of {remote_name}"),
         &[("Action", "merge-trunk"), ("Remote", remote_name)],
     );
-    let merged = repo.write_commit(tree, &[theirs, ours], &who, &who, &message)?;
-    if !conflicts.is_empty() {
+    let merged = repo.write_commit(merge.tree, &[theirs, ours], &who, &who, &message)?;
+    if !move_ref(commons, &commons.trunk_ref, Some(ours), merged)? {
+        return Ok(None);
+    }
+    if !merge.conflicts.is_empty() {
+        // Our trunk is in the merge's history already; the branch names it for the user.
         let keep = format!("refs/heads/sync-conflicts/{}", ours.short(10));
         repo.update_ref(&keep, ours, repo.ref_target(&keep)?, "tribune sync: local trunk kept")?;
-        move_ref(commons, &commons.trunk_ref, Some(ours), merged)?;
-        for (path, blob) in conflicts {
+        for (path, blob) in merge.conflicts {
             report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep));
         }
-        return Ok(());
     }
-    move_ref(commons, &commons.trunk_ref, Some(ours), merged)
+    Ok(Some(arrived))
 }
 
 /// Keeps our text of a conflicting path (None: we deleted it), and says what happened and
@@ -661,8 +880,8 @@ fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<
         let Ok(article) = crate::model::article::Article::parse(path, &text) else { return Ok(None) };
         let contingent = article.contingent.clone();
         let editions = crate::index::editions(commons)?;
-        let base = crate::commands::rewrite::base_for(commons, &editions, slug, &contingent)?;
-        crate::commands::rewrite::commit_rewrite(
+        let base = crate::versions::rewrite::base_for(commons, &editions, slug, &contingent)?;
+        crate::versions::rewrite::commit_rewrite(
             commons,
             &base,
             slug,
@@ -690,12 +909,8 @@ fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<
 }
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
-fn outgoing(
-    commons: &Commons,
-    remote_name: &str,
-    held: &mut Vec<String>,
-    unverified: &mut Vec<String>,
-) -> Result<Vec<PushRef>> {
+/// A local ref that points at something malformed is never pushed (a warning names it).
+fn outgoing(commons: &Commons, remote_name: &str, held: &mut Vec<String>, report: &mut Report) -> Result<Vec<PushRef>> {
     let repo = &commons.repo;
     let mut refs = Vec::new();
     for (name, id, kind) in syncable_local(repo, &commons.trunk_ref)? {
@@ -704,10 +919,18 @@ fn outgoing(
         if theirs == Some(id) {
             continue;
         }
+        if let Some(what) = malformed(repo, kind, id)? {
+            add_line(&mut report.warnings, local_malformed(&name, id, &what));
+            continue;
+        }
         if let Some(t) = theirs {
+            if let Some(what) = malformed(repo, kind, t)? {
+                add_line(&mut report.warnings, remote_malformed(&name, remote_name, t, &what));
+                continue;
+            }
             // Only what extends the remote's copy; the rest was reported when integrating
             // (and is reported by a --push-only sync, which does not integrate).
-            if kind == Kind::Tag || !repo.has_object(t) || !repo.is_ancestor(t, id)? {
+            if kind == Kind::Tag || !repo.is_ancestor(t, id)? {
                 held.push(name);
                 continue;
             }
@@ -721,21 +944,23 @@ fn outgoing(
                 Err(e) => vec![e.message.clone()],
             };
             if !problems.is_empty() {
-                let line = format!("{name}: {}", problems.join("; "));
-                if !unverified.contains(&line) {
-                    unverified.push(line);
-                }
+                add_line(&mut report.unpushed_tags, format!("{name}: {}", problems.join("; ")));
                 continue;
             }
         }
-        refs.push(PushRef { local: name.clone(), remote_ref: name, expect: theirs.map(|t| t.to_string()) });
+        refs.push(PushRef {
+            local: name.clone(),
+            id: id.to_string(),
+            remote_ref: name,
+            expect: theirs.map(|t| t.to_string()),
+        });
     }
     Ok(refs)
 }
 
 /// Counts what pushing `r` sends.
 fn count_push(repo: &Repo, r: &PushRef, left: &mut Moved) -> Result<()> {
-    let Some(id) = repo.ref_target(&r.local)? else { return Ok(()) };
+    let id: Oid = r.id.parse()?;
     let kind = if r.local.starts_with("refs/heads/contingents/") {
         Kind::Edition
     } else if r.local.starts_with("refs/heads/") {

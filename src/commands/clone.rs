@@ -69,6 +69,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         dir.display(),
         dir.display()
     ))?;
+    for w in &report.warnings {
+        eprintln!("warning: {}", crate::output::clean(w));
+    }
     if !report.rejected_tags.is_empty() {
         eprintln!("warning: statement tags that fail verification were not taken: {}", report.rejected_tags.join("; "));
     }

@@ -124,6 +124,3 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         out.branch
     ))
 }
-
-// Sync still names these here until it moves to the domain's rewrite.
-pub use crate::versions::rewrite::{base_for, commit_rewrite};

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::error::fail;
 use crate::git::remote::Progress;
-use crate::output::{print, print_json};
+use crate::output::{clean, print, print_json};
 use crate::sync::{self, Options};
 use anyhow::Result;
 
@@ -11,15 +11,18 @@ use anyhow::Result;
 ///
 /// Runs your `git` for the network (so SSH keys, agents and credential helpers work) and
 /// mirrors the remote's trunk and editions under `refs/remotes/<remote>/`, its ratings,
-/// ballots and statement tags under `refs/tribune-sync/<remote>/`. Then: the trunk fast-forwards, or this clone's commits are
-/// replayed onto the remote's (a text both sides changed stops the sync: the trunk takes
-/// the remote's text and yours is kept as your contingent's rival version, with a message
-/// saying what to run); a rater's ratings changed on two clones merge by the union of
-/// lines (signed with the rater's key, so only on a clone that has it); editions and
-/// ballots fast-forward, or the ref is named and left alone; a
-/// statement tag is taken only if it verifies. Finally one atomic push, with a lease on
+/// ballots and statement tags under `refs/tribune-sync/<remote>/`. Then: the trunk
+/// fast-forwards, or is merged with the remote's (a text both sides changed stops the sync:
+/// the trunk takes the remote's text and yours is kept as your contingent's rival version,
+/// with a message saying what to run); a rater's ratings changed on two clones merge by the union of
+/// lines (signed with the rater's key, so only on a clone that has it); a member's ballots
+/// cast on two clones merge (if both have the same sequence number the tally excludes both
+/// until the member votes again); an edition changed on two clones merges file by file, or,
+/// when both changed one text, is named and left alone, with how to settle it; a
+/// statement tag is taken only if it verifies. A ref that points at something malformed is
+/// named in a warning, never taken or pushed. Finally one atomic push, with a lease on
 /// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
-/// fetches again and retries.
+/// fetches again and retries. Two syncs may run at once in one clone.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The remote (default: origin).
@@ -46,6 +49,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let progress = if ctx.style.tty && !args.json { Progress::Show } else { Progress::Quiet };
     let opts = Options { fetch: !args.push_only, push: !args.fetch_only, dry_run: args.dry_run, progress };
     let report = sync::sync(&commons, &args.remote, &opts)?;
+    for w in &report.warnings {
+        eprintln!("warning: {}", clean(w));
+    }
     if args.json {
         print_json(&report)?;
     } else {
@@ -75,6 +81,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         }
         let style = &ctx.style;
+        for m in &report.merged {
+            out.push_str(&format!("{} {m}\n", style.paint("33", "MERGED")));
+        }
         for c in &report.conflicts {
             out.push_str(&format!("{} {c}\n", style.paint("31", "CONFLICT")));
         }

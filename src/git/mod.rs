@@ -17,7 +17,7 @@ pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
 pub use refs::{backoff, RefUpdate};
 pub use tag::TagInfo;
-pub use tree::Edit;
+pub use tree::{Edit, TreeMerge};
 
 use anyhow::{anyhow, Context, Result};
 use std::fmt;
@@ -229,7 +229,33 @@ impl Repo {
     }
 
     /// Every ref whose name starts with `prefix`, with its target, sorted by name.
+    ///
+    /// libgit2 reads packed-refs before the loose refs (git reads them the other way round,
+    /// for this reason): a `git pack-refs` that moves refs into packed-refs meanwhile (`git
+    /// gc --auto` after a fetch, in the background) hides them from the listing. So the
+    /// listing is made again when packed-refs changed while it was made.
     pub fn refs_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
+        let packed = self.inner.commondir().join("packed-refs");
+        let stamp = || {
+            let m = std::fs::metadata(&packed).ok()?;
+            #[cfg(unix)]
+            let ino = std::os::unix::fs::MetadataExt::ino(&m);
+            #[cfg(not(unix))]
+            let ino = 0u64;
+            Some((ino, m.len(), m.modified().ok()))
+        };
+        let mut tries = 0;
+        loop {
+            let before = stamp();
+            let refs = self.list_refs(prefix)?;
+            tries += 1;
+            if stamp() == before || tries == 10 {
+                return Ok(refs);
+            }
+        }
+    }
+
+    fn list_refs(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
         let glob = format!("{prefix}*");
         let mut out = Vec::new();
         for r in self.inner.references_glob(&glob).with_context(|| format!("could not list refs {glob}"))? {
@@ -322,6 +348,23 @@ impl Repo {
             message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
         };
         Ok(info)
+    }
+
+    /// What kind of object `id` is ("commit", "tree", "blob" or "tag"); None when the
+    /// repository does not have it.
+    pub fn object_kind(&self, id: Oid) -> Result<Option<&'static str>> {
+        let odb = self.inner.odb().context("could not open the object database")?;
+        match odb.read_header(id.0) {
+            Ok((_, kind)) => Ok(Some(match kind {
+                git2::ObjectType::Commit => "commit",
+                git2::ObjectType::Tree => "tree",
+                git2::ObjectType::Blob => "blob",
+                git2::ObjectType::Tag => "tag",
+                _ => "object of an unknown kind",
+            })),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(anyhow!("could not read object {id}: {}", e.message())),
+        }
     }
 
     /// Reads a commit; None when `id` names another kind of object (or nothing).

@@ -26,12 +26,12 @@ pub enum RefUpdate {
 }
 
 /// How long a writer waits for other processes' ref locks before giving up.
-const LOCK_PATIENCE: Duration = Duration::from_secs(30);
+pub(super) const LOCK_PATIENCE: Duration = Duration::from_secs(30);
 
 /// A lock file unchanged for this long belongs to no live writer: git and tribune hold a
 /// ref's lock for milliseconds (write the new id, rename the file into place), so one this
 /// old was left by a process that was killed between taking and releasing it.
-const STALE_AFTER: Duration = Duration::from_secs(5);
+pub(super) const STALE_AFTER: Duration = Duration::from_secs(5);
 
 /// One try at the compare-and-swap.
 enum Attempt {
@@ -114,7 +114,7 @@ impl Repo {
 }
 
 /// How long ago the lock file was last written; None when it is gone.
-fn lock_age(lock: &Path) -> Option<Duration> {
+pub(super) fn lock_age(lock: &Path) -> Option<Duration> {
     let modified = std::fs::metadata(lock).ok()?.modified().ok()?;
     Some(SystemTime::now().duration_since(modified).unwrap_or_default())
 }

@@ -4,8 +4,9 @@
 
 use crate::error::fail;
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 /// The oldest git tribune drives: `push --atomic`, `--force-with-lease` and
 /// `--porcelain` are older, but 2.20 is the oldest we have tested against the protocol.
@@ -51,53 +52,179 @@ pub fn check_git() -> Result<()> {
     Ok(())
 }
 
-/// Runs git; on failure, an error with git's own message.
-fn run(mut cmd: Command, what: &str, progress: Progress) -> Result<String> {
-    cmd.stdout(Stdio::piped());
-    cmd.stderr(if progress == Progress::Show { Stdio::inherit() } else { Stdio::piped() });
-    let out = cmd.output().with_context(|| format!("could not run git to {what}"))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if let Some(e) = lock_in_the_way(&stderr, what) {
-            return Err(e);
+/// What a git command printed, and whether it succeeded.
+struct Output {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs git and collects what it printed. With [`Progress::Show`] git's progress reaches
+/// the terminal as it comes, but its error lines are held back: the caller says what went
+/// wrong (and a fetch that lost a race and tries again has nothing to say).
+fn capture(mut cmd: Command, what: &str, progress: Progress) -> Result<Output> {
+    use std::io::{Read, Write};
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().with_context(|| format!("could not run git to {what}"))?;
+    let mut err = child.stderr.take().context("git's standard error is not piped")?;
+    let show = progress == Progress::Show;
+    let reader = std::thread::spawn(move || -> Vec<u8> {
+        let held_back = |l: &[u8]| [&b"error:"[..], b"fatal:", b"hint:"].iter().any(|p| l.starts_with(p));
+        let (mut all, mut line, mut buf) = (Vec::new(), Vec::new(), [0u8; 8192]);
+        let mut term = std::io::stderr();
+        loop {
+            let n = match err.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            all.extend_from_slice(&buf[..n]);
+            if show {
+                for &b in &buf[..n] {
+                    line.push(b);
+                    // Progress meters rewrite their line with '\r'.
+                    if b == b'\n' || b == b'\r' {
+                        if !held_back(&line) {
+                            let _ = term.write_all(&line);
+                        }
+                        line.clear();
+                    }
+                }
+                let _ = term.flush();
+            }
         }
-        let detail = stderr.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n  ");
-        return Err(fail(
-            format!("git could not {what}{}", if detail.is_empty() { String::new() } else { format!(":\n  {detail}") }),
-            "check the remote's URL and your access to it (`git remote -v`, `git fetch`)",
-        ));
+        if show && !line.is_empty() && !held_back(&line) {
+            let _ = term.write_all(&line);
+        }
+        all
+    });
+    let mut stdout = Vec::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_end(&mut stdout).with_context(|| format!("could not read what git printed to {what}"))?;
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let status = child.wait().with_context(|| format!("could not run git to {what}"))?;
+    let stderr = reader.join().unwrap_or_default();
+    Ok(Output {
+        ok: status.success(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    })
+}
+
+/// Runs git; on failure, an error with git's own message.
+fn run(cmd: Command, what: &str, progress: Progress) -> Result<String> {
+    let out = capture(cmd, what, progress)?;
+    if !out.ok {
+        return Err(failure(what, &out.stderr));
+    }
+    Ok(out.stdout)
+}
+
+/// The error for a git command that failed: a lock in the way is named, with why removing
+/// it is safe; anything else gets git's own message.
+fn failure(what: &str, stderr: &str) -> anyhow::Error {
+    if let Some(e) = lock_in_the_way(stderr, what) {
+        return e;
+    }
+    fail(
+        format!("git could not {what}{}", detail(stderr)),
+        "check the remote's URL and your access to it (`git remote -v`, `git fetch`)",
+    )
+}
+
+/// git's non-empty lines, indented under the message (nothing when it said nothing).
+fn detail(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!(":\n  {}", lines.join("\n  "))
+    }
 }
 
 /// The lock file git could not create because it exists ("Unable to create '….lock': File
 /// exists"), left by a git or tribune process that was killed (or held by a live one): the
 /// same error, naming the file and why removing it is safe, as tribune's own ref updates give.
 fn lock_in_the_way(stderr: &str, what: &str) -> Option<anyhow::Error> {
+    let (path, on_remote) = lock_named(stderr)?;
+    let place = if on_remote { " (the lock is on the remote)" } else { "" };
+    Some(super::refs::stale_lock(&format!("git could not {what}{place}"), &path, None))
+}
+
+/// The lock file git reports it could not create, and whether it is on the remote.
+fn lock_named(stderr: &str) -> Option<(PathBuf, bool)> {
     const START: &str = "Unable to create '";
     const END: &str = ".lock': File exists";
     let line = stderr.lines().find(|l| l.contains(START) && l.contains(END))?;
     let from = line.find(START)? + START.len();
     let to = from + line[from..].find(END)? + ".lock".len();
     let path = line[from..to].replace("/./", "/");
-    let place = if line.trim_start().starts_with("remote:") { " (the lock is on the remote)" } else { "" };
-    Some(super::refs::stale_lock(&format!("git could not {what}{place}"), Path::new(&path), None))
+    Some((PathBuf::from(path), line.trim_start().starts_with("remote:")))
+}
+
+/// Whether a fetch failed only because another process was updating the same local refs
+/// at the same moment (another fetch in this clone, a tribune command, a plain git): it
+/// held a ref's lock, or the ref moved while git was updating it. Worth trying again.
+fn lost_local_race(stderr: &str) -> bool {
+    stderr.lines().any(|l| {
+        l.contains(".lock': File exists")
+            || (l.contains("cannot lock ref") && (l.contains("but expected") || l.contains("reference already exists")))
+    })
 }
 
 /// `git fetch --prune REMOTE` with the remote's configured refspecs.
+///
+/// A fetch that loses a race for one of this clone's ref locks (two syncs at once, or a
+/// tribune command writing) is tried again after a jittered pause, for up to 30 seconds;
+/// only a lock file that stays in the way, unchanged, is reported as stale.
 pub fn fetch(dir: &Path, remote: &str, progress: Progress) -> Result<()> {
-    let mut cmd = git(Some(dir));
-    cmd.args(["fetch", "--prune", "--no-tags"]);
-    cmd.arg(if progress == Progress::Show { "--progress" } else { "--quiet" });
-    cmd.arg(remote);
-    run(cmd, &format!("fetch from {remote}"), progress).map(|_| ())
+    let what = format!("fetch from {remote}");
+    let started = Instant::now();
+    let mut attempt: u32 = 0;
+    loop {
+        let mut cmd = git(Some(dir));
+        cmd.args(["fetch", "--prune", "--no-tags"]);
+        cmd.arg(if progress == Progress::Show { "--progress" } else { "--quiet" });
+        cmd.arg(remote);
+        let out = capture(cmd, &what, progress)?;
+        if out.ok {
+            return Ok(());
+        }
+        if !lost_local_race(&out.stderr) {
+            return Err(failure(&what, &out.stderr));
+        }
+        let lock = lock_named(&out.stderr).filter(|(_, on_remote)| !on_remote).map(|(p, _)| p);
+        let stale = lock.as_deref().and_then(super::refs::lock_age).is_some_and(|a| a >= super::refs::STALE_AFTER);
+        if stale {
+            return Err(failure(&what, &out.stderr));
+        }
+        if started.elapsed() > super::refs::LOCK_PATIENCE {
+            if lock.as_deref().is_some_and(Path::exists) {
+                return Err(failure(&what, &out.stderr));
+            }
+            return Err(fail(
+                format!(
+                    "git could not {what}: other processes kept updating this clone's refs for {}s{}",
+                    super::refs::LOCK_PATIENCE.as_secs(),
+                    detail(&out.stderr)
+                ),
+                "try again when they are done",
+            ));
+        }
+        attempt += 1;
+        std::thread::sleep(super::refs::backoff(attempt));
+    }
 }
 
-/// One ref in a push: the local object, the remote ref, and what the remote must still
-/// hold (None: the ref must not exist there yet).
+/// One ref in a push: the local ref and its object, the remote ref, and what the remote
+/// must still hold (None: the ref must not exist there yet).
 #[derive(Clone)]
 pub struct PushRef {
+    /// The local ref (named in messages).
     pub local: String,
+    /// What is pushed: the local ref's value when the push was planned, so that what the
+    /// remote-tracking ref records afterwards is what the remote got, even if the local ref
+    /// moved meanwhile.
+    pub id: String,
     pub remote_ref: String,
     pub expect: Option<String>,
 }
@@ -124,7 +251,7 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
     }
     cmd.arg(remote);
     for r in refs {
-        cmd.arg(format!("{}:{}", r.local, r.remote_ref));
+        cmd.arg(format!("{}:{}", r.id, r.remote_ref));
     }
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let out = cmd.output().context("could not run git to push")?;
@@ -157,7 +284,7 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
 /// than being refused: a stale lease or a non-fast-forward, or a ref the hub could not lock
 /// or update because another push held it (an atomic push then fails as a whole).
 fn lost_race(rejected: &[String], stderr: &str) -> bool {
-    const RACES: [&str; 8] = [
+    const RACES: [&str; 9] = [
         "stale info",
         "fetch first",
         "non-fast-forward",
@@ -166,6 +293,9 @@ fn lost_race(rejected: &[String], stderr: &str) -> bool {
         "cannot lock ref",
         "incorrect old value",
         "failed to lock",
+        // Two pushes of the same objects at once: the hub's second move of the same pack
+        // into place fails (its .keep file differs); the objects are there.
+        "unable to migrate objects",
     ];
     let refused = ["hook declined", "permission", "denied", "not allowed"];
     let race = |l: &str| RACES.iter().any(|r| l.contains(r));
@@ -189,16 +319,37 @@ pub fn clone(url: &str, dir: &Path, bare: bool, progress: Progress) -> Result<()
 /// Sets a remote's fetch refspecs (replacing the ones it had).
 pub fn set_refspecs(dir: &Path, remote: &str, refspecs: &[String]) -> Result<()> {
     let key = format!("remote.{remote}.fetch");
-    let mut cmd = git(Some(dir));
-    cmd.args(["config", "--unset-all", &key]);
     // Exit 5 means there was nothing to unset: fine.
-    let _ = cmd.output();
+    config(dir, &["--unset-all", &key], &format!("unset {key}"))?;
     for spec in refspecs {
-        let mut cmd = git(Some(dir));
-        cmd.args(["config", "--add", &key, spec]);
-        run(cmd, &format!("configure the refspec {spec}"), Progress::Quiet)?;
+        let what = format!("configure the refspec {spec}");
+        let out = config(dir, &["--add", &key, spec], &what)?;
+        if !out.ok {
+            return Err(failure(&what, &out.stderr));
+        }
     }
     Ok(())
+}
+
+/// `git config ARGS`, waiting out another process that holds the config file's lock (two
+/// syncs at once in one clone), for up to 30 seconds.
+fn config(dir: &Path, args: &[&str], what: &str) -> Result<Output> {
+    const LOCKED: &str = "could not lock config file ";
+    let started = Instant::now();
+    let mut attempt: u32 = 0;
+    loop {
+        let mut cmd = git(Some(dir));
+        cmd.arg("config").args(args);
+        let out = capture(cmd, what, Progress::Quiet)?;
+        let Some(line) = out.stderr.lines().find(|l| l.contains(LOCKED)) else { return Ok(out) };
+        if started.elapsed() > super::refs::LOCK_PATIENCE {
+            let file = line[line.find(LOCKED).unwrap_or(0) + LOCKED.len()..].trim_end_matches(": File exists");
+            let lock = dir.join(format!("{file}.lock"));
+            return Err(super::refs::stale_lock(&format!("git could not {what}"), &lock, None));
+        }
+        attempt += 1;
+        std::thread::sleep(super::refs::backoff(attempt));
+    }
 }
 
 /// `git checkout BRANCH` (creating it from origin's branch of that name).
@@ -208,17 +359,29 @@ pub fn checkout(dir: &Path, branch: &str) -> Result<()> {
     run(cmd, &format!("check out {branch}"), Progress::Quiet).map(|_| ())
 }
 
-/// Sets one value in the repository's git config.
+/// Sets one value in the repository's git config (unless it has that value already: two
+/// syncs at once then do not contend for the config file).
 pub fn set_config(dir: &Path, key: &str, value: &str) -> Result<()> {
-    let mut cmd = git(Some(dir));
-    cmd.args(["config", key, value]);
-    run(cmd, &format!("set {key}"), Progress::Quiet).map(|_| ())
+    if get_config(dir, key).as_deref() == Some(value) {
+        return Ok(());
+    }
+    let what = format!("set {key}");
+    let out = config(dir, &[key, value], &what)?;
+    if !out.ok {
+        return Err(failure(&what, &out.stderr));
+    }
+    Ok(())
+}
+
+/// One value of the repository's git config, if it is set.
+fn get_config(dir: &Path, key: &str) -> Option<String> {
+    let out = git(Some(dir)).args(["config", "--get", key]).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The configured URL of a remote, if it exists.
 pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
-    let out = git(Some(dir)).args(["config", "--get", &format!("remote.{remote}.url")]).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    get_config(dir, &format!("remote.{remote}.url"))
 }
 
 #[cfg(test)]
@@ -238,6 +401,21 @@ mod tests {
         let (_, hint) = crate::error::classify(&err);
         assert!(hint.unwrap().contains("the lock is stale (left by a process that was killed) and it is safe to remove it: rm /srv/hub/refs/heads/main.lock"));
         assert!(lock_in_the_way("fatal: could not read from remote repository\n", "fetch").is_none());
+    }
+
+    #[test]
+    fn a_fetch_that_lost_a_race_for_a_local_ref_is_tried_again_and_other_failures_are_not() {
+        let moved = "error: cannot lock ref 'refs/remotes/origin/main': is at 51db66d but expected a9f8248\n\
+                     error: some local refs could not be updated; try running\n";
+        assert!(lost_local_race(moved));
+        let held = "error: cannot lock ref 'refs/remotes/origin/main': Unable to create \
+                    '/c/.git/refs/remotes/origin/main.lock': File exists.\n";
+        assert!(lost_local_race(held));
+        assert_eq!(lock_named(held), Some((PathBuf::from("/c/.git/refs/remotes/origin/main.lock"), false)));
+        let df = "error: cannot lock ref 'refs/remotes/origin/a/b': 'refs/remotes/origin/a' exists; cannot create \
+                  'refs/remotes/origin/a/b'\n";
+        assert!(!lost_local_race(df));
+        assert!(!lost_local_race("fatal: could not read from remote repository\n"));
     }
 
     #[test]

@@ -23,6 +23,17 @@ impl Edit {
     }
 }
 
+/// A three-way merge of two trees (see [`Repo::merge_trees`]).
+#[derive(Debug)]
+pub struct TreeMerge {
+    /// Their tree with every path our side changed and theirs did not.
+    pub tree: Oid,
+    /// Paths both sides changed to different contents, or that one side deleted and the
+    /// other changed, each with our side's blob (None: we deleted it). `tree` has their
+    /// side's there.
+    pub conflicts: BTreeMap<String, Option<Oid>>,
+}
+
 enum Node {
     Blob(Option<Oid>),
     Dir(BTreeMap<String, Node>),
@@ -57,6 +68,30 @@ impl Repo {
             Some(tree) => Ok(tree),
             None => self.empty_tree(),
         }
+    }
+
+    /// Merges two trees that parted at `base` (None: they share nothing): every path `ours`
+    /// changed since the base and `theirs` did not is taken from `ours`, the rest from
+    /// `theirs`; a path both changed, to different contents, is a conflict. Only the paths
+    /// our side changed are read, so the cost follows the changes, not the trees.
+    pub fn merge_trees(&self, base: Option<Oid>, ours: Oid, theirs: Oid) -> Result<TreeMerge> {
+        let mut edits = Vec::new();
+        let mut conflicts = BTreeMap::new();
+        for change in self.changed_paths(base, ours, "")? {
+            let now = self.entry_at(theirs, &change.path)?.filter(|e| !e.is_tree).map(|e| e.id);
+            if now == change.new {
+                continue;
+            }
+            if now == change.old {
+                edits.push(match change.new {
+                    Some(blob) => Edit::Put { path: change.path.clone(), blob },
+                    None => Edit::Remove { path: change.path.clone() },
+                });
+            } else {
+                conflicts.insert(change.path.clone(), change.new);
+            }
+        }
+        Ok(TreeMerge { tree: self.edit_tree(Some(theirs), &edits)?, conflicts })
     }
 
     /// The empty tree (written if the repository does not have it yet).

@@ -107,7 +107,7 @@ impl Env {
         // Opening a FIFO for reading blocks until someone opens it for writing.
         cmd.args(["-c", "exec 3<\"$0\" && exec 3<&- && exec \"$@\""])
             .arg(&gate.0)
-            .arg(env!("CARGO_BIN_EXE_tribune"))
+            .arg(binary())
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

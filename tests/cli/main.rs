@@ -28,6 +28,7 @@ mod test_statements;
 mod test_statements_review;
 mod test_sync;
 mod test_sync_identity;
+mod test_sync_resilience;
 mod test_sync_review;
 mod test_terminal;
 mod test_versions;

@@ -216,20 +216,24 @@ fn a_statement_tag_that_fails_verification_is_not_taken() {
 }
 
 #[test]
-fn a_ballot_ref_rewritten_elsewhere_is_named_and_never_overwritten() {
+fn a_ballot_ref_changed_on_two_clones_is_merged_and_never_overwritten() {
     let n = Net::new();
     let (a, b) = (n.clone("a"), n.clone("b"));
     // m1 votes on both clones: two different histories of one per-writer ref.
     n.t(&a, &["vote", SLUG, "yes", "--as", "m1", "--key", n.key(1)]).ok();
     n.t(&b, &["vote", SLUG, "no", "--as", "m1", "--key", n.key(1)]).ok();
     n.t(&a, &["sync"]).ok();
-    let before = n.env.git(&["-C", &b, "rev-parse", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok().stdout;
-    let r = n.t(&b, &["sync"]).fails(1, "left as they were");
-    assert!(r.stdout.contains(&format!("DIVERGED refs/tribune/ballots/{SLUG}/m1")), "{}", r.stdout);
-    let after = n.env.git(&["-C", &b, "rev-parse", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok().stdout;
-    assert_eq!(before, after);
-    let hub = n.env.git(&["-C", &n.hub, "log", "--format=%s", &format!("refs/tribune/ballots/{SLUG}/m1")]).ok().stdout;
-    assert_eq!(hub, "yes\n", "the hub kept a's ballot");
+    let refname = format!("refs/tribune/ballots/{SLUG}/m1");
+    let before = n.env.git(&["-C", &b, "rev-parse", &refname]).ok().stdout;
+    let r = n.t(&b, &["sync"]).ok();
+    assert!(r.stdout.contains(&format!("MERGED {refname}")), "{}", r.stdout);
+    // Both ballots stay, on b and on the hub: b's first.
+    for c in [&b, &n.hub] {
+        let log = n.env.git(&["-C", c, "log", "--format=%s", "--topo-order", &refname]).ok().stdout;
+        assert!(log.starts_with("merge the ballots of m1") && log.contains("yes\n") && log.contains("no\n"), "{log}");
+    }
+    let first = n.env.git(&["-C", &n.hub, "rev-parse", &format!("{refname}^1")]).ok().stdout;
+    assert_eq!(before, first);
 }
 
 #[test]
