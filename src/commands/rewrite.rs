@@ -2,10 +2,11 @@
 
 use super::Ctx;
 use crate::error::fail;
-use crate::index::{self};
-use crate::model::article::{self};
+use crate::index;
+use crate::model::article;
 use crate::model::id;
 use crate::output::{print, print_json};
+use crate::versions::rewrite::{base_for, commit_rewrite};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::PathBuf;
