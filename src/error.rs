@@ -36,6 +36,23 @@ impl fmt::Display for UsageError {
 }
 impl std::error::Error for UsageError {}
 
+/// Work that stopped on a conflict the user must look at (exit code 3, as stgit's
+/// `CONFLICT_ERROR`): nothing is lost, but not everything was done.
+#[derive(Debug)]
+pub struct ConflictError(pub UserError);
+
+impl fmt::Display for ConflictError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl std::error::Error for ConflictError {}
+
+/// Builds a conflict error (exit code 3).
+pub fn conflict(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    ConflictError(UserError::with_hint(message, hint)).into()
+}
+
 /// Builds an `anyhow::Error` from a message and a hint.
 pub fn fail(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
     UserError::with_hint(message, hint).into()
@@ -46,8 +63,9 @@ pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Err
     UsageError(UserError::with_hint(message, hint)).into()
 }
 
-/// The exit code and hint for an error chain: 2 for usage errors, 1 otherwise; 0 for a
-/// closed pipe (a reader such as `head` stopped listening, which is not a failure).
+/// The exit code and hint for an error chain: 2 for usage errors, 3 for a conflict, 1
+/// otherwise; 0 for a closed pipe (a reader such as `head` stopped listening, which is not
+/// a failure).
 pub fn classify(err: &anyhow::Error) -> (i32, Option<String>) {
     let mut hint = None;
     let mut code = 1;
@@ -62,6 +80,10 @@ pub fn classify(err: &anyhow::Error) -> (i32, Option<String>) {
         }
         if let Some(u) = cause.downcast_ref::<UsageError>() {
             code = 2;
+            hint = hint.or_else(|| u.0.hint.clone());
+        }
+        if let Some(u) = cause.downcast_ref::<ConflictError>() {
+            code = 3;
             hint = hint.or_else(|| u.0.hint.clone());
         }
     }

@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         print(out.trim_end())?;
     }
     if !report.conflicts.is_empty() {
-        return Err(fail(
+        return Err(crate::error::conflict(
             format!("sync stopped: {} text(s) changed on both sides; nothing was pushed", report.conflicts.len()),
             "nothing is lost: read the CONFLICT lines above, then run `tribune sync` again to publish",
         ));

@@ -136,7 +136,7 @@ fn a_text_changed_on_both_sides_stops_the_sync_and_keeps_both() {
     n.t(&b, &["contribute", &fb, "--update"]).ok();
     n.contribute(&b, "Another report", "xyz", "Unrelated, and it must survive.");
     n.t(&a, &["sync"]).ok();
-    let r = n.t(&b, &["sync"]).fails(1, "sync stopped");
+    let r = n.t(&b, &["sync"]).fails(3, "sync stopped");
     assert!(r.stdout.contains("CONFLICT heat-at-the-depot"), "{}", r.stdout);
     assert!(r.stdout.contains("tribune diff heat-at-the-depot trunk abc"), "{}", r.stdout);
     assert!(r.stderr.contains("nothing is lost"), "{}", r.stderr);

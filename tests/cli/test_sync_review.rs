@@ -18,7 +18,7 @@ fn a_local_deletion_of_a_text_the_remote_changed_is_not_dropped_silently() {
     n.git(&b, &["commit", "-q", "-m", "remove: Heat at the depot (legal request)"]).ok();
     let deleted_at = rev(&n.env, &b, "main");
     let r = n.t(&b, &["sync"]);
-    assert_eq!(r.code, 1, "the sync must stop on a delete/modify conflict:\n{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 3, "the sync must stop on a delete/modify conflict:\n{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("CONFLICT"), "{}", r.stdout);
     // b's trunk as it was (with the deletion) is kept.
     let kept = n.git(&b, &["for-each-ref", "--format=%(objectname)", "refs/heads/sync-conflicts/"]).ok().stdout;
@@ -37,7 +37,7 @@ fn a_local_change_to_a_text_the_remote_deleted_is_a_reported_conflict() {
     n.git(&a, &["commit", "-q", "-m", "remove: Heat at the depot"]).ok();
     n.t(&a, &["sync"]).ok();
     n.update(&b, "Heat at the depot", "abc", "B's correction.");
-    let r = n.t(&b, &["sync"]).fails(1, "sync stopped");
+    let r = n.t(&b, &["sync"]).fails(3, "sync stopped");
     assert!(r.stdout.contains("CONFLICT"), "{}", r.stdout);
     assert!(!n.kept_branches(&b).trim().is_empty());
     n.env.fsck(&b);
@@ -127,7 +127,7 @@ fn a_text_kept_after_a_conflict_does_not_make_the_edition_diverge() {
     n.update(&a, "Heat at the depot", "abc", "A's correction.");
     n.t(&a, &["sync"]).ok();
     n.update(&b, "Heat at the depot", "abc", "B's correction.");
-    n.t(&b, &["sync"]).fails(1, "sync stopped");
+    n.t(&b, &["sync"]).fails(3, "sync stopped");
     let r = n.t(&b, &["sync"]);
     assert_eq!(r.code, 0, "the second sync must publish:\n{}\n{}", r.stdout, r.stderr);
     let hub_heat = n.t(&n.hub, &["show", &format!("{HEAT}@abc"), "--raw"]).ok().stdout;

@@ -1,0 +1,188 @@
+//! Integrating each remote-tracking ref into the local ref it mirrors, by the rule of its
+//! kind, and moving local refs as compare-and-swaps.
+
+use super::*;
+
+/// Integrates every remote-tracking ref into the local ref it mirrors.
+pub(super) fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, report: &mut Report) -> Result<()> {
+    let repo = &commons.repo;
+    let mut pairs: Vec<Pair> = repo
+        .refs_with_prefix(&format!("refs/remotes/{remote_name}/"))?
+        .into_iter()
+        .chain(repo.refs_with_prefix(&format!("{MIRRORS}{remote_name}/"))?)
+        .filter_map(|(name, _)| pair_of(&name, remote_name, &commons.trunk_ref))
+        .collect();
+    pairs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.local.cmp(&b.local)));
+    for pair in pairs {
+        // Another process in this clone (a second sync, a tribune command) may move the
+        // local ref while this one builds on it: then read it again and start over.
+        let mut attempt = 0;
+        loop {
+            match integrate_one(commons, remote_name, &pair, dry_run, report)? {
+                Some(arrived) => {
+                    report.arrived.add(arrived);
+                    break;
+                }
+                None if attempt < MAX_MOVES => {
+                    attempt += 1;
+                    std::thread::sleep(crate::git::backoff(attempt.min(7)));
+                }
+                None => {
+                    return Err(fail(
+                        format!("{} kept moving while tribune sync ran", pair.local),
+                        "other tribune commands are writing to this commons; run `tribune sync` again when they \
+                         are done",
+                    ))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Integrates one remote-tracking ref. What arrived, or None when the local ref moved
+/// meanwhile (nothing was changed then, and nothing reported: the caller starts over).
+pub(super) fn integrate_one(
+    commons: &Commons,
+    remote_name: &str,
+    pair: &Pair,
+    dry_run: bool,
+    report: &mut Report,
+) -> Result<Option<Moved>> {
+    let repo = &commons.repo;
+    let mut arrived = Moved::default();
+    let Some(theirs) = repo.ref_target(&pair.tracking)? else { return Ok(Some(arrived)) };
+    let ours = repo.ref_target(&pair.local)?;
+    if ours == Some(theirs) {
+        return Ok(Some(arrived));
+    }
+    // A malformed ref, here or there, is named and left alone: it affects only the records
+    // on it, never the rest of the sync (nor, through the hub, every other clone's).
+    if let Some(o) = ours {
+        if let Some(what) = malformed(repo, pair.kind, o)? {
+            add_line(&mut report.warnings, local_malformed(&pair.local, o, &what));
+            return Ok(Some(arrived));
+        }
+    }
+    if let Some(what) = malformed(repo, pair.kind, theirs)? {
+        add_line(&mut report.warnings, remote_malformed(&pair.local, remote_name, theirs, &what));
+        return Ok(Some(arrived));
+    }
+    if pair.kind == Kind::Tag {
+        return tag(commons, pair, ours, theirs, dry_run, report);
+    }
+    let relation = match ours {
+        None => Relation::Behind,
+        Some(o) if repo.is_ancestor(theirs, o)? => Relation::Ahead,
+        Some(o) if repo.is_ancestor(o, theirs)? => Relation::Behind,
+        Some(_) => Relation::Diverged,
+    };
+    match relation {
+        Relation::Ahead => Ok(Some(arrived)),
+        Relation::Behind => {
+            if dry_run {
+                add_line(&mut report.plan, format!("fast-forward {}", pair.local));
+                return Ok(Some(arrived));
+            }
+            count_arrival(repo, pair, ours, theirs, &mut arrived)?;
+            Ok(move_ref(commons, &pair.local, ours, theirs)?.then_some(arrived))
+        }
+        Relation::Diverged => {
+            let ours = ours.context("a diverged ref has a local value")?;
+            if dry_run {
+                add_line(&mut report.plan, format!("merge {} (changed on both sides)", pair.local));
+                return Ok(Some(arrived));
+            }
+            match pair.kind {
+                Kind::Trunk if repo.merge_base(ours, theirs)?.is_none() => Err(fail(
+                    format!("this commons and {remote_name} share no history: their trunks have no commit in common"),
+                    format!(
+                        "{remote_name} is another commons; check its URL with `git remote -v`, nothing was changed"
+                    ),
+                )),
+                Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report),
+                Kind::Notes => merge_notes(commons, pair, ours, theirs, report),
+                Kind::Ballots if pair.local.starts_with(crate::statements::BALLOT_REFS) => {
+                    merge_ballots(commons, pair, ours, theirs, report)
+                }
+                Kind::Edition => merge_edition(commons, pair, ours, theirs, report),
+                _ => {
+                    add_line(
+                        &mut report.diverged,
+                        format!(
+                            "{}: this clone and {remote_name} have different histories ({} here, {} there); \
+                             nothing was overwritten",
+                            pair.local,
+                            ours.short(10),
+                            theirs.short(10)
+                        ),
+                    );
+                    Ok(Some(arrived))
+                }
+            }
+        }
+    }
+}
+
+pub(super) enum Relation {
+    Ahead,
+    Behind,
+    Diverged,
+}
+
+/// What is wrong with the object a ref of `kind` points at, if anything: a statement tag
+/// must point at a tag object, every other ref tribune syncs at a commit.
+pub(super) fn malformed(repo: &Repo, kind: Kind, id: Oid) -> Result<Option<String>> {
+    let want = if kind == Kind::Tag { "tag" } else { "commit" };
+    Ok(match repo.object_kind(id)? {
+        Some(k) if k == want => None,
+        Some(k) => Some(format!("a {k}, not {}", if kind == Kind::Tag { "a tag object" } else { "a commit" })),
+        None => Some("an object this repository does not have".to_string()),
+    })
+}
+
+/// The warning for a local ref that points at something malformed.
+pub(super) fn local_malformed(name: &str, id: Oid, what: &str) -> String {
+    format!(
+        "{name}: points at {} ({what}), so it is not pushed; remove it with `git update-ref -d {name}` if it should \
+         not be there",
+        id.short(10)
+    )
+}
+
+/// The warning for a remote's ref that points at something malformed.
+pub(super) fn remote_malformed(name: &str, remote: &str, id: Oid, what: &str) -> String {
+    format!(
+        "{name}: {remote}'s copy points at {} ({what}); it was not taken, and only the records on that ref are \
+         affected",
+        id.short(10)
+    )
+}
+
+/// Adds a line to a list of the report, once (integration runs again after a lost race).
+pub(super) fn add_line(list: &mut Vec<String>, line: String) {
+    if !list.contains(&line) {
+        list.push(line);
+    }
+}
+
+/// Moves a local ref (compare-and-swap), keeping a checked-out trunk's work tree in step.
+/// False when the ref no longer held `from` (another process moved it): nothing changed.
+pub(super) fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid) -> Result<bool> {
+    let repo = &commons.repo;
+    if repo.update_ref(name, to, from, "tribune sync")? == RefUpdate::Moved {
+        return Ok(false);
+    }
+    if name == commons.trunk_ref {
+        let old_tree = match from {
+            Some(f) => Some(repo.commit_tree(f)?),
+            None => None,
+        };
+        let new_tree = repo.commit_tree(to)?;
+        let paths: Vec<String> = repo.changed_paths(old_tree, new_tree, "")?.into_iter().map(|c| c.path).collect();
+        if let Some(w) = repo.refresh_worktree(name, old_tree, new_tree, &paths) {
+            eprintln!("warning: {w}");
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,227 @@
+//! Sync: a commons is a network of clones that meet through ordinary git remotes.
+//!
+//! `git fetch` (the user's git) mirrors every tribune ref of the remote under
+//! `refs/remotes/<remote>/`; then each is integrated into the local ref it mirrors, by the
+//! rule of its kind: the trunk fast-forwards, or is merged with the remote's (commits keep
+//! their ids, which ballots, tags and editions name); a rater's notes merge by the union of lines;
+//! a member's ballots changed on two clones merge (a merge commit, so every ballot stays);
+//! an edition changed on two clones merges by a three-way merge of its trees, or is reported
+//! when both changed one file, never overwritten; statement tags are verified before they
+//! are taken. A ref that points at something malformed is named in a warning and left out:
+//! it affects only the records on it. Then one atomic push with a lease on every ref
+//! publishes what this clone made; a race with another pusher fetches again.
+
+use crate::commons::Commons;
+use crate::error::fail;
+use crate::git::remote::{self, Progress, PushRef, Pushed};
+use crate::git::{Edit, Oid, RefUpdate, Repo};
+use crate::model::layout;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+mod count;
+mod integrate;
+mod merge;
+mod push;
+mod refs;
+
+pub use count::Moved;
+use count::*;
+use integrate::*;
+use merge::*;
+use push::*;
+use refs::*;
+
+/// Refs per `git push` (two arguments each; command lines have a length limit).
+const PUSH_BATCH: usize = 2_000;
+
+/// How many times a push that lost a race fetches again and retries.
+const MAX_ROUNDS: usize = 10;
+
+/// How many times integrating one ref starts again because another process in this clone
+/// (another sync, a tribune command) moved the local ref meanwhile.
+const MAX_MOVES: u32 = 100;
+
+/// Where fetched refs that are not branches are mirrored: outside `refs/remotes/<remote>/`,
+/// so that a branch on the remote named like one of them (`notes/tribune/…`) cannot pass
+/// for it.
+pub const MIRRORS: &str = "refs/tribune-sync/";
+
+/// The fetch refspecs tribune configures for a remote: every ref it reads, mirrored.
+pub fn refspecs(remote: &str) -> Vec<String> {
+    vec![
+        format!("+refs/heads/*:refs/remotes/{remote}/*"),
+        format!("+refs/notes/tribune/*:{MIRRORS}{remote}/notes/tribune/*"),
+        format!("+refs/tribune/*:{MIRRORS}{remote}/tribune/*"),
+        format!("+refs/tags/statements/*:{MIRRORS}{remote}/tags/statements/*"),
+    ]
+}
+
+/// What a sync did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub remote: String,
+    pub arrived: Moved,
+    pub left: Moved,
+    /// Refs pushed.
+    pub pushed: Vec<String>,
+    /// Trunk texts both sides changed: how each was kept.
+    pub conflicts: Vec<String>,
+    /// Refs that could not be integrated (history rewritten on one side), never overwritten.
+    pub diverged: Vec<String>,
+    /// Statement tags that failed verification and were not taken.
+    pub rejected_tags: Vec<String>,
+    /// Local statement tags that fail verification here, and so were not pushed.
+    pub unpushed_tags: Vec<String>,
+    /// Refs, here or on the remote, that point at something malformed (no commit; for a
+    /// statement tag, no tag object): never taken, never pushed, so that they affect only
+    /// the records on that ref. Warnings: they do not make the sync fail.
+    pub warnings: Vec<String>,
+    /// Refs both sides had changed that were merged (ballots, editions), and what it means.
+    pub merged: Vec<String>,
+    /// What a dry run would do.
+    pub plan: Vec<String>,
+    /// How many times the push lost a race and fetched again.
+    pub retries: usize,
+}
+
+/// Options of one sync.
+pub struct Options {
+    pub fetch: bool,
+    pub push: bool,
+    pub dry_run: bool,
+    pub progress: Progress,
+}
+
+/// Syncs the commons with `remote`.
+pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Report> {
+    remote::check_git()?;
+    let dir = commons.repo.git_dir().to_path_buf();
+    if remote::remote_url(&dir, remote_name).is_none() {
+        return Err(fail(
+            format!("there is no remote {remote_name:?}"),
+            format!("add it with `git remote add {remote_name} URL`, or clone with `tribune clone URL`"),
+        ));
+    }
+    ensure_refspecs(&dir, remote_name)?;
+    let mut report = Report { remote: remote_name.to_string(), ..Report::default() };
+    // The refs of a push that reported failure: some may have landed all the same.
+    let mut unsure: Vec<PushRef> = Vec::new();
+    for round in 0..MAX_ROUNDS {
+        if opts.fetch {
+            remote::fetch(&dir, remote_name, opts.progress)?;
+            for r in unsure.drain(..) {
+                let landed =
+                    tracking_of(&r.remote_ref, remote_name).map(|t| commons.repo.ref_target(&t)).transpose()?.flatten();
+                if landed.is_some_and(|l| l.to_string() == r.id) {
+                    count_push(&commons.repo, &r, &mut report.left)?;
+                    report.pushed.push(r.remote_ref.clone());
+                }
+            }
+            integrate(commons, remote_name, opts.dry_run, &mut report)?;
+        }
+        if !opts.push || !report.conflicts.is_empty() {
+            break;
+        }
+        let mut held = Vec::new();
+        let refs = outgoing(commons, remote_name, &mut held, &mut report)?;
+        if !opts.fetch {
+            for name in held {
+                report.diverged.push(format!(
+                    "{name}: not pushed, {remote_name} has changes this clone lacks; run `tribune sync` to merge them"
+                ));
+            }
+        }
+        if opts.dry_run {
+            for r in &refs {
+                report.plan.push(format!("push {}", r.remote_ref));
+                count_push(&commons.repo, r, &mut report.left)?;
+            }
+            break;
+        }
+        if refs.is_empty() {
+            break;
+        }
+        // One atomic push, unless there are so many refs that the command line would be too
+        // long: then atomic batches, each ref still leased, so nothing is ever overwritten.
+        let mut stale = None;
+        for batch in refs.chunks(PUSH_BATCH) {
+            match remote::push(&dir, remote_name, batch, opts.progress)? {
+                Pushed::Done => {
+                    for r in batch {
+                        count_push(&commons.repo, r, &mut report.left)?;
+                        // Move the remote-tracking ref too, so the next sync starts from the truth:
+                        // what was pushed (the local ref may have moved on since).
+                        if let Some(t) = tracking_of(&r.remote_ref, remote_name) {
+                            let old = commons.repo.ref_target(&t)?;
+                            commons.repo.update_ref(&t, r.id.parse()?, old, "tribune sync: pushed")?;
+                        }
+                        report.pushed.push(r.remote_ref.clone());
+                    }
+                }
+                Pushed::Stale(why, lock) => {
+                    unsure = batch.to_vec();
+                    stale = Some((why, lock));
+                    break;
+                }
+            }
+        }
+        let Some((why, lock)) = stale else { break };
+        if !opts.fetch || round + 1 == MAX_ROUNDS {
+            // Ten rounds behind the same lock file: no push holds a lock that long, it is stale.
+            if let Some(e) = lock {
+                return Err(e);
+            }
+            return Err(fail(
+                format!("the push to {remote_name} lost a race with another pusher: {why}"),
+                "run `tribune sync` again",
+            ));
+        }
+        report.retries += 1;
+        // Pushers that collided wait a jittered while, so that they do not collide again.
+        std::thread::sleep(crate::git::backoff(7) * (round as u32 + 1));
+    }
+    Ok(report)
+}
+
+/// Adds tribune's refspecs to a remote that lacks them (a remote added with plain git).
+pub fn ensure_refspecs(dir: &std::path::Path, remote_name: &str) -> Result<()> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["config", "--get-all", &format!("remote.{remote_name}.fetch")])
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("could not run git config")?;
+    let have = String::from_utf8_lossy(&out.stdout).into_owned();
+    let want = refspecs(remote_name);
+    // Tags are fetched only through tribune's refspec, into the mirror, so that a statement
+    // tag is verified before it is taken (git would follow tags into refs/tags/ itself).
+    remote::set_config(dir, &format!("remote.{remote_name}.tagOpt"), "--no-tags")?;
+    if want.iter().all(|w| have.lines().any(|l| l.trim() == w)) {
+        return Ok(());
+    }
+    // Keep the user's own refspecs; replace any other mapping of the refs tribune mirrors.
+    let ours = [
+        "+refs/notes/tribune/",
+        "+refs/tribune/",
+        "+refs/tags/statements/",
+        "refs/notes/tribune/",
+        "refs/tribune/",
+        "refs/tags/statements/",
+    ];
+    let mut all: Vec<String> = have
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !ours.iter().any(|o| l.starts_with(o)))
+        .map(str::to_string)
+        .collect();
+    for w in want {
+        if !all.contains(&w) {
+            all.push(w);
+        }
+    }
+    remote::set_refspecs(dir, remote_name, &all)
+}

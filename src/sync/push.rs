@@ -1,0 +1,58 @@
+//! The refs this clone has to publish.
+
+use super::*;
+
+/// The local refs to push: those this clone has ahead of (or missing from) the remote.
+/// A local ref that points at something malformed is never pushed (a warning names it).
+pub(super) fn outgoing(
+    commons: &Commons,
+    remote_name: &str,
+    held: &mut Vec<String>,
+    report: &mut Report,
+) -> Result<Vec<PushRef>> {
+    let repo = &commons.repo;
+    let mut refs = Vec::new();
+    for (name, id, kind) in syncable_local(repo, &commons.trunk_ref)? {
+        let Some(tracking) = tracking_of(&name, remote_name) else { continue };
+        let theirs = repo.ref_target(&tracking)?;
+        if theirs == Some(id) {
+            continue;
+        }
+        if let Some(what) = malformed(repo, kind, id)? {
+            add_line(&mut report.warnings, local_malformed(&name, id, &what));
+            continue;
+        }
+        if let Some(t) = theirs {
+            if let Some(what) = malformed(repo, kind, t)? {
+                add_line(&mut report.warnings, remote_malformed(&name, remote_name, t, &what));
+                continue;
+            }
+            // Only what extends the remote's copy; the rest was reported when integrating
+            // (and is reported by a --push-only sync, which does not integrate).
+            if kind == Kind::Tag || !repo.is_ancestor(t, id)? {
+                held.push(name);
+                continue;
+            }
+        }
+        if kind == Kind::Tag {
+            // An approval goes out only when it verifies here: a hub must never receive a
+            // statement tag that its own recount would reject.
+            let slug = name.rsplit('/').next().unwrap_or("");
+            let problems = match crate::model::id::validate("statement", slug) {
+                Ok(()) => crate::statements::verify_tag(commons, slug, id)?.problems,
+                Err(e) => vec![e.message.clone()],
+            };
+            if !problems.is_empty() {
+                add_line(&mut report.unpushed_tags, format!("{name}: {}", problems.join("; ")));
+                continue;
+            }
+        }
+        refs.push(PushRef {
+            local: name.clone(),
+            id: id.to_string(),
+            remote_ref: name,
+            expect: theirs.map(|t| t.to_string()),
+        });
+    }
+    Ok(refs)
+}

@@ -1,0 +1,77 @@
+//! Which refs sync, of which kind, and the remote-tracking ref that mirrors each.
+
+use super::*;
+
+/// The kinds of ref sync integrates, each with its own rule, in the order they are
+/// integrated: per-writer refs first (a conflict on the trunk may write to an edition),
+/// then the trunk, then tags (verified against the trunk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Kind {
+    Edition,
+    Notes,
+    Ballots,
+    Trunk,
+    Tag,
+}
+
+/// A local ref and the remote-tracking ref that mirrors the remote's copy of it.
+#[derive(Debug, Clone)]
+pub(super) struct Pair {
+    pub(super) kind: Kind,
+    pub(super) local: String,
+    pub(super) tracking: String,
+}
+
+/// The local ref a remote-tracking ref mirrors, if it is one tribune syncs.
+pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<Pair> {
+    let trunk = trunk_ref.strip_prefix("refs/heads/")?;
+    let (kind, local) = if let Some(branch) = tracking.strip_prefix(&format!("refs/remotes/{remote}/")) {
+        if branch == trunk {
+            (Kind::Trunk, trunk_ref.to_string())
+        } else if branch.starts_with("contingents/") {
+            (Kind::Edition, format!("refs/heads/{branch}"))
+        } else {
+            return None;
+        }
+    } else {
+        let rest = tracking.strip_prefix(&format!("{MIRRORS}{remote}/"))?;
+        let kind = if rest.starts_with("notes/tribune/") {
+            Kind::Notes
+        } else if rest.starts_with("tribune/") {
+            Kind::Ballots
+        } else if rest.starts_with("tags/statements/") {
+            Kind::Tag
+        } else {
+            return None;
+        };
+        (kind, format!("refs/{rest}"))
+    };
+    Some(Pair { kind, local, tracking: tracking.to_string() })
+}
+
+/// The remote-tracking ref of a local ref.
+pub(super) fn tracking_of(local: &str, remote: &str) -> Option<String> {
+    if let Some(branch) = local.strip_prefix("refs/heads/") {
+        return Some(format!("refs/remotes/{remote}/{branch}"));
+    }
+    Some(format!("{MIRRORS}{remote}/{}", local.strip_prefix("refs/")?))
+}
+
+/// Which of the local refs tribune syncs.
+pub(super) fn syncable_local(repo: &Repo, trunk_ref: &str) -> Result<Vec<(String, Oid, Kind)>> {
+    let mut out = Vec::new();
+    if let Some(t) = repo.ref_target(trunk_ref)? {
+        out.push((trunk_ref.to_string(), t, Kind::Trunk));
+    }
+    for (prefix, kind) in [
+        ("refs/heads/contingents/", Kind::Edition),
+        ("refs/notes/tribune/", Kind::Notes),
+        ("refs/tribune/", Kind::Ballots),
+        ("refs/tags/statements/", Kind::Tag),
+    ] {
+        for (name, id) in repo.refs_with_prefix(prefix)? {
+            out.push((name, id, kind));
+        }
+    }
+    Ok(out)
+}
