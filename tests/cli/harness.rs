@@ -39,6 +39,17 @@ impl Run {
         assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
         self
     }
+    /// Asserts nothing was printed on stderr.
+    #[track_caller]
+    pub fn quiet(self) -> Run {
+        assert!(self.stderr.is_empty(), "{}", self.stderr);
+        self
+    }
+    /// What was printed on stdout, parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", self.stdout))
+    }
 }
 
 impl Env {
@@ -147,27 +158,48 @@ impl Env {
         p.to_string_lossy().into_owned()
     }
 
-    /// A commons at `c` with contingents abc and xyz and a member of each.
-    pub fn commons(&self) -> String {
+    /// A commons at `c` with an empty roster.
+    pub fn init(&self) -> String {
         let c = self.path("c").to_string_lossy().into_owned();
         self.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+        c
+    }
+
+    /// A commons at `c` with contingents abc and xyz and a member alice of abc.
+    pub fn commons(&self) -> String {
+        let c = self.init();
         self.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
         self.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-        self.tribune(&[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "alice",
-            "--contingent",
-            "abc",
-            "--name",
-            "Alice",
-            "--email",
-            "alice@example.org",
-        ])
-        .ok();
+        self.tribune(&add_member_args(&c, "alice", "abc", "Alice", "alice@example.org", &[])).ok();
         c
+    }
+
+    /// [`Env::commons`] with the article "Port blockade" by abc at `slug`.
+    pub fn commons_with_article(&self, slug: &str) -> String {
+        let c = self.commons();
+        self.contribute(&c, slug, &article("Port blockade", "abc", "", "Dockers stopped.\n")).ok();
+        c
+    }
+
+    /// Writes `text` to `SLUG.md` and runs `tribune -C C contribute SLUG.md --slug SLUG`.
+    pub fn contribute(&self, c: &str, slug: &str, text: &str) -> Run {
+        let f = self.write(&format!("{slug}.md"), text);
+        self.tribune(&["-C", c, "contribute", &f, "--slug", slug])
+    }
+
+    /// A plain `git clone` of `repo` at `dir` in the sandbox; returns its path.
+    pub fn clone_of(&self, repo: &str, dir: &str) -> String {
+        let w = self.path(dir).to_string_lossy().into_owned();
+        self.git(&["clone", "-q", repo, &w]).ok();
+        w
+    }
+
+    /// An executable shell script in the sandbox; returns its path.
+    pub fn script(&self, name: &str, body: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.write(name, format!("#!/bin/sh\n{body}\n"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
     }
 
     /// Every ref with its target, as plain git sees them.
@@ -225,20 +257,27 @@ pub fn article(title: &str, contingent: &str, extra: &str, body: &str) -> String
 /// Every ref and every file under the git dir's `objects/`: what a refused command must not change.
 pub fn state(env: &Env, repo: &str) -> (String, Vec<String>) {
     let git_dir = env.git(&["-C", repo, "rev-parse", "--absolute-git-dir"]).ok().stdout.trim().to_string();
-    let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(&git_dir).join("objects")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
+    let files = files_under(&std::path::Path::new(&git_dir).join("objects"));
+    let files = files.into_iter().map(|f| format!("objects/{f}")).collect();
+    (env.refs(repo), files)
+}
+
+/// Every file under `dir`, relative to it, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
             } else {
-                files.push(p.strip_prefix(&git_dir).unwrap().to_string_lossy().into_owned());
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
             }
         }
     }
-    files.sort();
-    (env.refs(repo), files)
+    out.sort();
+    out
 }
 
 /// Runs a tribune command that must fail with `code` and every one of `needles` on stderr,
@@ -290,7 +329,6 @@ pub fn keypair_with(env: &Env, name: &str, passphrase: &str) -> (String, String)
     (path.to_string_lossy().into_owned(), public.trim().to_string())
 }
 
-/// `roster add-member ID` in `contingent`, with email ID@example.org and the key `public`.
 /// A commit made by plain `git commit-tree`, SSH-signed with the private key file `key`.
 pub fn signed_commit(env: &Env, repo: &str, key: &str, tree: &str, parents: &[&str], message: &str) -> String {
     let signing = format!("user.signingkey={key}");
@@ -301,20 +339,49 @@ pub fn signed_commit(env: &Env, repo: &str, key: &str, tree: &str, parents: &[&s
     env.git(&args).ok().stdout.trim().to_string()
 }
 
+/// The arguments of `tribune -C C roster add-member ID --contingent .. --name .. --email ..`,
+/// followed by `more`.
+pub fn add_member_args<'a>(
+    c: &'a str,
+    id: &'a str,
+    contingent: &'a str,
+    name: &'a str,
+    email: &'a str,
+    more: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args =
+        vec!["-C", c, "roster", "add-member", id, "--contingent", contingent, "--name", name, "--email", email];
+    args.extend_from_slice(more);
+    args
+}
+
+/// `roster add-member ID` in `contingent`, named ID, with email ID@example.org and the key `public`.
 pub fn add_keyed_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> Run {
-    env.tribune(&[
-        "-C",
-        c,
-        "roster",
-        "add-member",
-        id,
-        "--contingent",
-        contingent,
-        "--name",
-        id,
-        "--email",
-        &format!("{id}@example.org"),
-        "--key",
-        public,
-    ])
+    env.tribune(&add_member_args(c, id, contingent, id, &format!("{id}@example.org"), &["--key", public]))
+}
+
+/// Runs `git -C REPO ARGS` with SSH signatures checked against the allowed-signers file `signers`.
+pub fn git_with_signers(env: &Env, repo: &str, signers: &str, args: &[&str]) -> Run {
+    let allowed = format!("gpg.ssh.allowedSignersFile={signers}");
+    let mut all = vec!["-C", repo, "-c", "gpg.format=ssh", "-c", &allowed];
+    all.extend_from_slice(args);
+    env.git(&all)
+}
+
+/// `git verify-commit` of erin's ratings notes tip, with erin's key `public` as the only
+/// allowed signer (principal erin@example.org).
+pub fn verify_erins_notes(env: &Env, c: &str, public: &str) -> Run {
+    let allowed = env.write("allowed", format!("erin@example.org namespaces=\"git\" {public}\n"));
+    git_with_signers(env, c, &allowed, &["verify-commit", "refs/notes/tribune/ratings/erin"])
+}
+
+/// Every rating of `slug` (`ratings --json --all`), oldest first, as (score, signature).
+pub fn ratings_standing(env: &Env, c: &str, slug: &str) -> Vec<(i64, String)> {
+    let j = env.tribune(&["-C", c, "ratings", slug, "--json", "--all"]).ok().json();
+    j["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
+        .collect()
 }

@@ -2,7 +2,7 @@
 //! quotations; the exported text in every format; reuse without credit found and credited
 //! reuse left alone.
 
-use crate::harness::{article, refused, Env};
+use crate::harness::{add_keyed_member, article, keypair, refused, Env};
 use serde_json::Value;
 
 fn json(r: crate::harness::Run) -> Value {
@@ -249,32 +249,9 @@ fn an_approved_statement_exports_in_the_name_of_the_organisation_with_its_vote()
     let c = env.commons();
     let mut keys = Vec::new();
     for m in ["m1", "m2", "m3"] {
-        let path = env.path(&format!("keys/{m}"));
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let out = std::process::Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", m, "-f"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-        env.tribune(&[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            m,
-            "--contingent",
-            "abc",
-            "--name",
-            m,
-            "--email",
-            &format!("{m}@example.org"),
-            "--key",
-            public.trim(),
-        ])
-        .ok();
-        keys.push(path.to_string_lossy().into_owned());
+        let (key, public) = keypair(&env, m);
+        add_keyed_member(&env, &c, m, "abc", &public).ok();
+        keys.push(key);
     }
     let s = env.write("st.md", "+++\ntitle = \"For the strike\"\n+++\nWe support the **strike**.\n");
     env.tribune(&["-C", &c, "propose", &s, "--deadline", "2026-12-01T00:00:00Z", "--threshold", "2/3"]).ok();

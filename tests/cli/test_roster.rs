@@ -4,10 +4,9 @@ use crate::harness::*;
 
 const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGjRnGvbdz5TOvVI3IjUSbsYxkmo9RW6VwhBcBDK0ey4 test";
 
-fn fresh(env: &Env) -> String {
-    let c = env.path("c").to_string_lossy().into_owned();
-    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
-    c
+/// `roster add-member bob --contingent abc --name Bob --email bob@example.org`, then `more`.
+fn bob<'a>(c: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    add_member_args(c, "bob", "abc", "Bob", "bob@example.org", more)
 }
 
 fn head_message(env: &Env, c: &str) -> String {
@@ -15,15 +14,13 @@ fn head_message(env: &Env, c: &str) -> String {
 }
 
 fn roster_json(env: &Env, c: &str) -> serde_json::Value {
-    let r = env.tribune(&["-C", c, "roster", "--json"]).ok();
-    assert!(r.stderr.is_empty(), "{}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("roster --json is not JSON: {e}\n{}", r.stdout))
+    env.tribune(&["-C", c, "roster", "--json"]).ok().quiet().json()
 }
 
 #[test]
 fn adding_a_contingent_makes_one_roster_commit_adding_its_file() {
     let env = Env::new();
-    let c = fresh(&env);
+    let c = env.init();
     let before = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
     let r = env
         .tribune(&[
@@ -63,24 +60,10 @@ fn adding_a_contingent_makes_one_roster_commit_adding_its_file() {
 #[test]
 fn adding_a_member_makes_one_roster_commit_adding_their_file() {
     let env = Env::new();
-    let c = fresh(&env);
+    let c = env.init();
     env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
     let before = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
-    let r = env
-        .tribune(&[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "alice",
-            "--contingent",
-            "abc",
-            "--name",
-            "Alice",
-            "--email",
-            "alice@example.org",
-        ])
-        .ok();
+    let r = env.tribune(&add_member_args(&c, "alice", "abc", "Alice", "alice@example.org", &[])).ok();
     let tip = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
     assert_eq!(r.stdout.trim(), format!("Added member alice (Alice, contingent abc) in commit {}.", &tip[..10]));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -104,22 +87,7 @@ fn adding_a_member_makes_one_roster_commit_adding_their_file() {
 fn the_roster_lists_contingents_with_member_counts_then_members() {
     let env = Env::new();
     let c = env.commons();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "abc",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key",
-        KEY,
-    ])
-    .ok();
+    env.tribune(&bob(&c, &["--key", KEY])).ok();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let lines: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split_whitespace().collect()).collect();
@@ -137,22 +105,7 @@ fn the_roster_lists_contingents_with_member_counts_then_members() {
 fn the_roster_as_json_holds_every_contingent_and_member() {
     let env = Env::new();
     let c = env.commons();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "xyz",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key",
-        KEY,
-    ])
-    .ok();
+    env.tribune(&add_member_args(&c, "bob", "xyz", "Bob", "bob@example.org", &["--key", KEY])).ok();
     let v = roster_json(&env, &c);
     let contingents = v["contingents"].as_array().expect("contingents");
     let ids: Vec<&str> = contingents.iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -174,7 +127,7 @@ fn the_roster_as_json_holds_every_contingent_and_member() {
 #[test]
 fn an_empty_roster_says_how_to_fill_it() {
     let env = Env::new();
-    let c = fresh(&env);
+    let c = env.init();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stdout.contains("The roster is empty") && r.stdout.contains("roster add-contingent"), "{}", r.stdout);
     let v = roster_json(&env, &c);
@@ -203,19 +156,7 @@ fn a_duplicate_member_id_is_refused_and_writes_nothing() {
     refused(
         &env,
         &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "alice",
-            "--contingent",
-            "xyz",
-            "--name",
-            "Alice Two",
-            "--email",
-            "alice2@example.org",
-        ],
+        &add_member_args(&c, "alice", "xyz", "Alice Two", "alice2@example.org", &[]),
         1,
         &["the member \"alice\" already exists (Alice, abc)"],
     );
@@ -228,19 +169,7 @@ fn a_member_of_an_unknown_contingent_is_refused_with_the_known_ones_as_hint() {
     refused(
         &env,
         &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "nope",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-        ],
+        &add_member_args(&c, "bob", "nope", "Bob", "bob@example.org", &[]),
         1,
         &["there is no contingent \"nope\" in the roster", "hint: known contingents: abc, xyz"],
     );
@@ -249,26 +178,8 @@ fn a_member_of_an_unknown_contingent_is_refused_with_the_known_ones_as_hint() {
 #[test]
 fn a_member_before_any_contingent_is_refused_with_a_hint_to_add_one() {
     let env = Env::new();
-    let c = fresh(&env);
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-        ],
-        1,
-        &["there is no contingent \"abc\"", "the roster has no contingents yet"],
-    );
+    let c = env.init();
+    refused(&env, &c, &bob(&c, &[]), 1, &["there is no contingent \"abc\"", "the roster has no contingents yet"]);
 }
 
 #[test]
@@ -304,25 +215,7 @@ fn invalid_member_ids_are_refused_and_write_nothing() {
     let env = Env::new();
     let c = env.commons();
     for bad in ["Bob", "b/ob", ".."] {
-        refused(
-            &env,
-            &c,
-            &[
-                "-C",
-                &c,
-                "roster",
-                "add-member",
-                bad,
-                "--contingent",
-                "abc",
-                "--name",
-                "Bob",
-                "--email",
-                "bob@example.org",
-            ],
-            1,
-            &["member id"],
-        );
+        refused(&env, &c, &add_member_args(&c, bad, "abc", "Bob", "bob@example.org", &[]), 1, &["member id"]);
     }
 }
 
@@ -330,22 +223,7 @@ fn invalid_member_ids_are_refused_and_write_nothing() {
 fn a_member_with_a_valid_ed25519_key_is_stored_with_it() {
     let env = Env::new();
     let c = env.commons();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "abc",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key",
-        KEY,
-    ])
-    .ok();
+    env.tribune(&bob(&c, &["--key", KEY])).ok();
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/bob.toml"]).ok().stdout.parse().unwrap();
     let keys: Vec<&str> = t["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
     assert_eq!(keys, [KEY]);
@@ -366,46 +244,11 @@ fn a_key_file_made_by_ssh_keygen_is_accepted_and_its_private_half_refused() {
     let private = k.to_string_lossy().into_owned();
     let public = format!("{private}.pub");
 
-    let r = refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key-file",
-            &private,
-        ],
-        1,
-        &["private key"],
-    );
+    let r = refused(&env, &c, &bob(&c, &["--key-file", &private]), 1, &["private key"]);
     assert!(r.stderr.contains("hint: pass the .pub file"), "{}", r.stderr);
     assert!(!r.stderr.contains("BEGIN OPENSSH"), "the private key must never be echoed:\n{}", r.stderr);
 
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "abc",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key-file",
-        &public,
-    ])
-    .ok();
+    env.tribune(&bob(&c, &["--key-file", &public])).ok();
     let pub_text = std::fs::read_to_string(&public).unwrap();
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/bob.toml"]).ok().stdout.parse().unwrap();
     let keys: Vec<&str> = t["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
@@ -419,47 +262,8 @@ fn a_private_key_passed_as_key_is_refused_and_writes_nothing() {
     let c = env.commons();
     let fake = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     let f = env.write("id_ed25519", fake);
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key-file",
-            &f,
-        ],
-        1,
-        &["private key"],
-    );
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            &format!("--key={fake}"),
-        ],
-        1,
-        &["private key"],
-    );
+    refused(&env, &c, &bob(&c, &["--key-file", &f]), 1, &["private key"]);
+    refused(&env, &c, &bob(&c, &[&format!("--key={fake}")]), 1, &["private key"]);
 }
 
 #[test]
@@ -467,27 +271,7 @@ fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
     let env = Env::new();
     let c = env.commons();
     for garbage in ["hello", "ssh-ed25519 AAAA", "ssh-ed25519 not-base64!"] {
-        refused(
-            &env,
-            &c,
-            &[
-                "-C",
-                &c,
-                "roster",
-                "add-member",
-                "bob",
-                "--contingent",
-                "abc",
-                "--name",
-                "Bob",
-                "--email",
-                "bob@example.org",
-                "--key",
-                garbage,
-            ],
-            1,
-            &["not an OpenSSH public key", "ed25519"],
-        );
+        refused(&env, &c, &bob(&c, &["--key", garbage]), 1, &["not an OpenSSH public key", "ed25519"]);
     }
     let k = env.path("rsa");
     let out = std::process::Command::new("ssh-keygen")
@@ -497,49 +281,9 @@ fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
         .expect("ssh-keygen runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rsa = std::fs::read_to_string(format!("{}.pub", k.display())).unwrap();
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key",
-            rsa.trim(),
-        ],
-        1,
-        &["not ssh-ed25519"],
-    );
+    refused(&env, &c, &bob(&c, &["--key", rsa.trim()]), 1, &["not ssh-ed25519"]);
     let missing = env.path("nope.pub").to_string_lossy().into_owned();
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key-file",
-            &missing,
-        ],
-        1,
-        &["could not read the key file"],
-    );
+    refused(&env, &c, &bob(&c, &["--key-file", &missing]), 1, &["could not read the key file"]);
 }
 
 #[test]
@@ -550,19 +294,7 @@ fn a_duplicate_email_is_refused_whatever_its_case() {
         refused(
             &env,
             &c,
-            &[
-                "-C",
-                &c,
-                "roster",
-                "add-member",
-                "alice2",
-                "--contingent",
-                "xyz",
-                "--name",
-                "Alice Again",
-                "--email",
-                email,
-            ],
+            &add_member_args(&c, "alice2", "xyz", "Alice Again", email, &[]),
             1,
             &["already belongs to member \"alice\""],
         );
@@ -574,21 +306,9 @@ fn an_invalid_email_or_empty_name_is_refused() {
     let env = Env::new();
     let c = env.commons();
     for email in ["bob", "bob @example.org", "<bob@example.org>"] {
-        refused(
-            &env,
-            &c,
-            &["-C", &c, "roster", "add-member", "bob", "--contingent", "abc", "--name", "Bob", "--email", email],
-            1,
-            &["is not an email address"],
-        );
+        refused(&env, &c, &add_member_args(&c, "bob", "abc", "Bob", email, &[]), 1, &["is not an email address"]);
     }
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "roster", "add-member", "bob", "--contingent", "abc", "--name", " ", "--email", "bob@example.org"],
-        1,
-        &["name is empty"],
-    );
+    refused(&env, &c, &add_member_args(&c, "bob", "abc", " ", "bob@example.org", &[]), 1, &["name is empty"]);
     refused(&env, &c, &["-C", &c, "roster", "add-contingent", "new", "--name", " "], 1, &["name is empty"]);
 }
 

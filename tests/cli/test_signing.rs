@@ -8,25 +8,8 @@ const SLUG: &str = "port-blockade";
 
 /// A commons with an article and a member erin whose registered key is `public`.
 fn setup(env: &Env, public: &str) -> String {
-    let c = env.commons();
-    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "erin",
-        "--contingent",
-        "abc",
-        "--name",
-        "Erin",
-        "--email",
-        "erin@example.org",
-        "--key",
-        public,
-    ])
-    .ok();
+    let c = env.commons_with_article(SLUG);
+    add_keyed_member(env, &c, "erin", "abc", public).ok();
     c
 }
 
@@ -78,29 +61,6 @@ fn tribune_detached(env: &Env, args: &[&str]) -> Run {
     detached(env, env!("CARGO_BIN_EXE_tribune"), args)
 }
 
-/// An executable shell script in the sandbox.
-fn script(env: &Env, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = env.write(name, format!("#!/bin/sh\n{body}\n"));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
-/// `git verify-commit` on erin's notes tip, with erin's key as the only allowed signer.
-fn verify_commit(env: &Env, c: &str, public: &str) -> Run {
-    let allowed = env.write("allowed", format!("erin@example.org namespaces=\"git\" {public}\n"));
-    env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={allowed}"),
-        "verify-commit",
-        "refs/notes/tribune/ratings/erin",
-    ])
-}
-
 #[track_caller]
 fn assert_all_verified(env: &Env, c: &str) {
     let out = env.tribune(&["-C", c, "ratings", SLUG, "--json", "--all"]).ok().stdout;
@@ -133,7 +93,7 @@ fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     // --key KEY.pub: the agent signs.
     let pubfile = format!("{key}.pub");
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &pubfile]).ok();
-    let v = verify_commit(&env, &c, &public);
+    let v = verify_erins_notes(&env, &c, &public);
     assert_eq!(v.code, 0, "git verify-commit: {}", v.stderr);
     assert!(v.stderr.contains("Good \"git\" signature for erin@example.org"), "{}", v.stderr);
     assert_all_verified(&env, &c);
@@ -144,7 +104,7 @@ fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     let before = rev(&env, &c, "refs/notes/tribune/ratings/erin");
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "-1", "--as", "erin"]).ok();
     assert_ne!(rev(&env, &c, "refs/notes/tribune/ratings/erin"), before);
-    let v = verify_commit(&env, &c, &public);
+    let v = verify_erins_notes(&env, &c, &public);
     assert!(v.code == 0 && v.stderr.contains("Good \"git\" signature for erin@example.org"), "{}", v.stderr);
     assert_all_verified(&env, &c);
 
@@ -171,7 +131,7 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
     assert_eq!(state(&env, &c), before, "a refused rating wrote refs or objects");
 
     // A wrong passphrase through SSH_ASKPASS: ssh-keygen's own words, and no ref moves.
-    let wrong = script(&env, "askpass-wrong", "echo wrong");
+    let wrong = env.script("askpass-wrong", "echo wrong");
     env.vars.push(("SSH_ASKPASS".into(), wrong));
     env.vars.push(("SSH_ASKPASS_REQUIRE".into(), "force".into()));
     let refs = env.refs(&c);
@@ -184,11 +144,11 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
     assert_eq!(env.refs(&c), refs);
 
     // The right one signs.
-    let right = script(&env, "askpass-right", "echo 'correct horse'");
+    let right = env.script("askpass-right", "echo 'correct horse'");
     env.vars.retain(|(k, _)| k != "SSH_ASKPASS");
     env.vars.push(("SSH_ASKPASS".into(), right.clone()));
     tribune_detached(&env, &rate).ok();
-    let v = verify_commit(&env, &c, &public);
+    let v = verify_erins_notes(&env, &c, &public);
     assert!(v.code == 0 && v.stderr.contains("Good \"git\" signature for erin@example.org"), "{}", v.stderr);
     assert_all_verified(&env, &c);
 
@@ -261,7 +221,7 @@ fn a_signing_program_that_prints_no_signature_is_caught() {
     let (key, public) = keypair(&env, "erin", "");
     let c = setup(&env, &public);
     let agent = agent_holding(&mut env, &key);
-    let fake = script(&env, "fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
+    let fake = env.script("fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
     env.git(&["-C", &c, "config", "gpg.ssh.program", &fake]).ok();
     let refs = env.refs(&c);
     let pubfile = format!("{key}.pub");

@@ -1,7 +1,7 @@
 //! Joint statements: proposals, signed ballots, the exact tally, approval tags, and every
 //! attack the tally and `verify` must catch, checked against what plain git sees.
 
-use crate::harness::{add_keyed_member, keypair, refused, rev, Env};
+use crate::harness::{add_keyed_member, git_with_signers, keypair, refused, rev, Env};
 use crate::vote_fixture::*;
 
 /// Adds a member with a fresh key; returns the private key's path.
@@ -27,16 +27,7 @@ fn a_vote_from_proposal_to_a_signed_tag_that_plain_git_verifies() {
     // Ballots are signed commits plain git verifies with tribune's allowed-signers file.
     let signers = v.allowed_signers();
     let ballot = format!("refs/tribune/ballots/{SLUG}/m1");
-    let g = env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={signers}"),
-        "verify-commit",
-        &ballot,
-    ]);
+    let g = git_with_signers(env, c, &signers, &["verify-commit", &ballot]);
     assert_eq!(g.code, 0, "{}", g.stderr);
     assert!(g.stderr.contains("Good \"git\" signature for m1@example.org"), "{}", g.stderr);
     let log = env.git(&["-C", c, "log", "--format=%B", &ballot]).ok().stdout;
@@ -56,17 +47,7 @@ fn a_vote_from_proposal_to_a_signed_tag_that_plain_git_verifies() {
     assert!(human.contains("Electorate: 3 members (the roster at the proposal); turnout 3 of 3."), "{human}");
     let a = env.tribune(&["-C", c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
     assert!(a.stdout.contains("signed by m1"), "{}", a.stdout);
-    let g = env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={signers}"),
-        "tag",
-        "-v",
-        &format!("statements/{SLUG}"),
-    ]);
+    let g = git_with_signers(env, c, &signers, &["tag", "-v", &format!("statements/{SLUG}")]);
     assert_eq!(g.code, 0, "{}", g.stderr);
     assert!(g.stderr.contains("Good \"git\" signature for m1@example.org"), "{}", g.stderr);
     assert!(g.stdout.contains("Tribune-Yes: 2") && g.stdout.contains("Tribune-No: 1"), "{}", g.stdout);
