@@ -385,3 +385,14 @@ pub fn ratings_standing(env: &Env, c: &str, slug: &str) -> Vec<(i64, String)> {
         .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
         .collect()
 }
+
+/// `tribune -C C filter add NAME --trust T… --dimension politics --min-score MIN`, then `more`.
+pub fn add_filter(env: &Env, c: &str, name: &str, trust: &[&str], min_score: &str, more: &[&str]) -> Run {
+    let mut args = vec!["-C", c, "filter", "add", name];
+    for t in trust {
+        args.extend(["--trust", t]);
+    }
+    args.extend(["--dimension", "politics", "--min-score", min_score]);
+    args.extend_from_slice(more);
+    env.tribune(&args)
+}

@@ -76,24 +76,7 @@ fn a_notes_ref_pointing_at_a_blob_costs_only_its_owners_ratings() {
     let r = env.tribune(&["-C", &c, "ratings", SLUG]).ok();
     assert!(r.stdout.contains("erin") && r.stdout.contains("bob"), "{}", r.stdout);
     assert_eq!(r.stderr.matches("ratings/mallory").count(), 1, "one warning: {}", r.stderr);
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "all",
-        "--trust",
-        "erin",
-        "--trust",
-        "bob",
-        "--trust",
-        "mallory",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1",
-    ])
-    .ok();
+    add_filter(&env, &c, "all", &["erin", "bob", "mallory"], "1", &[]).ok();
     let w = env.tribune(&["-C", &c, "why", SLUG, "--filter", "all"]).ok();
     assert!(w.stdout.contains("erin") && w.stderr.contains("ratings/mallory"), "{}\n{}", w.stdout, w.stderr);
     let l = env.tribune(&["-C", &c, "list", "--filter", "all"]).ok();
@@ -122,8 +105,7 @@ fn plain_git_cannot_delete_what_the_rater_signed() {
     let first = env.write("first", note.lines().next().unwrap());
     env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "add", "-f", "-F", &first, &v]).ok();
     assert_eq!(erin_on(&env, &c), both, "the removed signed record is restored");
-    env.tribune(&["-C", &c, "filter", "add", "erin", "--trust", "erin", "--dimension", "politics", "--min-score", "1"])
-        .ok();
+    add_filter(&env, &c, "erin", &["erin"], "1", &[]).ok();
     let list = env.tribune(&["-C", &c, "list", "--filter", "erin"]).ok().stdout;
     assert!(!list.contains(SLUG), "erin's latest signed rating is -2, so it does not pass:\n{list}");
     // Removing the whole note, then adding the signed line back unsigned, changes nothing.

@@ -176,21 +176,7 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     assert_eq!(standing, [(2, "verified".to_string()), (-2, "forged".to_string())], "{standing:?}");
     // A verified-only filter leaves the forged rating out, says why, and counts the signed
     // one: a forged later line cannot replace it.
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "signed",
-        "--trust",
-        "erin",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "-2",
-        "--verified-only",
-    ])
-    .ok();
+    add_filter(&env, &c, "signed", &["erin"], "-2", &["--verified-only"]).ok();
     let why = env.tribune(&["-C", &c, "why", SLUG, "--filter", "signed"]).ok().stdout;
     assert!(why.contains("forged") && !why.contains("does not pass"), "{why}");
     env.fsck(&c);
