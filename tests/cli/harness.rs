@@ -396,3 +396,28 @@ pub fn add_filter(env: &Env, c: &str, name: &str, trust: &[&str], min_score: &st
     args.extend_from_slice(more);
     env.tribune(&args)
 }
+
+/// Commits everything in the clone `w` with plain git (`add -A`, `commit`) and pushes `branch`.
+pub fn commit_and_push(env: &Env, w: &str, branch: &str, message: &str) {
+    env.git(&["-C", w, "add", "-A"]).ok();
+    env.git(&["-C", w, "commit", "-q", "-m", message]).ok();
+    env.git(&["-C", w, "push", "-q", "origin", branch]).ok();
+}
+
+/// Changes the file `path` of the trunk with plain git: in a clone `w` of `repo`, `edit` turns
+/// its text into the new one, which is committed and pushed to main. Returns (the clone's path,
+/// the new text).
+pub fn edit_with_git(
+    env: &Env,
+    repo: &str,
+    path: &str,
+    message: &str,
+    edit: impl FnOnce(&str) -> String,
+) -> (String, String) {
+    let w = env.clone_of(repo, "w");
+    let file = format!("{w}/{path}");
+    let text = edit(&std::fs::read_to_string(&file).unwrap());
+    std::fs::write(&file, &text).unwrap();
+    commit_and_push(env, &w, "main", message);
+    (w, text)
+}

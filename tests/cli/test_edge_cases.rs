@@ -36,8 +36,7 @@ fn an_article_with_a_string_date_is_listed_with_all_its_fields() {
     let text = article("String date", "abc", "", "Body.\n").replace("date = 2026-11-21", "date = \"2026-11-20\"");
     let a = env.write("a.md", text);
     env.tribune(&["-C", &c, "contribute", &a]).ok();
-    let rows: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
     assert_eq!(rows[0]["title"], "String date");
     assert_eq!(rows[0]["date"], "2026-11-20");
     assert_eq!(rows[0]["contingent"], "abc");
@@ -47,21 +46,16 @@ fn an_article_with_a_string_date_is_listed_with_all_its_fields() {
 fn a_file_in_the_wrong_shard_is_not_the_article_and_the_index_stays_exact() {
     let env = Env::new();
     let c = env.commons();
-    let a = env.write("a.md", article("Strike", "abc", "", "Body.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    env.contribute(&c, "strike", &article("Strike", "abc", "", "Body.\n")).ok();
     let before = env.tribune(&["-C", &c, "list"]).ok().stdout;
     // Plain git adds a stray copy in another shard, then removes it.
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let w = env.clone_of(&c, "w");
     let wrong = if shard("strike") == "00/00" { "01/00" } else { "00/00" };
     env.write(&format!("w/articles/{wrong}/strike/index.md"), article("Stray", "abc", "", "x\n"));
-    env.git(&["-C", &w, "add", "."]).ok();
-    env.git(&["-C", &w, "commit", "-q", "-m", "stray"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&env, &w, "main", "stray");
     assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
     env.git(&["-C", &w, "rm", "-q", "-r", &format!("articles/{wrong}/strike")]).ok();
-    env.git(&["-C", &w, "commit", "-q", "-m", "unstray"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&env, &w, "main", "unstray");
     assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
 }
 
@@ -69,23 +63,19 @@ fn a_file_in_the_wrong_shard_is_not_the_article_and_the_index_stays_exact() {
 fn a_contingent_branch_that_only_kept_an_older_trunk_text_adds_no_version() {
     let env = Env::new();
     let c = env.commons();
-    let a = env.write("a.md", article("Strike", "abc", "", "Body.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    env.contribute(&c, "strike", &article("Strike", "abc", "", "Body.\n")).ok();
     env.git(&["-C", &c, "update-ref", "refs/heads/contingents/abc", "main"]).ok();
     let b = env.write("b.md", article("Strike", "abc", "", "New body.\n"));
     env.tribune(&["-C", &c, "contribute", &b, "--slug", "strike", "--update"]).ok();
-    let rows: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
     assert_eq!(rows[0]["versions"], 1, "an untouched branch holds no rival version");
     // A real rewrite on the branch is a second version.
     let w = env.path("w").to_string_lossy().into_owned();
     env.git(&["clone", "-q", "-b", "contingents/abc", &c, &w]).ok();
     let path = format!("articles/{}/strike/index.md", shard("strike"));
     env.write(&format!("w/{path}"), article("Strike", "abc", "", "The ABC rewrite.\n"));
-    env.git(&["-C", &w, "commit", "-q", "-am", "rewrite"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "contingents/abc"]).ok();
-    let rows: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    commit_and_push(&env, &w, "contingents/abc", "rewrite");
+    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
     assert_eq!(rows[0]["versions"], 2);
 }
 

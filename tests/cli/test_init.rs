@@ -229,18 +229,11 @@ fn a_tribune_toml_broken_with_plain_git_is_reported_with_its_file_and_line() {
     let env = Env::new();
     let c = env.path("c").to_string_lossy().into_owned();
     env.tribune(&["init", &c, "--org", "Org"]).ok();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    let text = std::fs::read_to_string(env.path("w/tribune.toml")).unwrap();
-    let line = text.lines().position(|l| l.starts_with("name = ")).unwrap() + 1;
-    let broken: String = text
-        .lines()
-        .map(|l| if l.starts_with("name = ") { "name = \"Org\n" } else { l })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(env.path("w/tribune.toml"), broken).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "break the config"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let mut line = 0;
+    edit_with_git(&env, &c, "tribune.toml", "break the config", |text| {
+        line = text.lines().position(|l| l.starts_with("name = ")).unwrap() + 1;
+        text.lines().map(|l| if l.starts_with("name = ") { "name = \"Org\n" } else { l }).collect::<Vec<_>>().join("\n")
+    });
     let r = env.tribune(&["-C", &c, "list"]).fails(1, "tribune.toml");
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains(&format!("tribune.toml:{line}:")), "the error names the line ({line}):\n{}", r.stderr);

@@ -11,13 +11,18 @@ fn dated(title: &str, contingent: &str, date: &str, tags: &[&str], body: &str) -
     )
 }
 
+/// The walkout article, dated 2026-11-21, by xyz.
+fn walkout(tags: &[&str], body: &str) -> String {
+    dated("Warehouse walkout", "xyz", "2026-11-21", tags, body)
+}
+
 /// Contributes `text` (as file `name`) and returns (version, commit) from `--json`.
 fn contribute(env: &Env, c: &str, name: &str, text: &str, extra: &[&str]) -> (String, String) {
     let f = env.write(name, text);
     let mut args = vec!["-C", c, "contribute", f.as_str(), "--json"];
     args.extend_from_slice(extra);
     let r = env.tribune(&args).ok();
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    let v = r.json();
     (v["version"].as_str().unwrap().to_string(), v["commit"].as_str().unwrap().to_string())
 }
 
@@ -35,13 +40,7 @@ fn three(env: &Env) -> String {
         &dated("Rent strike day one", "abc", "2026-10-05", &["housing"], "Tenants stopped paying.\n"),
         &[],
     );
-    contribute(
-        env,
-        &c,
-        "walkout.md",
-        &dated("Warehouse walkout", "xyz", "2026-11-21", &["strike", "labour"], "Line 3 stopped.\n"),
-        &[],
-    );
+    contribute(env, &c, "walkout.md", &walkout(&["strike", "labour"], "Line 3 stopped.\n"), &[]);
     contribute(
         env,
         &c,
@@ -70,11 +69,6 @@ fn list(env: &Env, c: &str, extra: &[&str]) -> Vec<String> {
     let r = env.tribune(&args).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     slugs(&r.stdout)
-}
-
-fn json(r: Run) -> serde_json::Value {
-    assert!(r.stderr.is_empty(), "{}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", r.stdout))
 }
 
 // list
@@ -124,7 +118,7 @@ fn list_filters_by_contingent_tag_and_date_and_limits() {
 fn list_as_json_has_the_fields_scripts_need() {
     let env = Env::new();
     let c = three(&env);
-    let v = json(env.tribune(&["-C", &c, "list", "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json();
     let rows = v.as_array().expect("an array");
     assert_eq!(rows.iter().map(|r| r["slug"].as_str().unwrap()).collect::<Vec<_>>(), [WALKOUT, PORT, RENT]);
     let w = &rows[0];
@@ -139,10 +133,10 @@ fn list_as_json_has_the_fields_scripts_need() {
         let slug = r["slug"].as_str().unwrap();
         assert_eq!(r["version"], rev(&env, &c, &format!("main:{}", text_path(slug))).as_str(), "{slug}");
     }
-    let v = json(env.tribune(&["-C", &c, "list", "--json", "--contingent", "abc", "--limit", "1"]).ok());
+    let v = env.tribune(&["-C", &c, "list", "--json", "--contingent", "abc", "--limit", "1"]).ok().quiet().json();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["slug"], PORT);
-    let v = json(env.tribune(&["-C", &c, "list", "--json", "--tag", "nothing"]).ok());
+    let v = env.tribune(&["-C", &c, "list", "--json", "--tag", "nothing"]).ok().quiet().json();
     assert_eq!(v, serde_json::json!([]));
 }
 
@@ -152,7 +146,7 @@ fn list_of_an_empty_commons_says_how_to_contribute() {
     let c = env.commons();
     let r = env.tribune(&["-C", &c, "list"]).ok();
     assert!(r.stdout.contains("No articles yet") && r.stdout.contains("tribune contribute"), "{}", r.stdout);
-    assert_eq!(json(env.tribune(&["-C", &c, "list", "--json"]).ok()), serde_json::json!([]));
+    assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json(), serde_json::json!([]));
 }
 
 #[test]
@@ -210,7 +204,7 @@ fn list_follows_the_trunk_when_plain_git_moves_it() {
     assert_eq!(list(&env, &c, &[]), [WALKOUT, RENT]);
     env.git(&["-C", &c, "update-ref", "refs/heads/main", &first]).ok();
     assert_eq!(list(&env, &c, &[]), [RENT], "the index is keyed by the trunk tip");
-    assert_eq!(json(env.tribune(&["-C", &c, "list", "--json"]).ok()).as_array().unwrap().len(), 1);
+    assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json().as_array().unwrap().len(), 1);
     env.git(&["-C", &c, "update-ref", "refs/heads/main", &tip]).ok();
     assert_eq!(list(&env, &c, &[]), [WALKOUT, RENT]);
 }
@@ -220,18 +214,11 @@ fn list_and_show_see_a_change_pushed_with_plain_git() {
     let env = Env::new();
     let c = three(&env);
     list(&env, &c, &[]); // build the index
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
     let path = text_path(PORT);
-    let file = env.path(&format!("w/{path}"));
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("Port blockade", "Port blockade ends")
-        .replace("2026-11-02", "2026-11-30");
-    std::fs::write(&file, &text).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "fix the title"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
-    let v = json(env.tribune(&["-C", &c, "list", "--json"]).ok());
+    let (_, text) = edit_with_git(&env, &c, &path, "fix the title", |t| {
+        t.replace("Port blockade", "Port blockade ends").replace("2026-11-02", "2026-11-30")
+    });
+    let v = env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json();
     assert_eq!(v[0]["slug"], PORT, "the new date puts it first: {v}");
     assert_eq!(v[0]["title"], "Port blockade ends");
     assert_eq!(v[0]["version"], rev(&env, &c, &format!("main:{path}")).as_str());
@@ -244,13 +231,7 @@ fn list_and_show_see_a_change_pushed_with_plain_git() {
 fn show_renders_title_byline_date_licence_and_body() {
     let env = Env::new();
     let c = env.commons();
-    let text = dated(
-        "Warehouse walkout",
-        "xyz",
-        "2026-11-21",
-        &["strike", "labour"],
-        "\nLine 3 stopped at noon.\n\nThe workers want heat.\n\n",
-    );
+    let text = walkout(&["strike", "labour"], "\nLine 3 stopped at noon.\n\nThe workers want heat.\n\n");
     let (version, _) = contribute(&env, &c, "w.md", &text, &[]);
     let r = env.tribune(&["-C", &c, "show", WALKOUT]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -284,13 +265,7 @@ fn show_includes_the_summary_when_there_is_one() {
 fn show_raw_prints_the_stored_file_byte_for_byte() {
     let env = Env::new();
     let c = env.commons();
-    let text = dated(
-        "Warehouse walkout",
-        "xyz",
-        "2026-11-21",
-        &[],
-        "  Indented first line.\n\n\nTrailing blank lines follow.\n\n\n",
-    );
+    let text = walkout(&[], "  Indented first line.\n\n\nTrailing blank lines follow.\n\n\n");
     contribute(&env, &c, "w.md", &text, &[]);
     let r = env.tribune(&["-C", &c, "show", WALKOUT, "--raw"]).ok();
     assert_eq!(r.stdout, text);
@@ -302,7 +277,7 @@ fn show_raw_prints_the_stored_file_byte_for_byte() {
 fn show_as_json_has_the_article_and_its_version() {
     let env = Env::new();
     let c = three(&env);
-    let v = json(env.tribune(&["-C", &c, "show", WALKOUT, "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "show", WALKOUT, "--json"]).ok().quiet().json();
     assert_eq!(v["slug"], WALKOUT);
     assert_eq!(v["version"], rev(&env, &c, &format!("main:{}", text_path(WALKOUT))).as_str());
     assert_eq!(v["place"], "trunk");
@@ -342,12 +317,12 @@ fn show_at_a_prefix_of_an_older_version_shows_the_old_text() {
     let shown = env.tribune(&["-C", &c, "show", &at_old]).ok().stdout;
     assert!(shown.contains("Dockers blocked the gates.") && !shown.contains("every gate"), "{shown}");
     assert!(shown.contains(&format!("version {} (history)", &v1[..10])), "{shown}");
-    let v = json(env.tribune(&["-C", &c, "show", &at_old, "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "show", &at_old, "--json"]).ok().quiet().json();
     assert_eq!(v["version"], v1.as_str());
     assert_eq!(v["place"], "history");
     // The trunk's own version by prefix, and a full id, upper case accepted.
     let at_new = format!("{PORT}@{}", v2[..8].to_uppercase());
-    assert_eq!(json(env.tribune(&["-C", &c, "show", &at_new, "--json"]).ok())["place"], "trunk");
+    assert_eq!(env.tribune(&["-C", &c, "show", &at_new, "--json"]).ok().quiet().json()["place"], "trunk");
     assert_eq!(env.tribune(&["-C", &c, "show", &format!("{PORT}@{v1}"), "--raw"]).ok().stdout, old);
 }
 
@@ -437,12 +412,7 @@ fn show_at_an_ambiguous_prefix_is_refused_listing_the_candidates() {
 fn show_warns_but_still_prints_an_article_broken_with_plain_git() {
     let env = Env::new();
     let c = three(&env);
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    let path = text_path(RENT);
-    std::fs::write(env.path(&format!("w/{path}")), "no front matter any more\n").unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "break it"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    edit_with_git(&env, &c, &text_path(RENT), "break it", |_| "no front matter any more\n".into());
     let r = env.tribune(&["-C", &c, "show", RENT]).ok();
     assert_eq!(r.stdout, "no front matter any more\n");
     assert!(r.stderr.starts_with("warning: ") && r.stderr.contains("expected front matter"), "{}", r.stderr);
@@ -498,7 +468,7 @@ fn log_as_json_has_full_ids_actions_and_authors() {
     env.vars.push(("GIT_AUTHOR_EMAIL".into(), "rosa@example.org".into()));
     env.vars.push(("GIT_AUTHOR_DATE".into(), "2026-11-22T08:30:00Z".into()));
     let (v2, c2) = contribute(&env, &c, "p.md", &old.replace("gates", "gate"), &["--update"]);
-    let v = json(env.tribune(&["-C", &c, "log", PORT, "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "log", PORT, "--json"]).ok().quiet().json();
     assert_eq!(
         v,
         serde_json::json!([
@@ -508,7 +478,7 @@ fn log_as_json_has_full_ids_actions_and_authors() {
              "action": "contribute", "version": v1, "summary": "contribute: Port blockade"},
         ])
     );
-    let v = json(env.tribune(&["-C", &c, "log", PORT, "--json", "--limit", "1"]).ok());
+    let v = env.tribune(&["-C", &c, "log", PORT, "--json", "--limit", "1"]).ok().quiet().json();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["commit"], c2.as_str());
 }
@@ -517,15 +487,9 @@ fn log_as_json_has_full_ids_actions_and_authors() {
 fn log_shows_plain_git_edits_and_a_removed_article_has_no_log() {
     let env = Env::new();
     let c = three(&env);
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
     let path = text_path(RENT);
-    let file = env.path(&format!("w/{path}"));
-    let edited = std::fs::read_to_string(&file).unwrap().replace("stopped paying", "stopped paying rent");
-    std::fs::write(&file, &edited).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "plain edit"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
-    let v = json(env.tribune(&["-C", &c, "log", RENT, "--json"]).ok());
+    let (w, _) = edit_with_git(&env, &c, &path, "plain edit", |t| t.replace("stopped paying", "stopped paying rent"));
+    let v = env.tribune(&["-C", &c, "log", RENT, "--json"]).ok().quiet().json();
     let actions: Vec<&str> = v.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["update", "contribute"], "{v}");
     assert_eq!(v[0]["summary"], "plain edit");
@@ -533,8 +497,7 @@ fn log_shows_plain_git_edits_and_a_removed_article_has_no_log() {
     // Once removed from the trunk, the article has no log (finding its past would mean
     // reading the whole history) and show says so.
     env.git(&["-C", &w, "rm", "-q", &path]).ok();
-    env.git(&["-C", &w, "commit", "-q", "-m", "plain removal"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&env, &w, "main", "plain removal");
     env.tribune(&["-C", &c, "log", RENT]).fails(1, "there is no article");
     env.tribune(&["-C", &c, "show", RENT]).fails(1, "there is no article");
 }

@@ -355,12 +355,9 @@ fn the_roster_outside_a_commons_is_refused() {
 fn a_roster_file_broken_with_plain_git_is_reported_with_its_line() {
     let env = Env::new();
     let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    std::fs::write(env.path("w/roster/members/alice.toml"), "name = \"Alice\"\ncontingent = \ncontingent = \"abc\"\n")
-        .unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "break alice"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    edit_with_git(&env, &c, "roster/members/alice.toml", "break alice", |_| {
+        "name = \"Alice\"\ncontingent = \ncontingent = \"abc\"\n".into()
+    });
     let r = env.tribune(&["-C", &c, "roster"]).fails(1, "roster/members/alice.toml:2:");
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(r.stderr.contains("hint:"), "{}", r.stderr);

@@ -1,7 +1,7 @@
 //! Review of joint statements: attacks on `tally`, `approve` and `verify` made with plain git.
 //! Each test asserts the behaviour a voter or an auditor needs; see the notes on each.
 
-use crate::harness::{add_keyed_member as add_member, rev};
+use crate::harness::{add_keyed_member as add_member, commit_and_push, rev};
 use crate::vote_fixture::*;
 
 /// A vote that fails, 2 yes against 2 no, approved after the deadline by m1 from a copy
@@ -223,8 +223,7 @@ fn a_plain_git_merge_on_the_trunk_keeps_the_proposal_and_its_ballots() {
     }
     v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
     v.verify().ok();
-    let w = v.env.path("w").to_string_lossy().into_owned();
-    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let w = v.git_clone();
     v.env.git(&["-C", &w, "checkout", "-q", "-b", "side", &format!("{}~1", v.proposal)]).ok();
     v.env.write("w/NOTES.txt", "a note\n");
     v.env.git(&["-C", &w, "add", "NOTES.txt"]).ok();
@@ -261,9 +260,7 @@ fn a_malformed_member_file_added_later_does_not_break_verify() {
     let v = approved(3);
     let w = v.git_clone();
     v.env.write("w/roster/members/zz.toml", "this is = = not toml\n");
-    v.env.git(&["-C", &w, "add", "."]).ok();
-    v.env.git(&["-C", &w, "commit", "-qm", "broken member"]).ok();
-    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&v.env, &w, "main", "broken member");
     let r = v.verify();
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = v.env.tribune(&["-C", &v.c, "tally", SLUG]);
@@ -286,13 +283,10 @@ fn a_key_already_registered_to_another_member_is_refused() {
 #[test]
 fn a_members_ballot_counts_when_another_member_lists_the_same_key() {
     let v = setup(2);
-    let w = v.env.path("w").to_string_lossy().into_owned();
-    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let w = v.git_clone();
     let m1 = std::fs::read_to_string(format!("{w}/roster/members/m1.toml")).unwrap();
     v.env.write("w/roster/members/a0.toml", m1.replace("m1@example.org", "a0@example.org"));
-    v.env.git(&["-C", &w, "add", "."]).ok();
-    v.env.git(&["-C", &w, "commit", "-qm", "a0 with m1's key"]).ok();
-    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&v.env, &w, "main", "a0 with m1's key");
     // A new proposal, so that a0 is in the electorate.
     let file = v.env.write("s2.md", "+++\ntitle = \"Second\"\n+++\nText.\n");
     v.env.tribune(&["-C", &v.c, "propose", &file, "--slug", "second", "--deadline", DEADLINE]).ok();

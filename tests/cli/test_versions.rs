@@ -152,13 +152,6 @@ fn six_hours_by_hand(env: &Env, c: &str) {
     commit_and_push(env, &w, "contingents/abc", "Six hours, by hand");
 }
 
-/// Commits everything in the clone `w` with plain git and pushes `branch`.
-fn commit_and_push(env: &Env, w: &str, branch: &str, subject: &str) {
-    env.git(&["-C", w, "add", "-A"]).ok();
-    env.git(&["-C", w, "commit", "-q", "-m", subject]).ok();
-    env.git(&["-C", w, "push", "-q", "origin", branch]).ok();
-}
-
 // ---------------------------------------------------------------------------------------
 // rewrite
 
@@ -1123,8 +1116,7 @@ fn a_malformed_trunk_base_trailer_is_not_believed_and_nothing_panics() {
     let path = env.path("w").join(text_path(SLUG));
     let text = std::fs::read_to_string(&path).unwrap().replace("five long", "six long");
     std::fs::write(&path, text).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "edit\n\nTribune-Trunk-Base: abc\nTribune-Base: zz"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "contingents/abc"]).ok();
+    commit_and_push(&env, &w, "contingents/abc", "edit\n\nTribune-Trunk-Base: abc\nTribune-Base: zz");
     let rows = versions(&env, &c, SLUG);
     let abc = rows.iter().find(|r| places(r).contains(&"contingents/abc")).unwrap();
     assert_eq!(abc["status"], "current", "ancestry says it was made from the present trunk text: {abc}");
