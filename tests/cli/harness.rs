@@ -170,7 +170,7 @@ impl Env {
         let c = self.init();
         self.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
         self.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-        self.tribune(&add_member_args(&c, "alice", "abc", "Alice", "alice@example.org", &[])).ok();
+        self.tribune(&add_member_args(&c, ["alice", "abc", "Alice", "alice@example.org"], &[])).ok();
         c
     }
 
@@ -280,6 +280,16 @@ pub fn files_under(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// A new sandbox with the commons `setup` makes (e.g. [`Env::commons`]), in which
+/// `tribune -C C ARGS` is [`refused`]; returns them for further checks.
+#[track_caller]
+pub fn refused_in(setup: fn(&Env) -> String, args: &[&str], code: i32, needles: &[&str]) -> (Env, String, Run) {
+    let env = Env::new();
+    let c = setup(&env);
+    let r = refused(&env, &c, &[&["-C", c.as_str()][..], args].concat(), code, needles);
+    (env, c, r)
+}
+
 /// Runs a tribune command that must fail with `code` and every one of `needles` on stderr,
 /// print nothing on stdout, and leave the refs and objects of `repo` exactly as they were.
 #[track_caller]
@@ -319,14 +329,16 @@ pub fn keypair(env: &Env, name: &str) -> (String, String) {
 pub fn keypair_with(env: &Env, name: &str, passphrase: &str) -> (String, String) {
     let path = env.path(&format!("keys/{name}"));
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", passphrase, "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ssh_keygen(&path, &["-t", "ed25519", "-N", passphrase, "-C", name]);
     let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
     (path.to_string_lossy().into_owned(), public.trim().to_string())
+}
+
+/// Makes a key pair with `ssh-keygen -q ARGS -f PATH` (the public half at PATH.pub).
+#[track_caller]
+pub fn ssh_keygen(path: &std::path::Path, args: &[&str]) {
+    let out = Command::new("ssh-keygen").arg("-q").args(args).arg("-f").arg(path).output().expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A commit made by plain `git commit-tree`, SSH-signed with the private key file `key`.
@@ -339,25 +351,23 @@ pub fn signed_commit(env: &Env, repo: &str, key: &str, tree: &str, parents: &[&s
     env.git(&args).ok().stdout.trim().to_string()
 }
 
-/// The arguments of `tribune -C C roster add-member ID --contingent .. --name .. --email ..`,
-/// followed by `more`.
-pub fn add_member_args<'a>(
-    c: &'a str,
-    id: &'a str,
-    contingent: &'a str,
-    name: &'a str,
-    email: &'a str,
-    more: &[&'a str],
-) -> Vec<&'a str> {
-    let mut args =
-        vec!["-C", c, "roster", "add-member", id, "--contingent", contingent, "--name", name, "--email", email];
+/// The arguments of `roster add-member ID --contingent CONTINGENT --name NAME --email EMAIL`
+/// for `[ID, CONTINGENT, NAME, EMAIL]`, followed by `more`.
+pub fn member_args<'a>(member: [&'a str; 4], more: &[&'a str]) -> Vec<&'a str> {
+    let [id, contingent, name, email] = member;
+    let mut args = vec!["roster", "add-member", id, "--contingent", contingent, "--name", name, "--email", email];
     args.extend_from_slice(more);
     args
 }
 
+/// [`member_args`] after `-C C`.
+pub fn add_member_args<'a>(c: &'a str, member: [&'a str; 4], more: &[&'a str]) -> Vec<&'a str> {
+    [&["-C", c][..], &member_args(member, more)].concat()
+}
+
 /// `roster add-member ID` in `contingent`, named ID, with email ID@example.org and the key `public`.
 pub fn add_keyed_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> Run {
-    env.tribune(&add_member_args(c, id, contingent, id, &format!("{id}@example.org"), &["--key", public]))
+    env.tribune(&add_member_args(c, [id, contingent, id, &format!("{id}@example.org")], &["--key", public]))
 }
 
 /// Runs `git -C REPO ARGS` with SSH signatures checked against the allowed-signers file `signers`.

@@ -4,9 +4,12 @@ use crate::harness::*;
 
 const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGjRnGvbdz5TOvVI3IjUSbsYxkmo9RW6VwhBcBDK0ey4 test";
 
-/// `roster add-member bob --contingent abc --name Bob --email bob@example.org`, then `more`.
+/// The member bob of abc, as [`member_args`] takes it.
+const BOB: [&str; 4] = ["bob", "abc", "Bob", "bob@example.org"];
+
+/// `-C C roster add-member bob --contingent abc --name Bob --email bob@example.org`, then `more`.
 fn bob<'a>(c: &'a str, more: &[&'a str]) -> Vec<&'a str> {
-    add_member_args(c, "bob", "abc", "Bob", "bob@example.org", more)
+    add_member_args(c, BOB, more)
 }
 
 fn head_message(env: &Env, c: &str) -> String {
@@ -63,7 +66,7 @@ fn adding_a_member_makes_one_roster_commit_adding_their_file() {
     let c = env.init();
     env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
     let before = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
-    let r = env.tribune(&add_member_args(&c, "alice", "abc", "Alice", "alice@example.org", &[])).ok();
+    let r = env.tribune(&add_member_args(&c, ["alice", "abc", "Alice", "alice@example.org"], &[])).ok();
     let tip = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
     assert_eq!(r.stdout.trim(), format!("Added member alice (Alice, contingent abc) in commit {}.", &tip[..10]));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -105,7 +108,7 @@ fn the_roster_lists_contingents_with_member_counts_then_members() {
 fn the_roster_as_json_holds_every_contingent_and_member() {
     let env = Env::new();
     let c = env.commons();
-    env.tribune(&add_member_args(&c, "bob", "xyz", "Bob", "bob@example.org", &["--key", KEY])).ok();
+    env.tribune(&add_member_args(&c, ["bob", "xyz", "Bob", "bob@example.org"], &["--key", KEY])).ok();
     let v = roster_json(&env, &c);
     let contingents = v["contingents"].as_array().expect("contingents");
     let ids: Vec<&str> = contingents.iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -136,12 +139,9 @@ fn an_empty_roster_says_how_to_fill_it() {
 
 #[test]
 fn a_duplicate_contingent_id_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "roster", "add-contingent", "abc", "--name", "Another ABC"],
+    let (env, c, _) = refused_in(
+        Env::commons,
+        &["roster", "add-contingent", "abc", "--name", "Another ABC"],
         1,
         &["the contingent \"abc\" already exists (ABC Collective)", "hint: choose another id"],
     );
@@ -151,25 +151,16 @@ fn a_duplicate_contingent_id_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_duplicate_member_id_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &add_member_args(&c, "alice", "xyz", "Alice Two", "alice2@example.org", &[]),
-        1,
-        &["the member \"alice\" already exists (Alice, abc)"],
-    );
+    let args = member_args(["alice", "xyz", "Alice Two", "alice2@example.org"], &[]);
+    refused_in(Env::commons, &args, 1, &["the member \"alice\" already exists (Alice, abc)"]);
 }
 
 #[test]
 fn a_member_of_an_unknown_contingent_is_refused_with_the_known_ones_as_hint() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &add_member_args(&c, "bob", "nope", "Bob", "bob@example.org", &[]),
+    let args = member_args(["bob", "nope", "Bob", "bob@example.org"], &[]);
+    refused_in(
+        Env::commons,
+        &args,
         1,
         &["there is no contingent \"nope\" in the roster", "hint: known contingents: abc, xyz"],
     );
@@ -177,9 +168,8 @@ fn a_member_of_an_unknown_contingent_is_refused_with_the_known_ones_as_hint() {
 
 #[test]
 fn a_member_before_any_contingent_is_refused_with_a_hint_to_add_one() {
-    let env = Env::new();
-    let c = env.init();
-    refused(&env, &c, &bob(&c, &[]), 1, &["there is no contingent \"abc\"", "the roster has no contingents yet"]);
+    let args = member_args(BOB, &[]);
+    refused_in(Env::init, &args, 1, &["there is no contingent \"abc\"", "the roster has no contingents yet"]);
 }
 
 #[test]
@@ -215,7 +205,7 @@ fn invalid_member_ids_are_refused_and_write_nothing() {
     let env = Env::new();
     let c = env.commons();
     for bad in ["Bob", "b/ob", ".."] {
-        refused(&env, &c, &add_member_args(&c, bad, "abc", "Bob", "bob@example.org", &[]), 1, &["member id"]);
+        refused(&env, &c, &add_member_args(&c, [bad, "abc", "Bob", "bob@example.org"], &[]), 1, &["member id"]);
     }
 }
 
@@ -235,12 +225,7 @@ fn a_key_file_made_by_ssh_keygen_is_accepted_and_its_private_half_refused() {
     let env = Env::new();
     let c = env.commons();
     let k = env.path("k");
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-t", "ed25519", "-N", "", "-C", "bob@laptop", "-q", "-f"])
-        .arg(&k)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ssh_keygen(&k, &["-t", "ed25519", "-N", "", "-C", "bob@laptop"]);
     let private = k.to_string_lossy().into_owned();
     let public = format!("{private}.pub");
 
@@ -274,12 +259,7 @@ fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
         refused(&env, &c, &bob(&c, &["--key", garbage]), 1, &["not an OpenSSH public key", "ed25519"]);
     }
     let k = env.path("rsa");
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-t", "rsa", "-b", "2048", "-N", "", "-q", "-f"])
-        .arg(&k)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ssh_keygen(&k, &["-t", "rsa", "-b", "2048", "-N", ""]);
     let rsa = std::fs::read_to_string(format!("{}.pub", k.display())).unwrap();
     refused(&env, &c, &bob(&c, &["--key", rsa.trim()]), 1, &["not ssh-ed25519"]);
     let missing = env.path("nope.pub").to_string_lossy().into_owned();
@@ -294,7 +274,7 @@ fn a_duplicate_email_is_refused_whatever_its_case() {
         refused(
             &env,
             &c,
-            &add_member_args(&c, "alice2", "xyz", "Alice Again", email, &[]),
+            &add_member_args(&c, ["alice2", "xyz", "Alice Again", email], &[]),
             1,
             &["already belongs to member \"alice\""],
         );
@@ -306,9 +286,9 @@ fn an_invalid_email_or_empty_name_is_refused() {
     let env = Env::new();
     let c = env.commons();
     for email in ["bob", "bob @example.org", "<bob@example.org>"] {
-        refused(&env, &c, &add_member_args(&c, "bob", "abc", "Bob", email, &[]), 1, &["is not an email address"]);
+        refused(&env, &c, &add_member_args(&c, ["bob", "abc", "Bob", email], &[]), 1, &["is not an email address"]);
     }
-    refused(&env, &c, &add_member_args(&c, "bob", "abc", " ", "bob@example.org", &[]), 1, &["name is empty"]);
+    refused(&env, &c, &add_member_args(&c, ["bob", "abc", " ", "bob@example.org"], &[]), 1, &["name is empty"]);
     refused(&env, &c, &["-C", &c, "roster", "add-contingent", "new", "--name", " "], 1, &["name is empty"]);
 }
 
@@ -366,13 +346,5 @@ fn a_roster_file_broken_with_plain_git_is_reported_with_its_line() {
 
 #[test]
 fn roster_json_with_a_subcommand_is_a_usage_error() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "roster", "--json", "add-contingent", "new", "--name", "New"],
-        2,
-        &["add-contingent"],
-    );
+    refused_in(Env::commons, &["roster", "--json", "add-contingent", "new", "--name", "New"], 2, &["add-contingent"]);
 }
