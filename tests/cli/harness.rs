@@ -431,3 +431,21 @@ pub fn edit_with_git(
     commit_and_push(env, &w, "main", message);
     (w, text)
 }
+
+/// The full message of the commit `what`.
+pub fn message_of(env: &Env, repo: &str, what: &str) -> String {
+    env.git(&["-C", repo, "log", "-1", "--format=%B", what]).ok().stdout
+}
+
+/// Asserts that each of `lines` (trailers, say) is a whole line of the message `msg`.
+#[track_caller]
+pub fn assert_lines(msg: &str, lines: &[&str]) {
+    for l in lines {
+        assert!(msg.lines().any(|m| m == *l), "{l:?} missing:\n{msg}");
+    }
+}
+
+/// The files the commit `what` changed, as `git diff-tree --name-status` names them.
+pub fn changed(env: &Env, repo: &str, what: &str) -> String {
+    env.git(&["-C", repo, "diff-tree", "--no-commit-id", "-r", "--name-status", what]).ok().stdout
+}

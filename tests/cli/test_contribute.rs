@@ -16,6 +16,15 @@ fn hash_file(env: &Env, path: &str) -> String {
 
 const SLUG: &str = "warehouse-workers-shut-down-line-3";
 
+/// A commons with the warehouse article contributed from `a.md`; returns (env, commons, file).
+fn warehouse_contributed() -> (Env, String, String) {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", warehouse());
+    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    (env, c, a)
+}
+
 fn warehouse() -> String {
     article(
         "Warehouse workers shut down line 3",
@@ -56,15 +65,10 @@ fn contributing_stores_the_file_byte_for_byte_at_its_sharded_path_in_one_commit(
     assert_eq!(rev(&env, &c, "main~1"), before, "exactly one commit on the trunk");
     assert_eq!(env.git(&["-C", &c, "show", &format!("main:{path}")]).ok().stdout, text);
     assert_eq!(hash_file(&env, &a), rev(&env, &c, &format!("main:{path}")), "the stored blob is byte-identical");
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        format!("A\t{path}\n")
-    );
+    assert_eq!(changed(&env, &c, "main"), format!("A\t{path}\n"));
 
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
-    for t in ["Tribune-Action: contribute", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
+    let msg = message_of(&env, &c, "main");
+    assert_lines(&msg, &["Tribune-Action: contribute", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"]);
     assert_eq!(msg.lines().next().unwrap(), "contribute: Warehouse workers shut down line 3");
     let who = env
         .git(&["-C", &c, "log", "-1", "--date=format:%Y-%m-%d %H:%M:%S %z", "--format=%an <%ae> %ad|%cn", "main"])
@@ -94,7 +98,7 @@ fn contribute_reports_as_json_when_asked() {
     let c = env.commons();
     let a = env.write("a.md", warehouse());
     let r = env.tribune(&["-C", &c, "contribute", &a, "--json"]).ok();
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    let v = r.json();
     let path = text_path(SLUG);
     assert_eq!(v["slug"], SLUG);
     assert_eq!(v["path"], path.as_str());
@@ -115,7 +119,7 @@ fn the_slug_flag_chooses_where_the_article_is_stored() {
         env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "main", "articles"]).ok().stdout,
         format!("{path}\n")
     );
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
+    let msg = message_of(&env, &c, "main");
     assert!(msg.lines().any(|l| l == "Tribune-Article: line-3"), "{msg}");
     // The same text under another slug is another article; the title's slug is still free.
     env.tribune(&["-C", &c, "contribute", &a]).ok();
@@ -189,32 +193,23 @@ fn updating_an_article_makes_a_new_version_and_keeps_the_old_one_in_history() {
     assert_eq!(rev(&env, &c, "main~1"), field(&r1.stdout, "commit"), "the update is one commit on top");
     assert_eq!(env.git(&["-C", &c, "show", &format!("main:{path}")]).ok().stdout, second);
     assert_eq!(env.git(&["-C", &c, "show", &format!("main~1:{path}")]).ok().stdout, first);
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        format!("M\t{path}\n")
+    assert_eq!(changed(&env, &c, "main"), format!("M\t{path}\n"));
+    assert_lines(
+        &message_of(&env, &c, "main"),
+        &["Tribune-Action: update", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"],
     );
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
-    for t in ["Tribune-Action: update", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
     env.fsck(&c);
 }
 
 #[test]
 fn updating_with_identical_text_is_refused_as_no_change_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", warehouse());
-    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let (env, c, a) = warehouse_contributed();
     refused(&env, &c, &["-C", &c, "contribute", &a, "--update"], 1, &["no change", SLUG]);
 }
 
 #[test]
 fn contributing_an_existing_slug_without_update_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", warehouse());
-    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let (env, c, _) = warehouse_contributed();
     let b = env.write("b.md", warehouse().replace("noon", "dawn"));
     let r = refused(&env, &c, &["-C", &c, "contribute", &b], 1, &["already exists", SLUG]);
     assert!(
@@ -281,7 +276,7 @@ fn a_file_without_front_matter_gets_front_matter_from_the_flags() {
         "2026-11-21",
         "the date defaults to the author date"
     );
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
+    let msg = message_of(&env, &c, "main");
     assert!(msg.lines().any(|l| l == "Tribune-Contingent: xyz"), "{msg}");
     env.fsck(&c);
 }
@@ -564,20 +559,14 @@ fn usage_errors_exit_2_and_write_nothing() {
 
 #[test]
 fn updating_with_only_a_new_attachment_is_one_commit_adding_it() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", warehouse());
-    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let (env, c, a) = warehouse_contributed();
     let before = rev(&env, &c, "main");
     let photo = env.write("photo.jpg", [1u8, 2, 3]);
     let r = env.tribune(&["-C", &c, "contribute", &a, "--update", "--attach", &photo]).ok();
     assert_eq!(field(&r.stdout, "commit"), rev(&env, &c, "main"));
     assert_eq!(rev(&env, &c, "main~1"), before);
     let dir = format!("articles/{}/{SLUG}", shard(SLUG));
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        format!("A\t{dir}/photo.jpg\n")
-    );
+    assert_eq!(changed(&env, &c, "main"), format!("A\t{dir}/photo.jpg\n"));
     env.fsck(&c);
 }
 

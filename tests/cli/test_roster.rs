@@ -12,10 +12,6 @@ fn bob<'a>(c: &'a str, more: &[&'a str]) -> Vec<&'a str> {
     add_member_args(c, BOB, more)
 }
 
-fn head_message(env: &Env, c: &str) -> String {
-    env.git(&["-C", c, "log", "-1", "--format=%B", "main"]).ok().stdout
-}
-
 fn roster_json(env: &Env, c: &str) -> serde_json::Value {
     env.tribune(&["-C", c, "roster", "--json"]).ok().quiet().json()
 }
@@ -44,18 +40,14 @@ fn adding_a_contingent_makes_one_roster_commit_adding_its_file() {
     assert_eq!(r.stdout.trim(), format!("Added contingent abc (ABC Collective) in commit {}.", &tip[..10]));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(env.git(&["-C", &c, "rev-parse", "main~1"]).ok().stdout.trim(), before, "one commit on top of init");
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        "A\troster/contingents/abc.toml\n"
-    );
+    assert_eq!(changed(&env, &c, "main"), "A\troster/contingents/abc.toml\n");
     let file = env.git(&["-C", &c, "show", "main:roster/contingents/abc.toml"]).ok().stdout;
     let t: toml::Table = file.parse().unwrap();
     assert_eq!(t["name"].as_str(), Some("ABC Collective"));
     assert_eq!(t["description"].as_str(), Some("Tenants and workers"));
     assert_eq!(t["url"].as_str(), Some("https://abc.example"));
-    let msg = head_message(&env, &c);
-    assert!(msg.lines().any(|l| l == "Tribune-Action: roster"), "{msg}");
-    assert!(msg.lines().any(|l| l == "Tribune-Contingent: abc"), "{msg}");
+    let msg = message_of(&env, &c, "main");
+    assert_lines(&msg, &["Tribune-Action: roster", "Tribune-Contingent: abc"]);
     assert_eq!(env.git(&["-C", &c, "log", "-1", "--format=%an", "main"]).ok().stdout.trim(), "Test Author");
     env.fsck(&c);
 }
@@ -71,18 +63,13 @@ fn adding_a_member_makes_one_roster_commit_adding_their_file() {
     assert_eq!(r.stdout.trim(), format!("Added member alice (Alice, contingent abc) in commit {}.", &tip[..10]));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(env.git(&["-C", &c, "rev-parse", "main~1"]).ok().stdout.trim(), before);
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        "A\troster/members/alice.toml\n"
-    );
+    assert_eq!(changed(&env, &c, "main"), "A\troster/members/alice.toml\n");
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/alice.toml"]).ok().stdout.parse().unwrap();
     assert_eq!(t["name"].as_str(), Some("Alice"));
     assert_eq!(t["contingent"].as_str(), Some("abc"));
     assert_eq!(t["email"].as_str(), Some("alice@example.org"));
-    let msg = head_message(&env, &c);
-    for trailer in ["Tribune-Action: roster", "Tribune-Contingent: abc", "Tribune-Member: alice"] {
-        assert!(msg.lines().any(|l| l == trailer), "{trailer:?} missing:\n{msg}");
-    }
+    let msg = message_of(&env, &c, "main");
+    assert_lines(&msg, &["Tribune-Action: roster", "Tribune-Contingent: abc", "Tribune-Member: alice"]);
     env.fsck(&c);
 }
 

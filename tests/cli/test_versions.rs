@@ -70,11 +70,6 @@ fn stored(env: &Env, c: &str, what: &str, slug: &str) -> String {
     env.git(&["-C", c, "show", &format!("{what}:{}", text_path(slug))]).ok().stdout
 }
 
-/// The full message of the commit `what`.
-fn message_of(env: &Env, c: &str, what: &str) -> String {
-    env.git(&["-C", c, "log", "-1", "--format=%B", what]).ok().stdout
-}
-
 /// Does the ref exist?
 fn has_ref(env: &Env, c: &str, refname: &str) -> bool {
     env.git(&["-C", c, "rev-parse", "--verify", "-q", refname]).code == 0
@@ -199,15 +194,16 @@ fn a_rewrite_from_a_file_is_one_commit_on_the_contingents_branch_started_from_th
     let msg = message_of(&env, &c, "contingents/abc");
     assert_eq!(msg.lines().next().unwrap(), "rewrite: Strike at the plant", "{msg}");
     assert!(msg.lines().any(|l| l == "Five hours, not four"), "{msg}");
-    for t in [
-        "Tribune-Action: rewrite".to_string(),
-        format!("Tribune-Article: {SLUG}"),
-        "Tribune-Contingent: abc".to_string(),
-        format!("Tribune-Base: {trunk}"),
-        format!("Tribune-Trunk-Base: {trunk}"),
-    ] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
+    assert_lines(
+        &msg,
+        &[
+            "Tribune-Action: rewrite",
+            &format!("Tribune-Article: {SLUG}"),
+            "Tribune-Contingent: abc",
+            &format!("Tribune-Base: {trunk}"),
+            &format!("Tribune-Trunk-Base: {trunk}"),
+        ],
+    );
     let parsed = env
         .git(&[
             "-C",
@@ -853,13 +849,10 @@ fn update_merges_the_trunk_into_an_edition_and_keeps_its_rewrites() {
     assert_eq!(parents.split_whitespace().collect::<Vec<_>>(), [old_tip.as_str(), main.as_str()]);
     assert_eq!(rev(&env, &c, "main"), main, "the trunk moved");
     let msg = message_of(&env, &c, "contingents/abc");
-    for t in [
-        "Tribune-Action: update-edition".to_string(),
-        "Tribune-Contingent: abc".into(),
-        format!("Tribune-Trunk: {main}"),
-    ] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
+    assert_lines(
+        &msg,
+        &["Tribune-Action: update-edition", "Tribune-Contingent: abc", &format!("Tribune-Trunk: {main}")],
+    );
     // The new article arrived; abc's rewrite stayed.
     assert_eq!(blob(&env, &c, "contingents/abc", RENT), blob(&env, &c, "main", RENT));
     assert_eq!(blob(&env, &c, "contingents/abc", SLUG), mine);
