@@ -187,6 +187,21 @@ impl Env {
         self.tribune(&["-C", c, "contribute", &f, "--slug", slug])
     }
 
+    /// An empty directory `name` in the sandbox, outside any commons; returns its path.
+    pub fn empty_dir(&self, name: &str) -> String {
+        std::fs::create_dir(self.path(name)).unwrap();
+        self.path(name).to_string_lossy().into_owned()
+    }
+
+    /// A plain git repository `name` made by `git init -q ARGS`, with one empty commit
+    /// `message`; returns its path.
+    pub fn repo_with_a_commit(&self, name: &str, args: &[&str], message: &str) -> String {
+        let r = self.path(name).to_string_lossy().into_owned();
+        self.git(&[&["init", "-q"][..], args, &[r.as_str()]].concat()).ok();
+        self.git(&["-C", &r, "commit", "-q", "--allow-empty", "-m", message]).ok();
+        r
+    }
+
     /// A plain `git clone` of `repo` at `dir` in the sandbox; returns its path.
     pub fn clone_of(&self, repo: &str, dir: &str) -> String {
         let w = self.path(dir).to_string_lossy().into_owned();
@@ -213,6 +228,13 @@ impl Env {
         let r = self.git(&["-C", repo, "fsck", "--strict", "--no-dangling"]).ok();
         assert!(r.stdout.trim().is_empty() && r.stderr.trim().is_empty(), "fsck:\n{}{}", r.stdout, r.stderr);
     }
+}
+
+/// A new sandbox with [`Env::commons`] in it.
+pub fn commons() -> (Env, String) {
+    let env = Env::new();
+    let c = env.commons();
+    (env, c)
 }
 
 /// A starting gate for processes (a FIFO): see [`Env::spawn_behind`].
@@ -430,6 +452,11 @@ pub fn edit_with_git(
     std::fs::write(&file, &text).unwrap();
     commit_and_push(env, &w, "main", message);
     (w, text)
+}
+
+/// How many versions `list --json` gives its first article.
+pub fn versions_listed(env: &Env, c: &str) -> serde_json::Value {
+    env.tribune(&["-C", c, "list", "--json"]).ok().json()[0]["versions"].clone()
 }
 
 /// The full message of the commit `what`.

@@ -18,8 +18,7 @@ const SLUG: &str = "warehouse-workers-shut-down-line-3";
 
 /// A commons with the warehouse article contributed from `a.md`; returns (env, commons, file).
 fn warehouse_contributed() -> (Env, String, String) {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     env.tribune(&["-C", &c, "contribute", &a]).ok();
     (env, c, a)
@@ -39,8 +38,7 @@ fn the_shard_is_the_first_two_bytes_of_sha1_of_the_slug() {
     // A known vector, so that the helper itself is checked: sha1("abc") = a9993e36…
     assert_eq!(shard("abc"), "a9/99");
     // And the one the format page gives, end to end.
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", article("Anything", "abc", "", "Body.\n"));
     env.tribune(&["-C", &c, "contribute", &a, "--slug", "abc"]).ok();
     env.git(&["-C", &c, "cat-file", "-e", "main:articles/a9/99/abc/index.md"]).ok();
@@ -48,8 +46,7 @@ fn the_shard_is_the_first_two_bytes_of_sha1_of_the_slug() {
 
 #[test]
 fn contributing_stores_the_file_byte_for_byte_at_its_sharded_path_in_one_commit() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let before = rev(&env, &c, "main");
     let text = warehouse();
     let a = env.write("a.md", &text);
@@ -80,8 +77,7 @@ fn contributing_stores_the_file_byte_for_byte_at_its_sharded_path_in_one_commit(
 
 #[test]
 fn the_commit_is_authored_by_whoever_git_says_is_acting() {
-    let mut env = Env::new();
-    let c = env.commons();
+    let (mut env, c) = commons();
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));
     env.vars.push(("GIT_AUTHOR_EMAIL".into(), "rosa@example.org".into()));
     let a = env.write("a.md", warehouse());
@@ -94,8 +90,7 @@ fn the_commit_is_authored_by_whoever_git_says_is_acting() {
 
 #[test]
 fn contribute_reports_as_json_when_asked() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let r = env.tribune(&["-C", &c, "contribute", &a, "--json"]).ok();
     let v = r.json();
@@ -109,8 +104,7 @@ fn contribute_reports_as_json_when_asked() {
 
 #[test]
 fn the_slug_flag_chooses_where_the_article_is_stored() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let r = env.tribune(&["-C", &c, "contribute", &a, "--slug", "line-3"]).ok();
     let path = text_path("line-3");
@@ -128,8 +122,7 @@ fn the_slug_flag_chooses_where_the_article_is_stored() {
 
 #[test]
 fn a_long_title_makes_a_slug_of_at_most_64_characters() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let title = "Tenants of the seven towers on Harbour Street win their rent strike after eleven weeks of pickets";
     let a = env.write("a.md", article(title, "abc", "", "Body.\n"));
     let r = env.tribune(&["-C", &c, "contribute", &a]).ok();
@@ -141,8 +134,7 @@ fn a_long_title_makes_a_slug_of_at_most_64_characters() {
 
 #[test]
 fn attachments_are_stored_beside_the_article_byte_for_byte() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let photo = env.write("photo.jpg", [0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 0xff, b'\n', b'\r', 0x80]);
     let pdf = env.write("sub/leaflet_v2.pdf", "%PDF-1.4 pretend\n");
@@ -161,8 +153,7 @@ fn attachments_are_stored_beside_the_article_byte_for_byte() {
 
 #[test]
 fn attachments_with_unstorable_names_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     for name in ["x/.hidden", "y/index.md", "z/my photo.jpg", "w/été.png"] {
         let f = env.write(name, "data");
@@ -174,8 +165,7 @@ fn attachments_with_unstorable_names_are_refused_and_write_nothing() {
 
 #[test]
 fn updating_an_article_makes_a_new_version_and_keeps_the_old_one_in_history() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let first = warehouse();
     let a = env.write("a.md", &first);
     let r1 = env.tribune(&["-C", &c, "contribute", &a]).ok();
@@ -222,8 +212,7 @@ fn contributing_an_existing_slug_without_update_is_refused_and_writes_nothing() 
 
 #[test]
 fn updating_a_missing_slug_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let r = refused(&env, &c, &["-C", &c, "contribute", &a, "--update"], 1, &["there is no article", SLUG]);
     assert!(r.stderr.contains("leave out --update"), "{}", r.stderr);
@@ -231,8 +220,7 @@ fn updating_a_missing_slug_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_file_without_front_matter_gets_front_matter_from_the_flags() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let body = "Tenants marched on city hall.\n\nThey will march again.\n";
     let a = env.write("plain.md", body);
     let r = env
@@ -283,8 +271,7 @@ fn a_file_without_front_matter_gets_front_matter_from_the_flags() {
 
 #[test]
 fn a_file_without_front_matter_and_without_the_flags_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("plain.md", "Just a body.\n");
     let r = refused(&env, &c, &["-C", &c, "contribute", &a], 1, &[&format!("{a}:1: expected front matter")]);
     assert!(r.stderr.contains("--title"), "the hint offers the flags:\n{}", r.stderr);
@@ -307,8 +294,7 @@ fn a_file_without_front_matter_and_without_the_flags_is_refused() {
 
 #[test]
 fn a_dash_reads_the_article_from_standard_input() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = warehouse();
     let r = env.tribune_stdin(&["-C", &c, "contribute", "-"], text.as_bytes()).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -325,16 +311,14 @@ fn a_dash_reads_the_article_from_standard_input() {
 
 #[test]
 fn front_matter_and_front_matter_flags_together_are_a_usage_error() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     refused(&env, &c, &["-C", &c, "contribute", &a, "--title", "Other"], 2, &["has front matter"]);
 }
 
 #[test]
 fn a_contingent_flag_that_disagrees_with_the_front_matter_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     refused(
         &env,
@@ -350,8 +334,7 @@ fn a_contingent_flag_that_disagrees_with_the_front_matter_is_refused() {
 
 #[test]
 fn malformed_front_matter_is_refused_with_its_line_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let cases: Vec<(&str, String, &str)> = vec![
         ("unclosed.md", "+++\ntitle = \"T\"\nauthors = [\"A\"]\n\nBody without a closing fence.\n".into(), ":1: the front matter opened by '+++' is never closed"),
         ("yaml.md", "---\ntitle: T\n---\nBody.\n".into(), ":1: front matter opens with '---' (YAML)"),
@@ -369,8 +352,7 @@ fn malformed_front_matter_is_refused_with_its_line_and_writes_nothing() {
 
 #[test]
 fn a_missing_required_field_is_refused_by_name_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let full = warehouse();
     for (line_start, needle) in [
         ("title = ", "no `title`"),
@@ -392,8 +374,7 @@ fn a_missing_required_field_is_refused_by_name_and_writes_nothing() {
 
 #[test]
 fn an_unknown_contingent_is_refused_with_the_known_ones_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", article("Strike", "nope", "", "Body.\n"));
     refused(
         &env,
@@ -408,8 +389,7 @@ fn an_unknown_contingent_is_refused_with_the_known_ones_and_writes_nothing() {
 
 #[test]
 fn a_licence_that_is_not_a_public_domain_dedication_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", warehouse().replace("CC0-1.0", "CC-BY-4.0"));
     let r = refused(
         &env,
@@ -426,8 +406,7 @@ fn a_licence_that_is_not_a_public_domain_dedication_is_refused_and_writes_nothin
 
 #[test]
 fn invalid_slugs_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", warehouse());
     let long = "a".repeat(200);
     for (slug, needle) in [
@@ -448,8 +427,7 @@ fn invalid_slugs_are_refused_and_write_nothing() {
 
 #[test]
 fn a_file_that_is_not_utf8_is_refused_at_its_line_and_column() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let mut bytes = article("Cafe", "abc", "", "").into_bytes();
     bytes.extend_from_slice(b"First line.\ncaf\xff au lait\n");
     let f = env.write("latin1.md", &bytes);
@@ -459,8 +437,7 @@ fn a_file_that_is_not_utf8_is_refused_at_its_line_and_column() {
 
 #[test]
 fn an_article_with_an_empty_body_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for body in ["", "\n\n  \n"] {
         let f = env.write("a.md", article("Empty", "abc", "", body));
         refused(&env, &c, &["-C", &c, "contribute", &f], 1, &[&f, "has no body"]);
@@ -469,8 +446,7 @@ fn an_article_with_an_empty_body_is_refused() {
 
 #[test]
 fn a_file_over_ten_mebibytes_is_refused_unless_the_limit_is_raised() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let mut text = article("Big", "abc", "", "");
     let line = "All work and no play makes a long article.\n";
     while text.len() <= 10 * 1024 * 1024 {
@@ -497,8 +473,7 @@ fn a_file_over_ten_mebibytes_is_refused_unless_the_limit_is_raised() {
 
 #[test]
 fn a_missing_file_or_a_directory_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let missing = env.path("nope.md").to_string_lossy().into_owned();
     refused(&env, &c, &["-C", &c, "contribute", &missing], 1, &["cannot read", "nope.md"]);
     std::fs::create_dir(env.path("dir")).unwrap();
@@ -509,8 +484,7 @@ fn a_missing_file_or_a_directory_is_refused() {
 #[test]
 fn contributing_outside_a_commons_is_refused() {
     let env = Env::new();
-    std::fs::create_dir(env.path("empty")).unwrap();
-    let empty = env.path("empty").to_string_lossy().into_owned();
+    let empty = env.empty_dir("empty");
     let f = env.write("a.md", warehouse());
     let r = env.tribune(&["-C", &empty, "contribute", &f]).fails(1, "not in a tribune commons");
     assert!(r.stdout.is_empty());
@@ -521,9 +495,7 @@ fn contributing_outside_a_commons_is_refused() {
 #[test]
 fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
     let env = Env::new();
-    let plain = env.path("plain").to_string_lossy().into_owned();
-    env.git(&["init", "-q", "-b", "main", &plain]).ok();
-    env.git(&["-C", &plain, "commit", "-q", "--allow-empty", "-m", "unrelated"]).ok();
+    let plain = env.repo_with_a_commit("plain", &["-b", "main"], "unrelated");
     let f = env.write("a.md", warehouse());
     refused(
         &env,
@@ -540,8 +512,7 @@ fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
 
 #[test]
 fn usage_errors_exit_2_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", warehouse());
     refused(&env, &c, &["-C", &c, "contribute", &f, "--bogus"], 2, &["--bogus"]);
     refused(&env, &c, &["-C", &c, "contribute"], 2, &["FILE"]);
@@ -572,8 +543,7 @@ fn updating_with_only_a_new_attachment_is_one_commit_adding_it() {
 
 #[test]
 fn updating_with_the_same_text_and_the_same_attachments_is_refused_as_no_change() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let photo = env.write("photo.jpg", [1u8, 2, 3]);
     env.tribune(&["-C", &c, "contribute", &a, "--attach", &photo]).ok();
@@ -583,8 +553,7 @@ fn updating_with_the_same_text_and_the_same_attachments_is_refused_as_no_change(
 
 #[test]
 fn two_attachments_with_the_same_name_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let one = env.write("x/photo.jpg", "one");
     let two = env.write("y/photo.jpg", "two");

@@ -86,8 +86,7 @@ fn list_shows_every_article_newest_date_first() {
 
 #[test]
 fn articles_of_the_same_date_are_listed_by_slug() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for (f, title) in [("b.md", "Bravo"), ("a.md", "Alpha"), ("c.md", "Charlie")] {
         contribute(&env, &c, f, &dated(title, "abc", "2026-11-21", &[], "Body.\n"), &[]);
     }
@@ -142,8 +141,7 @@ fn list_as_json_has_the_fields_scripts_need() {
 
 #[test]
 fn list_of_an_empty_commons_says_how_to_contribute() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let r = env.tribune(&["-C", &c, "list"]).ok();
     assert!(r.stdout.contains("No articles yet") && r.stdout.contains("tribune contribute"), "{}", r.stdout);
     assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json(), serde_json::json!([]));
@@ -163,8 +161,7 @@ fn list_with_an_unknown_contingent_is_refused_with_the_known_ones() {
 #[test]
 fn list_outside_a_commons_is_refused() {
     let env = Env::new();
-    std::fs::create_dir(env.path("empty")).unwrap();
-    let empty = env.path("empty").to_string_lossy().into_owned();
+    let empty = env.empty_dir("empty");
     let r = env.tribune(&["-C", &empty, "list"]).fails(1, "not in a tribune commons");
     assert!(r.stdout.is_empty());
 }
@@ -195,8 +192,7 @@ fn deleting_the_derived_index_changes_no_result() {
 
 #[test]
 fn list_follows_the_trunk_when_plain_git_moves_it() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let (_, first) =
         contribute(&env, &c, "rent.md", &dated("Rent strike day one", "abc", "2026-10-05", &[], "Body.\n"), &[]);
     contribute(&env, &c, "walkout.md", &dated("Warehouse walkout", "xyz", "2026-11-21", &[], "Body.\n"), &[]);
@@ -229,8 +225,7 @@ fn list_and_show_see_a_change_pushed_with_plain_git() {
 
 #[test]
 fn show_renders_title_byline_date_licence_and_body() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = walkout(&["strike", "labour"], "\nLine 3 stopped at noon.\n\nThe workers want heat.\n\n");
     let (version, _) = contribute(&env, &c, "w.md", &text, &[]);
     let r = env.tribune(&["-C", &c, "show", WALKOUT]).ok();
@@ -249,8 +244,7 @@ fn show_renders_title_byline_date_licence_and_body() {
 
 #[test]
 fn show_includes_the_summary_when_there_is_one() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = article("Port blockade", "abc", "summary = \"Dockers closed the gates.\"\n", "Body.\n");
     contribute(&env, &c, "p.md", &text, &[]);
     let out = env.tribune(&["-C", &c, "show", PORT]).ok().stdout;
@@ -263,8 +257,7 @@ fn show_includes_the_summary_when_there_is_one() {
 
 #[test]
 fn show_raw_prints_the_stored_file_byte_for_byte() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = walkout(&[], "  Indented first line.\n\n\nTrailing blank lines follow.\n\n\n");
     contribute(&env, &c, "w.md", &text, &[]);
     let r = env.tribune(&["-C", &c, "show", WALKOUT, "--raw"]).ok();
@@ -304,8 +297,7 @@ fn show_at_trunk_is_the_same_as_show() {
 
 #[test]
 fn show_at_a_prefix_of_an_older_version_shows_the_old_text() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let new = old.replace("blocked the gates", "blocked every gate");
     let (v1, _) = contribute(&env, &c, "p.md", &old, &[]);
@@ -382,8 +374,7 @@ fn blob_id(data: &str) -> String {
 
 #[test]
 fn show_at_an_ambiguous_prefix_is_refused_listing_the_candidates() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     // Two texts whose versions share their first four hex digits (a birthday search).
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let (a, b) = (0..)
@@ -425,8 +416,7 @@ fn show_warns_but_still_prints_an_article_broken_with_plain_git() {
 
 #[test]
 fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let (v1, c1) = contribute(&env, &c, "p.md", &old, &[]);
     contribute(&env, &c, "w.md", &dated("Warehouse walkout", "xyz", "2026-11-21", &[], "Body.\n"), &[]);
@@ -460,8 +450,7 @@ fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
 
 #[test]
 fn log_as_json_has_full_ids_actions_and_authors() {
-    let mut env = Env::new();
-    let c = env.commons();
+    let (mut env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let (v1, c1) = contribute(&env, &c, "p.md", &old, &[]);
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));

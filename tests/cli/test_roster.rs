@@ -75,8 +75,7 @@ fn adding_a_member_makes_one_roster_commit_adding_their_file() {
 
 #[test]
 fn the_roster_lists_contingents_with_member_counts_then_members() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     env.tribune(&bob(&c, &["--key", KEY])).ok();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -93,8 +92,7 @@ fn the_roster_lists_contingents_with_member_counts_then_members() {
 
 #[test]
 fn the_roster_as_json_holds_every_contingent_and_member() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     env.tribune(&add_member_args(&c, ["bob", "xyz", "Bob", "bob@example.org"], &["--key", KEY])).ok();
     let v = roster_json(&env, &c);
     let contingents = v["contingents"].as_array().expect("contingents");
@@ -161,8 +159,7 @@ fn a_member_before_any_contingent_is_refused_with_a_hint_to_add_one() {
 
 #[test]
 fn invalid_contingent_ids_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for (bad, why) in [
         ("ABC", "upper-case letters are not allowed"),
         ("a/b", "could make it a path"),
@@ -189,8 +186,7 @@ fn invalid_contingent_ids_are_refused_and_write_nothing() {
 
 #[test]
 fn invalid_member_ids_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for bad in ["Bob", "b/ob", ".."] {
         refused(&env, &c, &add_member_args(&c, [bad, "abc", "Bob", "bob@example.org"], &[]), 1, &["member id"]);
     }
@@ -198,8 +194,7 @@ fn invalid_member_ids_are_refused_and_write_nothing() {
 
 #[test]
 fn a_member_with_a_valid_ed25519_key_is_stored_with_it() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     env.tribune(&bob(&c, &["--key", KEY])).ok();
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/bob.toml"]).ok().stdout.parse().unwrap();
     let keys: Vec<&str> = t["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
@@ -209,8 +204,7 @@ fn a_member_with_a_valid_ed25519_key_is_stored_with_it() {
 
 #[test]
 fn a_key_file_made_by_ssh_keygen_is_accepted_and_its_private_half_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let k = env.path("k");
     ssh_keygen(&k, &["-t", "ed25519", "-N", "", "-C", "bob@laptop"]);
     let private = k.to_string_lossy().into_owned();
@@ -230,8 +224,7 @@ fn a_key_file_made_by_ssh_keygen_is_accepted_and_its_private_half_refused() {
 
 #[test]
 fn a_private_key_passed_as_key_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let fake = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     let f = env.write("id_ed25519", fake);
     refused(&env, &c, &bob(&c, &["--key-file", &f]), 1, &["private key"]);
@@ -240,8 +233,7 @@ fn a_private_key_passed_as_key_is_refused_and_writes_nothing() {
 
 #[test]
 fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for garbage in ["hello", "ssh-ed25519 AAAA", "ssh-ed25519 not-base64!"] {
         refused(&env, &c, &bob(&c, &["--key", garbage]), 1, &["not an OpenSSH public key", "ed25519"]);
     }
@@ -255,8 +247,7 @@ fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
 
 #[test]
 fn a_duplicate_email_is_refused_whatever_its_case() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for email in ["alice@example.org", "ALICE@Example.org"] {
         refused(
             &env,
@@ -270,8 +261,7 @@ fn a_duplicate_email_is_refused_whatever_its_case() {
 
 #[test]
 fn an_invalid_email_or_empty_name_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for email in ["bob", "bob @example.org", "<bob@example.org>"] {
         refused(&env, &c, &add_member_args(&c, ["bob", "abc", "Bob", email], &[]), 1, &["is not an email address"]);
     }
@@ -281,8 +271,7 @@ fn an_invalid_email_or_empty_name_is_refused() {
 
 #[test]
 fn missing_arguments_and_unknown_flags_are_usage_errors() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     refused(&env, &c, &["-C", &c, "roster", "add-contingent", "new"], 2, &["--name"]);
     refused(
         &env,
@@ -304,8 +293,7 @@ fn missing_arguments_and_unknown_flags_are_usage_errors() {
 #[test]
 fn the_roster_outside_a_commons_is_refused() {
     let env = Env::new();
-    std::fs::create_dir(env.path("empty")).unwrap();
-    let empty = env.path("empty").to_string_lossy().into_owned();
+    let empty = env.empty_dir("empty");
     let r = env.tribune(&["-C", &empty, "roster"]).fails(1, "not in a tribune commons");
     assert!(r.stdout.is_empty());
     let r = env
@@ -320,8 +308,7 @@ fn the_roster_outside_a_commons_is_refused() {
 
 #[test]
 fn a_roster_file_broken_with_plain_git_is_reported_with_its_line() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     edit_with_git(&env, &c, "roster/members/alice.toml", "break alice", |_| {
         "name = \"Alice\"\ncontingent = \ncontingent = \"abc\"\n".into()
     });

@@ -6,14 +6,15 @@ use std::process::{Command, Stdio};
 
 const SLUG: &str = "port-blockade";
 
-/// A commons with an article and a member erin whose registered key is `public`.
-fn setup(env: &Env, public: &str) -> String {
+/// A commons with an article and a member erin whose registered key is new, protected by
+/// `passphrase`; returns (env, erin's private key file, her public key, commons).
+fn setup(passphrase: &str) -> (Env, String, String, String) {
+    let env = Env::new();
+    let (key, public) = keypair_with(&env, "erin", passphrase);
     let c = env.commons_with_article(SLUG);
-    add_keyed_member(env, &c, "erin", "abc", public).ok();
-    c
+    add_keyed_member(&env, &c, "erin", "abc", &public).ok();
+    (env, key, public, c)
 }
-
-use crate::harness::keypair_with as keypair;
 
 /// An ssh-agent on a socket in the sandbox, killed when dropped, even when a test fails.
 struct Agent {
@@ -85,9 +86,7 @@ fn agent_holding(env: &mut Env, key: &str) -> Agent {
 
 #[test]
 fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "");
-    let c = setup(&env, &public);
+    let (mut env, key, public, c) = setup("");
     let agent = agent_holding(&mut env, &key);
 
     // --key KEY.pub: the agent signs.
@@ -118,9 +117,7 @@ fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
 
 #[test]
 fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "correct horse");
-    let c = setup(&env, &public);
+    let (mut env, key, public, c) = setup("correct horse");
     let rate = ["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key];
 
     // No terminal, no askpass, no agent: refused before anything is written.
@@ -167,9 +164,7 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
 
 #[test]
 fn without_an_agent_or_ssh_keygen_an_agent_key_is_refused_and_nothing_is_written() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "");
-    let c = setup(&env, &public);
+    let (mut env, key, public, c) = setup("");
     let pubfile = format!("{key}.pub");
     let rate = ["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &pubfile];
     // With the unencrypted private key beside KEY.pub, no agent is needed: tribune signs itself.
@@ -217,9 +212,7 @@ fn without_an_agent_or_ssh_keygen_an_agent_key_is_refused_and_nothing_is_written
 
 #[test]
 fn a_signing_program_that_prints_no_signature_is_caught() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "");
-    let c = setup(&env, &public);
+    let (mut env, key, _, c) = setup("");
     let agent = agent_holding(&mut env, &key);
     let fake = env.script("fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
     env.git(&["-C", &c, "config", "gpg.ssh.program", &fake]).ok();

@@ -496,8 +496,7 @@ fn a_branch_text_equal_to_the_trunks_is_identical_and_grouped_with_it() {
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
     assert!(r.stdout.contains("trunk, contingents/abc"), "{}", r.stdout);
     // One text, one version.
-    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
-    assert_eq!(rows[0]["versions"], 1);
+    assert_eq!(versions_listed(&env, &c), 1);
 }
 
 #[test]
@@ -515,8 +514,7 @@ fn contingents_with_the_same_text_share_one_row() {
     assert_eq!(vs[1]["trunk_base"], trunk.as_str());
     let r = env.tribune(&["-C", &c, "diff", SLUG, "abc", "xyz", "--color", "never"]).ok();
     assert!(r.stdout.contains("same text"), "{}", r.stdout);
-    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
-    assert_eq!(rows[0]["versions"], 2);
+    assert_eq!(versions_listed(&env, &c), 2);
 }
 
 #[test]
@@ -599,8 +597,7 @@ fn rewrites_are_listed_newest_first_after_the_trunk() {
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(lines[2].contains("contingents/xyz") && lines[2].contains("2026-11-22"), "{}", r.stdout);
     assert!(lines[3].contains("contingents/abc"), "{}", r.stdout);
-    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
-    assert_eq!(rows[0]["versions"], 3);
+    assert_eq!(versions_listed(&env, &c), 3);
 }
 
 #[test]
@@ -669,8 +666,7 @@ fn diff_marks_words_removed_and_added_without_colour() {
 
 #[test]
 fn a_moved_paragraph_is_shown_as_moved_not_removed_and_added() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let p = [
         "First paragraph about the picket.",
         "Second paragraph about the union.",

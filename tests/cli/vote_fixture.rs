@@ -26,6 +26,16 @@ impl Vote {
     pub fn vote(&self, m: &str, choice: &str) -> crate::harness::Run {
         self.env.tribune(&["-C", &self.c, "vote", SLUG, choice, "--as", m, "--key", self.key(m)])
     }
+    /// Each `(member, choice)` in turn is voted, and must be taken.
+    pub fn cast(&self, ballots: &[(&str, &str)]) {
+        for (m, choice) in ballots {
+            self.vote(m, choice).ok();
+        }
+    }
+    /// `approve SLUG --as M` with m's key.
+    pub fn approve(&self, m: &str) -> crate::harness::Run {
+        self.env.tribune(&["-C", &self.c, "approve", SLUG, "--as", m, "--key", self.key(m)])
+    }
     pub fn tip(&self, m: &str) -> String {
         rev(&self.env, &self.c, &format!("refs/tribune/ballots/{SLUG}/{m}"))
     }
@@ -152,7 +162,7 @@ pub fn approved(n: usize) -> Vote {
     for (m, _, _) in &v.keys {
         v.vote(m, "yes").ok();
     }
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.approve("m1").ok();
     v
 }
 
