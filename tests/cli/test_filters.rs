@@ -6,22 +6,24 @@ const A: &str = "port-blockade";
 const B: &str = "rent-strike";
 
 /// Two articles; `left` rates A +2 and B -1, `right` rates A -2 and B +2.
-fn setup(env: &Env) -> String {
-    let c = env.commons();
+fn setup() -> (Env, String) {
+    let (env, c) = commons();
     for (slug, title) in [(A, "Port blockade"), (B, "Rent strike")] {
         env.contribute(&c, slug, &article(title, "abc", "", "Body.\n")).ok();
     }
     for (rater, slug, score) in [("left", A, "2"), ("left", B, "-1"), ("right", A, "-2"), ("right", B, "2")] {
         env.tribune(&["-C", &c, "rate", slug, "--score", score, "--as", rater]).ok();
     }
-    c
+    (env, c)
 }
 
-/// xyz's rewrite of `slug` with `body`, rated `score` by left.
-fn rival(env: &Env, c: &str, slug: &str, title: &str, body: &str, score: &str) {
+/// xyz's rewrite of `slug` with `body`, rated `score` by left, and the filter lefty that
+/// trusts left and passes from `min_score`.
+fn rival(env: &Env, c: &str, slug: &str, title: &str, body: &str, score: &str, min_score: &str) {
     let f = env.write("rw.md", article(title, "abc", "", body));
     env.tribune(&["-C", c, "rewrite", slug, "--contingent", "xyz", "--file", &f]).ok();
     env.tribune(&["-C", c, "rate", &format!("{slug}@xyz"), "--score", score, "--as", "left"]).ok();
+    add_filter(env, c, "lefty", &["left"], min_score, &[]).ok();
 }
 
 /// The slugs `list --filter FILTER --json` lists.
@@ -32,8 +34,7 @@ fn slugs(env: &Env, c: &str, filter: &str) -> Vec<String> {
 
 #[test]
 fn two_filters_trusting_opposed_raters_show_different_front_pages() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     add_filter(&env, &c, "lefty", &["left"], "1", &[]).ok();
     add_filter(&env, &c, "righty", &["right"], "1", &["--shared"]).ok();
     assert_eq!(slugs(&env, &c, "lefty"), [A]);
@@ -48,8 +49,7 @@ fn two_filters_trusting_opposed_raters_show_different_front_pages() {
 
 #[test]
 fn weights_and_exact_thresholds_decide_and_why_shows_the_arithmetic() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     // A: (3·2 + 1·(-2)) / 4 = 1 exactly: passes at 1, fails at 1.01 (101/100).
     add_filter(&env, &c, "mix", &["left=3", "right"], "1", &[]).ok();
     add_filter(&env, &c, "strict", &["left=3", "right"], "1.01", &[]).ok();
@@ -70,8 +70,7 @@ fn weights_and_exact_thresholds_decide_and_why_shows_the_arithmetic() {
 
 #[test]
 fn why_names_the_reason_each_rating_was_left_out() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     env.tribune(&["-C", &c, "rate", A, "--score", "1", "--as", "left", "--dimension", "accuracy"]).ok();
     env.tribune(&["-C", &c, "rate", A, "--score", "-1", "--as", "left"]).ok();
     add_filter(&env, &c, "lefty", &["left"], "0", &[]).ok();
@@ -85,8 +84,7 @@ fn why_names_the_reason_each_rating_was_left_out() {
 
 #[test]
 fn a_verified_only_filter_counts_no_unsigned_rating() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     add_filter(&env, &c, "signed", &["left"], "0", &["--verified-only"]).ok();
     assert!(slugs(&env, &c, "signed").is_empty());
     let why = env.tribune(&["-C", &c, "why", A, "--filter", "signed"]).ok().stdout;
@@ -95,10 +93,8 @@ fn a_verified_only_filter_counts_no_unsigned_rating() {
 
 #[test]
 fn versions_are_ranked_by_a_filter() {
-    let env = Env::new();
-    let c = setup(&env);
-    rival(&env, &c, A, "Port blockade", "Body, retold.\n", "-2");
-    add_filter(&env, &c, "lefty", &["left"], "0", &[]).ok();
+    let (env, c) = setup();
+    rival(&env, &c, A, "Port blockade", "Body, retold.\n", "-2", "0");
     let v = env.tribune(&["-C", &c, "versions", A, "--filter", "lefty", "--json"]).ok().json();
     let order: Vec<(&str, bool)> = v
         .as_array()
@@ -111,8 +107,7 @@ fn versions_are_ranked_by_a_filter() {
 
 #[test]
 fn bad_filters_are_refused() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left", "--dimension", "vibes", "--min-score", "1"])
         .fails(1, "not a rating dimension");
     add_filter(&env, &c, "x", &["left"], "lots", &[]).fails(1, "min_score");
@@ -123,10 +118,8 @@ fn bad_filters_are_refused() {
 
 #[test]
 fn list_filter_shows_a_passing_rival_version_as_its_own_row() {
-    let env = Env::new();
-    let c = setup(&env);
-    rival(&env, &c, B, "Rent strike", "Body, retold by xyz.\n", "2");
-    add_filter(&env, &c, "lefty", &["left"], "1", &[]).ok();
+    let (env, c) = setup();
+    rival(&env, &c, B, "Rent strike", "Body, retold by xyz.\n", "2", "1");
     let v = env.tribune(&["-C", &c, "list", "--filter", "lefty", "--json"]).ok().json();
     let rows: Vec<(&str, &str, u64)> = v
         .as_array()
