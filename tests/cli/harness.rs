@@ -193,6 +193,15 @@ impl Env {
         self.path(name).to_string_lossy().into_owned()
     }
 
+    /// Runs `tribune -C DIR ARGS` in `dir`, which is in no commons: it must fail with "not in a
+    /// tribune commons" and print nothing on stdout.
+    #[track_caller]
+    pub fn outside_a_commons(&self, dir: &str, args: &[&str]) -> Run {
+        let r = self.tribune(&[&["-C", dir][..], args].concat()).fails(1, "not in a tribune commons");
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        r
+    }
+
     /// A plain git repository `name` made by `git init -q ARGS`, with one empty commit
     /// `message`; returns its path.
     pub fn repo_with_a_commit(&self, name: &str, args: &[&str], message: &str) -> String {

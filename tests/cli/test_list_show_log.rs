@@ -31,24 +31,24 @@ const WALKOUT: &str = "warehouse-walkout";
 const PORT: &str = "port-blockade";
 
 /// A commons with three articles, contributed oldest-dated first but not in date order.
-fn three(env: &Env) -> String {
-    let c = env.commons();
+fn three() -> (Env, String) {
+    let (env, c) = commons();
     contribute(
-        env,
+        &env,
         &c,
         "rent.md",
         &dated("Rent strike day one", "abc", "2026-10-05", &["housing"], "Tenants stopped paying.\n"),
         &[],
     );
-    contribute(env, &c, "walkout.md", &walkout(&["strike", "labour"], "Line 3 stopped.\n"), &[]);
+    contribute(&env, &c, "walkout.md", &walkout(&["strike", "labour"], "Line 3 stopped.\n"), &[]);
     contribute(
-        env,
+        &env,
         &c,
         "port.md",
         &dated("Port blockade", "abc", "2026-11-02", &["strike"], "Dockers blocked the gates.\n"),
         &[],
     );
-    c
+    (env, c)
 }
 
 /// The first column of a table, without its header.
@@ -75,8 +75,7 @@ fn list(env: &Env, c: &str, extra: &[&str]) -> Vec<String> {
 
 #[test]
 fn list_shows_every_article_newest_date_first() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let r = env.tribune(&["-C", &c, "list"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(slugs(&r.stdout), [WALKOUT, PORT, RENT]);
@@ -95,8 +94,7 @@ fn articles_of_the_same_date_are_listed_by_slug() {
 
 #[test]
 fn list_filters_by_contingent_tag_and_date_and_limits() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     assert_eq!(list(&env, &c, &["--contingent", "abc"]), [PORT, RENT]);
     assert_eq!(list(&env, &c, &["--contingent", "xyz"]), [WALKOUT]);
     assert_eq!(list(&env, &c, &["--tag", "strike"]), [WALKOUT, PORT]);
@@ -115,8 +113,7 @@ fn list_filters_by_contingent_tag_and_date_and_limits() {
 
 #[test]
 fn list_as_json_has_the_fields_scripts_need() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let v = env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json();
     let rows = v.as_array().expect("an array");
     assert_eq!(rows.iter().map(|r| r["slug"].as_str().unwrap()).collect::<Vec<_>>(), [WALKOUT, PORT, RENT]);
@@ -149,8 +146,7 @@ fn list_of_an_empty_commons_says_how_to_contribute() {
 
 #[test]
 fn list_with_an_unknown_contingent_is_refused_with_the_known_ones() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let r = env.tribune(&["-C", &c, "list", "--contingent", "nope"]).fails(1, "there is no contingent \"nope\"");
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(r.stderr.contains("known contingents: abc, xyz"), "{}", r.stderr);
@@ -162,14 +158,12 @@ fn list_with_an_unknown_contingent_is_refused_with_the_known_ones() {
 fn list_outside_a_commons_is_refused() {
     let env = Env::new();
     let empty = env.empty_dir("empty");
-    let r = env.tribune(&["-C", &empty, "list"]).fails(1, "not in a tribune commons");
-    assert!(r.stdout.is_empty());
+    env.outside_a_commons(&empty, &["list"]);
 }
 
 #[test]
 fn deleting_the_derived_index_changes_no_result() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let table = env.tribune(&["-C", &c, "list"]).ok().stdout;
     let as_json = env.tribune(&["-C", &c, "list", "--json"]).ok().stdout;
     let index = env.path("c/tribune/index");
@@ -207,8 +201,7 @@ fn list_follows_the_trunk_when_plain_git_moves_it() {
 
 #[test]
 fn list_and_show_see_a_change_pushed_with_plain_git() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     list(&env, &c, &[]); // build the index
     let path = text_path(PORT);
     let (_, text) = edit_with_git(&env, &c, &path, "fix the title", |t| {
@@ -268,8 +261,7 @@ fn show_raw_prints_the_stored_file_byte_for_byte() {
 
 #[test]
 fn show_as_json_has_the_article_and_its_version() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let v = env.tribune(&["-C", &c, "show", WALKOUT, "--json"]).ok().quiet().json();
     assert_eq!(v["slug"], WALKOUT);
     assert_eq!(v["version"], rev(&env, &c, &format!("main:{}", text_path(WALKOUT))).as_str());
@@ -287,8 +279,7 @@ fn show_as_json_has_the_article_and_its_version() {
 
 #[test]
 fn show_at_trunk_is_the_same_as_show() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let plain = env.tribune(&["-C", &c, "show", PORT]).ok().stdout;
     assert_eq!(env.tribune(&["-C", &c, "show", &format!("{PORT}@trunk")]).ok().stdout, plain);
     let raw = env.tribune(&["-C", &c, "show", &format!("{PORT}@trunk"), "--raw"]).ok().stdout;
@@ -320,8 +311,7 @@ fn show_at_a_prefix_of_an_older_version_shows_the_old_text() {
 
 #[test]
 fn show_of_an_unknown_slug_is_refused_with_the_nearest_as_hint() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let nearest = ["there is no article \"warehouse-walkot\"", "hint: did you mean warehouse-walkout?"];
     refused(&env, &c, &["-C", &c, "show", "warehouse-walkot"], 1, &nearest);
     let r = env.tribune(&["-C", &c, "show", "zzzzzzzzzzzzzzzzzz"]).fails(1, "there is no article");
@@ -334,8 +324,7 @@ fn show_of_an_unknown_slug_is_refused_with_the_nearest_as_hint() {
 
 #[test]
 fn show_at_an_unknown_or_too_short_version_is_refused() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let version = rev(&env, &c, &format!("main:{}", text_path(PORT)));
     // Seven hex digits that start no version of this article.
     let other = if version.starts_with('0') { "1234567" } else { "0000000" };
@@ -353,8 +342,7 @@ fn show_at_an_unknown_or_too_short_version_is_refused() {
 
 #[test]
 fn show_at_an_empty_or_malformed_version_is_refused_with_a_hint() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     // These cannot name a contingent branch either, so they are not ref names to look up.
     for bad in ["", "a..b", "x/../y", "@{-1}", "a b"] {
         let r = env.tribune(&["-C", &c, "show", &format!("{PORT}@{bad}")]).fails(1, "names no version");
@@ -400,8 +388,7 @@ fn show_at_an_ambiguous_prefix_is_refused_listing_the_candidates() {
 
 #[test]
 fn show_warns_but_still_prints_an_article_broken_with_plain_git() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     edit_with_git(&env, &c, &text_path(RENT), "break it", |_| "no front matter any more\n".into());
     let r = env.tribune(&["-C", &c, "show", RENT]).ok();
     assert_eq!(r.stdout, "no front matter any more\n");
@@ -473,8 +460,7 @@ fn log_as_json_has_full_ids_actions_and_authors() {
 
 #[test]
 fn log_shows_plain_git_edits_and_a_removed_article_has_no_log() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let path = text_path(RENT);
     let (w, _) = edit_with_git(&env, &c, &path, "plain edit", |t| t.replace("stopped paying", "stopped paying rent"));
     let v = env.tribune(&["-C", &c, "log", RENT, "--json"]).ok().quiet().json();
@@ -492,8 +478,7 @@ fn log_shows_plain_git_edits_and_a_removed_article_has_no_log() {
 
 #[test]
 fn log_of_an_unknown_slug_is_refused() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let nearest = ["there is no article \"port-blockad\"", "did you mean port-blockade?"];
     refused(&env, &c, &["-C", &c, "log", "port-blockad"], 1, &nearest);
     env.tribune(&["-C", &c, "log", "Port"]).fails(1, "slug");

@@ -87,7 +87,7 @@ fn agent_holding(env: &mut Env, key: &str) -> Agent {
 #[test]
 fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     let (mut env, key, public, c) = setup("");
-    let agent = agent_holding(&mut env, &key);
+    let _agent = agent_holding(&mut env, &key);
 
     // --key KEY.pub: the agent signs.
     let pubfile = format!("{key}.pub");
@@ -112,7 +112,6 @@ fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "erin"]).ok();
     assert_all_verified(&env, &c);
     env.fsck(&c);
-    drop(agent);
 }
 
 #[test]
@@ -159,7 +158,6 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
     assert_ne!(rev(&env, &c, "refs/notes/tribune/ratings/erin"), tip);
     assert_all_verified(&env, &c);
     env.fsck(&c);
-    drop(agent);
 }
 
 #[test]
@@ -207,13 +205,12 @@ fn without_an_agent_or_ssh_keygen_an_agent_key_is_refused_and_nothing_is_written
         1,
         &["cannot read the key"],
     );
-    drop(agent);
 }
 
 #[test]
 fn a_signing_program_that_prints_no_signature_is_caught() {
     let (mut env, key, _, c) = setup("");
-    let agent = agent_holding(&mut env, &key);
+    let _agent = agent_holding(&mut env, &key);
     let fake = env.script("fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
     env.git(&["-C", &c, "config", "gpg.ssh.program", &fake]).ok();
     let refs = env.refs(&c);
@@ -221,5 +218,4 @@ fn a_signing_program_that_prints_no_signature_is_caught() {
     let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &pubfile]);
     r.fails(1, "did not print an SSH signature");
     assert_eq!(env.refs(&c), refs);
-    drop(agent);
 }

@@ -20,21 +20,23 @@ fn rent() -> String {
     article("Rent strike spreads", "abc", "", "Tenants in four buildings stopped paying.\n")
 }
 
-/// A commons with the strike article on its trunk; returns (commons, trunk version).
-fn setup(env: &Env) -> (String, String) {
-    let c = env.commons();
+/// A new sandbox with a commons with the strike article on its trunk; returns (env,
+/// commons, trunk version).
+fn setup() -> (Env, String, String) {
+    let (env, c) = commons();
     let a = env.write("original.md", original());
     env.tribune(&["-C", &c, "contribute", &a]).ok();
-    let v = blob(env, &c, "main", SLUG);
-    (c, v)
+    let v = blob(&env, &c, "main", SLUG);
+    (env, c, v)
 }
 
-/// [`setup`] and abc's rewrite ([`rewritten`]); returns (commons, trunk version, abc's version).
-fn abc_rewrote(env: &Env) -> (String, String, String) {
-    let (c, trunk) = setup(env);
-    rewrite(env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let mine = blob(env, &c, "contingents/abc", SLUG);
-    (c, trunk, mine)
+/// [`setup`] and abc's rewrite ([`rewritten`]); returns (env, commons, trunk version, abc's
+/// version).
+fn abc_rewrote() -> (Env, String, String, String) {
+    let (env, c, trunk) = setup();
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    (env, c, trunk, mine)
 }
 
 /// Contributes the rent article to the trunk.
@@ -45,12 +47,12 @@ fn add_rent(env: &Env, c: &str) {
 
 /// [`setup`] with the rent article, abc's rewrite of the strike article, then a new trunk
 /// text of the rent article (which abc did not rewrite).
-fn rent_moved_on(env: &Env) -> String {
-    let (c, _) = setup(env);
-    add_rent(env, &c);
-    rewrite(env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    update_trunk(env, &c, &rent().replace("four buildings", "nine buildings"));
-    c
+fn rent_moved_on() -> (Env, String) {
+    let (env, c, _) = setup();
+    add_rent(&env, &c);
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    update_trunk(&env, &c, &rent().replace("four buildings", "nine buildings"));
+    (env, c)
 }
 
 /// Makes a shell script with `body` the editor (GIT_EDITOR); returns its path.
@@ -152,8 +154,7 @@ fn six_hours_by_hand(env: &Env, c: &str) {
 
 #[test]
 fn a_rewrite_from_a_file_is_one_commit_on_the_contingents_branch_started_from_the_trunk() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let main_before = rev(&env, &c, "main");
     assert!(!has_ref(&env, &c, "refs/heads/contingents/abc"));
 
@@ -230,8 +231,7 @@ fn a_rewrite_from_a_file_is_one_commit_on_the_contingents_branch_started_from_th
 
 #[test]
 fn rewrite_reads_standard_input_and_reports_as_json() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let r = env
         .tribune_stdin(
             &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "--file", "-", "--json"],
@@ -253,8 +253,7 @@ fn rewrite_reads_standard_input_and_reports_as_json() {
 
 #[test]
 fn a_second_rewrite_starts_from_the_contingents_own_version() {
-    let env = Env::new();
-    let (c, trunk, first) = abc_rewrote(&env);
+    let (env, c, trunk, first) = abc_rewrote();
     let first_commit = rev(&env, &c, "contingents/abc");
     // Edit what abc has, as an editor would.
     let again = stored(&env, &c, "contingents/abc", SLUG).replace("Management gave in.", "Management finally gave in.");
@@ -290,8 +289,7 @@ fn a_second_rewrite_starts_from_the_contingents_own_version() {
 
 #[test]
 fn a_rewrite_keeps_other_derived_from_entries_and_replaces_only_wasrevisionof() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let quoted = "[[derived_from]]\nrelation = \"wasQuotedFrom\"\nurl = \"https://example.org/leaflet\"\n";
     let old_revision = "[[derived_from]]\nrelation = \"wasRevisionOf\"\nslug = \"elsewhere\"\n";
     let text = article(
@@ -315,8 +313,7 @@ fn a_rewrite_keeps_other_derived_from_entries_and_replaces_only_wasrevisionof() 
 
 #[test]
 fn the_editor_path_commits_what_the_editor_saved() {
-    let mut env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (mut env, c, trunk) = setup();
     let seen = env.path("seen.md").to_string_lossy().into_owned();
     let name = env.path("name.txt").to_string_lossy().into_owned();
     editor(
@@ -339,8 +336,7 @@ fn the_editor_path_commits_what_the_editor_saved() {
 
 #[test]
 fn the_editor_is_chosen_as_git_chooses_it() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     let good = env.script("good.sh", "sed -i 's/four hours/five long hours/' \"$1\"");
     let bad = env.script("bad.sh", "exit 4");
     // core.editor (the commons' config) beats VISUAL and EDITOR.
@@ -356,8 +352,7 @@ fn the_editor_is_chosen_as_git_chooses_it() {
 
 #[test]
 fn an_editor_that_fails_writes_nothing() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     let ed = editor(&mut env, "sed -i 's/four/five/' \"$1\"\nexit 3");
     refused(
         &env,
@@ -371,8 +366,7 @@ fn an_editor_that_fails_writes_nothing() {
 
 #[test]
 fn an_editor_that_saves_the_text_unchanged_writes_nothing() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     editor(&mut env, "exit 0");
     refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc"], 1, &["no change", "trunk"]);
     assert!(!has_ref(&env, &c, "refs/heads/contingents/abc"));
@@ -383,8 +377,7 @@ fn an_editor_that_saves_the_text_unchanged_writes_nothing() {
 
 #[test]
 fn a_rewrite_with_bad_input_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     let f = env.write("r.md", rewritten());
     let same = env.write("same.md", original());
     let bare = env.write("bare.md", "No front matter here.\n");
@@ -429,8 +422,7 @@ fn a_rewrite_with_bad_input_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_fresh_rewrite_is_current_and_listed_after_the_trunk() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     rewrite(&env, &c, SLUG, "abc", &rewritten(), &["-m", "Five hours, not four"]).ok();
     let vs = versions(&env, &c, SLUG);
     assert_eq!(vs.len(), 2, "{vs:?}");
@@ -464,8 +456,7 @@ fn a_fresh_rewrite_is_current_and_listed_after_the_trunk() {
 
 #[test]
 fn a_rewrite_is_stale_once_the_trunk_replaces_its_base() {
-    let env = Env::new();
-    let (c, old_trunk, mine) = abc_rewrote(&env);
+    let (env, c, old_trunk, mine) = abc_rewrote();
     update_trunk(&env, &c, &original().replace("Management gave in.", "Management quickly gave in."));
     let new_trunk = blob(&env, &c, "main", SLUG);
     let vs = versions(&env, &c, SLUG);
@@ -482,8 +473,7 @@ fn a_rewrite_is_stale_once_the_trunk_replaces_its_base() {
 
 #[test]
 fn a_branch_text_equal_to_the_trunks_is_identical_and_grouped_with_it() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     let mine = stored(&env, &c, "contingents/abc", SLUG);
     update_trunk(&env, &c, &mine);
     assert_eq!(blob(&env, &c, "main", SLUG), blob(&env, &c, "contingents/abc", SLUG));
@@ -501,8 +491,7 @@ fn a_branch_text_equal_to_the_trunks_is_identical_and_grouped_with_it() {
 
 #[test]
 fn contingents_with_the_same_text_share_one_row() {
-    let env = Env::new();
-    let (c, trunk, _) = abc_rewrote(&env);
+    let (env, c, trunk, _) = abc_rewrote();
     env.git(&["-C", &c, "update-ref", "refs/heads/contingents/xyz", "refs/heads/contingents/abc"]).ok();
     let vs = versions(&env, &c, SLUG);
     assert_eq!(vs.len(), 2, "{vs:?}");
@@ -519,8 +508,7 @@ fn contingents_with_the_same_text_share_one_row() {
 
 #[test]
 fn a_plain_git_rewrite_counts_from_where_the_branch_left_the_trunk() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     six_hours_by_hand(&env, &c);
     let mine = blob(&env, &c, "contingents/abc", SLUG);
 
@@ -542,8 +530,7 @@ fn a_plain_git_rewrite_counts_from_where_the_branch_left_the_trunk() {
 
 #[test]
 fn an_article_only_on_a_branch_is_unrelated() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     let w = plain_git_edition(&env, &c, "xyz");
     let slug = "night-shift-notes";
     env.write(
@@ -580,8 +567,7 @@ fn an_article_only_on_a_branch_is_unrelated() {
 
 #[test]
 fn rewrites_are_listed_newest_first_after_the_trunk() {
-    let mut env = Env::new();
-    let (c, trunk, _) = abc_rewrote(&env);
+    let (mut env, c, trunk, _) = abc_rewrote();
     env.vars.push(("GIT_AUTHOR_DATE".into(), "2026-11-22T12:00:00Z".into()));
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));
     rewrite(&env, &c, SLUG, "xyz", &original().replace("four hours", "three hours"), &["-m", "Three"]).ok();
@@ -602,8 +588,7 @@ fn rewrites_are_listed_newest_first_after_the_trunk() {
 
 #[test]
 fn the_status_of_a_plain_git_rewrite_does_not_depend_on_the_derived_index() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     six_hours_by_hand(&env, &c);
     // The trunk changes the text abc started from: abc's text is stale, and stays stale
     // when abc's edition is brought up to the trunk (the rewrite is still of the old text).
@@ -621,8 +606,7 @@ fn the_status_of_a_plain_git_rewrite_does_not_depend_on_the_derived_index() {
 
 #[test]
 fn versions_of_an_unknown_article_are_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     refused(&env, &c, &["-C", &c, "versions", "Bad_Slug"], 1, &["not valid"]);
     refused(
         &env,
@@ -638,8 +622,7 @@ fn versions_of_an_unknown_article_are_refused() {
 
 #[test]
 fn diff_marks_words_removed_and_added_without_colour() {
-    let env = Env::new();
-    let (c, trunk, mine) = abc_rewrote(&env);
+    let (env, c, trunk, mine) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "trunk", "abc"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let head = format!("trunk {} → abc {}: +2 words, -1 words", &trunk[..10], &mine[..10]);
@@ -695,16 +678,14 @@ fn a_moved_paragraph_is_shown_as_moved_not_removed_and_added() {
 
 #[test]
 fn diff_stat_prints_only_the_summary_line() {
-    let env = Env::new();
-    let (c, trunk, mine) = abc_rewrote(&env);
+    let (env, c, trunk, mine) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "diff", SLUG, "trunk", "abc", "--stat"]).ok();
     assert_eq!(r.stdout, format!("trunk {} → abc {}: +2 words, -1 words\n", &trunk[..10], &mine[..10]));
 }
 
 #[test]
 fn diff_lines_prints_a_unified_diff() {
-    let env = Env::new();
-    let (c, trunk, mine) = abc_rewrote(&env);
+    let (env, c, trunk, mine) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "trunk", "abc", "--lines"]).ok();
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], format!("--- trunk {}", &trunk[..10]), "{}", r.stdout);
@@ -720,8 +701,7 @@ fn diff_lines_prints_a_unified_diff() {
 
 #[test]
 fn diff_colours_only_when_asked() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "--color", "always", "diff", SLUG, "trunk", "abc"]).ok();
     assert!(r.stdout.contains("\x1b["), "no colour with --color always:\n{}", r.stdout);
     assert!(r.stdout.contains("\x1b[31;9mfour\x1b[0m"), "{:?}", r.stdout);
@@ -739,8 +719,7 @@ fn diff_colours_only_when_asked() {
 
 #[test]
 fn diff_three_way_shows_each_rewrite_against_their_common_base() {
-    let env = Env::new();
-    let (c, trunk, _) = abc_rewrote(&env);
+    let (env, c, trunk, _) = abc_rewrote();
     rewrite(&env, &c, SLUG, "xyz", &original().replace("four hours", "three hours"), &[]).ok();
     let (a, x) = (blob(&env, &c, "contingents/abc", SLUG), blob(&env, &c, "contingents/xyz", SLUG));
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "abc", "xyz", "--three-way"]).ok();
@@ -767,8 +746,7 @@ fn diff_three_way_shows_each_rewrite_against_their_common_base() {
 
 #[test]
 fn diff_three_way_without_a_common_base_is_refused() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     update_trunk(&env, &c, &original().replace("Management gave in.", "Management gave in on Friday."));
     rewrite(&env, &c, SLUG, "xyz", &original().replace("four hours", "three hours"), &[]).ok();
     refused(
@@ -786,8 +764,7 @@ fn diff_three_way_without_a_common_base_is_refused() {
 
 #[test]
 fn diff_selectors_that_match_nothing_are_refused() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     refused(&env, &c, &["-C", &c, "diff", SLUG, "trunk", "ffff"], 1, &["no version", "\"ffff\""]);
     refused(&env, &c, &["-C", &c, "diff", SLUG, "trunk", "nope"], 1, &["\"nope\" names no version"]);
     // xyz has no edition: its id names nothing.
@@ -797,8 +774,7 @@ fn diff_selectors_that_match_nothing_are_refused() {
 
 #[test]
 fn diff_of_a_version_with_itself_says_same_text() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "trunk", "trunk"]).ok();
     assert_eq!(
         r.stdout,
@@ -812,19 +788,18 @@ fn diff_of_a_version_with_itself_says_same_text() {
 // update
 
 /// setup + abc's rewrite + a new trunk article + a new trunk text of the rewritten one.
-/// Returns (commons, abc's tip before the update, abc's version).
-fn trunk_moves_on(env: &Env) -> (String, String, String) {
-    let (c, _, mine) = abc_rewrote(env);
-    let tip = rev(env, &c, "contingents/abc");
-    add_rent(env, &c);
-    update_trunk(env, &c, &original().replace("Management gave in.", "Management gave in on Friday."));
-    (c, tip, mine)
+/// Returns (env, commons, abc's tip before the update, abc's version).
+fn trunk_moves_on() -> (Env, String, String, String) {
+    let (env, c, _, mine) = abc_rewrote();
+    let tip = rev(&env, &c, "contingents/abc");
+    add_rent(&env, &c);
+    update_trunk(&env, &c, &original().replace("Management gave in.", "Management gave in on Friday."));
+    (env, c, tip, mine)
 }
 
 #[test]
 fn update_merges_the_trunk_into_an_edition_and_keeps_its_rewrites() {
-    let env = Env::new();
-    let (c, old_tip, mine) = trunk_moves_on(&env);
+    let (env, c, old_tip, mine) = trunk_moves_on();
     let main = rev(&env, &c, "main");
     let r = env.tribune(&["-C", &c, "update", "--contingent", "abc"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -877,8 +852,7 @@ fn update_merges_the_trunk_into_an_edition_and_keeps_its_rewrites() {
 
 #[test]
 fn update_reports_as_json() {
-    let env = Env::new();
-    let (c, _, _) = trunk_moves_on(&env);
+    let (env, c, _, _) = trunk_moves_on();
     let r = env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok();
     let v = r.json();
     assert_eq!(v["branch"], "contingents/abc");
@@ -895,8 +869,7 @@ fn update_reports_as_json() {
 
 #[test]
 fn an_edition_without_rewrites_of_its_own_fast_forwards() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     env.git(&["-C", &c, "branch", "contingents/xyz", "main"]).ok();
     add_rent(&env, &c);
     let main = rev(&env, &c, "main");
@@ -912,9 +885,8 @@ fn an_edition_without_rewrites_of_its_own_fast_forwards() {
 
 #[test]
 fn a_non_conflicting_trunk_change_is_taken_and_not_stale() {
-    let env = Env::new();
     // The trunk changes the article abc did not rewrite.
-    let c = rent_moved_on(&env);
+    let (env, c) = rent_moved_on();
     let r = env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok();
     let v = r.json();
     assert_eq!(v["how"], "merge");
@@ -926,10 +898,9 @@ fn a_non_conflicting_trunk_change_is_taken_and_not_stale() {
 
 #[test]
 fn a_rewrite_of_the_present_trunk_text_is_not_reported_stale_by_update() {
-    let env = Env::new();
     // abc's edition starts (with a rewrite of the strike article), then the trunk changes
     // the rent article, and abc rewrites the trunk's new text.
-    let c = rent_moved_on(&env);
+    let (env, c) = rent_moved_on();
     let present = blob(&env, &c, "main", RENT);
     let r = rewrite(&env, &c, RENT, "abc", &rent().replace("four buildings", "nine tall buildings"), &[]).ok();
     assert_eq!(field(&r.stdout, "base"), format!("{present} (trunk)"));
@@ -944,8 +915,7 @@ fn a_rewrite_of_the_present_trunk_text_is_not_reported_stale_by_update() {
 
 #[test]
 fn update_without_an_edition_is_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     refused(&env, &c, &["-C", &c, "update", "--contingent", "nope"], 1, &["no contingent \"nope\""]);
     refused(
         &env,
@@ -962,8 +932,7 @@ fn update_without_an_edition_is_refused() {
 
 #[test]
 fn list_edition_shows_the_contingents_own_versions_in_place_of_the_trunks() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     add_rent(&env, &c);
     let retitled = rewritten().replace("title = \"Strike at the plant\"", "title = \"Five hours at the plant\"");
     rewrite(&env, &c, SLUG, "abc", &retitled, &[]).ok();
@@ -1001,8 +970,7 @@ fn list_edition_shows_the_contingents_own_versions_in_place_of_the_trunks() {
 
 #[test]
 fn list_edition_of_a_contingent_without_one_is_refused() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     refused(
         &env,
         &c,
@@ -1015,8 +983,7 @@ fn list_edition_of_a_contingent_without_one_is_refused() {
 
 #[test]
 fn show_slug_at_a_contingent_prints_its_text() {
-    let env = Env::new();
-    let (c, trunk, mine) = abc_rewrote(&env);
+    let (env, c, trunk, mine) = abc_rewrote();
     let at = format!("{SLUG}@abc");
     let raw = env.tribune(&["-C", &c, "show", &at, "--raw"]).ok();
     assert_eq!(raw.stdout, stored(&env, &c, "contingents/abc", SLUG));
@@ -1038,9 +1005,8 @@ fn show_slug_at_a_contingent_prints_its_text() {
 
 #[test]
 fn show_at_a_contingent_agrees_with_its_edition_listing() {
-    let env = Env::new();
     // The trunk changes an article abc never rewrote.
-    let c = rent_moved_on(&env);
+    let (env, c) = rent_moved_on();
     let vs = versions(&env, &c, RENT);
     assert_eq!(vs.len(), 1, "abc has no version of its own: {vs:?}");
     let rows = env.tribune(&["-C", &c, "list", "--edition", "abc", "--json"]).ok().json();
@@ -1063,8 +1029,7 @@ fn observed(env: &Env, c: &str) -> (Vec<Value>, String) {
 
 #[test]
 fn a_branch_fast_forwarded_onto_the_trunk_has_no_rewrites_and_the_index_agrees() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     let old = rev(&env, &c, "main");
     env.git(&["-C", &c, "branch", "contingents/abc", &old]).ok();
     let a = env.write("other.md", article("Other news", "abc", "", "Other.\n"));
@@ -1080,8 +1045,7 @@ fn a_branch_fast_forwarded_onto_the_trunk_has_no_rewrites_and_the_index_agrees()
 
 #[test]
 fn a_trunk_that_merged_an_edition_counts_it_as_the_trunks_and_the_index_agrees() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     assert_eq!(versions(&env, &c, SLUG).len(), 2);
     // Plain git merges the edition into the trunk, then edits the trunk text again.
     let w = clone(&env, &c, "main", "w");
@@ -1098,8 +1062,7 @@ fn a_trunk_that_merged_an_edition_counts_it_as_the_trunks_and_the_index_agrees()
 
 #[test]
 fn a_malformed_trunk_base_trailer_is_not_believed_and_nothing_panics() {
-    let env = Env::new();
-    let (c, v) = setup(&env);
+    let (env, c, v) = setup();
     rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
     let w = clone(&env, &c, "contingents/abc", "w");
     let path = env.path("w").join(text_path(SLUG));
@@ -1117,8 +1080,7 @@ fn a_malformed_trunk_base_trailer_is_not_believed_and_nothing_panics() {
 
 #[test]
 fn a_multi_line_summary_is_refused_before_the_editor_opens() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     let marker = env.path("editor-ran");
     editor(&mut env, &format!("touch '{}'", marker.display()));
     refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "-m", "one\ntwo"], 2, &["one line"]);
@@ -1127,8 +1089,7 @@ fn a_multi_line_summary_is_refused_before_the_editor_opens() {
 
 #[test]
 fn a_rewrite_from_the_editor_that_fails_to_parse_is_kept_as_a_draft() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     editor(&mut env, "sed -i 's/^title = /titl = /' \"$1\"");
     let r = refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc"], 1, &["title"]);
     let draft = r.stderr.lines().find_map(|l| l.strip_prefix("note: your text is kept in ")).expect(&r.stderr);
@@ -1138,16 +1099,14 @@ fn a_rewrite_from_the_editor_that_fails_to_parse_is_kept_as_a_draft() {
 
 #[test]
 fn a_crlf_copy_of_the_base_text_is_no_change() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     let crlf = env.write("crlf.md", original().replace('\n', "\r\n"));
     refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "--file", &crlf], 1, &["no change"]);
 }
 
 #[test]
 fn without_an_editor_or_a_terminal_rewrite_asks_for_a_file_instead_of_hanging() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     for k in ["GIT_EDITOR", "VISUAL", "EDITOR"] {
         env.vars.push((k.into(), String::new()));
     }
@@ -1156,8 +1115,7 @@ fn without_an_editor_or_a_terminal_rewrite_asks_for_a_file_instead_of_hanging() 
 
 #[test]
 fn a_rewrite_in_a_clone_continues_the_edition_fetched_from_the_remote() {
-    let env = Env::new();
-    let (c, _, _) = abc_rewrote(&env);
+    let (env, c, _, _) = abc_rewrote();
     let published = rev(&env, &c, "refs/heads/contingents/abc");
     let w = env.clone_of(&c, "w");
     let a = env.write("second.md", rewritten().replace("gave in", "gave in completely"));
