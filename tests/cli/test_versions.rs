@@ -607,14 +607,9 @@ fn the_status_of_a_plain_git_rewrite_does_not_depend_on_the_derived_index() {
 #[test]
 fn versions_of_an_unknown_article_are_refused() {
     let (env, c, _) = setup();
+    let hint = format!("did you mean {SLUG}");
+    refused(&env, &c, &["-C", &c, "versions", "strike-at-the-plan"], 1, &["no article", &hint]);
     refused(&env, &c, &["-C", &c, "versions", "Bad_Slug"], 1, &["not valid"]);
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "versions", "strike-at-the-plan"],
-        1,
-        &["no article", &format!("did you mean {SLUG}")],
-    );
 }
 
 // ---------------------------------------------------------------------------------------
