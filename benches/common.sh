@@ -1,6 +1,11 @@
-# Shared by the benchmark scripts: a pinned environment, a release build in $T, and the
-# synthetic commons in $repo, built once by `tribune synth ARGS…` (sourced, not run).
+# Shared by the benchmark scripts (sourced, not run, as `. "$(dirname "$0")/common.sh"`):
+# strict mode and the repository's top as the working directory; then a pinned environment,
+# a release build in $T, and the synthetic commons in $repo, built once by
+# `tribune synth ARGS…`.
 #   bench_setup WORKDIR "what is built" SYNTH-ARGS…
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
 bench_setup() {
   local work=$1 what=$2
   shift 2

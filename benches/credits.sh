@@ -5,10 +5,8 @@
 # then `credits` again on the 100,000-article commons of benches/foundation.sh.
 # Rerun with:  bash benches/credits.sh [WORKDIR]
 # Needs hyperfine (apt-get install hyperfine), GNU time (/usr/bin/time) and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench-credits}
-. benches/common.sh
 bench_setup "$work" "10,000 articles, 10 editions x 1,000 rewrites, 20+20 copies, 10,000 challenges" \
   --articles 10000 --single 100 --editions 10 --rewrites 1000 --long-words 0 --copies 20 --challenges 10000
 

@@ -2,11 +2,9 @@
 # Benchmark of the foundation (issue 2) on a synthetic commons of 100,000 articles across
 # 100 contingents. Rerun with:  bash benches/foundation.sh [WORKDIR]
 # Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench}
 articles=${ARTICLES:-100000}
-. benches/common.sh
 bench_setup "$work" "$articles articles, 100 contingents" --articles "$articles" --contingents 100
 
 echo "== largest tree object on the trunk (entries)"

@@ -3,10 +3,8 @@
 # raters with 1,000 ratings each (1,000,000 ratings, one notes commit per rater).
 # Rerun with:  bash benches/ratings.sh [WORKDIR]
 # Needs hyperfine (apt-get install hyperfine), GNU time (/usr/bin/time) and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench-ratings}
-. benches/common.sh
 bench_setup "$work" "100,000 articles, 1,000 raters x 1,000 ratings" --raters 1000 --ratings 1000
 echo "rater refs: $(git -C "$repo" for-each-ref refs/notes/tribune/ratings | wc -l)"
 

@@ -5,10 +5,8 @@
 # loop over the same ballots, measured here in the same run; `vote` under 100 ms.
 # Rerun with:  bash benches/statements.sh [WORKDIR]
 # Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench-statements}
-. benches/common.sh
 bench_setup "$work" "1,000 articles, 10,000 voters who all voted" --articles 1000 --single 10 --contingents 10 --voters 10000
 git -C "$repo" pack-refs --all
 slug=synthetic-statement

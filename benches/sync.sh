@@ -4,11 +4,9 @@
 # a sync with nothing to do under 500 ms.
 # Rerun with:  bash benches/sync.sh [WORKDIR]
 # Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench-sync}
 rm -rf "$work/hub.git" "$work/b"
-. benches/common.sh
 # The clone that did the work: 10,000 articles, 10 raters x 1,000 ratings, 1,000 voters who voted.
 bench_setup "$work" "10,000 articles, 10,000 ratings, 1,000 ballots" --articles 10000 --single 10 --contingents 10 \
   --raters 10 --ratings 1000 --voters 1000

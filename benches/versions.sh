@@ -5,10 +5,8 @@
 # article (5,000 words) rewritten by two editions. Rerun with:
 #   bash benches/versions.sh [WORKDIR]
 # Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench-versions}
-. benches/common.sh
 bench_setup "$work" "100,000 articles, 100 editions x 1,000 rewrites" --editions 100 --rewrites 1000
 echo "editions: $(git -C "$repo" for-each-ref refs/heads/contingents | wc -l)"
 

@@ -32,49 +32,49 @@ impl Who {
     }
 }
 
+/// A version as credits name it: where it is, its title, authors and contingent, and a link.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Work {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contingent: Option<Who>,
+    /// A link to a work outside the commons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Work {
+    /// Its own link, else its contingent's.
+    pub fn link(&self) -> Option<String> {
+        self.url.clone().or_else(|| self.contingent.as_ref().and_then(|c| c.url.clone()))
+    }
+}
+
 /// One version in a line of provenance.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     /// `original`, `update` (a later trunk text), `revision` (wasRevisionOf) or
     /// `derivation` (wasDerivedFrom).
     pub action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contingent: Option<Who>,
+    #[serde(flatten)]
+    pub work: Work,
     /// The commit's author, when the commit that made the version is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_by: Option<String>,
     /// When that commit was authored (RFC 3339, UTC).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
-    /// A link to an original outside the commons.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
 }
 
 /// A quoted source (wasQuotedFrom).
-#[derive(Debug, Clone, Serialize)]
-pub struct Source {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contingent: Option<Who>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
+pub type Source = Work;
 
 /// The provenance of one version.
 #[derive(Debug, Clone, Serialize)]
@@ -121,17 +121,15 @@ impl Ctx<'_> {
         Article::parse("", &String::from_utf8_lossy(&bytes)).ok()
     }
     fn step(&mut self, action: &str, slug: &str, version: Oid, a: &Article) -> Step {
-        Step {
-            action: action.into(),
+        let work = Work {
             slug: Some(slug.to_string()),
             version: Some(version.to_string()),
             title: Some(a.title.clone()),
             authors: a.authors.clone(),
             contingent: Some(self.who(&a.contingent)),
-            committed_by: None,
-            at: None,
             url: None,
-        }
+        };
+        Step { action: action.into(), work, committed_by: None, at: None }
     }
 }
 
@@ -246,14 +244,15 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
             None => {
                 external = Some(Step {
                     action: "original".into(),
-                    slug: from.slug.clone(),
-                    version: from.version.clone(),
-                    title: None,
-                    authors: Vec::new(),
-                    contingent: from.contingent.as_deref().map(|c| ctx.who(c)),
+                    work: Work {
+                        slug: from.slug.clone(),
+                        version: from.version.clone(),
+                        contingent: from.contingent.as_deref().map(|c| ctx.who(c)),
+                        url: from.url.clone(),
+                        ..Work::default()
+                    },
                     committed_by: None,
                     at: None,
-                    url: from.url.clone(),
                 });
                 if from.slug.is_some() {
                     notes.push(format!("{next_slug} is not on the trunk: its credits end here"));
@@ -276,8 +275,10 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
     original.action = "original".into();
     let mut modified_by: Vec<Who> = Vec::new();
     for s in &chain {
-        if let Some(c) = &s.contingent {
-            if original.contingent.as_ref().map(|o| &o.id) != Some(&c.id) && !modified_by.iter().any(|m| m.id == c.id) {
+        if let Some(c) = &s.work.contingent {
+            if original.work.contingent.as_ref().map(|o| &o.id) != Some(&c.id)
+                && !modified_by.iter().any(|m| m.id == c.id)
+            {
                 modified_by.push(c.clone());
             }
         }
@@ -325,10 +326,9 @@ fn source(ctx: &mut Ctx<'_>, d: Derivation) -> Result<Source> {
     let mut s = Source {
         slug: d.slug.clone(),
         version: d.version.clone(),
-        title: None,
-        authors: Vec::new(),
         contingent: d.contingent.as_deref().map(|c| ctx.who(c)),
         url: d.url.clone(),
+        ..Source::default()
     };
     let Some(slug) = &d.slug else { return Ok(s) };
     let editions = crate::index::editions(ctx.commons)?;
@@ -366,7 +366,7 @@ impl Credits {
     /// export format: "Original by …", "Modified by …", "Quotes …".
     pub fn lines(&self) -> Vec<CreditLine> {
         let mut out = Vec::new();
-        let o = &self.original;
+        let o = &self.original.work;
         let mut text = String::from("Original");
         if let Some(t) = &o.title {
             text.push_str(&format!(" \u{201c}{t}\u{201d}"));
@@ -379,8 +379,7 @@ impl Credits {
             Some(c) => text.push_str(&format!(" ({})", c.display())),
             None => {}
         }
-        let link = o.url.clone().or_else(|| o.contingent.as_ref().and_then(|c| c.url.clone()));
-        out.push(CreditLine { text, link });
+        out.push(CreditLine { text, link: o.link() });
         for m in &self.modified_by {
             out.push(CreditLine { text: format!("Modified by {}", m.display()), link: m.url.clone() });
         }
@@ -397,8 +396,7 @@ impl Credits {
             if let Some(c) = &q.contingent {
                 text.push_str(&format!(" ({})", c.display()));
             }
-            let link = q.url.clone().or_else(|| q.contingent.as_ref().and_then(|c| c.url.clone()));
-            out.push(CreditLine { text, link });
+            out.push(CreditLine { text, link: q.link() });
         }
         out
     }

@@ -97,22 +97,50 @@ pub fn markdown(d: &Document) -> String {
     }
     out.push_str(&closed(d.body.trim_matches('\n')));
     out.push_str("\n\n---\n\n");
-    if !d.credits.is_empty() {
-        out.push_str("**Credits**\n\n");
-        for c in &d.credits {
-            match safe_link(&c.link) {
-                Some(l) => out.push_str(&format!("- {} <{l}>\n", md_escape(&c.text))),
-                None => out.push_str(&format!("- {}\n", md_escape(&c.text))),
-            }
-        }
-        out.push('\n');
-    }
-    if let Some(a) = &d.approval {
-        out.push_str(&format!("{}\n\n", md_escape(a)));
-    }
-    out.push_str(&format!("*{}*\n\n", md_escape(&d.notice)));
-    out.push_str(&format!("**{}**\n", md_escape(&d.signature)));
+    Closing { escape: md_escape, link: safe_link, credit: list_item, around: MARKDOWN_AROUND }.write(&mut out, d);
     out
+}
+
+/// How an export format writes what follows the body: the credit block, the approval, the
+/// notice and the signature, each text escaped and put between its (before, after).
+struct Closing {
+    escape: fn(&str) -> String,
+    /// The link of a credit line the format may write.
+    link: fn(&Option<String>) -> Option<&str>,
+    /// One credit line, from its escaped text and its link.
+    credit: fn(&str, Option<&str>) -> String,
+    /// (before, after) the credit block, the approval, the notice and the signature.
+    around: [(&'static str, &'static str); 4],
+}
+
+const MARKDOWN_AROUND: [(&str, &str); 4] = [("**Credits**\n\n", "\n"), ("", "\n\n"), ("*", "*\n\n"), ("**", "**\n")];
+const HTML_AROUND: [(&str, &str); 4] = [
+    ("<section class=\"credits\">\n<h2>Credits</h2>\n<ul>\n", "</ul>\n</section>\n"),
+    ("<p class=\"approval\">", "</p>\n"),
+    ("<p class=\"notice\">", "</p>\n"),
+    ("<p class=\"signature\">", "</p>\n"),
+];
+const TEXT_AROUND: [(&str, &str); 4] = [("Credits\n", "\n"), ("", "\n\n"), ("", "\n\n"), ("", "\n")];
+
+impl Closing {
+    fn write(&self, out: &mut String, d: &Document) {
+        let part = |out: &mut String, (before, after): (&str, &str), text: &str| {
+            out.push_str(before);
+            out.push_str(text);
+            out.push_str(after);
+        };
+        let [credits, approval, notice, signature] = self.around;
+        if !d.credits.is_empty() {
+            let lines: String =
+                d.credits.iter().map(|c| (self.credit)(&(self.escape)(&c.text), (self.link)(&c.link))).collect();
+            part(out, credits, &lines);
+        }
+        if let Some(a) = &d.approval {
+            part(out, approval, &(self.escape)(a));
+        }
+        part(out, notice, &(self.escape)(&d.notice));
+        part(out, signature, &(self.escape)(&d.signature));
+    }
 }
 
 /// The body with any block it leaves open (a code fence, an HTML comment) closed, so that
@@ -195,23 +223,11 @@ pub fn html(d: &Document) -> String {
     out.push_str("</header>\n");
     out.push_str(&body);
     out.push_str("<footer>\n");
-    if !d.credits.is_empty() {
-        out.push_str("<section class=\"credits\">\n<h2>Credits</h2>\n<ul>\n");
-        for c in &d.credits {
-            match safe_link(&c.link) {
-                Some(l) => {
-                    out.push_str(&format!("<li>{} <a href=\"{}\">{}</a></li>\n", escape(&c.text), escape(l), escape(l)))
-                }
-                None => out.push_str(&format!("<li>{}</li>\n", escape(&c.text))),
-            }
-        }
-        out.push_str("</ul>\n</section>\n");
-    }
-    if let Some(a) = &d.approval {
-        out.push_str(&format!("<p class=\"approval\">{}</p>\n", escape(a)));
-    }
-    out.push_str(&format!("<p class=\"notice\">{}</p>\n", escape(&d.notice)));
-    out.push_str(&format!("<p class=\"signature\">{}</p>\n", escape(&d.signature)));
+    let credit: fn(&str, Option<&str>) -> String = |text, link| match link {
+        Some(l) => format!("<li>{text} <a href=\"{}\">{}</a></li>\n", escape(l), escape(l)),
+        None => format!("<li>{text}</li>\n"),
+    };
+    Closing { escape, link: safe_link, credit, around: HTML_AROUND }.write(&mut out, d);
     out.push_str("</footer>\n</article>\n</body>\n</html>\n");
     out
 }
@@ -227,21 +243,21 @@ pub fn text(d: &Document) -> String {
     }
     out.push_str(plain(&d.body).trim_end());
     out.push_str("\n\n----\n\n");
-    if !d.credits.is_empty() {
-        out.push_str("Credits\n");
-        for c in &d.credits {
-            match &c.link {
-                Some(l) => out.push_str(&format!("- {} <{l}>\n", c.text)),
-                None => out.push_str(&format!("- {}\n", c.text)),
-            }
-        }
-        out.push('\n');
-    }
-    if let Some(a) = &d.approval {
-        out.push_str(&format!("{a}\n\n"));
-    }
-    out.push_str(&format!("{}\n\n{}\n", d.notice, d.signature));
+    Closing { escape: str::to_string, link: any_link, credit: list_item, around: TEXT_AROUND }.write(&mut out, d);
     out
+}
+
+/// "- TEXT <LINK>": a credit line in Markdown and in plain text.
+fn list_item(text: &str, link: Option<&str>) -> String {
+    match link {
+        Some(l) => format!("- {text} <{l}>\n"),
+        None => format!("- {text}\n"),
+    }
+}
+
+/// Any link: plain text writes every one out, as text.
+fn any_link(link: &Option<String>) -> Option<&str> {
+    link.as_deref()
 }
 
 /// Markdown as plain text: paragraphs, "- " list items, "> " quotes, links as "text <url>".

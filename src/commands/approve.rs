@@ -57,16 +57,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ),
         ));
     }
-    if let Some(now_text) = proposal.amended {
-        return Err(fail(
-            format!(
-                "the text of {slug} on the trunk ({}) is not the text voted on ({})",
-                now_text.short(10),
-                proposal.text.short(10)
-            ),
-            "restore the proposed text on the trunk before approving; an amended text needs a new proposal",
-        ));
-    }
+    proposal.refuse_if_amended(
+        "the text voted on",
+        "",
+        "restore the proposed text on the trunk before approving; an amended text needs a new proposal",
+    )?;
     let member = crate::commons::actor::member_for(&commons, args.signing.member.as_deref(), "approve")?;
     let keys = statements::electorate_keys(&commons, &proposal, &member, "approve")?;
     let signer = crate::commons::actor::signer_for(&commons, &member, &keys, args.signing.key.as_deref())?;

@@ -27,15 +27,22 @@ pub struct Args {
     /// The article (and version) the challenge is about: SLUG or SLUG@VERSION.
     #[arg(long, value_name = "SLUG[@VERSION]")]
     pub about: Option<String>,
+    #[command(flatten)]
+    pub text: Text,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The text of a challenge or a reply: FILE or -m (`tribune challenge` and `tribune reply`).
+#[derive(Debug, clap::Args)]
+pub struct Text {
     /// A file holding the text (- for standard input).
     #[arg(value_name = "FILE", conflicts_with = "message", required_unless_present = "message")]
     pub file: Option<PathBuf>,
     /// The text, instead of a file.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
-    /// Print the result as JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Serialize)]
@@ -46,9 +53,15 @@ struct Done<'a> {
     challenge: &'a Challenge,
 }
 
-/// The text of a challenge or reply, from FILE, standard input or -m; refused when empty or
-/// when it has front matter (tribune writes that itself).
-pub fn read_text(file: Option<&PathBuf>, message: Option<&str>) -> Result<String> {
+impl Text {
+    /// The text, from FILE, standard input or -m; refused when empty or when it has front
+    /// matter (tribune writes that itself).
+    pub fn read(&self) -> Result<String> {
+        read_text(self.file.as_ref(), self.message.as_deref())
+    }
+}
+
+fn read_text(file: Option<&PathBuf>, message: Option<&str>) -> Result<String> {
     let (name, text) = match (file, message) {
         (_, Some(m)) => ("-m".to_string(), m.to_string()),
         (Some(f), None) if f.as_os_str() == "-" => {
@@ -96,7 +109,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         None => (None, None),
     };
-    let body = read_text(args.file.as_ref(), args.message.as_deref())?;
+    let body = args.text.read()?;
     let author = commons.repo.identity("AUTHOR")?;
     let now = crate::git::commit_time()?.to_datetime().with_timezone(&chrono::Utc);
     let challenge = Challenge {

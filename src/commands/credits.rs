@@ -74,24 +74,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 fn describe(step: &Step) -> String {
+    let w = &step.work;
     let mut parts = Vec::new();
     let mut head = String::new();
-    if let Some(c) = &step.contingent {
+    if let Some(c) = &w.contingent {
         head.push_str(&format!("{} ({})", c.display(), c.id));
     }
-    if !step.authors.is_empty() {
-        head.push_str(&format!(", by {}", credits::and_list(&step.authors)));
+    if !w.authors.is_empty() {
+        head.push_str(&format!(", by {}", credits::and_list(&w.authors)));
     }
     parts.push(head.trim_start_matches(", ").to_string());
-    if let Some(v) = &step.version {
-        let place = step.slug.as_deref().unwrap_or("");
+    if let Some(v) = &w.version {
+        let place = w.slug.as_deref().unwrap_or("");
         parts.push(format!("{place}@{}", crate::output::short(v, 10)));
     }
     if let (Some(who), Some(at)) = (&step.committed_by, &step.at) {
         parts.push(format!("committed by {who} on {}", crate::output::short(at, 10)));
     }
-    if let Some(u) = step.url.as_ref().or(step.contingent.as_ref().and_then(|c| c.url.as_ref())) {
-        parts.push(u.clone());
+    if let Some(u) = w.link() {
+        parts.push(u);
     }
     parts.retain(|p| !p.is_empty());
     parts.join(" · ")

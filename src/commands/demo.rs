@@ -109,12 +109,12 @@ struct DemoRoster {
     contingents: Vec<DemoContingent>,
     members: Vec<DemoMember>,
 }
+/// A contingent of the demo roster: its id (a field here, a file name in a commons) and the rest.
 #[derive(Deserialize)]
 struct DemoContingent {
     id: String,
-    name: String,
-    description: String,
-    url: String,
+    #[serde(flatten)]
+    contingent: Contingent,
 }
 #[derive(Deserialize, Clone)]
 struct DemoMember {
@@ -195,12 +195,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     crate::commons::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)))?;
     let commons = Commons::open(dir)?;
     for c in &roster.contingents {
-        let contingent = Contingent {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            description: c.description.clone(),
-            url: c.url.clone(),
-        };
+        let contingent = Contingent { id: c.id.clone(), ..c.contingent.clone() };
         let who = at(founder, 0);
         commons.commit_on_trunk(|snap| Ok((add_contingent(snap, &contingent, Some(&who))?, ())))?;
     }

@@ -1,8 +1,6 @@
 //! `tribune ratings`: every rating of every version of an article.
 
 use super::Ctx;
-use crate::index;
-use crate::model::id;
 use crate::model::rating::latest;
 use crate::output::{clean, print, print_json, print_table, Cell, Tone};
 use crate::{ratings, versions};
@@ -65,12 +63,7 @@ struct Out {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
-    id::validate("slug", &args.slug)?;
-    let editions = index::editions(&commons)?;
-    let list = versions::list(&commons, &editions, &args.slug)?;
-    if list.is_empty() {
-        return Err(crate::articles::history::no_article(&commons, &args.slug));
-    }
+    let list = versions::of_article(&commons, &args.slug)?;
     let filter = match &args.filter {
         Some(name) => Some(crate::ratings::trust::load(&commons, name)?.0),
         None => None,

@@ -6,7 +6,6 @@ use crate::model::id;
 use crate::output::{print, print_json};
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::path::PathBuf;
 
 /// Answer a challenge in the name of a contingent.
 ///
@@ -22,12 +21,8 @@ pub struct Args {
     /// The contingent replying.
     #[arg(long = "as", value_name = "ID")]
     pub contingent: String,
-    /// A file holding the text (- for standard input).
-    #[arg(value_name = "FILE", conflicts_with = "message", required_unless_present = "message")]
-    pub file: Option<PathBuf>,
-    /// The text, instead of a file.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
-    pub message: Option<String>,
+    #[command(flatten)]
+    pub text: super::challenge::Text,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -47,7 +42,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     id::validate("challenge id", &args.challenge)?;
     id::validate("contingent id", &args.contingent).context("--as")?;
-    let body = super::challenge::read_text(args.file.as_ref(), args.message.as_deref())?;
+    let body = args.text.read()?;
     let author = commons.repo.identity("AUTHOR")?;
     let now = crate::git::commit_time()?.to_datetime().with_timezone(&chrono::Utc);
     let replied_by = format!("{} <{}>", author.name, author.email);

@@ -1,8 +1,6 @@
 //! `tribune versions`: every distinct version of an article, side by side.
 
 use super::Ctx;
-use crate::index;
-use crate::model::id;
 use crate::output::{print_json, print_table, Cell, Tone};
 use crate::versions::{self, Status};
 use anyhow::Result;
@@ -36,12 +34,7 @@ struct Ranked<'a> {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
-    id::validate("slug", &args.slug)?;
-    let editions = index::editions(&commons)?;
-    let list = versions::list(&commons, &editions, &args.slug)?;
-    if list.is_empty() {
-        return Err(crate::articles::history::no_article(&commons, &args.slug));
-    }
+    let list = versions::of_article(&commons, &args.slug)?;
     let mut ranked: Vec<(usize, Option<crate::model::filter::Tally>, bool)> =
         (0..list.len()).map(|i| (i, None, false)).collect();
     if let Some(name) = &args.filter {

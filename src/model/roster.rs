@@ -41,9 +41,7 @@ fn to_toml<T: Serialize>(v: &T) -> String {
 
 impl Contingent {
     pub fn parse(id: &str, path: &str, text: &str) -> Result<Contingent, UserError> {
-        let mut c: Contingent = toml::from_str(text).map_err(|e| bad_file(path, text, &e))?;
-        c.id = id.to_string();
-        Ok(c)
+        parse(id, path, text, |c: &mut Contingent| &mut c.id)
     }
     pub fn to_toml(&self) -> String {
         to_toml(self)
@@ -52,13 +50,23 @@ impl Contingent {
 
 impl Member {
     pub fn parse(id: &str, path: &str, text: &str) -> Result<Member, UserError> {
-        let mut m: Member = toml::from_str(text).map_err(|e| bad_file(path, text, &e))?;
-        m.id = id.to_string();
-        Ok(m)
+        parse(id, path, text, |m: &mut Member| &mut m.id)
     }
     pub fn to_toml(&self) -> String {
         to_toml(self)
     }
+}
+
+/// A roster file at `path`, whose id (`id_of`) is its file name `id`, not a field.
+fn parse<T: serde::de::DeserializeOwned>(
+    id: &str,
+    path: &str,
+    text: &str,
+    id_of: fn(&mut T) -> &mut String,
+) -> Result<T, UserError> {
+    let mut entry: T = toml::from_str(text).map_err(|e| bad_file(path, text, &e))?;
+    *id_of(&mut entry) = id.to_string();
+    Ok(entry)
 }
 
 fn bad_file(path: &str, text: &str, e: &toml::de::Error) -> UserError {

@@ -354,17 +354,11 @@ pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Resul
             format!("a ballot cast after the deadline would not count; see `tribune tally {slug}`"),
         ));
     }
-    if let Some(now_text) = proposal.amended {
-        return Err(fail(
-            format!(
-                "the text of {slug} on the trunk ({}) is not the text that was proposed ({}): it was changed in a later commit",
-                now_text.short(10),
-                proposal.text.short(10)
-            ),
-            "ballots bind the proposed text; propose the changed text as a new statement with `tribune propose`",
-        ));
-    }
-    Ok(())
+    proposal.refuse_if_amended(
+        "the text that was proposed",
+        ": it was changed in a later commit",
+        "ballots bind the proposed text; propose the changed text as a new statement with `tribune propose`",
+    )
 }
 
 #[cfg(test)]

@@ -20,6 +20,23 @@ impl Proposal {
     pub fn deadline(&self) -> i64 {
         self.statement.deadline.timestamp()
     }
+
+    /// Refuses when a later commit changed the statement's text on the trunk: "the text of
+    /// SLUG on the trunk (NOW) is not `what` (PROPOSED)`after`", with `hint`.
+    pub fn refuse_if_amended(&self, what: &str, after: &str, hint: &str) -> Result<()> {
+        match self.amended {
+            Some(now) => Err(fail(
+                format!(
+                    "the text of {} on the trunk ({}) is not {what} ({}){after}",
+                    self.slug,
+                    now.short(10),
+                    self.text.short(10)
+                ),
+                hint,
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The slugs of the statements on the trunk.

@@ -65,6 +65,17 @@ pub fn status(version: &str, trunk_base: Option<&str>, trunk: Option<&str>) -> S
     }
 }
 
+/// [`list`] for the slug a command was given: refused when it is not a valid slug, or when
+/// no version of it exists (with the nearest slugs as a hint).
+pub fn of_article(commons: &Commons, slug: &str) -> Result<Vec<Version>> {
+    crate::model::id::validate("slug", slug)?;
+    let list = list(commons, &index::editions(commons)?, slug)?;
+    if list.is_empty() {
+        return Err(crate::articles::history::no_article(commons, slug));
+    }
+    Ok(list)
+}
+
 /// Every distinct version of `slug`: the trunk's first, then rewrites newest first.
 pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Version>> {
     let repo = &commons.repo;

@@ -39,6 +39,17 @@ impl Run {
         assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
         self
     }
+    /// Asserts nothing was printed on stderr.
+    #[track_caller]
+    pub fn quiet(self) -> Run {
+        assert!(self.stderr.is_empty(), "{}", self.stderr);
+        self
+    }
+    /// What was printed on stdout, parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", self.stdout))
+    }
 }
 
 impl Env {
@@ -147,27 +158,72 @@ impl Env {
         p.to_string_lossy().into_owned()
     }
 
-    /// A commons at `c` with contingents abc and xyz and a member of each.
-    pub fn commons(&self) -> String {
+    /// A commons at `c` with an empty roster.
+    pub fn init(&self) -> String {
         let c = self.path("c").to_string_lossy().into_owned();
         self.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+        c
+    }
+
+    /// A commons at `c` with contingents abc and xyz and a member alice of abc.
+    pub fn commons(&self) -> String {
+        let c = self.init();
         self.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
         self.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-        self.tribune(&[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "alice",
-            "--contingent",
-            "abc",
-            "--name",
-            "Alice",
-            "--email",
-            "alice@example.org",
-        ])
-        .ok();
+        self.tribune(&add_member_args(&c, ["alice", "abc", "Alice", "alice@example.org"], &[])).ok();
         c
+    }
+
+    /// [`Env::commons`] with the article "Port blockade" by abc at `slug`.
+    pub fn commons_with_article(&self, slug: &str) -> String {
+        let c = self.commons();
+        self.contribute(&c, slug, &article("Port blockade", "abc", "", "Dockers stopped.\n")).ok();
+        c
+    }
+
+    /// Writes `text` to `SLUG.md` and runs `tribune -C C contribute SLUG.md --slug SLUG`.
+    pub fn contribute(&self, c: &str, slug: &str, text: &str) -> Run {
+        let f = self.write(&format!("{slug}.md"), text);
+        self.tribune(&["-C", c, "contribute", &f, "--slug", slug])
+    }
+
+    /// An empty directory `name` in the sandbox, outside any commons; returns its path.
+    pub fn empty_dir(&self, name: &str) -> String {
+        std::fs::create_dir(self.path(name)).unwrap();
+        self.path(name).to_string_lossy().into_owned()
+    }
+
+    /// Runs `tribune -C DIR ARGS` in `dir`, which is in no commons: it must fail with "not in a
+    /// tribune commons" and print nothing on stdout.
+    #[track_caller]
+    pub fn outside_a_commons(&self, dir: &str, args: &[&str]) -> Run {
+        let r = self.tribune(&[&["-C", dir][..], args].concat()).fails(1, "not in a tribune commons");
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        r
+    }
+
+    /// A plain git repository `name` made by `git init -q ARGS`, with one empty commit
+    /// `message`; returns its path.
+    pub fn repo_with_a_commit(&self, name: &str, args: &[&str], message: &str) -> String {
+        let r = self.path(name).to_string_lossy().into_owned();
+        self.git(&[&["init", "-q"][..], args, &[r.as_str()]].concat()).ok();
+        self.git(&["-C", &r, "commit", "-q", "--allow-empty", "-m", message]).ok();
+        r
+    }
+
+    /// A plain `git clone` of `repo` at `dir` in the sandbox; returns its path.
+    pub fn clone_of(&self, repo: &str, dir: &str) -> String {
+        let w = self.path(dir).to_string_lossy().into_owned();
+        self.git(&["clone", "-q", repo, &w]).ok();
+        w
+    }
+
+    /// An executable shell script in the sandbox; returns its path.
+    pub fn script(&self, name: &str, body: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.write(name, format!("#!/bin/sh\n{body}\n"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
     }
 
     /// Every ref with its target, as plain git sees them.
@@ -181,6 +237,13 @@ impl Env {
         let r = self.git(&["-C", repo, "fsck", "--strict", "--no-dangling"]).ok();
         assert!(r.stdout.trim().is_empty() && r.stderr.trim().is_empty(), "fsck:\n{}{}", r.stdout, r.stderr);
     }
+}
+
+/// A new sandbox with [`Env::commons`] in it.
+pub fn commons() -> (Env, String) {
+    let env = Env::new();
+    let c = env.commons();
+    (env, c)
 }
 
 /// A starting gate for processes (a FIFO): see [`Env::spawn_behind`].
@@ -225,20 +288,37 @@ pub fn article(title: &str, contingent: &str, extra: &str, body: &str) -> String
 /// Every ref and every file under the git dir's `objects/`: what a refused command must not change.
 pub fn state(env: &Env, repo: &str) -> (String, Vec<String>) {
     let git_dir = env.git(&["-C", repo, "rev-parse", "--absolute-git-dir"]).ok().stdout.trim().to_string();
-    let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(&git_dir).join("objects")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
+    let files = files_under(&std::path::Path::new(&git_dir).join("objects"));
+    let files = files.into_iter().map(|f| format!("objects/{f}")).collect();
+    (env.refs(repo), files)
+}
+
+/// Every file under `dir`, relative to it, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
             } else {
-                files.push(p.strip_prefix(&git_dir).unwrap().to_string_lossy().into_owned());
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
             }
         }
     }
-    files.sort();
-    (env.refs(repo), files)
+    out.sort();
+    out
+}
+
+/// A new sandbox with the commons `setup` makes (e.g. [`Env::commons`]), in which
+/// `tribune -C C ARGS` is [`refused`]; returns them for further checks.
+#[track_caller]
+pub fn refused_in(setup: fn(&Env) -> String, args: &[&str], code: i32, needles: &[&str]) -> (Env, String, Run) {
+    let env = Env::new();
+    let c = setup(&env);
+    let r = refused(&env, &c, &[&["-C", c.as_str()][..], args].concat(), code, needles);
+    (env, c, r)
 }
 
 /// Runs a tribune command that must fail with `code` and every one of `needles` on stderr,
@@ -280,17 +360,18 @@ pub fn keypair(env: &Env, name: &str) -> (String, String) {
 pub fn keypair_with(env: &Env, name: &str, passphrase: &str) -> (String, String) {
     let path = env.path(&format!("keys/{name}"));
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", passphrase, "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ssh_keygen(&path, &["-t", "ed25519", "-N", passphrase, "-C", name]);
     let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
     (path.to_string_lossy().into_owned(), public.trim().to_string())
 }
 
-/// `roster add-member ID` in `contingent`, with email ID@example.org and the key `public`.
+/// Makes a key pair with `ssh-keygen -q ARGS -f PATH` (the public half at PATH.pub).
+#[track_caller]
+pub fn ssh_keygen(path: &std::path::Path, args: &[&str]) {
+    let out = Command::new("ssh-keygen").arg("-q").args(args).arg("-f").arg(path).output().expect("ssh-keygen runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// A commit made by plain `git commit-tree`, SSH-signed with the private key file `key`.
 pub fn signed_commit(env: &Env, repo: &str, key: &str, tree: &str, parents: &[&str], message: &str) -> String {
     let signing = format!("user.signingkey={key}");
@@ -301,20 +382,106 @@ pub fn signed_commit(env: &Env, repo: &str, key: &str, tree: &str, parents: &[&s
     env.git(&args).ok().stdout.trim().to_string()
 }
 
+/// The arguments of `roster add-member ID --contingent CONTINGENT --name NAME --email EMAIL`
+/// for `[ID, CONTINGENT, NAME, EMAIL]`, followed by `more`.
+pub fn member_args<'a>(member: [&'a str; 4], more: &[&'a str]) -> Vec<&'a str> {
+    let [id, contingent, name, email] = member;
+    let mut args = vec!["roster", "add-member", id, "--contingent", contingent, "--name", name, "--email", email];
+    args.extend_from_slice(more);
+    args
+}
+
+/// [`member_args`] after `-C C`.
+pub fn add_member_args<'a>(c: &'a str, member: [&'a str; 4], more: &[&'a str]) -> Vec<&'a str> {
+    [&["-C", c][..], &member_args(member, more)].concat()
+}
+
+/// `roster add-member ID` in `contingent`, named ID, with email ID@example.org and the key `public`.
 pub fn add_keyed_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> Run {
-    env.tribune(&[
-        "-C",
-        c,
-        "roster",
-        "add-member",
-        id,
-        "--contingent",
-        contingent,
-        "--name",
-        id,
-        "--email",
-        &format!("{id}@example.org"),
-        "--key",
-        public,
-    ])
+    env.tribune(&add_member_args(c, [id, contingent, id, &format!("{id}@example.org")], &["--key", public]))
+}
+
+/// Runs `git -C REPO ARGS` with SSH signatures checked against the allowed-signers file `signers`.
+pub fn git_with_signers(env: &Env, repo: &str, signers: &str, args: &[&str]) -> Run {
+    let allowed = format!("gpg.ssh.allowedSignersFile={signers}");
+    let mut all = vec!["-C", repo, "-c", "gpg.format=ssh", "-c", &allowed];
+    all.extend_from_slice(args);
+    env.git(&all)
+}
+
+/// `git verify-commit` of erin's ratings notes tip, with erin's key `public` as the only
+/// allowed signer (principal erin@example.org).
+pub fn verify_erins_notes(env: &Env, c: &str, public: &str) -> Run {
+    let allowed = env.write("allowed", format!("erin@example.org namespaces=\"git\" {public}\n"));
+    git_with_signers(env, c, &allowed, &["verify-commit", "refs/notes/tribune/ratings/erin"])
+}
+
+/// Every rating of `slug` (`ratings --json --all`), oldest first, as (score, signature).
+pub fn ratings_standing(env: &Env, c: &str, slug: &str) -> Vec<(i64, String)> {
+    let j = env.tribune(&["-C", c, "ratings", slug, "--json", "--all"]).ok().json();
+    j["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// `tribune -C C filter add NAME --trust T… --dimension politics --min-score MIN`, then `more`.
+pub fn add_filter(env: &Env, c: &str, name: &str, trust: &[&str], min_score: &str, more: &[&str]) -> Run {
+    let mut args = vec!["-C", c, "filter", "add", name];
+    for t in trust {
+        args.extend(["--trust", t]);
+    }
+    args.extend(["--dimension", "politics", "--min-score", min_score]);
+    args.extend_from_slice(more);
+    env.tribune(&args)
+}
+
+/// Commits everything in the clone `w` with plain git (`add -A`, `commit`) and pushes `branch`.
+pub fn commit_and_push(env: &Env, w: &str, branch: &str, message: &str) {
+    env.git(&["-C", w, "add", "-A"]).ok();
+    env.git(&["-C", w, "commit", "-q", "-m", message]).ok();
+    env.git(&["-C", w, "push", "-q", "origin", branch]).ok();
+}
+
+/// Changes the file `path` of the trunk with plain git: in a clone `w` of `repo`, `edit` turns
+/// its text into the new one, which is committed and pushed to main. Returns (the clone's path,
+/// the new text).
+pub fn edit_with_git(
+    env: &Env,
+    repo: &str,
+    path: &str,
+    message: &str,
+    edit: impl FnOnce(&str) -> String,
+) -> (String, String) {
+    let w = env.clone_of(repo, "w");
+    let file = format!("{w}/{path}");
+    let text = edit(&std::fs::read_to_string(&file).unwrap());
+    std::fs::write(&file, &text).unwrap();
+    commit_and_push(env, &w, "main", message);
+    (w, text)
+}
+
+/// How many versions `list --json` gives its first article.
+pub fn versions_listed(env: &Env, c: &str) -> serde_json::Value {
+    env.tribune(&["-C", c, "list", "--json"]).ok().json()[0]["versions"].clone()
+}
+
+/// The full message of the commit `what`.
+pub fn message_of(env: &Env, repo: &str, what: &str) -> String {
+    env.git(&["-C", repo, "log", "-1", "--format=%B", what]).ok().stdout
+}
+
+/// Asserts that each of `lines` (trailers, say) is a whole line of the message `msg`.
+#[track_caller]
+pub fn assert_lines(msg: &str, lines: &[&str]) {
+    for l in lines {
+        assert!(msg.lines().any(|m| m == *l), "{l:?} missing:\n{msg}");
+    }
+}
+
+/// The files the commit `what` changed, as `git diff-tree --name-status` names them.
+pub fn changed(env: &Env, repo: &str, what: &str) -> String {
+    env.git(&["-C", repo, "diff-tree", "--no-commit-id", "-r", "--name-status", what]).ok().stdout
 }

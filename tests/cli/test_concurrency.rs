@@ -5,8 +5,7 @@ use std::process::{Command, Stdio};
 
 #[test]
 fn four_processes_contributing_fifty_articles_each_lose_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     // Each writer gets a script of 50 contributions, run as one shell loop so the four
     // processes really overlap.
     let mut children = Vec::new();
@@ -48,8 +47,7 @@ fn four_processes_contributing_fifty_articles_each_lose_nothing() {
 
 #[test]
 fn a_lock_left_by_a_killed_process_is_named_with_why_removing_it_is_safe() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let git_dir = env.git(&["-C", &c, "rev-parse", "--absolute-git-dir"]).ok().stdout.trim().to_string();
     // What a writer killed between taking the trunk's lock and renaming it into place leaves.
     let lock = std::path::Path::new(&git_dir).join("refs/heads/main.lock");

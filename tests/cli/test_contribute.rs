@@ -16,6 +16,14 @@ fn hash_file(env: &Env, path: &str) -> String {
 
 const SLUG: &str = "warehouse-workers-shut-down-line-3";
 
+/// A commons with the warehouse article contributed from `a.md`; returns (env, commons, file).
+fn warehouse_contributed() -> (Env, String, String) {
+    let (env, c) = commons();
+    let a = env.write("a.md", warehouse());
+    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    (env, c, a)
+}
+
 fn warehouse() -> String {
     article(
         "Warehouse workers shut down line 3",
@@ -30,8 +38,7 @@ fn the_shard_is_the_first_two_bytes_of_sha1_of_the_slug() {
     // A known vector, so that the helper itself is checked: sha1("abc") = a9993e36…
     assert_eq!(shard("abc"), "a9/99");
     // And the one the format page gives, end to end.
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", article("Anything", "abc", "", "Body.\n"));
     env.tribune(&["-C", &c, "contribute", &a, "--slug", "abc"]).ok();
     env.git(&["-C", &c, "cat-file", "-e", "main:articles/a9/99/abc/index.md"]).ok();
@@ -39,8 +46,7 @@ fn the_shard_is_the_first_two_bytes_of_sha1_of_the_slug() {
 
 #[test]
 fn contributing_stores_the_file_byte_for_byte_at_its_sharded_path_in_one_commit() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let before = rev(&env, &c, "main");
     let text = warehouse();
     let a = env.write("a.md", &text);
@@ -56,15 +62,10 @@ fn contributing_stores_the_file_byte_for_byte_at_its_sharded_path_in_one_commit(
     assert_eq!(rev(&env, &c, "main~1"), before, "exactly one commit on the trunk");
     assert_eq!(env.git(&["-C", &c, "show", &format!("main:{path}")]).ok().stdout, text);
     assert_eq!(hash_file(&env, &a), rev(&env, &c, &format!("main:{path}")), "the stored blob is byte-identical");
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        format!("A\t{path}\n")
-    );
+    assert_eq!(changed(&env, &c, "main"), format!("A\t{path}\n"));
 
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
-    for t in ["Tribune-Action: contribute", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
+    let msg = message_of(&env, &c, "main");
+    assert_lines(&msg, &["Tribune-Action: contribute", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"]);
     assert_eq!(msg.lines().next().unwrap(), "contribute: Warehouse workers shut down line 3");
     let who = env
         .git(&["-C", &c, "log", "-1", "--date=format:%Y-%m-%d %H:%M:%S %z", "--format=%an <%ae> %ad|%cn", "main"])
@@ -76,8 +77,7 @@ fn contributing_stores_the_file_byte_for_byte_at_its_sharded_path_in_one_commit(
 
 #[test]
 fn the_commit_is_authored_by_whoever_git_says_is_acting() {
-    let mut env = Env::new();
-    let c = env.commons();
+    let (mut env, c) = commons();
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));
     env.vars.push(("GIT_AUTHOR_EMAIL".into(), "rosa@example.org".into()));
     let a = env.write("a.md", warehouse());
@@ -90,11 +90,10 @@ fn the_commit_is_authored_by_whoever_git_says_is_acting() {
 
 #[test]
 fn contribute_reports_as_json_when_asked() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let r = env.tribune(&["-C", &c, "contribute", &a, "--json"]).ok();
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    let v = r.json();
     let path = text_path(SLUG);
     assert_eq!(v["slug"], SLUG);
     assert_eq!(v["path"], path.as_str());
@@ -105,8 +104,7 @@ fn contribute_reports_as_json_when_asked() {
 
 #[test]
 fn the_slug_flag_chooses_where_the_article_is_stored() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let r = env.tribune(&["-C", &c, "contribute", &a, "--slug", "line-3"]).ok();
     let path = text_path("line-3");
@@ -115,7 +113,7 @@ fn the_slug_flag_chooses_where_the_article_is_stored() {
         env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "main", "articles"]).ok().stdout,
         format!("{path}\n")
     );
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
+    let msg = message_of(&env, &c, "main");
     assert!(msg.lines().any(|l| l == "Tribune-Article: line-3"), "{msg}");
     // The same text under another slug is another article; the title's slug is still free.
     env.tribune(&["-C", &c, "contribute", &a]).ok();
@@ -124,8 +122,7 @@ fn the_slug_flag_chooses_where_the_article_is_stored() {
 
 #[test]
 fn a_long_title_makes_a_slug_of_at_most_64_characters() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let title = "Tenants of the seven towers on Harbour Street win their rent strike after eleven weeks of pickets";
     let a = env.write("a.md", article(title, "abc", "", "Body.\n"));
     let r = env.tribune(&["-C", &c, "contribute", &a]).ok();
@@ -137,8 +134,7 @@ fn a_long_title_makes_a_slug_of_at_most_64_characters() {
 
 #[test]
 fn attachments_are_stored_beside_the_article_byte_for_byte() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let photo = env.write("photo.jpg", [0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 0xff, b'\n', b'\r', 0x80]);
     let pdf = env.write("sub/leaflet_v2.pdf", "%PDF-1.4 pretend\n");
@@ -157,8 +153,7 @@ fn attachments_are_stored_beside_the_article_byte_for_byte() {
 
 #[test]
 fn attachments_with_unstorable_names_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     for name in ["x/.hidden", "y/index.md", "z/my photo.jpg", "w/été.png"] {
         let f = env.write(name, "data");
@@ -170,8 +165,7 @@ fn attachments_with_unstorable_names_are_refused_and_write_nothing() {
 
 #[test]
 fn updating_an_article_makes_a_new_version_and_keeps_the_old_one_in_history() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let first = warehouse();
     let a = env.write("a.md", &first);
     let r1 = env.tribune(&["-C", &c, "contribute", &a]).ok();
@@ -189,32 +183,23 @@ fn updating_an_article_makes_a_new_version_and_keeps_the_old_one_in_history() {
     assert_eq!(rev(&env, &c, "main~1"), field(&r1.stdout, "commit"), "the update is one commit on top");
     assert_eq!(env.git(&["-C", &c, "show", &format!("main:{path}")]).ok().stdout, second);
     assert_eq!(env.git(&["-C", &c, "show", &format!("main~1:{path}")]).ok().stdout, first);
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        format!("M\t{path}\n")
+    assert_eq!(changed(&env, &c, "main"), format!("M\t{path}\n"));
+    assert_lines(
+        &message_of(&env, &c, "main"),
+        &["Tribune-Action: update", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"],
     );
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
-    for t in ["Tribune-Action: update", &format!("Tribune-Article: {SLUG}"), "Tribune-Contingent: abc"] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
     env.fsck(&c);
 }
 
 #[test]
 fn updating_with_identical_text_is_refused_as_no_change_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", warehouse());
-    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let (env, c, a) = warehouse_contributed();
     refused(&env, &c, &["-C", &c, "contribute", &a, "--update"], 1, &["no change", SLUG]);
 }
 
 #[test]
 fn contributing_an_existing_slug_without_update_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", warehouse());
-    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let (env, c, _) = warehouse_contributed();
     let b = env.write("b.md", warehouse().replace("noon", "dawn"));
     let r = refused(&env, &c, &["-C", &c, "contribute", &b], 1, &["already exists", SLUG]);
     assert!(
@@ -227,8 +212,7 @@ fn contributing_an_existing_slug_without_update_is_refused_and_writes_nothing() 
 
 #[test]
 fn updating_a_missing_slug_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let r = refused(&env, &c, &["-C", &c, "contribute", &a, "--update"], 1, &["there is no article", SLUG]);
     assert!(r.stderr.contains("leave out --update"), "{}", r.stderr);
@@ -236,8 +220,7 @@ fn updating_a_missing_slug_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_file_without_front_matter_gets_front_matter_from_the_flags() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let body = "Tenants marched on city hall.\n\nThey will march again.\n";
     let a = env.write("plain.md", body);
     let r = env
@@ -281,15 +264,14 @@ fn a_file_without_front_matter_gets_front_matter_from_the_flags() {
         "2026-11-21",
         "the date defaults to the author date"
     );
-    let msg = env.git(&["-C", &c, "log", "-1", "--format=%B", "main"]).ok().stdout;
+    let msg = message_of(&env, &c, "main");
     assert!(msg.lines().any(|l| l == "Tribune-Contingent: xyz"), "{msg}");
     env.fsck(&c);
 }
 
 #[test]
 fn a_file_without_front_matter_and_without_the_flags_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("plain.md", "Just a body.\n");
     let r = refused(&env, &c, &["-C", &c, "contribute", &a], 1, &[&format!("{a}:1: expected front matter")]);
     assert!(r.stderr.contains("--title"), "the hint offers the flags:\n{}", r.stderr);
@@ -312,8 +294,7 @@ fn a_file_without_front_matter_and_without_the_flags_is_refused() {
 
 #[test]
 fn a_dash_reads_the_article_from_standard_input() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = warehouse();
     let r = env.tribune_stdin(&["-C", &c, "contribute", "-"], text.as_bytes()).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -330,16 +311,14 @@ fn a_dash_reads_the_article_from_standard_input() {
 
 #[test]
 fn front_matter_and_front_matter_flags_together_are_a_usage_error() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     refused(&env, &c, &["-C", &c, "contribute", &a, "--title", "Other"], 2, &["has front matter"]);
 }
 
 #[test]
 fn a_contingent_flag_that_disagrees_with_the_front_matter_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     refused(
         &env,
@@ -355,8 +334,7 @@ fn a_contingent_flag_that_disagrees_with_the_front_matter_is_refused() {
 
 #[test]
 fn malformed_front_matter_is_refused_with_its_line_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let cases: Vec<(&str, String, &str)> = vec![
         ("unclosed.md", "+++\ntitle = \"T\"\nauthors = [\"A\"]\n\nBody without a closing fence.\n".into(), ":1: the front matter opened by '+++' is never closed"),
         ("yaml.md", "---\ntitle: T\n---\nBody.\n".into(), ":1: front matter opens with '---' (YAML)"),
@@ -374,8 +352,7 @@ fn malformed_front_matter_is_refused_with_its_line_and_writes_nothing() {
 
 #[test]
 fn a_missing_required_field_is_refused_by_name_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let full = warehouse();
     for (line_start, needle) in [
         ("title = ", "no `title`"),
@@ -397,8 +374,7 @@ fn a_missing_required_field_is_refused_by_name_and_writes_nothing() {
 
 #[test]
 fn an_unknown_contingent_is_refused_with_the_known_ones_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", article("Strike", "nope", "", "Body.\n"));
     refused(
         &env,
@@ -413,8 +389,7 @@ fn an_unknown_contingent_is_refused_with_the_known_ones_and_writes_nothing() {
 
 #[test]
 fn a_licence_that_is_not_a_public_domain_dedication_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", warehouse().replace("CC0-1.0", "CC-BY-4.0"));
     let r = refused(
         &env,
@@ -431,8 +406,7 @@ fn a_licence_that_is_not_a_public_domain_dedication_is_refused_and_writes_nothin
 
 #[test]
 fn invalid_slugs_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", warehouse());
     let long = "a".repeat(200);
     for (slug, needle) in [
@@ -453,8 +427,7 @@ fn invalid_slugs_are_refused_and_write_nothing() {
 
 #[test]
 fn a_file_that_is_not_utf8_is_refused_at_its_line_and_column() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let mut bytes = article("Cafe", "abc", "", "").into_bytes();
     bytes.extend_from_slice(b"First line.\ncaf\xff au lait\n");
     let f = env.write("latin1.md", &bytes);
@@ -464,8 +437,7 @@ fn a_file_that_is_not_utf8_is_refused_at_its_line_and_column() {
 
 #[test]
 fn an_article_with_an_empty_body_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for body in ["", "\n\n  \n"] {
         let f = env.write("a.md", article("Empty", "abc", "", body));
         refused(&env, &c, &["-C", &c, "contribute", &f], 1, &[&f, "has no body"]);
@@ -474,8 +446,7 @@ fn an_article_with_an_empty_body_is_refused() {
 
 #[test]
 fn a_file_over_ten_mebibytes_is_refused_unless_the_limit_is_raised() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let mut text = article("Big", "abc", "", "");
     let line = "All work and no play makes a long article.\n";
     while text.len() <= 10 * 1024 * 1024 {
@@ -502,8 +473,7 @@ fn a_file_over_ten_mebibytes_is_refused_unless_the_limit_is_raised() {
 
 #[test]
 fn a_missing_file_or_a_directory_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let missing = env.path("nope.md").to_string_lossy().into_owned();
     refused(&env, &c, &["-C", &c, "contribute", &missing], 1, &["cannot read", "nope.md"]);
     std::fs::create_dir(env.path("dir")).unwrap();
@@ -514,11 +484,9 @@ fn a_missing_file_or_a_directory_is_refused() {
 #[test]
 fn contributing_outside_a_commons_is_refused() {
     let env = Env::new();
-    std::fs::create_dir(env.path("empty")).unwrap();
-    let empty = env.path("empty").to_string_lossy().into_owned();
+    let empty = env.empty_dir("empty");
     let f = env.write("a.md", warehouse());
-    let r = env.tribune(&["-C", &empty, "contribute", &f]).fails(1, "not in a tribune commons");
-    assert!(r.stdout.is_empty());
+    let r = env.outside_a_commons(&empty, &["contribute", &f]);
     assert!(r.stderr.contains("tribune init"), "{}", r.stderr);
     assert!(std::fs::read_dir(env.path("empty")).unwrap().next().is_none(), "nothing was created");
 }
@@ -526,9 +494,7 @@ fn contributing_outside_a_commons_is_refused() {
 #[test]
 fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
     let env = Env::new();
-    let plain = env.path("plain").to_string_lossy().into_owned();
-    env.git(&["init", "-q", "-b", "main", &plain]).ok();
-    env.git(&["-C", &plain, "commit", "-q", "--allow-empty", "-m", "unrelated"]).ok();
+    let plain = env.repo_with_a_commit("plain", &["-b", "main"], "unrelated");
     let f = env.write("a.md", warehouse());
     refused(
         &env,
@@ -545,8 +511,7 @@ fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
 
 #[test]
 fn usage_errors_exit_2_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let f = env.write("a.md", warehouse());
     refused(&env, &c, &["-C", &c, "contribute", &f, "--bogus"], 2, &["--bogus"]);
     refused(&env, &c, &["-C", &c, "contribute"], 2, &["FILE"]);
@@ -564,27 +529,20 @@ fn usage_errors_exit_2_and_write_nothing() {
 
 #[test]
 fn updating_with_only_a_new_attachment_is_one_commit_adding_it() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", warehouse());
-    env.tribune(&["-C", &c, "contribute", &a]).ok();
+    let (env, c, a) = warehouse_contributed();
     let before = rev(&env, &c, "main");
     let photo = env.write("photo.jpg", [1u8, 2, 3]);
     let r = env.tribune(&["-C", &c, "contribute", &a, "--update", "--attach", &photo]).ok();
     assert_eq!(field(&r.stdout, "commit"), rev(&env, &c, "main"));
     assert_eq!(rev(&env, &c, "main~1"), before);
     let dir = format!("articles/{}/{SLUG}", shard(SLUG));
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        format!("A\t{dir}/photo.jpg\n")
-    );
+    assert_eq!(changed(&env, &c, "main"), format!("A\t{dir}/photo.jpg\n"));
     env.fsck(&c);
 }
 
 #[test]
 fn updating_with_the_same_text_and_the_same_attachments_is_refused_as_no_change() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let photo = env.write("photo.jpg", [1u8, 2, 3]);
     env.tribune(&["-C", &c, "contribute", &a, "--attach", &photo]).ok();
@@ -594,8 +552,7 @@ fn updating_with_the_same_text_and_the_same_attachments_is_refused_as_no_change(
 
 #[test]
 fn two_attachments_with_the_same_name_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", warehouse());
     let one = env.write("x/photo.jpg", "one");
     let two = env.write("y/photo.jpg", "two");

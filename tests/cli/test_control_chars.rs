@@ -122,8 +122,7 @@ fn text_output_never_passes_a_control_character_to_the_terminal() {
 
 #[test]
 fn an_author_holding_a_control_character_is_refused_on_contribute() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write(
         "a.md",
         article("Port blockade", "abc", "", "Dockers stopped.\n")

@@ -2,7 +2,7 @@
 //! quotations; the exported text in every format; reuse without credit found and credited
 //! reuse left alone.
 
-use crate::harness::{article, refused, Env};
+use crate::harness::*;
 use serde_json::Value;
 
 fn json(r: crate::harness::Run) -> Value {
@@ -14,8 +14,7 @@ const STRIKE: &str = "About sixty workers on line 3 walked off the floor after t
 /// abc writes `strike`; xyz rewrites it twice; rfc contributes `solidarity`, derived from
 /// xyz's second rewrite and quoting xyz's `rent`. Returns (env, commons, xyz's version).
 fn chain() -> (Env, String, String) {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     env.tribune(&[
         "-C",
         &c,
@@ -103,8 +102,7 @@ fn credits_follow_two_rewrites_a_derivation_and_a_quotation_back_to_the_original
 
 #[test]
 fn a_trunk_update_by_another_contingent_is_credited_as_a_modification() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", article("Heat", "abc", "", "First text.\n"));
     env.tribune(&["-C", &c, "contribute", &a, "--slug", "heat"]).ok();
     let b = env.write("b.md", article("Heat", "xyz", "", "First text, corrected.\n"));
@@ -122,8 +120,7 @@ fn a_trunk_update_by_another_contingent_is_credited_as_a_modification() {
 
 #[test]
 fn an_outside_original_and_a_missing_base_are_credited_as_far_as_they_are_known() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", article("Strike", "abc", "", "First text.\n"));
     env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
     let outside = "[[derived_from]]\nrelation = \"wasDerivedFrom\"\nurl = \"https://wire.example.org/story\"\ncontingent = \"xyz\"\n";
@@ -245,36 +242,12 @@ fn export_refuses_a_missing_or_unknown_contingent_and_an_unapproved_statement() 
 
 #[test]
 fn an_approved_statement_exports_in_the_name_of_the_organisation_with_its_vote() {
-    let mut env = Env::new();
-    let c = env.commons();
+    let (mut env, c) = commons();
     let mut keys = Vec::new();
     for m in ["m1", "m2", "m3"] {
-        let path = env.path(&format!("keys/{m}"));
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let out = std::process::Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", m, "-f"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let public = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-        env.tribune(&[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            m,
-            "--contingent",
-            "abc",
-            "--name",
-            m,
-            "--email",
-            &format!("{m}@example.org"),
-            "--key",
-            public.trim(),
-        ])
-        .ok();
-        keys.push(path.to_string_lossy().into_owned());
+        let (key, public) = keypair(&env, m);
+        add_keyed_member(&env, &c, m, "abc", &public).ok();
+        keys.push(key);
     }
     let s = env.write("st.md", "+++\ntitle = \"For the strike\"\n+++\nWe support the **strike**.\n");
     env.tribune(&["-C", &c, "propose", &s, "--deadline", "2026-12-01T00:00:00Z", "--threshold", "2/3"]).ok();
@@ -301,8 +274,7 @@ fn an_approved_statement_exports_in_the_name_of_the_organisation_with_its_vote()
 
 #[test]
 fn credit_check_finds_a_planted_copy_and_leaves_credited_reuse_alone() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     env.tribune(&["-C", &c, "roster", "add-contingent", "rfc", "--name", "RFC Desk"]).ok();
     let passage = "About sixty workers on line 3 walked off the floor after the thermometer read 34 degrees in the afternoon heat and the managers hid in the office";
     let add = |slug: &str, contingent: &str, date: &str, extra: &str, body: &str| {

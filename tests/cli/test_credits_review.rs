@@ -1,28 +1,27 @@
 //! Review of credits, export and credit-check: defects found, each asserting the correct
 //! behaviour (these fail until fixed).
 
-use crate::harness::{article, Env};
-use serde_json::Value;
+use crate::harness::*;
 
-fn json(r: crate::harness::Run) -> Value {
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+/// Contributes `text` as `slug`; returns its version.
+fn contribute(env: &Env, c: &str, slug: &str, text: &str) -> String {
+    env.contribute(c, slug, text).ok();
+    env.tribune(&["-C", c, "show", slug, "--json"]).json()["version"].as_str().unwrap().to_string()
 }
 
-fn contribute(env: &Env, c: &str, slug: &str, text: &str) -> String {
-    let f = env.write(&format!("{slug}.md"), text);
-    env.tribune(&["-C", c, "contribute", &f, "--slug", slug]).ok();
-    json(env.tribune(&["-C", c, "show", slug, "--json"]))["version"].as_str().unwrap().to_string()
+/// A commons with the article `title` (`body`, by abc) at `slug`, exported for abc in `format`.
+fn exported(slug: &str, title: &str, body: &str, format: &str) -> String {
+    let (env, c) = commons();
+    contribute(&env, &c, slug, &article(title, "abc", "", body));
+    env.tribune(&["-C", &c, "export", slug, "--as", "abc", "--format", format]).ok().stdout
 }
 
 /// The body's own links are passed to the page as written: `javascript:` (in any case, as
 /// a link or an autolink) must never become an href, as it already may not in the credits.
 #[test]
 fn review_export_html_never_writes_a_javascript_href_from_the_body() {
-    let env = Env::new();
-    let c = env.commons();
     let body = "Read [the demands](javascript:alert(document.cookie)) or <JAVASCRIPT:alert(2)>.\n";
-    contribute(&env, &c, "demands", &article("Demands", "abc", "", body));
-    let html = env.tribune(&["-C", &c, "export", "demands", "--as", "abc", "--format", "html"]).ok().stdout;
+    let html = exported("demands", "Demands", body, "html");
     assert!(!html.to_lowercase().contains("href=\"javascript:"), "unsafe link in the page:\n{html}");
     assert!(html.contains("the demands"), "the link text is kept:\n{html}");
 }
@@ -31,11 +30,8 @@ fn review_export_html_never_writes_a_javascript_href_from_the_body() {
 /// "item onepara two". Every word must stay a separate word.
 #[test]
 fn review_export_txt_keeps_table_cells_and_list_paragraphs_apart() {
-    let env = Env::new();
-    let c = env.commons();
     let body = "| Plant | Workers |\n|---|---|\n| Line3 | Sixty |\n\n- item one\n\n  second paragraph\n- item two\n";
-    contribute(&env, &c, "tables", &article("Tables", "abc", "", body));
-    let txt = env.tribune(&["-C", &c, "export", "tables", "--as", "abc", "--format", "txt"]).ok().stdout;
+    let txt = exported("tables", "Tables", body, "txt");
     for glued in ["PlantWorkers", "Line3Sixty", "WorkersLine3", "onesecond"] {
         assert!(!txt.contains(glued), "words run together ({glued}):\n{txt}");
     }
@@ -46,10 +42,7 @@ fn review_export_txt_keeps_table_cells_and_list_paragraphs_apart() {
 #[test]
 fn review_export_md_keeps_the_credit_block_out_of_an_unclosed_code_fence() {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let env = Env::new();
-    let c = env.commons();
-    contribute(&env, &c, "fence", &article("Fence", "abc", "", "The figures:\n\n```\n34 degrees\n"));
-    let md = env.tribune(&["-C", &c, "export", "fence", "--as", "abc", "--format", "md"]).ok().stdout;
+    let md = exported("fence", "Fence", "The figures:\n\n```\n34 degrees\n", "md");
     let mut in_code = false;
     let mut signature_as_text = false;
     for e in Parser::new(&md) {
@@ -69,13 +62,12 @@ fn review_export_md_keeps_the_credit_block_out_of_an_unclosed_code_fence() {
 /// version not in the repository.
 #[test]
 fn review_credits_with_a_commit_as_the_base_version_still_credit_the_named_article() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     contribute(&env, &c, "strike", &article("Strike", "abc", "", "Sixty workers walked off.\n"));
     let commit = env.git(&["-C", &c, "rev-parse", "HEAD"]).ok().stdout.trim().to_string();
     let extra = format!("[[derived_from]]\nrelation = \"wasDerivedFrom\"\nslug = \"strike\"\nversion = \"{commit}\"\n");
     contribute(&env, &c, "report", &article("Report", "xyz", &extra, "Our report on the strike.\n"));
-    let j = json(env.tribune(&["-C", &c, "credits", "report", "--json"]).ok());
+    let j = env.tribune(&["-C", &c, "credits", "report", "--json"]).ok().json();
     assert_eq!(j["original"]["contingent"]["id"], "abc", "{j:#}");
     assert_eq!(j["original"]["slug"], "strike", "{j:#}");
     assert_eq!(j["modified_by"][0]["id"], "xyz", "{j:#}");
@@ -86,14 +78,13 @@ fn review_credits_with_a_commit_as_the_base_version_still_credit_the_named_artic
 /// strike. A version that is not one of the named article's must not be trusted.
 #[test]
 fn review_credits_do_not_take_another_articles_blob_as_the_named_version() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     contribute(&env, &c, "strike", &article("Strike", "abc", "", "Sixty workers walked off.\n"));
     let rent = contribute(&env, &c, "rent", &article("Rent", "xyz", "", "Tenants withheld rent.\n"));
     env.tribune(&["-C", &c, "roster", "add-contingent", "rfc", "--name", "RFC Desk"]).ok();
     let extra = format!("[[derived_from]]\nrelation = \"wasDerivedFrom\"\nslug = \"strike\"\nversion = \"{rent}\"\n");
     contribute(&env, &c, "report", &article("Report", "rfc", &extra, "Our report on the strike.\n"));
-    let j = json(env.tribune(&["-C", &c, "credits", "report", "--json"]).ok());
+    let j = env.tribune(&["-C", &c, "credits", "report", "--json"]).ok().json();
     assert_ne!(j["original"]["title"], "Rent", "rent credited as the original of strike: {j:#}");
     assert_eq!(j["original"]["contingent"]["id"], "abc", "{j:#}");
 }
@@ -106,11 +97,10 @@ they've made for years, and management hasn't answered it. We won't stop until i
 /// produces) is not found: `’` splits "don’t" into "don" and "t".
 #[test]
 fn review_credit_check_finds_a_copy_with_typographic_apostrophes() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     contribute(&env, &c, "speech", &article("Speech", "abc", "", &format!("{SPEECH}\n")));
     contribute(&env, &c, "copy", &article("Copy", "xyz", "", &format!("{}\n", SPEECH.replace('\'', "\u{2019}"))));
-    let j = json(env.tribune(&["-C", &c, "credit-check", "--json"]).ok());
+    let j = env.tribune(&["-C", &c, "credit-check", "--json"]).ok().json();
     assert_eq!(j["findings"].as_array().unwrap().len(), 1, "the curly-apostrophe copy is missed: {j:#}");
 }
 
@@ -119,8 +109,7 @@ fn review_credit_check_finds_a_copy_with_typographic_apostrophes() {
 /// they share is the source's, credited by both.
 #[test]
 fn review_credit_check_does_not_flag_two_articles_crediting_one_source() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     env.tribune(&["-C", &c, "roster", "add-contingent", "rfc", "--name", "RFC Desk"]).ok();
     let s = "Sixty workers on line three walked off the floor after the thermometer read thirty four degrees \
              in the afternoon heat and the managers refused to open the loading doors or bring water to the floor.";
@@ -129,6 +118,6 @@ fn review_credit_check_does_not_flag_two_articles_crediting_one_source() {
     let d = "[[derived_from]]\nrelation = \"wasDerivedFrom\"\nslug = \"base\"\n";
     contribute(&env, &c, "d1", &article("D1", "xyz", q, &format!("Our report: {s} We stand with them.\n")));
     contribute(&env, &c, "d2", &article("D2", "rfc", d, &format!("From the floor: {s} Solidarity forever.\n")));
-    let j = json(env.tribune(&["-C", &c, "credit-check", "--json"]).ok());
+    let j = env.tribune(&["-C", &c, "credit-check", "--json"]).ok().json();
     assert!(j["findings"].as_array().unwrap().is_empty(), "credited reuse flagged: {j:#}");
 }

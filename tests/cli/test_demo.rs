@@ -2,19 +2,24 @@
 
 use crate::harness::*;
 
+/// `tribune demo DIR` in a new sandbox; returns (env, DIR, what it printed).
+fn demo() -> (Env, String, Run) {
+    let env = Env::new();
+    let d = env.path("demo").to_string_lossy().into_owned();
+    let r = env.tribune(&["demo", &d]).ok();
+    (env, d, r)
+}
+
 #[test]
 fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
-    let env = Env::new();
-    let dir = env.path("demo");
-    let d = dir.to_str().unwrap();
-    let r = env.tribune(&["demo", d]).ok();
+    let (env, dir, r) = demo();
+    let d = dir.as_str();
     assert!(r.stdout.contains("3 contingents, 7 members, 12 articles"), "{}", r.stdout);
     env.fsck(d);
-    let roster: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", d, "roster", "--json"]).ok().stdout).unwrap();
+    let roster = env.tribune(&["-C", d, "roster", "--json"]).ok().json();
     assert!(roster["contingents"].as_array().unwrap().len() >= 3);
     assert!(roster["members"].as_array().unwrap().len() >= 6);
-    let list: serde_json::Value = serde_json::from_str(&env.tribune(&["-C", d, "list", "--json"]).ok().stdout).unwrap();
+    let list = env.tribune(&["-C", d, "list", "--json"]).ok().json();
     assert!(list.as_array().unwrap().len() >= 12);
     // Run every `tribune -C DIR …` line of the tour.
     let mut ran = 0;
@@ -38,8 +43,7 @@ fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
         if row["versions"].as_u64().unwrap() > 1 {
             rewritten += 1;
             let slug = row["slug"].as_str().unwrap();
-            let v: serde_json::Value =
-                serde_json::from_str(&env.tribune(&["-C", d, "versions", slug, "--json"]).ok().stdout).unwrap();
+            let v = env.tribune(&["-C", d, "versions", slug, "--json"]).ok().json();
             for version in v.as_array().unwrap() {
                 statuses.push(version["status"].as_str().unwrap().to_string());
             }
@@ -51,21 +55,18 @@ fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
     // Ratings: two filters that show different front pages.
     assert!(r.stdout.contains("80 ratings by 4 raters"), "{}", r.stdout);
     let page = |f: &str| -> Vec<String> {
-        let v: serde_json::Value =
-            serde_json::from_str(&env.tribune(&["-C", d, "list", "--filter", f, "--json"]).ok().stdout).unwrap();
+        let v = env.tribune(&["-C", d, "list", "--filter", f, "--json"]).ok().json();
         v.as_array().unwrap().iter().map(|r| r["slug"].as_str().unwrap().to_string()).collect()
     };
     let (left, right) = (page("left-front"), page("right-front"));
     assert!(!left.is_empty() && !right.is_empty(), "{left:?} {right:?}");
     assert_ne!(left, right);
     // Joint statements: one approved (a changed vote, a forged ballot excluded), one open.
-    let list: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", d, "statements", "--json"]).ok().stdout).unwrap();
+    let list = env.tribune(&["-C", d, "statements", "--json"]).ok().json();
     let status: Vec<&str> = list.as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
     assert_eq!(status, ["open", "approved"], "{list}");
     let approved = "solidarity-with-the-tenants-of-400-willowmere";
-    let t: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", d, "tally", approved, "--json"]).ok().stdout).unwrap();
+    let t = env.tribune(&["-C", d, "tally", approved, "--json"]).ok().json();
     assert_eq!(
         (t["counts"]["yes"].as_u64(), t["counts"]["no"].as_u64(), t["counts"]["abstain"].as_u64()),
         (Some(4), Some(1), Some(1))
@@ -116,10 +117,8 @@ fn the_demo_refuses_a_directory_that_is_not_empty() {
 
 #[test]
 fn the_demo_has_credited_articles_an_uncredited_copy_and_challenges_answered_and_not() {
-    let env = Env::new();
-    let dir = env.path("demo");
-    let d = dir.to_str().unwrap();
-    let r = env.tribune(&["demo", d]).ok();
+    let (env, dir, r) = demo();
+    let d = dir.as_str();
     assert!(
         r.stdout.contains("2 credited articles") && r.stdout.contains("3 public challenges (2 answered)"),
         "{}",

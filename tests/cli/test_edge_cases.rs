@@ -4,8 +4,7 @@ use crate::harness::*;
 
 #[test]
 fn extreme_flag_values_are_refused_without_a_panic() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", article("Huge limit", "abc", "", "Body.\n"));
     env.tribune(&["-C", &c, "contribute", &a, "--max-size", "18446744073709551615"]).ok();
     let plain = env.write("plain.md", "Body.\n");
@@ -23,21 +22,18 @@ fn extreme_flag_values_are_refused_without_a_panic() {
 
 #[test]
 fn a_licence_flag_next_to_front_matter_is_a_usage_error() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let a = env.write("a.md", article("Has front matter", "abc", "", "Body.\n"));
     refused(&env, &c, &["-C", &c, "contribute", &a, "--license", "MIT"], 2, &["--license"]);
 }
 
 #[test]
 fn an_article_with_a_string_date_is_listed_with_all_its_fields() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = article("String date", "abc", "", "Body.\n").replace("date = 2026-11-21", "date = \"2026-11-20\"");
     let a = env.write("a.md", text);
     env.tribune(&["-C", &c, "contribute", &a]).ok();
-    let rows: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
+    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
     assert_eq!(rows[0]["title"], "String date");
     assert_eq!(rows[0]["date"], "2026-11-20");
     assert_eq!(rows[0]["contingent"], "abc");
@@ -45,48 +41,35 @@ fn an_article_with_a_string_date_is_listed_with_all_its_fields() {
 
 #[test]
 fn a_file_in_the_wrong_shard_is_not_the_article_and_the_index_stays_exact() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", article("Strike", "abc", "", "Body.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    let (env, c) = commons();
+    env.contribute(&c, "strike", &article("Strike", "abc", "", "Body.\n")).ok();
     let before = env.tribune(&["-C", &c, "list"]).ok().stdout;
     // Plain git adds a stray copy in another shard, then removes it.
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let w = env.clone_of(&c, "w");
     let wrong = if shard("strike") == "00/00" { "01/00" } else { "00/00" };
     env.write(&format!("w/articles/{wrong}/strike/index.md"), article("Stray", "abc", "", "x\n"));
-    env.git(&["-C", &w, "add", "."]).ok();
-    env.git(&["-C", &w, "commit", "-q", "-m", "stray"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&env, &w, "main", "stray");
     assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
     env.git(&["-C", &w, "rm", "-q", "-r", &format!("articles/{wrong}/strike")]).ok();
-    env.git(&["-C", &w, "commit", "-q", "-m", "unstray"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&env, &w, "main", "unstray");
     assert_eq!(env.tribune(&["-C", &c, "list"]).ok().stdout, before);
 }
 
 #[test]
 fn a_contingent_branch_that_only_kept_an_older_trunk_text_adds_no_version() {
-    let env = Env::new();
-    let c = env.commons();
-    let a = env.write("a.md", article("Strike", "abc", "", "Body.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", "strike"]).ok();
+    let (env, c) = commons();
+    env.contribute(&c, "strike", &article("Strike", "abc", "", "Body.\n")).ok();
     env.git(&["-C", &c, "update-ref", "refs/heads/contingents/abc", "main"]).ok();
     let b = env.write("b.md", article("Strike", "abc", "", "New body.\n"));
     env.tribune(&["-C", &c, "contribute", &b, "--slug", "strike", "--update"]).ok();
-    let rows: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
-    assert_eq!(rows[0]["versions"], 1, "an untouched branch holds no rival version");
+    assert_eq!(versions_listed(&env, &c), 1, "an untouched branch holds no rival version");
     // A real rewrite on the branch is a second version.
     let w = env.path("w").to_string_lossy().into_owned();
     env.git(&["clone", "-q", "-b", "contingents/abc", &c, &w]).ok();
     let path = format!("articles/{}/strike/index.md", shard("strike"));
     env.write(&format!("w/{path}"), article("Strike", "abc", "", "The ABC rewrite.\n"));
-    env.git(&["-C", &w, "commit", "-q", "-am", "rewrite"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "contingents/abc"]).ok();
-    let rows: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--json"]).ok().stdout).unwrap();
-    assert_eq!(rows[0]["versions"], 2);
+    commit_and_push(&env, &w, "contingents/abc", "rewrite");
+    assert_eq!(versions_listed(&env, &c), 2);
 }
 
 #[test]

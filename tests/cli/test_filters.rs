@@ -6,58 +6,39 @@ const A: &str = "port-blockade";
 const B: &str = "rent-strike";
 
 /// Two articles; `left` rates A +2 and B -1, `right` rates A -2 and B +2.
-fn setup(env: &Env) -> String {
-    let c = env.commons();
+fn setup() -> (Env, String) {
+    let (env, c) = commons();
     for (slug, title) in [(A, "Port blockade"), (B, "Rent strike")] {
-        let f = env.write(&format!("{slug}.md"), article(title, "abc", "", "Body.\n"));
-        env.tribune(&["-C", &c, "contribute", &f, "--slug", slug]).ok();
+        env.contribute(&c, slug, &article(title, "abc", "", "Body.\n")).ok();
     }
     for (rater, slug, score) in [("left", A, "2"), ("left", B, "-1"), ("right", A, "-2"), ("right", B, "2")] {
         env.tribune(&["-C", &c, "rate", slug, "--score", score, "--as", rater]).ok();
     }
-    c
+    (env, c)
 }
 
-fn slugs(stdout: &str) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
+/// xyz's rewrite of `slug` with `body`, rated `score` by left, and the filter lefty that
+/// trusts left and passes from `min_score`.
+fn rival(env: &Env, c: &str, slug: &str, title: &str, body: &str, score: &str, min_score: &str) {
+    let f = env.write("rw.md", article(title, "abc", "", body));
+    env.tribune(&["-C", c, "rewrite", slug, "--contingent", "xyz", "--file", &f]).ok();
+    env.tribune(&["-C", c, "rate", &format!("{slug}@xyz"), "--score", score, "--as", "left"]).ok();
+    add_filter(env, c, "lefty", &["left"], min_score, &[]).ok();
+}
+
+/// The slugs `list --filter FILTER --json` lists.
+fn slugs(env: &Env, c: &str, filter: &str) -> Vec<String> {
+    let v = env.tribune(&["-C", c, "list", "--filter", filter, "--json"]).ok().json();
     v.as_array().unwrap().iter().map(|r| r["slug"].as_str().unwrap().to_string()).collect()
 }
 
 #[test]
 fn two_filters_trusting_opposed_raters_show_different_front_pages() {
-    let env = Env::new();
-    let c = setup(&env);
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "lefty",
-        "--trust",
-        "left",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1",
-    ])
-    .ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "righty",
-        "--trust",
-        "right",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1",
-        "--shared",
-    ])
-    .ok();
-    assert_eq!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "lefty", "--json"]).ok().stdout), [A]);
-    assert_eq!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "righty", "--json"]).ok().stdout), [B]);
+    let (env, c) = setup();
+    add_filter(&env, &c, "lefty", &["left"], "1", &[]).ok();
+    add_filter(&env, &c, "righty", &["right"], "1", &["--shared"]).ok();
+    assert_eq!(slugs(&env, &c, "lefty"), [A]);
+    assert_eq!(slugs(&env, &c, "righty"), [B]);
     // The shared filter is a trunk commit plain git can read; the private one is not.
     env.git(&["-C", &c, "cat-file", "-e", "main:filters/righty.toml"]).ok();
     assert!(env.git(&["-C", &c, "cat-file", "-e", "main:filters/lefty.toml"]).code != 0);
@@ -68,53 +49,20 @@ fn two_filters_trusting_opposed_raters_show_different_front_pages() {
 
 #[test]
 fn weights_and_exact_thresholds_decide_and_why_shows_the_arithmetic() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     // A: (3·2 + 1·(-2)) / 4 = 1 exactly: passes at 1, fails at 1.01 (101/100).
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "mix",
-        "--trust",
-        "left=3",
-        "--trust",
-        "right",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1",
-    ])
-    .ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "strict",
-        "--trust",
-        "left=3",
-        "--trust",
-        "right",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1.01",
-    ])
-    .ok();
-    assert_eq!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "mix", "--json"]).ok().stdout), [A]);
-    assert!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "strict", "--json"]).ok().stdout).is_empty());
+    add_filter(&env, &c, "mix", &["left=3", "right"], "1", &[]).ok();
+    add_filter(&env, &c, "strict", &["left=3", "right"], "1.01", &[]).ok();
+    assert_eq!(slugs(&env, &c, "mix"), [A]);
+    assert!(slugs(&env, &c, "strict").is_empty());
     let why = env.tribune(&["-C", &c, "why", A, "--filter", "mix"]).ok().stdout;
     assert!(why.contains("Weighted mean 4 / 4 = 1") && why.contains("passes"), "{why}");
-    let j: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "why", A, "--filter", "strict", "--json"]).ok().stdout).unwrap();
+    let j = env.tribune(&["-C", &c, "why", A, "--filter", "strict", "--json"]).ok().json();
     assert_eq!(j["passes"], false);
     assert_eq!((j["weighted"].as_i64(), j["weights"].as_i64()), (Some(4), Some(4)));
     // `ratings --filter` gives the same verdicts per version.
     let verdict = |f: &str| -> serde_json::Value {
-        let out = env.tribune(&["-C", &c, "ratings", A, "--filter", f, "--json"]).ok().stdout;
-        serde_json::from_str::<serde_json::Value>(&out).unwrap()["summaries"][0]["filtered"].clone()
+        env.tribune(&["-C", &c, "ratings", A, "--filter", f, "--json"]).ok().json()["summaries"][0]["filtered"].clone()
     };
     assert_eq!(verdict("mix"), serde_json::json!(["1", true]));
     assert_eq!(verdict("strict"), serde_json::json!(["1", false]));
@@ -122,26 +70,11 @@ fn weights_and_exact_thresholds_decide_and_why_shows_the_arithmetic() {
 
 #[test]
 fn why_names_the_reason_each_rating_was_left_out() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     env.tribune(&["-C", &c, "rate", A, "--score", "1", "--as", "left", "--dimension", "accuracy"]).ok();
     env.tribune(&["-C", &c, "rate", A, "--score", "-1", "--as", "left"]).ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "lefty",
-        "--trust",
-        "left",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "0",
-    ])
-    .ok();
-    let j: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "why", A, "--filter", "lefty", "--json"]).ok().stdout).unwrap();
+    add_filter(&env, &c, "lefty", &["left"], "0", &[]).ok();
+    let j = env.tribune(&["-C", &c, "why", A, "--filter", "lefty", "--json"]).ok().json();
     let reasons: Vec<&str> = j["ratings"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
     assert!(reasons.iter().any(|r| r.contains("not a rater this filter trusts")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("rates accuracy")), "{reasons:?}");
@@ -151,52 +84,18 @@ fn why_names_the_reason_each_rating_was_left_out() {
 
 #[test]
 fn a_verified_only_filter_counts_no_unsigned_rating() {
-    let env = Env::new();
-    let c = setup(&env);
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "signed",
-        "--trust",
-        "left",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "0",
-        "--verified-only",
-    ])
-    .ok();
-    assert!(slugs(&env.tribune(&["-C", &c, "list", "--filter", "signed", "--json"]).ok().stdout).is_empty());
+    let (env, c) = setup();
+    add_filter(&env, &c, "signed", &["left"], "0", &["--verified-only"]).ok();
+    assert!(slugs(&env, &c, "signed").is_empty());
     let why = env.tribune(&["-C", &c, "why", A, "--filter", "signed"]).ok().stdout;
     assert!(why.contains("unsigned"), "{why}");
 }
 
 #[test]
 fn versions_are_ranked_by_a_filter() {
-    let env = Env::new();
-    let c = setup(&env);
-    let f = env.write("rw.md", article("Port blockade", "abc", "", "Body, retold.\n"));
-    env.tribune(&["-C", &c, "rewrite", A, "--contingent", "xyz", "--file", &f]).ok();
-    env.tribune(&["-C", &c, "rate", &format!("{A}@xyz"), "--score", "-2", "--as", "left"]).ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "lefty",
-        "--trust",
-        "left",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "0",
-    ])
-    .ok();
-    let v: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "versions", A, "--filter", "lefty", "--json"]).ok().stdout)
-            .unwrap();
+    let (env, c) = setup();
+    rival(&env, &c, A, "Port blockade", "Body, retold.\n", "-2", "0");
+    let v = env.tribune(&["-C", &c, "versions", A, "--filter", "lefty", "--json"]).ok().json();
     let order: Vec<(&str, bool)> = v
         .as_array()
         .unwrap()
@@ -208,41 +107,20 @@ fn versions_are_ranked_by_a_filter() {
 
 #[test]
 fn bad_filters_are_refused() {
-    let env = Env::new();
-    let c = setup(&env);
+    let (env, c) = setup();
     env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left", "--dimension", "vibes", "--min-score", "1"])
         .fails(1, "not a rating dimension");
-    env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left", "--dimension", "politics", "--min-score", "lots"])
-        .fails(1, "min_score");
-    env.tribune(&["-C", &c, "filter", "add", "x", "--trust", "left=0", "--dimension", "politics", "--min-score", "1"])
-        .fails(1, "weight");
+    add_filter(&env, &c, "x", &["left"], "lots", &[]).fails(1, "min_score");
+    add_filter(&env, &c, "x", &["left=0"], "1", &[]).fails(1, "weight");
     env.tribune(&["-C", &c, "list", "--filter", "nope"]).fails(1, "no filter \"nope\"");
     env.tribune(&["-C", &c, "filter", "remove", "nope"]).fails(1, "no private filter");
 }
 
 #[test]
 fn list_filter_shows_a_passing_rival_version_as_its_own_row() {
-    let env = Env::new();
-    let c = setup(&env);
-    let f = env.write("rw.md", article("Rent strike", "abc", "", "Body, retold by xyz.\n"));
-    env.tribune(&["-C", &c, "rewrite", B, "--contingent", "xyz", "--file", &f]).ok();
-    env.tribune(&["-C", &c, "rate", &format!("{B}@xyz"), "--score", "2", "--as", "left"]).ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "lefty",
-        "--trust",
-        "left",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1",
-    ])
-    .ok();
-    let v: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", &c, "list", "--filter", "lefty", "--json"]).ok().stdout).unwrap();
+    let (env, c) = setup();
+    rival(&env, &c, B, "Rent strike", "Body, retold by xyz.\n", "2", "1");
+    let v = env.tribune(&["-C", &c, "list", "--filter", "lefty", "--json"]).ok().json();
     let rows: Vec<(&str, &str, u64)> = v
         .as_array()
         .unwrap()

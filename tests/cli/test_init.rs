@@ -49,8 +49,7 @@ fn init_creates_a_bare_repository_with_one_commit_holding_tribune_toml() {
 #[test]
 fn later_commands_find_the_commons_it_created() {
     let env = Env::new();
-    let c = env.path("c").to_string_lossy().into_owned();
-    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+    let c = env.init();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stdout.contains("The roster is empty"), "{}", r.stdout);
     let r = env.tribune(&["-C", &c, "list"]).ok();
@@ -72,8 +71,7 @@ fn init_without_a_directory_uses_the_current_one() {
 #[test]
 fn init_refuses_an_existing_commons_and_changes_nothing() {
     let env = Env::new();
-    let c = env.path("c").to_string_lossy().into_owned();
-    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+    let c = env.init();
     let before = state(&env, &c);
     let r = env.tribune(&["init", &c, "--org", "Another Org"]).fails(1, "it is already a tribune commons");
     assert!(r.stdout.is_empty(), "{}", r.stdout);
@@ -110,9 +108,7 @@ fn init_refuses_a_path_that_is_a_file() {
 #[test]
 fn init_refuses_a_repository_that_has_commits() {
     let env = Env::new();
-    let r = env.path("r").to_string_lossy().into_owned();
-    env.git(&["init", "-q", &r]).ok();
-    env.git(&["-C", &r, "commit", "-q", "--allow-empty", "-m", "someone else's history"]).ok();
+    let r = env.repo_with_a_commit("r", &[], "someone else's history");
     let before = state(&env, &r);
     let run = env.tribune(&["init", &r, "--org", "Org"]).fails(1, "already has commits");
     assert!(run.stdout.is_empty(), "{}", run.stdout);
@@ -124,9 +120,7 @@ fn init_refuses_a_repository_that_has_commits() {
 #[test]
 fn init_refuses_a_bare_repository_that_has_commits_on_another_branch() {
     let env = Env::new();
-    let src = env.path("src").to_string_lossy().into_owned();
-    env.git(&["init", "-q", "-b", "work", &src]).ok();
-    env.git(&["-C", &src, "commit", "-q", "--allow-empty", "-m", "x"]).ok();
+    let src = env.repo_with_a_commit("src", &["-b", "work"], "x");
     let b = env.path("b.git").to_string_lossy().into_owned();
     env.git(&["clone", "-q", "--bare", &src, &b]).ok();
     let before = state(&env, &b);
@@ -229,18 +223,11 @@ fn a_tribune_toml_broken_with_plain_git_is_reported_with_its_file_and_line() {
     let env = Env::new();
     let c = env.path("c").to_string_lossy().into_owned();
     env.tribune(&["init", &c, "--org", "Org"]).ok();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    let text = std::fs::read_to_string(env.path("w/tribune.toml")).unwrap();
-    let line = text.lines().position(|l| l.starts_with("name = ")).unwrap() + 1;
-    let broken: String = text
-        .lines()
-        .map(|l| if l.starts_with("name = ") { "name = \"Org\n" } else { l })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(env.path("w/tribune.toml"), broken).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "break the config"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let mut line = 0;
+    edit_with_git(&env, &c, "tribune.toml", "break the config", |text| {
+        line = text.lines().position(|l| l.starts_with("name = ")).unwrap() + 1;
+        text.lines().map(|l| if l.starts_with("name = ") { "name = \"Org\n" } else { l }).collect::<Vec<_>>().join("\n")
+    });
     let r = env.tribune(&["-C", &c, "list"]).fails(1, "tribune.toml");
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains(&format!("tribune.toml:{line}:")), "the error names the line ({line}):\n{}", r.stderr);

@@ -21,28 +21,11 @@ fn rewrap(path: &str, width: usize, eol: &str) -> String {
     out
 }
 
-/// `git verify-commit` of erin's notes tip with erin's key as the only allowed signer.
-fn verify_commit(env: &Env, c: &str, public: &str) -> Run {
-    let allowed = env.write("allowed", format!("erin@example.org namespaces=\"git\" {public}\n"));
-    env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={allowed}"),
-        "verify-commit",
-        "refs/notes/tribune/ratings/erin",
-    ])
-}
-
 #[test]
 fn a_key_file_wrapped_at_76_columns_or_with_crlf_lines_signs() {
     let env = Env::new();
     let (key, public) = keypair(&env, "erin");
-    let c = env.commons();
-    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    let c = env.commons_with_article(SLUG);
     add_keyed_member(&env, &c, "erin", "abc", &public).ok();
 
     for (name, width, eol) in [("k76", 76, "\n"), ("k76crlf", 76, "\r\n"), ("k64crlf", 64, "\r\n")] {
@@ -58,14 +41,13 @@ fn a_key_file_wrapped_at_76_columns_or_with_crlf_lines_signs() {
         }
         let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "erin", "--key", &file]);
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        let v = verify_commit(&env, &c, &public);
+        let v = verify_erins_notes(&env, &c, &public);
         assert!(
             v.code == 0 && v.stderr.contains("Good \"git\" signature for erin@example.org"),
             "{name}: {}",
             v.stderr
         );
-        let out = env.tribune(&["-C", &c, "ratings", SLUG, "--json"]).ok().stdout;
-        let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let j = env.tribune(&["-C", &c, "ratings", SLUG, "--json"]).ok().json();
         assert_eq!(j["ratings"][0]["signature"], "verified", "{name}: {j}");
     }
     env.fsck(&c);

@@ -11,13 +11,18 @@ fn dated(title: &str, contingent: &str, date: &str, tags: &[&str], body: &str) -
     )
 }
 
+/// The walkout article, dated 2026-11-21, by xyz.
+fn walkout(tags: &[&str], body: &str) -> String {
+    dated("Warehouse walkout", "xyz", "2026-11-21", tags, body)
+}
+
 /// Contributes `text` (as file `name`) and returns (version, commit) from `--json`.
 fn contribute(env: &Env, c: &str, name: &str, text: &str, extra: &[&str]) -> (String, String) {
     let f = env.write(name, text);
     let mut args = vec!["-C", c, "contribute", f.as_str(), "--json"];
     args.extend_from_slice(extra);
     let r = env.tribune(&args).ok();
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    let v = r.json();
     (v["version"].as_str().unwrap().to_string(), v["commit"].as_str().unwrap().to_string())
 }
 
@@ -26,30 +31,24 @@ const WALKOUT: &str = "warehouse-walkout";
 const PORT: &str = "port-blockade";
 
 /// A commons with three articles, contributed oldest-dated first but not in date order.
-fn three(env: &Env) -> String {
-    let c = env.commons();
+fn three() -> (Env, String) {
+    let (env, c) = commons();
     contribute(
-        env,
+        &env,
         &c,
         "rent.md",
         &dated("Rent strike day one", "abc", "2026-10-05", &["housing"], "Tenants stopped paying.\n"),
         &[],
     );
+    contribute(&env, &c, "walkout.md", &walkout(&["strike", "labour"], "Line 3 stopped.\n"), &[]);
     contribute(
-        env,
-        &c,
-        "walkout.md",
-        &dated("Warehouse walkout", "xyz", "2026-11-21", &["strike", "labour"], "Line 3 stopped.\n"),
-        &[],
-    );
-    contribute(
-        env,
+        &env,
         &c,
         "port.md",
         &dated("Port blockade", "abc", "2026-11-02", &["strike"], "Dockers blocked the gates.\n"),
         &[],
     );
-    c
+    (env, c)
 }
 
 /// The first column of a table, without its header.
@@ -72,17 +71,11 @@ fn list(env: &Env, c: &str, extra: &[&str]) -> Vec<String> {
     slugs(&r.stdout)
 }
 
-fn json(r: Run) -> serde_json::Value {
-    assert!(r.stderr.is_empty(), "{}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", r.stdout))
-}
-
 // list
 
 #[test]
 fn list_shows_every_article_newest_date_first() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let r = env.tribune(&["-C", &c, "list"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(slugs(&r.stdout), [WALKOUT, PORT, RENT]);
@@ -92,8 +85,7 @@ fn list_shows_every_article_newest_date_first() {
 
 #[test]
 fn articles_of_the_same_date_are_listed_by_slug() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for (f, title) in [("b.md", "Bravo"), ("a.md", "Alpha"), ("c.md", "Charlie")] {
         contribute(&env, &c, f, &dated(title, "abc", "2026-11-21", &[], "Body.\n"), &[]);
     }
@@ -102,8 +94,7 @@ fn articles_of_the_same_date_are_listed_by_slug() {
 
 #[test]
 fn list_filters_by_contingent_tag_and_date_and_limits() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     assert_eq!(list(&env, &c, &["--contingent", "abc"]), [PORT, RENT]);
     assert_eq!(list(&env, &c, &["--contingent", "xyz"]), [WALKOUT]);
     assert_eq!(list(&env, &c, &["--tag", "strike"]), [WALKOUT, PORT]);
@@ -122,9 +113,8 @@ fn list_filters_by_contingent_tag_and_date_and_limits() {
 
 #[test]
 fn list_as_json_has_the_fields_scripts_need() {
-    let env = Env::new();
-    let c = three(&env);
-    let v = json(env.tribune(&["-C", &c, "list", "--json"]).ok());
+    let (env, c) = three();
+    let v = env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json();
     let rows = v.as_array().expect("an array");
     assert_eq!(rows.iter().map(|r| r["slug"].as_str().unwrap()).collect::<Vec<_>>(), [WALKOUT, PORT, RENT]);
     let w = &rows[0];
@@ -139,26 +129,24 @@ fn list_as_json_has_the_fields_scripts_need() {
         let slug = r["slug"].as_str().unwrap();
         assert_eq!(r["version"], rev(&env, &c, &format!("main:{}", text_path(slug))).as_str(), "{slug}");
     }
-    let v = json(env.tribune(&["-C", &c, "list", "--json", "--contingent", "abc", "--limit", "1"]).ok());
+    let v = env.tribune(&["-C", &c, "list", "--json", "--contingent", "abc", "--limit", "1"]).ok().quiet().json();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["slug"], PORT);
-    let v = json(env.tribune(&["-C", &c, "list", "--json", "--tag", "nothing"]).ok());
+    let v = env.tribune(&["-C", &c, "list", "--json", "--tag", "nothing"]).ok().quiet().json();
     assert_eq!(v, serde_json::json!([]));
 }
 
 #[test]
 fn list_of_an_empty_commons_says_how_to_contribute() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let r = env.tribune(&["-C", &c, "list"]).ok();
     assert!(r.stdout.contains("No articles yet") && r.stdout.contains("tribune contribute"), "{}", r.stdout);
-    assert_eq!(json(env.tribune(&["-C", &c, "list", "--json"]).ok()), serde_json::json!([]));
+    assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json(), serde_json::json!([]));
 }
 
 #[test]
 fn list_with_an_unknown_contingent_is_refused_with_the_known_ones() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let r = env.tribune(&["-C", &c, "list", "--contingent", "nope"]).fails(1, "there is no contingent \"nope\"");
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(r.stderr.contains("known contingents: abc, xyz"), "{}", r.stderr);
@@ -169,16 +157,13 @@ fn list_with_an_unknown_contingent_is_refused_with_the_known_ones() {
 #[test]
 fn list_outside_a_commons_is_refused() {
     let env = Env::new();
-    std::fs::create_dir(env.path("empty")).unwrap();
-    let empty = env.path("empty").to_string_lossy().into_owned();
-    let r = env.tribune(&["-C", &empty, "list"]).fails(1, "not in a tribune commons");
-    assert!(r.stdout.is_empty());
+    let empty = env.empty_dir("empty");
+    env.outside_a_commons(&empty, &["list"]);
 }
 
 #[test]
 fn deleting_the_derived_index_changes_no_result() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let table = env.tribune(&["-C", &c, "list"]).ok().stdout;
     let as_json = env.tribune(&["-C", &c, "list", "--json"]).ok().stdout;
     let index = env.path("c/tribune/index");
@@ -201,8 +186,7 @@ fn deleting_the_derived_index_changes_no_result() {
 
 #[test]
 fn list_follows_the_trunk_when_plain_git_moves_it() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let (_, first) =
         contribute(&env, &c, "rent.md", &dated("Rent strike day one", "abc", "2026-10-05", &[], "Body.\n"), &[]);
     contribute(&env, &c, "walkout.md", &dated("Warehouse walkout", "xyz", "2026-11-21", &[], "Body.\n"), &[]);
@@ -210,28 +194,20 @@ fn list_follows_the_trunk_when_plain_git_moves_it() {
     assert_eq!(list(&env, &c, &[]), [WALKOUT, RENT]);
     env.git(&["-C", &c, "update-ref", "refs/heads/main", &first]).ok();
     assert_eq!(list(&env, &c, &[]), [RENT], "the index is keyed by the trunk tip");
-    assert_eq!(json(env.tribune(&["-C", &c, "list", "--json"]).ok()).as_array().unwrap().len(), 1);
+    assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json().as_array().unwrap().len(), 1);
     env.git(&["-C", &c, "update-ref", "refs/heads/main", &tip]).ok();
     assert_eq!(list(&env, &c, &[]), [WALKOUT, RENT]);
 }
 
 #[test]
 fn list_and_show_see_a_change_pushed_with_plain_git() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     list(&env, &c, &[]); // build the index
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
     let path = text_path(PORT);
-    let file = env.path(&format!("w/{path}"));
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("Port blockade", "Port blockade ends")
-        .replace("2026-11-02", "2026-11-30");
-    std::fs::write(&file, &text).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "fix the title"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
-    let v = json(env.tribune(&["-C", &c, "list", "--json"]).ok());
+    let (_, text) = edit_with_git(&env, &c, &path, "fix the title", |t| {
+        t.replace("Port blockade", "Port blockade ends").replace("2026-11-02", "2026-11-30")
+    });
+    let v = env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json();
     assert_eq!(v[0]["slug"], PORT, "the new date puts it first: {v}");
     assert_eq!(v[0]["title"], "Port blockade ends");
     assert_eq!(v[0]["version"], rev(&env, &c, &format!("main:{path}")).as_str());
@@ -242,15 +218,8 @@ fn list_and_show_see_a_change_pushed_with_plain_git() {
 
 #[test]
 fn show_renders_title_byline_date_licence_and_body() {
-    let env = Env::new();
-    let c = env.commons();
-    let text = dated(
-        "Warehouse walkout",
-        "xyz",
-        "2026-11-21",
-        &["strike", "labour"],
-        "\nLine 3 stopped at noon.\n\nThe workers want heat.\n\n",
-    );
+    let (env, c) = commons();
+    let text = walkout(&["strike", "labour"], "\nLine 3 stopped at noon.\n\nThe workers want heat.\n\n");
     let (version, _) = contribute(&env, &c, "w.md", &text, &[]);
     let r = env.tribune(&["-C", &c, "show", WALKOUT]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -268,8 +237,7 @@ fn show_renders_title_byline_date_licence_and_body() {
 
 #[test]
 fn show_includes_the_summary_when_there_is_one() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let text = article("Port blockade", "abc", "summary = \"Dockers closed the gates.\"\n", "Body.\n");
     contribute(&env, &c, "p.md", &text, &[]);
     let out = env.tribune(&["-C", &c, "show", PORT]).ok().stdout;
@@ -282,15 +250,8 @@ fn show_includes_the_summary_when_there_is_one() {
 
 #[test]
 fn show_raw_prints_the_stored_file_byte_for_byte() {
-    let env = Env::new();
-    let c = env.commons();
-    let text = dated(
-        "Warehouse walkout",
-        "xyz",
-        "2026-11-21",
-        &[],
-        "  Indented first line.\n\n\nTrailing blank lines follow.\n\n\n",
-    );
+    let (env, c) = commons();
+    let text = walkout(&[], "  Indented first line.\n\n\nTrailing blank lines follow.\n\n\n");
     contribute(&env, &c, "w.md", &text, &[]);
     let r = env.tribune(&["-C", &c, "show", WALKOUT, "--raw"]).ok();
     assert_eq!(r.stdout, text);
@@ -300,9 +261,8 @@ fn show_raw_prints_the_stored_file_byte_for_byte() {
 
 #[test]
 fn show_as_json_has_the_article_and_its_version() {
-    let env = Env::new();
-    let c = three(&env);
-    let v = json(env.tribune(&["-C", &c, "show", WALKOUT, "--json"]).ok());
+    let (env, c) = three();
+    let v = env.tribune(&["-C", &c, "show", WALKOUT, "--json"]).ok().quiet().json();
     assert_eq!(v["slug"], WALKOUT);
     assert_eq!(v["version"], rev(&env, &c, &format!("main:{}", text_path(WALKOUT))).as_str());
     assert_eq!(v["place"], "trunk");
@@ -319,8 +279,7 @@ fn show_as_json_has_the_article_and_its_version() {
 
 #[test]
 fn show_at_trunk_is_the_same_as_show() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let plain = env.tribune(&["-C", &c, "show", PORT]).ok().stdout;
     assert_eq!(env.tribune(&["-C", &c, "show", &format!("{PORT}@trunk")]).ok().stdout, plain);
     let raw = env.tribune(&["-C", &c, "show", &format!("{PORT}@trunk"), "--raw"]).ok().stdout;
@@ -329,8 +288,7 @@ fn show_at_trunk_is_the_same_as_show() {
 
 #[test]
 fn show_at_a_prefix_of_an_older_version_shows_the_old_text() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let new = old.replace("blocked the gates", "blocked every gate");
     let (v1, _) = contribute(&env, &c, "p.md", &old, &[]);
@@ -342,22 +300,20 @@ fn show_at_a_prefix_of_an_older_version_shows_the_old_text() {
     let shown = env.tribune(&["-C", &c, "show", &at_old]).ok().stdout;
     assert!(shown.contains("Dockers blocked the gates.") && !shown.contains("every gate"), "{shown}");
     assert!(shown.contains(&format!("version {} (history)", &v1[..10])), "{shown}");
-    let v = json(env.tribune(&["-C", &c, "show", &at_old, "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "show", &at_old, "--json"]).ok().quiet().json();
     assert_eq!(v["version"], v1.as_str());
     assert_eq!(v["place"], "history");
     // The trunk's own version by prefix, and a full id, upper case accepted.
     let at_new = format!("{PORT}@{}", v2[..8].to_uppercase());
-    assert_eq!(json(env.tribune(&["-C", &c, "show", &at_new, "--json"]).ok())["place"], "trunk");
+    assert_eq!(env.tribune(&["-C", &c, "show", &at_new, "--json"]).ok().quiet().json()["place"], "trunk");
     assert_eq!(env.tribune(&["-C", &c, "show", &format!("{PORT}@{v1}"), "--raw"]).ok().stdout, old);
 }
 
 #[test]
 fn show_of_an_unknown_slug_is_refused_with_the_nearest_as_hint() {
-    let env = Env::new();
-    let c = three(&env);
-    let r = env.tribune(&["-C", &c, "show", "warehouse-walkot"]).fails(1, "there is no article \"warehouse-walkot\"");
-    assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("hint: did you mean warehouse-walkout?"), "{}", r.stderr);
+    let (env, c) = three();
+    let nearest = ["there is no article \"warehouse-walkot\"", "hint: did you mean warehouse-walkout?"];
+    refused(&env, &c, &["-C", &c, "show", "warehouse-walkot"], 1, &nearest);
     let r = env.tribune(&["-C", &c, "show", "zzzzzzzzzzzzzzzzzz"]).fails(1, "there is no article");
     assert!(r.stderr.contains("tribune list"), "{}", r.stderr);
     env.tribune(&["-C", &c, "show", "zzzz@trunk"]).fails(1, "there is no article");
@@ -368,8 +324,7 @@ fn show_of_an_unknown_slug_is_refused_with_the_nearest_as_hint() {
 
 #[test]
 fn show_at_an_unknown_or_too_short_version_is_refused() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     let version = rev(&env, &c, &format!("main:{}", text_path(PORT)));
     // Seven hex digits that start no version of this article.
     let other = if version.starts_with('0') { "1234567" } else { "0000000" };
@@ -387,8 +342,7 @@ fn show_at_an_unknown_or_too_short_version_is_refused() {
 
 #[test]
 fn show_at_an_empty_or_malformed_version_is_refused_with_a_hint() {
-    let env = Env::new();
-    let c = three(&env);
+    let (env, c) = three();
     // These cannot name a contingent branch either, so they are not ref names to look up.
     for bad in ["", "a..b", "x/../y", "@{-1}", "a b"] {
         let r = env.tribune(&["-C", &c, "show", &format!("{PORT}@{bad}")]).fails(1, "names no version");
@@ -407,8 +361,7 @@ fn blob_id(data: &str) -> String {
 
 #[test]
 fn show_at_an_ambiguous_prefix_is_refused_listing_the_candidates() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     // Two texts whose versions share their first four hex digits (a birthday search).
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let (a, b) = (0..)
@@ -435,14 +388,8 @@ fn show_at_an_ambiguous_prefix_is_refused_listing_the_candidates() {
 
 #[test]
 fn show_warns_but_still_prints_an_article_broken_with_plain_git() {
-    let env = Env::new();
-    let c = three(&env);
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    let path = text_path(RENT);
-    std::fs::write(env.path(&format!("w/{path}")), "no front matter any more\n").unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "break it"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let (env, c) = three();
+    edit_with_git(&env, &c, &text_path(RENT), "break it", |_| "no front matter any more\n".into());
     let r = env.tribune(&["-C", &c, "show", RENT]).ok();
     assert_eq!(r.stdout, "no front matter any more\n");
     assert!(r.stderr.starts_with("warning: ") && r.stderr.contains("expected front matter"), "{}", r.stderr);
@@ -455,8 +402,7 @@ fn show_warns_but_still_prints_an_article_broken_with_plain_git() {
 
 #[test]
 fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let (v1, c1) = contribute(&env, &c, "p.md", &old, &[]);
     contribute(&env, &c, "w.md", &dated("Warehouse walkout", "xyz", "2026-11-21", &[], "Body.\n"), &[]);
@@ -490,15 +436,14 @@ fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
 
 #[test]
 fn log_as_json_has_full_ids_actions_and_authors() {
-    let mut env = Env::new();
-    let c = env.commons();
+    let (mut env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let (v1, c1) = contribute(&env, &c, "p.md", &old, &[]);
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));
     env.vars.push(("GIT_AUTHOR_EMAIL".into(), "rosa@example.org".into()));
     env.vars.push(("GIT_AUTHOR_DATE".into(), "2026-11-22T08:30:00Z".into()));
     let (v2, c2) = contribute(&env, &c, "p.md", &old.replace("gates", "gate"), &["--update"]);
-    let v = json(env.tribune(&["-C", &c, "log", PORT, "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "log", PORT, "--json"]).ok().quiet().json();
     assert_eq!(
         v,
         serde_json::json!([
@@ -508,24 +453,17 @@ fn log_as_json_has_full_ids_actions_and_authors() {
              "action": "contribute", "version": v1, "summary": "contribute: Port blockade"},
         ])
     );
-    let v = json(env.tribune(&["-C", &c, "log", PORT, "--json", "--limit", "1"]).ok());
+    let v = env.tribune(&["-C", &c, "log", PORT, "--json", "--limit", "1"]).ok().quiet().json();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["commit"], c2.as_str());
 }
 
 #[test]
 fn log_shows_plain_git_edits_and_a_removed_article_has_no_log() {
-    let env = Env::new();
-    let c = three(&env);
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let (env, c) = three();
     let path = text_path(RENT);
-    let file = env.path(&format!("w/{path}"));
-    let edited = std::fs::read_to_string(&file).unwrap().replace("stopped paying", "stopped paying rent");
-    std::fs::write(&file, &edited).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "plain edit"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
-    let v = json(env.tribune(&["-C", &c, "log", RENT, "--json"]).ok());
+    let (w, _) = edit_with_git(&env, &c, &path, "plain edit", |t| t.replace("stopped paying", "stopped paying rent"));
+    let v = env.tribune(&["-C", &c, "log", RENT, "--json"]).ok().quiet().json();
     let actions: Vec<&str> = v.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["update", "contribute"], "{v}");
     assert_eq!(v[0]["summary"], "plain edit");
@@ -533,19 +471,16 @@ fn log_shows_plain_git_edits_and_a_removed_article_has_no_log() {
     // Once removed from the trunk, the article has no log (finding its past would mean
     // reading the whole history) and show says so.
     env.git(&["-C", &w, "rm", "-q", &path]).ok();
-    env.git(&["-C", &w, "commit", "-q", "-m", "plain removal"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&env, &w, "main", "plain removal");
     env.tribune(&["-C", &c, "log", RENT]).fails(1, "there is no article");
     env.tribune(&["-C", &c, "show", RENT]).fails(1, "there is no article");
 }
 
 #[test]
 fn log_of_an_unknown_slug_is_refused() {
-    let env = Env::new();
-    let c = three(&env);
-    let r = env.tribune(&["-C", &c, "log", "port-blockad"]).fails(1, "there is no article \"port-blockad\"");
-    assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("did you mean port-blockade?"), "{}", r.stderr);
+    let (env, c) = three();
+    let nearest = ["there is no article \"port-blockad\"", "did you mean port-blockade?"];
+    refused(&env, &c, &["-C", &c, "log", "port-blockad"], 1, &nearest);
     env.tribune(&["-C", &c, "log", "Port"]).fails(1, "slug");
     env.tribune(&["-C", &c, "log"]).fails(2, "SLUG");
     env.tribune(&["-C", &c, "log", PORT, "--limit", "x"]).fails(2, "--limit");

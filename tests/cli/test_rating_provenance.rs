@@ -9,26 +9,12 @@ const OTHER: &str = "rent-strike";
 /// A commons with two articles and erin, a member with a key. Returns (commons, erin's key,
 /// the version of SLUG).
 fn setup(env: &Env) -> (String, String, String) {
-    let c = env.commons();
-    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
-    let b = env.write("b.md", article("Rent strike", "abc", "", "Tenants withheld rent.\n"));
-    env.tribune(&["-C", &c, "contribute", &b, "--slug", OTHER]).ok();
+    let c = env.commons_with_article(SLUG);
+    env.contribute(&c, OTHER, &article("Rent strike", "abc", "", "Tenants withheld rent.\n")).ok();
     let (key, public) = keypair(env, "erin");
     add_keyed_member(env, &c, "erin", "abc", &public).ok();
     let v = rev(env, &c, &format!("main:{}", text_path(SLUG)));
     (c, key, v)
-}
-
-fn standing(env: &Env, c: &str, slug: &str) -> Vec<(i64, String)> {
-    let j: serde_json::Value =
-        serde_json::from_str(&env.tribune(&["-C", c, "ratings", slug, "--json", "--all"]).ok().stdout).unwrap();
-    j["ratings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
-        .collect()
 }
 
 fn forge(env: &Env, c: &str, version: &str, score: i32) {
@@ -46,16 +32,16 @@ fn a_forged_note_stays_forged_after_the_rater_signs_new_ratings_on_top() {
     // erin rates something else, signed: the new tip is hers.
     env.tribune(&["-C", &c, "rate", OTHER, "--score", "2", "--as", "erin", "--key", &key]).ok();
     env.tribune(&["-C", &c, "rate", OTHER, "--score", "1", "--as", "erin", "--key", &key]).ok();
-    let mut s = standing(&env, &c, SLUG);
+    let mut s = ratings_standing(&env, &c, SLUG);
     s.sort();
     assert_eq!(s, [(-2, "forged".to_string()), (1, "verified".to_string())]);
-    assert!(standing(&env, &c, OTHER).iter().all(|(_, v)| v == "verified"));
+    assert!(ratings_standing(&env, &c, OTHER).iter().all(|(_, v)| v == "verified"));
     // A second read (the derived cache warm) says the same, and so does a cold one.
-    let mut again = standing(&env, &c, SLUG);
+    let mut again = ratings_standing(&env, &c, SLUG);
     again.sort();
     assert_eq!(again, s);
     std::fs::remove_dir_all(format!("{c}/tribune")).ok();
-    let mut cold = standing(&env, &c, SLUG);
+    let mut cold = ratings_standing(&env, &c, SLUG);
     cold.sort();
     assert_eq!(cold, s);
     env.fsck(&c);
@@ -73,7 +59,7 @@ fn a_signed_merge_of_a_forged_branch_does_not_launder_it() {
     let tree = rev(&env, &c, &format!("{forged}^{{tree}}"));
     let merge = signed_commit(&env, &c, &key, &tree, &[&honest, &forged], "merge");
     env.git(&["-C", &c, "update-ref", "refs/notes/tribune/ratings/erin", &merge]).ok();
-    let mut s = standing(&env, &c, SLUG);
+    let mut s = ratings_standing(&env, &c, SLUG);
     s.sort();
     assert_eq!(s, [(-2, "forged".to_string()), (1, "verified".to_string())]);
 }
@@ -90,24 +76,7 @@ fn a_notes_ref_pointing_at_a_blob_costs_only_its_owners_ratings() {
     let r = env.tribune(&["-C", &c, "ratings", SLUG]).ok();
     assert!(r.stdout.contains("erin") && r.stdout.contains("bob"), "{}", r.stdout);
     assert_eq!(r.stderr.matches("ratings/mallory").count(), 1, "one warning: {}", r.stderr);
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "all",
-        "--trust",
-        "erin",
-        "--trust",
-        "bob",
-        "--trust",
-        "mallory",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "1",
-    ])
-    .ok();
+    add_filter(&env, &c, "all", &["erin", "bob", "mallory"], "1", &[]).ok();
     let w = env.tribune(&["-C", &c, "why", SLUG, "--filter", "all"]).ok();
     assert!(w.stdout.contains("erin") && w.stderr.contains("ratings/mallory"), "{}\n{}", w.stdout, w.stderr);
     let l = env.tribune(&["-C", &c, "list", "--filter", "all"]).ok();
@@ -116,7 +85,7 @@ fn a_notes_ref_pointing_at_a_blob_costs_only_its_owners_ratings() {
 
 /// erin's ratings on SLUG as (score, signature), sorted.
 fn erin_on(env: &Env, c: &str) -> Vec<(i64, String)> {
-    let mut s = standing(env, c, SLUG);
+    let mut s = ratings_standing(env, c, SLUG);
     s.sort();
     s
 }
@@ -136,8 +105,7 @@ fn plain_git_cannot_delete_what_the_rater_signed() {
     let first = env.write("first", note.lines().next().unwrap());
     env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "add", "-f", "-F", &first, &v]).ok();
     assert_eq!(erin_on(&env, &c), both, "the removed signed record is restored");
-    env.tribune(&["-C", &c, "filter", "add", "erin", "--trust", "erin", "--dimension", "politics", "--min-score", "1"])
-        .ok();
+    add_filter(&env, &c, "erin", &["erin"], "1", &[]).ok();
     let list = env.tribune(&["-C", &c, "list", "--filter", "erin"]).ok().stdout;
     assert!(!list.contains(SLUG), "erin's latest signed rating is -2, so it does not pass:\n{list}");
     // Removing the whole note, then adding the signed line back unsigned, changes nothing.

@@ -5,15 +5,13 @@ use crate::harness::*;
 const SLUG: &str = "port-blockade";
 
 fn setup(env: &Env) -> (String, String) {
-    let c = env.commons();
-    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    let c = env.commons_with_article(SLUG);
     let v = rev(env, &c, &format!("main:{}", text_path(SLUG)));
     (c, v)
 }
 
 fn ratings_json(env: &Env, c: &str) -> serde_json::Value {
-    serde_json::from_str(&env.tribune(&["-C", c, "ratings", SLUG, "--json", "--all"]).ok().stdout).unwrap()
+    env.tribune(&["-C", c, "ratings", SLUG, "--json", "--all"]).ok().json()
 }
 
 #[test]
@@ -155,34 +153,10 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     let (c, _) = setup(&env);
     let (key, public) = keypair(&env, "erin");
     let (other, _) = keypair(&env, "mallory");
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "erin",
-        "--contingent",
-        "abc",
-        "--name",
-        "Erin",
-        "--email",
-        "erin@example.org",
-        "--key",
-        &public,
-    ])
-    .ok();
+    env.tribune(&add_member_args(&c, ["erin", "abc", "Erin", "erin@example.org"], &["--key", &public])).ok();
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
     let allowed = env.write("allowed", format!("erin {public}\n"));
-    let v = env.git(&[
-        "-C",
-        &c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={allowed}"),
-        "verify-commit",
-        "refs/notes/tribune/ratings/erin",
-    ]);
+    let v = git_with_signers(&env, &c, &allowed, &["verify-commit", "refs/notes/tribune/ratings/erin"]);
     assert_eq!(v.code, 0, "git verify-commit: {}", v.stderr);
     assert!(v.stderr.contains("Good \"git\" signature for erin"), "{}", v.stderr);
     let j = ratings_json(&env, &c);
@@ -198,31 +172,11 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "-2", "--as", "erin"]).ok();
     assert!(r.stderr.contains("will show as forged"), "{}", r.stderr);
     // Each record is judged by the commit that added it: the signed one stays verified.
-    let j = ratings_json(&env, &c);
-    let standing: Vec<(i64, String)> = j["ratings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["score"].as_i64().unwrap(), r["signature"].as_str().unwrap().to_string()))
-        .collect();
-    assert_eq!(standing, [(2, "verified".to_string()), (-2, "forged".to_string())], "{j}");
+    let standing = ratings_standing(&env, &c, SLUG);
+    assert_eq!(standing, [(2, "verified".to_string()), (-2, "forged".to_string())], "{standing:?}");
     // A verified-only filter leaves the forged rating out, says why, and counts the signed
     // one: a forged later line cannot replace it.
-    env.tribune(&[
-        "-C",
-        &c,
-        "filter",
-        "add",
-        "signed",
-        "--trust",
-        "erin",
-        "--dimension",
-        "politics",
-        "--min-score",
-        "-2",
-        "--verified-only",
-    ])
-    .ok();
+    add_filter(&env, &c, "signed", &["erin"], "-2", &["--verified-only"]).ok();
     let why = env.tribune(&["-C", &c, "why", SLUG, "--filter", "signed"]).ok().stdout;
     assert!(why.contains("forged") && !why.contains("does not pass"), "{why}");
     env.fsck(&c);

@@ -4,26 +4,22 @@ use crate::harness::*;
 
 const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGjRnGvbdz5TOvVI3IjUSbsYxkmo9RW6VwhBcBDK0ey4 test";
 
-fn fresh(env: &Env) -> String {
-    let c = env.path("c").to_string_lossy().into_owned();
-    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
-    c
-}
+/// The member bob of abc, as [`member_args`] takes it.
+const BOB: [&str; 4] = ["bob", "abc", "Bob", "bob@example.org"];
 
-fn head_message(env: &Env, c: &str) -> String {
-    env.git(&["-C", c, "log", "-1", "--format=%B", "main"]).ok().stdout
+/// `-C C roster add-member bob --contingent abc --name Bob --email bob@example.org`, then `more`.
+fn bob<'a>(c: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    add_member_args(c, BOB, more)
 }
 
 fn roster_json(env: &Env, c: &str) -> serde_json::Value {
-    let r = env.tribune(&["-C", c, "roster", "--json"]).ok();
-    assert!(r.stderr.is_empty(), "{}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("roster --json is not JSON: {e}\n{}", r.stdout))
+    env.tribune(&["-C", c, "roster", "--json"]).ok().quiet().json()
 }
 
 #[test]
 fn adding_a_contingent_makes_one_roster_commit_adding_its_file() {
     let env = Env::new();
-    let c = fresh(&env);
+    let c = env.init();
     let before = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
     let r = env
         .tribune(&[
@@ -44,18 +40,14 @@ fn adding_a_contingent_makes_one_roster_commit_adding_its_file() {
     assert_eq!(r.stdout.trim(), format!("Added contingent abc (ABC Collective) in commit {}.", &tip[..10]));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(env.git(&["-C", &c, "rev-parse", "main~1"]).ok().stdout.trim(), before, "one commit on top of init");
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        "A\troster/contingents/abc.toml\n"
-    );
+    assert_eq!(changed(&env, &c, "main"), "A\troster/contingents/abc.toml\n");
     let file = env.git(&["-C", &c, "show", "main:roster/contingents/abc.toml"]).ok().stdout;
     let t: toml::Table = file.parse().unwrap();
     assert_eq!(t["name"].as_str(), Some("ABC Collective"));
     assert_eq!(t["description"].as_str(), Some("Tenants and workers"));
     assert_eq!(t["url"].as_str(), Some("https://abc.example"));
-    let msg = head_message(&env, &c);
-    assert!(msg.lines().any(|l| l == "Tribune-Action: roster"), "{msg}");
-    assert!(msg.lines().any(|l| l == "Tribune-Contingent: abc"), "{msg}");
+    let msg = message_of(&env, &c, "main");
+    assert_lines(&msg, &["Tribune-Action: roster", "Tribune-Contingent: abc"]);
     assert_eq!(env.git(&["-C", &c, "log", "-1", "--format=%an", "main"]).ok().stdout.trim(), "Test Author");
     env.fsck(&c);
 }
@@ -63,63 +55,28 @@ fn adding_a_contingent_makes_one_roster_commit_adding_its_file() {
 #[test]
 fn adding_a_member_makes_one_roster_commit_adding_their_file() {
     let env = Env::new();
-    let c = fresh(&env);
+    let c = env.init();
     env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
     let before = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
-    let r = env
-        .tribune(&[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "alice",
-            "--contingent",
-            "abc",
-            "--name",
-            "Alice",
-            "--email",
-            "alice@example.org",
-        ])
-        .ok();
+    let r = env.tribune(&add_member_args(&c, ["alice", "abc", "Alice", "alice@example.org"], &[])).ok();
     let tip = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
     assert_eq!(r.stdout.trim(), format!("Added member alice (Alice, contingent abc) in commit {}.", &tip[..10]));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(env.git(&["-C", &c, "rev-parse", "main~1"]).ok().stdout.trim(), before);
-    assert_eq!(
-        env.git(&["-C", &c, "diff-tree", "--no-commit-id", "-r", "--name-status", "main"]).ok().stdout,
-        "A\troster/members/alice.toml\n"
-    );
+    assert_eq!(changed(&env, &c, "main"), "A\troster/members/alice.toml\n");
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/alice.toml"]).ok().stdout.parse().unwrap();
     assert_eq!(t["name"].as_str(), Some("Alice"));
     assert_eq!(t["contingent"].as_str(), Some("abc"));
     assert_eq!(t["email"].as_str(), Some("alice@example.org"));
-    let msg = head_message(&env, &c);
-    for trailer in ["Tribune-Action: roster", "Tribune-Contingent: abc", "Tribune-Member: alice"] {
-        assert!(msg.lines().any(|l| l == trailer), "{trailer:?} missing:\n{msg}");
-    }
+    let msg = message_of(&env, &c, "main");
+    assert_lines(&msg, &["Tribune-Action: roster", "Tribune-Contingent: abc", "Tribune-Member: alice"]);
     env.fsck(&c);
 }
 
 #[test]
 fn the_roster_lists_contingents_with_member_counts_then_members() {
-    let env = Env::new();
-    let c = env.commons();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "abc",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key",
-        KEY,
-    ])
-    .ok();
+    let (env, c) = commons();
+    env.tribune(&bob(&c, &["--key", KEY])).ok();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let lines: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split_whitespace().collect()).collect();
@@ -135,24 +92,8 @@ fn the_roster_lists_contingents_with_member_counts_then_members() {
 
 #[test]
 fn the_roster_as_json_holds_every_contingent_and_member() {
-    let env = Env::new();
-    let c = env.commons();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "xyz",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key",
-        KEY,
-    ])
-    .ok();
+    let (env, c) = commons();
+    env.tribune(&add_member_args(&c, ["bob", "xyz", "Bob", "bob@example.org"], &["--key", KEY])).ok();
     let v = roster_json(&env, &c);
     let contingents = v["contingents"].as_array().expect("contingents");
     let ids: Vec<&str> = contingents.iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -174,7 +115,7 @@ fn the_roster_as_json_holds_every_contingent_and_member() {
 #[test]
 fn an_empty_roster_says_how_to_fill_it() {
     let env = Env::new();
-    let c = fresh(&env);
+    let c = env.init();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stdout.contains("The roster is empty") && r.stdout.contains("roster add-contingent"), "{}", r.stdout);
     let v = roster_json(&env, &c);
@@ -183,12 +124,9 @@ fn an_empty_roster_says_how_to_fill_it() {
 
 #[test]
 fn a_duplicate_contingent_id_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "roster", "add-contingent", "abc", "--name", "Another ABC"],
+    let (env, c, _) = refused_in(
+        Env::commons,
+        &["roster", "add-contingent", "abc", "--name", "Another ABC"],
         1,
         &["the contingent \"abc\" already exists (ABC Collective)", "hint: choose another id"],
     );
@@ -198,49 +136,16 @@ fn a_duplicate_contingent_id_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_duplicate_member_id_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "alice",
-            "--contingent",
-            "xyz",
-            "--name",
-            "Alice Two",
-            "--email",
-            "alice2@example.org",
-        ],
-        1,
-        &["the member \"alice\" already exists (Alice, abc)"],
-    );
+    let args = member_args(["alice", "xyz", "Alice Two", "alice2@example.org"], &[]);
+    refused_in(Env::commons, &args, 1, &["the member \"alice\" already exists (Alice, abc)"]);
 }
 
 #[test]
 fn a_member_of_an_unknown_contingent_is_refused_with_the_known_ones_as_hint() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "nope",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-        ],
+    let args = member_args(["bob", "nope", "Bob", "bob@example.org"], &[]);
+    refused_in(
+        Env::commons,
+        &args,
         1,
         &["there is no contingent \"nope\" in the roster", "hint: known contingents: abc, xyz"],
     );
@@ -248,33 +153,13 @@ fn a_member_of_an_unknown_contingent_is_refused_with_the_known_ones_as_hint() {
 
 #[test]
 fn a_member_before_any_contingent_is_refused_with_a_hint_to_add_one() {
-    let env = Env::new();
-    let c = fresh(&env);
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-        ],
-        1,
-        &["there is no contingent \"abc\"", "the roster has no contingents yet"],
-    );
+    let args = member_args(BOB, &[]);
+    refused_in(Env::init, &args, 1, &["there is no contingent \"abc\"", "the roster has no contingents yet"]);
 }
 
 #[test]
 fn invalid_contingent_ids_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for (bad, why) in [
         ("ABC", "upper-case letters are not allowed"),
         ("a/b", "could make it a path"),
@@ -301,51 +186,16 @@ fn invalid_contingent_ids_are_refused_and_write_nothing() {
 
 #[test]
 fn invalid_member_ids_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for bad in ["Bob", "b/ob", ".."] {
-        refused(
-            &env,
-            &c,
-            &[
-                "-C",
-                &c,
-                "roster",
-                "add-member",
-                bad,
-                "--contingent",
-                "abc",
-                "--name",
-                "Bob",
-                "--email",
-                "bob@example.org",
-            ],
-            1,
-            &["member id"],
-        );
+        refused(&env, &c, &add_member_args(&c, [bad, "abc", "Bob", "bob@example.org"], &[]), 1, &["member id"]);
     }
 }
 
 #[test]
 fn a_member_with_a_valid_ed25519_key_is_stored_with_it() {
-    let env = Env::new();
-    let c = env.commons();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "abc",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key",
-        KEY,
-    ])
-    .ok();
+    let (env, c) = commons();
+    env.tribune(&bob(&c, &["--key", KEY])).ok();
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/bob.toml"]).ok().stdout.parse().unwrap();
     let keys: Vec<&str> = t["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
     assert_eq!(keys, [KEY]);
@@ -354,58 +204,17 @@ fn a_member_with_a_valid_ed25519_key_is_stored_with_it() {
 
 #[test]
 fn a_key_file_made_by_ssh_keygen_is_accepted_and_its_private_half_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let k = env.path("k");
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-t", "ed25519", "-N", "", "-C", "bob@laptop", "-q", "-f"])
-        .arg(&k)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ssh_keygen(&k, &["-t", "ed25519", "-N", "", "-C", "bob@laptop"]);
     let private = k.to_string_lossy().into_owned();
     let public = format!("{private}.pub");
 
-    let r = refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key-file",
-            &private,
-        ],
-        1,
-        &["private key"],
-    );
+    let r = refused(&env, &c, &bob(&c, &["--key-file", &private]), 1, &["private key"]);
     assert!(r.stderr.contains("hint: pass the .pub file"), "{}", r.stderr);
     assert!(!r.stderr.contains("BEGIN OPENSSH"), "the private key must never be echoed:\n{}", r.stderr);
 
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "bob",
-        "--contingent",
-        "abc",
-        "--name",
-        "Bob",
-        "--email",
-        "bob@example.org",
-        "--key-file",
-        &public,
-    ])
-    .ok();
+    env.tribune(&bob(&c, &["--key-file", &public])).ok();
     let pub_text = std::fs::read_to_string(&public).unwrap();
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/bob.toml"]).ok().stdout.parse().unwrap();
     let keys: Vec<&str> = t["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
@@ -415,154 +224,35 @@ fn a_key_file_made_by_ssh_keygen_is_accepted_and_its_private_half_refused() {
 
 #[test]
 fn a_private_key_passed_as_key_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let fake = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     let f = env.write("id_ed25519", fake);
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key-file",
-            &f,
-        ],
-        1,
-        &["private key"],
-    );
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            &format!("--key={fake}"),
-        ],
-        1,
-        &["private key"],
-    );
+    refused(&env, &c, &bob(&c, &["--key-file", &f]), 1, &["private key"]);
+    refused(&env, &c, &bob(&c, &[&format!("--key={fake}")]), 1, &["private key"]);
 }
 
 #[test]
 fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for garbage in ["hello", "ssh-ed25519 AAAA", "ssh-ed25519 not-base64!"] {
-        refused(
-            &env,
-            &c,
-            &[
-                "-C",
-                &c,
-                "roster",
-                "add-member",
-                "bob",
-                "--contingent",
-                "abc",
-                "--name",
-                "Bob",
-                "--email",
-                "bob@example.org",
-                "--key",
-                garbage,
-            ],
-            1,
-            &["not an OpenSSH public key", "ed25519"],
-        );
+        refused(&env, &c, &bob(&c, &["--key", garbage]), 1, &["not an OpenSSH public key", "ed25519"]);
     }
     let k = env.path("rsa");
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-t", "rsa", "-b", "2048", "-N", "", "-q", "-f"])
-        .arg(&k)
-        .output()
-        .expect("ssh-keygen runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ssh_keygen(&k, &["-t", "rsa", "-b", "2048", "-N", ""]);
     let rsa = std::fs::read_to_string(format!("{}.pub", k.display())).unwrap();
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key",
-            rsa.trim(),
-        ],
-        1,
-        &["not ssh-ed25519"],
-    );
+    refused(&env, &c, &bob(&c, &["--key", rsa.trim()]), 1, &["not ssh-ed25519"]);
     let missing = env.path("nope.pub").to_string_lossy().into_owned();
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "roster",
-            "add-member",
-            "bob",
-            "--contingent",
-            "abc",
-            "--name",
-            "Bob",
-            "--email",
-            "bob@example.org",
-            "--key-file",
-            &missing,
-        ],
-        1,
-        &["could not read the key file"],
-    );
+    refused(&env, &c, &bob(&c, &["--key-file", &missing]), 1, &["could not read the key file"]);
 }
 
 #[test]
 fn a_duplicate_email_is_refused_whatever_its_case() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for email in ["alice@example.org", "ALICE@Example.org"] {
         refused(
             &env,
             &c,
-            &[
-                "-C",
-                &c,
-                "roster",
-                "add-member",
-                "alice2",
-                "--contingent",
-                "xyz",
-                "--name",
-                "Alice Again",
-                "--email",
-                email,
-            ],
+            &add_member_args(&c, ["alice2", "xyz", "Alice Again", email], &[]),
             1,
             &["already belongs to member \"alice\""],
         );
@@ -571,31 +261,17 @@ fn a_duplicate_email_is_refused_whatever_its_case() {
 
 #[test]
 fn an_invalid_email_or_empty_name_is_refused() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     for email in ["bob", "bob @example.org", "<bob@example.org>"] {
-        refused(
-            &env,
-            &c,
-            &["-C", &c, "roster", "add-member", "bob", "--contingent", "abc", "--name", "Bob", "--email", email],
-            1,
-            &["is not an email address"],
-        );
+        refused(&env, &c, &add_member_args(&c, ["bob", "abc", "Bob", email], &[]), 1, &["is not an email address"]);
     }
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "roster", "add-member", "bob", "--contingent", "abc", "--name", " ", "--email", "bob@example.org"],
-        1,
-        &["name is empty"],
-    );
+    refused(&env, &c, &add_member_args(&c, ["bob", "abc", " ", "bob@example.org"], &[]), 1, &["name is empty"]);
     refused(&env, &c, &["-C", &c, "roster", "add-contingent", "new", "--name", " "], 1, &["name is empty"]);
 }
 
 #[test]
 fn missing_arguments_and_unknown_flags_are_usage_errors() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     refused(&env, &c, &["-C", &c, "roster", "add-contingent", "new"], 2, &["--name"]);
     refused(
         &env,
@@ -617,13 +293,9 @@ fn missing_arguments_and_unknown_flags_are_usage_errors() {
 #[test]
 fn the_roster_outside_a_commons_is_refused() {
     let env = Env::new();
-    std::fs::create_dir(env.path("empty")).unwrap();
-    let empty = env.path("empty").to_string_lossy().into_owned();
-    let r = env.tribune(&["-C", &empty, "roster"]).fails(1, "not in a tribune commons");
-    assert!(r.stdout.is_empty());
-    let r = env
-        .tribune(&["-C", &empty, "roster", "add-contingent", "abc", "--name", "ABC"])
-        .fails(1, "not in a tribune commons");
+    let empty = env.empty_dir("empty");
+    env.outside_a_commons(&empty, &["roster"]);
+    let r = env.outside_a_commons(&empty, &["roster", "add-contingent", "abc", "--name", "ABC"]);
     assert!(r.stderr.contains("hint: create one with `tribune init"), "{}", r.stderr);
     assert!(
         !env.path("empty/.git").exists() && std::fs::read_dir(env.path("empty")).unwrap().next().is_none(),
@@ -633,14 +305,10 @@ fn the_roster_outside_a_commons_is_refused() {
 
 #[test]
 fn a_roster_file_broken_with_plain_git_is_reported_with_its_line() {
-    let env = Env::new();
-    let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    std::fs::write(env.path("w/roster/members/alice.toml"), "name = \"Alice\"\ncontingent = \ncontingent = \"abc\"\n")
-        .unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "break alice"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let (env, c) = commons();
+    edit_with_git(&env, &c, "roster/members/alice.toml", "break alice", |_| {
+        "name = \"Alice\"\ncontingent = \ncontingent = \"abc\"\n".into()
+    });
     let r = env.tribune(&["-C", &c, "roster"]).fails(1, "roster/members/alice.toml:2:");
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(r.stderr.contains("hint:"), "{}", r.stderr);
@@ -649,13 +317,5 @@ fn a_roster_file_broken_with_plain_git_is_reported_with_its_line() {
 
 #[test]
 fn roster_json_with_a_subcommand_is_a_usage_error() {
-    let env = Env::new();
-    let c = env.commons();
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "roster", "--json", "add-contingent", "new", "--name", "New"],
-        2,
-        &["add-contingent"],
-    );
+    refused_in(Env::commons, &["roster", "--json", "add-contingent", "new", "--name", "New"], 2, &["add-contingent"]);
 }

@@ -6,31 +6,15 @@ use std::process::{Command, Stdio};
 
 const SLUG: &str = "port-blockade";
 
-/// A commons with an article and a member erin whose registered key is `public`.
-fn setup(env: &Env, public: &str) -> String {
-    let c = env.commons();
-    let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-member",
-        "erin",
-        "--contingent",
-        "abc",
-        "--name",
-        "Erin",
-        "--email",
-        "erin@example.org",
-        "--key",
-        public,
-    ])
-    .ok();
-    c
+/// A commons with an article and a member erin whose registered key is new, protected by
+/// `passphrase`; returns (env, erin's private key file, her public key, commons).
+fn setup(passphrase: &str) -> (Env, String, String, String) {
+    let env = Env::new();
+    let (key, public) = keypair_with(&env, "erin", passphrase);
+    let c = env.commons_with_article(SLUG);
+    add_keyed_member(&env, &c, "erin", "abc", &public).ok();
+    (env, key, public, c)
 }
-
-use crate::harness::keypair_with as keypair;
 
 /// An ssh-agent on a socket in the sandbox, killed when dropped, even when a test fails.
 struct Agent {
@@ -78,29 +62,6 @@ fn tribune_detached(env: &Env, args: &[&str]) -> Run {
     detached(env, env!("CARGO_BIN_EXE_tribune"), args)
 }
 
-/// An executable shell script in the sandbox.
-fn script(env: &Env, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = env.write(name, format!("#!/bin/sh\n{body}\n"));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
-/// `git verify-commit` on erin's notes tip, with erin's key as the only allowed signer.
-fn verify_commit(env: &Env, c: &str, public: &str) -> Run {
-    let allowed = env.write("allowed", format!("erin@example.org namespaces=\"git\" {public}\n"));
-    env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={allowed}"),
-        "verify-commit",
-        "refs/notes/tribune/ratings/erin",
-    ])
-}
-
 #[track_caller]
 fn assert_all_verified(env: &Env, c: &str) {
     let out = env.tribune(&["-C", c, "ratings", SLUG, "--json", "--all"]).ok().stdout;
@@ -125,15 +86,13 @@ fn agent_holding(env: &mut Env, key: &str) -> Agent {
 
 #[test]
 fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "");
-    let c = setup(&env, &public);
-    let agent = agent_holding(&mut env, &key);
+    let (mut env, key, public, c) = setup("");
+    let _agent = agent_holding(&mut env, &key);
 
     // --key KEY.pub: the agent signs.
     let pubfile = format!("{key}.pub");
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &pubfile]).ok();
-    let v = verify_commit(&env, &c, &public);
+    let v = verify_erins_notes(&env, &c, &public);
     assert_eq!(v.code, 0, "git verify-commit: {}", v.stderr);
     assert!(v.stderr.contains("Good \"git\" signature for erin@example.org"), "{}", v.stderr);
     assert_all_verified(&env, &c);
@@ -144,7 +103,7 @@ fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     let before = rev(&env, &c, "refs/notes/tribune/ratings/erin");
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "-1", "--as", "erin"]).ok();
     assert_ne!(rev(&env, &c, "refs/notes/tribune/ratings/erin"), before);
-    let v = verify_commit(&env, &c, &public);
+    let v = verify_erins_notes(&env, &c, &public);
     assert!(v.code == 0 && v.stderr.contains("Good \"git\" signature for erin@example.org"), "{}", v.stderr);
     assert_all_verified(&env, &c);
 
@@ -153,14 +112,11 @@ fn a_key_held_only_by_ssh_agent_signs_through_ssh_keygen() {
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "erin"]).ok();
     assert_all_verified(&env, &c);
     env.fsck(&c);
-    drop(agent);
 }
 
 #[test]
 fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "correct horse");
-    let c = setup(&env, &public);
+    let (mut env, key, public, c) = setup("correct horse");
     let rate = ["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key];
 
     // No terminal, no askpass, no agent: refused before anything is written.
@@ -171,7 +127,7 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
     assert_eq!(state(&env, &c), before, "a refused rating wrote refs or objects");
 
     // A wrong passphrase through SSH_ASKPASS: ssh-keygen's own words, and no ref moves.
-    let wrong = script(&env, "askpass-wrong", "echo wrong");
+    let wrong = env.script("askpass-wrong", "echo wrong");
     env.vars.push(("SSH_ASKPASS".into(), wrong));
     env.vars.push(("SSH_ASKPASS_REQUIRE".into(), "force".into()));
     let refs = env.refs(&c);
@@ -184,11 +140,11 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
     assert_eq!(env.refs(&c), refs);
 
     // The right one signs.
-    let right = script(&env, "askpass-right", "echo 'correct horse'");
+    let right = env.script("askpass-right", "echo 'correct horse'");
     env.vars.retain(|(k, _)| k != "SSH_ASKPASS");
     env.vars.push(("SSH_ASKPASS".into(), right.clone()));
     tribune_detached(&env, &rate).ok();
-    let v = verify_commit(&env, &c, &public);
+    let v = verify_erins_notes(&env, &c, &public);
     assert!(v.code == 0 && v.stderr.contains("Good \"git\" signature for erin@example.org"), "{}", v.stderr);
     assert_all_verified(&env, &c);
 
@@ -202,14 +158,11 @@ fn a_key_protected_by_a_passphrase_is_refused_cleanly_without_a_terminal() {
     assert_ne!(rev(&env, &c, "refs/notes/tribune/ratings/erin"), tip);
     assert_all_verified(&env, &c);
     env.fsck(&c);
-    drop(agent);
 }
 
 #[test]
 fn without_an_agent_or_ssh_keygen_an_agent_key_is_refused_and_nothing_is_written() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "");
-    let c = setup(&env, &public);
+    let (mut env, key, public, c) = setup("");
     let pubfile = format!("{key}.pub");
     let rate = ["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &pubfile];
     // With the unencrypted private key beside KEY.pub, no agent is needed: tribune signs itself.
@@ -252,21 +205,17 @@ fn without_an_agent_or_ssh_keygen_an_agent_key_is_refused_and_nothing_is_written
         1,
         &["cannot read the key"],
     );
-    drop(agent);
 }
 
 #[test]
 fn a_signing_program_that_prints_no_signature_is_caught() {
-    let mut env = Env::new();
-    let (key, public) = keypair(&env, "erin", "");
-    let c = setup(&env, &public);
-    let agent = agent_holding(&mut env, &key);
-    let fake = script(&env, "fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
+    let (mut env, key, _, c) = setup("");
+    let _agent = agent_holding(&mut env, &key);
+    let fake = env.script("fake-keygen", "cat >/dev/null\necho 'all signed, trust me'");
     env.git(&["-C", &c, "config", "gpg.ssh.program", &fake]).ok();
     let refs = env.refs(&c);
     let pubfile = format!("{key}.pub");
     let r = env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &pubfile]);
     r.fails(1, "did not print an SSH signature");
     assert_eq!(env.refs(&c), refs);
-    drop(agent);
 }

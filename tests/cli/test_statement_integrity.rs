@@ -14,10 +14,9 @@ fn late_ballot(v: &crate::vote_fixture::Vote, member: &str, choice: &str, seq: u
 #[test]
 fn a_ballot_pushed_after_the_approval_that_cannot_change_it_leaves_the_approval_valid() {
     let v = setup(3);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes")]);
     // Two of three in favour: decided whatever m3 does, so it can be approved early.
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.approve("m1").ok();
     // m3 voted before the approval (same time), but their ballot arrives only now.
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
     let key = v.key("m3").to_string();
@@ -40,10 +39,8 @@ fn a_ballot_pushed_after_the_approval_that_cannot_change_it_leaves_the_approval_
 #[test]
 fn a_hidden_change_of_vote_that_would_sink_the_statement_voids_the_approval() {
     let v = setup(3);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "no").ok();
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no")]);
+    v.approve("m1").ok();
     // m2 changed their vote before the approval; the approver left it out.
     late_ballot(&v, "m2", "no", 2);
     let r = v.verify();
@@ -79,8 +76,7 @@ fn a_commit_stacked_on_a_members_ballot_ref_does_not_hide_their_ballot() {
 #[test]
 fn tally_and_approve_agree_on_a_ballot_dated_in_the_future() {
     let mut v = setup(3);
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "yes").ok();
+    v.cast(&[("m2", "yes"), ("m3", "yes")]);
     // m1's ballot claims to be cast an hour from now.
     v.env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T11:00:00Z".into()));
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();

@@ -1,7 +1,7 @@
 //! Joint statements: proposals, signed ballots, the exact tally, approval tags, and every
 //! attack the tally and `verify` must catch, checked against what plain git sees.
 
-use crate::harness::{add_keyed_member, keypair, refused, rev, Env};
+use crate::harness::{add_keyed_member, commons, git_with_signers, keypair, refused, rev, Env};
 use crate::vote_fixture::*;
 
 /// Adds a member with a fresh key; returns the private key's path.
@@ -22,21 +22,11 @@ fn a_vote_from_proposal_to_a_signed_tag_that_plain_git_verifies() {
     }
     let r = v.vote("m1", "yes").ok();
     assert!(r.stdout.contains("seq 1"), "{}", r.stdout);
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "no").ok();
+    v.cast(&[("m2", "yes"), ("m3", "no")]);
     // Ballots are signed commits plain git verifies with tribune's allowed-signers file.
     let signers = v.allowed_signers();
     let ballot = format!("refs/tribune/ballots/{SLUG}/m1");
-    let g = env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={signers}"),
-        "verify-commit",
-        &ballot,
-    ]);
+    let g = git_with_signers(env, c, &signers, &["verify-commit", &ballot]);
     assert_eq!(g.code, 0, "{}", g.stderr);
     assert!(g.stderr.contains("Good \"git\" signature for m1@example.org"), "{}", g.stderr);
     let log = env.git(&["-C", c, "log", "--format=%B", &ballot]).ok().stdout;
@@ -54,19 +44,9 @@ fn a_vote_from_proposal_to_a_signed_tag_that_plain_git_verifies() {
     assert!(human.contains("2 yes × 3 = 6 ≥ 2 × 3 = 6"), "{human}");
     assert!(human.contains("already decided: it passes with every member's vote in"), "{human}");
     assert!(human.contains("Electorate: 3 members (the roster at the proposal); turnout 3 of 3."), "{human}");
-    let a = env.tribune(&["-C", c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let a = v.approve("m1").ok();
     assert!(a.stdout.contains("signed by m1"), "{}", a.stdout);
-    let g = env.git(&[
-        "-C",
-        c,
-        "-c",
-        "gpg.format=ssh",
-        "-c",
-        &format!("gpg.ssh.allowedSignersFile={signers}"),
-        "tag",
-        "-v",
-        &format!("statements/{SLUG}"),
-    ]);
+    let g = git_with_signers(env, c, &signers, &["tag", "-v", &format!("statements/{SLUG}")]);
     assert_eq!(g.code, 0, "{}", g.stderr);
     assert!(g.stderr.contains("Good \"git\" signature for m1@example.org"), "{}", g.stderr);
     assert!(g.stdout.contains("Tribune-Yes: 2") && g.stdout.contains("Tribune-No: 1"), "{}", g.stdout);
@@ -85,10 +65,8 @@ fn a_vote_from_proposal_to_a_signed_tag_that_plain_git_verifies() {
 fn the_recount_survives_deleted_refs_and_gc() {
     let v = setup(3);
     let (env, c) = (&v.env, &v.c);
-    for m in ["m1", "m2", "m3"] {
-        v.vote(m, "yes").ok();
-    }
-    env.tribune(&["-C", c, "approve", SLUG, "--as", "m2", "--key", v.key("m2")]).ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    v.approve("m2").ok();
     for m in ["m1", "m2", "m3"] {
         env.git(&["-C", c, "update-ref", "-d", &format!("refs/tribune/ballots/{SLUG}/{m}")]).ok();
     }
@@ -192,8 +170,7 @@ fn a_ballot_after_the_deadline_or_on_a_changed_text_is_refused() {
 
 #[test]
 fn bad_proposals_are_refused_and_write_nothing() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let file = env.write("s.md", "+++\ntitle = \"A statement\"\n+++\nText.\n");
     let r = refused(&env, &c, &["-C", &c, "propose", &file, "--threshold", "66.667%"], 2, &["66.667%", "2/3"]);
     assert!(r.stderr.contains("hint:"), "{}", r.stderr);
@@ -317,10 +294,8 @@ fn a_ballot_dated_after_the_deadline_is_excluded_and_the_earlier_one_counts() {
 /// An approved statement (m1, m2 yes; m3 no) and the allowed-signers file.
 fn approved() -> (Vote, String) {
     let v = setup(3);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "no").ok();
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no")]);
+    v.approve("m1").ok();
     let signers = v.allowed_signers();
     (v, signers)
 }
@@ -452,8 +427,7 @@ fn approval_is_refused_while_open_and_undecided_and_for_a_failing_tally() {
     assert!(r.stderr.contains("hint:"), "{}", r.stderr);
     let human = v.env.tribune(&["-C", &c, "tally", SLUG]).ok().stdout;
     assert!(human.contains("OPEN: 2 members who have not voted can still decide it"), "{human}");
-    v.vote("m2", "no").ok();
-    v.vote("m3", "no").ok();
+    v.cast(&[("m2", "no"), ("m3", "no")]);
     let t = v.tally();
     assert_eq!(t["decided"], false, "1 yes, 2 no: decided, and it fails");
     v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
@@ -481,10 +455,8 @@ fn approval_is_refused_while_open_and_undecided_and_for_a_failing_tally() {
 #[test]
 fn statements_lists_open_and_closed_statements_with_their_counts() {
     let v = setup(3);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "yes").ok();
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m3", "--key", v.key("m3")]).ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    v.approve("m3").ok();
     let other = propose(&v, "Against the war", &[]);
     let all = v.env.tribune(&["-C", &v.c, "statements"]).ok().stdout;
     assert!(all.contains(SLUG) && all.contains(&other), "{all}");

@@ -1,24 +1,21 @@
 //! Review of joint statements: attacks on `tally`, `approve` and `verify` made with plain git.
 //! Each test asserts the behaviour a voter or an auditor needs; see the notes on each.
 
-use crate::harness::{add_keyed_member as add_member, rev};
+use crate::harness::{add_keyed_member as add_member, commit_and_push, rev};
 use crate::vote_fixture::*;
 
 /// A vote that fails, 2 yes against 2 no, approved after the deadline by m1 from a copy
 /// where the two no ballots were missing; then the no ballots are back on their refs.
 fn approved_without_the_no_ballots() -> Vote {
     let mut v = setup(4);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "no").ok();
-    v.vote("m4", "no").ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no"), ("m4", "no")]);
     let hidden: Vec<(String, String)> =
         ["m3", "m4"].iter().map(|m| (format!("refs/tribune/ballots/{SLUG}/{m}"), v.tip(m))).collect();
     for (r, _) in &hidden {
         v.env.git(&["-C", &v.c, "update-ref", "-d", r]).ok();
     }
     v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.approve("m1").ok();
     for (r, id) in &hidden {
         v.env.git(&["-C", &v.c, "update-ref", r, id]).ok();
     }
@@ -121,8 +118,7 @@ fn a_junk_commit_on_top_of_a_ballot_ref_does_not_cancel_the_members_next_vote() 
 #[test]
 fn a_tag_without_a_tagger_does_not_skip_the_early_approval_check() {
     let v = setup(4);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes")]);
     let (y1, y2) = (v.tip("m1"), v.tip("m2"));
     // 2 yes of 4 before the deadline: m3 and m4 voting no would make it fail.
     let t = v.tally();
@@ -154,7 +150,7 @@ fn a_tag_without_a_tagger_does_not_skip_the_early_approval_check() {
 }
 
 fn refused_approve(v: &Vote) {
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).fails(1, "not decided");
+    v.approve("m1").fails(1, "not decided");
 }
 
 /// SECURITY (denial of the vote). Any ref at refs/tags/statements/<slug> makes `vote` refuse
@@ -175,10 +171,8 @@ fn a_lightweight_tag_does_not_close_the_vote() {
 #[test]
 fn verify_rejects_a_tag_whose_readable_summary_states_other_figures() {
     let mut v = setup(3);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
-    v.vote("m3", "no").ok();
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no")]);
+    v.approve("m1").ok();
     v.verify().ok();
     let raw = v.env.git(&["-C", &v.c, "cat-file", "tag", &format!("statements/{SLUG}")]).ok().stdout;
     let body = raw.split_once("\n\n").unwrap().1;
@@ -198,11 +192,10 @@ fn verify_rejects_a_tag_whose_readable_summary_states_other_figures() {
 #[test]
 fn verify_rejects_an_approval_dated_in_the_future() {
     let mut v = setup(4);
-    v.vote("m1", "yes").ok();
-    v.vote("m2", "yes").ok();
+    v.cast(&[("m1", "yes"), ("m2", "yes")]);
     refused_approve(&v);
     v.env.vars.push(("GIT_COMMITTER_DATE".into(), LATE.into()));
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.approve("m1").ok();
     v.env.vars.clear();
     // It is still 2026-11-21: a tag dated in the future does not close the vote.
     let r = v.vote("m3", "no").ok();
@@ -217,14 +210,9 @@ fn verify_rejects_an_approval_dated_in_the_future() {
 /// statement fails verify, though the text, the roster and the ballots are all unchanged.
 #[test]
 fn a_plain_git_merge_on_the_trunk_keeps_the_proposal_and_its_ballots() {
-    let v = setup(3);
-    for m in ["m1", "m2", "m3"] {
-        v.vote(m, "yes").ok();
-    }
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let v = approved(3);
     v.verify().ok();
-    let w = v.env.path("w").to_string_lossy().into_owned();
-    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let w = v.git_clone();
     v.env.git(&["-C", &w, "checkout", "-q", "-b", "side", &format!("{}~1", v.proposal)]).ok();
     v.env.write("w/NOTES.txt", "a note\n");
     v.env.git(&["-C", &w, "add", "NOTES.txt"]).ok();
@@ -241,11 +229,7 @@ fn a_plain_git_merge_on_the_trunk_keeps_the_proposal_and_its_ballots() {
 /// refs/tags/statements/ whose name is not a valid slug, and verifies none of the others.
 #[test]
 fn verify_of_every_tag_reports_a_badly_named_one_and_checks_the_rest() {
-    let v = setup(3);
-    for m in ["m1", "m2", "m3"] {
-        v.vote(m, "yes").ok();
-    }
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let v = approved(3);
     v.env.git(&["-C", &v.c, "tag", "statements/Bad", &v.proposal]).ok();
     let r = v.env.tribune(&["-C", &v.c, "verify"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
@@ -261,9 +245,7 @@ fn a_malformed_member_file_added_later_does_not_break_verify() {
     let v = approved(3);
     let w = v.git_clone();
     v.env.write("w/roster/members/zz.toml", "this is = = not toml\n");
-    v.env.git(&["-C", &w, "add", "."]).ok();
-    v.env.git(&["-C", &w, "commit", "-qm", "broken member"]).ok();
-    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&v.env, &w, "main", "broken member");
     let r = v.verify();
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = v.env.tribune(&["-C", &v.c, "tally", SLUG]);
@@ -286,13 +268,10 @@ fn a_key_already_registered_to_another_member_is_refused() {
 #[test]
 fn a_members_ballot_counts_when_another_member_lists_the_same_key() {
     let v = setup(2);
-    let w = v.env.path("w").to_string_lossy().into_owned();
-    v.env.git(&["clone", "-q", &v.c, &w]).ok();
+    let w = v.git_clone();
     let m1 = std::fs::read_to_string(format!("{w}/roster/members/m1.toml")).unwrap();
     v.env.write("w/roster/members/a0.toml", m1.replace("m1@example.org", "a0@example.org"));
-    v.env.git(&["-C", &w, "add", "."]).ok();
-    v.env.git(&["-C", &w, "commit", "-qm", "a0 with m1's key"]).ok();
-    v.env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    commit_and_push(&v.env, &w, "main", "a0 with m1's key");
     // A new proposal, so that a0 is in the electorate.
     let file = v.env.write("s2.md", "+++\ntitle = \"Second\"\n+++\nText.\n");
     v.env.tribune(&["-C", &v.c, "propose", &file, "--slug", "second", "--deadline", DEADLINE]).ok();

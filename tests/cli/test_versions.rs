@@ -1,7 +1,7 @@
 //! Rival versions: `rewrite`, `versions`, `diff`, `update`, `list --edition` and `show SLUG@ID`, checked against what plain git sees.
 
 use crate::harness::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const SLUG: &str = "strike-at-the-plant";
 const RENT: &str = "rent-strike-spreads";
@@ -20,13 +20,46 @@ fn rent() -> String {
     article("Rent strike spreads", "abc", "", "Tenants in four buildings stopped paying.\n")
 }
 
-/// A commons with the strike article on its trunk; returns (commons, trunk version).
-fn setup(env: &Env) -> (String, String) {
-    let c = env.commons();
+/// A new sandbox with a commons with the strike article on its trunk; returns (env,
+/// commons, trunk version).
+fn setup() -> (Env, String, String) {
+    let (env, c) = commons();
     let a = env.write("original.md", original());
     env.tribune(&["-C", &c, "contribute", &a]).ok();
-    let v = blob(env, &c, "main", SLUG);
-    (c, v)
+    let v = blob(&env, &c, "main", SLUG);
+    (env, c, v)
+}
+
+/// [`setup`] and abc's rewrite ([`rewritten`]); returns (env, commons, trunk version, abc's
+/// version).
+fn abc_rewrote() -> (Env, String, String, String) {
+    let (env, c, trunk) = setup();
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    (env, c, trunk, mine)
+}
+
+/// Contributes the rent article to the trunk.
+fn add_rent(env: &Env, c: &str) {
+    let f = env.write("rent.md", rent());
+    env.tribune(&["-C", c, "contribute", &f]).ok();
+}
+
+/// [`setup`] with the rent article, abc's rewrite of the strike article, then a new trunk
+/// text of the rent article (which abc did not rewrite).
+fn rent_moved_on() -> (Env, String) {
+    let (env, c, _) = setup();
+    add_rent(&env, &c);
+    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    update_trunk(&env, &c, &rent().replace("four buildings", "nine buildings"));
+    (env, c)
+}
+
+/// Makes a shell script with `body` the editor (GIT_EDITOR); returns its path.
+fn editor(env: &mut Env, body: &str) -> String {
+    let ed = env.script("editor.sh", body);
+    env.vars.push(("GIT_EDITOR".into(), ed.clone()));
+    ed
 }
 
 /// The blob id of `slug`'s text at `what` (a ref), as plain git sees it.
@@ -37,11 +70,6 @@ fn blob(env: &Env, c: &str, what: &str, slug: &str) -> String {
 /// The stored text of `slug` at `what`, as plain git shows it.
 fn stored(env: &Env, c: &str, what: &str, slug: &str) -> String {
     env.git(&["-C", c, "show", &format!("{what}:{}", text_path(slug))]).ok().stdout
-}
-
-/// The full message of the commit `what`.
-fn message_of(env: &Env, c: &str, what: &str) -> String {
-    env.git(&["-C", c, "log", "-1", "--format=%B", what]).ok().stdout
 }
 
 /// Does the ref exist?
@@ -63,14 +91,15 @@ fn update_trunk(env: &Env, c: &str, text: &str) {
     env.tribune(&["-C", c, "contribute", &f, "--update"]).ok();
 }
 
-fn json(r: &Run) -> Value {
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
-}
-
 /// `tribune versions SLUG --json`, one value per row.
 fn versions(env: &Env, c: &str, slug: &str) -> Vec<Value> {
     let r = env.tribune(&["-C", c, "versions", slug, "--json"]).ok();
-    json(&r).as_array().unwrap_or_else(|| panic!("not an array: {}", r.stdout)).clone()
+    r.json().as_array().unwrap_or_else(|| panic!("not an array: {}", r.stdout)).clone()
+}
+
+/// The values of `keys` in the row `v`, as one JSON array.
+fn fields(v: &Value, keys: &[&str]) -> Value {
+    Value::Array(keys.iter().map(|k| v[*k].clone()).collect())
 }
 
 fn places(v: &Value) -> Vec<&str> {
@@ -98,14 +127,6 @@ fn field<'a>(stdout: &'a str, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name} line in:\n{stdout}"))
 }
 
-/// An executable shell script under the sandbox, used as the editor.
-fn script(env: &Env, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let p = env.write(name, format!("#!/bin/sh\n{body}\n"));
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    p
-}
-
 /// A working clone of the commons on `branch`, for changes made with plain git.
 fn clone(env: &Env, c: &str, branch: &str, dir: &str) -> String {
     let w = env.path(dir).to_string_lossy().into_owned();
@@ -113,11 +134,19 @@ fn clone(env: &Env, c: &str, branch: &str, dir: &str) -> String {
     w
 }
 
-/// Commits everything in the clone `w` with plain git and pushes `branch`.
-fn commit_and_push(env: &Env, w: &str, branch: &str, subject: &str) {
-    env.git(&["-C", w, "add", "-A"]).ok();
-    env.git(&["-C", w, "commit", "-q", "-m", subject]).ok();
-    env.git(&["-C", w, "push", "-q", "origin", branch]).ok();
+/// The branch `contingents/ID` made with plain git at the trunk, and a working clone `w` of it.
+fn plain_git_edition(env: &Env, c: &str, contingent: &str) -> String {
+    let branch = format!("contingents/{contingent}");
+    env.git(&["-C", c, "branch", &branch, "main"]).ok();
+    clone(env, c, &branch, "w")
+}
+
+/// abc's rewrite made with plain git ("four hours" becomes "six hours"), in a commit without trailers.
+fn six_hours_by_hand(env: &Env, c: &str) {
+    let w = plain_git_edition(env, c, "abc");
+    let file = format!("{w}/{}", text_path(SLUG));
+    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("four hours", "six hours")).unwrap();
+    commit_and_push(env, &w, "contingents/abc", "Six hours, by hand");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -125,8 +154,7 @@ fn commit_and_push(env: &Env, w: &str, branch: &str, subject: &str) {
 
 #[test]
 fn a_rewrite_from_a_file_is_one_commit_on_the_contingents_branch_started_from_the_trunk() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let main_before = rev(&env, &c, "main");
     assert!(!has_ref(&env, &c, "refs/heads/contingents/abc"));
 
@@ -167,15 +195,16 @@ fn a_rewrite_from_a_file_is_one_commit_on_the_contingents_branch_started_from_th
     let msg = message_of(&env, &c, "contingents/abc");
     assert_eq!(msg.lines().next().unwrap(), "rewrite: Strike at the plant", "{msg}");
     assert!(msg.lines().any(|l| l == "Five hours, not four"), "{msg}");
-    for t in [
-        "Tribune-Action: rewrite".to_string(),
-        format!("Tribune-Article: {SLUG}"),
-        "Tribune-Contingent: abc".to_string(),
-        format!("Tribune-Base: {trunk}"),
-        format!("Tribune-Trunk-Base: {trunk}"),
-    ] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
+    assert_lines(
+        &msg,
+        &[
+            "Tribune-Action: rewrite",
+            &format!("Tribune-Article: {SLUG}"),
+            "Tribune-Contingent: abc",
+            &format!("Tribune-Base: {trunk}"),
+            &format!("Tribune-Trunk-Base: {trunk}"),
+        ],
+    );
     let parsed = env
         .git(&[
             "-C",
@@ -202,15 +231,14 @@ fn a_rewrite_from_a_file_is_one_commit_on_the_contingents_branch_started_from_th
 
 #[test]
 fn rewrite_reads_standard_input_and_reports_as_json() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let r = env
         .tribune_stdin(
             &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "--file", "-", "--json"],
             rewritten().as_bytes(),
         )
         .ok();
-    let v = json(&r);
+    let v = r.json();
     assert_eq!(v["slug"], SLUG);
     assert_eq!(v["contingent"], "abc");
     assert_eq!(v["branch"], "contingents/abc");
@@ -225,11 +253,8 @@ fn rewrite_reads_standard_input_and_reports_as_json() {
 
 #[test]
 fn a_second_rewrite_starts_from_the_contingents_own_version() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, trunk, first) = abc_rewrote();
     let first_commit = rev(&env, &c, "contingents/abc");
-    let first = blob(&env, &c, "contingents/abc", SLUG);
     // Edit what abc has, as an editor would.
     let again = stored(&env, &c, "contingents/abc", SLUG).replace("Management gave in.", "Management finally gave in.");
     let r = rewrite(&env, &c, SLUG, "abc", &again, &["-m", "Finally"]).ok();
@@ -264,8 +289,7 @@ fn a_second_rewrite_starts_from_the_contingents_own_version() {
 
 #[test]
 fn a_rewrite_keeps_other_derived_from_entries_and_replaces_only_wasrevisionof() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let quoted = "[[derived_from]]\nrelation = \"wasQuotedFrom\"\nurl = \"https://example.org/leaflet\"\n";
     let old_revision = "[[derived_from]]\nrelation = \"wasRevisionOf\"\nslug = \"elsewhere\"\n";
     let text = article(
@@ -289,16 +313,13 @@ fn a_rewrite_keeps_other_derived_from_entries_and_replaces_only_wasrevisionof() 
 
 #[test]
 fn the_editor_path_commits_what_the_editor_saved() {
-    let mut env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (mut env, c, trunk) = setup();
     let seen = env.path("seen.md").to_string_lossy().into_owned();
     let name = env.path("name.txt").to_string_lossy().into_owned();
-    let ed = script(
-        &env,
-        "editor.sh",
+    editor(
+        &mut env,
         &format!("cp \"$1\" '{seen}'\nprintf %s \"$1\" > '{name}'\nsed -i 's/four hours/five long hours/' \"$1\""),
     );
-    env.vars.push(("GIT_EDITOR".into(), ed));
     let r = env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "abc", "-m", "Edited"]).ok();
     assert_eq!(r.stdout.lines().next().unwrap(), format!("Rewrote {SLUG} for abc"), "{}", r.stdout);
     // The editor was given the trunk's text, in a file named after the slug.
@@ -315,10 +336,9 @@ fn the_editor_path_commits_what_the_editor_saved() {
 
 #[test]
 fn the_editor_is_chosen_as_git_chooses_it() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
-    let good = script(&env, "good.sh", "sed -i 's/four hours/five long hours/' \"$1\"");
-    let bad = script(&env, "bad.sh", "exit 4");
+    let (mut env, c, _) = setup();
+    let good = env.script("good.sh", "sed -i 's/four hours/five long hours/' \"$1\"");
+    let bad = env.script("bad.sh", "exit 4");
     // core.editor (the commons' config) beats VISUAL and EDITOR.
     env.git(&["-C", &c, "config", "core.editor", &good]).ok();
     env.vars.push(("VISUAL".into(), bad.clone()));
@@ -332,10 +352,8 @@ fn the_editor_is_chosen_as_git_chooses_it() {
 
 #[test]
 fn an_editor_that_fails_writes_nothing() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
-    let ed = script(&env, "editor.sh", "sed -i 's/four/five/' \"$1\"\nexit 3");
-    env.vars.push(("GIT_EDITOR".into(), ed.clone()));
+    let (mut env, c, _) = setup();
+    let ed = editor(&mut env, "sed -i 's/four/five/' \"$1\"\nexit 3");
     refused(
         &env,
         &c,
@@ -348,10 +366,8 @@ fn an_editor_that_fails_writes_nothing() {
 
 #[test]
 fn an_editor_that_saves_the_text_unchanged_writes_nothing() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
-    let ed = script(&env, "editor.sh", "exit 0");
-    env.vars.push(("GIT_EDITOR".into(), ed));
+    let (mut env, c, _) = setup();
+    editor(&mut env, "exit 0");
     refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc"], 1, &["no change", "trunk"]);
     assert!(!has_ref(&env, &c, "refs/heads/contingents/abc"));
     // Once abc has its own version, saving that unchanged is no change either.
@@ -361,8 +377,7 @@ fn an_editor_that_saves_the_text_unchanged_writes_nothing() {
 
 #[test]
 fn a_rewrite_with_bad_input_is_refused_and_writes_nothing() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     let f = env.write("r.md", rewritten());
     let same = env.write("same.md", original());
     let bare = env.write("bare.md", "No front matter here.\n");
@@ -407,24 +422,21 @@ fn a_rewrite_with_bad_input_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_fresh_rewrite_is_current_and_listed_after_the_trunk() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     rewrite(&env, &c, SLUG, "abc", &rewritten(), &["-m", "Five hours, not four"]).ok();
     let vs = versions(&env, &c, SLUG);
     assert_eq!(vs.len(), 2, "{vs:?}");
     assert_eq!(vs[0]["version"], trunk.as_str());
     assert_eq!(places(&vs[0]), ["trunk"]);
-    assert_eq!(vs[0]["status"], "identical");
-    assert_eq!(vs[0]["author"], "R. Lopez");
-    assert_eq!(vs[0]["summary"], "the trunk's text");
+    assert_eq!(fields(&vs[0], &["status", "author", "summary"]), json!(["identical", "R. Lopez", "the trunk's text"]));
     assert_eq!((vs[0]["words_added"].as_u64(), vs[0]["words_removed"].as_u64()), (Some(0), Some(0)));
 
     assert_eq!(vs[1]["version"], blob(&env, &c, "contingents/abc", SLUG).as_str());
     assert_eq!(places(&vs[1]), ["contingents/abc"]);
-    assert_eq!(vs[1]["status"], "current");
-    assert_eq!(vs[1]["author"], "Test Author");
-    assert_eq!(vs[1]["summary"], "Five hours, not four");
-    assert_eq!(vs[1]["date"], "2026-11-21T10:00:00Z");
+    assert_eq!(
+        fields(&vs[1], &["status", "author", "summary", "date"]),
+        json!(["current", "Test Author", "Five hours, not four", "2026-11-21T10:00:00Z"])
+    );
     assert_eq!(vs[1]["base"], trunk.as_str());
     assert_eq!(vs[1]["trunk_base"], trunk.as_str());
     assert_eq!(vs[1]["commit"], rev(&env, &c, "contingents/abc").as_str());
@@ -444,10 +456,7 @@ fn a_fresh_rewrite_is_current_and_listed_after_the_trunk() {
 
 #[test]
 fn a_rewrite_is_stale_once_the_trunk_replaces_its_base() {
-    let env = Env::new();
-    let (c, old_trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    let (env, c, old_trunk, mine) = abc_rewrote();
     update_trunk(&env, &c, &original().replace("Management gave in.", "Management quickly gave in."));
     let new_trunk = blob(&env, &c, "main", SLUG);
     let vs = versions(&env, &c, SLUG);
@@ -464,9 +473,7 @@ fn a_rewrite_is_stale_once_the_trunk_replaces_its_base() {
 
 #[test]
 fn a_branch_text_equal_to_the_trunks_is_identical_and_grouped_with_it() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     let mine = stored(&env, &c, "contingents/abc", SLUG);
     update_trunk(&env, &c, &mine);
     assert_eq!(blob(&env, &c, "main", SLUG), blob(&env, &c, "contingents/abc", SLUG));
@@ -479,15 +486,12 @@ fn a_branch_text_equal_to_the_trunks_is_identical_and_grouped_with_it() {
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
     assert!(r.stdout.contains("trunk, contingents/abc"), "{}", r.stdout);
     // One text, one version.
-    let rows = json(&env.tribune(&["-C", &c, "list", "--json"]).ok());
-    assert_eq!(rows[0]["versions"], 1);
+    assert_eq!(versions_listed(&env, &c), 1);
 }
 
 #[test]
 fn contingents_with_the_same_text_share_one_row() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, trunk, _) = abc_rewrote();
     env.git(&["-C", &c, "update-ref", "refs/heads/contingents/xyz", "refs/heads/contingents/abc"]).ok();
     let vs = versions(&env, &c, SLUG);
     assert_eq!(vs.len(), 2, "{vs:?}");
@@ -499,21 +503,13 @@ fn contingents_with_the_same_text_share_one_row() {
     assert_eq!(vs[1]["trunk_base"], trunk.as_str());
     let r = env.tribune(&["-C", &c, "diff", SLUG, "abc", "xyz", "--color", "never"]).ok();
     assert!(r.stdout.contains("same text"), "{}", r.stdout);
-    let rows = json(&env.tribune(&["-C", &c, "list", "--json"]).ok());
-    assert_eq!(rows[0]["versions"], 2);
+    assert_eq!(versions_listed(&env, &c), 2);
 }
 
 #[test]
 fn a_plain_git_rewrite_counts_from_where_the_branch_left_the_trunk() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    // The branch made with plain git, and a commit without trailers.
-    env.git(&["-C", &c, "branch", "contingents/abc", "main"]).ok();
-    let w = clone(&env, &c, "contingents/abc", "w");
-    let file = format!("{w}/{}", text_path(SLUG));
-    let text = std::fs::read_to_string(&file).unwrap().replace("four hours", "six hours");
-    std::fs::write(&file, text).unwrap();
-    commit_and_push(&env, &w, "contingents/abc", "Six hours, by hand");
+    let (env, c, trunk) = setup();
+    six_hours_by_hand(&env, &c);
     let mine = blob(&env, &c, "contingents/abc", SLUG);
 
     let vs = versions(&env, &c, SLUG);
@@ -534,10 +530,8 @@ fn a_plain_git_rewrite_counts_from_where_the_branch_left_the_trunk() {
 
 #[test]
 fn an_article_only_on_a_branch_is_unrelated() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    env.git(&["-C", &c, "branch", "contingents/xyz", "main"]).ok();
-    let w = clone(&env, &c, "contingents/xyz", "w");
+    let (env, c, _) = setup();
+    let w = plain_git_edition(&env, &c, "xyz");
     let slug = "night-shift-notes";
     env.write(
         &format!("w/{}", text_path(slug)),
@@ -562,20 +556,18 @@ fn an_article_only_on_a_branch_is_unrelated() {
     assert_eq!(raw.stdout, stored(&env, &c, "contingents/xyz", slug));
     refused(&env, &c, &["-C", &c, "show", slug], 1, &["no article"]);
     // xyz's edition lists it as its own.
-    let rows = json(&env.tribune(&["-C", &c, "list", "--edition", "xyz", "--json"]).ok());
+    let rows = env.tribune(&["-C", &c, "list", "--edition", "xyz", "--json"]).ok().json();
     let row = rows.as_array().unwrap().iter().find(|r| r["slug"] == slug).unwrap_or_else(|| panic!("{rows}"));
     assert_eq!(row["rewritten"], true);
     assert_eq!(row["version"], version.as_str());
     // The trunk's list does not.
-    let rows = json(&env.tribune(&["-C", &c, "list", "--json"]).ok());
+    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
     assert!(rows.as_array().unwrap().iter().all(|r| r["slug"] != slug), "{rows}");
 }
 
 #[test]
 fn rewrites_are_listed_newest_first_after_the_trunk() {
-    let mut env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (mut env, c, trunk, _) = abc_rewrote();
     env.vars.push(("GIT_AUTHOR_DATE".into(), "2026-11-22T12:00:00Z".into()));
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));
     rewrite(&env, &c, SLUG, "xyz", &original().replace("four hours", "three hours"), &["-m", "Three"]).ok();
@@ -583,9 +575,7 @@ fn rewrites_are_listed_newest_first_after_the_trunk() {
     assert_eq!(vs.len(), 3, "{vs:?}");
     assert_eq!(vs[0]["version"], trunk.as_str());
     assert_eq!(places(&vs[1]), ["contingents/xyz"]);
-    assert_eq!(vs[1]["date"], "2026-11-22T12:00:00Z");
-    assert_eq!(vs[1]["author"], "Rosa Lopez");
-    assert_eq!(vs[1]["summary"], "Three");
+    assert_eq!(fields(&vs[1], &["date", "author", "summary"]), json!(["2026-11-22T12:00:00Z", "Rosa Lopez", "Three"]));
     assert_eq!(places(&vs[2]), ["contingents/abc"]);
     assert_eq!(vs[2]["date"], "2026-11-21T10:00:00Z");
     assert!(vs.iter().skip(1).all(|v| v["status"] == "current"), "{vs:?}");
@@ -593,19 +583,13 @@ fn rewrites_are_listed_newest_first_after_the_trunk() {
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(lines[2].contains("contingents/xyz") && lines[2].contains("2026-11-22"), "{}", r.stdout);
     assert!(lines[3].contains("contingents/abc"), "{}", r.stdout);
-    let rows = json(&env.tribune(&["-C", &c, "list", "--json"]).ok());
-    assert_eq!(rows[0]["versions"], 3);
+    assert_eq!(versions_listed(&env, &c), 3);
 }
 
 #[test]
 fn the_status_of_a_plain_git_rewrite_does_not_depend_on_the_derived_index() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    env.git(&["-C", &c, "branch", "contingents/abc", "main"]).ok();
-    let w = clone(&env, &c, "contingents/abc", "w");
-    let file = format!("{w}/{}", text_path(SLUG));
-    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("four hours", "six hours")).unwrap();
-    commit_and_push(&env, &w, "contingents/abc", "Six hours, by hand");
+    let (env, c, _) = setup();
+    six_hours_by_hand(&env, &c);
     // The trunk changes the text abc started from: abc's text is stale, and stays stale
     // when abc's edition is brought up to the trunk (the rewrite is still of the old text).
     update_trunk(&env, &c, &original().replace("Management", "The management"));
@@ -622,15 +606,9 @@ fn the_status_of_a_plain_git_rewrite_does_not_depend_on_the_derived_index() {
 
 #[test]
 fn versions_of_an_unknown_article_are_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    refused(
-        &env,
-        &c,
-        &["-C", &c, "versions", "strike-at-the-plan"],
-        1,
-        &["no article", &format!("did you mean {SLUG}")],
-    );
+    let (env, c, _) = setup();
+    let hint = format!("did you mean {SLUG}");
+    refused(&env, &c, &["-C", &c, "versions", "strike-at-the-plan"], 1, &["no article", &hint]);
     refused(&env, &c, &["-C", &c, "versions", "Bad_Slug"], 1, &["not valid"]);
 }
 
@@ -639,10 +617,7 @@ fn versions_of_an_unknown_article_are_refused() {
 
 #[test]
 fn diff_marks_words_removed_and_added_without_colour() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    let (env, c, trunk, mine) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "trunk", "abc"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let head = format!("trunk {} → abc {}: +2 words, -1 words", &trunk[..10], &mine[..10]);
@@ -669,8 +644,7 @@ fn diff_marks_words_removed_and_added_without_colour() {
 
 #[test]
 fn a_moved_paragraph_is_shown_as_moved_not_removed_and_added() {
-    let env = Env::new();
-    let c = env.commons();
+    let (env, c) = commons();
     let p = [
         "First paragraph about the picket.",
         "Second paragraph about the union.",
@@ -699,20 +673,14 @@ fn a_moved_paragraph_is_shown_as_moved_not_removed_and_added() {
 
 #[test]
 fn diff_stat_prints_only_the_summary_line() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    let (env, c, trunk, mine) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "diff", SLUG, "trunk", "abc", "--stat"]).ok();
     assert_eq!(r.stdout, format!("trunk {} → abc {}: +2 words, -1 words\n", &trunk[..10], &mine[..10]));
 }
 
 #[test]
 fn diff_lines_prints_a_unified_diff() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    let (env, c, trunk, mine) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "trunk", "abc", "--lines"]).ok();
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], format!("--- trunk {}", &trunk[..10]), "{}", r.stdout);
@@ -728,9 +696,7 @@ fn diff_lines_prints_a_unified_diff() {
 
 #[test]
 fn diff_colours_only_when_asked() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     let r = env.tribune(&["-C", &c, "--color", "always", "diff", SLUG, "trunk", "abc"]).ok();
     assert!(r.stdout.contains("\x1b["), "no colour with --color always:\n{}", r.stdout);
     assert!(r.stdout.contains("\x1b[31;9mfour\x1b[0m"), "{:?}", r.stdout);
@@ -748,9 +714,7 @@ fn diff_colours_only_when_asked() {
 
 #[test]
 fn diff_three_way_shows_each_rewrite_against_their_common_base() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, trunk, _) = abc_rewrote();
     rewrite(&env, &c, SLUG, "xyz", &original().replace("four hours", "three hours"), &[]).ok();
     let (a, x) = (blob(&env, &c, "contingents/abc", SLUG), blob(&env, &c, "contingents/xyz", SLUG));
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "abc", "xyz", "--three-way"]).ok();
@@ -777,9 +741,7 @@ fn diff_three_way_shows_each_rewrite_against_their_common_base() {
 
 #[test]
 fn diff_three_way_without_a_common_base_is_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     update_trunk(&env, &c, &original().replace("Management gave in.", "Management gave in on Friday."));
     rewrite(&env, &c, SLUG, "xyz", &original().replace("four hours", "three hours"), &[]).ok();
     refused(
@@ -797,9 +759,7 @@ fn diff_three_way_without_a_common_base_is_refused() {
 
 #[test]
 fn diff_selectors_that_match_nothing_are_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     refused(&env, &c, &["-C", &c, "diff", SLUG, "trunk", "ffff"], 1, &["no version", "\"ffff\""]);
     refused(&env, &c, &["-C", &c, "diff", SLUG, "trunk", "nope"], 1, &["\"nope\" names no version"]);
     // xyz has no edition: its id names nothing.
@@ -809,8 +769,7 @@ fn diff_selectors_that_match_nothing_are_refused() {
 
 #[test]
 fn diff_of_a_version_with_itself_says_same_text() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
+    let (env, c, trunk) = setup();
     let r = env.tribune(&["-C", &c, "--color", "never", "diff", SLUG, "trunk", "trunk"]).ok();
     assert_eq!(
         r.stdout,
@@ -824,22 +783,18 @@ fn diff_of_a_version_with_itself_says_same_text() {
 // update
 
 /// setup + abc's rewrite + a new trunk article + a new trunk text of the rewritten one.
-/// Returns (commons, abc's tip before the update, abc's version).
-fn trunk_moves_on(env: &Env) -> (String, String, String) {
-    let (c, _) = setup(env);
-    rewrite(env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let tip = rev(env, &c, "contingents/abc");
-    let mine = blob(env, &c, "contingents/abc", SLUG);
-    let f = env.write("rent.md", rent());
-    env.tribune(&["-C", &c, "contribute", &f]).ok();
-    update_trunk(env, &c, &original().replace("Management gave in.", "Management gave in on Friday."));
-    (c, tip, mine)
+/// Returns (env, commons, abc's tip before the update, abc's version).
+fn trunk_moves_on() -> (Env, String, String, String) {
+    let (env, c, _, mine) = abc_rewrote();
+    let tip = rev(&env, &c, "contingents/abc");
+    add_rent(&env, &c);
+    update_trunk(&env, &c, &original().replace("Management gave in.", "Management gave in on Friday."));
+    (env, c, tip, mine)
 }
 
 #[test]
 fn update_merges_the_trunk_into_an_edition_and_keeps_its_rewrites() {
-    let env = Env::new();
-    let (c, old_tip, mine) = trunk_moves_on(&env);
+    let (env, c, old_tip, mine) = trunk_moves_on();
     let main = rev(&env, &c, "main");
     let r = env.tribune(&["-C", &c, "update", "--contingent", "abc"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -860,13 +815,10 @@ fn update_merges_the_trunk_into_an_edition_and_keeps_its_rewrites() {
     assert_eq!(parents.split_whitespace().collect::<Vec<_>>(), [old_tip.as_str(), main.as_str()]);
     assert_eq!(rev(&env, &c, "main"), main, "the trunk moved");
     let msg = message_of(&env, &c, "contingents/abc");
-    for t in [
-        "Tribune-Action: update-edition".to_string(),
-        "Tribune-Contingent: abc".into(),
-        format!("Tribune-Trunk: {main}"),
-    ] {
-        assert!(msg.lines().any(|l| l == t), "{t:?} missing:\n{msg}");
-    }
+    assert_lines(
+        &msg,
+        &["Tribune-Action: update-edition", "Tribune-Contingent: abc", &format!("Tribune-Trunk: {main}")],
+    );
     // The new article arrived; abc's rewrite stayed.
     assert_eq!(blob(&env, &c, "contingents/abc", RENT), blob(&env, &c, "main", RENT));
     assert_eq!(blob(&env, &c, "contingents/abc", SLUG), mine);
@@ -895,29 +847,26 @@ fn update_merges_the_trunk_into_an_edition_and_keeps_its_rewrites() {
 
 #[test]
 fn update_reports_as_json() {
-    let env = Env::new();
-    let (c, _, _) = trunk_moves_on(&env);
+    let (env, c, _, _) = trunk_moves_on();
     let r = env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok();
-    let v = json(&r);
+    let v = r.json();
     assert_eq!(v["branch"], "contingents/abc");
     assert_eq!(v["trunk"], rev(&env, &c, "main").as_str());
     assert_eq!(v["commit"], rev(&env, &c, "contingents/abc").as_str());
     assert_eq!(v["how"], "merge");
     assert_eq!(v["taken_from_trunk"], 1);
     assert_eq!(v["rewrites_kept"], 1);
-    assert_eq!(v["stale"], serde_json::json!([SLUG]));
-    let v = json(&env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok());
+    assert_eq!(v["stale"], json!([SLUG]));
+    let v = env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok().json();
     assert_eq!(v["how"], "already up to date");
     assert_eq!(v["commit"], Value::Null);
 }
 
 #[test]
 fn an_edition_without_rewrites_of_its_own_fast_forwards() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     env.git(&["-C", &c, "branch", "contingents/xyz", "main"]).ok();
-    let f = env.write("rent.md", rent());
-    env.tribune(&["-C", &c, "contribute", &f]).ok();
+    add_rent(&env, &c);
     let main = rev(&env, &c, "main");
     let r = env.tribune(&["-C", &c, "update", "--contingent", "xyz"]).ok();
     assert!(r.stdout.contains("(fast-forward)"), "{}", r.stdout);
@@ -931,17 +880,12 @@ fn an_edition_without_rewrites_of_its_own_fast_forwards() {
 
 #[test]
 fn a_non_conflicting_trunk_change_is_taken_and_not_stale() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    let f = env.write("rent.md", rent());
-    env.tribune(&["-C", &c, "contribute", &f]).ok();
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
     // The trunk changes the article abc did not rewrite.
-    update_trunk(&env, &c, &rent().replace("four buildings", "nine buildings"));
+    let (env, c) = rent_moved_on();
     let r = env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok();
-    let v = json(&r);
+    let v = r.json();
     assert_eq!(v["how"], "merge");
-    assert_eq!(v["stale"], serde_json::json!([]));
+    assert_eq!(v["stale"], json!([]));
     assert_eq!(blob(&env, &c, "contingents/abc", RENT), blob(&env, &c, "main", RENT));
     assert_eq!(versions(&env, &c, SLUG)[1]["status"], "current");
     env.fsck(&c);
@@ -949,30 +893,25 @@ fn a_non_conflicting_trunk_change_is_taken_and_not_stale() {
 
 #[test]
 fn a_rewrite_of_the_present_trunk_text_is_not_reported_stale_by_update() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    let f = env.write("rent.md", rent());
-    env.tribune(&["-C", &c, "contribute", &f]).ok();
-    // abc's edition starts (with a rewrite of the strike article)...
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    // ...then the trunk changes the rent article, and abc rewrites the trunk's new text.
-    update_trunk(&env, &c, &rent().replace("four buildings", "nine buildings"));
+    // abc's edition starts (with a rewrite of the strike article), then the trunk changes
+    // the rent article, and abc rewrites the trunk's new text.
+    let (env, c) = rent_moved_on();
     let present = blob(&env, &c, "main", RENT);
     let r = rewrite(&env, &c, RENT, "abc", &rent().replace("four buildings", "nine tall buildings"), &[]).ok();
     assert_eq!(field(&r.stdout, "base"), format!("{present} (trunk)"));
     let vs = versions(&env, &c, RENT);
     assert_eq!(vs[1]["status"], "current", "{vs:?}");
     // Nothing the trunk did since is unseen by abc's rent text: update must not call it stale.
-    let v = json(&env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "update", "--contingent", "abc", "--json"]).ok().json();
     assert_eq!(v["how"], "merge");
-    assert_eq!(v["stale"], serde_json::json!([]), "update calls a current rewrite stale: {v}");
+    assert_eq!(v["stale"], json!([]), "update calls a current rewrite stale: {v}");
     assert_eq!(versions(&env, &c, RENT)[1]["status"], "current");
 }
 
 #[test]
 fn update_without_an_edition_is_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
+    refused(&env, &c, &["-C", &c, "update", "--contingent", "nope"], 1, &["no contingent \"nope\""]);
     refused(
         &env,
         &c,
@@ -980,7 +919,6 @@ fn update_without_an_edition_is_refused() {
         1,
         &["has no local edition", "contingents/xyz", "tribune rewrite SLUG --contingent xyz"],
     );
-    refused(&env, &c, &["-C", &c, "update", "--contingent", "nope"], 1, &["no contingent \"nope\""]);
     refused(&env, &c, &["-C", &c, "update", "--contingent", "Nope"], 1, &["not valid"]);
 }
 
@@ -989,15 +927,13 @@ fn update_without_an_edition_is_refused() {
 
 #[test]
 fn list_edition_shows_the_contingents_own_versions_in_place_of_the_trunks() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    let f = env.write("rent.md", rent());
-    env.tribune(&["-C", &c, "contribute", &f]).ok();
+    let (env, c, trunk) = setup();
+    add_rent(&env, &c);
     let retitled = rewritten().replace("title = \"Strike at the plant\"", "title = \"Five hours at the plant\"");
     rewrite(&env, &c, SLUG, "abc", &retitled, &[]).ok();
     let mine = blob(&env, &c, "contingents/abc", SLUG);
 
-    let rows = json(&env.tribune(&["-C", &c, "list", "--edition", "abc", "--json"]).ok());
+    let rows = env.tribune(&["-C", &c, "list", "--edition", "abc", "--json"]).ok().json();
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
     let row = |slug: &str| rows.iter().find(|r| r["slug"] == slug).unwrap_or_else(|| panic!("{slug}: {rows:?}"));
@@ -1015,7 +951,7 @@ fn list_edition_shows_the_contingents_own_versions_in_place_of_the_trunks() {
     assert!(r.stdout.lines().any(|l| l.starts_with(RENT) && !l.contains('*')), "{}", r.stdout);
 
     // The trunk's list: its own text, two versions, no `rewritten` field.
-    let rows = json(&env.tribune(&["-C", &c, "list", "--json"]).ok());
+    let rows = env.tribune(&["-C", &c, "list", "--json"]).ok().json();
     let strike = rows.as_array().unwrap().iter().find(|r| r["slug"] == SLUG).unwrap().clone();
     assert_eq!(strike["version"], trunk.as_str());
     assert_eq!(strike["title"], "Strike at the plant");
@@ -1029,9 +965,7 @@ fn list_edition_shows_the_contingents_own_versions_in_place_of_the_trunks() {
 
 #[test]
 fn list_edition_of_a_contingent_without_one_is_refused() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     refused(
         &env,
         &c,
@@ -1044,10 +978,7 @@ fn list_edition_of_a_contingent_without_one_is_refused() {
 
 #[test]
 fn show_slug_at_a_contingent_prints_its_text() {
-    let env = Env::new();
-    let (c, trunk) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
-    let mine = blob(&env, &c, "contingents/abc", SLUG);
+    let (env, c, trunk, mine) = abc_rewrote();
     let at = format!("{SLUG}@abc");
     let raw = env.tribune(&["-C", &c, "show", &at, "--raw"]).ok();
     assert_eq!(raw.stdout, stored(&env, &c, "contingents/abc", SLUG));
@@ -1055,7 +986,7 @@ fn show_slug_at_a_contingent_prints_its_text() {
     assert!(r.stdout.contains("The strike lasted five long hours."), "{}", r.stdout);
     assert!(r.stdout.contains(&format!("version {} (contingents/abc)", &mine[..10])), "{}", r.stdout);
     assert!(r.stdout.contains("ABC Collective (abc)"), "{}", r.stdout);
-    let v = json(&env.tribune(&["-C", &c, "show", &at, "--json"]).ok());
+    let v = env.tribune(&["-C", &c, "show", &at, "--json"]).ok().json();
     assert_eq!(v["version"], mine.as_str());
     assert_eq!(v["place"], "contingents/abc");
     // The same text by version prefix; the trunk's text is unchanged.
@@ -1069,19 +1000,14 @@ fn show_slug_at_a_contingent_prints_its_text() {
 
 #[test]
 fn show_at_a_contingent_agrees_with_its_edition_listing() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    let f = env.write("rent.md", rent());
-    env.tribune(&["-C", &c, "contribute", &f]).ok();
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
     // The trunk changes an article abc never rewrote.
-    update_trunk(&env, &c, &rent().replace("four buildings", "nine buildings"));
+    let (env, c) = rent_moved_on();
     let vs = versions(&env, &c, RENT);
     assert_eq!(vs.len(), 1, "abc has no version of its own: {vs:?}");
-    let rows = json(&env.tribune(&["-C", &c, "list", "--edition", "abc", "--json"]).ok());
+    let rows = env.tribune(&["-C", &c, "list", "--edition", "abc", "--json"]).ok().json();
     let row = rows.as_array().unwrap().iter().find(|r| r["slug"] == RENT).unwrap().clone();
     assert_eq!(row["rewritten"], false);
-    let shown = json(&env.tribune(&["-C", &c, "show", &format!("{RENT}@abc"), "--json"]).ok());
+    let shown = env.tribune(&["-C", &c, "show", &format!("{RENT}@abc"), "--json"]).ok().json();
     assert_eq!(
         shown["version"], row["version"],
         "`show {RENT}@abc` and `list --edition abc` name different texts of the same edition"
@@ -1098,8 +1024,7 @@ fn observed(env: &Env, c: &str) -> (Vec<Value>, String) {
 
 #[test]
 fn a_branch_fast_forwarded_onto_the_trunk_has_no_rewrites_and_the_index_agrees() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
+    let (env, c, _) = setup();
     let old = rev(&env, &c, "main");
     env.git(&["-C", &c, "branch", "contingents/abc", &old]).ok();
     let a = env.write("other.md", article("Other news", "abc", "", "Other.\n"));
@@ -1115,9 +1040,7 @@ fn a_branch_fast_forwarded_onto_the_trunk_has_no_rewrites_and_the_index_agrees()
 
 #[test]
 fn a_trunk_that_merged_an_edition_counts_it_as_the_trunks_and_the_index_agrees() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     assert_eq!(versions(&env, &c, SLUG).len(), 2);
     // Plain git merges the edition into the trunk, then edits the trunk text again.
     let w = clone(&env, &c, "main", "w");
@@ -1134,15 +1057,13 @@ fn a_trunk_that_merged_an_edition_counts_it_as_the_trunks_and_the_index_agrees()
 
 #[test]
 fn a_malformed_trunk_base_trailer_is_not_believed_and_nothing_panics() {
-    let env = Env::new();
-    let (c, v) = setup(&env);
+    let (env, c, v) = setup();
     rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
     let w = clone(&env, &c, "contingents/abc", "w");
     let path = env.path("w").join(text_path(SLUG));
     let text = std::fs::read_to_string(&path).unwrap().replace("five long", "six long");
     std::fs::write(&path, text).unwrap();
-    env.git(&["-C", &w, "commit", "-q", "-am", "edit\n\nTribune-Trunk-Base: abc\nTribune-Base: zz"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "contingents/abc"]).ok();
+    commit_and_push(&env, &w, "contingents/abc", "edit\n\nTribune-Trunk-Base: abc\nTribune-Base: zz");
     let rows = versions(&env, &c, SLUG);
     let abc = rows.iter().find(|r| places(r).contains(&"contingents/abc")).unwrap();
     assert_eq!(abc["status"], "current", "ancestry says it was made from the present trunk text: {abc}");
@@ -1154,21 +1075,17 @@ fn a_malformed_trunk_base_trailer_is_not_believed_and_nothing_panics() {
 
 #[test]
 fn a_multi_line_summary_is_refused_before_the_editor_opens() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     let marker = env.path("editor-ran");
-    let editor = script(&env, "editor.sh", &format!("touch '{}'", marker.display()));
-    env.vars.push(("GIT_EDITOR".into(), editor));
+    editor(&mut env, &format!("touch '{}'", marker.display()));
     refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "-m", "one\ntwo"], 2, &["one line"]);
     assert!(!marker.exists(), "the editor ran before the summary was checked");
 }
 
 #[test]
 fn a_rewrite_from_the_editor_that_fails_to_parse_is_kept_as_a_draft() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
-    let editor = script(&env, "editor.sh", "sed -i 's/^title = /titl = /' \"$1\"");
-    env.vars.push(("GIT_EDITOR".into(), editor));
+    let (mut env, c, _) = setup();
+    editor(&mut env, "sed -i 's/^title = /titl = /' \"$1\"");
     let r = refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc"], 1, &["title"]);
     let draft = r.stderr.lines().find_map(|l| l.strip_prefix("note: your text is kept in ")).expect(&r.stderr);
     let draft = draft.split(';').next().unwrap();
@@ -1177,30 +1094,14 @@ fn a_rewrite_from_the_editor_that_fails_to_parse_is_kept_as_a_draft() {
 
 #[test]
 fn a_crlf_copy_of_the_base_text_is_no_change() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    refused(
-        &env,
-        &c,
-        &[
-            "-C",
-            &c,
-            "rewrite",
-            SLUG,
-            "--contingent",
-            "abc",
-            "--file",
-            &env.write("crlf.md", original().replace('\n', "\r\n")),
-        ],
-        1,
-        &["no change"],
-    );
+    let (env, c, _) = setup();
+    let crlf = env.write("crlf.md", original().replace('\n', "\r\n"));
+    refused(&env, &c, &["-C", &c, "rewrite", SLUG, "--contingent", "abc", "--file", &crlf], 1, &["no change"]);
 }
 
 #[test]
 fn without_an_editor_or_a_terminal_rewrite_asks_for_a_file_instead_of_hanging() {
-    let mut env = Env::new();
-    let (c, _) = setup(&env);
+    let (mut env, c, _) = setup();
     for k in ["GIT_EDITOR", "VISUAL", "EDITOR"] {
         env.vars.push((k.into(), String::new()));
     }
@@ -1209,12 +1110,9 @@ fn without_an_editor_or_a_terminal_rewrite_asks_for_a_file_instead_of_hanging() 
 
 #[test]
 fn a_rewrite_in_a_clone_continues_the_edition_fetched_from_the_remote() {
-    let env = Env::new();
-    let (c, _) = setup(&env);
-    rewrite(&env, &c, SLUG, "abc", &rewritten(), &[]).ok();
+    let (env, c, _, _) = abc_rewrote();
     let published = rev(&env, &c, "refs/heads/contingents/abc");
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let w = env.clone_of(&c, "w");
     let a = env.write("second.md", rewritten().replace("gave in", "gave in completely"));
     env.tribune(&["-C", &w, "rewrite", SLUG, "--contingent", "abc", "--file", &a]).ok();
     let parent = rev(&env, &w, "refs/heads/contingents/abc^");
@@ -1222,8 +1120,7 @@ fn a_rewrite_in_a_clone_continues_the_edition_fetched_from_the_remote() {
     assert!(message_of(&env, &w, "refs/heads/contingents/abc")
         .contains(&format!("Tribune-Base: {}", blob(&env, &c, "contingents/abc", SLUG))));
     // In a fresh clone, a version known only from a remote-tracking edition is found by prefix.
-    let w2 = env.path("w2").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w2]).ok();
+    let w2 = env.clone_of(&c, "w2");
     let v = blob(&env, &c, "contingents/abc", SLUG);
     let shown = env.tribune(&["-C", &w2, "show", &format!("{SLUG}@{}", &v[..8]), "--raw"]).ok();
     assert_eq!(shown.stdout, stored(&env, &c, "contingents/abc", SLUG));

@@ -2,14 +2,18 @@
 
 use crate::harness::*;
 
+/// A plain clone `w` of a commons, and the file of the article contributed in it.
+fn clone_with_article(env: &Env) -> (String, String) {
+    let w = env.clone_of(&env.commons(), "w");
+    let file = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
+    env.tribune(&["-C", &w, "contribute", &file]).ok();
+    (w, file)
+}
+
 #[test]
 fn contributing_in_a_clone_updates_its_work_tree_and_index() {
     let env = Env::new();
-    let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    let file = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &w, "contribute", &file]).ok();
+    let (w, file) = clone_with_article(&env);
     let status = env.git(&["-C", &w, "status", "--porcelain"]).ok();
     assert_eq!(status.stdout, "", "the work tree should match the new trunk");
     let path = env.git(&["-C", &w, "ls-files", "articles"]).ok().stdout;
@@ -20,11 +24,7 @@ fn contributing_in_a_clone_updates_its_work_tree_and_index() {
 #[test]
 fn local_changes_in_the_work_tree_are_never_overwritten() {
     let env = Env::new();
-    let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
-    let file = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
-    env.tribune(&["-C", &w, "contribute", &file]).ok();
+    let (w, _) = clone_with_article(&env);
     let path = env.git(&["-C", &w, "ls-files", "articles"]).ok().stdout.trim().to_string();
     let on_disk = env.path("w").join(&path);
     std::fs::write(&on_disk, "my local draft\n").unwrap();

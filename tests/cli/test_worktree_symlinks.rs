@@ -6,30 +6,10 @@ use crate::harness::*;
 
 const SLUG: &str = "port-blockade";
 
-/// Every file under `dir`, relative to it.
-fn files_under(dir: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// A clone `w` of a commons whose trunk has, committed with plain git, a symlink at `link`
 /// (a path in the repository) pointing to the directory `outside`, next to the clone.
 fn clone_with_symlink(env: &Env, link: &str, target_file: Option<&str>) -> (String, std::path::PathBuf) {
-    let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let w = env.clone_of(&env.commons(), "w");
     let outside = env.path("outside");
     std::fs::create_dir_all(&outside).unwrap();
     let target = match target_file {
@@ -89,9 +69,7 @@ fn a_symlinked_article_directory_in_a_clone_is_replaced_never_followed() {
 #[test]
 fn a_symlinked_article_text_is_replaced_and_its_target_left_alone() {
     let env = Env::new();
-    let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let w = env.clone_of(&env.commons(), "w");
     let a = env.write("a.md", article("Port blockade", "abc", "", "Dockers stopped.\n"));
     env.tribune(&["-C", &w, "contribute", &a, "--slug", SLUG]).ok();
     // Someone replaces the text by a symlink to a file outside and commits it with plain git.
@@ -111,9 +89,7 @@ fn a_symlinked_article_text_is_replaced_and_its_target_left_alone() {
 #[test]
 fn an_untracked_symlink_in_the_way_is_left_alone_with_a_warning_and_never_followed() {
     let env = Env::new();
-    let c = env.commons();
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", &c, &w]).ok();
+    let w = env.clone_of(&env.commons(), "w");
     let outside = env.path("outside");
     std::fs::create_dir_all(&outside).unwrap();
     let top = shard(SLUG).split('/').next().unwrap().to_string();

@@ -1,7 +1,7 @@
 //! A commons with an electorate and a proposed statement, and ways to forge ballots and tags
 //! with plain git: shared by the statement tests.
 
-use crate::harness::{add_keyed_member, keypair, rev, Env};
+use crate::harness::{add_keyed_member, edit_with_git, keypair, rev, Env};
 
 pub const DEADLINE: &str = "2026-12-01T00:00:00Z";
 /// After the deadline (the tests run at 2026-11-21T10:00:00Z).
@@ -25,6 +25,16 @@ impl Vote {
     }
     pub fn vote(&self, m: &str, choice: &str) -> crate::harness::Run {
         self.env.tribune(&["-C", &self.c, "vote", SLUG, choice, "--as", m, "--key", self.key(m)])
+    }
+    /// Each `(member, choice)` in turn is voted, and must be taken.
+    pub fn cast(&self, ballots: &[(&str, &str)]) {
+        for (m, choice) in ballots {
+            self.vote(m, choice).ok();
+        }
+    }
+    /// `approve SLUG --as M` with m's key.
+    pub fn approve(&self, m: &str) -> crate::harness::Run {
+        self.env.tribune(&["-C", &self.c, "approve", SLUG, "--as", m, "--key", self.key(m)])
     }
     pub fn tip(&self, m: &str) -> String {
         rev(&self.env, &self.c, &format!("refs/tribune/ballots/{SLUG}/{m}"))
@@ -127,8 +137,7 @@ impl Vote {
 /// `n` members m1…mn with keys, and a statement at 2/3 of votes cast, quorum 1/2.
 pub fn setup(n: usize) -> Vote {
     let env = Env::new();
-    let c = env.path("c").to_string_lossy().into_owned();
-    env.tribune(&["init", &c, "--org", "Mass Organization XYZ"]).ok();
+    let c = env.init();
     env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
     env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
     let keys = (1..=n)
@@ -153,27 +162,21 @@ pub fn approved(n: usize) -> Vote {
     for (m, _, _) in &v.keys {
         v.vote(m, "yes").ok();
     }
-    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.approve("m1").ok();
     v
 }
 
 impl Vote {
     /// A plain git clone of the commons, at `w`, to push changes made with git.
     pub fn git_clone(&self) -> String {
-        let w = self.env.path("w").to_string_lossy().into_owned();
-        self.env.git(&["clone", "-q", &self.c, &w]).ok();
-        w
+        self.env.clone_of(&self.c, "w")
     }
 }
 
 /// Changes the statement's text on the trunk through a plain git clone and push.
 pub fn amend_with_git(env: &Env, c: &str, body: &str) {
-    let w = env.path("w").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", c, &w]).ok();
-    let path = format!("{w}/statements/{SLUG}/index.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let (front, _) = text.rsplit_once("+++\n").unwrap();
-    std::fs::write(&path, format!("{front}+++\n{body}")).unwrap();
-    env.git(&["-C", &w, "commit", "-qam", "tamper with the statement"]).ok();
-    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    edit_with_git(env, c, &format!("statements/{SLUG}/index.md"), "tamper with the statement", |text| {
+        let (front, _) = text.rsplit_once("+++\n").unwrap();
+        format!("{front}+++\n{body}")
+    });
 }
