@@ -43,6 +43,11 @@ impl Repo {
 
     fn collect_notes(&self, tree: Oid, path: &str, hex: &str, out: &mut BTreeMap<Oid, (String, Oid)>) -> Result<()> {
         for e in self.list_dir(tree, "")? {
+            // git names notes in lower-case hex only; anything else in a notes tree is not a
+            // note (an upper-case twin must not pass for one: note_in would never see it).
+            if !e.name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                continue;
+            }
             let full = format!("{hex}{}", e.name);
             let p = format!("{path}{}", e.name);
             if e.is_tree && e.name.len() == 2 && full.len() < 40 {

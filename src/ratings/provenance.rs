@@ -145,6 +145,8 @@ fn walk(repo: &Repo, tip: Oid, since: Option<Oid>, mut p: Provenance, keys: &[St
             }
             for line in change.removed {
                 if signed {
+                    // The rater removed it: a later copy is theirs only if they sign it again.
+                    p.signed.remove(&record_id(change.object, &line));
                     if let Some(r) = p.restored.get_mut(&change.object) {
                         r.remove(&line);
                     }
@@ -176,7 +178,9 @@ fn changes(repo: &Repo, tree: Oid, parents: &[Oid]) -> Result<Vec<NoteChange>> {
     for base in bases {
         for change in repo.changed_paths(base, tree, "")? {
             let hex: String = change.path.chars().filter(|c| *c != '/').collect();
-            if let Ok(object) = hex.parse::<Oid>() {
+            let canonical = hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if let Ok(object) = hex.parse::<Oid>().map_err(|_| ()).and_then(|o| if canonical { Ok(o) } else { Err(()) })
+            {
                 objects.insert(object);
             }
         }

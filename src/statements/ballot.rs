@@ -102,6 +102,12 @@ pub fn member_ballots(repo: &Repo, rules: &Rules<'_>, member: &str, tip: Oid) ->
         };
         stack.extend(info.parents.iter().copied());
         if info.trailer("Tribune-Statement").is_none() {
+            // Sync's own merge of a member's ballots from two clones is not a ballot, and no
+            // stranger's either: it is walked through without a word.
+            if info.trailer("Tribune-Action") == Some("merge-ballots") && info.trailer("Tribune-Member") == Some(member)
+            {
+                continue;
+            }
             let f = foreign.get_or_insert((id, 0));
             f.1 += 1;
             continue;
@@ -286,6 +292,11 @@ pub fn cast(
     let slug = &proposal.slug;
     let refname = ballot_ref(slug, member);
     let tree = commons.repo.empty_tree()?;
+    // The member's keys in the electorate, and at least the one signing now.
+    let mut keys = member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, member)?
+        .map(|m| m.keys)
+        .unwrap_or_default();
+    keys.push(signer.public.clone());
     for attempt in 0..100 {
         let tip = commons.repo.ref_target(&refname)?;
         let previous = match tip {
@@ -293,7 +304,7 @@ pub fn cast(
             None => None,
         };
         let seq = match tip {
-            Some(t) => highest_seq(&commons.repo, t)?.checked_add(1).ok_or_else(|| {
+            Some(t) => highest_seq(&commons.repo, t, &keys)?.checked_add(1).ok_or_else(|| {
                 fail(
                     format!("{refname} already holds a ballot with the largest possible sequence number"),
                     "no later ballot can follow it; ask the organisation to look at that ref",
@@ -312,21 +323,31 @@ pub fn cast(
     Err(fail(format!("{refname} kept moving"), "another process is voting as this member at the same time; try again"))
 }
 
-/// The highest sequence number among the ballots reachable from `tip` (0 when none has
-/// one): a commit without one on top of the ref must not make the next ballot reuse a number.
-fn highest_seq(repo: &crate::git::Repo, tip: Oid) -> Result<u64> {
+/// The highest sequence number among the member's own ballots reachable from `tip` (0 when
+/// there is none): every commit is walked, as the tally walks them, so nothing stacked on
+/// the ref hides a ballot; only ballots signed with one of the member's `keys` count, so a
+/// forged commit cannot push the number out of reach.
+fn highest_seq(repo: &crate::git::Repo, tip: Oid, keys: &[String]) -> Result<u64> {
     let mut highest = 0;
     let mut stack = vec![tip];
     let mut seen = std::collections::HashSet::new();
     while let Some(id) = stack.pop() {
-        if seen.len() > 1000 || !seen.insert(id) {
+        if !seen.insert(id) {
             continue;
         }
         let Some(c) = repo.commit_if_commit(id)? else { continue };
-        if let Some(s) = c.trailer("Tribune-Seq").and_then(|s| s.parse::<u64>().ok()) {
-            highest = highest.max(s);
-        }
         stack.extend(c.parents.iter().copied());
+        let Some(s) = c.trailer("Tribune-Seq").and_then(|s| s.parse::<u64>().ok()) else { continue };
+        if s <= highest || c.trailer("Tribune-Statement").is_none() {
+            continue;
+        }
+        let signed = match repo.commit_signature(id)? {
+            Some((sig, data)) => crate::signing::verify(Some(&sig), &data, keys).0 == crate::signing::Verdict::Verified,
+            None => false,
+        };
+        if signed {
+            highest = s;
+        }
     }
     Ok(highest)
 }

@@ -379,6 +379,22 @@ fn check_left_out(v: &mut Verification, repo: &Repo, rules: &Rules<'_>, ballots:
             }
         }
     }
+    // A counted ballot that the refs now show in a sequence conflict (the member signed
+    // another ballot with the same number) counts no more, as the tally rule says.
+    let mut conflicted = Vec::new();
+    for (member, b) in &counted {
+        let theirs: Vec<&Ballot> = live.iter().filter(|l| &l.member == member).collect();
+        let voided = theirs
+            .iter()
+            .any(|l| l.commit == b.commit && l.reason.as_deref().is_some_and(|r| r.starts_with("seq conflict")));
+        if voided && !theirs.iter().any(|l| l.status == Status::Counted) {
+            conflicted.push(*b);
+        }
+    }
+    for b in &conflicted {
+        latest.remove(&b.member);
+        left_out.push(b);
+    }
     if left_out.is_empty() {
         return Ok(());
     }
@@ -397,8 +413,9 @@ fn check_left_out(v: &mut Verification, repo: &Repo, rules: &Rules<'_>, ballots:
     let names: Vec<String> = left_out
         .iter()
         .map(|b| {
+            let conflict = if conflicted.iter().any(|c| c.commit == b.commit) { ", now in a seq conflict" } else { "" };
             format!(
-                "{}'s {} ({})",
+                "{}'s {} ({}{conflict})",
                 b.member,
                 crate::model::words::short(&b.commit, 10),
                 b.choice.map(Choice::as_str).unwrap_or("?")

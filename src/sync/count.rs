@@ -163,5 +163,7 @@ pub(super) fn count_push(repo: &Repo, r: &PushRef, left: &mut Moved) -> Result<(
         Some(t) => Some(t.parse::<Oid>()?),
         None => None,
     };
+    // A broken copy there (not a commit) that this push replaces: everything is new.
+    let theirs = theirs.filter(|t| repo.commit_if_commit(*t).ok().flatten().is_some());
     count(repo, kind, &r.local, theirs, id, left)
 }

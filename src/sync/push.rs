@@ -22,11 +22,20 @@ pub(super) fn outgoing(
             add_line(&mut report.warnings, local_malformed(&name, id, &what));
             continue;
         }
+        let mut repair = false;
         if let Some(t) = theirs {
             if let Some(what) = malformed(repo, kind, t)? {
                 add_line(&mut report.warnings, remote_malformed(&name, remote_name, t, &what));
-                continue;
+                // A per-writer ref whose copy there is broken: this clone's sound one
+                // replaces it (leased on the broken value), or its records would never
+                // leave this clone. A tag is never replaced.
+                if kind == Kind::Tag {
+                    continue;
+                }
+                repair = true;
             }
+        }
+        if let (Some(t), false) = (theirs, repair) {
             // Only what extends the remote's copy; the rest was reported when integrating
             // (and is reported by a --push-only sync, which does not integrate).
             if kind == Kind::Tag || !repo.is_ancestor(t, id)? {

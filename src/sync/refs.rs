@@ -46,7 +46,28 @@ pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<P
         };
         (kind, format!("refs/{rest}"))
     };
-    Some(Pair { kind, local, tracking: tracking.to_string() })
+    well_formed(&local, kind, trunk_ref).then(|| Pair { kind, local, tracking: tracking.to_string() })
+}
+
+/// Whether a ref's name has the shape of its kind: `contingents/<id>`,
+/// `notes/tribune/ratings/<rater>`, `tribune/ballots/<statement>/<member>`,
+/// `tags/statements/<slug>`, each part an id. A ref one level below another writer's
+/// (`…/ballots/s/m3/x`) would stop that writer from ever updating theirs, and git cannot
+/// hold both: such names are never taken or pushed.
+pub(super) fn well_formed(local: &str, kind: Kind, trunk_ref: &str) -> bool {
+    let ids = |rest: Option<&str>, n: usize| {
+        rest.is_some_and(|r| {
+            let parts: Vec<&str> = r.split('/').collect();
+            parts.len() == n && parts.iter().all(|p| crate::model::id::is_valid(p))
+        })
+    };
+    match kind {
+        Kind::Trunk => local == trunk_ref,
+        Kind::Edition => ids(local.strip_prefix("refs/heads/contingents/"), 1),
+        Kind::Notes => ids(local.strip_prefix(crate::ratings::RATINGS_REFS), 1),
+        Kind::Ballots => ids(local.strip_prefix(crate::statements::BALLOT_REFS), 2),
+        Kind::Tag => ids(local.strip_prefix(crate::statements::TAG_REFS), 1),
+    }
 }
 
 /// The remote-tracking ref of a local ref.
@@ -70,7 +91,9 @@ pub(super) fn syncable_local(repo: &Repo, trunk_ref: &str) -> Result<Vec<(String
         ("refs/tags/statements/", Kind::Tag),
     ] {
         for (name, id) in repo.refs_with_prefix(prefix)? {
-            out.push((name, id, kind));
+            if well_formed(&name, kind, trunk_ref) {
+                out.push((name, id, kind));
+            }
         }
     }
     Ok(out)

@@ -142,3 +142,48 @@ fn the_same_line_on_an_unsigned_side_branch_does_not_depend_on_walk_order_or_cac
     std::fs::remove_dir_all(format!("{c}/tribune/provenance")).unwrap();
     assert_eq!(erin_on(&env, &c), warm, "cache deleted");
 }
+
+#[test]
+fn a_note_at_an_upper_case_path_is_no_note_and_a_signed_merge_cannot_launder_it() {
+    let env = Env::new();
+    let (c, key, _) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    let other = rev(&env, &c, &format!("main:{}", text_path(OTHER)));
+    let r = "refs/notes/tribune/ratings/erin";
+    // A forger puts a flat note at the upper-case name of OTHER's version, with plain git.
+    let line = r#"{"v":1,"rater":"erin","dimension":"politics","score":-2,"at":"2031-01-01T00:00:00Z"}"#;
+    let file = env.write("forged-line", format!("{line}\n"));
+    let blob = env.git(&["-C", &c, "hash-object", "-w", &file]).ok().stdout.trim().to_string();
+    let tree = env.git(&["-C", &c, "ls-tree", r]).ok().stdout;
+    let listing = env.write("listing", format!("{tree}100644 blob {blob}\t{}\n", other.to_uppercase()));
+    let forged_tree = env.run_command({
+        let mut cmd = std::process::Command::new("sh");
+        cmd.args(["-c", &format!("git -C '{c}' mktree < '{listing}'")]);
+        cmd
+    });
+    let tip = rev(&env, &c, r);
+    let forged = env.git(&["-C", &c, "commit-tree", forged_tree.stdout.trim(), "-p", &tip, "-m", "x"]).ok().stdout;
+    // erin's own signed merge of it, as a sync with her key makes.
+    let merge = signed_commit(&env, &c, &key, forged_tree.stdout.trim(), &[&tip, forged.trim()], "merge");
+    env.git(&["-C", &c, "update-ref", r, &merge]).ok();
+    assert!(ratings_standing(&env, &c, OTHER).is_empty(), "no rating of OTHER exists");
+    env.fsck(&c);
+}
+
+#[test]
+fn a_rating_the_rater_deleted_with_a_signed_commit_stays_deleted_when_plain_git_adds_it_back() {
+    let env = Env::new();
+    let (c, key, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
+    let r = "refs/notes/tribune/ratings/erin";
+    let line = env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "show", &v]).ok().stdout;
+    // erin removes her note, signed.
+    let tip = rev(&env, &c, r);
+    let empty = env.git(&["-C", &c, "mktree"]).ok().stdout;
+    let removal = signed_commit(&env, &c, &key, empty.trim(), &[&tip], "remove my rating");
+    env.git(&["-C", &c, "update-ref", r, &removal]).ok();
+    assert!(ratings_standing(&env, &c, SLUG).is_empty());
+    // A forger adds the very same line back with plain git.
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/erin", "add", "-m", line.trim(), &v]).ok();
+    assert_eq!(ratings_standing(&env, &c, SLUG), [(2, "forged".to_string())]);
+}

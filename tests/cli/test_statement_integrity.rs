@@ -137,3 +137,48 @@ fn a_key_path_that_is_a_fifo_is_refused_without_hanging() {
     let r = v.env.tribune(&["-C", &v.c, "vote", SLUG, "yes", "--as", "m1", "--key", &fifo]);
     r.fails(1, "not a regular file");
 }
+
+#[test]
+fn a_forged_commit_with_a_huge_sequence_number_does_not_stop_a_member_voting() {
+    let v = setup(3);
+    v.vote("m2", "yes").ok();
+    let tip = v.tip("m2");
+    let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    let junk = v
+        .env
+        .git(&[
+            "-C",
+            &v.c,
+            "commit-tree",
+            &tree,
+            "-p",
+            &tip,
+            "-m",
+            "junk\n\nTribune-Statement: x\nTribune-Seq: 18446744073709551615",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m2"), &junk]).ok();
+    let r = v.vote("m2", "no").ok();
+    assert!(r.stdout.contains("(seq 2)"), "{}", r.stdout);
+    assert_eq!(v.counts(), (0, 1, 0));
+}
+
+#[test]
+fn counted_ballots_that_fall_into_a_sequence_conflict_after_the_approval_void_it_when_they_change_it() {
+    let v = approved(3);
+    // m2 and m3 each signed a second seq-1 ballot (no) on another clone before the approval.
+    for m in ["m2", "m3"] {
+        let key = v.key(m).to_string();
+        let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+        let tip = v.tip(m);
+        let other = signed_commit(&v.env, &v.c, &key, &tree, &[], &v.message(m, "no", 1));
+        let merged = v.env.git(&["-C", &v.c, "commit-tree", &tree, "-p", &tip, "-p", &other, "-m", "x"]).ok().stdout;
+        v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/{m}"), merged.trim()]).ok();
+    }
+    let r = v.verify();
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("seq conflict") && r.stdout.contains("does not pass"), "{}", r.stdout);
+}

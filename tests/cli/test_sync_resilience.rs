@@ -285,3 +285,33 @@ fn four_syncs_at_once_in_one_clone_all_succeed_and_lose_nothing() {
     assert_eq!(n.refs(&b), n.refs(&n.hub));
     n.env.fsck(&a);
 }
+
+#[test]
+fn a_ref_below_a_members_ref_on_the_hub_is_never_taken_and_a_broken_copy_there_is_replaced() {
+    let n = Net::new();
+    let a = n.clone("a");
+    vote(&n, &a, 1, "yes");
+    n.t(&a, &["sync"]).ok();
+    // Someone who can push adds refs one level below m2's ballot ref and xyz's edition, and
+    // points the hub's copy of m3's ballot ref at a blob.
+    let tip = rev(&n.env, &n.hub, &ballot_ref("m1"));
+    for r in [format!("{}/x", ballot_ref("m2")), "refs/heads/contingents/xyz/x".to_string()] {
+        n.git(&n.hub, &["update-ref", &r, &tip]).ok();
+    }
+    let junk = blob(&n.env, &n.hub);
+    n.git(&n.hub, &["update-ref", &ballot_ref("m3"), &junk]).ok();
+    let b = n.clone("b");
+    let taken = n.git(&b, &["for-each-ref", "--format=%(refname)"]).ok().stdout;
+    let local = |l: &&str| !l.starts_with("refs/remotes/") && !l.starts_with("refs/tribune-sync/");
+    assert!(!taken.lines().filter(local).any(|l| l.ends_with("/x")), "refs of no writer's shape were taken:\n{taken}");
+    // m3's ballot reaches the hub over the broken copy there, with one warning.
+    vote(&n, &b, 3, "no");
+    let r = n.t(&b, &["sync"]).ok();
+    assert!(r.stderr.contains(&ballot_ref("m3")), "one warning names the broken copy:\n{}", r.stderr);
+    assert_eq!(rev(&n.env, &n.hub, &ballot_ref("m3")), rev(&n.env, &b, &ballot_ref("m3")), "replaced");
+    let t = json(&n.t(&n.hub, &["tally", SLUG, "--json"]).ok());
+    assert_eq!((t["counts"]["yes"].as_u64(), t["counts"]["no"].as_u64()), (Some(1), Some(1)), "{t:#}");
+    // m2 still votes on b (the hub itself cannot hold m2's ref beside m2/x: its hook must refuse
+    // such names, issue 11).
+    vote(&n, &b, 2, "yes");
+}
