@@ -17,6 +17,7 @@ mod test_init;
 mod test_key_files;
 mod test_list_show_log;
 mod test_man_and_completions;
+mod test_pager;
 mod test_parallel_writers;
 mod test_rating_provenance;
 mod test_ratings;
