@@ -38,7 +38,8 @@ pub fn editions(commons: &Commons) -> Result<Editions> {
 }
 use std::path::PathBuf;
 
-const FORMAT: u32 = 3;
+/// 4: entries carry the time they arrived on the trunk.
+const FORMAT: u32 = 4;
 
 /// One article as the trunk has it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,6 +55,12 @@ pub struct Entry {
     pub authors: Vec<String>,
     /// The trunk version: the blob id of `index.md`.
     pub version: String,
+    /// When the article arrived on the trunk, in seconds since the epoch: the commit time of
+    /// the commit on the trunk's first-parent line that added its text (the last one, if it
+    /// was removed and added again; for an article merged in, the merge). 0 where unknown
+    /// (an entry read from one tree, without the index).
+    #[serde(default)]
+    pub arrived: i64,
 }
 
 #[derive(Debug, Default)]
@@ -93,7 +100,9 @@ pub fn load(commons: &Commons) -> Result<Index> {
         std::fs::read_to_string(&path).ok().and_then(|text| IndexFile::parse(&text)).unwrap_or_default();
     let old_tree: Option<Oid> = file.trunk_tree.parse().ok().filter(|t| repo.has_object(*t));
     if file.trunk != tip.to_string() || old_tree.is_none() {
-        file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old_tree, tree)?;
+        let old_tip: Option<Oid> = file.trunk.parse().ok();
+        let old = old_tree.zip(old_tip);
+        file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old, tip, tree)?;
         file.trunk = tip.to_string();
         file.trunk_tree = tree.to_string();
         // Best effort: an index that cannot be saved is rebuilt next time.
@@ -163,7 +172,7 @@ fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
 ///
 /// ```text
 /// tribune-index <FORMAT> <trunk commit> <trunk tree>
-/// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version>
+/// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version> <arrived>
 /// ```
 impl IndexFile {
     fn render(&self) -> String {
@@ -178,6 +187,7 @@ impl IndexFile {
                 escape(&e.tags.join(",")),
                 escape(&e.authors.join("\x1f")),
                 escape(&e.version),
+                e.arrived.to_string(),
             ];
             out.push_str("A\t");
             out.push_str(&fields.join("\t"));
@@ -200,8 +210,8 @@ impl IndexFile {
             match f.next()? {
                 "A" => {
                     let mut next = || f.next().map(unescape);
-                    let (slug, title, contingent, date, tags, authors, version) =
-                        (next()?, next()?, next()?, next()?, next()?, next()?, next()?);
+                    let (slug, title, contingent, date, tags, authors, version, arrived) =
+                        (next()?, next()?, next()?, next()?, next()?, next()?, next()?, next()?);
                     let split = |s: String, sep: char| -> Vec<String> {
                         if s.is_empty() {
                             Vec::new()
@@ -217,6 +227,7 @@ impl IndexFile {
                         tags: split(tags, ','),
                         authors: split(authors, '\x1f'),
                         version,
+                        arrived: arrived.parse().ok()?,
                     });
                 }
                 _ => return None,
@@ -263,12 +274,25 @@ pub fn slug_of_text_path(p: &str) -> Option<&str> {
     (file == "index.md" && shard == layout::shard(slug)).then_some(slug)
 }
 
-fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree: Oid) -> Result<Vec<Entry>> {
+/// Brings the entries up to date with the trunk at `tip` (tree `tree`), from `old`: the
+/// entries of the tree and commit in `old_at`, or nothing (a cold build).
+fn refresh_trunk(
+    commons: &Commons,
+    old: Vec<Entry>,
+    old_at: Option<(Oid, Oid)>,
+    tip: Oid,
+    tree: Oid,
+) -> Result<Vec<Entry>> {
     let repo = &commons.repo;
-    if old_tree.is_none() {
-        // A full build reads every tree once: caching them only costs memory.
-        crate::git::Repo::disable_object_cache();
-    }
+    // The commits that brought the changes, newest first: along first parents back to the
+    // old tip. When the old tip is not on that line (the trunk was rewound, or reached by a
+    // merge whose first parent is another line), the arrival times would have to be read
+    // again from the whole line anyway: that is a cold build.
+    let since = match old_at {
+        Some((_, old_tip)) => first_parents_since(repo, tip, old_tip)?,
+        None => None,
+    };
+    let old_tree = old_at.filter(|_| since.is_some()).map(|(t, _)| t);
     let mut by_slug: BTreeMap<String, Entry> =
         if old_tree.is_some() { old.into_iter().map(|e| (e.slug.clone(), e)).collect() } else { BTreeMap::new() };
     let mut to_read: Vec<(String, Oid)> = Vec::new();
@@ -283,12 +307,124 @@ fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree
             Some(id) => to_read.push((slug.to_string(), id)),
         }
     }
+    // Read before the blobs, while libgit2 still caches trees: consecutive commits share most.
+    let changed: Vec<&str> = to_read.iter().map(|(s, _)| s.as_str()).collect();
+    let arrived = arrivals(repo, tip, since.as_deref(), &changed)?;
+    if old_tree.is_none() {
+        // A full build reads every tree once: caching them only costs memory.
+        crate::git::Repo::disable_object_cache();
+    }
     let ids: Vec<Oid> = to_read.iter().map(|(_, id)| *id).collect();
     let entries = repo.map_blobs(&ids, |id, bytes| (id, entry_fields(bytes)))?;
     for ((slug, _), (id, fields)) in to_read.into_iter().zip(entries) {
-        by_slug.insert(slug.clone(), fields.into_entry(slug, id));
+        let mut entry = fields.into_entry(slug.clone(), id);
+        entry.arrived = match (arrived.get(&slug), by_slug.get(&slug)) {
+            (Some(t), _) => *t,
+            (None, Some(old)) => old.arrived,
+            (None, None) => 0,
+        };
+        by_slug.insert(slug, entry);
     }
     Ok(by_slug.into_values().collect())
+}
+
+/// The commits from `tip` back along first parents to `old` (not included), newest first;
+/// None when `old` is not on that line.
+fn first_parents_since(repo: &crate::git::Repo, tip: Oid, old: Oid) -> Result<Option<Vec<Oid>>> {
+    if !repo.has_object(old) {
+        return Ok(None);
+    }
+    let new: std::collections::HashSet<Oid> = repo.walk(tip, &[old])?.collect::<Result<_>>()?;
+    let mut line = Vec::new();
+    let mut at = tip;
+    while new.contains(&at) {
+        line.push(at);
+        match repo.commit(at)?.parents.first() {
+            Some(p) => at = *p,
+            None => return Ok(None),
+        }
+    }
+    Ok((at == old).then_some(line))
+}
+
+/// When each of `slugs` (texts that changed) arrived on the trunk: the commit time of the
+/// newest commit along first parents from `tip` that added it. Only the commits of `since`
+/// are looked at when it is given (a slug they did not add keeps the time it had); else the
+/// whole line, until every slug is placed. Each commit is compared with its parent level by
+/// level, only in the shards that still hold a slug to place: most commits cost a few small
+/// tree reads, and an article's own directory is read only when it was there before.
+fn arrivals(repo: &crate::git::Repo, tip: Oid, since: Option<&[Oid]>, slugs: &[&str]) -> Result<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    // Top shard (`xx`) → shard (`yy`) → the slugs in it still to place.
+    let mut left: HashMap<String, HashMap<String, BTreeSet<String>>> = HashMap::new();
+    for slug in slugs {
+        let shard = layout::shard(slug);
+        let (xx, yy) = shard.split_once('/').context("a shard is xx/yy")?;
+        left.entry(xx.to_string()).or_default().entry(yy.to_string()).or_default().insert(slug.to_string());
+    }
+    let articles = |tree: Oid| -> Result<Option<Oid>> {
+        Ok(repo.entry_at(tree, layout::ARTICLES)?.filter(|e| e.is_tree).map(|e| e.id))
+    };
+    let subtree = |side: Option<(Oid, bool)>| side.filter(|(_, is_tree)| *is_tree).map(|(id, _)| id);
+    let mut next = Some(tip);
+    let mut walked = 0usize;
+    while let Some(id) = next {
+        if left.is_empty() || since.is_some_and(|s| walked >= s.len()) {
+            break;
+        }
+        walked += 1;
+        let info = repo.commit(id)?;
+        // A shallow clone's oldest commit: its parent is not here, its tree added all.
+        let parent = info.parents.first().copied().filter(|p| repo.has_object(*p));
+        let old = match parent {
+            Some(p) => articles(repo.commit_tree(p)?)?,
+            None => None,
+        };
+        let new = articles(info.tree)?;
+        let mut placed: Vec<String> = Vec::new();
+        for x in repo.tree_changes(old, new)? {
+            let Some(shards) = left.get(&x.name) else { continue };
+            for y in repo.tree_changes(subtree(x.old), subtree(x.new))? {
+                let Some(wanted) = shards.get(&y.name) else { continue };
+                for s in repo.tree_changes(subtree(y.old), subtree(y.new))? {
+                    if !wanted.contains(&s.name) {
+                        continue;
+                    }
+                    let added = match (subtree(s.old), subtree(s.new)) {
+                        (None, Some(_)) => true,
+                        // The directory was there: did its text appear?
+                        (Some(before), Some(after)) => repo.tree_changes(Some(before), Some(after))?.iter().any(|f| {
+                            f.name == "index.md"
+                                && f.old.is_none_or(|(_, is_tree)| is_tree)
+                                && f.new.is_some_and(|(_, is_tree)| !is_tree)
+                        }),
+                        _ => false,
+                    };
+                    if added {
+                        placed.push(format!("{}/{}/{}", x.name, y.name, s.name));
+                    }
+                }
+            }
+        }
+        for path in placed {
+            let mut parts = path.splitn(3, '/');
+            let (Some(xx), Some(yy), Some(slug)) = (parts.next(), parts.next(), parts.next()) else { continue };
+            if let Some(shards) = left.get_mut(xx) {
+                if let Some(wanted) = shards.get_mut(yy) {
+                    wanted.remove(slug);
+                    if wanted.is_empty() {
+                        shards.remove(yy);
+                    }
+                }
+                if shards.is_empty() {
+                    left.remove(xx);
+                }
+            }
+            out.insert(slug.to_string(), info.committer.when.seconds);
+        }
+        next = parent;
+    }
+    Ok(out)
 }
 
 /// What the index keeps of an article's front matter.
@@ -311,6 +447,7 @@ impl Fields {
             tags: self.tags,
             authors: self.authors,
             version: version.to_string(),
+            arrived: 0,
         }
     }
 }
@@ -634,6 +771,7 @@ mod tests {
             tags: vec!["a".into(), "b".into()],
             authors: vec!["X, Y".into(), "Z".into()],
             version: "v".into(),
+            arrived: 1_763_719_200,
         });
         let again = IndexFile::parse(&file.render()).unwrap();
         assert_eq!(again.articles, file.articles);

@@ -15,6 +15,7 @@ mod test_edge_cases;
 mod test_filters;
 mod test_init;
 mod test_key_files;
+mod test_list_order;
 mod test_list_show_log;
 mod test_man_and_completions;
 mod test_pager;
