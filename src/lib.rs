@@ -19,6 +19,7 @@ pub mod index;
 pub mod keyring;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod provenance;
 pub mod ratings;
 pub mod signing;

@@ -1,6 +1,7 @@
 //! Writing results: tables for people, JSON for programs, colour only where it helps.
 
 pub mod pager;
+pub mod progress;
 mod table;
 
 pub use table::{Cell, Table, Tone};

@@ -55,6 +55,7 @@ impl Ctx {
 pub fn run(cli: Cli) -> Result<()> {
     crate::git::Repo::configure_process();
     let ctx = Ctx { dir: cli.dir(), style: Style::detect(cli.color) };
+    crate::output::progress::install_on_terminal();
     // Only on a terminal: a pipe or a file gets the output as it is.
     if ctx.style.tty && !cli.no_pager && cli.command.pages() {
         if let Some(pager) = crate::output::pager::choose(|| core_pager(&ctx.dir)) {

@@ -309,13 +309,20 @@ fn refresh_trunk(
     }
     // Read before the blobs, while libgit2 still caches trees: consecutive commits share most.
     let changed: Vec<&str> = to_read.iter().map(|(s, _)| s.as_str()).collect();
-    let arrived = arrivals(repo, tip, since.as_deref(), &changed)?;
+    let progress = crate::progress::start_if(old_tree.is_none(), "reading the trunk's history", None);
+    let arrived = arrivals(repo, tip, since.as_deref(), &changed, &progress)?;
+    progress.finish();
     if old_tree.is_none() {
         // A full build reads every tree once: caching them only costs memory.
         crate::git::Repo::disable_object_cache();
     }
     let ids: Vec<Oid> = to_read.iter().map(|(_, id)| *id).collect();
-    let entries = repo.map_blobs(&ids, |id, bytes| (id, entry_fields(bytes)))?;
+    let progress = crate::progress::start_if(old_tree.is_none(), "reading articles", Some(ids.len() as u64));
+    let entries = repo.map_blobs(&ids, |id, bytes| {
+        progress.advance(1);
+        (id, entry_fields(bytes))
+    })?;
+    progress.finish();
     for ((slug, _), (id, fields)) in to_read.into_iter().zip(entries) {
         let mut entry = fields.into_entry(slug.clone(), id);
         entry.arrived = match (arrived.get(&slug), by_slug.get(&slug)) {
@@ -353,7 +360,13 @@ fn first_parents_since(repo: &crate::git::Repo, tip: Oid, old: Oid) -> Result<Op
 /// whole line, until every slug is placed. Each commit is compared with its parent level by
 /// level, only in the shards that still hold a slug to place: most commits cost a few small
 /// tree reads, and an article's own directory is read only when it was there before.
-fn arrivals(repo: &crate::git::Repo, tip: Oid, since: Option<&[Oid]>, slugs: &[&str]) -> Result<HashMap<String, i64>> {
+fn arrivals(
+    repo: &crate::git::Repo,
+    tip: Oid,
+    since: Option<&[Oid]>,
+    slugs: &[&str],
+    progress: &crate::progress::Progress,
+) -> Result<HashMap<String, i64>> {
     let mut out = HashMap::new();
     // Top shard (`xx`) → shard (`yy`) → the slugs in it still to place.
     let mut left: HashMap<String, HashMap<String, BTreeSet<String>>> = HashMap::new();
@@ -373,6 +386,7 @@ fn arrivals(repo: &crate::git::Repo, tip: Oid, since: Option<&[Oid]>, slugs: &[&
             break;
         }
         walked += 1;
+        progress.advance(1);
         let info = repo.commit(id)?;
         // A shallow clone's oldest commit: its parent is not here, its tree added all.
         let parent = info.parents.first().copied().filter(|p| repo.has_object(*p));

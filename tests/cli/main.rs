@@ -20,6 +20,7 @@ mod test_list_show_log;
 mod test_man_and_completions;
 mod test_pager;
 mod test_parallel_writers;
+mod test_progress;
 mod test_rating_provenance;
 mod test_ratings;
 mod test_readme;
