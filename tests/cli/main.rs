@@ -14,6 +14,7 @@ mod test_demo;
 mod test_edge_cases;
 mod test_filters;
 mod test_init;
+mod test_json_output;
 mod test_key_files;
 mod test_list_order;
 mod test_list_show_log;
