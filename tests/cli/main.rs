@@ -35,6 +35,7 @@ mod test_statements_review;
 mod test_sync;
 mod test_sync_identity;
 mod test_sync_review;
+mod test_table_style;
 mod test_terminal;
 mod test_versions;
 mod test_worktree;
