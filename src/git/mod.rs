@@ -74,21 +74,6 @@ pub struct PathChange {
     pub new: Option<Oid>,
 }
 
-/// A tree entry's name as git sorts it: a tree's as if it ended in '/'.
-fn git_order_key<'a>(e: &'a git2::TreeEntry<'_>) -> impl Iterator<Item = u8> + 'a {
-    let slash = (e.kind() == Some(git2::ObjectType::Tree)).then_some(b'/');
-    e.name_bytes().iter().copied().chain(slash)
-}
-
-/// One entry that differs between two trees ([`Repo::tree_changes`]): its id on each side
-/// and whether it is a tree there (None: absent).
-#[derive(Debug, Clone)]
-pub struct TreeChange {
-    pub name: String,
-    pub old: Option<(Oid, bool)>,
-    pub new: Option<(Oid, bool)>,
-}
-
 /// One entry of a tree listing.
 #[derive(Debug, Clone)]
 pub struct TreeEntry {
@@ -482,53 +467,6 @@ impl Repo {
         let mut out = Vec::new();
         let base = if prefix.is_empty() { String::new() } else { format!("{}/", prefix.trim_end_matches('/')) };
         self.diff_trees(old_sub, new_sub, &base, &mut out)?;
-        Ok(out)
-    }
-
-    /// The entries that differ between two trees, one level only (None: no tree), as
-    /// (name, old, new) with each side's id and whether it is a tree. Entries with the same
-    /// name and id on both sides cost no allocation: walking a long history this way reads
-    /// only what changed.
-    pub fn tree_changes(&self, old: Option<Oid>, new: Option<Oid>) -> Result<Vec<TreeChange>> {
-        if old == new {
-            return Ok(Vec::new());
-        }
-        let read = |t: Option<Oid>| -> Result<Option<git2::Tree<'_>>> {
-            t.map(|t| self.inner.find_tree(t.0).with_context(|| format!("could not read tree {t}"))).transpose()
-        };
-        let (a, b) = (read(old)?, read(new)?);
-        let side = |e: &git2::TreeEntry<'_>| (Oid(e.id()), e.kind() == Some(git2::ObjectType::Tree));
-        let name = |e: &git2::TreeEntry<'_>| String::from_utf8_lossy(e.name_bytes()).into_owned();
-        let mut ia = a.iter().flat_map(|t| t.iter()).peekable();
-        let mut ib = b.iter().flat_map(|t| t.iter()).peekable();
-        let mut out = Vec::new();
-        loop {
-            // Both trees are in git's order (a tree's name sorts as if it ended in '/'), so one
-            // pass pairs the names up. A name that is a blob on one side and a tree on the
-            // other is two changes: one removed, one added.
-            let order = match (ia.peek(), ib.peek()) {
-                (None, None) => break,
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (Some(x), Some(y)) => git_order_key(x).cmp(git_order_key(y)),
-            };
-            match order {
-                std::cmp::Ordering::Less => {
-                    let x = ia.next().context("tree entry")?;
-                    out.push(TreeChange { name: name(&x), old: Some(side(&x)), new: None });
-                }
-                std::cmp::Ordering::Greater => {
-                    let y = ib.next().context("tree entry")?;
-                    out.push(TreeChange { name: name(&y), old: None, new: Some(side(&y)) });
-                }
-                std::cmp::Ordering::Equal => {
-                    let (x, y) = (ia.next().context("tree entry")?, ib.next().context("tree entry")?);
-                    if x.id() != y.id() {
-                        out.push(TreeChange { name: name(&y), old: Some(side(&x)), new: Some(side(&y)) });
-                    }
-                }
-            }
-        }
         Ok(out)
     }
 
