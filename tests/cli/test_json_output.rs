@@ -125,4 +125,24 @@ fn an_exported_page_declares_the_language_of_its_text() {
         let v = json(env.tribune(&["-C", &c, "export", slug, "--as", "abc", "--json"]).ok());
         assert_eq!(v["lang"], lang, "{slug}");
     }
+    // The commons' own language, set in tribune.toml with plain git (a top-level key: first), stands in when the
+    // text does not say (or says nothing usable); the text's own still wins.
+    let work = env.path("empty-work-tree");
+    std::fs::create_dir_all(&work).unwrap();
+    let script = format!(
+        "set -e\ncd '{c}'\nexport GIT_INDEX_FILE='{idx}' GIT_WORK_TREE='{work}'\ngit read-tree main\n\
+         {{ echo 'lang = \"fr-CA\"'; git show main:tribune.toml; }} > '{toml}'\n\
+         git update-index --cacheinfo 100644,$(git hash-object -w '{toml}'),tribune.toml\n\
+         git update-ref refs/heads/main $(git commit-tree $(git write-tree) -p main -m 'tribune.toml: lang')\n",
+        idx = env.path("plain-index").display(),
+        work = work.display(),
+        toml = env.path("tribune.toml").display(),
+    );
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", &script]);
+    env.run_command(cmd).ok();
+    for (slug, lang) in [("plain", "fr-CA"), ("broken", "fr-CA"), ("greve", "fr")] {
+        let v = json(env.tribune(&["-C", &c, "export", slug, "--as", "abc", "--json"]).ok());
+        assert_eq!(v["lang"], lang, "{slug} with the commons' lang");
+    }
 }

@@ -151,3 +151,20 @@ fn a_pager_that_quits_early_ends_the_command_quietly() {
         assert!(r.stdout.len() < 10_000, "{pager}: the pager should have cut the output short");
     }
 }
+
+#[test]
+fn tally_pages_only_with_all() {
+    let mut env = Env::new();
+    let d = env.path("demo").display().to_string();
+    env.tribune(&["demo", &d]).ok();
+    let statements: serde_json::Value =
+        serde_json::from_str(&env.tribune(&["-C", &d, "statements", "--json"]).ok().stdout).unwrap();
+    let slug = statements[0]["statement"].as_str().unwrap().to_string();
+    env.vars.push(("GIT_PAGER".into(), recording_pager(&env, "pager")));
+    let r = on_terminal(&env, 100, "", &["-C", &d, "tally", &slug]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(runs(&env, "pager").is_empty(), "tally without --all was paged");
+    let r = on_terminal(&env, 100, "", &["-C", &d, "tally", &slug, "--all"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(runs(&env, "pager").len(), 1, "tally --all was not paged");
+}
