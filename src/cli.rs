@@ -21,6 +21,13 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Do not send output through a pager. Without it, `show`, `log`, `diff`, `list`,
+    /// `ratings` and `tally --all` page their output on a terminal, as git does: through
+    /// GIT_PAGER, else the repository's core.pager, else PAGER, else `less` (with LESS=FRX
+    /// unless LESS is set); an empty pager or `cat` means none.
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,6 +77,18 @@ pub enum Command {
     GenerateMan(commands::man::Args),
     #[command(hide = true)]
     Synth(commands::synth::Args),
+}
+
+impl Command {
+    /// Whether the command's output may be long enough to page: reading commands, as git
+    /// pages `log`, `show` and `diff`.
+    pub fn pages(&self) -> bool {
+        match self {
+            Command::Show(_) | Command::Log(_) | Command::Diff(_) | Command::List(_) | Command::Ratings(_) => true,
+            Command::Tally(a) => a.all,
+            _ => false,
+        }
+    }
 }
 
 impl Cli {

@@ -119,7 +119,9 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
     }
     let ids: Vec<Oid> = wanted.iter().map(|w| w.1).collect();
     let n = opts.shingle;
+    let progress = crate::progress::start("reading texts", Some(ids.len() as u64));
     let parsed = commons.repo.map_blobs(&ids, |_, bytes| {
+        progress.advance(1);
         let text = String::from_utf8_lossy(bytes);
         Article::parse("", &text).ok().map(|a| {
             let mut shingles = shingle_hashes(&a.body, n);
@@ -146,6 +148,7 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
             shingles,
         });
     }
+    progress.finish();
     let total = texts.len();
     let mut postings: Vec<(u64, u32)> = Vec::with_capacity(texts.iter().map(|t| t.shingles.len()).sum());
     for (i, t) in texts.iter().enumerate() {
@@ -154,6 +157,7 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
     postings.sort_unstable();
     let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
     let mut ancestors: HashMap<String, HashSet<String>> = HashMap::new();
+    let progress = crate::progress::start("comparing texts", Some(postings.len() as u64));
     let mut start = 0;
     while start < postings.len() {
         let h = postings[start].0;
@@ -183,8 +187,10 @@ pub fn check(commons: &Commons, opts: &Options) -> Result<(usize, Vec<Finding>)>
                 }
             }
         }
+        progress.advance((end - start) as u64);
         start = end;
     }
+    progress.finish();
     let mut findings = Vec::new();
     let mut sorted: Vec<((u32, u32), u32)> = pairs.into_iter().collect();
     sorted.sort_unstable();

@@ -8,8 +8,11 @@
 use crate::credits::CreditLine;
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
-/// Everything an export shows.
+/// Everything an export shows (`export --json` prints these fields).
+#[derive(Debug, serde::Serialize)]
 pub struct Document {
+    /// The language of the text, a BCP 47 tag such as `fr` or `pt-BR` (see [`language`]).
+    pub lang: String,
     pub title: String,
     pub summary: Option<String>,
     /// "By R. Lopez · 21 November 2026".
@@ -207,7 +210,7 @@ footer ul { padding-left: 1.2em; margin-top: 0; }
 pub fn html(d: &Document) -> String {
     let mut body = String::new();
     html::push_html(&mut body, parser(&d.body));
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n");
+    let mut out = format!("<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n", escape(&d.lang));
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
     out.push_str(&format!(
         "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<article>\n<header>\n",
@@ -368,12 +371,46 @@ pub fn threshold_words(p: u64, q: u64) -> String {
     }
 }
 
+/// The language an export declares: the text's own `lang` (or `language`) when it is a
+/// well-formed tag, else the commons' `lang` in tribune.toml, else English.
+pub fn language(text_lang: Option<&str>, commons_lang: Option<&str>) -> String {
+    [text_lang, commons_lang]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|t| is_language_tag(t))
+        .unwrap_or("en")
+        .to_string()
+}
+
+/// A BCP 47 tag in its usual shape: subtags of 1 to 8 ASCII letters or digits joined by
+/// `-`, the first of 2 to 8 letters (`en`, `fr-CA`, `zh-Hant-TW`, `sr-Latn`). Anything else
+/// is not declared: it would be wrong in a page's `lang`.
+pub fn is_language_tag(t: &str) -> bool {
+    let mut parts = t.split('-');
+    let first_ok =
+        parts.next().is_some_and(|f| (2..=8).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_language_is_the_texts_then_the_commons_then_english() {
+        assert_eq!(language(Some("fr"), Some("de")), "fr");
+        assert_eq!(language(Some(" pt-BR "), None), "pt-BR");
+        assert_eq!(language(None, Some("de")), "de");
+        assert_eq!(language(Some("not a tag\" onload=\"x"), Some("de")), "de");
+        assert_eq!(language(Some(""), None), "en");
+        assert_eq!(language(None, None), "en");
+        assert!(is_language_tag("zh-Hant-TW") && !is_language_tag("e") && !is_language_tag("12-ab"));
+    }
+
     fn doc(body: &str) -> Document {
         Document {
+            lang: "en".into(),
             title: "A <b> & c".into(),
             summary: None,
             byline: None,

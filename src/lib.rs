@@ -24,6 +24,7 @@ pub mod git;
 pub mod index;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod ratings;
 pub mod signing;
 pub mod statements;

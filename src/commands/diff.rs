@@ -5,9 +5,11 @@ use crate::articles::history::{resolve, Found};
 use crate::error::fail;
 use crate::index;
 use crate::model::id;
-use crate::output::print;
-use crate::versions::textdiff::{self, Marks};
+use crate::output::{print, print_json};
+use crate::versions::textdiff::{self, Marks, Para, Piece};
 use anyhow::Result;
+use serde::Serialize;
+use serde_json::{json, Value};
 
 /// Compare two versions of an article.
 ///
@@ -35,6 +37,85 @@ pub struct Args {
     /// Show each version against the trunk text both were rewritten from.
     #[arg(long = "three-way", conflicts_with = "lines")]
     pub three_way: bool,
+    /// Print the comparison as JSON: the two versions, the counts, the changed front-matter
+    /// lines and the paragraphs, each with its `op` (same, removed, added, changed, moved,
+    /// moved_away); with --lines, every line with its op; with --stat, the counts only;
+    /// with --three-way, one comparison against the base for each version.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One version compared, as `--json` names it.
+#[derive(Serialize)]
+struct Side<'a> {
+    selector: &'a str,
+    version: String,
+    place: &'a str,
+}
+
+/// A comparison, as `--json` prints it.
+#[derive(Serialize)]
+struct Json<'a> {
+    slug: &'a str,
+    from: Side<'a>,
+    to: Side<'a>,
+    same_text: bool,
+    words_added: usize,
+    words_removed: usize,
+    paragraphs_moved: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    front_matter: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraphs: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<Vec<Value>>,
+}
+
+fn side<'a>(selector: &'a str, f: &'a Found) -> Side<'a> {
+    Side { selector, version: f.version.to_string(), place: &f.place }
+}
+
+/// The comparison of `old` and `new` as JSON fields (paragraphs left out with `stat`).
+fn as_json<'a>(slug: &'a str, from: Side<'a>, to: Side<'a>, old: &str, new: &str, stat: bool) -> Json<'a> {
+    let c = textdiff::compare_bodies(old, new);
+    let (front, paragraphs) = if stat {
+        (None, None)
+    } else {
+        let (of, nf) = (textdiff::front_and_body(old).0, textdiff::front_and_body(new).0);
+        let front = textdiff::front_changes(&of, &nf)
+            .into_iter()
+            .map(|(added, line)| json!({"op": if added { "added" } else { "removed" }, "line": line}))
+            .collect();
+        (Some(front), Some(c.paras.iter().map(paragraph).collect()))
+    };
+    Json {
+        slug,
+        from,
+        to,
+        same_text: old == new,
+        words_added: c.words_added,
+        words_removed: c.words_removed,
+        paragraphs_moved: c.moved,
+        front_matter: front,
+        paragraphs,
+        lines: None,
+    }
+}
+
+fn paragraph(p: &Para) -> Value {
+    let piece = |p: &Piece| match p {
+        Piece::Same(t) => json!({"op": "same", "text": t}),
+        Piece::Removed(t) => json!({"op": "removed", "text": t}),
+        Piece::Added(t) => json!({"op": "added", "text": t}),
+    };
+    match p {
+        Para::Same(t) => json!({"op": "same", "text": t}),
+        Para::Removed(t) => json!({"op": "removed", "text": t}),
+        Para::Added(t) => json!({"op": "added", "text": t}),
+        Para::Changed(pieces) => json!({"op": "changed", "pieces": pieces.iter().map(piece).collect::<Vec<_>>()}),
+        Para::Moved { text, from } => json!({"op": "moved", "text": text, "from": from}),
+        Para::MovedAway { to } => json!({"op": "moved_away", "to": to}),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -79,6 +160,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         };
         let base_text = String::from_utf8_lossy(&commons.repo.read_blob(base.parse()?)?).into_owned();
+        if args.json {
+            let base_found = Found { version: base.parse()?, place: "base".into() };
+            let sides: Vec<Json<'_>> = [(&args.a, &a, &ta), (&args.b, &b, &tb)]
+                .into_iter()
+                .map(|(sel, f, t)| {
+                    as_json(&args.slug, side("base", &base_found), side(sel, f), &base_text, t, args.stat)
+                })
+                .collect();
+            return print_json(&json!({"slug": args.slug, "base": base, "three_way": sides}));
+        }
         let mut out = Vec::new();
         for (sel, f, t) in [(&args.a, &a, &ta), (&args.b, &b, &tb)] {
             let c = textdiff::compare_bodies(&base_text, t);
@@ -94,6 +185,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             out.push(String::new());
         }
         return print(out.join("\n").trim_end());
+    }
+    if args.json {
+        let mut out = as_json(&args.slug, side(&args.a, &a), side(&args.b, &b), &ta, &tb, args.stat || args.lines);
+        if args.lines {
+            let lines = textdiff::line_changes(&ta, &tb)
+                .into_iter()
+                .map(|(op, line)| json!({"op": op, "line": line}))
+                .collect();
+            out.lines = Some(lines);
+        }
+        return print_json(&out);
     }
     if args.lines {
         let d = textdiff::unified(&ta, &tb, &label(&args.a, &a), &label(&args.b, &b));

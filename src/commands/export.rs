@@ -34,6 +34,23 @@ pub struct Args {
     /// Write to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print the document's parts as JSON instead of a formatted text: lang, title, summary,
+    /// byline, body (Markdown), credits (text and link), notice, approval and signature.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// What `--json` prints: the document, and which text it is.
+#[derive(serde::Serialize)]
+struct Exported<'a> {
+    slug: &'a str,
+    /// `article` or `statement`.
+    kind: &'static str,
+    /// The article's version (a statement has one text: the one voted on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(flatten)]
+    document: &'a Document,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -58,6 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "list the statements with `tribune statements`",
         ));
     }
+    let mut version = None;
     let doc = if is_article || !is_statement {
         let Some(c) = &args.contingent else {
             return Err(usage(
@@ -69,9 +87,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let contingent = snap.require_contingent(c).context("--as")?;
         let found = crate::articles::history::resolve(&commons, slug, selector)?;
         let name = format!("{slug}@{}", found.version.short(10));
-        let article = Article::parse(&name, &String::from_utf8_lossy(&commons.repo.read_blob(found.version)?))?;
+        let text = String::from_utf8_lossy(&commons.repo.read_blob(found.version)?).into_owned();
+        let article = Article::parse(&name, &text)?;
         let credits = crate::credits::compute(&commons, slug, found.version)?;
+        version = Some(found.version.to_string());
         Document {
+            lang: export::language(
+                crate::model::article::language_of(&text).as_deref(),
+                commons.config.lang.as_deref(),
+            ),
             title: article.title.clone(),
             summary: article.summary.clone(),
             byline: Some(format!(
@@ -103,7 +127,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         statement(&commons, slug)?
     };
+    let kind = if version.is_some() { "article" } else { "statement" };
     let text = match args.format {
+        _ if args.json => serde_json::to_string_pretty(&Exported { slug, kind, version, document: &doc })?,
         Format::Md => export::markdown(&doc),
         Format::Html => export::html(&doc),
         Format::Txt => export::text(&doc),
@@ -154,6 +180,7 @@ fn statement(commons: &crate::commons::Commons, slug: &str) -> Result<Document> 
     }
     approval.push_str(&format!("; signed tag {}.", v.tag));
     Ok(Document {
+        lang: export::language(None, commons.config.lang.as_deref()),
         title: st.title.clone(),
         summary: None,
         byline: None,

@@ -60,7 +60,8 @@ pub struct Add {
     /// The least weighted mean score that passes, exactly: 1, -1, 1/2 or 0.5.
     #[arg(long = "min-score", value_name = "X", allow_hyphen_values = true)]
     pub min_score: String,
-    /// Order of `list --filter`: score (best first) or date (newest first).
+    /// Order of `list --filter`: score (best first) or date (the last to arrive on the trunk
+    /// first, as `list` without a filter).
     #[arg(long, default_value = "score", value_parser = ["score", "date"])]
     pub order: String,
     /// Count only ratings signed by the rater's registered key.

@@ -1,4 +1,4 @@
-//! `tribune list`: the articles on the trunk, newest first.
+//! `tribune list`: the articles on the trunk, the last to arrive first.
 
 use super::Ctx;
 use crate::index;
@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 /// List the articles on the trunk, newest first.
 ///
-/// Reads a derived index under `.git/tribune/index/`, kept fresh against the ref tips:
+/// Newest is the last to arrive on the trunk (the time of the commit that added it, or
+/// merged it in), not the date the article bears. Reads a derived index under `.git/tribune/index/`, kept fresh against the ref tips:
 /// after a contribution or a `git fetch` only the changed articles are read again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,8 +22,11 @@ pub struct Args {
     /// Only articles with this tag.
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
-    /// Only articles dated on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Only articles dated on or after this day, given as git takes dates: 2026-11-01,
+    /// yesterday, 2.weeks.ago, "3 days ago", "last month", @1763719200 (seconds since the
+    /// epoch) or an RFC 3339 time. Relative dates count back from now (GIT_COMMITTER_DATE
+    /// when it is set); the article's own date is compared by day.
+    #[arg(long, value_name = "DATE", value_parser = since_day)]
     pub since: Option<NaiveDate>,
     /// List a contingent's edition: its own versions in place of the trunk's.
     #[arg(long, value_name = "ID")]
@@ -48,12 +52,24 @@ struct Row<'a> {
     tags: &'a [String],
     version: &'a str,
     versions: usize,
+    /// When the article arrived on the trunk (RFC 3339, UTC): what the list is ordered by.
+    arrived: String,
     /// In an edition: is this the contingent's own text?
     #[serde(skip_serializing_if = "Option::is_none")]
     rewritten: Option<bool>,
     /// Under a filter: the weighted mean score, as an exact fraction.
     #[serde(skip_serializing_if = "Option::is_none")]
     score: Option<String>,
+}
+
+/// The day `--since` names, in local time (article dates are days).
+fn since_day(s: &str) -> Result<NaiveDate, String> {
+    let now = crate::git::commit_time().map_err(|e| format!("{e:#}"))?;
+    let at = crate::git::approxidate(s, now)
+        .ok_or_else(|| "not a date: use 2026-11-01, yesterday, 2.weeks.ago, \"3 days ago\" or @SECONDS".to_string())?;
+    use chrono::TimeZone;
+    let local = chrono::Local.timestamp_opt(at.seconds, 0).earliest().ok_or("a date out of range")?;
+    Ok(local.date_naive())
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -102,6 +118,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     tags: Vec::new(),
                     authors: vec![v.author.clone()],
                     version: v.version.clone(),
+                    // Not on the trunk: it arrived with the edition's commit.
+                    arrived: v.time,
                 }),
             }
         }
@@ -146,6 +164,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                             tags: trunk.map(|t| t.tags.clone()).unwrap_or_default(),
                             authors: vec![v.author.clone()],
                             version: v.version.clone(),
+                            arrived: trunk.map_or(v.time, |t| t.arrived),
                         });
                     }
                 }
@@ -162,8 +181,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .filter(|e| since.as_ref().is_none_or(|s| e.date.as_str() >= s.as_str()))
         .collect();
     let limit = args.limit.unwrap_or(usize::MAX);
-    // Newest first; a partial sort keeps `--limit 50` cheap on 100,000 articles.
-    let newest_first = |a: &&index::Entry, b: &&index::Entry| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug));
+    // Newest first by arrival on the trunk, so that `--limit 1` is the article that came
+    // last, whatever date it bears (articles of one commit: by date, then slug). A partial
+    // sort keeps `--limit 50` cheap on 100,000 articles.
+    let newest_first = |a: &&index::Entry, b: &&index::Entry| {
+        b.arrived.cmp(&a.arrived).then_with(|| b.date.cmp(&a.date)).then_with(|| a.slug.cmp(&b.slug))
+    };
     if args.filter.is_some() {
         rows.retain(|e| tallies.contains_key(&e.version));
     }
@@ -193,6 +216,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 tags: &e.tags,
                 version: &e.version,
                 versions: count(e),
+                arrived: crate::git::Timestamp { seconds: e.arrived, offset_minutes: 0 }.rfc3339_utc(),
                 rewritten: args.edition.as_ref().map(|_| edited.contains(&e.slug)),
                 score: score_of(e),
             })

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::articles::history::resolve;
 use crate::model::article::Article;
 use crate::model::selector::split_selector;
-use crate::output::{clean, clean_text, print, print_json};
+use crate::output::{clean, clean_text, print, print_json, print_raw};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -42,11 +42,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let found = resolve(&commons, slug, selector)?;
     let bytes = commons.repo.read_blob(found.version)?;
     if args.raw {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        out.write_all(&bytes)?;
-        out.flush()?;
-        return Ok(());
+        return print_raw(&bytes);
     }
     let text = String::from_utf8_lossy(&bytes);
     let name = format!("{slug}@{}", found.version.short(10));

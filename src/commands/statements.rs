@@ -76,8 +76,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let style = &ctx.style;
     let mut table = style
-        .table(&["statement", "status", "yes", "no", "abstain", "electorate", "rule", "deadline", "title"])
-        .free_text(&["title"]);
+        .table(&["STATEMENT", "STATUS", "YES", "NO", "ABSTAIN", "ELECTORATE", "RULE", "DEADLINE", "TITLE"])
+        .free_text(&["TITLE"]);
     for r in &rows {
         let status = match r.status.as_str() {
             "approved" => Cell::toned("approved", Tone::Green),

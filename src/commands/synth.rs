@@ -152,6 +152,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let first = commons.trunk_tip()?;
     let mut rng = Rng(args.seed.max(1).wrapping_mul(0x9E3779B97F4A7C15) | 1);
 
+    // Shown from the end of the writing until the pack is on disk.
+    let packing = std::cell::RefCell::new(None);
     let tip = repo.write_packed(|| {
         let mut tip = first;
         let mut tree = repo.commit_tree(first)?;
@@ -173,6 +175,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         tree = repo.edit_tree(Some(tree), &edits)?;
         tip = commit(tree, tip, "roster: synthetic contingents and members", &[("Action", "roster")], &mut clock)?;
 
+        let progress = crate::progress::start("writing articles", Some(args.articles as u64));
         let bulk = args.articles.saturating_sub(args.single);
         let mut edits = Vec::new();
         let mut slugs: Vec<(String, Oid)> = Vec::with_capacity(args.articles);
@@ -198,6 +201,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 rng.word()
             );
             let blob = repo.write_blob(text.as_bytes())?;
+            progress.advance(1);
             slugs.push((slug.clone(), blob));
             edits.push(Edit::Put { path: layout::article_text(&slug), blob });
             let last_of_batch = n + 1 == bulk || (n < bulk && (n + 1) % args.batch == 0);
@@ -210,6 +214,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 edits.clear();
             }
         }
+        progress.finish();
         // A long article that two editions rewrite: the diff benchmark's subject.
         let mut long = None;
         if args.long_words > 0 {
@@ -231,7 +236,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
         // Editions: each rewrites `rewrites` articles, `rewrite_batch` to a commit.
         let mut editions = Vec::new();
+        let progress = crate::progress::start_if(
+            args.editions > 0,
+            "writing editions",
+            Some(args.editions.min(args.contingents) as u64),
+        );
         for e in 0..args.editions.min(args.contingents) {
+            progress.advance(1);
             let cid = format!("c{e:03}");
             let (mut etip, mut etree) = (tip, tree);
             let mut edits = Vec::new();
@@ -273,8 +284,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             editions.push((format!("refs/heads/contingents/{cid}"), etip));
         }
 
+        progress.finish();
         // Raters: one notes commit each, fanned out as tribune writes them.
+        let progress = crate::progress::start_if(args.raters > 0, "writing ratings", Some(args.raters as u64));
         for r in 0..args.raters {
+            progress.advance(1);
             let rater = format!("r{r:04}");
             let mut chosen = std::collections::BTreeSet::new();
             while chosen.len() < args.ratings.min(slugs.len()) {
@@ -301,6 +315,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let ntip = repo.write_commit(ntree, &[], &id, &id, &msg)?;
             editions.push((crate::ratings::rater_ref(&rater), ntip));
         }
+        progress.finish();
         if args.copies > 0 || args.challenges > 0 {
             let rewritten: Vec<(String, Oid)> = match editions.iter().find(|(n, _)| n.starts_with(crate::index::CONTINGENT_BRANCHES)) {
                 Some((_, etip)) => {
@@ -327,8 +342,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if args.voters > 0 {
             tip = voters(repo, &dir, args.voters, tip, &mut editions, &mut || who(&mut clock))?;
         }
+        *packing.borrow_mut() = Some(crate::progress::start("writing the pack", None));
         Ok((tip, editions))
     })?;
+    drop(packing);
     let (tip, editions) = tip;
     if repo.update_ref(&trunk, tip, Some(first), "tribune synth")? != RefUpdate::Done {
         bail!("{trunk} moved while the synthetic commons was being built");

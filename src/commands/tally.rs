@@ -50,8 +50,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 pub fn table(style: &Style, t: &Tally, all: bool) -> String {
     // Why a ballot was excluded is read whole: it wraps rather than being cut.
     let mut table = style
-        .table(&["member", "contingent", "choice", "seq", "cast", "ballot", "status"])
-        .free_text(&["status"])
+        .table(&["MEMBER", "CONTINGENT", "CHOICE", "SEQ", "CAST", "BALLOT", "STATUS"])
+        .free_text(&["STATUS"])
         .wrap();
     let mut rows: Vec<&statements::Ballot> =
         t.ballots.iter().filter(|b| all || b.status != Status::Superseded).collect();

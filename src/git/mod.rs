@@ -4,6 +4,7 @@
 //! libgit2 error is turned into a message that says what was being done. "Not found" is an
 //! `Option`, never an error (the git-branchless convention).
 
+mod date;
 mod identity;
 mod notes;
 mod refs;
@@ -13,6 +14,7 @@ mod tag;
 mod tree;
 mod worktree;
 
+pub use date::approxidate;
 pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
 pub use refs::{backoff, RefUpdate};

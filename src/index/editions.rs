@@ -211,7 +211,10 @@ pub fn load(commons: &Commons) -> Result<Editions> {
 
     let mut list = Vec::new();
     let mut live = BTreeSet::new();
+    // A cold build (no index yet) reads every edition's history: worth showing.
+    let progress = crate::progress::start_if(seen.is_none(), "reading editions", Some(refs.len() as u64));
     for (refname, tip) in refs {
+        progress.advance(1);
         let path = dir.join(file_name(&refname));
         live.insert(path.file_name().map(|n| n.to_os_string()).unwrap_or_default());
         let header = if rewound { None } else { read_header(&path) };
@@ -255,6 +258,7 @@ pub fn load(commons: &Commons) -> Result<Editions> {
             }
         }
     }
+    progress.finish();
     if seen != Some(trunk) {
         write_atomic(&trunk_file, trunk.to_string().as_bytes())?;
     }

@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod arrivals;
 mod editions;
 pub use editions::{BranchVersion, Edition, Editions, CONTINGENT_BRANCHES};
 
@@ -38,7 +39,8 @@ pub fn editions(commons: &Commons) -> Result<Editions> {
 }
 use std::path::PathBuf;
 
-const FORMAT: u32 = 3;
+/// 4: entries carry the time they arrived on the trunk.
+const FORMAT: u32 = 4;
 
 /// One article as the trunk has it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,6 +56,12 @@ pub struct Entry {
     pub authors: Vec<String>,
     /// The trunk version: the blob id of `index.md`.
     pub version: String,
+    /// When the article arrived on the trunk, in seconds since the epoch: the commit time of
+    /// the commit on the trunk's first-parent line that added its text (the last one, if it
+    /// was removed and added again; for an article merged in, the merge). 0 where unknown
+    /// (an entry read from one tree, without the index).
+    #[serde(default)]
+    pub arrived: i64,
 }
 
 #[derive(Debug, Default)]
@@ -93,7 +101,9 @@ pub fn load(commons: &Commons) -> Result<Index> {
         std::fs::read_to_string(&path).ok().and_then(|text| IndexFile::parse(&text)).unwrap_or_default();
     let old_tree: Option<Oid> = file.trunk_tree.parse().ok().filter(|t| repo.has_object(*t));
     if file.trunk != tip.to_string() || old_tree.is_none() {
-        file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old_tree, tree)?;
+        let old_tip: Option<Oid> = file.trunk.parse().ok();
+        let old = old_tree.zip(old_tip);
+        file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old, tip, tree)?;
         file.trunk = tip.to_string();
         file.trunk_tree = tree.to_string();
         // Best effort: an index that cannot be saved is rebuilt next time.
@@ -163,7 +173,7 @@ fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
 ///
 /// ```text
 /// tribune-index <FORMAT> <trunk commit> <trunk tree>
-/// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version>
+/// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version> <arrived>
 /// ```
 impl IndexFile {
     fn render(&self) -> String {
@@ -178,6 +188,7 @@ impl IndexFile {
                 escape(&e.tags.join(",")),
                 escape(&e.authors.join("\x1f")),
                 escape(&e.version),
+                e.arrived.to_string(),
             ];
             out.push_str("A\t");
             out.push_str(&fields.join("\t"));
@@ -200,8 +211,8 @@ impl IndexFile {
             match f.next()? {
                 "A" => {
                     let mut next = || f.next().map(unescape);
-                    let (slug, title, contingent, date, tags, authors, version) =
-                        (next()?, next()?, next()?, next()?, next()?, next()?, next()?);
+                    let (slug, title, contingent, date, tags, authors, version, arrived) =
+                        (next()?, next()?, next()?, next()?, next()?, next()?, next()?, next()?);
                     let split = |s: String, sep: char| -> Vec<String> {
                         if s.is_empty() {
                             Vec::new()
@@ -217,6 +228,7 @@ impl IndexFile {
                         tags: split(tags, ','),
                         authors: split(authors, '\x1f'),
                         version,
+                        arrived: arrived.parse().ok()?,
                     });
                 }
                 _ => return None,
@@ -263,10 +275,27 @@ pub fn slug_of_text_path(p: &str) -> Option<&str> {
     (file == "index.md" && shard == layout::shard(slug)).then_some(slug)
 }
 
-fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree: Oid) -> Result<Vec<Entry>> {
+/// Brings the entries up to date with the trunk at `tip` (tree `tree`), from `old`: the
+/// entries of the tree and commit in `old_at`, or nothing (a cold build).
+fn refresh_trunk(
+    commons: &Commons,
+    old: Vec<Entry>,
+    old_at: Option<(Oid, Oid)>,
+    tip: Oid,
+    tree: Oid,
+) -> Result<Vec<Entry>> {
     let repo = &commons.repo;
+    // The commits that brought the changes, newest first: along first parents back to the
+    // old tip. When the old tip is not on that line (the trunk was rewound, or reached by a
+    // merge whose first parent is another line), the arrival times would have to be read
+    // again from the whole line anyway: that is a cold build.
+    let since = match old_at {
+        Some((_, old_tip)) => arrivals::first_parents_since(repo, tip, old_tip)?,
+        None => None,
+    };
+    let old_tree = old_at.filter(|_| since.is_some()).map(|(t, _)| t);
     if old_tree.is_none() {
-        // A full build reads every tree once: caching them only costs memory.
+        // A full build reads every tree about once: caching them only costs memory.
         crate::git::Repo::disable_object_cache();
     }
     let mut by_slug: BTreeMap<String, Entry> =
@@ -283,10 +312,25 @@ fn refresh_trunk(commons: &Commons, old: Vec<Entry>, old_tree: Option<Oid>, tree
             Some(id) => to_read.push((slug.to_string(), id)),
         }
     }
+    let changed: Vec<&str> = to_read.iter().map(|(s, _)| s.as_str()).collect();
+    let progress = crate::progress::start_if(old_tree.is_none(), "reading the trunk's history", None);
+    let arrived = arrivals::arrivals(repo, tip, since.as_deref(), &changed, &progress)?;
+    progress.finish();
     let ids: Vec<Oid> = to_read.iter().map(|(_, id)| *id).collect();
-    let entries = repo.map_blobs(&ids, |id, bytes| (id, entry_fields(bytes)))?;
+    let progress = crate::progress::start_if(old_tree.is_none(), "reading articles", Some(ids.len() as u64));
+    let entries = repo.map_blobs(&ids, |id, bytes| {
+        progress.advance(1);
+        (id, entry_fields(bytes))
+    })?;
+    progress.finish();
     for ((slug, _), (id, fields)) in to_read.into_iter().zip(entries) {
-        by_slug.insert(slug.clone(), fields.into_entry(slug, id));
+        let mut entry = fields.into_entry(slug.clone(), id);
+        entry.arrived = match (arrived.get(&slug), by_slug.get(&slug)) {
+            (Some(t), _) => *t,
+            (None, Some(old)) => old.arrived,
+            (None, None) => 0,
+        };
+        by_slug.insert(slug, entry);
     }
     Ok(by_slug.into_values().collect())
 }
@@ -311,6 +355,7 @@ impl Fields {
             tags: self.tags,
             authors: self.authors,
             version: version.to_string(),
+            arrived: 0,
         }
     }
 }
@@ -634,6 +679,7 @@ mod tests {
             tags: vec!["a".into(), "b".into()],
             authors: vec!["X, Y".into(), "Z".into()],
             version: "v".into(),
+            arrived: 1_763_719_200,
         });
         let again = IndexFile::parse(&file.render()).unwrap();
         assert_eq!(again.articles, file.articles);

@@ -295,6 +295,14 @@ fn first_line(text: &str) -> String {
 
 /// A front-matter date: a TOML date (or date-time, whose day counts) or a "YYYY-MM-DD"
 /// string, in the years TOML can write (0 to 9999).
+/// The language a text says it is in: its front matter's `lang`, else `language` (optional
+/// keys; see `man 5 tribune-format`). Not checked here: [`crate::export::language`] does.
+pub fn language_of(text: &str) -> Option<String> {
+    let (front, _) = split("", text).ok().flatten()?;
+    let table: toml::Table = toml::from_str(&front).ok()?;
+    ["lang", "language"].iter().find_map(|k| table.get(*k).and_then(|v| v.as_str()).map(str::to_string))
+}
+
 pub fn parse_date(v: Option<&toml::Value>) -> Option<NaiveDate> {
     let d = match v? {
         toml::Value::Datetime(dt) => {

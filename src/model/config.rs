@@ -15,6 +15,10 @@ pub struct Config {
     pub trunk: String,
     pub voting: Voting,
     pub ratings: Ratings,
+    /// The language the commons writes in by default (a BCP 47 tag, such as `fr`): what
+    /// an exported page declares when the text does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -40,6 +44,7 @@ impl Config {
             trunk: trunk.to_string(),
             voting: Voting { threshold: "2/3".into(), basis: "cast".into(), quorum: "1/2".into() },
             ratings: Ratings { dimensions: DEFAULT_DIMENSIONS.iter().map(|s| s.to_string()).collect() },
+            lang: None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! Writing results: tables for people, JSON for programs, colour only where it helps.
 
 pub mod events;
+pub mod pager;
+pub mod progress;
 mod table;
 
 pub use table::{Cell, Table, Tone};
@@ -9,7 +11,7 @@ use crate::cli::ColorChoice;
 use anyhow::Result;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 /// How output should look: decided once from the flags and the terminal.
 #[derive(Debug, Clone, Copy)]
@@ -152,18 +154,23 @@ fn guard_with(text: &str, colour: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes text to standard output, through [`guard`]; a closed pipe surfaces as an
-/// `io::Error` that `main` treats as success.
+/// Writes text to standard output (or the [`pager`]), through [`guard`]; a closed pipe
+/// surfaces as an `io::Error` that `main` treats as success.
 pub fn print(text: &str) -> Result<()> {
     // What the domain had to say comes first, on standard error.
     events::flush();
     let text = guard(text);
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    pager::write(text.as_bytes())?;
     if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
+        pager::write(b"\n")?;
     }
-    out.flush()?;
+    Ok(())
+}
+
+/// Writes bytes exactly as they are (`show --raw`: the stored file, which the reader asked
+/// for unaltered), to standard output or the [`pager`].
+pub fn print_raw(bytes: &[u8]) -> Result<()> {
+    pager::write(bytes)?;
     Ok(())
 }
 

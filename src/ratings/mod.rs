@@ -60,7 +60,7 @@ pub struct Noted {
     pub ratings: Vec<Rating>,
     pub warnings: Vec<String>,
     /// What the signatures say of each record (same order as `ratings`): each is judged by
-    /// the notes commit that introduced it (see [`crate::provenance`]).
+    /// the notes commit that introduced it (see [`provenance`]).
     pub verdicts: Vec<crate::signing::Verdict>,
 }
 

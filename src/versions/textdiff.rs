@@ -298,15 +298,41 @@ pub fn front_and_body(text: &str) -> (String, String) {
 
 /// The front-matter lines that differ, as `-old` / `+new` lines (empty when the same).
 pub fn front_lines(old_front: &str, new_front: &str, marks: &Marks) -> Vec<String> {
+    front_changes(old_front, new_front)
+        .into_iter()
+        .map(|(added, line)| match added {
+            false => marks.line("31", &format!("-{line}")),
+            true => marks.line("32", &format!("+{line}")),
+        })
+        .collect()
+}
+
+/// The front-matter lines that differ, in order: (true if added, false if removed, line).
+pub fn front_changes(old_front: &str, new_front: &str) -> Vec<(bool, String)> {
     TextDiff::from_lines(old_front, new_front)
         .iter_all_changes()
         .filter_map(|c| {
-            let line = c.value().trim_end();
+            let line = c.value().trim_end().to_string();
             match c.tag() {
                 ChangeTag::Equal => None,
-                ChangeTag::Delete => Some(marks.line("31", &format!("-{line}"))),
-                ChangeTag::Insert => Some(marks.line("32", &format!("+{line}"))),
+                ChangeTag::Delete => Some((false, line)),
+                ChangeTag::Insert => Some((true, line)),
             }
+        })
+        .collect()
+}
+
+/// Every line of a line-by-line comparison: (`same`, `removed` or `added`, line).
+pub fn line_changes(old: &str, new: &str) -> Vec<(&'static str, String)> {
+    TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|c| {
+            let op = match c.tag() {
+                ChangeTag::Equal => "same",
+                ChangeTag::Delete => "removed",
+                ChangeTag::Insert => "added",
+            };
+            (op, c.value().trim_end_matches(['\n', '\r']).to_string())
         })
         .collect()
 }

@@ -77,6 +77,9 @@ impl Env {
             .env("GIT_COMMITTER_NAME", "Test Committer")
             .env("GIT_COMMITTER_EMAIL", "committer@example.org")
             .env("GIT_COMMITTER_DATE", "2026-11-21T10:00:00Z")
+            // No pager on a pseudo-terminal unless a test asks for one (`less` would wait for
+            // a key when the output is longer than the screen).
+            .env("PAGER", "cat")
             .current_dir(self.tmp.path());
         for (k, v) in &self.vars {
             cmd.env(k, v);
@@ -266,6 +269,28 @@ impl Gate {
         drop(writer);
         runs
     }
+}
+
+/// Runs `tribune ARGS` on a pseudo-terminal `cols` columns wide (util-linux `script`),
+/// after the shell commands `setup` (such as `unset PAGER`, or a redirection of its own in
+/// ARGS' place: `setup` ends with `exec tribune`). Standard output and error both go to the
+/// terminal and come back in `stdout`, with the terminal's `\r\n` as `\n`.
+pub fn on_terminal(env: &Env, cols: u16, setup: &str, args: &[&str]) -> Run {
+    let mut line = format!("stty cols {cols} rows 50 && {setup} exec {}", shell_quote(&binary().to_string_lossy()));
+    for a in args {
+        line.push(' ');
+        line.push_str(&shell_quote(a));
+    }
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    let mut r = env.run_command(cmd);
+    r.stdout = r.stdout.replace("\r\n", "\n");
+    r
+}
+
+/// `s` quoted for the shell.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 /// Waits for a process started by [`Env::spawn`] and collects what it printed.

@@ -5,22 +5,13 @@
 
 use crate::harness::*;
 use serde_json::Value;
-use std::process::Command;
 
 /// Runs `tribune ARGS` on a pseudo-terminal `cols` columns wide; returns what it wrote to
 /// the terminal, with the terminal's `\r\n` as `\n`.
 fn on_terminal(env: &Env, cols: u16, args: &[&str]) -> String {
-    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
-    let mut line = format!("stty cols {cols} rows 50 && exec {}", quote(&binary().to_string_lossy()));
-    for a in args {
-        line.push(' ');
-        line.push_str(&quote(a));
-    }
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"]);
-    let r = env.run_command(cmd);
+    let r = crate::harness::on_terminal(env, cols, "", args);
     assert_eq!(r.code, 0, "{args:?} on a {cols}-column terminal:\n{}\n{}", r.stdout, r.stderr);
-    r.stdout.replace("\r\n", "\n")
+    r.stdout
 }
 
 /// The text without its colour (SGR) sequences; fails on any other escape, whole or broken.
