@@ -36,6 +36,9 @@ pub struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Print only the new challenge's id, for scripts: `id=$(tribune challenge … --quiet)`.
+    #[arg(short = 'q', long, conflicts_with = "json")]
+    pub quiet: bool,
 }
 
 #[derive(Serialize)]
@@ -112,6 +115,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         replies: Vec::new(),
     };
     let (commit, challenge) = challenges::put(&commons, challenge, None)?;
+    if args.quiet {
+        return print(&challenge.id);
+    }
     if args.json {
         return print_json(&Done {
             path: challenges::text_path(&challenge.id),
