@@ -1,10 +1,9 @@
 //! The `tribune` binary: parse the command line, run it, map errors to exit codes.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = tribune::cli::Cli::parse();
+    let cli = tribune::cli::Cli::parse_with_examples();
     match tribune::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
