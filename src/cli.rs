@@ -1,8 +1,10 @@
 //! The command line: every flag's `///` doc is its `--help`, man page and completion text.
 
 use crate::commands;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+pub mod manual;
 
 /// A common article database for a network of groups, kept in git.
 ///
@@ -91,7 +93,32 @@ impl Command {
     }
 }
 
+/// The command line as `--help` and the man pages show it: the definitions above, with each
+/// command's examples (`manual::PAGES`) after its options.
+pub fn command() -> clap::Command {
+    with_examples(Cli::command(), "")
+}
+
+fn with_examples(mut cmd: clap::Command, path: &str) -> clap::Command {
+    if let Some(page) = manual::page(path) {
+        let header = *cmd.get_styles().get_header();
+        cmd = cmd.after_long_help(manual::examples_help(page, &header));
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub_path = if path.is_empty() { name.clone() } else { format!("{path} {name}") };
+        cmd = cmd.mut_subcommand(name, |sub| with_examples(sub, &sub_path));
+    }
+    cmd
+}
+
 impl Cli {
+    /// Parses the process's arguments against [`command`], exiting as clap does on an error.
+    pub fn parse_with_examples() -> Cli {
+        use clap::FromArgMatches;
+        Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
+    }
+
     pub fn dir(&self) -> PathBuf {
         self.directory.clone().unwrap_or_else(|| PathBuf::from("."))
     }
@@ -100,10 +127,10 @@ impl Cli {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 }

@@ -1,10 +1,9 @@
 //! The `tribune` binary: parse the command line, run it, map errors to exit codes.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = tribune::cli::Cli::parse();
+    let cli = tribune::cli::Cli::parse_with_examples();
     let result = tribune::commands::run(cli);
     tribune::output::events::flush();
     match result {

@@ -187,7 +187,7 @@ pub fn no_article(commons: &Commons, slug: &str) -> anyhow::Error {
             let mut scored: Vec<(usize, &str)> = idx
                 .articles
                 .iter()
-                .map(|e| (distance(&e.slug, slug), e.slug.as_str()))
+                .map(|e| (strsim::levenshtein(&e.slug, slug), e.slug.as_str()))
                 .filter(|(d, s)| *d <= slug.len() / 3 + 2 || s.contains(slug))
                 .collect();
             scored.sort();
@@ -200,18 +200,4 @@ pub fn no_article(commons: &Commons, slug: &str) -> anyhow::Error {
         format!("did you mean {}?", near.join(", "))
     };
     fail(format!("there is no article {slug:?} on the trunk"), hint)
-}
-
-/// Levenshtein distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

@@ -32,6 +32,9 @@ pub struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Print only the new challenge's id, for scripts: `id=$(tribune challenge … --quiet)`.
+    #[arg(short = 'q', long, conflicts_with = "json")]
+    pub quiet: bool,
 }
 
 /// The text of a challenge or a reply: FILE or -m (`tribune challenge` and `tribune reply`).
@@ -125,6 +128,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         replies: Vec::new(),
     };
     let (commit, challenge) = challenges::put(&commons, challenge, None)?;
+    if args.quiet {
+        return print(&challenge.id);
+    }
     if args.json {
         return print_json(&Done {
             path: challenges::text_path(&challenge.id),

@@ -3,7 +3,6 @@
 //! pages are stale.
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
 use std::path::{Path, PathBuf};
 
 /// Write the man pages (tribune.1, one page per subcommand, tribune-format.5).
@@ -27,24 +26,97 @@ pub fn run(args: Args) -> Result<()> {
 /// Every page as (file name, contents).
 pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
-    let cmd = crate::cli::Cli::command();
-    render_tree(&cmd, "tribune", &mut out)?;
+    render_tree(&crate::cli::command(), "", &mut out)?;
     out.push(("tribune-format.5".to_string(), format_page()));
     Ok(out)
 }
 
-fn render_tree(cmd: &clap::Command, name: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
-    let page = cmd.clone().display_name(name.to_string()).bin_name(name.replace('-', " "));
+/// The page name of a command as typed after `tribune` ("roster add-member" is
+/// tribune-roster-add-member).
+fn page_name(command: &str) -> String {
+    if command.is_empty() {
+        "tribune".to_string()
+    } else {
+        format!("tribune-{}", command.replace(' ', "-"))
+    }
+}
+
+fn render_tree(cmd: &clap::Command, path: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
+    let name = page_name(path);
+    let bin = if path.is_empty() { "tribune".to_string() } else { format!("tribune {path}") };
+    // Without the help subcommand, which has no page (SUBCOMMANDS would name a
+    // `tribune-help(1)`), and without the examples as `--help` shows them, which clap_mangen
+    // would print as an EXTRA section: EXAMPLES below has them.
+    let page = cmd
+        .clone()
+        .disable_help_subcommand(true)
+        .after_long_help(None::<&str>)
+        .display_name(name.clone())
+        .bin_name(bin.clone());
     let mut buf = Vec::new();
     clap_mangen::Man::new(page)
         .source(format!("tribune {}", env!("CARGO_PKG_VERSION")))
         .manual("Tribune Manual")
         .render(&mut buf)?;
+    let entry = crate::cli::manual::page(path).with_context(|| format!("no entry for `{bin}` in cli/manual.rs"))?;
+    // Rendered apart, so without the preamble that every rendering starts with.
+    let preamble = roff::Roff::new().render();
+    let more = sections(entry).render();
+    buf.extend_from_slice(more.strip_prefix(preamble.as_str()).unwrap_or(&more).as_bytes());
     out.push((format!("{name}.1"), buf));
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
-        render_tree(sub, &format!("{name}-{}", sub.get_name()), out)?;
+        let sub_path = if path.is_empty() { sub.get_name().to_string() } else { format!("{path} {}", sub.get_name()) };
+        render_tree(sub, &sub_path, out)?;
     }
     Ok(())
+}
+
+/// EXIT STATUS, ENVIRONMENT, EXAMPLES and SEE ALSO, from `cli::manual`.
+fn sections(entry: &crate::cli::manual::Page) -> roff::Roff {
+    use crate::cli::manual::{environment, EXIT};
+    use roff::{bold, roman, Inline, Roff};
+    let mut doc = Roff::new();
+    doc.control("SH", ["EXIT STATUS"]);
+    for &(code, text) in EXIT {
+        doc.control("TP", []).text([bold(code.to_string())]).text([roman(text)]);
+        for &(_, more) in entry.exit.iter().filter(|(c, _)| *c == code) {
+            doc.text([roman(more)]);
+        }
+    }
+    for &(code, text) in entry.exit.iter().filter(|(c, _)| !EXIT.iter().any(|(e, _)| e == c)) {
+        doc.control("TP", []).text([bold(code.to_string())]).text([roman(text)]);
+    }
+    doc.control("SH", ["ENVIRONMENT"]);
+    for (name, text) in environment(entry) {
+        doc.control("TP", []).text([bold(name)]).text([roman(text)]);
+    }
+    doc.control("SH", ["EXAMPLES"]);
+    for (what, lines) in entry.examples {
+        doc.control("PP", []).text([roman(*what)]);
+        doc.control("PP", []).control("nf", []).control("RS", ["4"]);
+        for line in lines.lines() {
+            doc.text([roman(line)]);
+        }
+        doc.control("RE", []).control("fi", []);
+    }
+    // tribune(1), the related commands, and the format.
+    let mut names: Vec<String> = Vec::new();
+    if !entry.command.is_empty() {
+        names.push("tribune(1)".to_string());
+    }
+    names.extend(entry.see_also.iter().map(|c| format!("{}(1)", page_name(c))));
+    names.push("tribune-format(5)".to_string());
+    let mut line: Vec<Inline> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            line.push(roman(", "));
+        }
+        let (page, section) = n.split_once('(').unwrap_or((n, ""));
+        line.push(bold(page));
+        line.push(roman(format!("({section}")));
+    }
+    doc.control("SH", ["SEE ALSO"]).text(line);
+    doc
 }
 
 fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {

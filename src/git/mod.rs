@@ -104,7 +104,19 @@ impl CommitInfo {
     }
 }
 
-/// The `Key: value` lines of a message's last paragraph (LF or CRLF line ends).
+/// The `Key: value` lines of a message's last paragraph (LF or CRLF line ends), as
+/// tribune-format(5) defines trailers: every line of that paragraph, or none.
+///
+/// Not libgit2's parser (`git2::message_trailers_strs`, git's `interpret-trailers` rules),
+/// on purpose; `libgit2_reads_trailers_differently` in the tests pins each difference:
+/// - it ends the message at the first line that is `---` (a patch divider), so a ballot
+///   whose comment holds a Markdown rule would lose its trailers and stop counting;
+/// - it keeps the `\r` of CRLF lines in the values (a `Tribune-Proposal` id then fails to
+///   parse);
+/// - it reads a paragraph that mixes prose and trailers as trailers when one line is
+///   `Signed-off-by`, and a line such as `https://…` as a trailer `https`.
+///
+/// On the messages tribune writes (`commons::message`; ballots have the same shape) both agree.
 pub fn trailers(message: &str) -> Vec<(&str, &str)> {
     let lines: Vec<&str> = message.lines().collect();
     let Some(end) = lines.iter().rposition(|l| !l.trim().is_empty()).map(|i| i + 1) else {
@@ -638,6 +650,69 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// Every message here is read alike by both parsers or differs as `trailers` documents.
+    #[test]
+    fn libgit2_reads_trailers_differently() {
+        let ours = |m: &str| -> Vec<(String, String)> {
+            trailers(m).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let libgit2 = |m: &str| -> Vec<(String, String)> {
+            let read = git2::message_trailers_strs(m).unwrap();
+            read.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+            p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        type Pairs<'a> = &'a [(&'a str, &'a str)];
+        let ballot = [("Tribune-Statement", "rent"), ("Tribune-Seq", "2")];
+        // (message, what tribune reads, what libgit2 reads)
+        let cases: &[(&str, Pairs, Pairs)] = &[
+            // A trailer block after a body: both.
+            (
+                "yes\n\nAgreed, with a note.\nSecond line.\n\nTribune-Statement: rent\nTribune-Seq: 2\n",
+                &ballot,
+                &ballot,
+            ),
+            // `Key: value` lines inside the body, prose last: neither.
+            ("rewrite: x\n\nNote: the body says this.\nSee: also that.\n\nAnd prose ends it.\n", &[], &[]),
+            // A last paragraph mixing prose and a trailer: neither, ...
+            ("rewrite: x\n\nTribune-Action: rewrite\nbecause the report was wrong\n", &[], &[]),
+            // ... unless a line is Signed-off-by: then libgit2 takes the trailers in it.
+            (
+                "rewrite: x\n\nTribune-Action: rewrite\nbecause the report was wrong\nSigned-off-by: A <a@x>\n",
+                &[],
+                &[("Tribune-Action", "rewrite"), ("Signed-off-by", "A <a@x>")],
+            ),
+            // Only a subject: the first paragraph is never trailers.
+            ("Tribune-Action: rewrite\n", &[], &[]),
+            // A continuation line: not a `Key: value` line for tribune; libgit2 keeps the fold.
+            (
+                "rewrite: x\n\nTribune-Action: rewrite\nTribune-Summary: a long\n  summary\n",
+                &[],
+                &[("Tribune-Action", "rewrite"), ("Tribune-Summary", "a long\n  summary")],
+            ),
+            // CRLF: libgit2 keeps the carriage returns in the values.
+            (
+                "yes\r\n\r\nTribune-Statement: rent\r\nTribune-Seq: 2\r\n",
+                &ballot,
+                &[("Tribune-Statement", "rent\r"), ("Tribune-Seq", "2\r")],
+            ),
+            // A ballot comment with a Markdown rule: libgit2 stops at the `---` line.
+            ("yes\n\nAgreed.\n---\nOne reservation.\n\nTribune-Statement: rent\nTribune-Seq: 2\n", &ballot, &[]),
+            // A link alone in the last paragraph: a trailer `https` for libgit2.
+            ("rewrite: x\n\nhttps://example.org/report\n", &[], &[("https", "//example.org/report")]),
+            // No space after the colon: git's syntax, not tribune's.
+            ("rewrite: x\n\nTribune-Action:rewrite\n", &[], &[("Tribune-Action", "rewrite")]),
+        ];
+        for (message, mine, theirs) in cases {
+            assert_eq!(ours(message), pairs(mine), "tribune on {message:?}");
+            assert_eq!(libgit2(message), pairs(theirs), "libgit2 on {message:?}");
+        }
+        // What tribune writes, both read alike.
+        let written = crate::commons::message("rewrite: x", &[("Action", "rewrite"), ("Article", "x")]);
+        assert_eq!(ours(&written), libgit2(&written));
     }
 
     proptest! {

@@ -1,10 +1,11 @@
 //! Counting a ballot exactly: the threshold, basis and quorum of a joint statement (DESIGN.md,
 //! "Joint statements and ballots"). Every rule is a cross-multiplication in integers, never a
 //! division: a float cannot hold 2/3, and "exactly two-thirds passes" must not depend on how
-//! 0.6666… rounds. Products are computed in 256 bits, so no count, however absurd, overflows.
+//! 0.6666… rounds. Products are exact big integers (`num-bigint`), so no count, however absurd,
+//! overflows.
 
 use crate::error::UserError;
-use std::cmp::Ordering;
+use num_bigint::BigUint;
 use std::fmt;
 
 /// An exact fraction 0 ≤ p/q ≤ 1, q > 0, kept as written ("2/3", "1/2", "3/4", "1", "0"), not
@@ -242,19 +243,19 @@ pub fn decide(rule: &Rule, c: &Counts) -> Outcome {
         format!(
             "quorum: {voted} voted × {} = {} ≥ {} × {} = {}: {}",
             q.q,
-            Product::of(voted, q.q.into()),
+            product(voted, q.q.into()),
             q.p,
             w.electorate,
-            Product::of(q.p.into(), w.electorate),
+            product(q.p.into(), w.electorate),
             met(quorum)
         ),
         format!(
             "threshold: {} yes × {} = {} ≥ {} × {base} = {} {of_what}: {}",
             w.yes,
             t.q,
-            Product::of(w.yes, t.q.into()),
+            product(w.yes, t.q.into()),
             t.p,
-            Product::of(t.p.into(), base),
+            product(t.p.into(), base),
             met(ratio)
         ),
         format!("majority: {} yes > {} no: {}", w.yes, w.no, met(majority)),
@@ -310,86 +311,27 @@ impl Wide {
         }
     }
     fn quorum_met(&self, rule: &Rule) -> bool {
-        Product::of(self.voted(), rule.quorum.q.into()) >= Product::of(rule.quorum.p.into(), self.electorate)
+        product(self.voted(), rule.quorum.q.into()) >= product(rule.quorum.p.into(), self.electorate)
     }
     /// The threshold's fraction alone, without yes > no.
     fn ratio_met(&self, rule: &Rule) -> bool {
-        Product::of(self.yes, rule.threshold.q.into()) >= Product::of(rule.threshold.p.into(), self.base_of(rule.basis))
+        product(self.yes, rule.threshold.q.into()) >= product(rule.threshold.p.into(), self.base_of(rule.basis))
     }
     fn passes(&self, rule: &Rule) -> bool {
         self.quorum_met(rule) && self.ratio_met(rule) && self.yes > self.no
     }
 }
 
-/// The exact product of two 128-bit numbers: four 64-bit limbs, least significant first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Product([u64; 4]);
-
-impl Product {
-    fn of(a: u128, b: u128) -> Product {
-        let a = [a as u64, (a >> 64) as u64];
-        let b = [b as u64, (b >> 64) as u64];
-        let mut r = [0u64; 4];
-        for (i, &x) in a.iter().enumerate() {
-            let mut carry = 0u128;
-            for (j, &y) in b.iter().enumerate() {
-                // x·y + r + carry ≤ (2^64−1)² + 2·(2^64−1) = 2^128 − 1: no overflow.
-                let t = u128::from(x) * u128::from(y) + u128::from(r[i + j]) + carry;
-                r[i + j] = t as u64;
-                carry = t >> 64;
-            }
-            r[i + 2] = carry as u64;
-        }
-        Product(r)
-    }
-}
-
-impl Ord for Product {
-    fn cmp(&self, other: &Product) -> Ordering {
-        self.0.iter().rev().cmp(other.0.iter().rev())
-    }
-}
-
-impl PartialOrd for Product {
-    fn partial_cmp(&self, other: &Product) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Product {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const CHUNK: u128 = 10_000_000_000_000_000_000; // 10^19 < 2^64
-        let [l0, l1, l2, l3] = self.0;
-        if l2 == 0 && l3 == 0 {
-            return write!(f, "{}", u128::from(l0) | u128::from(l1) << 64);
-        }
-        // Long division by 10^19, most significant limb first; each remainder is 19 digits.
-        let mut limbs = self.0;
-        let mut chunks = Vec::new();
-        while limbs.iter().any(|&l| l != 0) {
-            let mut rem = 0u128;
-            for l in limbs.iter_mut().rev() {
-                let cur = rem << 64 | u128::from(*l);
-                *l = (cur / CHUNK) as u64;
-                rem = cur % CHUNK;
-            }
-            chunks.push(rem);
-        }
-        let mut chunks = chunks.iter().rev();
-        if let Some(first) = chunks.next() {
-            write!(f, "{first}")?;
-        }
-        for c in chunks {
-            write!(f, "{c:019}")?;
-        }
-        Ok(())
-    }
+/// The exact product of a count (or a sum of counts) and a fraction's part. Sums of u64
+/// counts fit in 128 bits, but their products with a u64 part need up to 130: a big integer is
+/// exact at any size, and prints itself for the arithmetic shown.
+fn product(a: u128, b: u128) -> BigUint {
+    BigUint::from(a) * BigUint::from(b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_bigint::BigUint;
     use num_rational::BigRational;
     use proptest::prelude::*;
 
@@ -482,6 +424,11 @@ mod tests {
         let rule = Rule { threshold: r(u64::MAX - 1, u64::MAX), basis: Basis::Cast, quorum: r(u64::MAX, u64::MAX) };
         let o = decide(&rule, &c);
         assert!(o.quorum_met && !o.threshold_met, "{:?}", o.arithmetic);
+        // voted × q is above 2^128: shown exactly, not wrapped or saturated.
+        assert_eq!(
+            o.arithmetic[0],
+            "quorum: 55340232221128654844 voted × 18446744073709551615 = 1020847100762815390260996613779337773060 ≥ 18446744073709551615 × 18446744073709551615 = 340282366920938463426481119284349108225: met"
+        );
         assert_eq!(c.voted(), u64::MAX);
         assert_eq!(decided(&rule, &c), Some(false));
         assert_eq!(decided(&rule, &Counts { electorate: 0, ..c }), Some(false));
@@ -609,13 +556,6 @@ mod tests {
         fn abstentions_never_move_the_threshold(rule in rule(), yes in 0..1000u64, no in 0..1000u64, abstain in 0..1000u64, electorate in 0..3000u64) {
             let c = Counts { yes, no, abstain: 0, electorate };
             prop_assert_eq!(decide(&rule, &c).threshold_met, decide(&rule, &Counts { abstain, ..c }).threshold_met);
-        }
-
-        #[test]
-        fn products_are_exact(a in any::<u128>(), b in any::<u128>(), c in any::<u128>(), d in any::<u128>()) {
-            let (x, y) = (BigUint::from(a) * BigUint::from(b), BigUint::from(c) * BigUint::from(d));
-            prop_assert_eq!(Product::of(a, b).to_string(), x.to_string());
-            prop_assert_eq!(Product::of(a, b).cmp(&Product::of(c, d)), x.cmp(&y));
         }
 
         /// Against every way the members left could vote (or not).

@@ -141,6 +141,22 @@ fn a_challenge_is_stored_with_its_parties_time_and_article() {
 }
 
 #[test]
+fn quiet_prints_only_the_new_challenge_id_for_scripts() {
+    let mut env = Env::new();
+    let c = commons(&env);
+    at(&mut env, "2026-11-21T10:00:00Z");
+    let r = env.tribune(&["-C", &c, "challenge", "--from", "xyz", "--to", "abc", "-m", "Why?", "--quiet"]).ok();
+    let id = r.stdout.strip_suffix('\n').unwrap_or_else(|| panic!("{:?}", r.stdout));
+    assert!(id.starts_with("2026-11-21-") && id.len() == 17, "{:?}", r.stdout);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    env.tribune(&["-C", &c, "reply", id, "--as", "abc", "-m", "Because."]).ok();
+    let shown = json(env.tribune(&["-C", &c, "challenges", "--show", id, "--json"]).ok());
+    assert_eq!(shown["status"], "answered");
+    env.tribune(&["-C", &c, "challenge", "--from", "xyz", "--to", "abc", "-m", "Why?", "-q", "--json"])
+        .fails(2, "cannot be used with");
+}
+
+#[test]
 fn bad_challenges_and_replies_are_refused_and_write_nothing() {
     let mut env = Env::new();
     let c = commons(&env);

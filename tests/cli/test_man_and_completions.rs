@@ -35,6 +35,81 @@ fn man_pages_document_every_flag_with_its_help_text() {
     assert!(page.contains("max\\-size") && page.contains("Largest accepted file"), "{page}");
 }
 
+/// A page's text without roff's font escapes, and with its escaped hyphens plain.
+fn plain(page: &str) -> String {
+    page.replace("\\fB", "").replace("\\fR", "").replace("\\fI", "").replace("\\-", "-")
+}
+
+/// The text of section `name` of a page, up to the next section.
+fn section<'a>(page: &'a str, name: &str) -> &'a str {
+    // roff quotes a heading with a space: .SH "EXIT STATUS".
+    let heading = if name.contains(' ') { format!(".SH \"{name}\"\n") } else { format!(".SH {name}\n") };
+    let start = page.find(&heading).map(|i| i + heading.len());
+    let start = start.unwrap_or_else(|| panic!("no {name} section in\n{page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("\n.SH ").unwrap_or(rest.len())]
+}
+
+#[test]
+fn every_command_page_has_exit_status_environment_examples_and_see_also() {
+    let env = Env::new();
+    let out = env.path("man");
+    env.tribune(&["generate-man", "--out", out.to_str().unwrap()]).ok();
+    let mut pages: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    pages.sort();
+    assert!(pages.len() > 30, "{pages:?}");
+    for name in pages.iter().filter(|n| n.ends_with(".1")) {
+        let page = plain(&std::fs::read_to_string(out.join(name)).unwrap());
+        let exit = section(&page, "EXIT STATUS");
+        for code in ["0", "1", "2"] {
+            assert!(exit.contains(&format!(".TP\n{code}\n")), "{name}: exit status {code} missing:\n{exit}");
+        }
+        let environment = section(&page, "ENVIRONMENT");
+        assert!(environment.contains("NO_COLOR"), "{name}:\n{environment}");
+        let examples = section(&page, "EXAMPLES");
+        assert!(examples.contains("tribune "), "{name}:\n{examples}");
+        let see_also = section(&page, "SEE ALSO");
+        assert!(see_also.contains("tribune-format(5)"), "{name}:\n{see_also}");
+        assert!(!page.contains(".SH EXTRA"), "{name}: the examples are shown twice");
+        // Every page named anywhere (SUBCOMMANDS, SEE ALSO, the text) exists.
+        for (i, _) in page.match_indices("tribune") {
+            let rest = &page[i..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+            if let Some(section) = rest[end..].strip_prefix('(').and_then(|r| r.get(..2)) {
+                if let Some(section) = section.strip_suffix(')') {
+                    let named = format!("{}.{section}", &rest[..end]);
+                    assert!(pages.contains(&named), "{name} names {named}, which does not exist");
+                }
+            }
+        }
+    }
+    let top = plain(&std::fs::read_to_string(out.join("tribune.1")).unwrap());
+    assert!(!top.contains("tribune-help"), "tribune.1 names a help page");
+    let environment = section(&top, "ENVIRONMENT");
+    for var in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_DATE", "SSH_AUTH_SOCK", "GIT_EDITOR", "COLUMNS"] {
+        assert!(environment.contains(var), "tribune.1 lacks {var}:\n{environment}");
+    }
+    let verify = plain(&std::fs::read_to_string(out.join("tribune-verify.1")).unwrap());
+    assert!(section(&verify, "EXIT STATUS").contains("fails verification"), "{verify}");
+    let add_member = plain(&std::fs::read_to_string(out.join("tribune-roster-add-member.1")).unwrap());
+    assert!(section(&add_member, "SYNOPSIS").contains("tribune roster add-member "), "{add_member}");
+}
+
+#[test]
+fn long_help_shows_the_examples_and_short_help_does_not() {
+    let env = Env::new();
+    let long = env.tribune(&["contribute", "--help"]).ok().stdout;
+    assert!(long.contains("Examples:\n") && long.contains("    tribune contribute strike.md\n"), "{long}");
+    let short = env.tribune(&["contribute", "-h"]).ok().stdout;
+    assert!(!short.contains("Examples:"), "{short}");
+    let nested = env.tribune(&["help", "roster", "add-member"]).ok().stdout;
+    // A long example goes on over lines, as in a shell, rather than being wrapped.
+    assert!(nested.contains("    tribune roster add-member rlopez --contingent abc \\\n      --name"), "{nested}");
+    let top = env.tribune(&["--help"]).ok().stdout;
+    assert!(top.contains("    tribune demo\n"), "{top}");
+}
+
 #[test]
 fn completions_are_printed_for_bash_zsh_and_fish() {
     let env = Env::new();

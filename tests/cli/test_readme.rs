@@ -27,6 +27,18 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(r.stdout.contains("Approved by 1 of 1 votes, two-thirds required"), "{}", r.stdout);
     assert!(r.stdout.contains("Modified by XYZ Circle"), "{}", r.stdout);
     assert!(r.stdout.contains("abc (ABC Collective)  1         1         0"), "{}", r.stdout);
+
+    // The reader's files, private key included, stay where the reader works: the bare
+    // repository holds only what git and tribune put there.
+    assert!(!body.lines().any(|l| l.trim_start().starts_with("cd ")), "the walkthrough changes directory");
+    for file in ["strike.md", "rent.md", "xyz.md", "statement.md", "rlopez-key", "signers", "strike.html"] {
+        assert!(env.path(file).is_file(), "{file} is not in the reader's directory");
+    }
+    let repository = ["HEAD", "config", "description", "hooks", "info", "objects", "refs", "packed-refs", "tribune"];
+    for entry in std::fs::read_dir(env.path("commons")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(repository.contains(&name.as_str()), "{name} was left in the bare repository");
+    }
 }
 
 #[test]

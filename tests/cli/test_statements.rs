@@ -114,6 +114,22 @@ fn voting_again_replaces_the_earlier_ballot_which_stays_in_history() {
 }
 
 #[test]
+fn a_ballot_whose_comment_holds_a_markdown_rule_still_counts() {
+    // git's trailer parser (and libgit2's) ends a message at a `---` line; tribune's reads
+    // the last paragraph, so this ballot keeps its trailers (src/git/mod.rs, `trailers`).
+    let v = setup(1);
+    let comment = "Agreed.\n---\nOne reservation: name the company.";
+    v.env.tribune(&["-C", &v.c, "vote", SLUG, "yes", "--as", "m1", "--key", v.key("m1"), "--comment", comment]).ok();
+    assert_eq!(v.counts(), (1, 0, 0));
+    let t = v.tally();
+    assert_eq!(t["ballots"][0]["status"], "counted");
+    assert_eq!(t["ballots"][0]["comment"], comment);
+    v.env.tribune(&["-C", &v.c, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    let ver = v.verify().ok();
+    assert!(ver.stdout.contains("1 yes, 0 no, 0 abstain of 1"), "{}", ver.stdout);
+}
+
+#[test]
 fn ballots_that_could_not_count_are_refused_and_write_nothing() {
     let v = setup(2);
     let (env, c) = (&v.env, &v.c);
