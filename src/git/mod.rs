@@ -4,67 +4,32 @@
 //! libgit2 error is turned into a message that says what was being done. "Not found" is an
 //! `Option`, never an error (the git-branchless convention).
 
+mod commit;
 mod date;
 mod identity;
 mod notes;
+mod oid;
+mod pack;
+mod pool;
 mod refs;
 pub mod remote;
+mod settings;
 mod sign;
 mod tag;
 mod tree;
 mod worktree;
 
+pub use commit::{trailers, CommitInfo};
 pub use date::approxidate;
 pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
+pub use oid::Oid;
 pub use refs::{backoff, RefUpdate};
 pub use tag::TagInfo;
 pub use tree::{Edit, TreeMerge};
 
 use anyhow::{anyhow, Context, Result};
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-
-/// A git object id (SHA-1), printed as 40 hex digits.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Oid(git2::Oid);
-
-impl Oid {
-    /// The all-zero id, which git uses to say "no object".
-    pub fn zero() -> Oid {
-        Oid(git2::Oid::zero())
-    }
-    /// The first `n` hex digits.
-    pub fn short(&self, n: usize) -> String {
-        let s = self.0.to_string();
-        s[..n.min(s.len())].to_string()
-    }
-    /// The id git gives a blob with these contents, without writing it anywhere.
-    pub fn hash_blob(data: &[u8]) -> Result<Oid> {
-        Ok(Oid(git2::Oid::hash_object(git2::ObjectType::Blob, data)?))
-    }
-}
-
-impl fmt::Display for Oid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl fmt::Debug for Oid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Oid({})", self.0)
-    }
-}
-impl FromStr for Oid {
-    type Err = anyhow::Error;
-    fn from_str(s: &str) -> Result<Oid> {
-        if s.len() != 40 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(anyhow!("{s:?} is not a full 40-digit object id"));
-        }
-        Ok(Oid(git2::Oid::from_str(s)?))
-    }
-}
 
 /// A blob path that differs between two trees: its old and new ids (None: absent).
 #[derive(Debug, Clone)]
@@ -80,61 +45,6 @@ pub struct TreeEntry {
     pub name: String,
     pub id: Oid,
     pub is_tree: bool,
-}
-
-/// A commit, as the domain needs it.
-#[derive(Debug, Clone)]
-pub struct CommitInfo {
-    pub id: Oid,
-    pub tree: Oid,
-    pub parents: Vec<Oid>,
-    pub author: Identity,
-    pub committer: Identity,
-    pub message: String,
-}
-
-impl CommitInfo {
-    /// The value of the last `Key: value` trailer with this key, if any.
-    pub fn trailer(&self, key: &str) -> Option<&str> {
-        trailers(&self.message).into_iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
-    }
-    /// The first line of the message.
-    pub fn summary(&self) -> &str {
-        self.message.lines().next().unwrap_or("")
-    }
-}
-
-/// The `Key: value` lines of a message's last paragraph (LF or CRLF line ends), as
-/// tribune-format(5) defines trailers: every line of that paragraph, or none.
-///
-/// Not libgit2's parser (`git2::message_trailers_strs`, git's `interpret-trailers` rules),
-/// on purpose; `libgit2_reads_trailers_differently` in the tests pins each difference:
-/// - it ends the message at the first line that is `---` (a patch divider), so a ballot
-///   whose comment holds a Markdown rule would lose its trailers and stop counting;
-/// - it keeps the `\r` of CRLF lines in the values (a `Tribune-Proposal` id then fails to
-///   parse);
-/// - it reads a paragraph that mixes prose and trailers as trailers when one line is
-///   `Signed-off-by`, and a line such as `https://…` as a trailer `https`.
-///
-/// On the messages tribune writes (`commons::message`; ballots have the same shape) both agree.
-pub fn trailers(message: &str) -> Vec<(&str, &str)> {
-    let lines: Vec<&str> = message.lines().collect();
-    let Some(end) = lines.iter().rposition(|l| !l.trim().is_empty()).map(|i| i + 1) else {
-        return Vec::new();
-    };
-    let Some(start) = lines[..end].iter().rposition(|l| l.trim().is_empty()).map(|i| i + 1) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for line in &lines[start..end] {
-        match line.split_once(": ") {
-            Some((k, v)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
-                out.push((k, v.trim()))
-            }
-            _ => return Vec::new(),
-        }
-    }
-    out
 }
 
 /// An open repository.
@@ -295,54 +205,6 @@ impl Repo {
         Ok(blob.content().to_vec())
     }
 
-    /// Reads many blobs and maps each with `f`, in order, spread over the cores when
-    /// there are many (see [`Repo::par_map`]).
-    pub fn map_blobs<T: Send>(&self, ids: &[Oid], f: impl Fn(Oid, &[u8]) -> T + Sync) -> Result<Vec<T>> {
-        self.par_map(ids, 2_000, |repo, id| repo.read_blob_ref(*id, |b| f(*id, b)))
-    }
-
-    /// Maps `items` with `f` in order; from `min` items on, the work is spread over the
-    /// machine's cores, each thread with its own handle on the repository (a libgit2
-    /// repository must not be shared between threads).
-    pub fn par_map<I: Sync, T: Send>(
-        &self,
-        items: &[I],
-        min: usize,
-        f: impl Fn(&Repo, &I) -> Result<T> + Sync,
-    ) -> Result<Vec<T>> {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-        if items.len() < min || threads < 2 {
-            return items.iter().map(|i| f(self, i)).collect();
-        }
-        let chunk = items.len().div_ceil(threads);
-        let path = self.git_dir().to_path_buf();
-        let f = &f;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = items
-                .chunks(chunk)
-                .map(|part| {
-                    let path = path.clone();
-                    scope.spawn(move || -> Result<Vec<T>> {
-                        let repo = Repo {
-                            inner: git2::Repository::open_bare(&path).or_else(|_| git2::Repository::open(&path))?,
-                        };
-                        part.iter().map(|i| f(&repo, i)).collect()
-                    })
-                })
-                .collect();
-            let mut out = Vec::with_capacity(items.len());
-            for h in handles {
-                out.extend(h.join().map_err(|_| anyhow!("a worker thread failed"))??);
-            }
-            Ok(out)
-        })
-    }
-
-    fn read_blob_ref<R>(&self, id: Oid, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
-        let blob = self.inner.find_blob(id.0).with_context(|| format!("could not read blob {id}"))?;
-        Ok(f(blob.content()))
-    }
-
     /// Does an object with this id exist?
     pub fn has_object(&self, id: Oid) -> bool {
         self.inner.odb().map(|odb| odb.exists(id.0)).unwrap_or(false)
@@ -427,54 +289,6 @@ impl Repo {
         Ok(Oid(c.tree_id()))
     }
 
-    /// The entry at `path` (slash-separated) under `tree`, if any.
-    pub fn entry_at(&self, tree: Oid, path: &str) -> Result<Option<TreeEntry>> {
-        let t = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
-        match t.get_path(Path::new(path)) {
-            Ok(e) => Ok(Some(TreeEntry {
-                name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                id: Oid(e.id()),
-                is_tree: e.kind() == Some(git2::ObjectType::Tree),
-            })),
-            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(anyhow!("could not look up {path} in tree {tree}: {}", e.message())),
-        }
-    }
-
-    /// The id of the entry named `name` directly in `tree`.
-    pub fn child(&self, tree: Oid, name: &str) -> Result<Option<Oid>> {
-        let t = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
-        Ok(t.get_name(name).map(|e| Oid(e.id())))
-    }
-
-    /// The contents of the blob at `path` under `tree`, if it is there.
-    pub fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<(Oid, Vec<u8>)>> {
-        match self.entry_at(tree, path)? {
-            Some(e) if !e.is_tree => Ok(Some((e.id, self.read_blob(e.id)?))),
-            _ => Ok(None),
-        }
-    }
-
-    /// The entries of the tree at `path` under `tree` (empty when there is none).
-    pub fn list_dir(&self, tree: Oid, path: &str) -> Result<Vec<TreeEntry>> {
-        let dir = if path.is_empty() {
-            tree
-        } else {
-            match self.entry_at(tree, path)? {
-                Some(e) if e.is_tree => e.id,
-                _ => return Ok(Vec::new()),
-            }
-        };
-        let t = self.inner.find_tree(dir.0).with_context(|| format!("could not read tree {dir}"))?;
-        Ok(t.iter()
-            .map(|e| TreeEntry {
-                name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                id: Oid(e.id()),
-                is_tree: e.kind() == Some(git2::ObjectType::Tree),
-            })
-            .collect())
-    }
-
     /// The tree and parent commits a new commit is made of.
     fn commit_inputs(&self, tree: Oid, parents: &[Oid]) -> Result<(git2::Tree<'_>, Vec<git2::Commit<'_>>)> {
         let tree = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
@@ -500,29 +314,6 @@ impl Repo {
         let c = committer.to_git()?;
         let id = self.inner.commit(None, &a, &c, message, &tree, &parent_refs).context("could not write a commit")?;
         Ok(Oid(id))
-    }
-
-    /// Blob paths that differ between two trees under `prefix` (a directory; "" for all).
-    ///
-    /// Identical subtrees are skipped without being read, so the cost follows the number
-    /// of changes, not the size of the trees. (libgit2's tree-to-tree diff expands every
-    /// subtree of both sides: on 100,000 articles it read everything to find one change.)
-    pub fn changed_paths(&self, old: Option<Oid>, new: Oid, prefix: &str) -> Result<Vec<PathChange>> {
-        let sub = |tree: Oid| -> Result<Option<Oid>> {
-            if prefix.is_empty() {
-                return Ok(Some(tree));
-            }
-            Ok(self.entry_at(tree, prefix)?.filter(|e| e.is_tree).map(|e| e.id))
-        };
-        let old_sub = match old {
-            Some(t) => sub(t)?,
-            None => None,
-        };
-        let new_sub = sub(new)?;
-        let mut out = Vec::new();
-        let base = if prefix.is_empty() { String::new() } else { format!("{}/", prefix.trim_end_matches('/')) };
-        self.diff_trees(old_sub, new_sub, &base, &mut out)?;
-        Ok(out)
     }
 
     fn tree_entries(&self, tree: Option<Oid>) -> Result<std::collections::BTreeMap<String, (Oid, bool)>> {
@@ -564,69 +355,8 @@ impl Repo {
         Ok(())
     }
 
-    /// Process-wide libgit2 settings, made once before any repository is opened.
-    ///
-    /// libgit2 ignores `GIT_CONFIG_GLOBAL` and `GIT_CONFIG_NOSYSTEM`, which git honours;
-    /// tribune honours them too, so a pinned environment really is isolated.
-    pub fn configure_process() {
-        // SAFETY: called once at start-up, before any repository is opened.
-        unsafe {
-            if std::env::var_os("GIT_CONFIG_NOSYSTEM").is_some_and(|v| v != "0" && !v.is_empty()) {
-                let _ = git2::opts::set_search_path(git2::ConfigLevel::System, "");
-                let _ = git2::opts::set_search_path(git2::ConfigLevel::ProgramData, "");
-            }
-            if std::env::var_os("GIT_CONFIG_GLOBAL").is_some() {
-                // The file itself is read by `config_string`; libgit2 can only search directories.
-                let _ = git2::opts::set_search_path(git2::ConfigLevel::Global, "");
-                let _ = git2::opts::set_search_path(git2::ConfigLevel::XDG, "");
-            }
-        }
-        Self::tune_cache();
-    }
-
-    /// Turns libgit2's object cache off: for bulk writers, which read back little and whose
-    /// writes would make the cache churn (eviction dominated the synthetic generator).
-    pub fn disable_object_cache() {
-        git2::opts::enable_caching(false);
-    }
-
-    /// Raises libgit2's object cache limits so that large trees (over 4 KiB) are cached;
-    /// without this a shard tree is re-inflated on every lookup.
-    fn tune_cache() {
-        // Re-hashing every object read costs a third of a cold index build; git itself
-        // does not verify on read either (fsck does).
-        git2::opts::strict_hash_verification(false);
-        // SAFETY: called before any repository is opened by this process's commands;
-        // these are process-wide settings with no aliasing concerns.
-        unsafe {
-            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20);
-            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 1 << 16);
-        }
-    }
-
     pub(crate) fn raw(&self) -> &git2::Repository {
         &self.inner
-    }
-}
-
-impl Repo {
-    /// Runs `f` with every object write collected in memory, then writes them all as one
-    /// packfile with its index: used to build large synthetic repositories quickly (loose
-    /// objects would be hundreds of thousands of files). The in-memory store stays
-    /// attached afterwards, so a process should call this once, last of its writes.
-    pub fn write_packed<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let odb = self.inner.odb().context("could not open the object database")?;
-        // The in-memory backend must outrank the loose one so that writes land in it.
-        let mempack = odb.add_new_mempack_backend(1000).context("could not add an in-memory object store")?;
-        let value = f()?;
-        let mut buf = git2::Buf::new();
-        mempack.dump(&self.inner, &mut buf).context("could not assemble a packfile")?;
-        let mut writer = odb.packwriter().context("could not start writing a packfile")?;
-        use std::io::Write;
-        writer.write_all(&buf).context("could not write the packfile")?;
-        writer.commit().context("could not index the packfile")?;
-        mempack.reset().context("could not clear the in-memory object store")?;
-        Ok(value)
     }
 }
 
