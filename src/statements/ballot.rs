@@ -292,11 +292,11 @@ pub fn cast(
     let slug = &proposal.slug;
     let refname = ballot_ref(slug, member);
     let tree = commons.repo.empty_tree()?;
-    // The member's keys in the electorate, and at least the one signing now.
-    let mut keys = member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, member)?
-        .map(|m| m.keys)
-        .unwrap_or_default();
-    keys.push(signer.public.clone());
+    // The member's keys in the electorate (the signer's is one of them), decompressed once.
+    let ring = match member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, member)? {
+        Some(m) => KeyRing::new([&m]),
+        None => KeyRing::default(),
+    };
     for attempt in 0..100 {
         let tip = commons.repo.ref_target(&refname)?;
         let previous = match tip {
@@ -304,7 +304,7 @@ pub fn cast(
             None => None,
         };
         let seq = match tip {
-            Some(t) => highest_seq(&commons.repo, t, &keys)?.checked_add(1).ok_or_else(|| {
+            Some(t) => highest_seq(&commons.repo, t, &ring, member)?.checked_add(1).ok_or_else(|| {
                 fail(
                     format!("{refname} already holds a ballot with the largest possible sequence number"),
                     "no later ballot can follow it; ask the organisation to look at that ref",
@@ -327,7 +327,7 @@ pub fn cast(
 /// there is none): every commit is walked, as the tally walks them, so nothing stacked on
 /// the ref hides a ballot; only ballots signed with one of the member's `keys` count, so a
 /// forged commit cannot push the number out of reach.
-fn highest_seq(repo: &crate::git::Repo, tip: Oid, keys: &[String]) -> Result<u64> {
+fn highest_seq(repo: &crate::git::Repo, tip: Oid, ring: &KeyRing, member: &str) -> Result<u64> {
     let mut highest = 0;
     let mut stack = vec![tip];
     let mut seen = std::collections::HashSet::new();
@@ -342,7 +342,9 @@ fn highest_seq(repo: &crate::git::Repo, tip: Oid, keys: &[String]) -> Result<u64
             continue;
         }
         let signed = match repo.commit_signature(id)? {
-            Some((sig, data)) => crate::signing::verify(Some(&sig), &data, keys).0 == crate::signing::Verdict::Verified,
+            Some((sig, data)) => {
+                matches!(ring.check(Some(&sig), &data), Signed::By { member: m, valid: true } if m == member)
+            }
             None => false,
         };
         if signed {
