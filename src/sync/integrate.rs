@@ -180,8 +180,8 @@ pub(super) fn move_ref(commons: &Commons, name: &str, from: Option<Oid>, to: Oid
         };
         let new_tree = repo.commit_tree(to)?;
         let paths: Vec<String> = repo.changed_paths(old_tree, new_tree, "")?.into_iter().map(|c| c.path).collect();
-        if let Some(w) = repo.refresh_worktree(name, old_tree, new_tree, &paths) {
-            eprintln!("warning: {w}");
+        if let Some(detail) = repo.refresh_worktree(name, old_tree, new_tree, &paths) {
+            crate::events::emit(crate::events::Event::WorktreeNotRefreshed { refname: name.to_string(), detail });
         }
     }
     Ok(true)

@@ -1,0 +1,227 @@
+//! Reading an article's front matter for the index: a fast reader for the simple TOML that
+//! tribune writes, which steps aside (to the `toml` crate) on anything it is not sure of.
+
+use super::*;
+
+/// What the index keeps of an article's front matter.
+#[derive(Debug, Default, PartialEq)]
+pub struct Fields {
+    pub(super) title: String,
+    pub(super) contingent: String,
+    pub(super) date: String,
+    pub(super) tags: Vec<String>,
+    pub(super) authors: Vec<String>,
+}
+
+impl Fields {
+    pub(super) fn into_entry(self, slug: String, version: Oid) -> Entry {
+        Entry {
+            slug,
+            title: if self.title.is_empty() { "(no title)".into() } else { self.title },
+            contingent: self.contingent,
+            date: self.date,
+            tags: self.tags,
+            authors: self.authors,
+            version: version.to_string(),
+            arrived: 0,
+        }
+    }
+}
+
+/// An index entry for one article text.
+pub fn entry_from_text(slug: &str, version: Oid, bytes: &[u8]) -> Entry {
+    entry_fields(bytes).into_entry(slug.to_string(), version)
+}
+
+/// Reads just what the index needs from an article's front matter, leniently: an article
+/// someone committed with plain git and broken front matter is still listed.
+pub(crate) fn entry_fields(bytes: &[u8]) -> Fields {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
+    let Some((front, _)) = split("", &text).ok().flatten() else { return Fields::default() };
+    // A full TOML parse is most of the cost of a cold index over 100,000 articles; the
+    // simple line-by-line reading handles what tribune writes, and anything it does not
+    // understand goes to the real parser.
+    simple_front(&front).unwrap_or_else(|| table_front(&front))
+}
+
+/// The full TOML reading, field by field, so that one odd field does not hide the others.
+pub(super) fn table_front(front: &str) -> Fields {
+    let Ok(t) = toml::from_str::<toml::Table>(front) else { return Fields::default() };
+    let string = |k: &str| t.get(k).and_then(|v| v.as_str()).map(|s| s.trim().to_string()).unwrap_or_default();
+    let strings = |k: &str| -> Vec<String> {
+        t.get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str()).map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default()
+    };
+    Fields {
+        title: string("title"),
+        contingent: string("contingent"),
+        date: crate::model::article::parse_date(t.get("date"))
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        tags: strings("tags"),
+        authors: strings("authors"),
+    }
+}
+
+/// A value the fast reader understands.
+enum Simple {
+    Str(String),
+    Strs(Vec<String>),
+    Date(chrono::NaiveDate),
+}
+
+/// Reads front matter written the way tribune writes it: `key = value` lines whose values
+/// are one-line strings without escapes, arrays of such strings on one line, or dates, with
+/// `[[name]]` array tables after them. None, so that the caller falls back to the `toml`
+/// crate, on anything else: it must never read what toml would refuse, or read it otherwise.
+pub(super) fn simple_front(front: &str) -> Option<Fields> {
+    use std::collections::HashSet;
+    let mut top: std::collections::HashMap<&str, Simple> = std::collections::HashMap::new();
+    // The keys of the current `[[table]]` element, once past the top level.
+    let mut section: Option<HashSet<&str>> = None;
+    let mut array_tables: HashSet<&str> = HashSet::new();
+    for line in front.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // TOML allows no control character but tab anywhere outside multi-line strings.
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            return None;
+        }
+        let line = line.trim_matches([' ', '\t']);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("[[") {
+            let (name, after) = rest.split_once("]]")?;
+            let name = name.trim_matches([' ', '\t']);
+            if !bare_key(name) || !end_of_line(after) || top.contains_key(name) {
+                return None;
+            }
+            array_tables.insert(name);
+            section = Some(HashSet::new());
+            continue;
+        }
+        let key_len = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(line.len());
+        let (key, rest) = line.split_at(key_len);
+        let value = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?.trim_start_matches([' ', '\t']);
+        if key.is_empty() {
+            return None;
+        }
+        let (v, after) = simple_value(value)?;
+        if !end_of_line(after) {
+            return None;
+        }
+        match &mut section {
+            Some(keys) => {
+                if !keys.insert(key) {
+                    return None;
+                }
+            }
+            None => {
+                if top.insert(key, v).is_some() {
+                    return None;
+                }
+            }
+        }
+    }
+    if array_tables.iter().any(|t| top.contains_key(t)) {
+        return None;
+    }
+    // As `table_front` reads a parsed table, field by field.
+    let string = |k: &str| match top.get(k) {
+        Some(Simple::Str(s)) => s.trim().to_string(),
+        _ => String::new(),
+    };
+    let strings = |k: &str| match top.get(k) {
+        Some(Simple::Strs(v)) => v.iter().map(|s| s.trim().to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let date = match top.get("date") {
+        Some(Simple::Date(d)) => Some(*d).filter(|d| crate::model::article::writable_date(*d)),
+        Some(Simple::Str(s)) => crate::model::article::parse_date(Some(&toml::Value::String(s.clone()))),
+        _ => None,
+    };
+    Some(Fields {
+        title: string("title"),
+        contingent: string("contingent"),
+        date: date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        tags: strings("tags"),
+        authors: strings("authors"),
+    })
+}
+
+fn bare_key(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Nothing, or a comment, after a value.
+fn end_of_line(after: &str) -> bool {
+    let after = after.trim_start_matches([' ', '\t']);
+    after.is_empty() || after.starts_with('#')
+}
+
+/// A string, an array of strings or a local date at the start of `value`, and what follows.
+fn simple_value(value: &str) -> Option<(Simple, &str)> {
+    if value.starts_with('[') {
+        let (v, after) = simple_array(value)?;
+        return Some((Simple::Strs(v), after));
+    }
+    if value.starts_with(['"', '\'']) {
+        let (s, after) = simple_string(value)?;
+        return Some((Simple::Str(s), after));
+    }
+    // `YYYY-MM-DD`, a real day, and nothing of a time after it.
+    let d = value.get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
+        return None;
+    }
+    let after = &value[10..];
+    if !(after.is_empty() || after.starts_with([' ', '\t', '#'])) || !end_of_line(after) {
+        return None;
+    }
+    let (y, m, day) = (d[..4].parse().ok()?, d[5..7].parse().ok()?, d[8..].parse().ok()?);
+    Some((Simple::Date(chrono::NaiveDate::from_ymd_opt(y, m, day)?), after))
+}
+
+/// A one-line string without escapes at the start of `value`, and what follows it. Not a
+/// multi-line string (`"""`, `'''`): those the fast reader leaves to toml.
+pub(super) fn simple_string(value: &str) -> Option<(String, &str)> {
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &value[1..];
+    let end = rest.find(quote)?;
+    let s = &rest[..end];
+    if end == 0 && rest[1..].starts_with(quote) {
+        return None; // a multi-line string's opening
+    }
+    if quote == '"' && s.contains('\\') {
+        return None;
+    }
+    Some((s.to_string(), &rest[end + 1..]))
+}
+
+/// `[ "a", 'b', ]` on one line, and what follows it.
+pub(super) fn simple_array(value: &str) -> Option<(Vec<String>, &str)> {
+    let ws = |s: &str| s.trim_start_matches([' ', '\t']).len();
+    let mut rest = value.strip_prefix('[')?;
+    rest = &rest[rest.len() - ws(rest)..];
+    let mut out = Vec::new();
+    loop {
+        if let Some(after) = rest.strip_prefix(']') {
+            return Some((out, after));
+        }
+        let (s, after) = simple_string(rest)?;
+        out.push(s);
+        let after = &after[after.len() - ws(after)..];
+        rest = match after.strip_prefix(',') {
+            Some(a) => &a[a.len() - ws(a)..],
+            None if after.starts_with(']') => after,
+            None => return None,
+        };
+    }
+}
