@@ -75,9 +75,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         });
     }
     let style = &ctx.style;
-    let mut table = style
-        .table(&["STATEMENT", "STATUS", "YES", "NO", "ABSTAIN", "ELECTORATE", "RULE", "DEADLINE", "TITLE"])
-        .free_text(&["TITLE"]);
+    let mut table =
+        style.table(&["STATEMENT", "STATUS", "Y/N/A OF", "RULE", "DEADLINE", "TITLE"]).free_text(&["TITLE"]);
     for r in &rows {
         let status = match r.status.as_str() {
             "approved" => Cell::toned("approved", Tone::Green),
@@ -87,12 +86,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         table.row([
             Cell::new(&r.statement),
             status,
-            Cell::new(r.counts.yes.to_string()),
-            Cell::new(r.counts.no.to_string()),
-            Cell::new(r.counts.abstain.to_string()),
-            Cell::new(r.counts.electorate.to_string()),
+            // Compact, so that a row fits 80 columns: "2/1/0 of 7", "2026-12-01 18:00".
+            Cell::new(format!("{}/{}/{} of {}", r.counts.yes, r.counts.no, r.counts.abstain, r.counts.electorate)),
             Cell::new(format!("{} of {}", r.threshold, r.basis)),
-            Cell::new(&r.deadline),
+            Cell::new(short_time(&r.deadline)),
             Cell::new(&r.title),
         ]);
     }
@@ -101,4 +98,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         eprintln!("warning: the tag of {} fails verification: {}", r.statement, r.problems.join("; "));
     }
     Ok(())
+}
+
+/// "2026-12-01T18:00:00Z" as "2026-12-01 18:00" (UTC, seconds only when not zero).
+fn short_time(t: &str) -> String {
+    let t = t.strip_suffix('Z').unwrap_or(t).replacen('T', " ", 1);
+    match t.strip_suffix(":00") {
+        Some(s) if s.len() == 16 => s.to_string(),
+        _ => t,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_deadline_is_shown_to_the_minute() {
+        assert_eq!(super::short_time("2026-12-01T00:00:00Z"), "2026-12-01 00:00");
+        assert_eq!(super::short_time("2026-12-01T18:30:15Z"), "2026-12-01 18:30:15");
+    }
 }

@@ -172,8 +172,9 @@ pub fn summary(style: &Style, t: &Tally) -> String {
     }
     if !t.keyless.is_empty() {
         out.push_str(&format!(
-            "Note: {} members of the electorate have no key and cannot cast a valid ballot: {}\n",
-            t.keyless.len(),
+            "Note: {} of the electorate {} no key and cannot cast a valid ballot: {}\n",
+            crate::output::count(t.keyless.len() as u64, "member", "members"),
+            if t.keyless.len() == 1 { "has" } else { "have" },
             t.keyless.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
                 + if t.keyless.len() > 10 { ", …" } else { "" }
         ));

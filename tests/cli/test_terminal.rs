@@ -195,3 +195,12 @@ fn a_terminal_of_0_columns_gets_tables_at_their_natural_width() {
         assert!(!piped.contains('…'), "{piped}");
     }
 }
+
+#[test]
+fn the_statements_table_fits_80_columns_with_its_deadline_whole() {
+    let v = crate::vote_fixture::setup(3);
+    let text = strip_colour(&on_terminal(&v.env, 80, &["--color", "always", "-C", &v.c, "statements"]));
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "a line over 80 columns:\n{text}");
+    let row = text.lines().find(|l| l.starts_with(crate::vote_fixture::SLUG)).expect("the statement's row");
+    assert!(row.contains("2026-12-01 00:00") && row.contains("0/0/0 of 3"), "{text}");
+}
