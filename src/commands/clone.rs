@@ -69,11 +69,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         dir.display(),
         dir.display()
     ))?;
+    use crate::output::sync as say;
     for w in &report.warnings {
-        eprintln!("warning: {}", crate::output::clean(w));
+        eprintln!("warning: {}", crate::output::clean(&say::malformed(w, "origin")));
     }
     if !report.rejected_tags.is_empty() {
-        eprintln!("warning: statement tags that fail verification were not taken: {}", report.rejected_tags.join("; "));
+        let tags: Vec<String> = report.rejected_tags.iter().map(say::refused_tag).collect();
+        eprintln!("warning: statement tags that fail verification were not taken: {}", tags.join("; "));
     }
     Ok(())
 }

@@ -154,7 +154,7 @@ fn statement(commons: &crate::commons::Commons, slug: &str) -> Result<Document> 
     let counts = match (&v.recount, v.passes) {
         (Some(c), Some(true)) if v.problems.is_empty() => *c,
         _ => {
-            let mut why = v.problems.join("; ");
+            let mut why = crate::output::verification::joined(&v.problems);
             if why.is_empty() {
                 why = "the recount does not pass".into();
             }

@@ -29,7 +29,7 @@ struct Row {
     counts: crate::model::vote::Counts,
     threshold: String,
     basis: crate::model::vote::Basis,
-    problems: Vec<String>,
+    problems: Vec<statements::Problem>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -95,7 +95,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     print_table(&table)?;
     for r in rows.iter().filter(|r| !r.problems.is_empty()) {
-        eprintln!("warning: the tag of {} fails verification: {}", r.statement, r.problems.join("; "));
+        eprintln!(
+            "warning: the tag of {} fails verification: {}",
+            r.statement,
+            crate::output::verification::joined(&r.problems)
+        );
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::error::fail;
 use crate::git::remote::Progress;
+use crate::output::sync as say;
 use crate::output::{clean, print, print_json};
 use crate::sync::{self, Options};
 use anyhow::Result;
@@ -49,21 +50,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let progress = if ctx.style.tty && !args.json { Progress::Show } else { Progress::Quiet };
     let opts = Options { fetch: !args.push_only, push: !args.fetch_only, dry_run: args.dry_run, progress };
     let report = sync::sync(&commons, &args.remote, &opts)?;
+    let r = &args.remote;
     for w in &report.warnings {
-        eprintln!("warning: {}", clean(w));
+        eprintln!("warning: {}", clean(&say::malformed(w, r)));
     }
     if args.json {
         print_json(&report)?;
     } else {
         let mut out = String::new();
-        let r = &args.remote;
         if args.dry_run {
             out.push_str(&format!("Dry run against {r}: nothing was changed here or there.\n"));
             if report.plan.is_empty() {
                 out.push_str("Nothing to merge or push.\n");
             }
             for p in &report.plan {
-                out.push_str(&format!("  would {p}\n"));
+                out.push_str(&format!("  would {}\n", say::step(p)));
             }
         } else {
             if !args.push_only {
@@ -82,19 +83,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         let style = &ctx.style;
         for m in &report.merged {
-            out.push_str(&format!("{} {m}\n", style.paint("33", "MERGED")));
+            out.push_str(&format!("{} {}\n", style.paint("33", "MERGED"), say::merged(m, r)));
         }
         for c in &report.conflicts {
-            out.push_str(&format!("{} {c}\n", style.paint("31", "CONFLICT")));
+            out.push_str(&format!("{} {}\n", style.paint("31", "CONFLICT"), say::conflict(c, r)));
         }
         for d in &report.diverged {
-            out.push_str(&format!("{} {d}\n", style.paint("31", "DIVERGED")));
+            out.push_str(&format!("{} {}\n", style.paint("31", "DIVERGED"), say::diverged(d, r)));
         }
         for t in &report.rejected_tags {
-            out.push_str(&format!("{} {t}\n", style.paint("31", "REJECTED (fails verification, not taken)")));
+            out.push_str(&format!(
+                "{} {}\n",
+                style.paint("31", "REJECTED (fails verification, not taken)"),
+                say::refused_tag(t)
+            ));
         }
         for t in &report.unpushed_tags {
-            out.push_str(&format!("{} {t}\n", style.paint("31", "NOT PUSHED (fails verification here)")));
+            out.push_str(&format!(
+                "{} {}\n",
+                style.paint("31", "NOT PUSHED (fails verification here)"),
+                say::refused_tag(t)
+            ));
         }
         print(out.trim_end())?;
     }

@@ -154,7 +154,10 @@ pub fn summary(style: &Style, t: &Tally) -> String {
                     "Warning: the tag {} fails verification, so it does not count as an approval: {} \
                      (`tribune verify {}` says more)\n",
                     a.tag,
-                    a.problems.first().map(String::as_str).unwrap_or("it is not signed by a member of the electorate"),
+                    a.problems
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_else(|| "it is not signed by a member of the electorate".into()),
                     t.statement
                 ),
             ));

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             // A tag under statements/ with a name no statement can have: report it, go on.
             results.push(statements::Verification::failed(
                 slug,
-                format!("no statement can have this name: {}", e.message),
+                statements::Problem::BadName { reason: format!("no statement can have this name: {}", e.message) },
             ));
             continue;
         }

@@ -3,7 +3,9 @@
 pub mod events;
 pub mod pager;
 pub mod progress;
+pub mod sync;
 mod table;
+pub mod verification;
 
 pub use table::{Cell, Table, Tone};
 

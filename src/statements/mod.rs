@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 mod ballot;
 mod electorate;
+mod problem;
 mod proposal;
 mod tag;
 mod tally;
@@ -26,6 +27,7 @@ mod verify;
 
 pub use ballot::*;
 pub use electorate::*;
+pub use problem::*;
 pub use proposal::*;
 pub use tag::*;
 pub use tally::*;

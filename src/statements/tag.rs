@@ -15,7 +15,7 @@ pub struct Approval {
     pub seconds: i64,
     /// Why the tag does not verify (empty when it does).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// Reads the approval tag of a statement, if there is one.

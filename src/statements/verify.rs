@@ -12,10 +12,10 @@ pub struct Verification {
     pub recount: Option<Counts>,
     pub passes: Option<bool>,
     /// Every way the tag and the recount disagree; empty when everything holds.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
     /// What holds but is worth saying (ballots the tag left out that cannot change it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The ballots reachable from the tag, as the recount judged them.
     #[serde(skip)]
     pub ballots: Vec<Ballot>,
@@ -27,16 +27,13 @@ pub struct Verification {
 pub fn verify(commons: &Commons, slug: &str) -> Result<Verification> {
     match commons.repo.ref_target(&tag_ref(slug))? {
         Some(tag_id) => verify_tag(commons, slug, tag_id),
-        None => Ok(Verification::failed(
-            slug,
-            format!("there is no tag {}: the statement has not been approved", tag_name(slug)),
-        )),
+        None => Ok(Verification::failed(slug, Problem::NotApproved { tag: tag_name(slug) })),
     }
 }
 
 impl Verification {
     /// A verification that found `problem` before it could recount.
-    pub fn failed(slug: &str, problem: String) -> Verification {
+    pub fn failed(slug: &str, problem: Problem) -> Verification {
         Verification {
             statement: slug.to_string(),
             tag: tag_name(slug),
@@ -97,25 +94,25 @@ pub(super) fn verify_tag_with(
     known: Option<(&Proposal, &Electorate)>,
 ) -> Result<Verification> {
     let repo = &commons.repo;
-    let mut v = Verification::failed(slug, String::new());
+    let mut v = Verification::failed(slug, Problem::NoProposal);
     v.problems.clear();
     let Some(tag) = repo.read_tag(tag_id)? else {
-        v.problems.push(format!("{} is a lightweight tag, not a signed annotated tag", tag_name(slug)));
+        v.problems.push(Problem::Lightweight { tag: tag_name(slug) });
         return Ok(v);
     };
     let claims = Claims::of(&tag.message);
     if tag.name != tag_name(slug) {
-        v.problems.push(format!("the tag object is named {:?}, not {:?}", tag.name, tag_name(slug)));
+        v.problems.push(Problem::Misnamed { found: tag.name.clone(), want: tag_name(slug) });
     }
     if claims.get("Statement").as_deref() != Some(slug) {
-        v.problems.push(format!(
-            "the tag is for the statement {:?}, not {slug:?}",
-            claims.get("Statement").unwrap_or_default()
-        ));
+        v.problems.push(Problem::OtherStatement {
+            found: claims.get("Statement").unwrap_or_default(),
+            want: slug.to_string(),
+        });
     }
     // The proposal the tag names, and the one the trunk has now.
     let Some(named) = claims.get("Proposal").and_then(|p| p.parse::<Oid>().ok()).filter(|p| repo.has_object(*p)) else {
-        v.problems.push("the tag names no proposal commit that exists here".to_string());
+        v.problems.push(Problem::NoProposal);
         return Ok(v);
     };
     let found;
@@ -127,7 +124,7 @@ pub(super) fn verify_tag_with(
                 &found
             }
             Err(e) => {
-                v.problems.push(format!("the statement's proposal cannot be read from the trunk: {e:#}"));
+                v.problems.push(Problem::ProposalUnreadable { reason: format!("{e:#}") });
                 return Ok(v);
             }
         },
@@ -147,17 +144,12 @@ pub(super) fn verify_tag_with(
     // Recount from the ballots the tally commit keeps reachable.
     let Some(tips) = tally_parents(&mut v, repo, &tag, named)? else { return Ok(v) };
     let Some(approved_at) = tag.tagger.as_ref().map(|t| t.when.seconds) else {
-        v.problems.push("the tag has no tagger line, so no approval time: it cannot close a vote".into());
+        v.problems.push(Problem::NoApprovalTime);
         return Ok(v);
     };
     let now = crate::git::commit_time()?.seconds;
     if approved_at > now + CLOCK_SKEW {
-        v.problems.push(format!(
-            "the tag is dated {}, in the future (it is now {}): an approval cannot close a vote early by \
-             claiming a later time",
-            rfc3339(approved_at),
-            rfc3339(now)
-        ));
+        v.problems.push(Problem::DatedInTheFuture { at: rfc3339(approved_at), now: rfc3339(now) });
     }
     let deadline = proposal.deadline();
     let (closing, closing_name) = if approved_at < deadline {
@@ -173,7 +165,7 @@ pub(super) fn verify_tag_with(
     check_left_out(&mut v, repo, &rules, &ballots, early)?;
     let outcome = decide(&rule, &counts);
     if !outcome.passes {
-        v.problems.push(format!("the recount does not pass: {}", outcome.arithmetic.join("; ")));
+        v.problems.push(Problem::DoesNotPass { arithmetic: outcome.arithmetic.clone() });
     }
     // The whole message, the part people read included, must be what the recount gives.
     if v.problems.is_empty() {
@@ -191,11 +183,10 @@ pub(super) fn verify_tag_with(
         check_message(&mut v, &tag.message, &expected);
     }
     if early && decided(&rule, &counts) != Some(true) {
-        v.problems.push(format!(
-            "approved at {} before the deadline {}, while the members who had not voted could still change the result",
-            rfc3339(approved_at),
-            format_deadline(proposal.statement.deadline)
-        ));
+        v.problems.push(Problem::EarlyAndUndecided {
+            at: rfc3339(approved_at),
+            deadline: format_deadline(proposal.statement.deadline),
+        });
     }
     v.passes = Some(outcome.passes);
     v.recount = Some(counts);
@@ -207,26 +198,20 @@ pub(super) fn verify_tag_with(
 /// the text voted on.
 fn check_proposal(v: &mut Verification, claims: &Claims, proposal: &Proposal, named: Oid) {
     if proposal.commit != named {
-        v.problems.push(format!(
-            "the tag names the proposal {}, but the trunk's proposal of {} is {}",
-            named.short(10),
-            proposal.slug,
-            proposal.commit.short(10)
-        ));
+        v.problems.push(Problem::OtherProposal {
+            named: named.to_string(),
+            statement: proposal.slug.clone(),
+            trunk: proposal.commit.to_string(),
+        });
     }
     if claims.get("Text").as_deref() != Some(proposal.text.to_string().as_str()) {
-        v.problems.push(format!(
-            "the tag approves the text {}, but the proposed text is {}",
-            claims.get("Text").unwrap_or_default(),
-            proposal.text
-        ));
+        v.problems.push(Problem::OtherText {
+            claimed: claims.get("Text").unwrap_or_default(),
+            proposed: proposal.text.to_string(),
+        });
     }
     if let Some(now) = proposal.amended {
-        v.problems.push(format!(
-            "the statement's text on the trunk ({}) is not the text voted on ({}): it was changed after the proposal",
-            now.short(10),
-            proposal.text.short(10)
-        ));
+        v.problems.push(Problem::Amended { now: now.to_string(), voted: proposal.text.to_string() });
     }
 }
 
@@ -239,25 +224,20 @@ fn check_signature(v: &mut Verification, claims: &Claims, tag: &TagInfo, elector
     match electorate.keys.check(sig, data) {
         Signed::By { member, valid: true } => {
             if claims.get("Approved-By").as_deref() != Some(member.as_str()) {
-                v.problems.push(format!(
-                    "the tag says it was approved by {:?} but is signed with {member}'s key",
-                    claims.get("Approved-By").unwrap_or_default()
-                ));
+                v.problems.push(Problem::ApproverIsNotSigner {
+                    claimed: claims.get("Approved-By").unwrap_or_default(),
+                    signer: member.clone(),
+                });
             }
             v.signed_by = Some(member);
         }
-        Signed::By { valid: false, .. } => {
-            v.problems.push("the tag's signature does not match the tag (altered after signing?)".into())
-        }
-        Signed::Shared(ms) => v.problems.push(format!(
-            "the tag is signed with a key that several members list ({}), so it cannot show who signed",
-            ms.join(", ")
-        )),
-        Signed::Unsigned => v.problems.push("the tag is not signed".into()),
-        Signed::Malformed(why) => v.problems.push(format!("the tag's signature is broken: {why}")),
+        Signed::By { valid: false, .. } => v.problems.push(Problem::BadSignature),
+        Signed::Shared(members) => v.problems.push(Problem::SharedKey { members }),
+        Signed::Unsigned => v.problems.push(Problem::Unsigned),
+        Signed::Malformed(reason) => v.problems.push(Problem::MalformedSignature { reason }),
         Signed::UnknownKey => v.problems.push(match sig.and_then(|s| electorate.later_owner(s)) {
-            Some(m) => format!("the tag is signed by {m}, who joined the roster after the proposal"),
-            None => "the tag is signed with a key that belongs to no member of the electorate".into(),
+            Some(member) => Problem::SignerJoinedLater { member },
+            None => Problem::UnknownKey,
         }),
     }
 }
@@ -270,11 +250,11 @@ fn check_rule(v: &mut Verification, claims: &Claims, rule: &crate::model::vote::
         ("Quorum", rule.quorum.to_string()),
     ] {
         if claims.get(k).as_deref() != Some(want.as_str()) {
-            v.problems.push(format!(
-                "the tag says {} {:?}, but the proposal fixed {want:?}",
-                k.to_lowercase(),
-                claims.get(k).unwrap_or_default()
-            ));
+            v.problems.push(Problem::OtherRule {
+                field: k.to_lowercase(),
+                claimed: claims.get(k).unwrap_or_default(),
+                proposal: want,
+            });
         }
     }
 }
@@ -283,23 +263,22 @@ fn check_rule(v: &mut Verification, claims: &Claims, rule: &crate::model::vote::
 /// when the tag points at no commit, so nothing can be recounted.
 fn tally_parents(v: &mut Verification, repo: &Repo, tag: &TagInfo, named: Oid) -> Result<Option<Vec<(String, Oid)>>> {
     if tag.target_kind != "commit" {
-        v.problems.push(format!("the tag points at a {}, not a tally commit", tag.target_kind));
+        v.problems.push(Problem::NotATallyCommit { kind: tag.target_kind.clone() });
         return Ok(None);
     }
     let tally_commit = repo.commit(tag.target)?;
     if tally_commit.parents.first() != Some(&named) {
-        v.problems.push("the tally commit's first parent is not the proposal".into());
+        v.problems.push(Problem::FirstParentNotProposal);
     }
     let mut tips: Vec<(String, Oid)> = Vec::new();
     for p in tally_commit.parents.iter().skip(1) {
         match repo.commit(*p)?.trailer("Tribune-Member") {
             // One ballot per member: a second would be counted twice.
-            Some(m) if tips.iter().any(|(t, _)| t == m) => v.problems.push(format!(
-                "the tally commit has two ballots of {m} as parents ({} is left out of the recount)",
-                p.short(10)
-            )),
+            Some(m) if tips.iter().any(|(t, _)| t == m) => {
+                v.problems.push(Problem::TwoBallotsOfOneMember { member: m.to_string(), left_out: p.to_string() })
+            }
             Some(m) => tips.push((m.to_string(), *p)),
-            None => v.problems.push(format!("the tally commit's parent {} is not a ballot", p.short(10))),
+            None => v.problems.push(Problem::NotABallot { commit: p.to_string() }),
         }
     }
     Ok(Some(tips))
@@ -311,37 +290,32 @@ fn check_recount(v: &mut Verification, claims: &Claims, ballots: &[Ballot], coun
         [("Yes", counts.yes), ("No", counts.no), ("Abstain", counts.abstain), ("Electorate", counts.electorate)]
     {
         if claims.get(k).as_deref() != Some(n.to_string().as_str()) {
-            v.problems.push(format!(
-                "the tag says {} {}, the recount finds {n}",
-                claims.get(k).unwrap_or_else(|| "nothing for".into()),
-                k.to_lowercase()
-            ));
+            v.problems.push(Problem::OtherCount { field: k.to_lowercase(), claimed: claims.get(k), recount: n });
         }
     }
-    let short = |c: &str| crate::model::words::short(c, 10).to_string();
     let counted = counted_by_member(ballots);
     for (member, (commit, choice)) in &claims.ballots {
         match counted.get(member) {
             Some(b) if &b.commit == commit && b.choice.map(Choice::as_str) == Some(choice.as_str()) => {}
-            Some(b) => v.problems.push(format!(
-                "the tag lists {member}'s ballot {} ({choice}), the recount counts {} ({})",
-                short(commit),
-                short(&b.commit),
-                b.choice.map(Choice::as_str).unwrap_or("?")
-            )),
+            Some(b) => v.problems.push(Problem::OtherBallot {
+                member: member.clone(),
+                listed: commit.clone(),
+                choice: choice.clone(),
+                counted: b.commit.clone(),
+                counted_choice: b.choice.map(Choice::as_str).unwrap_or("?").to_string(),
+            }),
             None => {
-                let why = ballots
+                let reason = ballots
                     .iter()
                     .find(|b| &b.commit == commit)
                     .and_then(|b| b.reason.clone())
                     .unwrap_or_else(|| "it is not reachable from the tag".into());
-                v.problems
-                    .push(format!("the tag counts {member}'s ballot {}, the recount excludes it: {why}", short(commit)))
+                v.problems.push(Problem::ExcludedBallot { member: member.clone(), ballot: commit.clone(), reason })
             }
         }
     }
     for member in counted.keys().filter(|m| !claims.ballots.contains_key(*m)) {
-        v.problems.push(format!("the recount counts a ballot of {member} that the tag does not list"));
+        v.problems.push(Problem::UnlistedBallot { member: member.clone() });
     }
 }
 
@@ -410,39 +384,29 @@ fn check_left_out(v: &mut Verification, repo: &Repo, rules: &Rules<'_>, ballots:
     let rule = rules.proposal.statement.rule;
     let with_them = decide(&rule, &complete);
     let early_undecided = early && decided(&rule, &complete) != Some(true);
-    let names: Vec<String> = left_out
+    let ballots: Vec<LeftOut> = left_out
         .iter()
-        .map(|b| {
-            let conflict = if conflicted.iter().any(|c| c.commit == b.commit) { ", now in a seq conflict" } else { "" };
-            format!(
-                "{}'s {} ({}{conflict})",
-                b.member,
-                crate::model::words::short(&b.commit, 10),
-                b.choice.map(Choice::as_str).unwrap_or("?")
-            )
+        .map(|b| LeftOut {
+            member: b.member.clone(),
+            ballot: b.commit.clone(),
+            choice: b.choice.map(|c| c.as_str().to_string()),
+            seq_conflict: conflicted.iter().any(|c| c.commit == b.commit),
         })
         .collect();
     if !with_them.passes || early_undecided {
-        v.problems.push(format!(
-            "the tag leaves out valid ballots cast before it closed the vote ({}), and counted they change the \
-             outcome: {}",
-            names.join(", "),
-            if with_them.passes {
-                "the approval came before the result was decided".to_string()
-            } else {
-                format!("the statement does not pass ({})", with_them.arithmetic.join("; "))
-            }
-        ));
+        v.problems.push(Problem::LeftOutBallotsChangeIt {
+            ballots,
+            still_passes: with_them.passes,
+            arithmetic: with_them.arithmetic,
+        });
     } else {
-        v.notes.push(format!(
-            "the tag leaves out valid ballots cast before it closed the vote ({}); counted, they do not change \
-             the outcome ({} yes, {} no, {} abstain of {}: still passes)",
-            names.join(", "),
-            complete.yes,
-            complete.no,
-            complete.abstain,
-            complete.electorate
-        ));
+        v.notes.push(Note::LeftOutBallotsChangeNothing {
+            ballots,
+            yes: complete.yes,
+            no: complete.no,
+            abstain: complete.abstain,
+            electorate: complete.electorate,
+        });
     }
     Ok(())
 }
@@ -457,12 +421,11 @@ fn check_message(v: &mut Verification, message: &str, expected: &str) {
         .zip(expected.lines())
         .position(|(a, b)| a != b)
         .unwrap_or_else(|| message.lines().count().min(expected.lines().count()));
-    v.problems.push(format!(
-        "the tag's message is not the one its recount gives, from line {}: it says {:?}, the recount {:?}",
-        line + 1,
-        message.lines().nth(line).unwrap_or(""),
-        expected.lines().nth(line).unwrap_or("")
-    ));
+    v.problems.push(Problem::OtherMessage {
+        line: line + 1,
+        says: message.lines().nth(line).unwrap_or("").to_string(),
+        recount: expected.lines().nth(line).unwrap_or("").to_string(),
+    });
 }
 
 #[cfg(test)]
@@ -470,7 +433,7 @@ mod tests {
     use super::*;
 
     fn blank(slug: &str) -> Verification {
-        let mut v = Verification::failed(slug, String::new());
+        let mut v = Verification::failed(slug, Problem::NoProposal);
         v.problems.clear();
         v
     }
@@ -500,7 +463,14 @@ mod tests {
         let loose = ok.replace(&format!("Threshold: {}", rule.threshold), "Threshold: 1/100");
         check_rule(&mut v, &Claims::of(&loose), &rule);
         assert_eq!(v.problems.len(), 1);
-        assert!(v.problems[0].contains("threshold \"1/100\""), "{:?}", v.problems);
+        assert_eq!(
+            v.problems[0],
+            Problem::OtherRule {
+                field: "threshold".into(),
+                claimed: "1/100".into(),
+                proposal: rule.threshold.to_string()
+            }
+        );
     }
 
     #[test]
@@ -509,8 +479,12 @@ mod tests {
         check_message(&mut v, "a\nb\nc\n", "a\nb\nc\n");
         assert!(v.problems.is_empty());
         check_message(&mut v, "a\nB\nc\n", "a\nb\nc\n");
-        assert!(v.problems[0].contains("from line 2"), "{:?}", v.problems);
+        assert!(
+            matches!(&v.problems[0], Problem::OtherMessage { line: 2, says, recount } if says == "B" && recount == "b")
+        );
         check_message(&mut v, "a\n", "a\nb\n");
-        assert!(v.problems[1].contains("from line 2"), "{:?}", v.problems);
+        assert!(
+            matches!(&v.problems[1], Problem::OtherMessage { line: 2, says, recount } if says.is_empty() && recount == "b")
+        );
     }
 }

@@ -60,12 +60,12 @@ pub(super) fn integrate_one(
     // on it, never the rest of the sync (nor, through the hub, every other clone's).
     if let Some(o) = ours {
         if let Some(what) = malformed(repo, pair.kind, o)? {
-            add_line(&mut report.warnings, local_malformed(&pair.local, o, &what));
+            add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Here, o, what));
             return Ok(Some(arrived));
         }
     }
     if let Some(what) = malformed(repo, pair.kind, theirs)? {
-        add_line(&mut report.warnings, remote_malformed(&pair.local, remote_name, theirs, &what));
+        add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
         return Ok(Some(arrived));
     }
     if pair.kind == Kind::Tag {
@@ -81,7 +81,7 @@ pub(super) fn integrate_one(
         Relation::Ahead => Ok(Some(arrived)),
         Relation::Behind => {
             if dry_run {
-                add_line(&mut report.plan, format!("fast-forward {}", pair.local));
+                add_line(&mut report.plan, Step::FastForward { refname: pair.local.clone() });
                 return Ok(Some(arrived));
             }
             count_arrival(repo, pair, ours, theirs, &mut arrived)?;
@@ -90,7 +90,7 @@ pub(super) fn integrate_one(
         Relation::Diverged => {
             let ours = ours.context("a diverged ref has a local value")?;
             if dry_run {
-                add_line(&mut report.plan, format!("merge {} (changed on both sides)", pair.local));
+                add_line(&mut report.plan, Step::Merge { refname: pair.local.clone() });
                 return Ok(Some(arrived));
             }
             match pair.kind {
@@ -109,13 +109,11 @@ pub(super) fn integrate_one(
                 _ => {
                     add_line(
                         &mut report.diverged,
-                        format!(
-                            "{}: this clone and {remote_name} have different histories ({} here, {} there); \
-                             nothing was overwritten",
-                            pair.local,
-                            ours.short(10),
-                            theirs.short(10)
-                        ),
+                        Diverged::Histories {
+                            refname: pair.local.clone(),
+                            here: ours.to_string(),
+                            there: theirs.to_string(),
+                        },
                     );
                     Ok(Some(arrived))
                 }
@@ -131,39 +129,19 @@ pub(super) enum Relation {
 }
 
 /// What is wrong with the object a ref of `kind` points at, if anything: a statement tag
-/// must point at a tag object, every other ref tribune syncs at a commit.
-pub(super) fn malformed(repo: &Repo, kind: Kind, id: Oid) -> Result<Option<String>> {
+/// must point at a tag object, every other ref tribune syncs at a commit. The kind wanted,
+/// and the kind found (None: an object this repository does not have).
+pub(super) fn malformed(repo: &Repo, kind: Kind, id: Oid) -> Result<Option<(&'static str, Option<String>)>> {
     let want = if kind == Kind::Tag { "tag" } else { "commit" };
     Ok(match repo.object_kind(id)? {
         Some(k) if k == want => None,
-        Some(k) => Some(format!("a {k}, not {}", if kind == Kind::Tag { "a tag object" } else { "a commit" })),
-        None => Some("an object this repository does not have".to_string()),
+        found => Some((want, found.map(|k| k.to_string()))),
     })
 }
 
-/// The warning for a local ref that points at something malformed.
-pub(super) fn local_malformed(name: &str, id: Oid, what: &str) -> String {
-    format!(
-        "{name}: points at {} ({what}), so it is not pushed; remove it with `git update-ref -d {name}` if it should \
-         not be there",
-        id.short(10)
-    )
-}
-
-/// The warning for a remote's ref that points at something malformed.
-pub(super) fn remote_malformed(name: &str, remote: &str, id: Oid, what: &str) -> String {
-    format!(
-        "{name}: {remote}'s copy points at {} ({what}); it was not taken, and only the records on that ref are \
-         affected",
-        id.short(10)
-    )
-}
-
-/// Adds a line to a list of the report, once (integration runs again after a lost race).
-pub(super) fn add_line(list: &mut Vec<String>, line: String) {
-    if !list.contains(&line) {
-        list.push(line);
-    }
+/// The warning for a ref, here or on the remote, that points at something malformed.
+pub(super) fn malformed_ref(name: &str, side: Side, id: Oid, (wanted, found): (&str, Option<String>)) -> Malformed {
+    Malformed { refname: name.to_string(), side, object: id.to_string(), found, wanted: wanted.to_string() }
 }
 
 /// Moves a local ref (compare-and-swap), keeping a checked-out trunk's work tree in step.

@@ -56,11 +56,7 @@ pub(super) fn merge_notes(
     if signer.is_none() && !keys.is_empty() {
         add_line(
             &mut report.diverged,
-            format!(
-                "{}: {rater} rated on this clone and elsewhere; their ratings are signed, so only a clone with \
-                 {rater}'s key can merge them (set user.signingkey and gpg.format=ssh there, then sync)",
-                pair.local
-            ),
+            Diverged::SignedRatings { refname: pair.local.clone(), rater: rater.to_string() },
         );
         return Ok(Some(Moved::default()));
     }
@@ -111,20 +107,19 @@ pub(super) fn merge_ballots(
         }
         Ok(top)
     };
-    let line = match (highest(ours)?, highest(theirs)?) {
-        (Some(a), Some(b)) if a == b => format!(
-            "{}: {member} voted on this clone and on {remote} with the same sequence number ({a}); both ballots are \
-             kept, and the tally excludes both until {member} votes again, on either clone (`tribune vote \
-             {statement} yes|no|abstain --as {member}`, then `tribune sync`; see `tribune tally {statement}`)",
-            pair.local
-        ),
-        _ => format!(
-            "{}: {member}'s ballots cast on this clone and on {remote} were merged; the one with the highest \
-             sequence number counts (`tribune tally {statement}`)",
-            pair.local
-        ),
+    let same_seq = match (highest(ours)?, highest(theirs)?) {
+        (Some(a), Some(b)) if a == b => Some(a),
+        _ => None,
     };
-    add_line(&mut report.merged, line);
+    add_line(
+        &mut report.merged,
+        Merged::Ballots {
+            refname: pair.local.clone(),
+            member: member.to_string(),
+            statement: statement.to_string(),
+            same_seq,
+        },
+    );
     Ok(Some(arrived))
 }
 
@@ -146,33 +141,19 @@ pub(super) fn merge_edition(
     let their_tree = repo.commit_tree(theirs)?;
     let merge = repo.merge_trees(base_tree, repo.commit_tree(ours)?, their_tree)?;
     if !merge.conflicts.is_empty() {
-        let mut what = Vec::new();
+        let mut clashes = Vec::new();
         for (path, mine) in &merge.conflicts {
-            let short = |b: Option<Oid>| b.map(|b| b.short(8)).unwrap_or_else(|| "deleted".into());
             let there = repo.entry_at(their_tree, path)?.filter(|e| !e.is_tree).map(|e| e.id);
-            what.push(match (crate::index::slug_of_text_path(path), mine, there) {
-                (Some(slug), Some(m), Some(t)) => format!(
-                    "{contingent}'s text of {slug} (here {}, there {}: `tribune diff {slug} {} {}`)",
-                    m.short(8),
-                    t.short(8),
-                    t.short(8),
-                    m.short(8)
-                ),
-                (Some(slug), m, t) => format!("{contingent}'s text of {slug} (here {}, there {})", short(*m), short(t)),
-                (None, m, t) => format!("{path} (here {}, there {})", short(*m), short(t)),
+            clashes.push(Clash {
+                path: path.clone(),
+                slug: crate::index::slug_of_text_path(path).map(str::to_string),
+                here: mine.map(|m| m.to_string()),
+                there: there.map(|t| t.to_string()),
             });
         }
-        let dir = format!("../merge-{contingent}");
         add_line(
             &mut report.diverged,
-            format!(
-                "{}: this clone and {remote} both changed {}; nothing was overwritten. To settle it, merge with git: \
-                 `git worktree add {dir} contingents/{contingent}`, `git -C {dir} merge \
-                 {remote}/contingents/{contingent}`, edit the conflicting file there to the text to keep, `git -C \
-                 {dir} commit -a`, `git worktree remove {dir}`, then `tribune sync`",
-                pair.local,
-                what.join(", ")
-            ),
+            Diverged::Edition { refname: pair.local.clone(), contingent: contingent.to_string(), clashes },
         );
         return Ok(Some(Moved::default()));
     }
@@ -186,10 +167,7 @@ pub(super) fn merge_edition(
     if !move_ref(commons, &pair.local, Some(ours), commit)? {
         return Ok(None);
     }
-    add_line(
-        &mut report.merged,
-        format!("{}: the rewrites made on this clone and on {remote} were merged", pair.local),
-    );
+    add_line(&mut report.merged, Merged::Edition { refname: pair.local.clone(), contingent: contingent.to_string() });
     Ok(Some(arrived))
 }
 
@@ -205,24 +183,22 @@ pub(super) fn tag(
     let slug = pair.local.rsplit('/').next().unwrap_or("").to_string();
     let mut arrived = Moved::default();
     if let Some(o) = ours {
-        let line = format!(
-            "{}: this clone and {} hold different approvals ({} here, {} there); yours is kept, check both with \
-             `tribune verify {slug}`",
-            pair.local,
-            report.remote,
-            o.short(10),
-            theirs.short(10)
-        );
-        add_line(&mut report.diverged, line);
+        let found = Diverged::Approvals {
+            refname: pair.local.clone(),
+            statement: slug,
+            here: o.to_string(),
+            there: theirs.to_string(),
+        };
+        add_line(&mut report.diverged, found);
         return Ok(Some(arrived));
     }
     if dry_run {
-        add_line(&mut report.plan, format!("verify and take {}", pair.local));
+        add_line(&mut report.plan, Step::VerifyAndTake { refname: pair.local.clone() });
         return Ok(Some(arrived));
     }
     let v = crate::statements::verify_tag(commons, &slug, theirs)?;
     if !v.problems.is_empty() {
-        add_line(&mut report.rejected_tags, format!("{}: {}", pair.local, v.problems.join("; ")));
+        add_line(&mut report.rejected_tags, RefusedTag { refname: pair.local.clone(), problems: v.problems });
         return Ok(Some(arrived));
     }
     arrived.statements += 1;
@@ -264,24 +240,23 @@ pub(super) fn merge_trunk(
         let keep = format!("refs/heads/sync-conflicts/{}", ours.short(10));
         repo.update_ref(&keep, ours, repo.ref_target(&keep)?, "tribune sync: local trunk kept")?;
         for (path, blob) in merge.conflicts {
-            report.conflicts.push(keep_conflict(commons, remote_name, &path, blob, &keep));
+            report.conflicts.push(keep_conflict(commons, &path, blob, &keep));
         }
     }
     Ok(Some(arrived))
 }
 
-/// Keeps our text of a conflicting path (None: we deleted it), and says what happened and
-/// what to run. Never fails: at worst the text is only on the kept branch, and it says so.
-pub(super) fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ours: Option<Oid>, kept: &str) -> String {
-    let branch = kept.trim_start_matches("refs/heads/");
-    let trunk = commons.trunk_ref.trim_start_matches("refs/heads/");
-    let Some(ours) = ours else {
-        return format!(
-            "{path}: this clone deleted it and {remote_name} changed it. The trunk keeps {remote_name}'s text; \
-             your deletion is on the branch {branch}: delete it again if it should go (`git rm` in a clone, or \
-             with plain git), then `tribune sync`."
-        );
+/// Keeps our text of a conflicting path (None: we deleted it), and says how. Never fails:
+/// at worst the text is only on the kept branch, and the conflict says so.
+pub(super) fn keep_conflict(commons: &Commons, path: &str, ours: Option<Oid>, kept: &str) -> Conflict {
+    let mut conflict = Conflict {
+        path: path.to_string(),
+        slug: None,
+        kept: Kept::Deletion,
+        branch: kept.trim_start_matches("refs/heads/").to_string(),
+        trunk: commons.trunk_ref.trim_start_matches("refs/heads/").to_string(),
     };
+    let Some(ours) = ours else { return conflict };
     let as_rival = || -> Result<Option<(String, String)>> {
         let Some(slug) = crate::index::slug_of_text_path(path) else { return Ok(None) };
         let text = String::from_utf8_lossy(&commons.repo.read_blob(ours)?).into_owned();
@@ -302,16 +277,11 @@ pub(super) fn keep_conflict(commons: &Commons, remote_name: &str, path: &str, ou
         Ok(Some((slug.to_string(), contingent)))
     };
     match as_rival() {
-        Ok(Some((slug, contingent))) => format!(
-            "{slug}: this clone and {remote_name} both changed its trunk text. The trunk now has {remote_name}'s \
-             text; yours is kept as {contingent}'s rival version (`tribune diff {slug} trunk {contingent}`) and on \
-             the branch {branch}. To put yours back on the trunk: `tribune show {slug}@{contingent} > {slug}.md`, \
-             edit it, `tribune contribute {slug}.md --update`, then `tribune sync`."
-        ),
-        _ => format!(
-            "{path}: this clone and {remote_name} both changed it (or one of them deleted it). The trunk now has \
-             {remote_name}'s version; yours is kept on the branch {branch} (`git diff {trunk} {branch} -- {path}`); \
-             commit it again if it should win, then `tribune sync`."
-        ),
+        Ok(Some((slug, contingent))) => {
+            conflict.slug = Some(slug);
+            conflict.kept = Kept::Rival { contingent };
+        }
+        _ => conflict.kept = Kept::Branch,
     }
+    conflict
 }

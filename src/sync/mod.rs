@@ -25,6 +25,7 @@ mod integrate;
 mod merge;
 mod push;
 mod refs;
+mod report;
 
 pub use count::Moved;
 use count::*;
@@ -32,6 +33,7 @@ use integrate::*;
 use merge::*;
 use push::*;
 use refs::*;
+pub use report::*;
 
 /// Refs per `git push` (two arguments each; command lines have a length limit).
 const PUSH_BATCH: usize = 2_000;
@@ -56,34 +58,6 @@ pub fn refspecs(remote: &str) -> Vec<String> {
         format!("+refs/tribune/*:{MIRRORS}{remote}/tribune/*"),
         format!("+refs/tags/statements/*:{MIRRORS}{remote}/tags/statements/*"),
     ]
-}
-
-/// What a sync did.
-#[derive(Debug, Default, Serialize)]
-pub struct Report {
-    pub remote: String,
-    pub arrived: Moved,
-    pub left: Moved,
-    /// Refs pushed.
-    pub pushed: Vec<String>,
-    /// Trunk texts both sides changed: how each was kept.
-    pub conflicts: Vec<String>,
-    /// Refs that could not be integrated (history rewritten on one side), never overwritten.
-    pub diverged: Vec<String>,
-    /// Statement tags that failed verification and were not taken.
-    pub rejected_tags: Vec<String>,
-    /// Local statement tags that fail verification here, and so were not pushed.
-    pub unpushed_tags: Vec<String>,
-    /// Refs, here or on the remote, that point at something malformed (no commit; for a
-    /// statement tag, no tag object): never taken, never pushed, so that they affect only
-    /// the records on that ref. Warnings: they do not make the sync fail.
-    pub warnings: Vec<String>,
-    /// Refs both sides had changed that were merged (ballots, editions), and what it means.
-    pub merged: Vec<String>,
-    /// What a dry run would do.
-    pub plan: Vec<String>,
-    /// How many times the push lost a race and fetched again.
-    pub retries: usize,
 }
 
 /// Options of one sync.
@@ -128,14 +102,12 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         let refs = outgoing(commons, remote_name, &mut held, &mut report)?;
         if !opts.fetch {
             for name in held {
-                report.diverged.push(format!(
-                    "{name}: not pushed, {remote_name} has changes this clone lacks; run `tribune sync` to merge them"
-                ));
+                report.diverged.push(Diverged::RemoteAhead { refname: name });
             }
         }
         if opts.dry_run {
             for r in &refs {
-                report.plan.push(format!("push {}", r.remote_ref));
+                report.plan.push(Step::Push { refname: r.remote_ref.clone() });
                 count_push(&commons.repo, r, &mut report.left)?;
             }
             break;

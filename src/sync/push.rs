@@ -19,13 +19,13 @@ pub(super) fn outgoing(
             continue;
         }
         if let Some(what) = malformed(repo, kind, id)? {
-            add_line(&mut report.warnings, local_malformed(&name, id, &what));
+            add_line(&mut report.warnings, malformed_ref(&name, Side::Here, id, what));
             continue;
         }
         let mut repair = false;
         if let Some(t) = theirs {
             if let Some(what) = malformed(repo, kind, t)? {
-                add_line(&mut report.warnings, remote_malformed(&name, remote_name, t, &what));
+                add_line(&mut report.warnings, malformed_ref(&name, Side::Remote, t, what));
                 // A per-writer ref whose copy there is broken: this clone's sound one
                 // replaces it (leased on the broken value), or its records would never
                 // leave this clone. A tag is never replaced.
@@ -49,10 +49,10 @@ pub(super) fn outgoing(
             let slug = name.rsplit('/').next().unwrap_or("");
             let problems = match crate::model::id::validate("statement", slug) {
                 Ok(()) => crate::statements::verify_tag(commons, slug, id)?.problems,
-                Err(e) => vec![e.message.clone()],
+                Err(e) => vec![crate::statements::Problem::BadName { reason: e.message.clone() }],
             };
             if !problems.is_empty() {
-                add_line(&mut report.unpushed_tags, format!("{name}: {}", problems.join("; ")));
+                add_line(&mut report.unpushed_tags, RefusedTag { refname: name.clone(), problems });
                 continue;
             }
         }

@@ -87,10 +87,22 @@ fn a_malformed_ref_here_or_on_the_hub_is_one_warning_and_sync_does_the_rest() {
     let r = n.t(&b, &["sync", "--json"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let j = json(&r);
-    let warnings: Vec<&str> = j["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    // Each warning is data: the ref, the side it is on, and what it points at.
+    let warnings = j["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    for w in warnings {
+        assert_eq!(
+            (w["side"].as_str(), w["found"].as_str(), w["object"].as_str()),
+            (Some("remote"), Some("blob"), Some(junk.as_str())),
+            "{w:#}"
+        );
+    }
     for name in bad.iter().chain([&ballot_ref("m1")]) {
-        assert_eq!(warnings.iter().filter(|w| w.starts_with(&format!("{name}: origin's copy"))).count(), 1);
+        assert_eq!(warnings.iter().filter(|w| w["refname"] == name.as_str()).count(), 1);
+        assert_eq!(
+            r.stderr.lines().filter(|l| l.starts_with(&format!("warning: {name}: origin's copy points at"))).count(),
+            1
+        );
         assert_eq!(r.stderr.lines().filter(|l| l.starts_with("warning: ") && l.contains(name.as_str())).count(), 1);
     }
     assert!(j["diverged"].as_array().unwrap().is_empty(), "{j:#}");
