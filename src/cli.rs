@@ -62,6 +62,7 @@ pub enum Command {
     Tally(commands::tally::Args),
     Approve(commands::approve::Args),
     Verify(commands::verify::Args),
+    Audit(commands::audit::Args),
     Statements(commands::statements::Args),
     AllowedSigners(commands::allowed_signers::Args),
     Sync(commands::sync::Args),

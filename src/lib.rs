@@ -21,6 +21,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod git;
+pub mod governance;
 pub mod index;
 pub mod model;
 pub mod output;

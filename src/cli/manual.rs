@@ -175,6 +175,12 @@ pub const PAGES: &[Page] = &[
                 "With another name for the trunk:",
                 "tribune init commons --org \"Mass Organization XYZ\" --trunk trunk",
             ),
+            (
+                "Founded: rlopez of abc signs the root, and only the roster admits members from then on:",
+                "tribune init commons --org \"Mass Organization XYZ\" \\\n  \
+                 --founder rlopez --contingent abc --contingent-name \"ABC Collective\" \\\n  \
+                 --key rlopez-key",
+            ),
         ],
         see_also: &["roster add-contingent", "roster add-member", "clone"],
         uses: &[Commits],
@@ -210,6 +216,26 @@ pub const PAGES: &[Page] = &[
         ],
         see_also: &["roster", "roster add-member"],
         uses: &[Commits],
+        exit: &[],
+    },
+    Page {
+        command: "roster remove-member",
+        examples: &[(
+            "Remove jdoe, signed with the key of a member of jdoe's contingent:",
+            "tribune roster remove-member jdoe --key rlopez-key",
+        )],
+        see_also: &["roster", "roster add-member", "audit"],
+        uses: &[Commits, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "roster rotate-key",
+        examples: &[(
+            "rlopez replaces her keys, signing with the one she holds now:",
+            "tribune roster rotate-key rlopez --key-file new.pub --key rlopez-key",
+        )],
+        see_also: &["roster", "roster add-member", "audit"],
+        uses: &[Commits, Signs],
         exit: &[],
     },
     Page {
@@ -488,6 +514,16 @@ pub const PAGES: &[Page] = &[
         see_also: &["approve", "tally", "allowed-signers"],
         uses: &[Clock],
         exit: &[(1, "Also when a statement fails verification; each difference is listed.")],
+    },
+    Page {
+        command: "audit",
+        examples: &[
+            ("Judge the trunk's history against the roster and rules:", "tribune audit"),
+            ("As JSON, for a script or a hub:", "tribune audit --json"),
+        ],
+        see_also: &["init", "roster", "verify"],
+        uses: &[],
+        exit: &[(1, "Also when a commit breaks a rule; each finding is listed.")],
     },
     Page {
         command: "statements",

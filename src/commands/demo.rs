@@ -192,7 +192,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         }
     };
     let founder = roster.members.first().context("the demo roster has no members")?;
-    crate::commons::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)))?;
+    crate::commons::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)), None)?;
     let commons = Commons::open(dir)?;
     for c in &roster.contingents {
         let contingent = Contingent { id: c.id.clone(), ..c.contingent.clone() };

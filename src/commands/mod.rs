@@ -3,6 +3,7 @@
 pub mod accountability;
 pub mod allowed_signers;
 pub mod approve;
+pub mod audit;
 pub mod challenge;
 pub mod challenges;
 pub mod clone;
@@ -97,6 +98,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tally(a) => tally::run(ctx, a),
         Command::Approve(a) => approve::run(ctx, a),
         Command::Verify(a) => verify::run(ctx, a),
+        Command::Audit(a) => audit::run(ctx, a),
         Command::Statements(a) => statements::run(ctx, a),
         Command::AllowedSigners(a) => allowed_signers::run(ctx, a),
         Command::Sync(a) => sync::run(ctx, a),

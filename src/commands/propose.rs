@@ -132,7 +132,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "choose another slug with --slug",
         ));
     }
-    let (commit, (blob, electorate)) = commons.commit_on_trunk(|snap| {
+    let (commit, blob) = commons.commit_on_trunk(|snap| {
         if snap.exists(&path)? {
             return Err(fail(
                 format!("a statement {slug:?} has already been proposed"),
@@ -144,15 +144,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 return Err(fail(format!("there is no member {p:?} in the roster"), "check --as"));
             }
         }
-        let electorate = snap.members()?.len();
         let blob = crate::git::Oid::hash_blob(full.as_bytes())?;
         let change = Change::new(message(
             &format!("propose: {}", statement.title),
             &[("Action", "propose"), ("Statement", &slug)],
         ))
         .put(path.clone(), full.clone().into_bytes());
-        Ok((change, (blob, electorate)))
+        Ok((change, blob))
     })?;
+    // The electorate is the authorised roster at the proposal (invalid entries left out).
+    let electorate = crate::governance::audit::authority_at(&commons, commit)?.members.len();
     if args.json {
         return print_json(&Proposed {
             statement: slug,

@@ -1,7 +1,7 @@
 //! `tribune roster`: list, and add contingents and members.
 
 use super::Ctx;
-use crate::commons::roster::{add_contingent, add_member};
+use crate::commons::roster::{admit, admit_contingent, remove_member, rotate_key};
 use crate::commons::Snapshot;
 use crate::error::fail;
 use crate::model::id;
@@ -12,11 +12,15 @@ use clap::Subcommand;
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// List the roster, or add a contingent or a member.
+/// List the roster; admit, remove or re-key members; add contingents.
 ///
 /// The roster lives on the trunk: `roster/contingents/<id>.toml` and
-/// `roster/members/<id>.toml`. Each change is one commit with `Tribune-Action: roster`.
-/// The electorate of a joint statement is the roster at the proposal's commit.
+/// `roster/members/<id>.toml`. Each change is one commit with `Tribune-Action: roster`,
+/// signed with `--key` (default: git's user.signingkey with gpg.format=ssh). In a founded
+/// commons (`tribune init --founder`) a change is refused before anything is written unless
+/// the roster authorises the signer: a member of a contingent admits and removes its
+/// members, a member changes their own keys. The electorate of a joint statement is the
+/// authorised roster at the proposal's commit.
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
@@ -33,6 +37,35 @@ pub enum Action {
     AddContingent(AddContingent),
     /// Register a member of a contingent, with the SSH keys they sign with.
     AddMember(AddMember),
+    /// Remove a member from the roster (their past acts stay in the history).
+    RemoveMember(RemoveMember),
+    /// Replace a member's keys: signed by the member with a key they hold now.
+    RotateKey(RotateKey),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemoveMember {
+    /// The member's id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The key to sign the change with: an SSH private key file, or its .pub with the key in
+    /// ssh-agent (default: git's user.signingkey with gpg.format=ssh).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RotateKey {
+    /// The member's id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// A file holding a new SSH public key; repeatable. The member's keys become these.
+    #[arg(long = "key-file", value_name = "FILE", required = true)]
+    pub key_files: Vec<PathBuf>,
+    /// The member's current key, to sign the change: an SSH private key file, or its .pub
+    /// with the key in ssh-agent (default: git's user.signingkey with gpg.format=ssh).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,17 +99,25 @@ pub struct AddMember {
     #[arg(long)]
     pub email: String,
     /// An SSH public key ("ssh-ed25519 AAAA…") the member signs ballots and ratings with; repeatable.
-    #[arg(long = "key", value_name = "KEY")]
+    #[arg(long = "public-key", value_name = "KEY")]
     pub keys: Vec<String>,
     /// A file holding an SSH public key (e.g. ~/.ssh/id_ed25519.pub); repeatable.
     #[arg(long = "key-file", value_name = "FILE")]
     pub key_files: Vec<PathBuf>,
+    /// The key to sign the change with (in a founded commons, a member of the contingent's):
+    /// an SSH private key file, or its .pub with the key in ssh-agent (default: git's
+    /// user.signingkey with gpg.format=ssh).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     match args.action {
-        None => list(ctx, &commons.snapshot()?, args.json),
+        None => {
+            let root = crate::governance::audit::audit(&commons)?.root;
+            list(ctx, &commons.snapshot()?, root, args.json)
+        }
         Some(Action::AddContingent(a)) => {
             id::validate("contingent id", &a.id)?;
             if a.name.trim().is_empty() {
@@ -88,19 +129,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 description: a.description.trim().into(),
                 url: a.url.trim().into(),
             };
-            let (commit, ()) = commons.commit_on_trunk(|snap| Ok((add_contingent(snap, &c, None)?, ())))?;
+            let commit = admit_contingent(&commons, &c)?;
             print(&format!("Added contingent {} ({}) in commit {}.", c.id, c.name, commit.short(10)))
         }
         Some(Action::AddMember(a)) => {
             let mut keys = Vec::new();
             for k in &a.keys {
-                keys.push(check_public_key(k).context("--key")?);
+                keys.push(check_public_key(k).context("--public-key")?);
             }
-            for f in &a.key_files {
-                let text = std::fs::read_to_string(f)
-                    .with_context(|| format!("could not read the key file {}", f.display()))?;
-                keys.push(check_public_key(&text).with_context(|| format!("{}", f.display()))?);
-            }
+            keys.extend(read_key_files(&a.key_files)?);
             let m = Member {
                 id: a.id,
                 name: a.name.trim().into(),
@@ -108,7 +145,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 email: a.email.trim().into(),
                 keys,
             };
-            let (commit, ()) = commons.commit_on_trunk(|snap| Ok((add_member(snap, &m, None)?, ())))?;
+            let commit = admit(&commons, &m, a.key.as_deref())?;
             print(&format!(
                 "Added member {} ({}, contingent {}) in commit {}.",
                 m.id,
@@ -117,20 +154,47 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 commit.short(10)
             ))
         }
+        Some(Action::RemoveMember(a)) => {
+            let commit = remove_member(&commons, &a.id, a.key.as_deref())?;
+            print(&format!("Removed member {} in commit {}.", a.id, commit.short(10)))
+        }
+        Some(Action::RotateKey(a)) => {
+            let keys = read_key_files(&a.key_files)?;
+            let n = keys.len();
+            let commit = rotate_key(&commons, &a.id, keys, a.key.as_deref())?;
+            print(&format!(
+                "{} now signs with {n} key{} (commit {}).",
+                a.id,
+                if n == 1 { "" } else { "s" },
+                commit.short(10)
+            ))
+        }
     }
+}
+
+/// Public keys from files, checked.
+fn read_key_files(files: &[PathBuf]) -> Result<Vec<String>> {
+    let mut keys = Vec::new();
+    for f in files {
+        let text = crate::signing::read_key_file(f)?;
+        keys.push(check_public_key(&text).with_context(|| format!("{}", f.display()))?);
+    }
+    Ok(keys)
 }
 
 #[derive(Serialize)]
 struct RosterJson {
+    /// The commons' identity: its root of authority (None: unfounded).
+    root: Option<String>,
     contingents: Vec<Contingent>,
     members: Vec<Member>,
 }
 
-fn list(ctx: &Ctx, snap: &Snapshot<'_>, json: bool) -> Result<()> {
+fn list(ctx: &Ctx, snap: &Snapshot<'_>, root: Option<String>, json: bool) -> Result<()> {
     let contingents = snap.contingents()?;
     let members = snap.members()?;
     if json {
-        return print_json(&RosterJson { contingents, members });
+        return print_json(&RosterJson { root, contingents, members });
     }
     if contingents.is_empty() {
         return print("The roster is empty. Add a contingent with `tribune roster add-contingent ID --name NAME`.");

@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             when: Timestamp { seconds: *c, offset_minutes: 0 },
         }
     };
-    crate::commons::create(&dir, "Synthetic Organisation", DEFAULT_TRUNK, Some(&who(&mut clock)))?;
+    crate::commons::create(&dir, "Synthetic Organisation", DEFAULT_TRUNK, Some(&who(&mut clock)), None)?;
     let commons = crate::commons::Commons::open(&dir)?;
     let repo = &commons.repo;
     let trunk = commons.trunk_ref.clone();

@@ -15,7 +15,17 @@ pub fn member_by_email(commons: &Commons) -> Result<Option<String>> {
         .filter(|e| !e.is_empty())
         .or_else(|| commons.repo.config_string("user.email"));
     let Some(email) = email else { return Ok(None) };
-    Ok(commons.snapshot()?.members()?.into_iter().find(|m| m.email.eq_ignore_ascii_case(&email)).map(|m| m.id))
+    // An entry that does not parse is nobody's: it must not stop a command that only looks
+    // for the actor (`audit` names it).
+    let snap = commons.snapshot()?;
+    for id in snap.ids(crate::model::layout::MEMBERS)? {
+        if let Ok(Some(m)) = snap.member(&id) {
+            if m.email.eq_ignore_ascii_case(&email) {
+                return Ok(Some(m.id));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// `--as MEMBER`, else the member with git's email, else an error saying how to choose.

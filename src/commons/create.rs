@@ -4,13 +4,23 @@
 use super::{commit_on, message, Change, DEFAULT_TRUNK, TRUNK_CONFIG_KEY};
 use crate::error::fail;
 use crate::git::{Identity, Oid, Repo};
+use crate::model::roster::{Contingent, Member};
 use crate::model::{config::Config, id, layout};
 use anyhow::Result;
 use std::path::Path;
 
+/// The founders of a commons: its first contingent, its first member, and the key that
+/// signs the root commit (one of the member's).
+pub struct Founders {
+    pub contingent: Contingent,
+    pub member: Member,
+    pub signer: crate::signing::Signer,
+}
+
 /// Creates the commons and returns the trunk's first commit. `who` overrides git's
-/// identity (the demo uses it).
-pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>) -> Result<Oid> {
+/// identity (the demo uses it). With founders, the first commit holds them in the roster
+/// and is signed by the founder's key: the root of authority (see `governance`).
+pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>, founders: Option<&Founders>) -> Result<Oid> {
     if org.trim().is_empty() {
         return Err(fail("the organisation name is empty", "pass --org \"Mass Organization XYZ\""));
     }
@@ -63,9 +73,22 @@ pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>) -> Res
                     "use it as it is",
                 ));
             }
-            let change = Change::new(message(&format!("init: the commons of {}", org.trim()), &[("Action", "init")]))
-                .put(layout::CONFIG.to_string(), config.to_toml().into_bytes())
-                .by(who);
+            let Some(f) = founders else {
+                let change =
+                    Change::new(message(&format!("init: the commons of {}", org.trim()), &[("Action", "init")]))
+                        .put(layout::CONFIG.to_string(), config.to_toml().into_bytes())
+                        .by(who);
+                return Ok((change, ()));
+            };
+            let mut change = Change::new(message(
+                &format!("init: the commons of {}, founded by {} ({})", org.trim(), f.member.id, f.contingent.id),
+                &[("Action", "init"), ("Founders", &f.member.id)],
+            ))
+            .put(layout::CONFIG.to_string(), config.to_toml().into_bytes())
+            .put(layout::contingent(&f.contingent.id), f.contingent.to_toml().into_bytes())
+            .put(layout::member(&f.member.id), f.member.to_toml().into_bytes())
+            .by(who);
+            change.signer = Some(f.signer.clone());
             Ok((change, ()))
         })?;
         Ok(commit)

@@ -312,4 +312,4 @@ pub fn message(subject: &str, trailers: &[(&str, &str)]) -> String {
 pub mod actor;
 mod create;
 pub mod roster;
-pub use create::create;
+pub use create::{create, Founders};

@@ -134,6 +134,17 @@ impl Repo {
         git2::Config::open(Path::new(&global)).ok()?.get_string(key).ok()
     }
 
+    /// A string of git's configuration outside any repository (global and system files,
+    /// and GIT_CONFIG_GLOBAL as git reads it): for what happens before a repository exists.
+    pub fn default_config_string(key: &str) -> Option<String> {
+        if let Some(global) = std::env::var_os("GIT_CONFIG_GLOBAL") {
+            if let Some(v) = git2::Config::open(Path::new(&global)).ok().and_then(|c| c.get_string(key).ok()) {
+                return Some(v);
+            }
+        }
+        git2::Config::open_default().ok()?.get_string(key).ok()
+    }
+
     /// Sets a string in the repository's own configuration.
     pub fn set_config_string(&self, key: &str, value: &str) -> Result<()> {
         let cfg = self.inner.config().context("could not read the repository configuration")?;

@@ -1,5 +1,6 @@
 //! Writing results: tables for people, JSON for programs, colour only where it helps.
 
+pub mod audit;
 pub mod events;
 pub mod pager;
 pub mod progress;

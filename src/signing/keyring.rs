@@ -7,7 +7,7 @@ use std::collections::HashMap;
 const NAMESPACE: &str = "git";
 
 /// Public keys and the member each belongs to.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct KeyRing {
     /// Key → the members who list it (more than one is an error in the roster).
     owners: HashMap<ssh_key::public::KeyData, Vec<String>>,
@@ -32,24 +32,44 @@ pub enum Signed {
 
 impl KeyRing {
     pub fn new<'a>(members: impl IntoIterator<Item = &'a Member>) -> KeyRing {
-        let mut owners = HashMap::new();
-        let mut verifying = HashMap::new();
+        let mut ring = KeyRing::default();
         for m in members {
-            for k in &m.keys {
-                if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
-                    if let Some(k) = key.key_data().ed25519() {
-                        if let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k.0) {
-                            verifying.insert(key.key_data().clone(), vk);
-                        }
+            ring.insert(m);
+        }
+        ring
+    }
+
+    /// Adds a member's keys.
+    pub fn insert(&mut self, m: &Member) {
+        for k in &m.keys {
+            if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
+                if let Some(k) = key.key_data().ed25519() {
+                    if let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k.0) {
+                        self.verifying.insert(key.key_data().clone(), vk);
                     }
-                    let ids: &mut Vec<String> = owners.entry(key.key_data().clone()).or_default();
-                    if !ids.contains(&m.id) {
-                        ids.push(m.id.clone());
+                }
+                let ids: &mut Vec<String> = self.owners.entry(key.key_data().clone()).or_default();
+                if !ids.contains(&m.id) {
+                    ids.push(m.id.clone());
+                }
+            }
+        }
+    }
+
+    /// Takes a member's keys out (as listed in `m`).
+    pub fn remove(&mut self, m: &Member) {
+        for k in &m.keys {
+            if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
+                let data = key.key_data();
+                if let Some(ids) = self.owners.get_mut(data) {
+                    ids.retain(|id| id != &m.id);
+                    if ids.is_empty() {
+                        self.owners.remove(data);
+                        self.verifying.remove(data);
                     }
                 }
             }
         }
-        KeyRing { owners, verifying }
     }
 
     /// The member who owns the key that made `signature`.

@@ -398,15 +398,24 @@ mod agent {
 /// `ssh-ed25519 AAAA…`). Keys tribune cannot read sign through git's `gpg.ssh.program`
 /// (default ssh-keygen). None when neither is set.
 pub fn configured(repo: &crate::git::Repo, key: Option<&Path>) -> Result<Option<Signer>> {
-    let program = repo.config_string("gpg.ssh.program").filter(|p| !p.is_empty());
+    configured_with(&|k| repo.config_string(k), key)
+}
+
+/// [`configured`] with git's configuration outside any repository (before one exists).
+pub fn configured_outside(key: Option<&Path>) -> Result<Option<Signer>> {
+    configured_with(&crate::git::Repo::default_config_string, key)
+}
+
+fn configured_with(config: &dyn Fn(&str) -> Option<String>, key: Option<&Path>) -> Result<Option<Signer>> {
+    let program = config("gpg.ssh.program").filter(|p| !p.is_empty());
     let program = program.as_deref().unwrap_or(SSH_KEYGEN);
     if let Some(k) = key {
         return Signer::load(k, program).map(Some);
     }
-    if repo.config_string("gpg.format").as_deref() != Some("ssh") {
+    if config("gpg.format").as_deref() != Some("ssh") {
         return Ok(None);
     }
-    let Some(mut path) = repo.config_string("user.signingkey") else { return Ok(None) };
+    let Some(mut path) = config("user.signingkey") else { return Ok(None) };
     if let Some(literal) = path.strip_prefix("key::") {
         return Signer::literal(literal, program).map(Some);
     }
@@ -494,3 +503,16 @@ mod tests {
     }
 }
 pub mod keyring;
+
+/// Reads a public key file: a regular file (a FIFO or a device would block the read).
+pub fn read_key_file(path: &Path) -> Result<String> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(fail(
+            format!("the key file {} is not a regular file", path.display()),
+            "give the .pub file of an SSH key, e.g. ~/.ssh/id_ed25519.pub",
+        ));
+    }
+    anyhow::Context::with_context(std::fs::read_to_string(path), || {
+        format!("could not read the key file {}", path.display())
+    })
+}

@@ -39,10 +39,14 @@ fn outsider_message(member: &str, joined_later: bool) -> String {
     }
 }
 
-/// The members entitled to vote on a proposal: the roster at the proposal commit.
+/// The members entitled to vote on a proposal: the authorised roster at the proposal
+/// commit (see `governance`): entries that are invalid, or that an unauthorised commit
+/// added or changed, are left out (`left_out` says why).
 pub struct Electorate {
     pub members: BTreeMap<String, Member>,
     pub keys: KeyRing,
+    /// Roster entries in the proposal's tree that are not in the electorate, with why.
+    pub left_out: Vec<(String, String)>,
     /// The roster now, when it differs: to say that someone joined after the proposal.
     later: Option<(BTreeMap<String, Member>, KeyRing)>,
 }
@@ -51,8 +55,25 @@ impl Electorate {
     pub fn load(commons: &Commons, proposal: &Proposal) -> Result<Electorate> {
         let repo = &commons.repo;
         let at = repo.commit_tree(proposal.commit)?;
-        let members: BTreeMap<String, Member> = members_at(repo, at)?.into_iter().map(|m| (m.id.clone(), m)).collect();
-        let keys = KeyRing::new(members.values());
+        let authority = crate::governance::audit::authority_at(commons, proposal.commit)?;
+        let mut left_out = Vec::new();
+        for path in authority.overrides.keys() {
+            let Some(id) = path.strip_prefix(&format!("{}/", layout::MEMBERS)).and_then(|f| f.strip_suffix(".toml"))
+            else {
+                continue;
+            };
+            let why = match authority.invalid.get(path) {
+                Some(reason) => format!("invalid entry: {reason}"),
+                None if authority.members.contains_key(id) => {
+                    "its entry was changed by a commit the roster did not authorise; the authorised entry counts"
+                        .to_string()
+                }
+                None => "added by a commit the roster did not authorise".to_string(),
+            };
+            left_out.push((id.to_string(), why));
+        }
+        let members = authority.members.clone();
+        let keys = authority.keys.clone();
         let now = repo.commit_tree(commons.trunk_tip()?)?;
         let roster_at = |t: Oid| repo.entry_at(t, layout::MEMBERS).map(|e| e.map(|e| e.id));
         // The roster now only words messages ("joined after the proposal"): a broken file
@@ -69,7 +90,7 @@ impl Electorate {
                 Err(_) => Some((BTreeMap::new(), KeyRing::default())),
             }
         };
-        Ok(Electorate { members, keys, later })
+        Ok(Electorate { members, keys, left_out, later })
     }
 
     pub fn size(&self) -> u64 {
@@ -90,7 +111,12 @@ impl Electorate {
 /// `member`'s keys in the proposal's electorate, read from that member's roster entry alone
 /// (never the whole roster); an error when the member is not in the electorate.
 pub fn electorate_keys(commons: &Commons, proposal: &Proposal, member: &str, verb: &str) -> Result<Vec<String>> {
-    match member_at(&commons.repo, commons.repo.commit_tree(proposal.commit)?, member)? {
+    let path = layout::member(member);
+    let entry = match crate::governance::audit::authorised_blob(commons, proposal.commit, &path)? {
+        Some(blob) => Member::parse(member, &path, &String::from_utf8_lossy(&commons.repo.read_blob(blob)?)).ok(),
+        None => None,
+    };
+    match entry {
         Some(m) => Ok(m.keys),
         None => Err(fail(
             format!("{member} cannot {verb} {}: {}", proposal.slug, outsider(commons, member)?),

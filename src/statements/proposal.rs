@@ -194,7 +194,7 @@ mod tests {
             email: "t@example.org".into(),
             when: crate::git::Timestamp { seconds: 1_795_000_000, offset_minutes: 0 },
         };
-        crate::commons::create(dir.path(), "Org", "main", Some(&who)).unwrap();
+        crate::commons::create(dir.path(), "Org", "main", Some(&who), None).unwrap();
         let c = Commons::open(dir.path()).unwrap();
         (dir, c)
     }

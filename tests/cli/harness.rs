@@ -423,7 +423,7 @@ pub fn add_member_args<'a>(c: &'a str, member: [&'a str; 4], more: &[&'a str]) -
 
 /// `roster add-member ID` in `contingent`, named ID, with email ID@example.org and the key `public`.
 pub fn add_keyed_member(env: &Env, c: &str, id: &str, contingent: &str, public: &str) -> Run {
-    env.tribune(&add_member_args(c, [id, contingent, id, &format!("{id}@example.org")], &["--key", public]))
+    env.tribune(&add_member_args(c, [id, contingent, id, &format!("{id}@example.org")], &["--public-key", public]))
 }
 
 /// Runs `git -C REPO ARGS` with SSH signatures checked against the allowed-signers file `signers`.

@@ -153,7 +153,7 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     let (c, _) = setup(&env);
     let (key, public) = keypair(&env, "erin");
     let (other, _) = keypair(&env, "mallory");
-    env.tribune(&add_member_args(&c, ["erin", "abc", "Erin", "erin@example.org"], &["--key", &public])).ok();
+    env.tribune(&add_member_args(&c, ["erin", "abc", "Erin", "erin@example.org"], &["--public-key", &public])).ok();
     env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "erin", "--key", &key]).ok();
     let allowed = env.write("allowed", format!("erin {public}\n"));
     let v = git_with_signers(&env, &c, &allowed, &["verify-commit", "refs/notes/tribune/ratings/erin"]);

@@ -76,7 +76,7 @@ fn adding_a_member_makes_one_roster_commit_adding_their_file() {
 #[test]
 fn the_roster_lists_contingents_with_member_counts_then_members() {
     let (env, c) = commons();
-    env.tribune(&bob(&c, &["--key", KEY])).ok();
+    env.tribune(&bob(&c, &["--public-key", KEY])).ok();
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let lines: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split_whitespace().collect()).collect();
@@ -93,7 +93,7 @@ fn the_roster_lists_contingents_with_member_counts_then_members() {
 #[test]
 fn the_roster_as_json_holds_every_contingent_and_member() {
     let (env, c) = commons();
-    env.tribune(&add_member_args(&c, ["bob", "xyz", "Bob", "bob@example.org"], &["--key", KEY])).ok();
+    env.tribune(&add_member_args(&c, ["bob", "xyz", "Bob", "bob@example.org"], &["--public-key", KEY])).ok();
     let v = roster_json(&env, &c);
     let contingents = v["contingents"].as_array().expect("contingents");
     let ids: Vec<&str> = contingents.iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -119,7 +119,7 @@ fn an_empty_roster_says_how_to_fill_it() {
     let r = env.tribune(&["-C", &c, "roster"]).ok();
     assert!(r.stdout.contains("The roster is empty") && r.stdout.contains("roster add-contingent"), "{}", r.stdout);
     let v = roster_json(&env, &c);
-    assert_eq!(v, serde_json::json!({"contingents": [], "members": []}));
+    assert_eq!(v, serde_json::json!({"root": null, "contingents": [], "members": []}));
 }
 
 #[test]
@@ -195,7 +195,7 @@ fn invalid_member_ids_are_refused_and_write_nothing() {
 #[test]
 fn a_member_with_a_valid_ed25519_key_is_stored_with_it() {
     let (env, c) = commons();
-    env.tribune(&bob(&c, &["--key", KEY])).ok();
+    env.tribune(&bob(&c, &["--public-key", KEY])).ok();
     let t: toml::Table = env.git(&["-C", &c, "show", "main:roster/members/bob.toml"]).ok().stdout.parse().unwrap();
     let keys: Vec<&str> = t["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
     assert_eq!(keys, [KEY]);
@@ -228,19 +228,19 @@ fn a_private_key_passed_as_key_is_refused_and_writes_nothing() {
     let fake = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     let f = env.write("id_ed25519", fake);
     refused(&env, &c, &bob(&c, &["--key-file", &f]), 1, &["private key"]);
-    refused(&env, &c, &bob(&c, &[&format!("--key={fake}")]), 1, &["private key"]);
+    refused(&env, &c, &bob(&c, &[&format!("--public-key={fake}")]), 1, &["private key"]);
 }
 
 #[test]
 fn garbage_and_non_ed25519_keys_are_refused_and_write_nothing() {
     let (env, c) = commons();
     for garbage in ["hello", "ssh-ed25519 AAAA", "ssh-ed25519 not-base64!"] {
-        refused(&env, &c, &bob(&c, &["--key", garbage]), 1, &["not an OpenSSH public key", "ed25519"]);
+        refused(&env, &c, &bob(&c, &["--public-key", garbage]), 1, &["not an OpenSSH public key", "ed25519"]);
     }
     let k = env.path("rsa");
     ssh_keygen(&k, &["-t", "rsa", "-b", "2048", "-N", ""]);
     let rsa = std::fs::read_to_string(format!("{}.pub", k.display())).unwrap();
-    refused(&env, &c, &bob(&c, &["--key", rsa.trim()]), 1, &["not ssh-ed25519"]);
+    refused(&env, &c, &bob(&c, &["--public-key", rsa.trim()]), 1, &["not ssh-ed25519"]);
     let missing = env.path("nope.pub").to_string_lossy().into_owned();
     refused(&env, &c, &bob(&c, &["--key-file", &missing]), 1, &["could not read the key file"]);
 }

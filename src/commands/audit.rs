@@ -1,0 +1,53 @@
+//! `tribune audit`: the trunk's history judged against the roster and rules in force.
+
+use super::Ctx;
+use crate::error::fail;
+use crate::output::{print, print_json};
+use anyhow::Result;
+
+/// Judge every commit of the trunk against the roster and rules at its parent.
+///
+/// Walks the trunk from its root (or from what an earlier audit judged: results are
+/// cached under .git/tribune/, keyed by commit) and reports every roster or rules change
+/// that the authorised roster at its parent did not allow (who signed it, and the rule it
+/// breaks), every roster entry tribune would refuse, a founding commit not signed by a
+/// founder, and a trunk that no longer descends from what this clone audited before (a
+/// force-push). In an unfounded commons (made by `init` without --founder) every change is
+/// allowed, so only invalid entries and rewrites are reported.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print the result as JSON: the root of authority, the tip audited, the commits judged
+    /// by this run, and each finding with its fields.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let commons = ctx.open()?;
+    let audit = crate::governance::audit::audit(&commons)?;
+    if args.json {
+        print_json(&audit)?;
+    } else {
+        let mut out = match &audit.root {
+            Some(root) => format!("Root of authority: {root}.\n"),
+            None => "This commons is unfounded: no signed root, so anyone who can push may change the roster \
+                     (see `tribune init --founder`).\n"
+                .to_string(),
+        };
+        if audit.findings.is_empty() {
+            out.push_str(&format!("The trunk up to {} breaks no rule.", crate::model::words::short(&audit.tip, 10)));
+        }
+        for f in &audit.findings {
+            out.push_str(&format!("{} {}\n", ctx.style.paint("31", "BROKEN"), crate::output::audit::finding(f)));
+        }
+        print(out.trim_end())?;
+    }
+    if !audit.findings.is_empty() {
+        return Err(fail(
+            format!("{} rule(s) broken on the trunk", audit.findings.len()),
+            "the changes named above are not in the authorised roster: they count for nothing where authority \
+             matters",
+        ));
+    }
+    Ok(())
+}

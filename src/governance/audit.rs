@@ -1,0 +1,272 @@
+//! The trunk's history judged by the authority chain, commit by commit, parents first, and
+//! cached under `.git/tribune/audit.json`: the tips audited, the root of authority, the
+//! findings, and the governed paths whose authorised value differs from the tree at each
+//! commit where any does (none, on an honest history). A second audit judges only the
+//! commits that are new since; deleting the cache changes no result.
+
+use super::authority::{governed_changes, Authority, Finding, FOUNDERS};
+use crate::commons::Commons;
+use crate::git::{Oid, Repo};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+const VERSION: u32 = 1;
+
+/// What the cache keeps.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Cache {
+    version: u32,
+    /// The trunk tips audited: everything reachable from them has been judged.
+    tips: Vec<String>,
+    /// The root of authority, once found.
+    root: Option<String>,
+    /// Commit → governed path → authorised blob (None: absent), where it differs from the tree.
+    overrides: BTreeMap<String, BTreeMap<String, Option<String>>>,
+    findings: Vec<Finding>,
+}
+
+/// The result of an audit of the trunk.
+#[derive(Debug, Serialize)]
+pub struct Audit {
+    /// The root of authority (None: the commons is unfounded).
+    pub root: Option<String>,
+    /// The trunk's tip that was audited.
+    pub tip: String,
+    /// Commits judged by this run (the rest came from the cache).
+    pub judged: usize,
+    pub findings: Vec<Finding>,
+}
+
+fn cache_path(repo: &Repo) -> std::path::PathBuf {
+    repo.git_dir().join("tribune").join("audit.json")
+}
+
+fn load(repo: &Repo) -> Cache {
+    std::fs::read(cache_path(repo))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+        .filter(|c| c.version == VERSION)
+        .unwrap_or_default()
+}
+
+fn save(repo: &Repo, cache: &Cache) -> Result<()> {
+    let path = cache_path(repo);
+    let dir = path.parent().context("the cache has a folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let tmp = dir.join(format!("audit.json.{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_vec(cache)?).with_context(|| format!("could not write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))
+}
+
+/// A commit's state in the walk: loaded, or to be rebuilt from its tree and the cache only
+/// if a later commit needs it (most commits change nothing governed).
+enum Slot {
+    Loaded(Box<Authority>),
+    Lazy(Oid),
+}
+
+/// Audits the trunk up to its tip, judging only what the cache has not.
+pub fn audit(commons: &Commons) -> Result<Audit> {
+    Ok(audited(commons)?.0)
+}
+
+fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
+    let repo = &commons.repo;
+    let tip = commons.trunk_tip()?;
+    let mut cache = load(repo);
+    let audited: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).filter(|t| repo.has_object(*t)).collect();
+    let mut judged = 0;
+    if !audited.contains(&tip) {
+        for old in &audited {
+            if !repo.is_ancestor(*old, tip)? {
+                let f = Finding::Rewritten { commit: tip.to_string(), audited: old.to_string() };
+                if !cache.findings.contains(&f) {
+                    cache.findings.push(f);
+                }
+            }
+        }
+        judged = walk(repo, tip, &audited, &mut cache)?;
+        cache.tips = vec![tip.to_string()];
+        cache.version = VERSION;
+        // A cache that cannot be written costs the next run time, not a result.
+        let _ = save(repo, &cache);
+    }
+    let audit = Audit { root: cache.root.clone(), tip: tip.to_string(), judged, findings: cache.findings.clone() };
+    Ok((audit, cache))
+}
+
+/// Judges the commits reachable from `tip` and from none of `audited`, parents first.
+fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usize> {
+    let mut order: Vec<Oid> = repo.walk(tip, audited)?.collect::<Result<_>>()?;
+    order.reverse();
+    let mut commits = HashMap::with_capacity(order.len());
+    let mut pending: HashMap<Oid, usize> = HashMap::new();
+    for id in &order {
+        let c = repo.commit(*id)?;
+        for p in &c.parents {
+            *pending.entry(*p).or_default() += 1;
+        }
+        commits.insert(*id, c);
+    }
+    let mut slots: HashMap<Oid, Slot> = HashMap::new();
+    let root = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok());
+    let mut root = root;
+    for id in &order {
+        let c = &commits[id];
+        let overrides_of = |cache: &Cache, commit: Oid| cache.overrides.get(&commit.to_string()).cloned();
+        let (slot, findings) = match c.parents.first() {
+            None => {
+                let (a, findings) = match Authority::founding(repo, c)? {
+                    Some(found) => found,
+                    None => {
+                        let (a, invalid) = Authority::of_tree(repo, c.tree, false, None)?;
+                        let mut findings: Vec<Finding> = invalid
+                            .into_iter()
+                            .map(|(path, reason)| Finding::InvalidEntry { commit: id.to_string(), path, reason })
+                            .collect();
+                        if c.trailer(FOUNDERS).is_some() {
+                            findings.push(Finding::UnsignedFounding { commit: id.to_string() });
+                        }
+                        (a, findings)
+                    }
+                };
+                (Slot::Loaded(Box::new(a)), findings)
+            }
+            Some(p1) => {
+                let parent_tree = repo.commit_tree(*p1)?;
+                let changes = governed_changes(repo, Some(parent_tree), c.tree)?;
+                let founding = c.trailer(FOUNDERS).is_some();
+                if changes.is_empty() && !founding {
+                    // Nothing governed changed: the state is the parent's.
+                    if let Some(o) = overrides_of(cache, *p1) {
+                        cache.overrides.insert(id.to_string(), o);
+                    }
+                    let slot = match take(&mut slots, &mut pending, *p1) {
+                        Slot::Loaded(a) => Slot::Loaded(a),
+                        Slot::Lazy(_) => Slot::Lazy(*id),
+                    };
+                    release_others(&mut slots, &mut pending, &c.parents[1..]);
+                    slots.insert(*id, slot);
+                    continue;
+                }
+                let parent = match take(&mut slots, &mut pending, *p1) {
+                    Slot::Loaded(a) => *a,
+                    Slot::Lazy(at) => rebuild(repo, cache, root, at)?,
+                };
+                if founding && !parent.founded {
+                    match Authority::founding(repo, c)? {
+                        Some((a, findings)) => {
+                            root = Some(*id);
+                            (Slot::Loaded(Box::new(a)), findings)
+                        }
+                        None => {
+                            let (a, mut findings) = parent.judge(repo, c, Some(parent_tree), &[])?;
+                            findings.push(Finding::UnsignedFounding { commit: id.to_string() });
+                            (Slot::Loaded(Box::new(a)), findings)
+                        }
+                    }
+                } else {
+                    let mut others = Vec::new();
+                    for p in &c.parents[1..] {
+                        let a = match slots.get(p) {
+                            Some(Slot::Loaded(a)) => (**a).clone(),
+                            Some(Slot::Lazy(at)) => rebuild(repo, cache, root, *at)?,
+                            None => rebuild(repo, cache, root, *p)?,
+                        };
+                        others.push((a, repo.commit_tree(*p)?));
+                    }
+                    let refs: Vec<(&Authority, Oid)> = others.iter().map(|(a, t)| (a, *t)).collect();
+                    let (a, findings) = parent.judge(repo, c, Some(parent_tree), &refs)?;
+                    release_others(&mut slots, &mut pending, &c.parents[1..]);
+                    (Slot::Loaded(Box::new(a)), findings)
+                }
+            }
+        };
+        if let Slot::Loaded(a) = &slot {
+            if a.root.is_some() && root.is_none() {
+                root = a.root;
+            }
+            if a.overrides.is_empty() {
+                cache.overrides.remove(&id.to_string());
+            } else {
+                let o = a.overrides.iter().map(|(p, b)| (p.clone(), b.map(|b| b.to_string()))).collect();
+                cache.overrides.insert(id.to_string(), o);
+            }
+        }
+        for f in findings {
+            if !cache.findings.contains(&f) {
+                cache.findings.push(f);
+            }
+        }
+        slots.insert(*id, slot);
+    }
+    cache.root = root.map(|r| r.to_string());
+    Ok(order.len())
+}
+
+/// The state of `p` for one of its children: taken out of the walk when this is its last
+/// child (no copy), cloned otherwise, rebuilt when the walk does not hold it.
+fn take(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usize>, p: Oid) -> Slot {
+    let left = pending.get_mut(&p).map(|n| {
+        *n = n.saturating_sub(1);
+        *n
+    });
+    match (left, slots.remove(&p)) {
+        (Some(0), Some(slot)) => slot,
+        (_, Some(Slot::Loaded(a))) => {
+            let copy = a.clone();
+            slots.insert(p, Slot::Loaded(a));
+            Slot::Loaded(copy)
+        }
+        (_, Some(Slot::Lazy(at))) => {
+            slots.insert(p, Slot::Lazy(at));
+            Slot::Lazy(at)
+        }
+        // Audited before: rebuilt from its tree when a child needs it.
+        (_, None) => Slot::Lazy(p),
+    }
+}
+
+fn release_others(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usize>, parents: &[Oid]) {
+    for p in parents {
+        if let Some(n) = pending.get_mut(p) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                slots.remove(p);
+            }
+        }
+    }
+}
+
+/// The state at an audited commit, from its tree and what the cache says differs.
+fn rebuild(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid) -> Result<Authority> {
+    let founded = match root {
+        Some(r) => r == at || repo.is_ancestor(r, at)?,
+        None => false,
+    };
+    let (mut a, _) = Authority::of_tree(repo, repo.commit_tree(at)?, founded, root.filter(|_| founded))?;
+    if let Some(o) = cache.overrides.get(&at.to_string()) {
+        a.apply_overrides(repo, o)?;
+    }
+    Ok(a)
+}
+
+/// The authorised state at a commit of the trunk's history (the audit is brought up to
+/// date first).
+pub fn authority_at(commons: &Commons, commit: Oid) -> Result<Authority> {
+    let (_, cache) = audited(commons)?;
+    let root = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok());
+    rebuild(&commons.repo, &cache, root, commit)
+}
+
+/// The authorised blob of one governed path at a commit of the trunk's history, read from
+/// the audit's cache and the tree alone (never the whole roster).
+pub fn authorised_blob(commons: &Commons, commit: Oid, path: &str) -> Result<Option<Oid>> {
+    let (_, cache) = audited(commons)?;
+    if let Some(o) = cache.overrides.get(&commit.to_string()).and_then(|o| o.get(path)) {
+        return Ok(o.as_deref().and_then(|b| b.parse().ok()));
+    }
+    let repo = &commons.repo;
+    Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
+}

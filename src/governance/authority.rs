@@ -1,0 +1,492 @@
+//! The authority chain: who may change the roster and the rules, judged commit by commit.
+//!
+//! A founded commons has a root of authority: a commit carrying `Tribune-Founders` (the
+//! trunk's first commit, made by `init --founder`, or a later one made by `found` on a
+//! commons that had none), signed by a founder's key listed in that commit's own roster.
+//! From there every change to a governed file (`roster/members/*.toml`,
+//! `roster/contingents/*.toml`, `tribune.toml`) is judged against the *authorised* state at
+//! the commit's parent: a member is admitted or removed by a member of their contingent, a
+//! member's keys change only by a commit signed with one of that member's own keys, and
+//! contingents and the rules change only by an approved statement (not yet: such changes
+//! are refused). A change that is not authorised stays in the tree (git cannot refuse it
+//! after the fact) but not in the authorised state: the electorate, and every check of a
+//! member's key, use the authorised state. A commons with no root of authority is
+//! *unfounded*: every change is accepted as before, but invalid entries are still left out.
+//!
+//! This module is the one judgement; `audit` walks the history with it and caches the
+//! results, `roster` asks it before writing, the tally takes its electorate from it.
+
+use crate::git::{CommitInfo, Oid, Repo};
+use crate::model::layout;
+use crate::model::roster::{Contingent, Member};
+use crate::signing::keyring::{KeyRing, Signed};
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The trailer that marks a root of authority, naming the founders.
+pub const FOUNDERS: &str = "Tribune-Founders";
+
+/// Whether a path is one whose changes the chain judges.
+pub fn governed(path: &str) -> bool {
+    path == layout::CONFIG || entry_of(path).is_some()
+}
+
+/// The kind and id of a roster file.
+fn entry_of(path: &str) -> Option<(Kind, &str)> {
+    let (dir, file) = path.rsplit_once('/')?;
+    let id = file.strip_suffix(".toml")?;
+    match dir {
+        layout::MEMBERS => Some((Kind::Member, id)),
+        layout::CONTINGENTS => Some((Kind::Contingent, id)),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Member,
+    Contingent,
+}
+
+/// What the rule says about who may make a change: said in a refusal's hint and in audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "kebab-case")]
+pub enum Rule {
+    /// A member of this contingent admits, edits or removes its members.
+    MemberOfContingent { contingent: String },
+    /// Only the member, signing with a key they hold now, changes their keys.
+    MemberThemself { member: String },
+    /// Contingents and the rules change only by an approved statement.
+    ApprovedStatement,
+    /// The root of authority is signed by a founder it lists.
+    SignedByAFounder,
+}
+
+/// Something the chain refuses or leaves out, at a commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "kebab-case")]
+pub enum Finding {
+    /// A change made without the authority the rule asks for. `signer` is the member whose
+    /// key signed the commit (None: unsigned, or by a key no authorised member has).
+    Unauthorised { commit: String, path: String, signer: Option<String>, rule: Rule },
+    /// A roster entry tribune would refuse: never in the authorised state.
+    InvalidEntry { commit: String, path: String, reason: String },
+    /// A second root of authority in a founded commons (judged as an ordinary commit).
+    SecondFounding { commit: String },
+    /// A founding commit not signed by a founder it lists: the commons stays unfounded.
+    UnsignedFounding { commit: String },
+    /// The trunk no longer descends from what this clone audited before (a force-push).
+    Rewritten { commit: String, audited: String },
+}
+
+impl Finding {
+    pub fn commit(&self) -> &str {
+        match self {
+            Finding::Unauthorised { commit, .. }
+            | Finding::InvalidEntry { commit, .. }
+            | Finding::SecondFounding { commit }
+            | Finding::UnsignedFounding { commit }
+            | Finding::Rewritten { commit, .. } => commit,
+        }
+    }
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Finding::Unauthorised { path, .. } | Finding::InvalidEntry { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// The authorised state of the roster and rules at one commit.
+#[derive(Clone, Default)]
+pub struct Authority {
+    /// Whether a root of authority has been passed: before it, every change is accepted.
+    pub founded: bool,
+    /// The root of authority.
+    pub root: Option<Oid>,
+    pub members: BTreeMap<String, Member>,
+    pub contingents: BTreeMap<String, Contingent>,
+    /// Governed paths whose authorised blob differs from the commit's tree (None: the
+    /// authorised state has no such file). Empty on an honest history.
+    pub overrides: BTreeMap<String, Option<Oid>>,
+    /// Governed paths present in the tree but left out of the authorised state as invalid,
+    /// with why.
+    pub invalid: BTreeMap<String, String>,
+    pub keys: KeyRing,
+    /// The authorised blob of each governed path (what `overrides` corrects the tree to).
+    blobs: BTreeMap<String, Oid>,
+}
+
+impl Authority {
+    /// The member whose authorised key made a commit's signature (valid), if any.
+    pub fn signer_of(&self, repo: &Repo, commit: Oid) -> Result<Option<String>> {
+        Ok(match repo.commit_signature(commit)? {
+            Some((sig, data)) => match self.keys.check(Some(&sig), &data) {
+                Signed::By { member, valid: true } => Some(member),
+                _ => None,
+            },
+            None => None,
+        })
+    }
+
+    /// Corrects a state read from a tree to the authorised values the audit recorded.
+    pub fn apply_overrides(&mut self, repo: &Repo, overrides: &BTreeMap<String, Option<String>>) -> Result<()> {
+        for (path, blob) in overrides {
+            let blob = blob.as_deref().and_then(|b| b.parse::<Oid>().ok());
+            if path == layout::CONFIG {
+                match blob {
+                    Some(b) => self.blobs.insert(path.clone(), b),
+                    None => self.blobs.remove(path),
+                };
+            } else {
+                self.set(repo, path, blob)?;
+            }
+            self.overrides.insert(path.clone(), blob);
+        }
+        Ok(())
+    }
+
+    /// The authorised blob at a governed path.
+    pub fn blob(&self, path: &str) -> Option<Oid> {
+        self.blobs.get(path).copied()
+    }
+
+    /// Sets a governed path to `blob` in the authorised state (parsing the entry); why not,
+    /// when the entry is invalid (the path is then absent from the state).
+    fn set(&mut self, repo: &Repo, path: &str, blob: Option<Oid>) -> Result<Option<String>> {
+        self.unset(path);
+        let Some(blob) = blob else { return Ok(None) };
+        let problem = match entry_of(path) {
+            Some((kind, id)) => {
+                let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
+                match kind {
+                    Kind::Member => match self.valid_member(id, path, &text) {
+                        Ok(m) => {
+                            self.keys.insert(&m);
+                            self.members.insert(id.to_string(), m);
+                            None
+                        }
+                        Err(why) => Some(why),
+                    },
+                    Kind::Contingent => match valid_contingent(id, path, &text) {
+                        Ok(c) => {
+                            self.contingents.insert(id.to_string(), c);
+                            None
+                        }
+                        Err(why) => Some(why),
+                    },
+                }
+            }
+            None => None,
+        };
+        if problem.is_none() {
+            self.blobs.insert(path.to_string(), blob);
+        }
+        Ok(problem)
+    }
+
+    fn unset(&mut self, path: &str) {
+        self.blobs.remove(path);
+        match entry_of(path) {
+            Some((Kind::Member, id)) => {
+                if let Some(m) = self.members.remove(id) {
+                    self.keys.remove(&m);
+                }
+            }
+            Some((Kind::Contingent, id)) => {
+                self.contingents.remove(id);
+            }
+            None => {}
+        }
+    }
+
+    /// A member entry as the authorised state would take it, or why not.
+    fn valid_member(&self, id: &str, path: &str, text: &str) -> std::result::Result<Member, String> {
+        crate::model::id::validate("member id", id).map_err(|e| e.message.clone())?;
+        let m = Member::parse(id, path, text).map_err(|e| e.message.clone())?;
+        if m.name.trim().is_empty() || m.name.chars().any(char::is_control) {
+            return Err("the member's name is empty or not one line".into());
+        }
+        if !m.email.contains('@') || m.email.contains(char::is_whitespace) || m.email.contains(['<', '>']) {
+            return Err(format!("{:?} is not an email address", m.email));
+        }
+        if !self.contingents.contains_key(&m.contingent) {
+            return Err(format!("the contingent {:?} is not in the authorised roster", m.contingent));
+        }
+        if let Some(other) = self.members.values().find(|o| o.id != id && o.email.eq_ignore_ascii_case(&m.email)) {
+            return Err(format!("the email {} already belongs to {}", m.email, other.id));
+        }
+        if self.founded && m.keys.is_empty() {
+            return Err("the member has no key, so cannot sign anything".into());
+        }
+        for k in &m.keys {
+            crate::model::roster::check_public_key(k).map_err(|e| e.message.clone())?;
+            if let Some(other) = self.keys.others_with(k, id).first() {
+                return Err(format!("a key of the entry already belongs to {other}"));
+            }
+        }
+        Ok(m)
+    }
+
+    /// The state at a root (a commit without parents, or a founding): every governed file
+    /// of its tree, contingents first (members refer to them).
+    pub fn of_tree(
+        repo: &Repo,
+        tree: Oid,
+        founded: bool,
+        root: Option<Oid>,
+    ) -> Result<(Authority, Vec<(String, String)>)> {
+        let mut a = Authority { founded, root, ..Authority::default() };
+        let mut invalid = Vec::new();
+        let mut files: Vec<(String, Oid)> = Vec::new();
+        for dir in [layout::CONTINGENTS, layout::MEMBERS] {
+            for e in repo.list_dir(tree, dir)? {
+                if !e.is_tree {
+                    files.push((format!("{dir}/{}", e.name), e.id));
+                }
+            }
+        }
+        if let Some(e) = repo.entry_at(tree, layout::CONFIG)? {
+            a.blobs.insert(layout::CONFIG.to_string(), e.id);
+        }
+        for (path, blob) in files {
+            if !governed(&path) {
+                continue;
+            }
+            if let Some(why) = a.set(repo, &path, Some(blob))? {
+                a.invalid.insert(path.clone(), why.clone());
+                a.overrides.insert(path.clone(), None);
+                invalid.push((path, why));
+            }
+        }
+        Ok((a, invalid))
+    }
+
+    /// Who may change `path` from its authorised value to `new` (None: remove it), given the
+    /// entry as it would be. Refused changes name the rule.
+    pub fn rule_for(&self, repo: &Repo, path: &str, new: Option<Oid>) -> Result<Rule> {
+        Ok(match entry_of(path) {
+            Some((Kind::Member, id)) => {
+                let after = match new {
+                    Some(b) => Member::parse(id, path, &String::from_utf8_lossy(&repo.read_blob(b)?)).ok(),
+                    None => None,
+                };
+                self.member_rule(id, after.as_ref())
+            }
+            _ => Rule::ApprovedStatement,
+        })
+    }
+
+    /// Who may change member `id`'s entry to `after` (None: remove it).
+    pub fn member_rule(&self, id: &str, after: Option<&Member>) -> Rule {
+        let before = self.members.get(id);
+        match (before, after) {
+            // Moving a member between contingents is the organisation's business.
+            (Some(b), Some(a)) if b.contingent != a.contingent => Rule::ApprovedStatement,
+            // Keys are the member's own: only they change them (a peer may remove
+            // the member and admit them again, which the roster's history shows).
+            (Some(b), Some(a)) if b.keys != a.keys => Rule::MemberThemself { member: id.to_string() },
+            (Some(b), _) => Rule::MemberOfContingent { contingent: b.contingent.clone() },
+            (None, Some(a)) => Rule::MemberOfContingent { contingent: a.contingent.clone() },
+            (None, None) => Rule::MemberOfContingent { contingent: String::new() },
+        }
+    }
+
+    /// The authorised member who holds this public key (an OpenSSH line).
+    pub fn member_with_key(&self, public: &str) -> Option<String> {
+        let key = ssh_key::PublicKey::from_openssh(public).ok()?;
+        self.members.values().find(|m| m.keys.iter().any(|k| same_key(k, &key))).map(|m| m.id.clone())
+    }
+
+    /// Refuses, before anything is written, a change to member `id`'s entry that the
+    /// signer (by their public key) may not make; says who may.
+    pub fn check_member_change(&self, id: &str, after: Option<&Member>, signer: Option<&str>) -> Result<()> {
+        if !self.founded {
+            return Ok(());
+        }
+        let rule = self.member_rule(id, after);
+        let who = signer.and_then(|k| self.member_with_key(k));
+        if self.allows(&rule, who.as_deref()) {
+            return Ok(());
+        }
+        let acting = match (&who, signer) {
+            (Some(m), _) => format!("{m} may not"),
+            (None, Some(_)) => "the signing key belongs to no member of the roster, so it may not".to_string(),
+            (None, None) => "an unsigned commit may not".to_string(),
+        };
+        let what = match after {
+            None => format!("remove the member {id}"),
+            Some(_) if self.members.contains_key(id) => format!("change the member {id}"),
+            Some(a) => format!("admit {id} to {}", a.contingent),
+        };
+        Err(crate::error::fail(
+            format!("{acting} {what}: {}", crate::governance::authority::describe(&rule)),
+            self.hint(&rule),
+        ))
+    }
+
+    /// Who could make a change under `rule`, for a refusal's hint.
+    fn hint(&self, rule: &Rule) -> String {
+        match rule {
+            Rule::MemberOfContingent { contingent } => {
+                let who: Vec<&str> =
+                    self.members.values().filter(|m| &m.contingent == contingent).map(|m| m.id.as_str()).collect();
+                if who.is_empty() {
+                    format!("{contingent} has no member in the authorised roster to sign it")
+                } else {
+                    format!("sign with the key of a member of {contingent} (--key FILE): {}", who.join(", "))
+                }
+            }
+            Rule::MemberThemself { member } => format!("{member} signs it with a key they hold now (--key FILE)"),
+            Rule::ApprovedStatement => {
+                "the organisation decides it by a joint statement (`tribune propose`), which is not yet wired to roster \
+                 changes"
+                    .into()
+            }
+            Rule::SignedByAFounder => "the founding commit is signed by a founder it names".into(),
+        }
+    }
+
+    /// Whether `signer` (a member of this authorised state) satisfies `rule`.
+    pub fn allows(&self, rule: &Rule, signer: Option<&str>) -> bool {
+        let Some(signer) = signer else { return false };
+        match rule {
+            Rule::MemberOfContingent { contingent } => {
+                self.members.get(signer).is_some_and(|m| &m.contingent == contingent)
+            }
+            Rule::MemberThemself { member } => signer == member,
+            Rule::ApprovedStatement | Rule::SignedByAFounder => false,
+        }
+    }
+
+    /// The founding a commit declares, if it is one signed by a founder it lists: the
+    /// state at it (every governed file of its tree), and the entries left out as invalid.
+    pub fn founding(repo: &Repo, c: &CommitInfo) -> Result<Option<(Authority, Vec<Finding>)>> {
+        let Some(founders) = c.trailer(FOUNDERS) else { return Ok(None) };
+        let (a, invalid) = Authority::of_tree(repo, c.tree, true, Some(c.id))?;
+        let signer = a.signer_of(repo, c.id)?;
+        if !signer.is_some_and(|s| founders.split_whitespace().any(|f| f == s)) {
+            return Ok(None);
+        }
+        let commit = c.id.to_string();
+        let findings =
+            invalid.into_iter().map(|(path, reason)| Finding::InvalidEntry { commit: commit.clone(), path, reason });
+        Ok(Some((a, findings.collect())))
+    }
+
+    /// Judges commit `c` (not a root) against this state, the authorised state at its first
+    /// parent, and returns the state at `c` and what was refused. `others` are the states
+    /// at its other parents, with their trees (a merge may take what another parent's
+    /// history authorised).
+    pub fn judge(
+        mut self,
+        repo: &Repo,
+        c: &CommitInfo,
+        parent_tree: Option<Oid>,
+        others: &[(&Authority, Oid)],
+    ) -> Result<(Authority, Vec<Finding>)> {
+        let mut findings = Vec::new();
+        let commit = c.id.to_string();
+        let mut changes = governed_changes(repo, parent_tree, c.tree)?;
+        if changes.is_empty() {
+            return Ok((self, findings));
+        }
+        let founding = c.trailer(FOUNDERS).is_some();
+        if founding && self.founded {
+            findings.push(Finding::SecondFounding { commit: commit.clone() });
+        }
+        let signer = self.signer_of(repo, c.id)?;
+        // Contingents first: a member's entry refers to its contingent.
+        changes.sort_by_key(|p| (!p.starts_with(layout::CONTINGENTS), p.clone()));
+        for path in changes {
+            let new = repo.entry_at(c.tree, &path)?.filter(|e| !e.is_tree).map(|e| e.id);
+            let old = self.blob(&path);
+            self.overrides.remove(&path);
+            self.invalid.remove(&path);
+            if new == old {
+                continue;
+            }
+            // A merge takes what another parent's history authorised.
+            let from_other = others.iter().any(|(a, tree)| {
+                a.blob(&path) == new
+                    && repo.entry_at(*tree, &path).ok().flatten().filter(|e| !e.is_tree).map(|e| e.id) == new
+            });
+            let rule = self.rule_for(repo, &path, new)?;
+            let allowed = !self.founded || from_other || self.allows(&rule, signer.as_deref());
+            if !allowed {
+                findings.push(Finding::Unauthorised {
+                    commit: commit.clone(),
+                    path: path.clone(),
+                    signer: signer.clone(),
+                    rule,
+                });
+                self.overrides.insert(path, old);
+                continue;
+            }
+            if path == layout::CONFIG {
+                match new {
+                    Some(b) => self.blobs.insert(path, b),
+                    None => self.blobs.remove(&path),
+                };
+                continue;
+            }
+            if let Some(reason) = self.set(repo, &path, new)? {
+                // An invalid entry is not taken: the authorised one before it stays.
+                findings.push(Finding::InvalidEntry {
+                    commit: commit.clone(),
+                    path: path.clone(),
+                    reason: reason.clone(),
+                });
+                self.invalid.insert(path.clone(), reason);
+                if old.is_some() {
+                    self.set(repo, &path, old)?;
+                }
+                self.overrides.insert(path, old);
+            }
+        }
+        Ok((self, findings))
+    }
+}
+
+/// What a rule asks, in words (for refusals; `output` words audit's findings).
+pub fn describe(rule: &Rule) -> String {
+    match rule {
+        Rule::MemberOfContingent { contingent } => format!("only a member of {contingent} may do that"),
+        Rule::MemberThemself { member } => {
+            format!("only {member}, signing with their current key, may change their keys")
+        }
+        Rule::ApprovedStatement => "only an approved joint statement may do that".into(),
+        Rule::SignedByAFounder => "the root must be signed by a founder it lists".into(),
+    }
+}
+
+fn same_key(line: &str, key: &ssh_key::PublicKey) -> bool {
+    ssh_key::PublicKey::from_openssh(line).is_ok_and(|k| k.key_data() == key.key_data())
+}
+
+/// The governed paths that differ between two trees (reading only `roster/` and the
+/// config entry: nothing when they are the same objects).
+pub fn governed_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {
+    let mut changes: Vec<String> =
+        repo.changed_paths(old, new, "roster")?.into_iter().map(|ch| ch.path).filter(|p| governed(p)).collect();
+    let config = |tree: Option<Oid>| -> Result<Option<Oid>> {
+        Ok(match tree {
+            Some(t) => repo.entry_at(t, layout::CONFIG)?.map(|e| e.id),
+            None => None,
+        })
+    };
+    if config(old)? != config(Some(new))? {
+        changes.push(layout::CONFIG.to_string());
+    }
+    Ok(changes)
+}
+
+fn valid_contingent(id: &str, path: &str, text: &str) -> std::result::Result<Contingent, String> {
+    crate::model::id::validate("contingent id", id).map_err(|e| e.message.clone())?;
+    let c = Contingent::parse(id, path, text).map_err(|e| e.message.clone())?;
+    if c.name.trim().is_empty() || c.name.chars().any(char::is_control) {
+        return Err("the contingent's name is empty or not one line".into());
+    }
+    Ok(c)
+}
