@@ -170,7 +170,7 @@ fn a_lightweight_tag_does_not_close_the_vote() {
 /// that `git tag -v` shows first: an approver can state other figures there.
 #[test]
 fn verify_rejects_a_tag_whose_readable_summary_states_other_figures() {
-    let mut v = setup(3);
+    let v = setup(3);
     v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no")]);
     v.approve("m1").ok();
     v.verify().ok();
@@ -179,11 +179,19 @@ fn verify_rejects_a_tag_whose_readable_summary_states_other_figures() {
     let message = &body[..body.find("-----BEGIN SSH SIGNATURE-----").unwrap()];
     let forged = message.replace("2 yes, 1 no, 0 abstain", "3 yes, 0 no, 0 abstain");
     assert_ne!(forged, message);
-    v.env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T10:00:00Z".into()));
     let target = rev(&v.env, &v.c, &format!("statements/{SLUG}^{{commit}}"));
     v.git_tag(&target, &forged, v.key("m1"));
     let r = v.verify();
     assert_eq!(r.code, 1, "verify accepted a tag whose text says 3 yes, 0 no:\n{}", r.stdout);
+    // For that reason alone: the tag is signed by the approver, after the votes.
+    let problems: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(
+        problems,
+        ["  - the tag's message is not the one its recount gives, from line 3: it says \"3 yes, 0 no, 0 abstain; \
+             3 of 3 members voted.\", the recount \"2 yes, 1 no, 0 abstain; 3 of 3 members voted.\""],
+        "{}",
+        r.stdout
+    );
 }
 
 /// SECURITY. `approve` takes "now" from GIT_COMMITTER_DATE: dating the tag after the deadline
