@@ -1,7 +1,13 @@
-//! The test environment: a temporary home, pinned dates, no user or system git config.
+//! The test environment: a temporary home, a test clock, no user or system git config.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+/// The instant the test clock starts at: 2026-11-21T10:00:00Z.
+pub const START: &str = "2026-11-21T10:00:00Z";
+/// How far the test clock moves on at each command: one minute.
+pub const TICK_SECONDS: i64 = 60;
 
 /// The binary under test: this build's, or another one named by `TRIBUNE_TEST_BIN` (to show
 /// that a new test fails on an older release: `TRIBUNE_TEST_BIN=/path/to/old/tribune cargo
@@ -11,11 +17,49 @@ pub fn binary() -> std::ffi::OsString {
 }
 
 /// A sandbox: a temporary directory with a fake HOME; commands run with a pinned,
-/// isolated environment.
+/// isolated environment, each at its own time on the sandbox's clock.
 pub struct Env {
     pub tmp: tempfile::TempDir,
-    /// Extra environment for the next commands (e.g. a different author).
+    /// Extra environment for the next commands (e.g. a different author). A date set here
+    /// wins over the clock's.
     pub vars: Vec<(String, String)>,
+    clock: Clock,
+}
+
+/// The sandbox's clock: every command (tribune, git or any other run through the harness)
+/// runs at the clock's time, given as GIT_AUTHOR_DATE and GIT_COMMITTER_DATE, and moves it
+/// on by [`TICK_SECONDS`], so that the order of the commands is the order of their times.
+/// It starts at [`START`]; [`Env::set_clock`] moves it, [`Env::freeze_clock`] stops it.
+struct Clock {
+    /// The time of the next command, in seconds since the epoch.
+    next: AtomicI64,
+    /// The time of the last command, in seconds since the epoch (none yet: `i64::MIN`).
+    last: AtomicI64,
+    frozen: AtomicBool,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock { next: AtomicI64::new(seconds(START)), last: AtomicI64::new(i64::MIN), frozen: AtomicBool::new(false) }
+    }
+    /// The time of a command starting now, after which the clock moves on (unless frozen).
+    fn tick(&self) -> i64 {
+        let step = if self.frozen.load(Ordering::SeqCst) { 0 } else { TICK_SECONDS };
+        let now = self.next.fetch_add(step, Ordering::SeqCst);
+        self.last.store(now, Ordering::SeqCst);
+        now
+    }
+}
+
+/// `time` (RFC 3339) in seconds since the epoch.
+#[track_caller]
+pub fn seconds(time: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(time).unwrap_or_else(|e| panic!("{time:?}: {e}")).timestamp()
+}
+
+/// `secs` since the epoch as RFC 3339 in UTC, e.g. `2026-11-21T10:00:00Z`.
+pub fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The result of one command.
@@ -56,7 +100,41 @@ impl Env {
     pub fn new() -> Env {
         let tmp = tempfile::Builder::new().prefix("tribune-test-").tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("home")).unwrap();
-        Env { tmp, vars: Vec::new() }
+        Env { tmp, vars: Vec::new(), clock: Clock::new() }
+    }
+
+    /// The time the next command will run at (RFC 3339, UTC).
+    pub fn now(&self) -> String {
+        rfc3339(self.clock.next.load(Ordering::SeqCst))
+    }
+
+    /// The time the last command ran at.
+    #[track_caller]
+    pub fn last(&self) -> String {
+        let last = self.clock.last.load(Ordering::SeqCst);
+        assert_ne!(last, i64::MIN, "no command has run yet");
+        rfc3339(last)
+    }
+
+    /// Sets the clock: the next command runs at `time` (RFC 3339), and the clock goes on
+    /// ticking from there (and stops being frozen).
+    pub fn set_clock(&self, time: &str) {
+        self.clock.next.store(seconds(time), Ordering::SeqCst);
+        self.clock.frozen.store(false, Ordering::SeqCst);
+    }
+
+    /// Stops the clock: every command from now on runs at [`Env::now`], the same instant,
+    /// until [`Env::thaw_clock`] or [`Env::set_clock`] (for what must happen at one time,
+    /// such as articles that arrive together).
+    pub fn freeze_clock(&self) {
+        self.clock.frozen.store(true, Ordering::SeqCst);
+    }
+
+    /// Starts the stopped clock again, a tick after the instant it stopped at.
+    pub fn thaw_clock(&self) {
+        if self.clock.frozen.swap(false, Ordering::SeqCst) {
+            self.clock.next.fetch_add(TICK_SECONDS, Ordering::SeqCst);
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -64,6 +142,7 @@ impl Env {
     }
 
     fn pin(&self, cmd: &mut Command) {
+        let now = rfc3339(self.clock.tick());
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.path("home"))
@@ -73,10 +152,10 @@ impl Env {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_NAME", "Test Author")
             .env("GIT_AUTHOR_EMAIL", "author@example.org")
-            .env("GIT_AUTHOR_DATE", "2026-11-21T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", &now)
             .env("GIT_COMMITTER_NAME", "Test Committer")
             .env("GIT_COMMITTER_EMAIL", "committer@example.org")
-            .env("GIT_COMMITTER_DATE", "2026-11-21T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", &now)
             // No pager on a pseudo-terminal unless a test asks for one (`less` would wait for
             // a key when the output is longer than the screen).
             .env("PAGER", "cat")

@@ -115,8 +115,9 @@ fn text_output_never_passes_a_control_character_to_the_terminal() {
     assert_harmless("challenges --show", &r);
     assert!(r.stdout.contains("We reply\\u{1b}[31m in red\\u{8}\\u{8}."), "{}", r.stdout);
     // A text that cannot be exported says why, harmlessly.
-    let r = env.tribune(&["-C", &w, "export", BROKEN, "--as", "abc"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    let r = env.tribune(&["-C", &w, "export", BROKEN, "--as", "abc"]).fails(1, &format!("error: {BROKEN}@"));
+    assert!(r.stderr.contains(":2: the title must be one line of text\nhint: "), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(!r.stderr.contains(ESC), "{}", r.stderr);
 }
 

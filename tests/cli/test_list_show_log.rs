@@ -30,9 +30,11 @@ const RENT: &str = "rent-strike-day-one";
 const WALKOUT: &str = "warehouse-walkout";
 const PORT: &str = "port-blockade";
 
-/// A commons with three articles, contributed oldest-dated first but not in date order.
+/// A commons with three articles, contributed oldest-dated first but not in date order, at
+/// one instant (as articles that arrive together by a merge): `list` orders them by date.
 fn three() -> (Env, String) {
     let (env, c) = commons();
+    env.freeze_clock();
     contribute(
         &env,
         &c,
@@ -48,6 +50,7 @@ fn three() -> (Env, String) {
         &dated("Port blockade", "abc", "2026-11-02", &["strike"], "Dockers blocked the gates.\n"),
         &[],
     );
+    env.thaw_clock();
     (env, c)
 }
 
@@ -86,9 +89,12 @@ fn list_shows_every_article_newest_date_first() {
 #[test]
 fn articles_of_the_same_date_are_listed_by_slug() {
     let (env, c) = commons();
+    // Arrived at one instant (by a merge, say), with one date: the slug decides.
+    env.freeze_clock();
     for (f, title) in [("b.md", "Bravo"), ("a.md", "Alpha"), ("c.md", "Charlie")] {
         contribute(&env, &c, f, &dated(title, "abc", "2026-11-21", &[], "Body.\n"), &[]);
     }
+    env.thaw_clock();
     assert_eq!(list(&env, &c, &[]), ["alpha", "bravo", "charlie"]);
 }
 
@@ -405,8 +411,10 @@ fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
     let (env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let (v1, c1) = contribute(&env, &c, "p.md", &old, &[]);
+    let at1 = env.last();
     contribute(&env, &c, "w.md", &dated("Warehouse walkout", "xyz", "2026-11-21", &[], "Body.\n"), &[]);
     let (v2, c2) = contribute(&env, &c, "p.md", &old.replace("gates", "gate"), &["--update"]);
+    let at2 = env.last();
     let path = text_path(PORT);
     let git_log: Vec<String> =
         env.git(&["-C", &c, "log", "--format=%H", "main", "--", &path]).ok().stdout.lines().map(String::from).collect();
@@ -417,18 +425,8 @@ fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
     let rows: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split_whitespace().collect()).collect();
     assert_eq!(rows[0], ["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"], "{}", r.stdout);
     assert_eq!(rows.len(), 3, "two entries, the other article's commit is not one:\n{}", r.stdout);
-    assert_eq!(
-        rows[1][..6],
-        [&c2[..10], "2026-11-21T10:00:00Z", "Test", "Author", "update", &v2[..10]],
-        "{}",
-        r.stdout
-    );
-    assert_eq!(
-        rows[2][..6],
-        [&c1[..10], "2026-11-21T10:00:00Z", "Test", "Author", "contribute", &v1[..10]],
-        "{}",
-        r.stdout
-    );
+    assert_eq!(rows[1][..6], [&c2[..10], &at2, "Test", "Author", "update", &v2[..10]], "{}", r.stdout);
+    assert_eq!(rows[2][..6], [&c1[..10], &at1, "Test", "Author", "contribute", &v1[..10]], "{}", r.stdout);
     assert_eq!(rev(&env, &c, &format!("{c1}:{path}")), v1);
     assert_eq!(rev(&env, &c, &format!("{c2}:{path}")), v2);
     assert!(r.stdout.lines().nth(1).unwrap().ends_with("update: Port blockade"), "{}", r.stdout);
@@ -439,6 +437,7 @@ fn log_as_json_has_full_ids_actions_and_authors() {
     let (mut env, c) = commons();
     let old = dated("Port blockade", "abc", "2026-11-02", &[], "Dockers blocked the gates.\n");
     let (v1, c1) = contribute(&env, &c, "p.md", &old, &[]);
+    let at1 = env.last();
     env.vars.push(("GIT_AUTHOR_NAME".into(), "Rosa Lopez".into()));
     env.vars.push(("GIT_AUTHOR_EMAIL".into(), "rosa@example.org".into()));
     env.vars.push(("GIT_AUTHOR_DATE".into(), "2026-11-22T08:30:00Z".into()));
@@ -449,7 +448,7 @@ fn log_as_json_has_full_ids_actions_and_authors() {
         serde_json::json!([
             {"commit": c2, "author": "Rosa Lopez", "email": "rosa@example.org", "date": "2026-11-22T08:30:00Z",
              "action": "update", "version": v2, "summary": "update: Port blockade"},
-            {"commit": c1, "author": "Test Author", "email": "author@example.org", "date": "2026-11-21T10:00:00Z",
+            {"commit": c1, "author": "Test Author", "email": "author@example.org", "date": at1,
              "action": "contribute", "version": v1, "summary": "contribute: Port blockade"},
         ])
     );

@@ -1,5 +1,6 @@
 //! `list --since` takes dates as git does: ISO days, `yesterday`, `2.weeks.ago`, `3 days ago`,
-//! `@SECONDS`, counted back from the commit time (pinned here to 2026-11-21T10:00:00Z).
+//! `@SECONDS`, counted back from the commit time (the test clock's, on 2026-11-21 a few
+//! minutes after 10:00 UTC).
 
 use crate::harness::*;
 

@@ -1,27 +1,35 @@
 //! Issue 12's defects of statements: late ballots, ballots dated in the future, ballots
 //! buried under someone else's commits, and a statement file removed and added again.
 
-use crate::harness::signed_commit;
+use crate::harness::{rfc3339, seconds, signed_commit};
 use crate::vote_fixture::{approved, setup, SLUG};
 
-/// Signs a ballot with plain git on `member`'s ref, on top of their current tip.
-fn late_ballot(v: &crate::vote_fixture::Vote, member: &str, choice: &str, seq: u32) -> String {
+/// Signs a ballot with plain git on top of `member`'s current tip, now, without publishing
+/// it (as on another clone); returns its id, for [`publish`].
+fn sign_elsewhere(v: &crate::vote_fixture::Vote, member: &str, choice: &str, seq: u32) -> String {
     let parent = v.tip(member);
     let key = v.key(member).to_string();
-    v.git_ballot(member, &v.message(member, choice, seq), Some(&key), Some(&parent))
+    let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    signed_commit(&v.env, &v.c, &key, &tree, &[&parent], &v.message(member, choice, seq))
+}
+
+/// Puts `commit` on `member`'s ballot ref: the ballot arrives.
+fn publish(v: &crate::vote_fixture::Vote, member: &str, commit: &str) {
+    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/{member}"), commit]).ok();
 }
 
 #[test]
 fn a_ballot_pushed_after_the_approval_that_cannot_change_it_leaves_the_approval_valid() {
     let v = setup(3);
     v.cast(&[("m1", "yes"), ("m2", "yes")]);
-    // Two of three in favour: decided whatever m3 does, so it can be approved early.
-    v.approve("m1").ok();
-    // m3 voted before the approval (same time), but their ballot arrives only now.
+    // m3 votes before the approval, on another clone...
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
     let key = v.key("m3").to_string();
     let id = signed_commit(&v.env, &v.c, &key, &tree, &[], &v.message("m3", "no", 1));
-    v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m3"), &id]).ok();
+    // ...two of three in favour: decided whatever m3 does, so it can be approved early...
+    v.approve("m1").ok();
+    // ...and m3's ballot arrives only now.
+    publish(&v, "m3", &id);
     let r = v.verify().ok();
     assert!(r.stdout.contains("verified"), "{}", r.stdout);
     assert!(
@@ -40,9 +48,10 @@ fn a_ballot_pushed_after_the_approval_that_cannot_change_it_leaves_the_approval_
 fn a_hidden_change_of_vote_that_would_sink_the_statement_voids_the_approval() {
     let v = setup(3);
     v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no")]);
+    // m2 changes their vote before the approval (on another clone); the approver leaves it out.
+    let change = sign_elsewhere(&v, "m2", "no", 2);
     v.approve("m1").ok();
-    // m2 changed their vote before the approval; the approver left it out.
-    late_ballot(&v, "m2", "no", 2);
+    publish(&v, "m2", &change);
     let r = v.verify();
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("change the outcome") && r.stdout.contains("does not pass"), "{}", r.stdout);
@@ -78,7 +87,8 @@ fn tally_and_approve_agree_on_a_ballot_dated_in_the_future() {
     let mut v = setup(3);
     v.cast(&[("m2", "yes"), ("m3", "yes")]);
     // m1's ballot claims to be cast an hour from now.
-    v.env.vars.push(("GIT_COMMITTER_DATE".into(), "2026-11-21T11:00:00Z".into()));
+    let hour_ahead = rfc3339(seconds(&v.env.now()) + 3600);
+    v.env.vars.push(("GIT_COMMITTER_DATE".into(), hour_ahead));
     let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
     let key = v.key("m1").to_string();
     let future = signed_commit(&v.env, &v.c, &key, &tree, &[], &v.message("m1", "no", 1));
@@ -168,15 +178,20 @@ fn a_forged_commit_with_a_huge_sequence_number_does_not_stop_a_member_voting() {
 
 #[test]
 fn counted_ballots_that_fall_into_a_sequence_conflict_after_the_approval_void_it_when_they_change_it() {
-    let v = approved(3);
-    // m2 and m3 each signed a second seq-1 ballot (no) on another clone before the approval.
-    for m in ["m2", "m3"] {
-        let key = v.key(m).to_string();
-        let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    let v = setup(3);
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    // m2 and m3 each sign a second seq-1 ballot (no) on another clone before the approval...
+    let tree = v.env.git(&["-C", &v.c, "mktree"]).ok().stdout.trim().to_string();
+    let others: Vec<(&str, String)> = ["m2", "m3"]
+        .into_iter()
+        .map(|m| (m, signed_commit(&v.env, &v.c, v.key(m), &tree, &[], &v.message(m, "no", 1))))
+        .collect();
+    v.approve("m1").ok();
+    // ...and both meet their counted ballots only after it.
+    for (m, other) in others {
         let tip = v.tip(m);
-        let other = signed_commit(&v.env, &v.c, &key, &tree, &[], &v.message(m, "no", 1));
         let merged = v.env.git(&["-C", &v.c, "commit-tree", &tree, "-p", &tip, "-p", &other, "-m", "x"]).ok().stdout;
-        v.env.git(&["-C", &v.c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/{m}"), merged.trim()]).ok();
+        publish(&v, m, merged.trim());
     }
     let r = v.verify();
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);

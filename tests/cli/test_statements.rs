@@ -1,7 +1,7 @@
 //! Joint statements: proposals, signed ballots, the exact tally, approval tags, and every
 //! attack the tally and `verify` must catch, checked against what plain git sees.
 
-use crate::harness::{add_keyed_member, commons, git_with_signers, keypair, refused, rev, Env};
+use crate::harness::{add_keyed_member, commons, git_with_signers, keypair, refused, rev, rfc3339, seconds, Env};
 use crate::vote_fixture::*;
 
 /// Adds a member with a fresh key; returns the private key's path.
@@ -204,7 +204,7 @@ fn bad_proposals_are_refused_and_write_nothing() {
     let other = env.write("o.md", "+++\ntitle = \"Another\"\n+++\nText.\n");
     let r = env.tribune(&["-C", &c, "propose", &other, "--json"]).ok();
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(j["deadline"], "2026-11-28T10:00:00Z");
+    assert_eq!(j["deadline"], rfc3339(seconds(&env.last()) + 7 * 24 * 3600).as_str(), "seven days after the proposal");
     assert_eq!(j["rule"]["threshold"]["p"], 2);
     env.fsck(&c);
 }
@@ -512,8 +512,9 @@ fn a_ballot_signed_through_ssh_agent_counts() {
     let added = std::process::Command::new("ssh-add").arg(&key).env("SSH_AUTH_SOCK", &sock).output().unwrap();
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     std::fs::remove_file(&key).unwrap();
-    let mut env2 = Env { tmp: tempfile::tempdir().unwrap(), vars: vec![("SSH_AUTH_SOCK".into(), sock.clone())] };
-    std::fs::create_dir(env2.path("home")).unwrap();
+    let mut env2 = Env::new();
+    env2.set_clock(&env.now());
+    env2.vars.push(("SSH_AUTH_SOCK".into(), sock.clone()));
     env2.vars.push(("HOME".into(), env.path("home").to_string_lossy().into_owned()));
     env2.tribune(&["-C", c, "vote", SLUG, "yes", "--as", "m1", "--key", &format!("{key}.pub")]).ok();
     assert_eq!(v.counts(), (1, 0, 0));

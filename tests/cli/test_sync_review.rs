@@ -57,8 +57,9 @@ fn syncing_with_a_commons_of_unrelated_history_is_refused() {
     n.env.tribune(&["init", &other, "--org", "Another Organisation"]).ok();
     n.git(&a, &["remote", "add", "two", &other]).ok();
     let before = rev(&n.env, &a, "main");
-    let r = n.t(&a, &["sync", "two"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let r = n.t(&a, &["sync", "two"]).fails(1, "error: this commons and two share no history");
+    assert!(r.stderr.contains("hint: two is another commons; check its URL with `git remote -v`, nothing was changed"));
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert_eq!(rev(&n.env, &a, "main"), before, "the trunk was rewritten onto another commons:\n{}", r.stdout);
     let toml = n.git(&a, &["show", "main:tribune.toml"]).ok().stdout;
     assert!(toml.contains("Mass Organization XYZ"), "{toml}");

@@ -4,7 +4,8 @@
 use crate::harness::{add_keyed_member, edit_with_git, keypair, rev, Env};
 
 pub const DEADLINE: &str = "2026-12-01T00:00:00Z";
-/// After the deadline (the tests run at 2026-11-21T10:00:00Z).
+/// After the deadline (the tests' clock starts at 2026-11-21T10:00:00Z and moves a minute a
+/// command).
 pub const LATE: &str = "2026-12-02T00:00:00Z";
 pub const SLUG: &str = "for-the-rent-strike";
 
