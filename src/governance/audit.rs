@@ -245,10 +245,9 @@ fn rebuild(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid) -> Result<Aut
         Some(r) => r == at || repo.is_ancestor(r, at)?,
         None => false,
     };
-    let (mut a, _) = Authority::of_tree(repo, repo.commit_tree(at)?, founded, root.filter(|_| founded))?;
-    if let Some(o) = cache.overrides.get(&at.to_string()) {
-        a.apply_overrides(repo, o)?;
-    }
+    let none = BTreeMap::new();
+    let overrides = cache.overrides.get(&at.to_string()).unwrap_or(&none);
+    let (a, _) = Authority::of_tree_with(repo, repo.commit_tree(at)?, founded, root.filter(|_| founded), overrides)?;
     Ok(a)
 }
 

@@ -130,23 +130,6 @@ impl Authority {
         })
     }
 
-    /// Corrects a state read from a tree to the authorised values the audit recorded.
-    pub fn apply_overrides(&mut self, repo: &Repo, overrides: &BTreeMap<String, Option<String>>) -> Result<()> {
-        for (path, blob) in overrides {
-            let blob = blob.as_deref().and_then(|b| b.parse::<Oid>().ok());
-            if path == layout::CONFIG {
-                match blob {
-                    Some(b) => self.blobs.insert(path.clone(), b),
-                    None => self.blobs.remove(path),
-                };
-            } else {
-                self.set(repo, path, blob)?;
-            }
-            self.overrides.insert(path.clone(), blob);
-        }
-        Ok(())
-    }
-
     /// The authorised blob at a governed path.
     pub fn blob(&self, path: &str) -> Option<Oid> {
         self.blobs.get(path).copied()
@@ -237,18 +220,45 @@ impl Authority {
         founded: bool,
         root: Option<Oid>,
     ) -> Result<(Authority, Vec<(String, String)>)> {
+        Authority::of_tree_with(repo, tree, founded, root, &BTreeMap::new())
+    }
+
+    /// [`Authority::of_tree`] with the authorised values the audit recorded where they
+    /// differ from the tree: they replace the tree's before anything is checked, so the
+    /// state does not depend on the order in which the entries are read.
+    pub fn of_tree_with(
+        repo: &Repo,
+        tree: Oid,
+        founded: bool,
+        root: Option<Oid>,
+        overrides: &BTreeMap<String, Option<String>>,
+    ) -> Result<(Authority, Vec<(String, String)>)> {
         let mut a = Authority { founded, root, ..Authority::default() };
         let mut invalid = Vec::new();
         let mut files: Vec<(String, Oid)> = Vec::new();
         for dir in [layout::CONTINGENTS, layout::MEMBERS] {
             for e in repo.list_dir(tree, dir)? {
-                if !e.is_tree {
-                    files.push((format!("{dir}/{}", e.name), e.id));
+                let path = format!("{dir}/{}", e.name);
+                if !e.is_tree && !overrides.contains_key(&path) {
+                    files.push((path, e.id));
                 }
             }
         }
-        if let Some(e) = repo.entry_at(tree, layout::CONFIG)? {
-            a.blobs.insert(layout::CONFIG.to_string(), e.id);
+        let parse = |b: &Option<String>| b.as_deref().and_then(|b| b.parse::<Oid>().ok());
+        for (path, blob) in overrides {
+            a.overrides.insert(path.clone(), parse(blob));
+            if let (Some(b), false) = (parse(blob), path == layout::CONFIG) {
+                files.push((path.clone(), b));
+            }
+        }
+        // Contingents first: members refer to them.
+        files.sort_by_key(|(p, _)| (!p.starts_with(layout::CONTINGENTS), p.clone()));
+        let config = match overrides.get(layout::CONFIG) {
+            Some(b) => parse(b),
+            None => repo.entry_at(tree, layout::CONFIG)?.map(|e| e.id),
+        };
+        if let Some(c) = config {
+            a.blobs.insert(layout::CONFIG.to_string(), c);
         }
         for (path, blob) in files {
             if !governed(&path) {
@@ -256,7 +266,7 @@ impl Authority {
             }
             if let Some(why) = a.set(repo, &path, Some(blob))? {
                 a.invalid.insert(path.clone(), why.clone());
-                a.overrides.insert(path.clone(), None);
+                a.overrides.entry(path.clone()).or_insert(None);
                 invalid.push((path, why));
             }
         }

@@ -309,15 +309,15 @@ fn a_malformed_member_file_added_later_does_not_break_verify() {
 #[test]
 fn a_key_already_registered_to_another_member_is_refused() {
     let v = setup(2);
-    let args = add_member_args(&v.c, ["a0", "abc", "a0", "a0@example.org"], &["--key", v.public("m1")]);
+    let args = add_member_args(&v.c, ["a0", "abc", "a0", "a0@example.org"], &["--public-key", v.public("m1")]);
     refused(&v.env, &v.c, &args, 1, &["that key already belongs to member \"m1\"", "hint:"]);
 }
 
-/// What the shared key does to the tally when it slips in (e.g. with plain git): m1's own
-/// ballot is excluded, since it cannot show which of the two signed it, and neither member
-/// is blamed alone.
+/// When the shared key slips in with plain git, the later entry is invalid (its key is
+/// already m1's): it is not in the electorate, so m1's own ballot counts, and audit names
+/// the entry.
 #[test]
-fn a_ballot_signed_with_a_key_two_members_list_is_excluded_naming_both() {
+fn an_entry_with_another_members_key_is_left_out_and_the_owners_ballot_counts() {
     let v = setup(2);
     let w = v.git_clone();
     let m1 = std::fs::read_to_string(format!("{w}/roster/members/m1.toml")).unwrap();
@@ -331,8 +331,13 @@ fn a_ballot_signed_with_a_key_two_members_list_is_excluded_naming_both() {
     let t: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(t["ballots"].as_array().unwrap().len(), 1, "{t:#}");
     let b = &t["ballots"][0];
-    assert_eq!((&b["member"], &b["status"]), (&"m1".into(), &"excluded".into()), "{b}");
-    assert_eq!(b["reason"], "signed with a key that several members list (a0, m1), so it cannot show who signed");
+    assert_eq!((&b["member"], &b["status"]), (&"m1".into(), &"counted".into()), "{b}");
+    assert_eq!(t["counts"]["electorate"], 2, "a0 is not in the electorate: {t:#}");
+    let r = v.env.tribune(&["-C", &v.c, "audit", "--json"]);
+    assert_eq!(r.code, 1);
+    let f = &r.json()["findings"][0];
+    assert_eq!((&f["finding"], &f["path"]), (&"invalid-entry".into(), &"roster/members/a0.toml".into()), "{f}");
+    assert_eq!(f["reason"], "a key of the entry already belongs to m1");
 }
 
 /// DENIAL OF SERVICE. A tag at refs/tags/statements/<slug> that is not UTF-8 makes `tally`
