@@ -173,6 +173,9 @@ pub fn summary(style: &Style, t: &Tally) -> String {
             ),
         ));
     }
+    for l in &t.left_out {
+        out.push_str(&style.paint("31", &format!("Warning: {}\n", crate::output::audit::left_out(l))));
+    }
     if !t.keyless.is_empty() {
         out.push_str(&format!(
             "Note: {} of the electorate {} no key and cannot cast a valid ballot: {}\n",

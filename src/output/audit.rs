@@ -1,6 +1,24 @@
 //! An audit's findings in words.
 
 use crate::governance::authority::{describe, Finding};
+use crate::statements::{Exclusion, LeftOutMember};
+
+/// A roster entry the electorate does not take as the tree has it.
+pub fn left_out(l: &LeftOutMember) -> String {
+    let m = &l.member;
+    match &l.why {
+        Exclusion::Invalid { reason } => {
+            format!("{m} is not in the electorate: the roster entry is invalid ({reason})")
+        }
+        Exclusion::AddedWithoutAuthority => {
+            format!("{m} is not in the electorate: added by a commit the roster did not authorise (`tribune audit`)")
+        }
+        Exclusion::ChangedWithoutAuthority => format!(
+            "{m}'s entry was changed or removed by a commit the roster did not authorise; the authorised entry \
+             counts (`tribune audit`)"
+        ),
+    }
+}
 
 /// One finding, one line.
 pub fn finding(f: &Finding) -> String {

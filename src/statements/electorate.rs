@@ -39,14 +39,34 @@ fn outsider_message(member: &str, joined_later: bool) -> String {
     }
 }
 
+/// A roster entry at the proposal that the electorate does not take as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftOutMember {
+    pub member: String,
+    pub why: Exclusion,
+}
+
+/// Why an entry is not in the electorate as the tree has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Exclusion {
+    /// An entry tribune would refuse: left out.
+    Invalid { reason: String },
+    /// Added by a commit the roster did not authorise: left out.
+    AddedWithoutAuthority,
+    /// Changed (or removed) by a commit the roster did not authorise: the authorised entry counts.
+    ChangedWithoutAuthority,
+}
+
 /// The members entitled to vote on a proposal: the authorised roster at the proposal
 /// commit (see `governance`): entries that are invalid, or that an unauthorised commit
 /// added or changed, are left out (`left_out` says why).
 pub struct Electorate {
     pub members: BTreeMap<String, Member>,
     pub keys: KeyRing,
-    /// Roster entries in the proposal's tree that are not in the electorate, with why.
-    pub left_out: Vec<(String, String)>,
+    /// Roster entries in the proposal's tree that are not in the electorate (or not as the
+    /// tree has them), with why.
+    pub left_out: Vec<LeftOutMember>,
     /// The roster now, when it differs: to say that someone joined after the proposal.
     later: Option<(BTreeMap<String, Member>, KeyRing)>,
 }
@@ -63,14 +83,11 @@ impl Electorate {
                 continue;
             };
             let why = match authority.invalid.get(path) {
-                Some(reason) => format!("invalid entry: {reason}"),
-                None if authority.members.contains_key(id) => {
-                    "its entry was changed by a commit the roster did not authorise; the authorised entry counts"
-                        .to_string()
-                }
-                None => "added by a commit the roster did not authorise".to_string(),
+                Some(reason) => Exclusion::Invalid { reason: reason.clone() },
+                None if authority.members.contains_key(id) => Exclusion::ChangedWithoutAuthority,
+                None => Exclusion::AddedWithoutAuthority,
             };
-            left_out.push((id.to_string(), why));
+            left_out.push(LeftOutMember { member: id.to_string(), why });
         }
         let members = authority.members.clone();
         let keys = authority.keys.clone();

@@ -14,6 +14,10 @@ pub struct Tally {
     pub electorate: u64,
     /// Members of the electorate with no key: they cannot cast a valid ballot.
     pub keyless: Vec<String>,
+    /// Roster entries at the proposal that the electorate leaves out, or takes as the
+    /// authorised roster has them, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOutMember>,
     pub counts: Counts,
     pub outcome: Outcome,
     /// True while ballots can still be cast (before the deadline and any approval).
@@ -111,6 +115,7 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         rule,
         electorate: electorate.size(),
         keyless: electorate.members.values().filter(|m| m.keys.is_empty()).map(|m| m.id.clone()).collect(),
+        left_out: electorate.left_out.clone(),
         counts,
         outcome,
         open,

@@ -162,6 +162,26 @@ fn roster_stuffing_key_theft_and_silent_removal_with_plain_git_count_for_nothing
     let t = env.tribune(&["-C", &c, "tally", "for-the-rent-strike", "--json"]).ok().json();
     assert_eq!(t["counts"]["electorate"], 2, "{t:#}");
     assert_eq!(t["counts"]["no"], 2, "{t:#}");
+    let left: Vec<(&str, &str)> = t["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["member"].as_str().unwrap(), l["why"]["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            ("ann", "changed-without-authority"),
+            ("bob", "changed-without-authority"),
+            ("x1", "added-without-authority"),
+            ("x2", "added-without-authority")
+        ]
+    );
+    let text = env.tribune(&["-C", &c, "tally", "for-the-rent-strike"]).ok().stdout;
+    assert!(
+        text.contains("Warning: x1 is not in the electorate: added by a commit the roster did not authorise"),
+        "{text}"
+    );
 }
 
 #[test]
