@@ -4,7 +4,7 @@
 //! - the command line: [`cli`] and [`commands`] (one file per subcommand: parse the
 //!   arguments, call the domain, hand the result to the presentation);
 //! - the presentation: [`output`] (text, tables, JSON, the pager, the words of [`events`]);
-//! - the domain: [`articles`], [`versions`], [`ratings`], [`statements`], [`credits`],
+//! - the domain: [`articles`], [`versions`], [`ratings`], [`governance`], [`statements`], [`credits`],
 //!   [`challenges`], [`sync`], over [`commons`] (the repository, its roster and who acts),
 //!   [`signing`], the derived [`index`] and the pure data of [`model`]; it returns typed
 //!   results and emits [`events`], and never prints;

@@ -358,6 +358,7 @@ fn vote(commons: &Commons, roster: &DemoRoster, at: &mut impl FnMut(&DemoMember,
             threshold: Some(v.threshold.clone()),
             basis: Some(v.basis.clone()),
             quorum: Some(v.quorum.clone()),
+            double_majority: None,
             proposed_by: Some(proposer.to_string()),
         };
         let full = Statement::complete(file, text, &fill, &Fill::default())?;

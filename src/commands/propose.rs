@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::commons::{message, Change};
 use crate::error::fail;
+use crate::governance::{self, rules::Breach};
 use crate::model::statement::{format_deadline, parse_deadline, Fill, Statement};
 use crate::model::vote::{Basis, Ratio};
 use crate::model::{id, layout};
@@ -19,6 +20,10 @@ use std::path::PathBuf;
 /// `statements/<slug>/index.md` with every field of the voting rule filled in (from the
 /// flags, else tribune.toml's `[voting]` defaults), so the rule cannot change afterwards.
 /// The electorate is the roster at this commit: members added later cannot vote on it.
+///
+/// The rule may be stricter than the organisation's floors (tribune.toml `[rules]`), never
+/// looser: a threshold or quorum below the floor, a weaker basis, a deadline too soon, or no
+/// double majority where the rules require one is refused before anything is written.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The statement: a Markdown file, or - for standard input.
@@ -30,20 +35,28 @@ pub struct Args {
     /// The statement's slug (default: made from the title).
     #[arg(long, value_name = "SLUG")]
     pub slug: Option<String>,
-    /// When voting closes, RFC 3339 (e.g. 2026-12-01T18:00:00Z); default: 7 days from now.
+    /// When voting closes, RFC 3339 (e.g. 2026-12-01T18:00:00Z); default: 7 days from now. At
+    /// least the organisation's minimum voting period (tribune.toml [rules] min_period) away.
     #[arg(long, value_name = "TIME")]
     pub deadline: Option<String>,
-    /// The share of votes needed, as an exact fraction (2/3, 3/4, 1/2); default from tribune.toml.
+    /// The share of votes needed, as an exact fraction (2/3, 3/4, 1/2); default from tribune.toml;
+    /// never below its [rules] min_threshold.
     #[arg(long, value_name = "P/Q")]
     pub threshold: Option<String>,
     /// What the threshold is a share of: `cast` (yes and no votes) or `members` (the whole
-    /// electorate); default from tribune.toml.
+    /// electorate); default from tribune.toml; `cast` is refused when [rules] min_basis is
+    /// `members`.
     #[arg(long, value_name = "BASIS")]
     pub basis: Option<String>,
     /// The share of the electorate that must cast a ballot (abstentions count), as a fraction;
-    /// default from tribune.toml.
+    /// default from tribune.toml; never below its [rules] min_quorum.
     #[arg(long, value_name = "P/Q")]
     pub quorum: Option<String>,
+    /// Require a double majority: the threshold met both by the members and by the
+    /// contingents (a contingent counts as yes when more of its members voting yes or no vote
+    /// yes). The default when tribune.toml's [rules] double_majority is true.
+    #[arg(long)]
+    pub double_majority: bool,
     /// Record this member as the proposer (default: the member with git's user.email, if any).
     #[arg(long = "as", value_name = "MEMBER")]
     pub member: Option<String>,
@@ -96,12 +109,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => crate::commons::actor::member_by_email(&commons)?,
     };
     let v = &commons.config.voting;
+    // The floors in force for a proposal made now: the rules at the trunk's tip, which will
+    // be the proposal's parent (checked again if the trunk moves before the commit).
+    let tip = commons.trunk_tip()?;
+    let rules = governance::rules::at(&commons, tip)?;
     let flags = Fill {
         title: args.title.clone(),
         deadline,
         threshold: args.threshold.clone(),
         basis: args.basis.clone(),
         quorum: args.quorum.clone(),
+        double_majority: args.double_majority.then_some(true),
         proposed_by: args.member.clone(),
     };
     let defaults = Fill {
@@ -110,6 +128,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         threshold: Some(v.threshold.clone()),
         basis: Some(v.basis.clone()),
         quorum: Some(v.quorum.clone()),
+        double_majority: rules.double_majority.then_some(true),
         proposed_by: proposer.clone(),
     };
     let full = Statement::complete(&name, text, &flags, &defaults)?;
@@ -120,6 +139,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "give a later --deadline (RFC 3339, e.g. 2026-12-01T18:00:00Z)",
         ));
     }
+    let parent_time =
+        |parent: crate::git::Oid| -> Result<i64> { Ok(commons.repo.commit(parent)?.committer.when.seconds) };
+    refuse_below_floors(&rules, &statement, now.max(parent_time(tip)?), now)?;
     let slug = match &args.slug {
         Some(s) => s.clone(),
         None => id::slugify(&statement.title),
@@ -133,6 +155,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ));
     }
     let (commit, blob) = commons.commit_on_trunk(|snap| {
+        // The trunk moved since the check: the floors are the new parent's.
+        if let Some(parent) = snap.commit.filter(|p| *p != tip) {
+            let rules = governance::rules::at(&commons, parent)?;
+            refuse_below_floors(&rules, &statement, now.max(parent_time(parent)?), now)?;
+        }
         if snap.exists(&path)? {
             return Err(fail(
                 format!("a statement {slug:?} has already been proposed"),
@@ -173,5 +200,43 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         statements::rule_text(&statement.rule),
         format_deadline(statement.deadline),
         crate::output::count(electorate as u64, "member", "members"),
+    ))
+}
+
+/// Refuses a rule looser than the organisation's floors: every breach in the message, and in
+/// the hint what would meet them.
+fn refuse_below_floors(
+    rules: &crate::model::config::Rules,
+    statement: &Statement,
+    proposed_at: i64,
+    now: i64,
+) -> Result<()> {
+    let breaches = governance::rules::judge(rules, statement, proposed_at);
+    if breaches.is_empty() {
+        return Ok(());
+    }
+    let fixes: Vec<String> = breaches
+        .iter()
+        .map(|b| match b {
+            Breach::Threshold { floor, .. } => format!("--threshold {floor} or more"),
+            Breach::Quorum { floor, .. } => format!("--quorum {floor} or more"),
+            Breach::Basis { floor, .. } => format!("--basis {floor}"),
+            Breach::Period { floor, .. } => {
+                let earliest = chrono::DateTime::from_timestamp(proposed_at.max(now).saturating_add(*floor as i64), 0)
+                    .map(format_deadline)
+                    .unwrap_or_default();
+                format!("a --deadline of {earliest} or later")
+            }
+            Breach::DoubleMajority => "--double-majority".to_string(),
+            Breach::Unreadable { .. } => "rules that can be read".to_string(),
+        })
+        .collect();
+    Err(fail(
+        breaches.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        format!(
+            "a proposal may be stricter than the organisation's floors, never looser: give {} (in the file's front \
+             matter or as flags); `man 5 tribune-format` describes [rules]",
+            fixes.join(", ")
+        ),
     ))
 }

@@ -9,7 +9,8 @@ use anyhow::Result;
 ///
 /// The status is `open` (voting continues), `passes` or `fails` (closed, not approved),
 /// `approved` (a tag that `tribune verify` accepts), or `INVALID` (a tag that fails
-/// verification: it is not shown as approved).
+/// verification: it is not shown as approved; or a rule looser than the organisation's
+/// floors in force at its proposal).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only the statements still open for votes.
@@ -30,6 +31,9 @@ struct Row {
     threshold: String,
     basis: crate::model::vote::Basis,
     problems: Vec<statements::Problem>,
+    /// Invalid by its rule (not by its tag): every floor it misses.
+    #[serde(skip)]
+    below_floors: Vec<crate::governance::rules::Breach>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -47,6 +51,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let t = statements::tally(&commons, &proposal, now, None)?;
         // The tally has verified the tag, if there is one: a tag that fails is INVALID.
         let (status, problems) = match &t.approval {
+            _ if !t.below_floors.is_empty() => (
+                "INVALID".to_string(),
+                t.below_floors.iter().map(|b| statements::Problem::BelowFloor { breach: b.clone() }).collect(),
+            ),
             Some(a) if !a.problems.is_empty() => ("INVALID".to_string(), a.problems.clone()),
             _ => (t.result.clone(), Vec::new()),
         };
@@ -61,6 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             counts: t.counts,
             threshold: t.rule.threshold.to_string(),
             basis: t.rule.basis,
+            below_floors: t.below_floors.clone(),
             problems,
         });
     }
@@ -95,11 +104,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     print_table(&table)?;
     for r in rows.iter().filter(|r| !r.problems.is_empty()) {
-        eprintln!(
-            "warning: the tag of {} fails verification: {}",
-            r.statement,
-            crate::output::verification::joined(&r.problems)
-        );
+        if r.below_floors.is_empty() {
+            eprintln!(
+                "warning: the tag of {} fails verification: {}",
+                r.statement,
+                crate::output::verification::joined(&r.problems)
+            );
+        } else {
+            eprintln!(
+                "warning: the statement {} is invalid, its rule looser than the organisation's floors in force at its \
+                 proposal: {}",
+                r.statement,
+                r.below_floors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            );
+        }
     }
     Ok(())
 }

@@ -12,7 +12,10 @@ use anyhow::Result;
 /// text, sequence number, deadline). Each member's latest valid ballot counts; the table
 /// shows it, and every excluded ballot with the reason. Then the counts, turnout, quorum,
 /// threshold and basis, and the result with the exact arithmetic. Before the deadline it
-/// says whether the outcome is already decided.
+/// says whether the outcome is already decided. With a double majority, each contingent's
+/// figures and the contingents' arithmetic too. A statement whose rule is looser than the
+/// organisation's floors in force at its proposal (tribune.toml `[rules]` at the proposal's
+/// parent) is INVALID: it never passes.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The statement's slug (see `tribune statements`).
@@ -116,11 +119,41 @@ pub fn summary(style: &Style, t: &Tally) -> String {
         },
         statements::rule_text(&t.rule),
     );
+    if let Some(cc) = &t.outcome.contingents {
+        let each: Vec<String> = t
+            .contingents
+            .iter()
+            .map(|r| {
+                let b = &r.bloc;
+                let vote = match r.vote {
+                    crate::model::vote::BlocVote::Yes => "yes",
+                    crate::model::vote::BlocVote::No => "no",
+                    crate::model::vote::BlocVote::Silent => "silent",
+                };
+                format!(
+                    "{} {vote} ({} yes, {} no, {} abstain of {})",
+                    b.contingent, b.yes, b.no, b.abstain, b.electorate
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "Contingents: {} yes, {} no, {} silent of {}: {}.\n",
+            cc.yes,
+            cc.no,
+            cc.silent,
+            cc.contingents,
+            each.join("; ")
+        ));
+    }
     for line in &t.outcome.arithmetic {
         out.push_str(&format!("  {line}\n"));
     }
     let not_voted = c.electorate.saturating_sub(c.voted());
     let result = match (t.result.as_str(), t.decided) {
+        ("invalid", _) => format!(
+            "INVALID: its rule is looser than the organisation's floors in force at its proposal, so it cannot pass: {}",
+            t.below_floors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        ),
         ("approved", _) => {
             let a = t.approval.as_ref();
             format!(

@@ -29,6 +29,8 @@ pub struct Fill {
     pub threshold: Option<String>,
     pub basis: Option<String>,
     pub quorum: Option<String>,
+    /// `double_majority = true`: the threshold must also be met by the contingents.
+    pub double_majority: Option<bool>,
     pub proposed_by: Option<String>,
 }
 
@@ -93,6 +95,11 @@ impl Statement {
         let quorum = ratio("quorum")?;
         let basis = Basis::parse(&string("basis")?)
             .map_err(|e| UserError { message: format!("{file}:{}: {}", line_of("basis"), e.message), hint: e.hint })?;
+        let double_majority = match table.get("double_majority") {
+            None => false,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => return Err(err("double_majority", "`double_majority` must be true or false".into())),
+        };
         let proposed_by = match table.get("proposed_by") {
             Some(_) => Some(string("proposed_by")?),
             None => None,
@@ -103,7 +110,7 @@ impl Statement {
                 "write the statement's text after the front matter",
             ));
         }
-        Ok(Statement { title, deadline, rule: Rule { threshold, basis, quorum }, proposed_by, body })
+        Ok(Statement { title, deadline, rule: Rule { threshold, basis, quorum, double_majority }, proposed_by, body })
     }
 
     /// Completes a proposal's text: fields the file leaves out are taken from `fill` (the
@@ -156,6 +163,22 @@ impl Statement {
         set(&mut doc, file, "basis", fill.basis.clone())?;
         set(&mut doc, file, "quorum", fill.quorum.clone())?;
         set(&mut doc, file, "proposed_by", fill.proposed_by.clone())?;
+        // A double majority asked for (by a flag or the organisation's rules) is written; a
+        // file that says `double_majority = false` against the flag is refused.
+        if fill.double_majority == Some(true) || defaults.double_majority == Some(true) {
+            match doc.get("double_majority").map(|v| v.as_bool()) {
+                None => doc["double_majority"] = toml_edit::value(true),
+                Some(Some(true)) => {}
+                Some(_) if fill.double_majority == Some(true) => {
+                    return Err(UserError::with_hint(
+                        format!("{file}: `double_majority` is not true in the file but --double-majority is given"),
+                        "give it once: remove it from the file or leave out the flag",
+                    ))
+                }
+                // The file's own choice stands; the organisation's floor judges it.
+                Some(_) => {}
+            }
+        }
         for (key, value) in [
             ("threshold", &defaults.threshold),
             ("basis", &defaults.basis),
@@ -204,6 +227,7 @@ mod tests {
             threshold: Some("2/3".into()),
             basis: Some("cast".into()),
             quorum: Some("1/2".into()),
+            double_majority: None,
             proposed_by: None,
         }
     }

@@ -186,12 +186,112 @@ impl fmt::Display for Basis {
 /// - basis `members`: threshold met ⇔ yes·q ≥ p·electorate and yes > no. A statement never
 ///   passes without more yes than no votes; with basis `members` this only matters for ties
 ///   and thresholds below 1/2 (e.g. at 1/4 of 40 members, 10 yes against 20 no fail);
-/// - the statement passes ⇔ quorum met and threshold met.
+/// - the statement passes ⇔ quorum met and threshold met;
+/// - with a double majority, the threshold must also be met by the contingents (see
+///   [`contingents`]): passes ⇔ quorum met, threshold met by members and by contingents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Rule {
     pub threshold: Ratio,
     pub basis: Basis,
     pub quorum: Ratio,
+    /// The threshold must be met both by members and by contingents.
+    pub double_majority: bool,
+}
+
+impl Ratio {
+    /// Exact comparison of two fractions: self < other ⇔ self.p·other.q < other.p·self.q
+    /// (in 128 bits, which two u64 products always fit).
+    pub fn below(&self, other: &Ratio) -> bool {
+        (self.p as u128) * (other.q as u128) < (other.p as u128) * (self.q as u128)
+    }
+}
+
+impl Basis {
+    /// How strict a basis is: `members` (of the whole electorate) is stricter than `cast`,
+    /// since yes ≥ t·electorate implies yes ≥ t·(yes + no).
+    pub fn strictness(self) -> u8 {
+        match self {
+            Basis::Cast => 0,
+            Basis::Members => 1,
+        }
+    }
+}
+
+/// One contingent's counted ballots and its members in the electorate, for a double
+/// majority.
+#[derive(Default, Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Bloc {
+    pub contingent: String,
+    pub yes: u64,
+    pub no: u64,
+    pub abstain: u64,
+    /// Its members in the electorate.
+    pub electorate: u64,
+}
+
+/// How a contingent counts in a double majority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlocVote {
+    /// More of its voting members (yes or no) voted yes than no.
+    Yes,
+    /// It has voting members, and yes is not more than no (a tie is no).
+    No,
+    /// No member voted yes or no (no ballots, or abstentions only).
+    Silent,
+}
+
+impl Bloc {
+    /// A member is *voting* when their counted ballot is yes or no; the contingent is yes
+    /// when most of its voting members vote yes (yes > no), no when it has voting members
+    /// and is not yes, silent when it has none.
+    pub fn vote(&self) -> BlocVote {
+        if self.yes > self.no {
+            BlocVote::Yes
+        } else if self.yes == 0 && self.no == 0 {
+            BlocVote::Silent
+        } else {
+            BlocVote::No
+        }
+    }
+}
+
+/// The contingents' side of a double majority.
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ContingentCount {
+    /// Contingents with at least one member in the electorate.
+    pub contingents: u64,
+    pub yes: u64,
+    pub no: u64,
+    pub silent: u64,
+}
+
+/// Counts the contingents: each is yes, no or silent ([`Bloc::vote`]).
+pub fn contingents(blocs: &[Bloc]) -> ContingentCount {
+    let mut c = ContingentCount { contingents: blocs.len() as u64, ..ContingentCount::default() };
+    for b in blocs {
+        match b.vote() {
+            BlocVote::Yes => c.yes += 1,
+            BlocVote::No => c.no += 1,
+            BlocVote::Silent => c.silent += 1,
+        }
+    }
+    c
+}
+
+impl ContingentCount {
+    /// The threshold met by the contingents, in the proposal's basis: cast, of the
+    /// contingents that voted (C_yes·q ≥ p·(C_yes + C_no)); members, of every contingent in
+    /// the electorate (C_yes·q ≥ p·C, a silent contingent counting against as a silent member
+    /// does); and in both C_yes > C_no.
+    fn met(&self, rule: &Rule) -> (bool, bool) {
+        let (yes, no, all) = (self.yes as u128, self.no as u128, self.contingents as u128);
+        let base = match rule.basis {
+            Basis::Cast => yes + no,
+            Basis::Members => all,
+        };
+        (product(yes, rule.threshold.q.into()) >= product(rule.threshold.p.into(), base), yes > no)
+    }
 }
 
 /// The counted ballots and the size of the electorate.
@@ -223,12 +323,21 @@ pub struct Outcome {
     /// "quorum: 38 voted × 2 = 76 ≥ 1 × 40 = 40: met",
     /// "threshold: 24 yes × 3 = 72 ≥ 2 × 36 = 72 (yes + no = 36): met",
     /// "majority: 24 yes > 12 no: met"; with basis members the threshold line reads
-    /// "threshold: 24 yes × 3 = 72 ≥ 2 × 40 = 80 (the electorate): not met".
+    /// "threshold: 24 yes × 3 = 72 ≥ 2 × 40 = 80 (the electorate): not met". A double
+    /// majority adds "contingents: 2 yes × 3 = 6 ≥ 2 × 3 = 6 (yes + no = 3): met" and
+    /// "contingent majority: 2 yes > 1 no: met".
     pub arithmetic: Vec<String>,
+    /// With a double majority: the contingents' figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contingents: Option<ContingentCount>,
+    /// With a double majority: the threshold met by the contingents (the condition
+    /// C_yes > C_no included). `threshold_met` is the members' side alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contingents_met: Option<bool>,
 }
 
-/// Applies `rule` to `c`.
-pub fn decide(rule: &Rule, c: &Counts) -> Outcome {
+/// Applies `rule` to `c` (and, with a double majority, to the contingents' `blocs`).
+pub fn decide(rule: &Rule, c: &Counts, blocs: &[Bloc]) -> Outcome {
     let w = Wide::of(c);
     let met = |b: bool| if b { "met" } else { "not met" };
     let (quorum, ratio, majority) = (w.quorum_met(rule), w.ratio_met(rule), w.yes > w.no);
@@ -261,7 +370,42 @@ pub fn decide(rule: &Rule, c: &Counts) -> Outcome {
         format!("majority: {} yes > {} no: {}", w.yes, w.no, met(majority)),
     ];
     let threshold_met = ratio && majority;
-    Outcome { quorum_met: quorum, threshold_met, passes: quorum && threshold_met, arithmetic }
+    if !rule.double_majority {
+        return Outcome {
+            quorum_met: quorum,
+            threshold_met,
+            passes: quorum && threshold_met,
+            arithmetic,
+            contingents: None,
+            contingents_met: None,
+        };
+    }
+    let cc = contingents(blocs);
+    let (c_ratio, c_majority) = cc.met(rule);
+    let (c_yes, c_no) = (cc.yes as u128, cc.no as u128);
+    let (c_base, c_of) = match rule.basis {
+        Basis::Cast => (c_yes + c_no, format!("(yes + no = {})", c_yes + c_no)),
+        Basis::Members => (cc.contingents as u128, "(every contingent)".to_string()),
+    };
+    let mut arithmetic = arithmetic;
+    arithmetic.push(format!(
+        "contingents: {c_yes} yes × {} = {} ≥ {} × {c_base} = {} {c_of}: {}",
+        t.q,
+        product(c_yes, t.q.into()),
+        t.p,
+        product(t.p.into(), c_base),
+        met(c_ratio)
+    ));
+    arithmetic.push(format!("contingent majority: {c_yes} yes > {c_no} no: {}", met(c_majority)));
+    let c_met = c_ratio && c_majority;
+    Outcome {
+        quorum_met: quorum,
+        threshold_met,
+        passes: quorum && threshold_met && c_met,
+        arithmetic,
+        contingents: Some(cc),
+        contingents_met: Some(c_met),
+    }
 }
 
 /// Before the deadline: is the result fixed whatever the members who have not voted
@@ -273,15 +417,32 @@ pub fn decide(rule: &Rule, c: &Counts) -> Outcome {
 /// passes whatever happens ⇔ it passes if nobody else votes (the worst quorum) and if everyone
 /// else votes no (the worst threshold); it fails whatever happens ⇔ it fails if they all vote
 /// yes (the best of both).
-pub fn decided(rule: &Rule, c: &Counts) -> Option<bool> {
+///
+/// With a double majority the same holds per contingent: a member's yes can only turn their
+/// contingent from silent or no to yes, a no only from yes or silent to no, and a contingent's
+/// yes only helps (its no only hurts) the contingents' threshold and majority; so "everyone
+/// left votes no" is still the worst case, and "everyone left votes yes" the best. Each
+/// contingent's members left are its electorate less its ballots.
+pub fn decided(rule: &Rule, c: &Counts, blocs: &[Bloc]) -> Option<bool> {
     let now = Wide::of(c);
     // More ballots than members cannot happen in a valid tally; then nobody is left to vote.
     let left = now.electorate.saturating_sub(now.voted());
     let all_no = Wide { no: now.no + left, ..now };
     let all_yes = Wide { yes: now.yes + left, ..now };
-    if now.passes(rule) && all_no.passes(rule) {
+    let left_of = |b: &Bloc| b.electorate.saturating_sub(b.yes.saturating_add(b.no).saturating_add(b.abstain));
+    let blocs_no: Vec<Bloc> = blocs.iter().map(|b| Bloc { no: b.no.saturating_add(left_of(b)), ..b.clone() }).collect();
+    let blocs_yes: Vec<Bloc> =
+        blocs.iter().map(|b| Bloc { yes: b.yes.saturating_add(left_of(b)), ..b.clone() }).collect();
+    let passes = |w: &Wide, blocs: &[Bloc]| {
+        w.passes(rule)
+            && (!rule.double_majority || {
+                let (ratio, majority) = contingents(blocs).met(rule);
+                ratio && majority
+            })
+    };
+    if passes(&now, blocs) && passes(&all_no, &blocs_no) {
         Some(true)
-    } else if !all_yes.passes(rule) {
+    } else if !passes(&all_yes, &blocs_yes) {
         Some(false)
     } else {
         None
@@ -338,8 +499,15 @@ mod tests {
     fn r(p: u64, q: u64) -> Ratio {
         Ratio { p, q }
     }
+    /// The rules of a single majority: no contingents.
+    fn decide(rule: &Rule, c: &Counts) -> Outcome {
+        super::decide(rule, c, &[])
+    }
+    fn decided(rule: &Rule, c: &Counts) -> Option<bool> {
+        super::decided(rule, c, &[])
+    }
     fn cast(p: u64, q: u64) -> Rule {
-        Rule { threshold: r(p, q), basis: Basis::Cast, quorum: r(0, 1) }
+        Rule { threshold: r(p, q), basis: Basis::Cast, quorum: r(0, 1), double_majority: false }
     }
     fn counts(yes: u64, no: u64, electorate: u64) -> Counts {
         Counts { yes, no, abstain: 0, electorate }
@@ -421,7 +589,12 @@ mod tests {
     #[test]
     fn huge_counts_do_not_overflow() {
         let c = Counts { yes: u64::MAX, no: u64::MAX - 1, abstain: u64::MAX, electorate: u64::MAX };
-        let rule = Rule { threshold: r(u64::MAX - 1, u64::MAX), basis: Basis::Cast, quorum: r(u64::MAX, u64::MAX) };
+        let rule = Rule {
+            threshold: r(u64::MAX - 1, u64::MAX),
+            basis: Basis::Cast,
+            quorum: r(u64::MAX, u64::MAX),
+            double_majority: false,
+        };
         let o = decide(&rule, &c);
         assert!(o.quorum_met && !o.threshold_met, "{:?}", o.arithmetic);
         // voted × q is above 2^128: shown exactly, not wrapped or saturated.
@@ -482,6 +655,67 @@ mod tests {
         assert_eq!(serde_json::to_string(&Basis::Cast).unwrap(), r#""cast""#);
     }
 
+    fn bloc(contingent: &str, yes: u64, no: u64, abstain: u64, electorate: u64) -> Bloc {
+        Bloc { contingent: contingent.into(), yes, no, abstain, electorate }
+    }
+
+    /// One contingent enlarged to outvote the rest: 7 of its 7 members vote yes, 1 yes and 2
+    /// no in each of the other two. Members pass (9 yes of 13 cast ≥ 2/3), contingents do not
+    /// (1 of 3 voting).
+    #[test]
+    fn a_double_majority_stops_one_enlarged_contingent() {
+        let single = Rule { quorum: r(1, 2), ..cast(2, 3) };
+        let double = Rule { double_majority: true, ..single };
+        let blocs = [bloc("big", 7, 0, 0, 7), bloc("abc", 1, 2, 0, 3), bloc("xyz", 1, 2, 0, 3)];
+        let c = Counts { yes: 9, no: 4, abstain: 0, electorate: 13 };
+        assert!(super::decide(&single, &c, &blocs).passes);
+        let o = super::decide(&double, &c, &blocs);
+        assert!(o.quorum_met && o.threshold_met && !o.passes, "{:?}", o.arithmetic);
+        assert_eq!(o.contingents, Some(ContingentCount { contingents: 3, yes: 1, no: 2, silent: 0 }));
+        assert_eq!(o.contingents_met, Some(false));
+        assert_eq!(
+            o.arithmetic[3..],
+            [
+                "contingents: 1 yes × 3 = 3 ≥ 2 × 3 = 6 (yes + no = 3): not met".to_string(),
+                "contingent majority: 1 yes > 2 no: not met".to_string(),
+            ]
+        );
+        // Nobody left to vote: decided, and it fails.
+        assert_eq!(super::decided(&double, &c, &blocs), Some(false));
+        // The two others won over: 3 of 3 contingents.
+        let won = [bloc("big", 7, 0, 0, 7), bloc("abc", 2, 1, 0, 3), bloc("xyz", 2, 1, 0, 3)];
+        let c = Counts { yes: 11, no: 2, abstain: 0, electorate: 13 };
+        assert!(super::decide(&double, &c, &won).passes);
+    }
+
+    #[test]
+    fn a_contingent_is_yes_no_or_silent() {
+        assert_eq!(bloc("a", 2, 1, 5, 9).vote(), BlocVote::Yes);
+        assert_eq!(bloc("a", 1, 1, 0, 9).vote(), BlocVote::No, "a tie is not most");
+        assert_eq!(bloc("a", 0, 1, 0, 9).vote(), BlocVote::No);
+        assert_eq!(bloc("a", 0, 0, 3, 9).vote(), BlocVote::Silent, "abstentions only");
+        assert_eq!(bloc("a", 0, 0, 0, 9).vote(), BlocVote::Silent);
+        // Basis cast: silent contingents are left out; members: they count against.
+        let blocs = [bloc("a", 1, 0, 0, 1), bloc("b", 1, 0, 0, 1), bloc("c", 0, 0, 1, 1)];
+        let c = Counts { yes: 2, no: 0, abstain: 1, electorate: 3 };
+        let double = Rule { double_majority: true, ..cast(2, 3) };
+        assert!(super::decide(&double, &c, &blocs).passes);
+        let members = Rule { basis: Basis::Members, ..double };
+        let o = super::decide(&members, &c, &blocs);
+        assert!(o.passes, "2 of 3 contingents is 2/3: {:?}", o.arithmetic);
+        let three_quarters = Rule { threshold: r(3, 4), ..members };
+        let o = super::decide(&three_quarters, &Counts { yes: 2, no: 0, abstain: 1, electorate: 3 }, &blocs);
+        assert_eq!(o.contingents_met, Some(false), "{:?}", o.arithmetic);
+        assert!(o.arithmetic.contains(&"contingents: 2 yes × 4 = 8 ≥ 3 × 3 = 9 (every contingent): not met".into()));
+    }
+
+    #[test]
+    fn a_single_majority_ignores_the_contingents() {
+        let blocs = [bloc("big", 7, 0, 0, 7), bloc("abc", 1, 2, 0, 3)];
+        let o = super::decide(&cast(2, 3), &Counts { yes: 8, no: 2, abstain: 0, electorate: 10 }, &blocs);
+        assert!(o.passes && o.contingents.is_none() && o.arithmetic.len() == 3);
+    }
+
     fn big(n: u128) -> num_bigint::BigInt {
         n.into()
     }
@@ -518,7 +752,7 @@ mod tests {
     }
     fn rule() -> impl Strategy<Value = Rule> {
         (ratio(), prop_oneof![Just(Basis::Cast), Just(Basis::Members)], ratio())
-            .prop_map(|(threshold, basis, quorum)| Rule { threshold, basis, quorum })
+            .prop_map(|(threshold, basis, quorum)| Rule { threshold, basis, quorum, double_majority: false })
     }
 
     proptest! {
@@ -558,6 +792,47 @@ mod tests {
             prop_assert_eq!(decide(&rule, &c).threshold_met, decide(&rule, &Counts { abstain, ..c }).threshold_met);
         }
 
+        /// A double majority's `decided`, against every way the members left in each
+        /// contingent could vote (or not).
+        #[test]
+        fn decided_with_contingents_agrees_with_brute_force(
+            (tp, tq) in (1..=6u64).prop_flat_map(|q| (1..=q, Just(q))),
+            (qp, qq) in (0..=4u64).prop_flat_map(|q| (0..=q, Just(q.max(1)))),
+            members in any::<bool>(),
+            groups in proptest::collection::vec((0..=2u64, 0..=2u64, 0..=1u64, 0..=2u64), 1..=3),
+        ) {
+            let rule = Rule { threshold: r(tp, tq), basis: if members { Basis::Members } else { Basis::Cast }, quorum: r(qp.min(qq), qq), double_majority: true };
+            // (yes, no, abstain, not voted) per contingent; at most 6 members left in all.
+            let blocs: Vec<Bloc> = groups.iter().enumerate().map(|(i, &(y, n, a, left))| bloc(&i.to_string(), y, n, a, y + n + a + left)).collect();
+            let total = |bs: &[Bloc]| Counts {
+                yes: bs.iter().map(|b| b.yes).sum(),
+                no: bs.iter().map(|b| b.no).sum(),
+                abstain: bs.iter().map(|b| b.abstain).sum(),
+                electorate: bs.iter().map(|b| b.electorate).sum(),
+            };
+            let lefts: Vec<u64> = groups.iter().map(|g| g.3).collect();
+            let n: u64 = lefts.iter().sum();
+            let mut results = std::collections::BTreeSet::new();
+            for assignment in 0..4u32.pow(n as u32) {
+                let mut bs = blocs.clone();
+                let mut a = assignment;
+                for (b, left) in bs.iter_mut().zip(&lefts) {
+                    for _ in 0..*left {
+                        match a % 4 {
+                            0 => {}
+                            1 => b.yes += 1,
+                            2 => b.no += 1,
+                            _ => b.abstain += 1,
+                        }
+                        a /= 4;
+                    }
+                }
+                results.insert(super::decide(&rule, &total(&bs), &bs).passes);
+            }
+            let expected = if results.len() == 1 { results.first().copied() } else { None };
+            prop_assert_eq!(super::decided(&rule, &total(&blocs), &blocs), expected);
+        }
+
         /// Against every way the members left could vote (or not).
         #[test]
         fn decided_agrees_with_brute_force(
@@ -566,7 +841,7 @@ mod tests {
             members in any::<bool>(),
             yes in 0..=6u64, no in 0..=6u64, abstain in 0..=6u64, electorate in 0..=6u64,
         ) {
-            let rule = Rule { threshold: r(tp, tq), basis: if members { Basis::Members } else { Basis::Cast }, quorum: r(qp, qq) };
+            let rule = Rule { threshold: r(tp, tq), basis: if members { Basis::Members } else { Basis::Cast }, quorum: r(qp, qq), double_majority: false };
             let c = Counts { yes, no, abstain, electorate };
             let left = electorate.saturating_sub(c.voted());
             let mut results = std::collections::BTreeSet::new();

@@ -1,8 +1,45 @@
 //! A verification's findings in words: what `verify`, `tally`, `statements`, `export` and
 //! `sync` print for the problems the domain returns as data.
 
+use crate::governance::rules::Breach;
+use crate::model::config::format_period;
 use crate::statements::{LeftOut, Note, Problem};
 use std::fmt;
+
+/// "the threshold 1/100 is below the organisation's floor 2/3 (tribune.toml [rules]
+/// min_threshold)".
+impl fmt::Display for Breach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = format!("(tribune.toml [rules] {})", self.key());
+        match self {
+            Breach::Threshold { rule, floor } => {
+                write!(f, "the threshold {rule} is below the organisation's floor {floor} {place}")
+            }
+            Breach::Quorum { rule, floor } => {
+                write!(f, "the quorum {rule} is below the organisation's floor {floor} {place}")
+            }
+            Breach::Basis { rule, floor } => write!(
+                f,
+                "the basis {rule} is weaker than the organisation's floor {floor} (of the whole electorate) {place}"
+            ),
+            Breach::Period { rule, floor } => write!(
+                f,
+                "the voting period {} (from the proposal to the deadline) is shorter than the organisation's floor {} \
+                 {place}",
+                format_period(*rule),
+                format_period(*floor)
+            ),
+            Breach::DoubleMajority => write!(
+                f,
+                "the statement does not ask for a double majority of members and contingents, which the \
+                 organisation's rules require {place}"
+            ),
+            Breach::Unreadable { reason } => {
+                write!(f, "the organisation's rules in force at the proposal cannot be read: {reason}")
+            }
+        }
+    }
+}
 
 /// The first `n` characters of an id, as everywhere in tribune's messages.
 fn short(id: &str) -> &str {
@@ -120,6 +157,15 @@ impl fmt::Display for Problem {
                 "approved at {at} before the deadline {deadline}, while the members who had not voted could still \
                  change the result"
             ),
+            Problem::BelowFloor { breach } => write!(
+                f,
+                "the statement is invalid: its rule is looser than the floors in force at its proposal: {breach}"
+            ),
+            Problem::OtherContingentFigure { field, claimed, recount } => write!(
+                f,
+                "the tag says {} for {field}, the recount of the contingents finds {recount:?}",
+                claimed.as_deref().map(|c| format!("{c:?}")).unwrap_or_else(|| "nothing".into())
+            ),
             Problem::OtherMessage { line, says, recount } => write!(
                 f,
                 "the tag's message is not the one its recount gives, from line {line}: it says {says:?}, the \
@@ -159,6 +205,24 @@ mod tests {
         assert_eq!(p.to_string(), "the tag says nothing for yes, the recount finds 3");
         let p = Problem::OtherCount { field: "no".into(), claimed: Some("1".into()), recount: 2 };
         assert_eq!(p.to_string(), "the tag says 1 no, the recount finds 2");
+    }
+
+    #[test]
+    fn a_floor_is_named_with_its_key() {
+        let b = Breach::Threshold { rule: "1/100".into(), floor: "2/3".into() };
+        assert_eq!(
+            b.to_string(),
+            "the threshold 1/100 is below the organisation's floor 2/3 (tribune.toml [rules] min_threshold)"
+        );
+        let b = Breach::Period { rule: 3600, floor: 86400 };
+        assert!(b.to_string().starts_with("the voting period 1h (from the proposal to the deadline) is shorter"));
+        assert!(b.to_string().ends_with("floor 1d (tribune.toml [rules] min_period)"));
+        let p = Problem::BelowFloor { breach: Breach::DoubleMajority };
+        assert!(p.to_string().starts_with("the statement is invalid: its rule is looser than the floors"), "{p}");
+        assert_eq!(
+            serde_json::to_value(&Problem::BelowFloor { breach: b }).unwrap(),
+            serde_json::json!({"problem": "below-floor", "breach": {"breach": "period", "rule": 3600, "floor": 86400}})
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::git::{CommitInfo, Oid, Repo, TagInfo};
 use crate::model::layout;
 use crate::model::roster::Member;
 use crate::model::statement::{format_deadline, Statement};
-use crate::model::vote::{decide, decided, Counts, Outcome};
+use crate::model::vote::{decide, decided, Bloc, BlocVote, Counts, Outcome};
 use crate::signing::keyring::{KeyRing, Signed};
 use anyhow::{Context, Result};
 use serde::Serialize;

@@ -139,6 +139,18 @@ pub enum Problem {
         at: String,
         deadline: String,
     },
+    /// The statement's rule is looser than the organisation's floors in force at its
+    /// proposal: it is invalid, whatever its votes.
+    BelowFloor {
+        breach: crate::governance::rules::Breach,
+    },
+    /// A contingent figure of a double majority the tag states is not the recount's
+    /// (`field`: "contingents", "contingents-yes", "contingents-no", or "contingent <id>").
+    OtherContingentFigure {
+        field: String,
+        claimed: Option<String>,
+        recount: String,
+    },
     /// The message is not the one tribune writes for the recount.
     OtherMessage {
         line: usize,

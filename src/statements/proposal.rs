@@ -1,6 +1,7 @@
 //! A statement as proposed: the trunk commit that added its text, found from the trunk tip.
 
 use super::*;
+use crate::governance::rules::Breach;
 
 /// A statement as proposed: the commit that added its text, and the text's rule.
 #[derive(Debug, Clone)]
@@ -14,6 +15,9 @@ pub struct Proposal {
     pub statement: Statement,
     /// The trunk's text now, when it differs from the proposed one (changed by a later commit).
     pub amended: Option<Oid>,
+    /// Every way its rule is looser than the organisation's floors in force at the proposal
+    /// (`governance::rules`): a statement with any is invalid, whatever its votes.
+    pub below_floors: Vec<Breach>,
 }
 
 impl Proposal {
@@ -116,6 +120,7 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
                 let statement = Statement::parse(&path, &text).with_context(|| {
                     format!("the proposal of {slug} (commit {}) is not a valid statement", commit.short(10))
                 })?;
+                let below_floors = crate::governance::rules::breaches(commons, commit, &statement);
                 return Ok(Proposal {
                     slug: slug.to_string(),
                     commit,
@@ -123,6 +128,7 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
                     text: blob,
                     statement,
                     amended: (now != blob).then_some(now),
+                    below_floors,
                 });
             }
         }

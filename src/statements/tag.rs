@@ -68,7 +68,18 @@ pub fn approval(repo: &Repo, electorate: &Electorate, slug: &str) -> Result<Opti
 /// The message of an approval tag: a readable summary, then every figure and every counted
 /// ballot as trailers, so that `verify` can compare them with a recount.
 pub fn tag_message(t: &Tally, approver: &str) -> String {
-    message_for(&t.statement, &t.title, &t.proposal, &t.text, &t.rule, &t.counts, &t.outcome, &t.ballots, approver)
+    message_for(
+        &t.statement,
+        &t.title,
+        &t.proposal,
+        &t.text,
+        &t.rule,
+        &t.counts,
+        &t.blocs,
+        &t.outcome,
+        &t.ballots,
+        approver,
+    )
 }
 
 /// [`tag_message`] from its parts: `verify` rebuilds it from a recount and compares bytes.
@@ -80,19 +91,27 @@ pub(super) fn message_for(
     text: &str,
     rule: &crate::model::vote::Rule,
     c: &Counts,
+    blocs: &[Bloc],
     outcome: &Outcome,
     ballots: &[Ballot],
     approver: &str,
 ) -> String {
     let mut m = format!(
-        "Statement {statement} approved: {title}\n\n{} yes, {} no, {} abstain; {} of {} members voted.\nRule: {}.\n",
+        "Statement {statement} approved: {title}\n\n{} yes, {} no, {} abstain; {} of {} members voted.\n",
         c.yes,
         c.no,
         c.abstain,
         c.voted(),
         c.electorate,
-        rule_text(rule)
     );
+    let cc = crate::model::vote::contingents(blocs);
+    if rule.double_majority {
+        m.push_str(&format!(
+            "Contingents: {} yes, {} no, {} silent of {}.\n",
+            cc.yes, cc.no, cc.silent, cc.contingents
+        ));
+    }
+    m.push_str(&format!("Rule: {}.\n", rule_text(rule)));
     for line in &outcome.arithmetic {
         m.push_str(&format!("{line}\n"));
     }
@@ -111,8 +130,19 @@ pub(super) fn message_for(
         ("Yes", c.yes.to_string()),
         ("No", c.no.to_string()),
         ("Abstain", c.abstain.to_string()),
-        ("Approved-By", approver.to_string()),
     ];
+    // A double majority's figures, for a recount from the tag alone; a single majority's
+    // message is as it always was, so that older tags still verify byte for byte.
+    if rule.double_majority {
+        trailers.push(("Double-Majority", "true".to_string()));
+        trailers.push(("Contingents", cc.contingents.to_string()));
+        trailers.push(("Contingents-Yes", cc.yes.to_string()));
+        trailers.push(("Contingents-No", cc.no.to_string()));
+        for b in blocs {
+            trailers.push(("Contingent", contingent_trailer(b)));
+        }
+    }
+    trailers.push(("Approved-By", approver.to_string()));
     let mut counted: Vec<&Ballot> = ballots.iter().filter(|b| b.status == Status::Counted).collect();
     counted.sort_by(|a, b| a.member.cmp(&b.member));
     for b in counted {
@@ -124,13 +154,33 @@ pub(super) fn message_for(
     m
 }
 
-/// "2/3 of the votes cast (yes and no), quorum 1/2 of the electorate".
+/// A contingent's `Tribune-Contingent` trailer: "<id> <members> <yes> <no> <abstain>
+/// <yes|no|silent>".
+pub fn contingent_trailer(b: &Bloc) -> String {
+    let vote = match b.vote() {
+        BlocVote::Yes => "yes",
+        BlocVote::No => "no",
+        BlocVote::Silent => "silent",
+    };
+    format!("{} {} {} {} {} {vote}", b.contingent, b.electorate, b.yes, b.no, b.abstain)
+}
+
+/// "2/3 of the votes cast (yes and no), quorum 1/2 of the electorate", and with a double
+/// majority ", and 2/3 of the contingents voting (double majority)".
 pub fn rule_text(rule: &crate::model::vote::Rule) -> String {
     let basis = match rule.basis {
         crate::model::vote::Basis::Cast => "of the votes cast (yes and no)",
         crate::model::vote::Basis::Members => "of the whole electorate",
     };
-    format!("{} {basis}, quorum {} of the electorate", rule.threshold, rule.quorum)
+    let mut text = format!("{} {basis}, quorum {} of the electorate", rule.threshold, rule.quorum);
+    if rule.double_majority {
+        let of = match rule.basis {
+            crate::model::vote::Basis::Cast => "of the contingents voting",
+            crate::model::vote::Basis::Members => "of all the contingents",
+        };
+        text.push_str(&format!(", and {} {of} (double majority)", rule.threshold));
+    }
+    text
 }
 
 /// An approval written.
@@ -152,8 +202,15 @@ pub fn seal(
     let repo = &commons.repo;
     let slug = &proposal.slug;
     let now = tagger.when.seconds;
+    if let Some(breach) = proposal.below_floors.first() {
+        return Err(fail(
+            format!("{slug} cannot be approved: {breach}"),
+            "a statement looser than the organisation's floors in force at its proposal is invalid, whatever its \
+             votes; propose it again with a rule that meets them (`tribune tally` lists every floor it misses)",
+        ));
+    }
     let t = tally(commons, proposal, now, Some(now))?;
-    if now < proposal.deadline() && crate::model::vote::decided(&t.rule, &t.counts) != Some(true) {
+    if now < proposal.deadline() && crate::model::vote::decided(&t.rule, &t.counts, &t.blocs) != Some(true) {
         let left = t.counts.electorate.saturating_sub(t.counts.voted());
         return Err(fail(
             format!("{slug} is still open until {}, and its outcome is not decided", t.deadline),
@@ -201,7 +258,18 @@ mod tests {
     #[test]
     fn the_rule_reads_as_a_sentence() {
         use crate::model::vote::{Basis, Ratio, Rule};
-        let rule = Rule { threshold: Ratio { p: 2, q: 3 }, basis: Basis::Members, quorum: Ratio { p: 1, q: 2 } };
+        let rule = Rule {
+            threshold: Ratio { p: 2, q: 3 },
+            basis: Basis::Members,
+            quorum: Ratio { p: 1, q: 2 },
+            double_majority: false,
+        };
         assert_eq!(rule_text(&rule), "2/3 of the whole electorate, quorum 1/2 of the electorate");
+        let double = Rule { basis: Basis::Cast, double_majority: true, ..rule };
+        assert_eq!(
+            rule_text(&double),
+            "2/3 of the votes cast (yes and no), quorum 1/2 of the electorate, and 2/3 of the contingents voting \
+             (double majority)"
+        );
     }
 }

@@ -19,20 +19,71 @@ pub struct Tally {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<LeftOutMember>,
     pub counts: Counts,
+    /// With a double majority: each contingent of the electorate, its counted ballots and
+    /// how it counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contingents: Vec<BlocRow>,
     pub outcome: Outcome,
     /// True while ballots can still be cast (before the deadline and any approval).
     pub open: bool,
     /// While open: Some(true) when it will pass whatever the members who have not voted
     /// do, Some(false) when it will fail, None when they can still decide it.
     pub decided: Option<bool>,
-    /// `open`, `passes`, `fails`, or `approved`.
+    /// `open`, `passes`, `fails`, `approved`, or `invalid` (its rule is looser than the
+    /// organisation's floors in force at its proposal: it never passes).
     pub result: String,
+    /// Why it is invalid: every floor its rule is below.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub below_floors: Vec<crate::governance::rules::Breach>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
     /// The trunk's text when it was changed after the proposal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amended: Option<String>,
     pub ballots: Vec<Ballot>,
+    /// Every contingent's figures, double majority or not (for `approve`'s check).
+    #[serde(skip)]
+    pub blocs: Vec<Bloc>,
+}
+
+/// A contingent's figures in a tally, and how it counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlocRow {
+    #[serde(flatten)]
+    pub bloc: Bloc,
+    pub vote: BlocVote,
+}
+
+/// The contingents of the electorate with their counted ballots: each member counts in the
+/// contingent their roster entry names at the proposal; a contingent with no member in the
+/// electorate is not one of them. Sorted by contingent.
+pub fn blocs_of(electorate: &Electorate, ballots: &[Ballot]) -> Vec<Bloc> {
+    blocs_from(
+        electorate,
+        ballots.iter().filter(|b| b.status == Status::Counted).map(|b| (b.member.as_str(), b.choice)),
+    )
+}
+
+/// [`blocs_of`] from each counted ballot's member and choice.
+pub fn blocs_from<'a>(electorate: &Electorate, counted: impl Iterator<Item = (&'a str, Option<Choice>)>) -> Vec<Bloc> {
+    let mut by: BTreeMap<&str, Bloc> = BTreeMap::new();
+    for m in electorate.members.values() {
+        let b = by
+            .entry(m.contingent.as_str())
+            .or_insert_with(|| Bloc { contingent: m.contingent.clone(), ..Bloc::default() });
+        b.electorate += 1;
+    }
+    for (member, choice) in counted {
+        let Some(m) = electorate.members.get(member) else { continue };
+        let Some(b) = by.get_mut(m.contingent.as_str()) else { continue };
+        match choice {
+            Some(Choice::Yes) => b.yes += 1,
+            Some(Choice::No) => b.no += 1,
+            Some(Choice::Abstain) => b.abstain += 1,
+            None => {}
+        }
+    }
+    by.into_values().collect()
 }
 
 /// Tallies a statement from its ballot refs. `now` decides whether voting is still open;
@@ -94,10 +145,20 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         None => count(&ballots, electorate.size()),
     };
     let rule = proposal.statement.rule;
-    let outcome = decide(&rule, &counts);
+    let blocs = blocs_of(&electorate, &ballots);
+    let outcome = decide(&rule, &counts, &blocs);
     let open = now < closing && approved_at.is_none();
-    let decided_now = if open { decided(&rule, &counts) } else { Some(outcome.passes) };
-    let result = if approval.as_ref().is_some_and(|a| a.signed_by.is_some()) {
+    let decided_now = if !proposal.below_floors.is_empty() {
+        // Invalid: it will not pass, whatever the votes.
+        Some(false)
+    } else if open {
+        decided(&rule, &counts, &blocs)
+    } else {
+        Some(outcome.passes)
+    };
+    let result = if !proposal.below_floors.is_empty() {
+        "invalid"
+    } else if approval.as_ref().is_some_and(|a| a.signed_by.is_some()) {
         "approved"
     } else if open {
         "open"
@@ -117,10 +178,17 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         keyless: electorate.members.values().filter(|m| m.keys.is_empty()).map(|m| m.id.clone()).collect(),
         left_out: electorate.left_out.clone(),
         counts,
+        contingents: if rule.double_majority {
+            blocs.iter().map(|b| BlocRow { vote: b.vote(), bloc: b.clone() }).collect()
+        } else {
+            Vec::new()
+        },
         outcome,
         open,
         decided: decided_now,
         result: result.to_string(),
+        below_floors: proposal.below_floors.clone(),
+        blocs,
         approval,
         amended: proposal.amended.map(|a| a.to_string()),
         ballots,

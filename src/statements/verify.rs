@@ -58,6 +58,8 @@ pub fn verify_tag(commons: &Commons, slug: &str, tag_id: Oid) -> Result<Verifica
 struct Claims {
     said: HashMap<String, String>,
     ballots: BTreeMap<String, (String, String)>,
+    /// `Tribune-Contingent` lines, as written.
+    contingents: Vec<String>,
 }
 
 impl Claims {
@@ -65,7 +67,7 @@ impl Claims {
         let trailers = crate::git::trailers(message);
         let said = trailers
             .iter()
-            .filter(|(k, _)| *k != "Tribune-Ballot")
+            .filter(|(k, _)| *k != "Tribune-Ballot" && *k != "Tribune-Contingent")
             .map(|(k, val)| (k.to_string(), val.to_string()))
             .collect();
         let ballots = trailers
@@ -76,7 +78,9 @@ impl Claims {
                 Some((parts.next()?.to_string(), (parts.next()?.to_string(), parts.next()?.to_string())))
             })
             .collect();
-        Claims { said, ballots }
+        let contingents =
+            trailers.iter().filter(|(k, _)| *k == "Tribune-Contingent").map(|(_, val)| val.to_string()).collect();
+        Claims { said, ballots, contingents }
     }
 
     fn get(&self, k: &str) -> Option<String> {
@@ -130,6 +134,10 @@ pub(super) fn verify_tag_with(
         },
     };
     check_proposal(&mut v, &claims, proposal, named);
+    // A rule looser than the floors in force at the proposal: invalid, whatever the votes.
+    for breach in &proposal.below_floors {
+        v.problems.push(Problem::BelowFloor { breach: breach.clone() });
+    }
     let loaded;
     let electorate: &Electorate = match known {
         Some((_, e)) => e,
@@ -161,9 +169,13 @@ pub(super) fn verify_tag_with(
     let ballots = judge_all(repo, &rules, &tips)?;
     let counts = count(&ballots, electorate.size());
     check_recount(&mut v, &claims, &ballots, &counts);
+    let blocs = blocs_of(electorate, &ballots);
+    if rule.double_majority {
+        check_contingents(&mut v, &claims, &blocs);
+    }
     let early = approved_at < deadline;
     check_left_out(&mut v, repo, &rules, &ballots, early)?;
-    let outcome = decide(&rule, &counts);
+    let outcome = decide(&rule, &counts, &blocs);
     if !outcome.passes {
         v.problems.push(Problem::DoesNotPass { arithmetic: outcome.arithmetic.clone() });
     }
@@ -176,13 +188,14 @@ pub(super) fn verify_tag_with(
             &proposal.text.to_string(),
             &rule,
             &counts,
+            &blocs,
             &outcome,
             &ballots,
             v.signed_by.as_deref().unwrap_or(""),
         );
         check_message(&mut v, &tag.message, &expected);
     }
-    if early && decided(&rule, &counts) != Some(true) {
+    if early && decided(&rule, &counts, &blocs) != Some(true) {
         v.problems.push(Problem::EarlyAndUndecided {
             at: rfc3339(approved_at),
             deadline: format_deadline(proposal.statement.deadline),
@@ -245,15 +258,57 @@ fn check_signature(v: &mut Verification, claims: &Claims, tag: &TagInfo, elector
 /// The rule in the tag must be the proposal's.
 fn check_rule(v: &mut Verification, claims: &Claims, rule: &crate::model::vote::Rule) {
     for (k, want) in [
-        ("Threshold", rule.threshold.to_string()),
-        ("Basis", rule.basis.to_string()),
-        ("Quorum", rule.quorum.to_string()),
+        ("Threshold", Some(rule.threshold.to_string())),
+        ("Basis", Some(rule.basis.to_string())),
+        ("Quorum", Some(rule.quorum.to_string())),
+        // Only a double majority's tag says so.
+        ("Double-Majority", rule.double_majority.then(|| "true".to_string())),
     ] {
-        if claims.get(k).as_deref() != Some(want.as_str()) {
+        if claims.get(k) != want {
+            let want = want.unwrap_or_else(|| "(none)".into());
             v.problems.push(Problem::OtherRule {
                 field: k.to_lowercase(),
                 claimed: claims.get(k).unwrap_or_default(),
                 proposal: want,
+            });
+        }
+    }
+}
+
+/// A double majority's figures in the tag must be the recount's: the contingents, how many
+/// count yes and no, and each contingent's line.
+fn check_contingents(v: &mut Verification, claims: &Claims, blocs: &[Bloc]) {
+    let cc = crate::model::vote::contingents(blocs);
+    for (k, n) in [("Contingents", cc.contingents), ("Contingents-Yes", cc.yes), ("Contingents-No", cc.no)] {
+        if claims.get(k).as_deref() != Some(n.to_string().as_str()) {
+            v.problems.push(Problem::OtherContingentFigure {
+                field: k.to_lowercase(),
+                claimed: claims.get(k),
+                recount: n.to_string(),
+            });
+        }
+    }
+    let claimed: BTreeMap<String, String> = claims
+        .contingents
+        .iter()
+        .filter_map(|line| Some((line.split_whitespace().next()?.to_string(), line.clone())))
+        .collect();
+    for b in blocs {
+        let want = contingent_trailer(b);
+        if claimed.get(&b.contingent) != Some(&want) {
+            v.problems.push(Problem::OtherContingentFigure {
+                field: format!("contingent {}", b.contingent),
+                claimed: claimed.get(&b.contingent).cloned(),
+                recount: want,
+            });
+        }
+    }
+    for (c, line) in &claimed {
+        if !blocs.iter().any(|b| &b.contingent == c) {
+            v.problems.push(Problem::OtherContingentFigure {
+                field: format!("contingent {c}"),
+                claimed: Some(line.clone()),
+                recount: "no member of the electorate".into(),
             });
         }
     }
@@ -382,8 +437,9 @@ fn check_left_out(v: &mut Verification, repo: &Repo, rules: &Rules<'_>, ballots:
         }
     }
     let rule = rules.proposal.statement.rule;
-    let with_them = decide(&rule, &complete);
-    let early_undecided = early && decided(&rule, &complete) != Some(true);
+    let blocs = blocs_from(rules.electorate, latest.values().map(|b| (b.member.as_str(), b.choice)));
+    let with_them = decide(&rule, &complete, &blocs);
+    let early_undecided = early && decided(&rule, &complete, &blocs) != Some(true);
     let ballots: Vec<LeftOut> = left_out
         .iter()
         .map(|b| LeftOut {
@@ -452,7 +508,12 @@ mod tests {
     #[test]
     fn a_rule_other_than_the_proposals_is_named_field_by_field() {
         use crate::model::vote::{Basis, Ratio, Rule};
-        let rule = Rule { threshold: Ratio { p: 2, q: 3 }, basis: Basis::Cast, quorum: Ratio { p: 1, q: 2 } };
+        let rule = Rule {
+            threshold: Ratio { p: 2, q: 3 },
+            basis: Basis::Cast,
+            quorum: Ratio { p: 1, q: 2 },
+            double_majority: false,
+        };
         let mut v = blank("s");
         let ok = format!(
             "x\n\nTribune-Threshold: {}\nTribune-Basis: {}\nTribune-Quorum: {}\n",

@@ -27,6 +27,7 @@ mod test_rating_provenance;
 mod test_ratings;
 mod test_readme;
 mod test_roster;
+mod test_rules;
 mod test_signing;
 mod test_since;
 mod test_slugs;

@@ -220,3 +220,22 @@ fn invalid_roster_entries_are_never_in_the_electorate_even_unfounded() {
     let t = env.tribune(&["-C", &c, "tally", "s", "--json"]).ok().json();
     assert_eq!(t["counts"]["electorate"], 1, "only alice is a valid member: {t:#}");
 }
+
+#[test]
+fn rules_loosened_with_plain_git_bind_nobody_in_a_founded_commons() {
+    let (env, c, _) = founded();
+    let w = env.clone_of(&c, "w");
+    let config = std::fs::read_to_string(format!("{w}/tribune.toml")).unwrap();
+    assert!(config.contains("min_threshold = \"2/3\""), "{config}");
+    std::fs::write(format!("{w}/tribune.toml"), config.replace("min_threshold = \"2/3\"", "min_threshold = \"1/100\""))
+        .unwrap();
+    commit_and_push(&env, &w, "main", "looser rules");
+    let r = env.tribune(&["-C", &c, "audit", "--json"]);
+    assert_eq!(r.code, 1);
+    let f = &r.json()["findings"][0];
+    assert_eq!((&f["path"], &f["rule"]["rule"]), (&"tribune.toml".into(), &"approved-statement".into()), "{f}");
+    let file = env.write("s.md", "+++\ntitle = \"S\"\n+++\nText.\n");
+    let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--threshold", "1/100"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("below the organisation's floor 2/3"), "{}", r.stderr);
+}
