@@ -269,3 +269,17 @@ pub fn authorised_blob(commons: &Commons, commit: Oid, path: &str) -> Result<Opt
     let repo = &commons.repo;
     Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
 }
+
+/// Judges the trunk commits reachable from `new` and from neither `old` nor what is audited
+/// already, as the audit would, without recording anything: what a hub's pre-receive hook
+/// asks of a push. The findings of those commits only.
+pub fn judge_push(commons: &Commons, old: Option<Oid>, new: Oid) -> Result<Vec<Finding>> {
+    let (_, cache) = audited(commons)?;
+    let repo = &commons.repo;
+    let mut hide: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
+    hide.extend(old);
+    // The audit's states, with none of its findings: only the push's are wanted.
+    let mut scratch = Cache { findings: Vec::new(), ..cache };
+    walk(repo, new, &hide, &mut scratch)?;
+    Ok(scratch.findings)
+}
