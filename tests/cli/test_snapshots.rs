@@ -192,6 +192,50 @@ fn init_and_the_roster() {
 }
 
 #[test]
+fn a_founded_commons_and_its_audit() {
+    let env = Env::new();
+    for (id, seed) in [("rlopez", 1), ("jdoe", 2), ("mkim", 3), ("rlopez-new", 4)] {
+        seeded_keypair(&env, id, seed);
+    }
+    snap(
+        &env,
+        "init_founded",
+        "init f --org 'Mass Organization XYZ' --founder rlopez --contingent abc --contingent-name 'ABC Collective' \
+         --name 'Rosa Lopez' --email rlopez@example.org --key keys/rlopez",
+    );
+    snap(
+        &env,
+        "roster_add_member_signed",
+        "-C f roster add-member jdoe --contingent abc --name 'J. Doe' --email jdoe@example.org \
+         --key-file keys/jdoe.pub --key keys/rlopez",
+    );
+    snap(
+        &env,
+        "roster_add_member_unsigned",
+        "-C f roster add-member mkim --contingent abc --name 'M. Kim' --email mkim@example.org --key-file keys/mkim.pub",
+    );
+    snap(&env, "roster_add_contingent_founded", "-C f roster add-contingent xyz --name 'XYZ Circle'");
+    snap(&env, "roster_rotate_key", "-C f roster rotate-key rlopez --key-file keys/rlopez-new.pub --key keys/rlopez");
+    snap(
+        &env,
+        "roster_rotate_key_with_the_old_key",
+        "-C f roster rotate-key rlopez --key-file keys/rlopez.pub --key keys/rlopez",
+    );
+    snap(&env, "roster_remove_member", "-C f roster remove-member jdoe --key keys/rlopez-new");
+    snap(&env, "roster_founded", "-C f roster");
+    snap(&env, "audit", "-C f audit");
+    // A member added with plain git, signed by nobody.
+    let w = env.clone_of("f", "w");
+    env.write(
+        "w/roster/members/mkim.toml",
+        "name = \"M. Kim\"\ncontingent = \"abc\"\nemail = \"mkim@example.org\"\nkeys = []\n",
+    );
+    commit_and_push(&env, &w, "main", "add mkim by hand");
+    snap(&env, "audit_an_unauthorised_change", "-C f audit");
+    snap(&env, "audit_json", "-C f audit --json");
+}
+
+#[test]
 fn contribute_list_show_log() {
     let env = Env::new();
     commons_with_strike(&env);
