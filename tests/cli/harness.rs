@@ -589,3 +589,18 @@ pub fn assert_lines(msg: &str, lines: &[&str]) {
 pub fn changed(env: &Env, repo: &str, what: &str) -> String {
     env.git(&["-C", repo, "diff-tree", "--no-commit-id", "-r", "--name-status", what]).ok().stdout
 }
+
+/// An ed25519 key pair made from `seed` (the same key on every run and machine, so that what
+/// it signs has the same ids), written as ssh-keygen writes one, without a passphrase:
+/// (private key path, public key line).
+pub fn seeded_keypair(env: &Env, name: &str, seed: u8) -> (String, String) {
+    use ssh_key::{private::Ed25519Keypair, LineEnding, PrivateKey};
+    let key = PrivateKey::new(Ed25519Keypair::from_seed(&[seed; 32]).into(), name).unwrap();
+    let path = env.path(&format!("keys/{name}"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, key.to_openssh(LineEnding::LF).unwrap().as_bytes()).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let public = key.public_key().to_openssh().unwrap();
+    std::fs::write(path.with_extension("pub"), format!("{public}\n")).unwrap();
+    (path.to_string_lossy().into_owned(), public)
+}

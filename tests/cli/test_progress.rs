@@ -48,10 +48,13 @@ fn long_work_shows_progress_on_a_terminal() {
     assert!(r.stdout.contains("reading editions"), "no progress from the editions:\n{:?}", r.stdout);
     assert!(r.stdout.contains("SLUG"), "{}", r.stdout);
     // A warm one is quick: nothing to show.
-    let r = on_terminal(&env, 100, "", &["-C", &dir, "--no-pager", "list", "--limit", "1"]);
-    assert!(!r.stdout.contains("reading"), "{:?}", r.stdout);
+    let warm = on_terminal(&env, 100, "", &["-C", &dir, "--no-pager", "list", "--limit", "1"]);
+    assert_eq!(warm.code, 0, "{}", warm.stdout);
+    assert!(!warm.stdout.contains("reading"), "{:?}", warm.stdout);
+    assert!(r.stdout.ends_with(&warm.stdout), "the same list, after the bars:\n{:?}\n{:?}", r.stdout, warm.stdout);
 
     let r = on_terminal(&env, 100, "", &["-C", &dir, "credit-check"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(r.stdout.contains("reading texts"), "no progress from credit-check:\n{:?}", r.stdout);
 }
 
@@ -71,7 +74,7 @@ fn progress_never_reaches_a_pipe_or_standard_output() {
     let warm = env.tribune(&["-C", &dir, "list", "--json"]).ok();
     assert_eq!(cold.stdout, warm.stdout);
 
-    let r = env.tribune(&["-C", &dir, "credit-check", "--json"]);
+    let r = env.tribune(&["-C", &dir, "credit-check", "--json"]).ok();
     assert!(!drawn(&r.stderr) && !r.stderr.contains("reading"), "progress in a pipe: {:?}", r.stderr);
     serde_json::from_str::<serde_json::Value>(&r.stdout).expect("credit-check --json is JSON alone");
 

@@ -38,8 +38,15 @@ fn a_local_change_to_a_text_the_remote_deleted_is_a_reported_conflict() {
     n.t(&a, &["sync"]).ok();
     n.update(&b, "Heat at the depot", "abc", "B's correction.");
     let r = n.t(&b, &["sync"]).fails(3, "sync stopped");
-    assert!(r.stdout.contains("CONFLICT"), "{}", r.stdout);
-    assert!(!n.kept_branches(&b).trim().is_empty());
+    // One branch keeps b's text, and the CONFLICT line names it.
+    let kept = n.kept_branches(&b);
+    let kept: Vec<&str> = kept.lines().map(|l| l.trim_start_matches(['*', ' '])).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let path = text_path(HEAT);
+    let conflict = r.stdout.lines().find(|l| l.starts_with(&format!("CONFLICT {path}:"))).unwrap_or_else(|| {
+        panic!("no CONFLICT line for {path}:\n{}", r.stdout);
+    });
+    assert!(conflict.contains(&format!("kept on the branch {} ", kept[0])), "{conflict}");
     n.env.fsck(&b);
 }
 
