@@ -239,6 +239,27 @@ pub const PAGES: &[Page] = &[
         exit: &[],
     },
     Page {
+        command: "roster remove-contingent",
+        examples: &[(
+            "Remove the contingent old, as the approved statement dissolve-old enacts:",
+            "tribune roster remove-contingent old --statement dissolve-old",
+        )],
+        see_also: &["roster", "propose", "audit"],
+        uses: &[Commits, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "roster set-rules",
+        examples: &[(
+            "New rules, as the approved statement new-rules enacts (its [[enacts]] holds\n\
+             rules = the blob id `git hash-object tribune.toml` prints):",
+            "tribune roster set-rules tribune.toml --statement new-rules",
+        )],
+        see_also: &["roster", "propose", "audit"],
+        uses: &[Commits, Signs],
+        exit: &[],
+    },
+    Page {
         command: "roster add-member",
         examples: &[
             (

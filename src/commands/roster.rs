@@ -1,7 +1,7 @@
 //! `tribune roster`: list, and add contingents and members.
 
 use super::Ctx;
-use crate::commons::roster::{admit, admit_contingent, remove_member, rotate_key};
+use crate::commons::roster::{admit, admit_contingent, remove_contingent, remove_member, rotate_key, set_rules};
 use crate::commons::Snapshot;
 use crate::error::fail;
 use crate::model::id;
@@ -41,6 +41,40 @@ pub enum Action {
     RemoveMember(RemoveMember),
     /// Replace a member's keys: signed by the member with a key they hold now.
     RotateKey(RotateKey),
+    /// Remove a contingent that has no members left (as an approved statement enacts it).
+    RemoveContingent(RemoveContingent),
+    /// Replace tribune.toml, the rules included (as an approved statement enacts it).
+    SetRules(SetRules),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemoveContingent {
+    /// The contingent's id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The approved statement that enacts the removal (`remove_contingent = "ID"` in its
+    /// [[enacts]]); required in a founded commons.
+    #[arg(long, value_name = "SLUG")]
+    pub statement: Option<String>,
+    /// The key to sign the change with: an SSH private key file, or its .pub with the key in
+    /// ssh-agent (default: git's user.signingkey with gpg.format=ssh).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SetRules {
+    /// The new tribune.toml.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The approved statement that enacts it (`rules = "BLOB"` in its [[enacts]], the git
+    /// blob id of FILE as `git hash-object FILE` prints it); required in a founded commons.
+    #[arg(long, value_name = "SLUG")]
+    pub statement: Option<String>,
+    /// The key to sign the change with: an SSH private key file, or its .pub with the key in
+    /// ssh-agent (default: git's user.signingkey with gpg.format=ssh).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +116,14 @@ pub struct AddContingent {
     /// The contingent's web site.
     #[arg(long, default_value = "")]
     pub url: String,
+    /// The approved statement that admits it (`add_contingent = "ID"` and `name` in its
+    /// [[enacts]]); required in a founded commons.
+    #[arg(long, value_name = "SLUG")]
+    pub statement: Option<String>,
+    /// The key to sign the change with: an SSH private key file, or its .pub with the key in
+    /// ssh-agent (default: git's user.signingkey with gpg.format=ssh).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,6 +146,10 @@ pub struct AddMember {
     /// A file holding an SSH public key (e.g. ~/.ssh/id_ed25519.pub); repeatable.
     #[arg(long = "key-file", value_name = "FILE")]
     pub key_files: Vec<PathBuf>,
+    /// The approved statement that admits the member (`add_member`, `contingent` and `key`
+    /// in its [[enacts]]): for the first member of a contingent the statement admitted.
+    #[arg(long, value_name = "SLUG")]
+    pub statement: Option<String>,
     /// The key to sign the change with (in a founded commons, a member of the contingent's):
     /// an SSH private key file, or its .pub with the key in ssh-agent (default: git's
     /// user.signingkey with gpg.format=ssh).
@@ -129,7 +175,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 description: a.description.trim().into(),
                 url: a.url.trim().into(),
             };
-            let commit = admit_contingent(&commons, &c)?;
+            let commit = admit_contingent(&commons, &c, a.statement.as_deref(), a.key.as_deref())?;
             print(&format!("Added contingent {} ({}) in commit {}.", c.id, c.name, commit.short(10)))
         }
         Some(Action::AddMember(a)) => {
@@ -145,7 +191,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 email: a.email.trim().into(),
                 keys,
             };
-            let commit = admit(&commons, &m, a.key.as_deref())?;
+            let commit = admit(&commons, &m, a.statement.as_deref(), a.key.as_deref())?;
             print(&format!(
                 "Added member {} ({}, contingent {}) in commit {}.",
                 m.id,
@@ -157,6 +203,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(Action::RemoveMember(a)) => {
             let commit = remove_member(&commons, &a.id, a.key.as_deref())?;
             print(&format!("Removed member {} in commit {}.", a.id, commit.short(10)))
+        }
+        Some(Action::RemoveContingent(a)) => {
+            let commit = remove_contingent(&commons, &a.id, a.statement.as_deref(), a.key.as_deref())?;
+            print(&format!("Removed contingent {} in commit {}.", a.id, commit.short(10)))
+        }
+        Some(Action::SetRules(a)) => {
+            let text = std::fs::read(&a.file).with_context(|| format!("could not read {}", a.file.display()))?;
+            let text = crate::model::article::utf8(&a.file.display().to_string(), &text)?.to_string();
+            let commit = set_rules(&commons, &text, a.statement.as_deref(), a.key.as_deref())?;
+            print(&format!("tribune.toml replaced in commit {}.", commit.short(10)))
         }
         Some(Action::RotateKey(a)) => {
             let keys = read_key_files(&a.key_files)?;

@@ -80,7 +80,22 @@ fn roster_signer(commons: &Commons, key: Option<&Path>) -> Result<Option<Signer>
 /// Admits a member: checked against the roster, authorised by the chain (in a founded
 /// commons, signed by a member of the new member's contingent), signed when a key is
 /// configured. Nothing is written when any check fails.
-pub fn admit(commons: &Commons, m: &Member, key: Option<&Path>) -> Result<Oid> {
+pub fn admit(commons: &Commons, m: &Member, statement: Option<&str>, key: Option<&Path>) -> Result<Oid> {
+    if let Some(slug) = statement {
+        // The roster's own checks first (contingent, email, key), then the statement's.
+        add_member(&commons.snapshot()?, m, None)?;
+        let subject = format!("roster: add member {} ({}, {})", m.id, m.name, m.contingent);
+        let extra = [("Contingent", m.contingent.as_str()), ("Member", m.id.as_str())];
+        return enact(
+            commons,
+            &layout::member(&m.id),
+            Some(m.to_toml().into_bytes()),
+            Some(slug),
+            &subject,
+            &extra,
+            key,
+        );
+    }
     let signer = roster_signer(commons, key)?;
     authority_now(commons)?.check_member_change(&m.id, Some(m), signer.as_ref().map(|s| s.public.as_str()))?;
     let (commit, ()) = commons.commit_on_trunk(|snap| {
@@ -147,16 +162,97 @@ pub fn rotate_key(commons: &Commons, id: &str, keys: Vec<String>, key: Option<&P
     Ok(commit)
 }
 
-/// Adds a contingent: in a founded commons only an approved statement may, which is not
-/// wired yet, so it is refused there.
-pub fn admit_contingent(commons: &Commons, c: &Contingent) -> Result<Oid> {
-    if authority_now(commons)?.founded {
+/// A change only an approved statement may make (in a founded commons): to `path`, to
+/// `data` (None: removed), citing `statement`. Refused before anything is written unless
+/// the statement enacts exactly this change and its approval verifies; signed with the key.
+pub fn enact(
+    commons: &Commons,
+    path: &str,
+    data: Option<Vec<u8>>,
+    statement: Option<&str>,
+    subject: &str,
+    extra: &[(&str, &str)],
+    key: Option<&Path>,
+) -> Result<Oid> {
+    let signer = roster_signer(commons, key)?;
+    let founded = authority_now(commons)?.founded;
+    if let Some(slug) = statement {
+        crate::model::id::validate("statement", slug).context("--statement")?;
+        let blob = data.as_deref().map(crate::git::Oid::hash_blob).transpose()?;
+        // The blob must exist for the check to read it; writing it alone changes no ref.
+        if let Some(d) = &data {
+            commons.repo.write_blob(d)?;
+        }
+        if !crate::governance::enact::authorises(commons, slug, path, blob)? {
+            return Err(fail(
+                format!("the statement {slug} does not authorise this change ({subject})"),
+                format!(
+                    "the statement must name exactly this change in its [[enacts]] tables and be approved by a tag \
+                     that verifies (`tribune verify {slug}`); `man 5 tribune-format` shows how"
+                ),
+            ));
+        }
+    } else if founded {
         return Err(fail(
-            format!("cannot add the contingent {}: in a founded commons only an approved joint statement may", c.id),
-            "admitting a contingent by statement is not supported yet; the founders' contingent admits members \
-             with `tribune roster add-member`",
+            format!(
+                "cannot {}: in a founded commons only an approved joint statement may",
+                subject.trim_start_matches("roster: ").replace("rules: tribune.toml changed", "change the rules")
+            ),
+            "propose a statement whose front matter enacts the change ([[enacts]]), have it approved, then pass \
+             --statement SLUG",
         ));
     }
-    let (commit, ()) = commons.commit_on_trunk(|snap| Ok((add_contingent(snap, c, None)?, ())))?;
+    let mut trailers = vec![("Action", "roster")];
+    trailers.extend_from_slice(extra);
+    if let Some(slug) = statement {
+        trailers.push(("Enacts", slug));
+    }
+    let (commit, ()) = commons.commit_on_trunk(|_| {
+        let mut change = Change::new(message(subject, &trailers));
+        match &data {
+            Some(d) => change = change.put(path.to_string(), d.clone()),
+            None => change.removes.push(path.to_string()),
+        }
+        change.signer = signer.clone();
+        Ok((change, ()))
+    })?;
     Ok(commit)
+}
+
+/// Adds a contingent (in a founded commons, as an approved statement enacts it).
+pub fn admit_contingent(commons: &Commons, c: &Contingent, statement: Option<&str>, key: Option<&Path>) -> Result<Oid> {
+    id::validate("contingent id", &c.id)?;
+    if let Some(existing) = commons.snapshot()?.contingent(&c.id)? {
+        return Err(fail(format!("the contingent {:?} already exists ({})", c.id, existing.name), "choose another id"));
+    }
+    let subject = format!("roster: add contingent {} ({})", c.id, c.name);
+    let extra = [("Contingent", c.id.as_str())];
+    enact(commons, &layout::contingent(&c.id), Some(c.to_toml().into_bytes()), statement, &subject, &extra, key)
+}
+
+/// Removes a contingent (in a founded commons, as an approved statement enacts it). Its
+/// members must have been removed first.
+pub fn remove_contingent(commons: &Commons, id: &str, statement: Option<&str>, key: Option<&Path>) -> Result<Oid> {
+    id::validate("contingent id", id)?;
+    let snap = commons.snapshot()?;
+    if snap.contingent(id)?.is_none() {
+        return Err(fail(format!("there is no contingent {id:?} in the roster"), "see `tribune roster`"));
+    }
+    let left: Vec<String> = snap.members()?.into_iter().filter(|m| m.contingent == id).map(|m| m.id).collect();
+    if !left.is_empty() {
+        return Err(fail(
+            format!("the contingent {id} still has members: {}", left.join(", ")),
+            "remove them first with `tribune roster remove-member`",
+        ));
+    }
+    let subject = format!("roster: remove contingent {id}");
+    enact(commons, &layout::contingent(id), None, statement, &subject, &[("Contingent", id)], key)
+}
+
+/// Replaces tribune.toml with `text` (in a founded commons, as an approved statement enacts
+/// it): checked first, so that a commons never holds rules it cannot read.
+pub fn set_rules(commons: &Commons, text: &str, statement: Option<&str>, key: Option<&Path>) -> Result<Oid> {
+    let config = crate::model::config::Config::parse(text)?;
+    config.rules()?;
+    enact(commons, layout::CONFIG, Some(text.as_bytes().to_vec()), statement, "rules: tribune.toml changed", &[], key)
 }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 const VERSION: u32 = 1;
 
 /// What the cache keeps.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct Cache {
     version: u32,
     /// The trunk tips audited: everything reachable from them has been judged.
@@ -71,7 +71,27 @@ pub fn audit(commons: &Commons) -> Result<Audit> {
     Ok(audited(commons)?.0)
 }
 
+thread_local! {
+    /// The audit so far, while the walk asks whether a statement authorised a change: the
+    /// statement's own checks (its electorate, the rules at its proposal) read the audit, and
+    /// must get what the walk has judged instead of starting a walk of their own.
+    static WITHIN: std::cell::RefCell<Option<Cache>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether statement `slug` authorises a change, judged with the audit so far.
+fn enacted(commons: &Commons, cache: &Cache, slug: &str, path: &str, new: Option<Oid>) -> Result<bool> {
+    let previous = WITHIN.with(|w| w.replace(Some(cache.clone())));
+    let result = super::enact::authorises(commons, slug, path, new);
+    WITHIN.with(|w| *w.borrow_mut() = previous);
+    result
+}
+
 fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
+    if let Some(cache) = WITHIN.with(|w| w.borrow().clone()) {
+        let tip = cache.tips.first().cloned().unwrap_or_default();
+        let audit = Audit { root: cache.root.clone(), tip, judged: 0, findings: cache.findings.clone() };
+        return Ok((audit, cache));
+    }
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
     let mut cache = load(repo);
@@ -86,7 +106,7 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
                 }
             }
         }
-        judged = walk(repo, tip, &audited, &mut cache)?;
+        judged = walk(commons, tip, &audited, &mut cache)?;
         cache.tips = vec![tip.to_string()];
         cache.version = VERSION;
         // A cache that cannot be written costs the next run time, not a result.
@@ -97,7 +117,8 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
 }
 
 /// Judges the commits reachable from `tip` and from none of `audited`, parents first.
-fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usize> {
+fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usize> {
+    let repo = &commons.repo;
     let mut order: Vec<Oid> = repo.walk(tip, audited)?.collect::<Result<_>>()?;
     order.reverse();
     let mut commits = HashMap::with_capacity(order.len());
@@ -161,7 +182,8 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
                             (Slot::Loaded(Box::new(a)), findings)
                         }
                         None => {
-                            let (a, mut findings) = parent.judge(repo, c, Some(parent_tree), &[])?;
+                            let (a, mut findings) = parent
+                                .judge(repo, c, Some(parent_tree), &[], &|s, p, n| enacted(commons, cache, s, p, n))?;
                             findings.push(Finding::UnsignedFounding { commit: id.to_string() });
                             (Slot::Loaded(Box::new(a)), findings)
                         }
@@ -177,7 +199,8 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
                         others.push((a, repo.commit_tree(*p)?));
                     }
                     let refs: Vec<(&Authority, Oid)> = others.iter().map(|(a, t)| (a, *t)).collect();
-                    let (a, findings) = parent.judge(repo, c, Some(parent_tree), &refs)?;
+                    let (a, findings) =
+                        parent.judge(repo, c, Some(parent_tree), &refs, &|s, p, n| enacted(commons, cache, s, p, n))?;
                     release_others(&mut slots, &mut pending, &c.parents[1..]);
                     (Slot::Loaded(Box::new(a)), findings)
                 }
@@ -187,6 +210,8 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
             if a.root.is_some() && root.is_none() {
                 root = a.root;
             }
+            // Known at once: a statement judged later in this walk reads it.
+            cache.root = root.map(|r| r.to_string());
             if a.overrides.is_empty() {
                 cache.overrides.remove(&id.to_string());
             } else {
@@ -275,11 +300,10 @@ pub fn authorised_blob(commons: &Commons, commit: Oid, path: &str) -> Result<Opt
 /// asks of a push. The findings of those commits only.
 pub fn judge_push(commons: &Commons, old: Option<Oid>, new: Oid) -> Result<Vec<Finding>> {
     let (_, cache) = audited(commons)?;
-    let repo = &commons.repo;
     let mut hide: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
     hide.extend(old);
     // The audit's states, with none of its findings: only the push's are wanted.
     let mut scratch = Cache { findings: Vec::new(), ..cache };
-    walk(repo, new, &hide, &mut scratch)?;
+    walk(commons, new, &hide, &mut scratch)?;
     Ok(scratch.findings)
 }

@@ -24,6 +24,10 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Whether an approved statement (its slug) authorises a change to a path (to a blob, or
+/// removed): the walk that judges commits answers it.
+pub type Enacted<'a> = &'a dyn Fn(&str, &str, Option<Oid>) -> Result<bool>;
+
 /// The trailer that marks a root of authority, naming the founders.
 pub const FOUNDERS: &str = "Tribune-Founders";
 
@@ -389,12 +393,16 @@ impl Authority {
     /// parent, and returns the state at `c` and what was refused. `others` are the states
     /// at its other parents, with their trees (a merge may take what another parent's
     /// history authorised).
+    ///
+    /// `enacted(statement, path, new)` says whether an approved statement the commit cites
+    /// (`Tribune-Enacts`) authorises a change only a statement may make.
     pub fn judge(
         mut self,
         repo: &Repo,
         c: &CommitInfo,
         parent_tree: Option<Oid>,
         others: &[(&Authority, Oid)],
+        enacted: Enacted<'_>,
     ) -> Result<(Authority, Vec<Finding>)> {
         let mut findings = Vec::new();
         let commit = c.id.to_string();
@@ -423,7 +431,13 @@ impl Authority {
                     && repo.entry_at(*tree, &path).ok().flatten().filter(|e| !e.is_tree).map(|e| e.id) == new
             });
             let rule = self.rule_for(repo, &path, new)?;
-            let allowed = !self.founded || from_other || self.allows(&rule, signer.as_deref());
+            // An approved statement may authorise any change it names exactly (a contingent,
+            // the rules, a new contingent's first member).
+            let by_statement = match c.trailer(super::enact::ENACTS) {
+                Some(slug) if self.founded => enacted(slug.trim(), &path, new)?,
+                _ => false,
+            };
+            let allowed = !self.founded || from_other || by_statement || self.allows(&rule, signer.as_deref());
             if !allowed {
                 findings.push(Finding::Unauthorised {
                     commit: commit.clone(),

@@ -6,4 +6,5 @@
 
 pub mod audit;
 pub mod authority;
+pub mod enact;
 pub mod rules;

@@ -123,6 +123,7 @@ mod tests {
             deadline: parse_deadline(deadline).unwrap(),
             rule: Rule { threshold, basis, quorum, double_majority },
             proposed_by: None,
+            enacts: Vec::new(),
             body: "x".into(),
         }
     }

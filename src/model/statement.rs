@@ -18,7 +18,25 @@ pub struct Statement {
     pub rule: Rule,
     /// The member who proposed it, if recorded.
     pub proposed_by: Option<String>,
+    /// Changes to the roster or the rules that the statement, once approved, authorises
+    /// (`[[enacts]]` tables).
+    pub enacts: Vec<Enactment>,
     pub body: String,
+}
+
+/// A change an approved statement authorises.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "enacts", rename_all = "kebab-case")]
+pub enum Enactment {
+    /// `add_contingent = "ID"`, `name = "…"`: admit a contingent with this name.
+    AddContingent { contingent: String, name: String },
+    /// `remove_contingent = "ID"`.
+    RemoveContingent { contingent: String },
+    /// `rules = "BLOB"`: tribune.toml becomes the file with this git blob id.
+    Rules { blob: String },
+    /// `add_member = "ID"`, `contingent = "…"`, `key = "ssh-ed25519 …"`: admit a member
+    /// (the first of a new contingent, say) with exactly this key.
+    AddMember { member: String, contingent: String, key: String },
 }
 
 /// What `propose` may fill in when the file leaves it out.
@@ -104,13 +122,31 @@ impl Statement {
             Some(_) => Some(string("proposed_by")?),
             None => None,
         };
+        let enacts = match table.get("enacts") {
+            None => Vec::new(),
+            Some(toml::Value::Array(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    out.push(enactment(item).map_err(|m| err("enacts", m))?);
+                }
+                out
+            }
+            Some(_) => return Err(err("enacts", "`enacts` must be [[enacts]] tables".into())),
+        };
         if body.trim().is_empty() {
             return Err(UserError::with_hint(
                 format!("{file}: the statement has no text (nothing after the closing '+++')"),
                 "write the statement's text after the front matter",
             ));
         }
-        Ok(Statement { title, deadline, rule: Rule { threshold, basis, quorum, double_majority }, proposed_by, body })
+        Ok(Statement {
+            title,
+            deadline,
+            rule: Rule { threshold, basis, quorum, double_majority },
+            proposed_by,
+            enacts,
+            body,
+        })
     }
 
     /// Completes a proposal's text: fields the file leaves out are taken from `fill` (the
@@ -214,6 +250,44 @@ impl Statement {
         Statement::parse(file, &full)?;
         Ok(full)
     }
+}
+
+/// One `[[enacts]]` table: exactly one of `add_contingent` (with `name`), `remove_contingent`
+/// and `rules`.
+fn enactment(item: &toml::Value) -> Result<Enactment, String> {
+    let toml::Value::Table(t) = item else { return Err("each `enacts` entry must be a table".into()) };
+    let text = |k: &str| t.get(k).and_then(|v| v.as_str()).map(|s| s.trim().to_string());
+    let kinds =
+        ["add_contingent", "remove_contingent", "rules", "add_member"].iter().filter(|k| t.contains_key(**k)).count();
+    if kinds != 1 {
+        return Err(
+            "each [[enacts]] names exactly one of add_contingent, remove_contingent, add_member or rules".into()
+        );
+    }
+    let id = |k: &str| -> Result<String, String> {
+        let v = text(k).ok_or_else(|| format!("`{k}` must be a string"))?;
+        super::id::validate("contingent id", &v).map_err(|e| e.message)?;
+        Ok(v)
+    };
+    if t.contains_key("add_member") {
+        let member = text("add_member").ok_or("`add_member` must be a string")?;
+        super::id::validate("member id", &member).map_err(|e| e.message)?;
+        let key = text("key").ok_or("an add_member entry needs the member's `key`")?;
+        let key = super::roster::check_public_key(&key).map_err(|e| e.message)?;
+        return Ok(Enactment::AddMember { member, contingent: id("contingent")?, key });
+    }
+    if t.contains_key("add_contingent") {
+        let name = text("name").filter(|n| !n.is_empty() && !n.chars().any(char::is_control));
+        let name = name.ok_or("an add_contingent entry needs the contingent's `name`")?;
+        return Ok(Enactment::AddContingent { contingent: id("add_contingent")?, name });
+    }
+    if t.contains_key("remove_contingent") {
+        return Ok(Enactment::RemoveContingent { contingent: id("remove_contingent")? });
+    }
+    let blob = text("rules").filter(|b| b.len() == 40 && b.bytes().all(|c| c.is_ascii_hexdigit()));
+    Ok(Enactment::Rules {
+        blob: blob.ok_or("`rules` must be the 40-hex git blob id of the new tribune.toml")?.to_lowercase(),
+    })
 }
 
 #[cfg(test)]

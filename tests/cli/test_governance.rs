@@ -239,3 +239,118 @@ fn rules_loosened_with_plain_git_bind_nobody_in_a_founded_commons() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("below the organisation's floor 2/3"), "{}", r.stderr);
 }
+
+/// Proposes `front` + text as the statement `slug`, ann votes yes (the whole electorate),
+/// and approves it at once (decided: nobody is left to vote).
+fn pass_statement(env: &Env, c: &str, ann: &str, slug: &str, front: &str) {
+    let now = chrono::DateTime::parse_from_rfc3339(&env.now()).unwrap();
+    let deadline = (now + chrono::Duration::days(3)).to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let text = format!("+++\ntitle = \"{slug}\"\ndeadline = \"{deadline}\"\n{front}+++\nThe organisation decides.\n");
+    let file = env.write(&format!("{slug}.md"), text);
+    env.tribune(&["-C", c, "propose", &file, "--slug", slug]).ok();
+    env.tribune(&["-C", c, "vote", slug, "yes", "--as", "ann", "--key", ann]).ok();
+    env.tribune(&["-C", c, "approve", slug, "--as", "ann", "--key", ann]).ok();
+}
+
+#[test]
+fn a_contingent_and_its_first_member_are_admitted_by_an_approved_statement_only() {
+    let (env, c, ann) = founded();
+    let (zed, zed_pub) = keypair(&env, "zed");
+    // Without a statement, refused before anything is written.
+    let before = env.refs(&c);
+    let r = env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle", "--key", &ann]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "cannot add contingent xyz (XYZ Circle): in a founded commons only an approved joint statement may"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.refs(&c), before);
+    // A statement that enacts something else authorises nothing.
+    pass_statement(&env, &c, &ann, "admit-other", "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"Other Name\"\n");
+    let r = env.tribune(&[
+        "-C",
+        &c,
+        "roster",
+        "add-contingent",
+        "xyz",
+        "--name",
+        "XYZ Circle",
+        "--statement",
+        "admit-other",
+        "--key",
+        &ann,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("the statement admit-other does not authorise this change"), "{}", r.stderr);
+    // The statement that names the contingent and its first member, with her key.
+    let front = format!(
+        "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"XYZ Circle\"\n\n[[enacts]]\nadd_member = \"zed\"\n\
+         contingent = \"xyz\"\nkey = \"{}\"\n",
+        zed_pub.trim()
+    );
+    pass_statement(&env, &c, &ann, "admit-xyz", &front);
+    env.tribune(&[
+        "-C",
+        &c,
+        "roster",
+        "add-contingent",
+        "xyz",
+        "--name",
+        "XYZ Circle",
+        "--statement",
+        "admit-xyz",
+        "--key",
+        &ann,
+    ])
+    .ok();
+    let pubfile = env.write("zed-new.pub", &zed_pub);
+    let args = member_args(
+        ["zed", "xyz", "Zed", "zed@example.org"],
+        &["--key-file", &pubfile, "--statement", "admit-xyz", "--key", &ann],
+    );
+    env.tribune(&[&["-C", &c[..]][..], &args].concat()).ok();
+    assert!(message_of(&env, &c, "main").contains("Tribune-Enacts: admit-xyz"));
+    // Zed, now a member of xyz, admits the next one herself.
+    let (_, yan_pub) = keypair(&env, "yan");
+    let yan_file = env.write("yan-new.pub", &yan_pub);
+    let args = member_args(["yan", "xyz", "Yan", "yan@example.org"], &["--key-file", &yan_file, "--key", &zed]);
+    env.tribune(&[&["-C", &c[..]][..], &args].concat()).ok();
+    let audit = env.tribune(&["-C", &c, "audit", "--json"]).ok().json();
+    assert_eq!(audit["findings"].as_array().unwrap().len(), 0, "{audit:#}");
+    // The same contingent file written with plain git, citing the statement, by nobody:
+    // the citation alone is not enough when the statement does not match.
+    let w = env.clone_of(&c, "w");
+    std::fs::write(format!("{w}/roster/contingents/evil.toml"), "name = \"Evil\"\n").unwrap();
+    env.git(&["-C", &w, "add", "-A"]).ok();
+    env.git(&["-C", &w, "commit", "-q", "-m", "add evil\n\nTribune-Enacts: admit-xyz"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let r = env.tribune(&["-C", &c, "audit", "--json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["findings"][0]["path"], "roster/contingents/evil.toml");
+}
+
+#[test]
+fn the_rules_change_only_as_an_approved_statement_enacts_them() {
+    let (env, c, ann) = founded();
+    let w = env.clone_of(&c, "w");
+    let now = std::fs::read_to_string(format!("{w}/tribune.toml")).unwrap();
+    let stricter = now.replace("min_period = \"1d\"", "min_period = \"2d\"");
+    assert_ne!(stricter, now);
+    let file = env.write("new-rules.toml", &stricter);
+    let blob = env.git(&["hash-object", &file]).ok().stdout.trim().to_string();
+    let r = env.tribune(&["-C", &c, "roster", "set-rules", &file, "--key", &ann]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    pass_statement(&env, &c, &ann, "new-rules", &format!("[[enacts]]\nrules = \"{blob}\"\n"));
+    env.tribune(&["-C", &c, "roster", "set-rules", &file, "--statement", "new-rules", "--key", &ann]).ok();
+    env.tribune(&["-C", &c, "audit"]).ok();
+    // The new floor binds the next proposal: a deadline a day and a half away is refused.
+    let now = chrono::DateTime::parse_from_rfc3339(&env.now()).unwrap();
+    let soon = (now + chrono::Duration::hours(36)).to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let s = env.write("s.md", "+++\ntitle = \"S\"\n+++\nText.\n");
+    let r = env.tribune(&["-C", &c, "propose", &s, "--deadline", &soon]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("is shorter than the organisation's floor 2d"), "{}", r.stderr);
+}
