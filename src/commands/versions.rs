@@ -8,9 +8,10 @@ use anyhow::Result;
 /// List every distinct version of an article across the trunk and the contingent editions.
 ///
 /// One row per text (contingents holding the same text are grouped): where it lives, who
-/// made it and when, the rewrite's summary, words added and removed against the trunk, and
-/// its status: identical (the trunk's text), current (a rewrite of the trunk's present
-/// text), stale (the trunk changed since the rewrite's base) or unrelated (no known base).
+/// made it and when, the rewrite's summary, its standing, and its status: identical (the
+/// trunk's text), current (a rewrite of the trunk's present text), stale (the trunk changed
+/// since the rewrite's base) or unrelated (no known base). Words added and removed against
+/// the trunk are in the JSON, and in `tribune diff SLUG trunk ID --stat`.
 /// STANDING is what the signature of the commit that made the text shows: verified (by a
 /// member of the contingent it speaks for; the JSON's `signer` names them), unsigned, or
 /// unauthorised. The trunk's text is judged by the authorised roster at the parent of the
@@ -82,7 +83,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return print_json(&(0..list.len()).map(shown).collect::<Vec<_>>());
     }
     let s = &ctx.style;
-    let mut headers = vec!["VERSION", "WHERE", "STATUS", "STANDING", "AUTHOR", "DATE", "+WORDS", "-WORDS", "SUMMARY"];
+    // Words added and removed are in the JSON and `tribune diff --stat`: with STANDING the
+    // table would not fit 80 columns.
+    let mut headers = vec!["VERSION", "WHERE", "STATUS", "STANDING", "AUTHOR", "DATE", "SUMMARY"];
     if args.filter.is_some() {
         headers.push("SCORE");
     }
@@ -102,8 +105,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             super::acting::standing_cell(&judged[*i].standing),
             Cell::new(&v.author),
             Cell::new(v.date.get(..10).unwrap_or(&v.date)),
-            Cell::new(v.words_added.to_string()),
-            Cell::new(v.words_removed.to_string()),
             Cell::new(&v.summary),
         ];
         if args.filter.is_some() {
