@@ -134,12 +134,15 @@ pub fn standings(commons: &Commons, entries: &[LogEntry]) -> Result<Vec<crate::g
         }
         // A root commit (the founding) is judged by the roster it holds.
         let parent = e.commit.parents.first().copied().unwrap_or(id);
-        if !at.contains_key(&parent) {
-            at.insert(parent, crate::governance::audit::authority_at(commons, parent)?);
-        }
+        let authority = match at.entry(parent) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(crate::governance::audit::authority_at(commons, parent)?)
+            }
+        };
         let contingents = acts_for(repo, e);
         let refs: Vec<&str> = contingents.iter().map(String::as_str).collect();
-        out.push(acts::standing(&at[&parent], repo, id, &refs)?);
+        out.push(acts::standing(authority, repo, id, &refs)?);
     }
     Ok(out)
 }
