@@ -23,6 +23,9 @@ pub enum Event {
     TagDoesNotCloseVote { tag: String, slug: String },
     /// A rater with a key rated without signing: the rating will show as forged.
     UnsignedRating { rater: String },
+    /// A shared filter owned by someone else was replaced or removed (in an unfounded
+    /// commons, where that is not refused).
+    SharedFilterOfAnother { name: String, owner: String, contingent: String },
 }
 
 static EVENTS: Mutex<Vec<Event>> = Mutex::new(Vec::new());

@@ -1,7 +1,8 @@
 //! Contributing: the commit that stores a checked article (and its attachments) on the
 //! trunk, and reading the files it comes from within a size limit.
 
-use crate::commons::{message, Change, Snapshot};
+use crate::commons::actor::Actor;
+use crate::commons::{message, Change, Commons, Snapshot};
 use crate::error::fail;
 use crate::git::{Identity, Oid};
 use crate::model::article::Article;
@@ -55,6 +56,38 @@ pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&
         change = change.put(format!("{dir}/{name}"), data.clone());
     }
     Ok((change.by(who), version))
+}
+
+/// Commits `p` on the trunk as `actor` (signed with their key, when they have one), and
+/// returns the commit and the new version. In a founded commons the actor must be a member
+/// of the article's contingent and, for an update, of the contingent whose text it
+/// replaces: otherwise nothing is written.
+pub fn commit(commons: &Commons, p: &Prepared, update: bool, actor: &Actor) -> Result<(Oid, Oid)> {
+    let verb = if update { "update" } else { "contribute" };
+    let what = format!("{verb} the article {:?}", p.slug);
+    let signer = actor.may_act_for(&what, &[&p.article.contingent])?;
+    commons.commit_on_trunk(|snap| {
+        if update {
+            // The text replaced speaks for its own contingent: taking it over is an act in
+            // that contingent's name too.
+            if let Some(old) = contingent_at(snap, &p.slug)? {
+                if old != p.article.contingent {
+                    actor.may_act_for(&what, &[&old])?;
+                }
+            }
+        }
+        let (mut change, version) = change_for(snap, p, update, None)?;
+        change.signer = signer.clone();
+        Ok((change, version))
+    })
+}
+
+/// The contingent the trunk's text of `slug` names (None: no text, or no readable front
+/// matter).
+fn contingent_at(snap: &Snapshot<'_>, slug: &str) -> Result<Option<String>> {
+    let Some((_, bytes)) = snap.blob(&layout::article_text(slug))? else { return Ok(None) };
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(Article::parse(slug, &text).ok().map(|a| a.contingent))
 }
 
 /// Reads a file (or standard input for `-`), refusing it when it is over `max` bytes.

@@ -21,6 +21,8 @@ pub struct LogEntry {
     pub version: Option<Oid>,
     /// `contribute`, `update`, `remove`, or the commit's own `Tribune-Action`.
     pub action: String,
+    /// The version before the commit (None when the commit created the article).
+    pub previous: Option<Oid>,
 }
 
 /// Walks the trunk for commits that changed `slug`'s text, newest first.
@@ -75,7 +77,7 @@ pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<Lo
                 None if p_version.is_none() => "contribute".into(),
                 None => "update".into(),
             };
-            out.push(LogEntry { commit: info, version, action });
+            out.push(LogEntry { commit: info, version, action, previous: p_version });
             if limit.is_some_and(|l| out.len() >= l) {
                 break;
             }
@@ -88,6 +90,59 @@ pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<Lo
             _ => None,
         };
         current = parent;
+    }
+    Ok(out)
+}
+
+/// The contingent a stored text speaks for: its front matter's (None when it cannot be read).
+pub fn contingent_of(repo: &crate::git::Repo, version: Oid) -> Option<String> {
+    let bytes = repo.read_blob(version).ok()?;
+    crate::model::article::Article::parse("", &String::from_utf8_lossy(&bytes)).ok().map(|a| a.contingent)
+}
+
+/// The contingents an entry's commit acts for: the one its new text names, and the one the
+/// text it replaced or removed names when that is another (as `contribute --update` asks
+/// the actor to be a member of both).
+pub fn acts_for(repo: &crate::git::Repo, e: &LogEntry) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in [e.version, e.previous].into_iter().flatten() {
+        if let Some(c) = contingent_of(repo, v) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Each entry's standing as an act in the name of the contingents it acts for (see
+/// [`acts_for`]), judged against the authorised roster at the commit's first parent: the
+/// roster in force when the act was made, as the audit judges roster changes. A member's
+/// past acts stay verified after they leave or rotate their key; a member admitted later
+/// does not gain acts made before. One signature check per entry; an unsigned entry reads
+/// no roster at all.
+pub fn standings(commons: &Commons, entries: &[LogEntry]) -> Result<Vec<crate::governance::acts::Judged>> {
+    use crate::governance::acts::{self, Judged, Standing};
+    let repo = &commons.repo;
+    let mut at: std::collections::HashMap<Oid, crate::governance::authority::Authority> = Default::default();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let id = e.commit.id;
+        if repo.commit_signature(id)?.is_none() {
+            out.push(Judged { standing: Standing::Unsigned, signer: None });
+            continue;
+        }
+        // A root commit (the founding) is judged by the roster it holds.
+        let parent = e.commit.parents.first().copied().unwrap_or(id);
+        let authority = match at.entry(parent) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(crate::governance::audit::authority_at(commons, parent)?)
+            }
+        };
+        let contingents = acts_for(repo, e);
+        let refs: Vec<&str> = contingents.iter().map(String::as_str).collect();
+        out.push(acts::standing(authority, repo, id, &refs)?);
     }
     Ok(out)
 }

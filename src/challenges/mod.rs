@@ -10,6 +10,7 @@ use crate::error::{fail, UserError};
 use crate::git::{Identity, Oid};
 use crate::model::article::split;
 use crate::model::id;
+use crate::signing::Signer;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -205,6 +206,17 @@ pub fn new_id(c: &Challenge, extra: usize) -> String {
 /// Commits a new challenge on the trunk (its id is chosen under the compare-and-swap, so a
 /// taken id is never reused); `who` authors it instead of git's identity when given.
 pub fn put(commons: &Commons, challenge: Challenge, who: Option<&Identity>) -> Result<(Oid, Challenge)> {
+    put_signed(commons, challenge, who, None)
+}
+
+/// [`put`], the commit signed by `signer` when given (the caller has checked that the
+/// signer may act for the challenging contingent: see `commons::actor`).
+pub fn put_signed(
+    commons: &Commons,
+    challenge: Challenge,
+    who: Option<&Identity>,
+    signer: Option<&Signer>,
+) -> Result<(Oid, Challenge)> {
     commons.commit_on_trunk(|snap| {
         snap.require_contingent(&challenge.from).context("--from")?;
         snap.require_contingent(&challenge.to).context("--to")?;
@@ -222,7 +234,8 @@ pub fn put(commons: &Commons, challenge: Challenge, who: Option<&Identity>) -> R
             trailers.push(("Article", a.as_str()));
         }
         let msg = message(&format!("challenge {}: {}", c.to, c.subject), &trailers);
-        let change = Change::new(msg).put(text_path(&c.id), render_challenge(&c).into_bytes()).by(who);
+        let mut change = Change::new(msg).put(text_path(&c.id), render_challenge(&c).into_bytes()).by(who);
+        change.signer = signer.cloned();
         Ok((change, c))
     })
 }
@@ -238,6 +251,27 @@ pub fn answer(
     now: DateTime<Utc>,
     who: Option<&Identity>,
 ) -> Result<(Oid, Reply, bool)> {
+    answer_signed(commons, id, Answer { contingent, body, replied_by, now }, who, None)
+}
+
+/// A reply about to be written: who replies, with what text, by whom, when.
+pub struct Answer<'a> {
+    pub contingent: &'a str,
+    pub body: &'a str,
+    pub replied_by: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// [`answer`], the commit signed by `signer` when given (the caller has checked that the
+/// signer may act for the replying contingent: see `commons::actor`).
+pub fn answer_signed(
+    commons: &Commons,
+    id: &str,
+    a: Answer<'_>,
+    who: Option<&Identity>,
+    signer: Option<&Signer>,
+) -> Result<(Oid, Reply, bool)> {
+    let Answer { contingent, body, replied_by, now } = a;
     let (commit, (reply, amendment)) = commons.commit_on_trunk(|snap| {
         snap.require_contingent(contingent).context("--as")?;
         let Some(c) = read(snap, id)? else {
@@ -266,7 +300,8 @@ pub fn answer(
             &[("Action", "reply"), ("Challenge", c.id.as_str()), ("Contingent", contingent)],
         );
         let text = render_reply(&c.id, &reply);
-        let change = Change::new(msg).put(reply_path(&c.id, contingent), text.into_bytes()).by(who);
+        let mut change = Change::new(msg).put(reply_path(&c.id, contingent), text.into_bytes()).by(who);
+        change.signer = signer.cloned();
         Ok((change, (reply, earlier.is_some())))
     })?;
     Ok((commit, reply, amendment))

@@ -290,9 +290,13 @@ pub const PAGES: &[Page] = &[
             ),
             ("A new trunk version of an article already there:", "tribune contribute strike.md --update"),
             ("With a picture stored beside it:", "tribune contribute strike.md --attach picket.jpg"),
+            (
+                "Signed as a member of the article's contingent (a founded commons asks it):",
+                "tribune contribute strike.md --key ~/.ssh/id_ed25519",
+            ),
         ],
         see_also: &["show", "log", "rewrite", "list"],
-        uses: &[Commits],
+        uses: &[Commits, Signs],
         exit: &[],
     },
     Page {
@@ -324,7 +328,10 @@ pub const PAGES: &[Page] = &[
         command: "log",
         examples: &[
             ("An article's trunk history:", "tribune log warehouse-strike"),
-            ("The last five entries as JSON:", "tribune log warehouse-strike --limit 5 --json"),
+            (
+                "The last five entries as JSON, each with its standing and signer:",
+                "tribune log warehouse-strike --limit 5 --json",
+            ),
         ],
         see_also: &["show", "versions", "diff"],
         uses: &[],
@@ -338,10 +345,14 @@ pub const PAGES: &[Page] = &[
                 "tribune rewrite warehouse-strike --contingent xyz --file xyz.md \\\n  \
                  -m \"Stress the show of strength\"",
             ),
-            ("The same in your editor:", "tribune rewrite warehouse-strike --contingent xyz"),
+            (
+                "The same in your editor, signed as a member of xyz:",
+                "tribune rewrite warehouse-strike --contingent xyz \\\n  \
+                 --key ~/.ssh/id_ed25519",
+            ),
         ],
         see_also: &["versions", "diff", "update", "credits"],
-        uses: &[Commits, Editor],
+        uses: &[Commits, Editor, Signs],
         exit: &[],
     },
     Page {
@@ -375,7 +386,7 @@ pub const PAGES: &[Page] = &[
             "tribune update --contingent xyz",
         )],
         see_also: &["rewrite", "versions", "list"],
-        uses: &[Commits],
+        uses: &[Commits, Signs],
         exit: &[],
     },
     Page {
@@ -433,13 +444,13 @@ pub const PAGES: &[Page] = &[
                  --dimension politics --min-score 1",
             ),
             (
-                "A shared filter (a commit on the trunk) of signed ratings, newest first:",
+                "A shared filter (a commit on the trunk, owned by you) of signed ratings:",
                 "tribune filter add verified --trust leftwire --dimension politics \\\n  \
-                 --min-score 1/2 --verified-only --order date --shared",
+                 --min-score 1/2 --verified-only --shared --key ~/.ssh/id_ed25519",
             ),
         ],
         see_also: &["filter", "list", "why"],
-        uses: &[Commits],
+        uses: &[Commits, Signs],
         exit: &[],
     },
     Page {
@@ -463,7 +474,7 @@ pub const PAGES: &[Page] = &[
             ("Remove a shared one (a commit on the trunk):", "tribune filter remove verified --shared"),
         ],
         see_also: &["filter", "filter add"],
-        uses: &[Commits],
+        uses: &[Commits, Signs],
         exit: &[],
     },
     Page {
@@ -649,7 +660,7 @@ pub const PAGES: &[Page] = &[
             ),
         ],
         see_also: &["reply", "challenges", "accountability"],
-        uses: &[Commits, Clock],
+        uses: &[Commits, Clock, Signs],
         exit: &[],
     },
     Page {
@@ -663,9 +674,14 @@ pub const PAGES: &[Page] = &[
                 "Answer again (the reply is amended), from a file:",
                 "tribune reply 2026-11-21-3fa2c1 --as abc answer.md",
             ),
+            (
+                "Signed with your key as a member of abc:",
+                "tribune reply 2026-11-21-3fa2c1 --as abc answer.md \\\n  \
+                 --key ~/.ssh/id_ed25519",
+            ),
         ],
         see_also: &["challenge", "challenges", "accountability"],
-        uses: &[Commits, Clock],
+        uses: &[Commits, Clock, Signs],
         exit: &[],
     },
     Page {

@@ -16,6 +16,9 @@ use std::path::PathBuf;
 /// input) or -m. It is committed as `challenges/<xx>/<id>/index.md`, with the time it was
 /// put; the id is the date and a short hash, e.g. 2026-11-21-3fa2c1. The challenged
 /// contingent answers with `tribune reply`; `tribune accountability` shows who answers.
+///
+/// The commit is signed with --key (or git's user.signingkey). In a founded commons only a
+/// member of the --from contingent may put a challenge in its name, signing with their key.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The contingent challenged.
@@ -29,6 +32,8 @@ pub struct Args {
     pub about: Option<String>,
     #[command(flatten)]
     pub text: Text,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -104,6 +109,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "a challenge is put by one contingent to another",
         ));
     }
+    let what = format!("challenge {}", args.to);
+    let signer = crate::commons::actor::acting_for(&commons, &what, &[&args.from], args.signing.key.as_deref())?;
     let (about, about_version) = match &args.about {
         Some(a) => {
             let (slug, selector) = split_selector(a)?;
@@ -127,7 +134,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         body,
         replies: Vec::new(),
     };
-    let (commit, challenge) = challenges::put(&commons, challenge, None)?;
+    let (commit, challenge) = challenges::put_signed(&commons, challenge, None, signer.as_ref())?;
     if args.quiet {
         return print(&challenge.id);
     }

@@ -22,6 +22,9 @@ pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
 /// `articles/<xx>/<yy>/<slug>/index.md` with its attachments beside it, and committed on the
 /// trunk with `Tribune-Action`, `Tribune-Article` and `Tribune-Contingent` trailers. A file
 /// without front matter needs --title, --author and --contingent, and tribune writes it.
+///
+/// The commit is signed with --key (or git's user.signingkey). In a founded commons only a
+/// member of the article's contingent may contribute or update it, signing with their key.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The article: a Markdown file, or - for standard input.
@@ -60,6 +63,8 @@ pub struct Args {
     /// Largest accepted file in bytes, article or attachment.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
     pub max_size: u64,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -76,6 +81,8 @@ pub struct Contributed {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
+    // A key that cannot be read, or an actor who may not act at all, is refused first.
+    let actor = crate::commons::actor::Actor::new(&commons, args.signing.key.as_deref())?;
     let name = if args.file == Path::new("-") { "<stdin>".to_string() } else { args.file.display().to_string() };
     let bytes = contribute::read_limited(&args.file, args.max_size)?;
     let text = article::utf8(&name, &bytes)?;
@@ -129,8 +136,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         attachments.push((name, data));
     }
     let prepared = contribute::Prepared { article, slug, text: stored.into_bytes(), attachments };
-    let (commit, version) =
-        commons.commit_on_trunk(|snap| contribute::change_for(snap, &prepared, args.update, None))?;
+    let (commit, version) = contribute::commit(&commons, &prepared, args.update, &actor)?;
     let out = Contributed {
         slug: prepared.slug.clone(),
         version: version.to_string(),

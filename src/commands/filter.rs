@@ -1,12 +1,12 @@
 //! `tribune filter`: the reader's choice of whose ratings to trust.
 
 use super::Ctx;
-use crate::commons::{message, Change};
+use crate::commons::actor::Actor;
 use crate::error::fail;
 use crate::model::filter::Filter;
 use crate::model::id;
 use crate::output::{print, print_json, print_table};
-use crate::ratings::trust;
+use crate::ratings::{shared, trust};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use std::collections::BTreeMap;
@@ -44,6 +44,8 @@ pub enum Action {
         /// Remove the shared filter on the trunk (a commit) rather than the private one.
         #[arg(long)]
         shared: bool,
+        #[command(flatten)]
+        signing: super::acting::SignWith,
     },
 }
 
@@ -67,9 +69,13 @@ pub struct Add {
     /// Count only ratings signed by the rater's registered key.
     #[arg(long = "verified-only")]
     pub verified_only: bool,
-    /// Share the filter with everyone: commit it on the trunk.
+    /// Share the filter with everyone: commit it on the trunk, owned by you (the member whose
+    /// key signs, or whose email is git's); only you or a member of your contingent may
+    /// replace or remove it.
     #[arg(long)]
     pub shared: bool,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -106,14 +112,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             };
             f.check().map_err(|m| fail(m, "see `tribune filter add --help`"))?;
             if a.shared {
-                let path = format!("filters/{}.toml", a.name);
-                let (commit, ()) = commons.commit_on_trunk(|_| {
-                    Ok((
-                        Change::new(message(&format!("filter: {}", a.name), &[("Action", "filter")]))
-                            .put(path.clone(), f.to_toml().into_bytes()),
-                        (),
-                    ))
-                })?;
+                let actor = Actor::new(&commons, a.signing.key.as_deref())?;
+                let commit = shared::share(&commons, &a.name, &f, &actor)?;
                 return print(&format!("Shared filter {} on the trunk (commit {}).", a.name, commit.short(10)));
             }
             let path = commons.state_dir().join("filters").join(format!("{}.toml", a.name));
@@ -122,38 +122,40 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         Action::List { json } => {
             let all = trust::all(&commons)?;
+            let mut owners = Vec::with_capacity(all.len());
+            for (n, w, _) in &all {
+                owners.push(if *w == "shared" { shared::owner(&commons, n)? } else { None });
+            }
             if json {
-                let v: Vec<serde_json::Value> =
-                    all.iter().map(|(n, w, f)| serde_json::json!({"name": n, "where": w, "filter": f})).collect();
+                let v: Vec<serde_json::Value> = all
+                    .iter()
+                    .zip(&owners)
+                    .map(|((n, w, f), o)| serde_json::json!({"name": n, "where": w, "owner": o, "filter": f}))
+                    .collect();
                 return print_json(&v);
             }
             if all.is_empty() {
                 return print("No filters yet: make one with `tribune filter add NAME --trust RATER --dimension D --min-score X`.");
             }
-            let mut t = ctx.style.table(&["FILTER", "WHERE", "DIMENSION", "MIN", "TRUSTS"]);
-            for (n, w, f) in &all {
+            let mut t = ctx.style.table(&["FILTER", "WHERE", "OWNER", "DIMENSION", "MIN", "TRUSTS"]);
+            for ((n, w, f), o) in all.iter().zip(&owners) {
                 let trusts: Vec<String> =
                     f.trust.iter().map(|(r, w)| if *w == 1 { r.clone() } else { format!("{r}={w}") }).collect();
-                t.row([n.clone(), w.to_string(), f.dimension.clone(), f.min_score.clone(), trusts.join(", ")]);
+                let owner = o.as_ref().map_or_else(|| "-".to_string(), |o| format!("{} ({})", o.member, o.contingent));
+                t.row([n.clone(), w.to_string(), owner, f.dimension.clone(), f.min_score.clone(), trusts.join(", ")]);
             }
             print_table(&t)
         }
         Action::Show { name } => {
             let (f, place) = trust::load(&commons, &name)?;
-            print(&format!("# {name} ({place})\n{}", f.to_toml()))
+            let owner = if place == "shared" { shared::owner(&commons, &name)? } else { None };
+            print(&format!("# {name} ({place})\n{}", f.to_toml_owned(owner.as_ref())))
         }
-        Action::Remove { name, shared } => {
+        Action::Remove { name, shared, signing } => {
             id::validate("filter name", &name)?;
             if shared {
-                let path = format!("filters/{name}.toml");
-                commons.commit_on_trunk(|snap| {
-                    if !snap.exists(&path)? {
-                        return Err(fail(format!("there is no shared filter {name:?}"), "see `tribune filter list`"));
-                    }
-                    let mut c = Change::new(message(&format!("filter: remove {name}"), &[("Action", "filter")]));
-                    c.removes.push(path.clone());
-                    Ok((c, ()))
-                })?;
+                let actor = Actor::new(&commons, signing.key.as_deref())?;
+                shared::unshare(&commons, &name, &actor)?;
                 return print(&format!("Removed the shared filter {name}."));
             }
             let path = commons.state_dir().join("filters").join(format!("{name}.toml"));

@@ -1,16 +1,21 @@
 //! `tribune log`: the commits that changed an article's trunk text.
 
 use super::Ctx;
-use crate::articles::history::{log, no_article};
+use crate::articles::history::{log, no_article, standings};
+use crate::governance::acts::Standing;
 use crate::model::selector::split_selector;
-use crate::output::{print_json, print_table};
+use crate::output::{print_json, print_table, Cell};
 use anyhow::Result;
 use serde::Serialize;
 
-/// Show an article's history on the trunk: commit, author, date, action and version.
+/// Show an article's history on the trunk: commit, author, date, action, version and standing.
 ///
 /// The history runs from the commit that created the article (if it was removed and added
 /// again, from the last time it was added) to the trunk's tip, following first parents.
+/// STANDING says what the commit's signature shows of it as an act in the name of the
+/// contingent its text names: verified (signed by a member of that contingent in the
+/// authorised roster at the commit's parent, named in the JSON's `signer`), unsigned, or
+/// unauthorised (signed by anyone else, or by a key no member held).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The article's slug.
@@ -33,6 +38,9 @@ struct Row {
     action: String,
     version: Option<String>,
     summary: String,
+    standing: Standing,
+    /// The member whose key signed it, when the signature is valid.
+    signer: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -48,9 +56,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if entries.is_empty() {
         return Err(no_article(&commons, slug));
     }
+    let judged = standings(&commons, &entries)?;
     let rows: Vec<Row> = entries
         .iter()
-        .map(|e| Row {
+        .zip(judged)
+        .map(|(e, j)| Row {
             commit: e.commit.id.to_string(),
             author: e.commit.author.name.clone(),
             email: e.commit.author.email.clone(),
@@ -58,6 +68,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             action: e.action.clone(),
             version: e.version.map(|v| v.to_string()),
             summary: e.commit.summary().to_string(),
+            standing: j.standing,
+            signer: j.signer,
         })
         .collect();
     if args.json {
@@ -65,16 +77,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let mut t = ctx
         .style
-        .table(&["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"])
+        .table(&["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "STANDING", "SUMMARY"])
         .free_text(&["AUTHOR", "SUMMARY"]);
     for r in rows {
         t.row([
-            crate::output::short(&r.commit, 10).to_string(),
-            r.date,
-            r.author,
-            r.action,
-            r.version.map(|v| crate::output::short(&v, 10).to_string()).unwrap_or_else(|| "(removed)".into()),
-            r.summary,
+            Cell::new(crate::output::short(&r.commit, 10)),
+            Cell::new(r.date),
+            Cell::new(r.author),
+            Cell::new(r.action),
+            Cell::new(
+                r.version.map(|v| crate::output::short(&v, 10).to_string()).unwrap_or_else(|| "(removed)".into()),
+            ),
+            super::acting::standing_cell(&r.standing),
+            Cell::new(r.summary),
         ]);
     }
     print_table(&t)

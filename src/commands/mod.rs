@@ -1,6 +1,7 @@
 //! One file per subcommand: an `Args` struct (its flags) and a `run` function.
 
 pub mod accountability;
+mod acting;
 pub mod allowed_signers;
 pub mod approve;
 pub mod audit;

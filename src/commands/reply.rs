@@ -13,6 +13,9 @@ use serde::Serialize;
 /// the challenge as `challenges/<xx>/<id>/replies/<contingent>.md`. Replying again for the
 /// same contingent amends the reply: the file is replaced (the history keeps the earlier
 /// text) and the time of the first answer, which accountability counts, is kept.
+///
+/// The commit is signed with --key (or git's user.signingkey). In a founded commons only a
+/// member of the contingent may reply in its name, signing with their key.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The challenge's id (see `tribune challenges`).
@@ -23,6 +26,8 @@ pub struct Args {
     pub contingent: String,
     #[command(flatten)]
     pub text: super::challenge::Text,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -42,12 +47,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     id::validate("challenge id", &args.challenge)?;
     id::validate("contingent id", &args.contingent).context("--as")?;
+    let what = format!("reply to the challenge {}", args.challenge);
+    let signer = crate::commons::actor::acting_for(&commons, &what, &[&args.contingent], args.signing.key.as_deref())?;
     let body = args.text.read()?;
     let author = commons.repo.identity("AUTHOR")?;
     let now = crate::git::commit_time()?.to_datetime().with_timezone(&chrono::Utc);
     let replied_by = format!("{} <{}>", author.name, author.email);
+    let answer = challenges::Answer { contingent: &args.contingent, body: &body, replied_by: &replied_by, now };
     let (commit, reply, amendment) =
-        challenges::answer(&commons, &args.challenge, &args.contingent, &body, &replied_by, now, None)?;
+        challenges::answer_signed(&commons, &args.challenge, answer, None, signer.as_ref())?;
     let done = Done {
         challenge: args.challenge.clone(),
         path: challenges::reply_path(&args.challenge, &args.contingent),

@@ -6,7 +6,7 @@ use crate::index;
 use crate::model::article;
 use crate::model::id;
 use crate::output::{print, print_json};
-use crate::versions::rewrite::{base_for, commit_rewrite};
+use crate::versions::rewrite::{base_for, commit_signed_rewrite};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -18,6 +18,9 @@ use std::path::PathBuf;
 /// The text starts from the contingent's own version if it has one, else the trunk's. The
 /// stored front matter names the contingent and, in `derived_from`, the base version
 /// (relation wasRevisionOf); the commit carries `Tribune-Base` and `Tribune-Trunk-Base`.
+///
+/// The commit is signed with --key (or git's user.signingkey). In a founded commons only a
+/// member of the contingent may rewrite into its edition, signing with their key.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The article's slug.
@@ -32,6 +35,8 @@ pub struct Args {
     /// A one-line summary of the rewrite, shown by `tribune versions`.
     #[arg(short = 'm', long = "message", value_name = "SUMMARY")]
     pub message: Option<String>,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -54,6 +59,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     id::validate("slug", &args.slug)?;
     id::validate("contingent id", &args.contingent).context("--contingent")?;
     commons.snapshot()?.require_contingent(&args.contingent)?;
+    // Refused before the editor opens: nobody writes a text that cannot be committed.
+    let what = format!("rewrite {:?} into the edition contingents/{}", args.slug, args.contingent);
+    let signer = crate::commons::actor::acting_for(&commons, &what, &[&args.contingent], args.signing.key.as_deref())?;
     let summary = args.message.as_deref().map(str::trim).filter(|m| !m.is_empty());
     if summary.is_some_and(|m| m.contains('\n')) {
         return Err(crate::error::usage("-m takes one line", "summarise the rewrite in one line"));
@@ -82,25 +90,34 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Line endings as git stores text: a CRLF file is the same text as its LF twin.
     let new_text = new_text.replace("\r\n", "\n");
-    let (commit, version) =
-        match commit_rewrite(&commons, &base, &args.slug, &args.contingent, &name, &new_text, summary, None) {
-            Ok(done) => done,
-            Err(e) if from_editor && new_text != base.text => {
-                // Never lose what someone wrote in the editor: keep it, as git keeps COMMIT_EDITMSG.
-                let kept = commons.state_dir().join("drafts").join(format!("{}--{}.md", args.contingent, args.slug));
-                let saved = kept.parent().map(std::fs::create_dir_all).transpose().is_ok()
-                    && std::fs::write(&kept, &new_text).is_ok();
-                if saved {
-                    eprintln!(
-                        "note: your text is kept in {}; fix it and run again with --file {}",
-                        kept.display(),
-                        kept.display()
-                    );
-                }
-                return Err(e);
+    let (commit, version) = match commit_signed_rewrite(
+        &commons,
+        &base,
+        &args.slug,
+        &args.contingent,
+        &name,
+        &new_text,
+        summary,
+        None,
+        signer.as_ref(),
+    ) {
+        Ok(done) => done,
+        Err(e) if from_editor && new_text != base.text => {
+            // Never lose what someone wrote in the editor: keep it, as git keeps COMMIT_EDITMSG.
+            let kept = commons.state_dir().join("drafts").join(format!("{}--{}.md", args.contingent, args.slug));
+            let saved = kept.parent().map(std::fs::create_dir_all).transpose().is_ok()
+                && std::fs::write(&kept, &new_text).is_ok();
+            if saved {
+                eprintln!(
+                    "note: your text is kept in {}; fix it and run again with --file {}",
+                    kept.display(),
+                    kept.display()
+                );
             }
-            Err(e) => return Err(e),
-        };
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let out = Rewritten {
         slug: args.slug.clone(),
         contingent: args.contingent.clone(),

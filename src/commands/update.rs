@@ -17,11 +17,16 @@ use std::collections::BTreeMap;
 /// rewrites are kept. A rewrite whose trunk text changed meanwhile is kept too, and
 /// reported stale (see `tribune versions`). The result is a merge commit whose second
 /// parent is the trunk, or a fast-forward when the edition has no rewrites of its own.
+///
+/// The merge is signed with --key (or git's user.signingkey). In a founded commons only a
+/// member of the contingent may update its edition, signing with their key.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The contingent whose edition to update.
     #[arg(long, value_name = "ID")]
     pub contingent: String,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -43,6 +48,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     id::validate("contingent id", &args.contingent).context("--contingent")?;
     commons.snapshot()?.require_contingent(&args.contingent)?;
+    let what = format!("update the edition contingents/{}", args.contingent);
+    let signer = crate::commons::actor::acting_for(&commons, &what, &[&args.contingent], args.signing.key.as_deref())?;
     let repo = &commons.repo;
     let refname = format!("{CONTINGENT_BRANCHES}{}", args.contingent);
     let branch = format!("contingents/{}", args.contingent);
@@ -90,6 +97,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 &[("Action", "update-edition"), ("Contingent", &args.contingent), ("Trunk", &trunk.to_string())],
             ));
             change.extra_parents.push(trunk);
+            change.signer = signer.clone();
             let mut stats = Updated::default();
             for c in repo.changed_paths(fork, repo.commit_tree(trunk)?, "")? {
                 match own.get(&c.path) {

@@ -8,9 +8,14 @@ use anyhow::Result;
 /// List every distinct version of an article across the trunk and the contingent editions.
 ///
 /// One row per text (contingents holding the same text are grouped): where it lives, who
-/// made it and when, the rewrite's summary, words added and removed against the trunk, and
-/// its status: identical (the trunk's text), current (a rewrite of the trunk's present
-/// text), stale (the trunk changed since the rewrite's base) or unrelated (no known base).
+/// made it and when, the rewrite's summary, its standing, and its status: identical (the
+/// trunk's text), current (a rewrite of the trunk's present text), stale (the trunk changed
+/// since the rewrite's base) or unrelated (no known base). Words added and removed against
+/// the trunk are in the JSON, and in `tribune diff SLUG trunk ID --stat`.
+/// STANDING is what the signature of the commit that made the text shows: verified (by a
+/// member of the contingent it speaks for; the JSON's `signer` names them), unsigned, or
+/// unauthorised. The trunk's text is judged by the authorised roster at the parent of the
+/// commit that set it, a rewrite by the authorised roster at the trunk's tip.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The article's slug.
@@ -25,9 +30,17 @@ pub struct Args {
 }
 
 #[derive(serde::Serialize)]
-struct Ranked<'a> {
+struct Shown<'a> {
     #[serde(flatten)]
     version: &'a versions::Version,
+    #[serde(flatten)]
+    judged: &'a crate::governance::acts::Judged,
+}
+
+#[derive(serde::Serialize)]
+struct Ranked<'a> {
+    #[serde(flatten)]
+    version: Shown<'a>,
     score: Option<String>,
     passes: bool,
 }
@@ -35,6 +48,8 @@ struct Ranked<'a> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     let list = versions::of_article(&commons, &args.slug)?;
+    let judged = versions::standings(&commons, &args.slug, &list)?;
+    let shown = |i: usize| Shown { version: &list[i], judged: &judged[i] };
     let mut ranked: Vec<(usize, Option<crate::model::filter::Tally>, bool)> =
         (0..list.len()).map(|i| (i, None, false)).collect();
     if let Some(name) = &args.filter {
@@ -61,14 +76,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if args.filter.is_some() {
             let out: Vec<Ranked<'_>> = ranked
                 .iter()
-                .map(|(i, t, p)| Ranked { version: &list[*i], score: t.map(|t| t.mean().to_string()), passes: *p })
+                .map(|(i, t, p)| Ranked { version: shown(*i), score: t.map(|t| t.mean().to_string()), passes: *p })
                 .collect();
             return print_json(&out);
         }
-        return print_json(&list);
+        return print_json(&(0..list.len()).map(shown).collect::<Vec<_>>());
     }
     let s = &ctx.style;
-    let mut headers = vec!["VERSION", "WHERE", "STATUS", "AUTHOR", "DATE", "+WORDS", "-WORDS", "SUMMARY"];
+    // Words added and removed are in the JSON and `tribune diff --stat`: with STANDING the
+    // table would not fit 80 columns.
+    let mut headers = vec!["VERSION", "WHERE", "STATUS", "STANDING", "AUTHOR", "DATE", "SUMMARY"];
     if args.filter.is_some() {
         headers.push("SCORE");
     }
@@ -85,10 +102,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Cell::new(crate::output::short(&v.version, 10)),
             Cell::new(v.places.join(", ")),
             Cell::toned(v.status.name(), tone),
+            super::acting::standing_cell(&judged[*i].standing),
             Cell::new(&v.author),
             Cell::new(v.date.get(..10).unwrap_or(&v.date)),
-            Cell::new(v.words_added.to_string()),
-            Cell::new(v.words_removed.to_string()),
             Cell::new(&v.summary),
         ];
         if args.filter.is_some() {

@@ -1,6 +1,8 @@
 //! Who acts, and with which key: the member behind `--as` (or git's email), and the key
-//! they sign with, checked against their keys in the roster. Shared by every command that
-//! acts as a member: vote, approve, propose, rate.
+//! they sign with, checked against their keys in the roster (vote, approve, propose, rate);
+//! and the signer of an act in a contingent's name (contribute, rewrite, update, challenge,
+//! reply, a shared filter), judged by `governance::acts` against the authorised roster at
+//! the trunk's tip.
 
 use crate::commons::Commons;
 use crate::error::fail;
@@ -97,4 +99,82 @@ pub fn rater_signer(commons: &Commons, rater: &str, key: Option<&Path>) -> Resul
         }
         _ => Ok(signer),
     }
+}
+
+/// Who makes an act: the key it is signed with, and in the authorised roster at the
+/// trunk's tip, the member who holds that key.
+pub struct Actor {
+    /// `--key`, else git's signing key (None: the act is unsigned).
+    pub signer: Option<Signer>,
+    /// The authorised roster at the trunk's tip, when the commons is founded (an unfounded
+    /// commons is not asked for it: nothing there depends on it).
+    pub authority: Option<crate::governance::authority::Authority>,
+}
+
+impl Actor {
+    /// The actor of a command: the key from `--key` or git's configuration (a key that
+    /// cannot be read refuses the command), and in a founded commons the authorised roster
+    /// it is judged against.
+    pub fn new(commons: &Commons, key: Option<&Path>) -> Result<Actor> {
+        let signer = crate::signing::configured(&commons.repo, key)?;
+        let authority = if crate::governance::audit::audit(commons)?.root.is_some() {
+            Some(crate::governance::audit::authority_at(commons, commons.trunk_tip()?)?).filter(|a| a.founded)
+        } else {
+            None
+        };
+        Ok(Actor { signer, authority })
+    }
+
+    pub fn founded(&self) -> bool {
+        self.authority.is_some()
+    }
+
+    fn public(&self) -> Option<&str> {
+        self.signer.as_ref().map(|s| s.public.as_str())
+    }
+
+    /// The authorised member whose key signs (founded commons only).
+    pub fn member(&self) -> Option<crate::model::roster::Member> {
+        let a = self.authority.as_ref()?;
+        let id = a.member_with_key(self.public()?)?;
+        a.members.get(&id).cloned()
+    }
+
+    /// The member acting: in a founded commons, the authorised member whose key signs; in an
+    /// unfounded one, the member of the roster whose key signs, else the one with git's
+    /// email (nothing there is refused, so nothing more is asked of the claim).
+    pub fn member_in(&self, commons: &Commons) -> Result<Option<crate::model::roster::Member>> {
+        if self.founded() {
+            return Ok(self.member());
+        }
+        let snap = commons.snapshot()?;
+        if let Some(s) = &self.signer {
+            for id in snap.ids(crate::model::layout::MEMBERS)? {
+                if let Ok(Some(m)) = snap.member(&id) {
+                    if s.is_one_of(&m.keys) {
+                        return Ok(Some(m));
+                    }
+                }
+            }
+        }
+        match member_by_email(commons)? {
+            Some(id) => Ok(snap.member(&id).ok().flatten()),
+            None => Ok(None),
+        }
+    }
+
+    /// Refuses, before anything is written, an act in the name of `contingents` that this
+    /// actor may not make (in a founded commons: unless signed by a member of each);
+    /// `what` names the act. Returns the key to sign the act with.
+    pub fn may_act_for(&self, what: &str, contingents: &[&str]) -> Result<Option<Signer>> {
+        if let Some(a) = &self.authority {
+            crate::governance::acts::check(a, what, contingents, self.public())?;
+        }
+        Ok(self.signer.clone())
+    }
+}
+
+/// The signer of an act in the name of `contingents` (see [`Actor::may_act_for`]).
+pub fn acting_for(commons: &Commons, what: &str, contingents: &[&str], key: Option<&Path>) -> Result<Option<Signer>> {
+    Actor::new(commons, key)?.may_act_for(what, contingents)
 }

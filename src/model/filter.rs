@@ -20,6 +20,28 @@ pub struct Filter {
     pub verified_only: bool,
 }
 
+/// Who a shared filter belongs to: the member who shared it and their contingent, kept in
+/// the filter's file as an `[owner]` table (a private filter has none). Only the owner, or
+/// a member of the owner's contingent, replaces or removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    pub member: String,
+    pub contingent: String,
+}
+
+impl Owner {
+    /// The `[owner]` table of a filter's file, if it has a valid one.
+    pub fn of_text(text: &str) -> Option<Owner> {
+        #[derive(Deserialize)]
+        struct Owned {
+            owner: Option<Owner>,
+        }
+        let owner = toml::from_str::<Owned>(text).ok()?.owner?;
+        let valid = crate::model::id::is_valid(&owner.member) && crate::model::id::is_valid(&owner.contingent);
+        valid.then_some(owner)
+    }
+}
+
 fn default_order() -> String {
     "score".into()
 }
@@ -101,6 +123,16 @@ impl Filter {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+
+    /// The file of a shared filter: the filter and, when known, its owner.
+    pub fn to_toml_owned(&self, owner: Option<&Owner>) -> String {
+        let Some(owner) = owner else { return self.to_toml() };
+        let mut table = toml::Table::try_from(self).unwrap_or_default();
+        if let Ok(o) = toml::Value::try_from(owner) {
+            table.insert("owner".into(), o);
+        }
+        toml::to_string(&table).unwrap_or_default()
+    }
 }
 
 /// The weighted sum of scores and the sum of weights of a version's counted ratings.
@@ -178,7 +210,12 @@ mod tests {
                 order: if date { "date".into() } else { "score".into() },
                 verified_only,
             };
-            prop_assert_eq!(Filter::parse("f.toml", &f.to_toml()).unwrap(), f);
+            prop_assert_eq!(Filter::parse("f.toml", &f.to_toml()).unwrap(), f.clone());
+            let owner = Owner { member: "ann".into(), contingent: "abc".into() };
+            let owned = f.to_toml_owned(Some(&owner));
+            prop_assert_eq!(Filter::parse("f.toml", &owned).unwrap(), f.clone());
+            prop_assert_eq!(Owner::of_text(&owned), Some(owner));
+            prop_assert_eq!(Owner::of_text(&f.to_toml()), None);
         }
 
         /// Against a float reference: with denominators this small, equal fractions give

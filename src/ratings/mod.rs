@@ -135,4 +135,5 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
 }
 
 pub mod provenance;
+pub mod shared;
 pub mod trust;

@@ -141,5 +141,50 @@ pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Ve
     Ok(out)
 }
 
+/// Each version's standing as an act (same order as `list`). The trunk's text is judged
+/// by the commit that last set it, as `log` judges it (against the authorised roster at
+/// that commit's parent). A rewrite is judged by its edition commit as an act in the name
+/// of the edition's contingent, against the authorised roster at the trunk's tip: an
+/// edition's own tree carries no authority (its roster files are whatever its writer put
+/// there, and the audit judges only the trunk). One signature check per version; unsigned
+/// versions read no roster.
+pub fn standings(commons: &Commons, slug: &str, list: &[Version]) -> Result<Vec<crate::governance::acts::Judged>> {
+    use crate::governance::acts::{self, Judged, Standing};
+    let repo = &commons.repo;
+    let editions = index::editions(commons)?;
+    let mut tip = None;
+    let mut out = Vec::with_capacity(list.len());
+    for v in list {
+        let unsigned = Judged { standing: Standing::Unsigned, signer: None };
+        if v.places.iter().any(|p| p == "trunk") {
+            let last = crate::articles::history::log(commons, slug, Some(1))?;
+            let judged = crate::articles::history::standings(commons, &last)?;
+            out.push(judged.into_iter().next().unwrap_or(unsigned));
+            continue;
+        }
+        let Some(commit) = v.commit.as_deref().and_then(|c| c.parse::<Oid>().ok()) else {
+            out.push(unsigned);
+            continue;
+        };
+        if repo.commit_signature(commit)?.is_none() {
+            out.push(unsigned);
+            continue;
+        }
+        let contingent = v
+            .places
+            .first()
+            .and_then(|p| editions.list.iter().find(|e| &e.label == p))
+            .map(|e| e.contingent.clone())
+            .unwrap_or_default();
+        if tip.is_none() {
+            tip = Some(crate::governance::audit::authority_at(commons, commons.trunk_tip()?)?);
+        }
+        if let Some(authority) = &tip {
+            out.push(acts::standing(authority, repo, commit, &[contingent.as_str()])?);
+        }
+    }
+    Ok(out)
+}
+
 pub mod rewrite;
 pub mod textdiff;

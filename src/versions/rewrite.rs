@@ -66,7 +66,8 @@ pub fn base_for(
 }
 
 /// Commits `new_text` (checked, with its provenance recorded) as `contingent`'s version of
-/// `slug` made from `base`; returns the commit and the version.
+/// `slug` made from `base`; returns the commit and the version. Unsigned: see
+/// [`commit_signed_rewrite`].
 #[allow(clippy::too_many_arguments)]
 pub fn commit_rewrite(
     commons: &crate::commons::Commons,
@@ -77,6 +78,23 @@ pub fn commit_rewrite(
     new_text: &str,
     summary: Option<&str>,
     who: Option<&crate::git::Identity>,
+) -> Result<(Oid, Oid)> {
+    commit_signed_rewrite(commons, base, slug, contingent, name, new_text, summary, who, None)
+}
+
+/// [`commit_rewrite`], the commit signed by `signer` when given (the caller has checked
+/// that the signer may act for `contingent`: see `commons::actor`).
+#[allow(clippy::too_many_arguments)]
+pub fn commit_signed_rewrite(
+    commons: &crate::commons::Commons,
+    base: &Base,
+    slug: &str,
+    contingent: &str,
+    name: &str,
+    new_text: &str,
+    summary: Option<&str>,
+    who: Option<&crate::git::Identity>,
+    signer: Option<&crate::signing::Signer>,
 ) -> Result<(Oid, Oid)> {
     if summary.is_some_and(|m| m.contains('\n')) {
         return Err(crate::error::usage("-m takes one line", "summarise the rewrite in one line"));
@@ -114,7 +132,9 @@ pub fn commit_rewrite(
                     ));
                 }
             }
-            Ok((Change::new(msg.clone()).put(path.clone(), text.clone().into_bytes()).by(who), ()))
+            let mut change = Change::new(msg.clone()).put(path.clone(), text.clone().into_bytes()).by(who);
+            change.signer = signer.cloned();
+            Ok((change, ()))
         },
     )?;
     Ok((commit, version))

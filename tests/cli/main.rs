@@ -4,6 +4,7 @@
 mod harness;
 
 mod sync_fixture;
+mod test_acts;
 mod test_challenges;
 mod test_concurrency;
 mod test_contribute;

@@ -423,7 +423,7 @@ fn log_lists_contribute_then_update_newest_first_with_ids_matching_git() {
     let r = env.tribune(&["-C", &c, "log", PORT]).ok();
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let rows: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split_whitespace().collect()).collect();
-    assert_eq!(rows[0], ["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "SUMMARY"], "{}", r.stdout);
+    assert_eq!(rows[0], ["COMMIT", "DATE", "AUTHOR", "ACTION", "VERSION", "STANDING", "SUMMARY"], "{}", r.stdout);
     assert_eq!(rows.len(), 3, "two entries, the other article's commit is not one:\n{}", r.stdout);
     assert_eq!(rows[1][..6], [&c2[..10], &at2, "Test", "Author", "update", &v2[..10]], "{}", r.stdout);
     assert_eq!(rows[2][..6], [&c1[..10], &at1, "Test", "Author", "contribute", &v1[..10]], "{}", r.stdout);
@@ -447,9 +447,11 @@ fn log_as_json_has_full_ids_actions_and_authors() {
         v,
         serde_json::json!([
             {"commit": c2, "author": "Rosa Lopez", "email": "rosa@example.org", "date": "2026-11-22T08:30:00Z",
-             "action": "update", "version": v2, "summary": "update: Port blockade"},
+             "action": "update", "version": v2, "summary": "update: Port blockade",
+             "standing": "unsigned", "signer": null},
             {"commit": c1, "author": "Test Author", "email": "author@example.org", "date": at1,
-             "action": "contribute", "version": v1, "summary": "contribute: Port blockade"},
+             "action": "contribute", "version": v1, "summary": "contribute: Port blockade",
+             "standing": "unsigned", "signer": null},
         ])
     );
     let v = env.tribune(&["-C", &c, "log", PORT, "--json", "--limit", "1"]).ok().quiet().json();

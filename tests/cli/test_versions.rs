@@ -457,7 +457,7 @@ fn a_fresh_rewrite_is_current_and_listed_after_the_trunk() {
     assert_eq!(lines.len(), 3, "{}", r.stdout);
     assert_eq!(
         lines[0].split_whitespace().collect::<Vec<_>>(),
-        ["VERSION", "WHERE", "STATUS", "AUTHOR", "DATE", "+WORDS", "-WORDS", "SUMMARY"]
+        ["VERSION", "WHERE", "STATUS", "STANDING", "AUTHOR", "DATE", "SUMMARY"]
     );
     assert!(lines[1].starts_with(&trunk[..10]) && lines[1].contains("identical"), "{}", r.stdout);
     assert!(lines[2].contains("contingents/abc") && lines[2].contains("current"), "{}", r.stdout);
