@@ -2,7 +2,6 @@
 
 use super::Ctx;
 use crate::articles::contribute::{change_for, Prepared};
-use crate::commons::roster::{add_contingent, add_member};
 use crate::commons::Commons;
 use crate::git::{Identity, Timestamp};
 use crate::model::article::Article;
@@ -192,24 +191,29 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         }
     };
     let founder = roster.members.first().context("the demo roster has no members")?;
-    crate::commons::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)), None)?;
-    let commons = Commons::open(dir)?;
-    for c in &roster.contingents {
-        let contingent = Contingent { id: c.id.clone(), ..c.contingent.clone() };
-        let who = at(founder, 0);
-        commons.commit_on_trunk(|snap| Ok((add_contingent(snap, &contingent, Some(&who))?, ())))?;
-    }
+    // A founded commons: the root holds the whole roster and is signed by the first member,
+    // so every later act is judged by the authority chain (and `tribune audit` is clean).
+    let mut members = Vec::new();
     for m in &roster.members {
-        let member = Member {
+        members.push(Member {
             id: m.id.clone(),
             name: m.name.clone(),
             contingent: m.contingent.clone(),
             email: m.email.clone(),
             keys: vec![demo_key(&m.id).public_key().to_openssh().context("could not encode a demo key")?],
-        };
-        let who = at(m, 0);
-        commons.commit_on_trunk(|snap| Ok((add_member(snap, &member, Some(&who))?, ())))?;
+        });
     }
+    let founders = crate::commons::Founders {
+        contingents: roster
+            .contingents
+            .iter()
+            .map(|c| Contingent { id: c.id.clone(), ..c.contingent.clone() })
+            .collect(),
+        members,
+        signer: signer_of(&founder.id)?,
+    };
+    crate::commons::create(dir, &roster.org, crate::commons::DEFAULT_TRUNK, Some(&at(founder, 0)), Some(&founders))?;
+    let commons = Commons::open(dir)?;
     let mut slugs: std::collections::HashMap<&str, String> = Default::default();
     let mut articles = ARTICLES
         .iter()
@@ -227,23 +231,33 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         let slug = id::slugify(&article.title);
         slugs.insert(file, slug.clone());
         let prepared = Prepared { article, slug, text: text.as_bytes().to_vec(), attachments: Vec::new() };
-        commons.commit_on_trunk(|snap| change_for(snap, &prepared, false, Some(&who)))?;
+        let signer = signer_of(&author.id)?;
+        commons.commit_on_trunk(|snap| {
+            let (mut change, made) = change_for(snap, &prepared, false, Some(&who))?;
+            change.signer = Some(signer.clone());
+            Ok((change, made))
+        })?;
     }
     let mut rewrites = 0;
     for (contingent, member, file, summary, text) in REWRITES {
         let who = roster.members.iter().find(|m| m.id == member).context("a demo rewrite names an unknown member")?;
+        let signer = signer_of(&who.id)?;
         let who = at(who, 0);
         let slug = slugs.get(file).context("a demo rewrite names an unknown article")?;
         if contingent == "trunk" {
             let article = Article::parse(file, text)?;
             let prepared =
                 Prepared { article, slug: slug.clone(), text: text.as_bytes().to_vec(), attachments: Vec::new() };
-            commons.commit_on_trunk(|snap| change_for(snap, &prepared, true, Some(&who)))?;
+            commons.commit_on_trunk(|snap| {
+                let (mut change, made) = change_for(snap, &prepared, true, Some(&who))?;
+                change.signer = Some(signer.clone());
+                Ok((change, made))
+            })?;
             continue;
         }
         let editions = crate::index::editions(&commons)?;
         let base = crate::versions::rewrite::base_for(&commons, &editions, slug, contingent)?;
-        crate::versions::rewrite::commit_rewrite(
+        crate::versions::rewrite::commit_signed_rewrite(
             &commons,
             &base,
             slug,
@@ -252,6 +266,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
             text,
             Some(summary),
             Some(&who),
+            Some(&signer),
         )?;
         rewrites += 1;
     }
@@ -283,6 +298,11 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         answered,
         keys.display()
     ))
+}
+
+/// A demo member's signer.
+fn signer_of(member: &str) -> Result<crate::signing::Signer> {
+    crate::signing::Signer::from_private_key(demo_key(member))
 }
 
 /// A demo member's key, derived from the member's id: the same in every demo, and public,
@@ -364,16 +384,16 @@ fn vote(commons: &Commons, roster: &DemoRoster, at: &mut impl FnMut(&DemoMember,
         let full = Statement::complete(file, text, &fill, &Fill::default())?;
         let statement = Statement::parse(file, &full)?;
         let slug = id::slugify(&statement.title);
+        let proposer_key = signer(proposer)?;
         commons.commit_on_trunk(|_| {
-            Ok((
-                crate::commons::Change::new(crate::commons::message(
-                    &format!("propose: {}", statement.title),
-                    &[("Action", "propose"), ("Statement", &slug)],
-                ))
-                .put(crate::model::layout::statement_text(&slug), full.clone().into_bytes())
-                .by(Some(&when)),
-                (),
+            let mut change = crate::commons::Change::new(crate::commons::message(
+                &format!("propose: {}", statement.title),
+                &[("Action", "propose"), ("Statement", &slug)],
             ))
+            .put(crate::model::layout::statement_text(&slug), full.clone().into_bytes())
+            .by(Some(&when));
+            change.signer = Some(proposer_key.clone());
+            Ok((change, ()))
         })?;
         let proposal = crate::statements::find(commons, &slug)?;
         for (member, choice, key) in ballots {
@@ -452,7 +472,10 @@ fn rate(
             });
             total += 1;
         }
-        crate::ratings::add(commons, rater, &records, &format!("rate: {} ratings", rs.len()), None, Some(&id))?;
+        // The members sign their ratings (the services have no key in the roster).
+        let signer = if who.contingent.is_empty() { None } else { Some(signer_of(&who.id)?) };
+        let subject = format!("rate: {} ratings", rs.len());
+        crate::ratings::add(commons, rater, &records, &subject, signer.as_ref(), Some(&id))?;
     }
     let founder = roster.members.first().context("the demo roster has no members")?;
     for (name, trusted, other) in [("left-front", "leftwire", "rlopez"), ("right-front", "rightwire", "mbrennan")] {
@@ -467,16 +490,16 @@ fn rate(
             verified_only: false,
         };
         let who = at(founder, 0);
+        let key = signer_of(&founder.id)?;
         commons.commit_on_trunk(|_| {
-            Ok((
-                crate::commons::Change::new(crate::commons::message(
-                    &format!("filter: {name}"),
-                    &[("Action", "filter")],
-                ))
-                .put(format!("filters/{name}.toml"), filter.to_toml().into_bytes())
-                .by(Some(&who)),
-                (),
+            let mut change = crate::commons::Change::new(crate::commons::message(
+                &format!("filter: {name}"),
+                &[("Action", "filter")],
             ))
+            .put(format!("filters/{name}.toml"), filter.to_toml().into_bytes())
+            .by(Some(&who));
+            change.signer = Some(key.clone());
+            Ok((change, ()))
         })?;
     }
     Ok((total, all.len()))

@@ -66,17 +66,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return crate::output::print(&format!(
             "Founded the commons of {:?} in {} (trunk {}).\n\
              Its identity, the root commit signed by {}: {}\n\
-             Next: admit members of {} (signed with your key), then contribute:\n  \
-             tribune -C {d} roster add-member rlopez --contingent {} --name \"R. Lopez\" --email r@example.org \
-             --key-file rlopez.pub\n  \
-             tribune -C {d} contribute article.md",
+             Next: admit members of {c} (signed with your key), then contribute:\n  \
+             tribune -C {d} roster add-member ID --contingent {c} --name NAME --email EMAIL \
+             --key-file THEIR-KEY.pub{key}\n  \
+             tribune -C {d} contribute article.md{key}",
             args.org,
             dir.display(),
             args.trunk,
-            f.member.id,
+            f.members[0].id,
             commit,
-            f.contingent.id,
-            f.contingent.id,
+            c = f.contingents[0].id,
+            key = args.key.as_ref().map(|k| format!(" --key {}", k.display())).unwrap_or_default(),
             d = shown.display()
         ));
     }
@@ -130,13 +130,13 @@ fn founders(id: &str, args: &Args) -> Result<crate::commons::Founders> {
     };
     let contingent_name = args.contingent_name.clone().unwrap_or_else(|| contingent.clone());
     Ok(crate::commons::Founders {
-        contingent: Contingent {
+        contingents: vec![Contingent {
             id: contingent.clone(),
             name: contingent_name.trim().to_string(),
             description: String::new(),
             url: String::new(),
-        },
-        member: Member { id: id.to_string(), name, contingent, email, keys: vec![signer.public.clone()] },
+        }],
+        members: vec![Member { id: id.to_string(), name, contingent, email, keys: vec![signer.public.clone()] }],
         signer,
     })
 }

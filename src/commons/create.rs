@@ -9,11 +9,11 @@ use crate::model::{config::Config, id, layout};
 use anyhow::Result;
 use std::path::Path;
 
-/// The founders of a commons: its first contingent, its first member, and the key that
-/// signs the root commit (one of the member's).
+/// The founders of a commons: its first contingents and members (the first member is the
+/// one who signs), and the key that signs the root commit (one of that member's).
 pub struct Founders {
-    pub contingent: Contingent,
-    pub member: Member,
+    pub contingents: Vec<Contingent>,
+    pub members: Vec<Member>,
     pub signer: crate::signing::Signer,
 }
 
@@ -80,14 +80,20 @@ pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>, founde
                         .by(who);
                 return Ok((change, ()));
             };
+            let ids: Vec<&str> = f.members.iter().map(|m| m.id.as_str()).collect();
+            let groups: Vec<&str> = f.contingents.iter().map(|c| c.id.as_str()).collect();
             let mut change = Change::new(message(
-                &format!("init: the commons of {}, founded by {} ({})", org.trim(), f.member.id, f.contingent.id),
-                &[("Action", "init"), ("Founders", &f.member.id)],
+                &format!("init: the commons of {}, founded by {} ({})", org.trim(), ids.join(", "), groups.join(", ")),
+                &[("Action", "init"), ("Founders", &ids.join(" "))],
             ))
             .put(layout::CONFIG.to_string(), config.to_toml().into_bytes())
-            .put(layout::contingent(&f.contingent.id), f.contingent.to_toml().into_bytes())
-            .put(layout::member(&f.member.id), f.member.to_toml().into_bytes())
             .by(who);
+            for c in &f.contingents {
+                change = change.put(layout::contingent(&c.id), c.to_toml().into_bytes());
+            }
+            for m in &f.members {
+                change = change.put(layout::member(&m.id), m.to_toml().into_bytes());
+            }
             change.signer = Some(f.signer.clone());
             Ok((change, ()))
         })?;

@@ -63,7 +63,12 @@ pub fn build(
         let when = at(who(member)?, day);
         let slug = id::slugify(&article.title);
         let prepared = Prepared { article, slug, text: text.into_bytes(), attachments: Vec::new() };
-        commons.commit_on_trunk(|snap| change_for(snap, &prepared, false, Some(&when)))?;
+        let signer = super::signer_of(member)?;
+        commons.commit_on_trunk(|snap| {
+            let (mut change, made) = change_for(snap, &prepared, false, Some(&when))?;
+            change.signer = Some(signer.clone());
+            Ok((change, made))
+        })?;
     }
     let plan: DemoChallenges = toml::from_str(CHALLENGES).context("the embedded demo challenges are malformed")?;
     let mut answered = 0;
@@ -93,13 +98,16 @@ pub fn build(
             body: c.text.trim().to_string(),
             replies: Vec::new(),
         };
-        let (_, challenge) = crate::challenges::put(commons, challenge, Some(&when))?;
+        let signer = super::signer_of(&c.asked_by)?;
+        let (_, challenge) = crate::challenges::put_signed(commons, challenge, Some(&when), Some(&signer))?;
         for r in &c.replies {
             let m = who(&r.member)?;
             let when = at(m, asked_at.timestamp() + r.after_hours * 3600);
             let now = when.when.to_datetime().with_timezone(&chrono::Utc);
             let by = format!("{} <{}>", m.name, m.email);
-            crate::challenges::answer(commons, &challenge.id, &r.contingent, &r.text, &by, now, Some(&when))?;
+            let answer = crate::challenges::Answer { contingent: &r.contingent, body: &r.text, replied_by: &by, now };
+            let signer = super::signer_of(&r.member)?;
+            crate::challenges::answer_signed(commons, &challenge.id, answer, Some(&when), Some(&signer))?;
         }
         if c.replies.iter().any(|r| r.contingent == c.to) {
             answered += 1;
