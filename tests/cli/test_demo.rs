@@ -147,3 +147,35 @@ fn the_demo_has_credited_articles_an_uncredited_copy_and_challenges_answered_and
     assert_eq!(row("redline")["median_seconds"], 3 * 3600);
     env.fsck(d);
 }
+
+/// Issue 11's acceptance: the demo is founded, every act in it is signed by a member the
+/// roster authorises, and the members' own ratings show as verified.
+#[test]
+fn the_demo_is_founded_signed_throughout_and_its_audit_is_clean() {
+    let (env, d, _) = demo();
+    let audit = env.tribune(&["-C", &d, "audit", "--json"]).ok().json();
+    let root = rev(&env, &d, "main~0");
+    assert!(audit["root"].is_string(), "{audit:#}");
+    assert_eq!(audit["tip"].as_str(), Some(root.as_str()));
+    assert_eq!(audit["findings"].as_array().unwrap().len(), 0, "{audit:#}");
+    // Every trunk commit is signed, and plain git says so with tribune's allowed signers.
+    let signers = env.write("signers", env.tribune(&["-C", &d, "allowed-signers"]).ok().stdout);
+    let commits = env.git(&["-C", &d, "rev-list", "main"]).ok().stdout;
+    let mut checked = 0;
+    for c in commits.lines() {
+        let r = git_with_signers(&env, &d, &signers, &["verify-commit", c]);
+        assert!(r.stderr.contains("Good \"git\" signature"), "{c} is not signed by a member: {}", r.stderr);
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+    // The members' ratings are verified, none forged.
+    let list = env.tribune(&["-C", &d, "list", "--json"]).ok().json();
+    let mut members_ratings = 0;
+    for a in list.as_array().unwrap() {
+        for (_, standing) in ratings_standing(&env, &d, a["slug"].as_str().unwrap()) {
+            assert_ne!(standing, "forged");
+            members_ratings += usize::from(standing == "verified");
+        }
+    }
+    assert!(members_ratings > 5, "{members_ratings}");
+}
