@@ -558,6 +558,16 @@ pub const PAGES: &[Page] = &[
         exit: &[(1, "Also when a commit breaks a rule; each finding is listed.")],
     },
     Page {
+        command: "found",
+        examples: &[(
+            "Make the roster as it is the root of authority, signed by rlopez:",
+            "tribune found --key rlopez-key",
+        )],
+        see_also: &["init", "audit", "roster"],
+        uses: &[Commits, Signs],
+        exit: &[],
+    },
+    Page {
         command: "statements",
         examples: &[
             ("Every statement and where its vote stands:", "tribune statements"),

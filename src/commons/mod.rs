@@ -40,6 +40,8 @@ pub struct Change {
     pub committer: Option<Identity>,
     /// Sign the commit with this key (SSH, in the `gpgsig` header).
     pub signer: Option<crate::signing::Signer>,
+    /// A commit that changes no file is what is wanted (a founding of the roster as it is).
+    pub allow_empty: bool,
 }
 
 impl Change {
@@ -53,6 +55,7 @@ impl Change {
             author: None,
             committer: None,
             signer: None,
+            allow_empty: false,
         }
     }
     /// Authored and committed by `who` instead of git's identity, when given.
@@ -257,7 +260,7 @@ pub fn commit_on_from<T>(
             edits.push(Edit::Remove { path: path.clone() });
         }
         let new_tree = repo.edit_tree(tree, &edits)?;
-        if tree == Some(new_tree) && change.extra_parents.is_empty() {
+        if tree == Some(new_tree) && change.extra_parents.is_empty() && !change.allow_empty {
             return Err(fail(
                 format!("no change: {refname} already holds exactly these files"),
                 "there is nothing to commit; edit the files first",

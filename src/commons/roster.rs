@@ -256,3 +256,44 @@ pub fn set_rules(commons: &Commons, text: &str, statement: Option<&str>, key: Op
     config.rules()?;
     enact(commons, layout::CONFIG, Some(text.as_bytes().to_vec()), statement, "rules: tribune.toml changed", &[], key)
 }
+
+/// Founds a commons made without founders: one signed commit on the trunk, changing no
+/// file, that makes the roster as it is the root of authority. The signer must be a member
+/// with a key; every valid member with a key is a founder. Members without a key cannot
+/// sign anything in a founded commons: they are named, so that they can be admitted again
+/// with one. Nothing else changes; from this commit on, the authority chain applies.
+pub fn found(commons: &Commons, key: Option<&Path>) -> Result<(Oid, Vec<String>, Vec<String>)> {
+    let authority = authority_now(commons)?;
+    if let Some(root) = authority.root {
+        return Err(fail(
+            format!("this commons is founded already: its root of authority is {root}"),
+            "a commons has one root; change the roster with `tribune roster` commands",
+        ));
+    }
+    let Some(signer) = roster_signer(commons, key)? else {
+        return Err(fail(
+            "no key to sign the founding with",
+            "pass --key FILE (your SSH private key, or its .pub with the key in ssh-agent), or set git's \
+             user.signingkey with gpg.format=ssh",
+        ));
+    };
+    let Some(me) = authority.member_with_key(&signer.public) else {
+        return Err(fail(
+            "the signing key belongs to no member of the roster",
+            "found the commons with the key of a member (`tribune roster` lists them)",
+        ));
+    };
+    let founders: Vec<String> =
+        authority.members.values().filter(|m| !m.keys.is_empty()).map(|m| m.id.clone()).collect();
+    let keyless: Vec<String> = authority.members.values().filter(|m| m.keys.is_empty()).map(|m| m.id.clone()).collect();
+    let (commit, ()) = commons.commit_on_trunk(|_| {
+        let mut change = Change::new(message(
+            &format!("found: the roster as it is becomes the root of authority, signed by {me}"),
+            &[("Action", "found"), ("Founders", &founders.join(" "))],
+        ));
+        change.allow_empty = true;
+        change.signer = Some(signer.clone());
+        Ok((change, ()))
+    })?;
+    Ok((commit, founders, keyless))
+}

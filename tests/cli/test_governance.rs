@@ -354,3 +354,54 @@ fn the_rules_change_only_as_an_approved_statement_enacts_them() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("is shorter than the organisation's floor 2d"), "{}", r.stderr);
 }
+
+#[test]
+fn an_unfounded_commons_is_founded_in_one_signed_commit_and_loses_nothing() {
+    let env = Env::new();
+    let c = env.commons();
+    let (bob, bob_pub) = keypair(&env, "bob");
+    add_keyed_member(&env, &c, "bob", "abc", &bob_pub).ok();
+    env.contribute(&c, "port", &article("Port blockade", "abc", "", "Dockers stopped.\n")).ok();
+    let tree_before = rev(&env, &c, "main^{tree}");
+    let (eve, _) = keypair(&env, "eve");
+    let r = env.tribune(&["-C", &c, "found", "--key", &eve]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("the signing key belongs to no member of the roster"), "{}", r.stderr);
+    let r = env.tribune(&["-C", &c, "found", "--key", &bob]).ok();
+    assert!(r.stdout.contains("with 1 founder: bob"), "{}", r.stdout);
+    assert!(r.stdout.contains("Without a key, and so left out of the authorised roster: alice"), "{}", r.stdout);
+    assert_eq!(rev(&env, &c, "main^{tree}"), tree_before, "founding changed a file");
+    let root = rev(&env, &c, "main");
+    let roster = env.tribune(&["-C", &c, "roster", "--json"]).ok().json();
+    assert_eq!(roster["root"].as_str(), Some(root.as_str()));
+    let signers = env.write("signers", env.tribune(&["-C", &c, "allowed-signers"]).ok().stdout);
+    let v = git_with_signers(&env, &c, &signers, &["verify-commit", "main"]);
+    assert!(v.stderr.contains("Good \"git\" signature for bob@example.org"), "{}", v.stderr);
+    let r = env.tribune(&["-C", &c, "found", "--key", &bob]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("this commons is founded already"), "{}", r.stderr);
+    // From now on the chain applies: an unsigned admission is refused, bob's is taken, and
+    // alice (keyless) is removed and admitted again with a key.
+    let (_, carl_pub) = keypair(&env, "carl");
+    let r =
+        env.tribune(&add_member_args(&c, ["carl", "abc", "Carl", "carl@example.org"], &["--public-key", &carl_pub]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    env.tribune(&["-C", &c, "roster", "remove-member", "alice", "--key", &bob]).ok();
+    let (_, alice_pub) = keypair(&env, "alice");
+    env.tribune(&add_member_args(
+        &c,
+        ["alice", "abc", "Alice", "alice@example.org"],
+        &["--public-key", &alice_pub, "--key", &bob],
+    ))
+    .ok();
+    let audit = env.tribune(&["-C", &c, "audit", "--json"]);
+    let j = audit.json();
+    // alice's keyless entry at the founding is the one finding; nothing after it.
+    let findings = j["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{j:#}");
+    assert_eq!(
+        (&findings[0]["finding"], &findings[0]["path"]),
+        (&"invalid-entry".into(), &"roster/members/alice.toml".into())
+    );
+    assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().json().as_array().unwrap().len(), 1);
+}
