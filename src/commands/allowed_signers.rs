@@ -7,7 +7,9 @@ use anyhow::Result;
 
 /// Print the roster's keys in git's allowed-signers format.
 ///
-/// One line per key: `<email> namespaces="git" <key>`. With it plain git verifies
+/// One line per key of the authorised roster (in a founded commons, what the authority chain
+/// took: an entry added or changed with plain git without authority is not there; an entry
+/// tribune would refuse never is): `<email> namespaces="git" <key>`. With it plain git verifies
 /// tribune's signatures: `tribune allowed-signers > signers; git -c gpg.format=ssh
 /// -c gpg.ssh.allowedSignersFile=signers tag -v statements/<slug>` (or `verify-commit` on a
 /// ballot).
@@ -21,12 +23,13 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
-    let tree = match &args.statement {
-        Some(s) => commons.repo.commit_tree(statements::find(&commons, s)?.commit)?,
-        None => commons.repo.commit_tree(commons.trunk_tip()?)?,
+    let at = match &args.statement {
+        Some(s) => statements::find(&commons, s)?.commit,
+        None => commons.trunk_tip()?,
     };
+    let authority = crate::governance::audit::authority_at(&commons, at)?;
     let mut out = String::new();
-    for m in statements::members_at(&commons.repo, tree)? {
+    for m in authority.members.values() {
         let principal = if m.email.is_empty() { m.id.clone() } else { m.email.clone() };
         for k in &m.keys {
             // The key type and data; a comment would be read as part of nothing useful.

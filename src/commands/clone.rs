@@ -58,13 +58,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     crate::sync::ensure_refspecs(commons.repo.git_dir(), "origin")?;
     let opts = crate::sync::Options { fetch: true, push: false, dry_run: false, progress };
     let report = crate::sync::sync(&commons, "origin", &opts)?;
+    // The clone remembers the commons' identity, its root of authority (tribune.root), so
+    // that a hub whose history is later replaced wholesale is noticed by `tribune audit`.
+    let audit = crate::governance::audit::audit(&commons)?;
     let extra = if report.arrived.is_empty() {
         "the trunk".to_string()
     } else {
         format!("the trunk, {}", report.arrived.describe())
     };
+    let identity = match &audit.root {
+        Some(root) => format!("\nIts root of authority, remembered here: {root}."),
+        None => String::new(),
+    };
     print(&format!(
-        "Cloned {} into {}: {extra}.\nSync with `tribune -C {} sync`.",
+        "Cloned {} into {}: {extra}.{identity}\nSync with `tribune -C {} sync`.",
         args.url,
         dir.display(),
         dir.display()

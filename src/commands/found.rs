@@ -8,13 +8,13 @@ use std::path::PathBuf;
 /// Found a commons made without founders (by an earlier release, or `init` without
 /// --founder).
 ///
-/// One signed commit on the trunk, changing no file, makes the roster as it is the root of
-/// authority: from then on every change to the roster or the rules is judged by the
-/// authority chain (see `tribune audit` and `man 5 tribune-format`), as in a commons made
-/// with `init --founder`. Every valid member with a key is a founder; the commit is signed
-/// by one of them. Members without a key cannot sign anything in a founded commons and are
-/// left out of the authorised roster: they are named, to be admitted again with a key.
-/// Articles, ratings, statements and their history are untouched.
+/// One signed commit on the trunk makes the roster as it is the root of authority: from
+/// then on every change to the roster or the rules is judged by the authority chain (see
+/// `tribune audit` and `man 5 tribune-format`), as in a commons made with `init --founder`.
+/// Every valid member with a key is a founder; the commit is signed by one of them. Members
+/// without a key cannot sign anything in a founded commons: the commit removes their
+/// entries, and names them, to be admitted again with a key. Articles, ratings, statements
+/// and their history are untouched.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The key to sign the founding with, a member's: an SSH private key file, or its .pub
@@ -34,8 +34,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     );
     if !keyless.is_empty() {
         out.push_str(&format!(
-            "\nWithout a key, and so left out of the authorised roster: {}. To admit one again with a key: \
-             `tribune roster remove-member ID`, then `tribune roster add-member ID … --key-file THEIR-KEY.pub`.",
+            "\nWithout a key, and so removed from the roster (a founded roster needs keys): {}. Admit them again \
+             with a key: `tribune roster add-member ID … --key-file THEIR-KEY.pub --key YOUR-KEY`.",
             keyless.join(", ")
         ));
     }

@@ -57,9 +57,12 @@ pub struct Args {
     /// yes). The default when tribune.toml's [rules] double_majority is true.
     #[arg(long)]
     pub double_majority: bool,
-    /// Record this member as the proposer (default: the member with git's user.email, if any).
+    /// Record this member as the proposer (default: the member with git's user.email, if any;
+    /// in a founded commons, the member whose key signs).
     #[arg(long = "as", value_name = "MEMBER")]
     pub member: Option<String>,
+    #[command(flatten)]
+    pub signing: super::acting::SignWith,
     /// Print the proposal as JSON.
     #[arg(long)]
     pub json: bool,
@@ -104,10 +107,31 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(b) = &args.basis {
         Basis::parse(b).map_err(|e| crate::error::usage(e.message, e.hint.unwrap_or_default()))?;
     }
-    let proposer = match &args.member {
-        Some(m) => Some(m.clone()),
-        None => crate::commons::actor::member_by_email(&commons)?,
+    // Signed when the proposer has a key; in a founded commons, by a member of the
+    // authorised roster (the proposer), or refused.
+    let actor = crate::commons::actor::Actor::new(&commons, args.signing.key.as_deref())?;
+    let proposer = if actor.founded() {
+        let Some(me) = actor.member() else {
+            return Err(fail(
+                "a proposal in a founded commons is signed by a member of its roster",
+                "sign with your key: --key FILE (or git's user.signingkey with gpg.format=ssh)",
+            ));
+        };
+        if args.member.as_ref().is_some_and(|m| *m != me.id) {
+            return Err(fail(
+                format!("the signing key is {}'s, not {}'s", me.id, args.member.clone().unwrap_or_default()),
+                "propose as the member whose key signs: leave out --as, or sign with that member's key",
+            ));
+        }
+        Some(me.id)
+    } else {
+        match &args.member {
+            Some(m) => Some(m.clone()),
+            None => crate::commons::actor::member_by_email(&commons)?,
+        }
     };
+    let signer = actor.signer.clone();
+    let founded = actor.founded();
     let v = &commons.config.voting;
     // The floors in force for a proposal made now: the rules at the trunk's tip, which will
     // be the proposal's parent (checked again if the trunk moves before the commit).
@@ -167,16 +191,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ));
         }
         if let Some(p) = &proposer {
-            if snap.member(p)?.is_none() {
+            // In a founded commons the proposer is the authorised member whose key signs,
+            // whatever the tree's files say.
+            if !founded && snap.member(p)?.is_none() {
                 return Err(fail(format!("there is no member {p:?} in the roster"), "check --as"));
             }
         }
         let blob = crate::git::Oid::hash_blob(full.as_bytes())?;
-        let change = Change::new(message(
+        let mut change = Change::new(message(
             &format!("propose: {}", statement.title),
             &[("Action", "propose"), ("Statement", &slug)],
         ))
         .put(path.clone(), full.clone().into_bytes());
+        change.signer = signer.clone();
         Ok((change, blob))
     })?;
     // The electorate is the authorised roster at the proposal (invalid entries left out).

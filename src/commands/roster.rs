@@ -2,11 +2,11 @@
 
 use super::Ctx;
 use crate::commons::roster::{admit, admit_contingent, remove_contingent, remove_member, rotate_key, set_rules};
-use crate::commons::Snapshot;
 use crate::error::fail;
+use crate::governance::authority::Authority;
 use crate::model::id;
 use crate::model::roster::{check_public_key, Contingent, Member};
-use crate::output::{print, print_json, print_table};
+use crate::output::{clean, print, print_json, print_table};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use serde::Serialize;
@@ -162,7 +162,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.action {
         None => {
             let root = crate::governance::audit::audit(&commons)?.root;
-            list(ctx, &commons.snapshot()?, root, args.json)
+            let authority = crate::governance::audit::authority_at(&commons, commons.trunk_tip()?)?;
+            list(ctx, &authority, root, args.json)
         }
         Some(Action::AddContingent(a)) => {
             id::validate("contingent id", &a.id)?;
@@ -244,13 +245,39 @@ struct RosterJson {
     root: Option<String>,
     contingents: Vec<Contingent>,
     members: Vec<Member>,
+    /// Files of the roster that the authorised roster does not take as they are, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    left_out: Vec<LeftOut>,
 }
 
-fn list(ctx: &Ctx, snap: &Snapshot<'_>, root: Option<String>, json: bool) -> Result<()> {
-    let contingents = snap.contingents()?;
-    let members = snap.members()?;
+#[derive(Serialize)]
+struct LeftOut {
+    path: String,
+    why: String,
+}
+
+/// The authorised roster: what the authority chain took (in an unfounded commons, every
+/// valid entry). Entries of the trunk's files that it did not take are named on stderr
+/// (and in the JSON's `left_out`), never shown as members.
+fn list(ctx: &Ctx, authority: &Authority, root: Option<String>, json: bool) -> Result<()> {
+    let contingents: Vec<Contingent> = authority.contingents.values().cloned().collect();
+    let members: Vec<Member> = authority.members.values().cloned().collect();
+    let left_out: Vec<LeftOut> = authority
+        .overrides
+        .keys()
+        .map(|path| LeftOut {
+            path: path.clone(),
+            why: match authority.invalid.get(path) {
+                Some(reason) => format!("not a valid entry: {reason}"),
+                None => "changed by a commit the roster did not authorise (`tribune audit` says which)".into(),
+            },
+        })
+        .collect();
     if json {
-        return print_json(&RosterJson { root, contingents, members });
+        return print_json(&RosterJson { root, contingents, members, left_out });
+    }
+    for l in &left_out {
+        eprintln!("warning: {}: {}; the roster below is the authorised one", clean(&l.path), clean(&l.why));
     }
     if contingents.is_empty() {
         return print("The roster is empty. Add a contingent with `tribune roster add-contingent ID --name NAME`.");

@@ -183,7 +183,10 @@ pub fn enact(
         if let Some(d) = &data {
             commons.repo.write_blob(d)?;
         }
-        if !crate::governance::enact::authorises(commons, slug, path, blob)? {
+        let tip = commons.trunk_tip()?;
+        let old = authority_now(commons)?.blob(path);
+        let e = crate::governance::authority::Enactment { statement: slug, path, old, new: blob, parents: &[tip] };
+        if !crate::governance::enact::authorises(commons, &e)? {
             return Err(fail(
                 format!("the statement {slug} does not authorise this change ({subject})"),
                 format!(
@@ -257,11 +260,12 @@ pub fn set_rules(commons: &Commons, text: &str, statement: Option<&str>, key: Op
     enact(commons, layout::CONFIG, Some(text.as_bytes().to_vec()), statement, "rules: tribune.toml changed", &[], key)
 }
 
-/// Founds a commons made without founders: one signed commit on the trunk, changing no
-/// file, that makes the roster as it is the root of authority. The signer must be a member
-/// with a key; every valid member with a key is a founder. Members without a key cannot
-/// sign anything in a founded commons: they are named, so that they can be admitted again
-/// with one. Nothing else changes; from this commit on, the authority chain applies.
+/// Founds a commons made without founders: one signed commit on the trunk that makes the
+/// roster as it is the root of authority. The signer must be a member with a key; every
+/// valid member with a key is a founder. Members without a key cannot sign anything in a
+/// founded commons (and would stand in its roster as invalid entries forever): the commit
+/// removes their entries, and they are named, to be admitted again with a key. Nothing
+/// else changes; from this commit on, the authority chain applies.
 pub fn found(commons: &Commons, key: Option<&Path>) -> Result<(Oid, Vec<String>, Vec<String>)> {
     let authority = authority_now(commons)?;
     if let Some(root) = authority.root {
@@ -292,6 +296,7 @@ pub fn found(commons: &Commons, key: Option<&Path>) -> Result<(Oid, Vec<String>,
             &[("Action", "found"), ("Founders", &founders.join(" "))],
         ));
         change.allow_empty = true;
+        change.removes = keyless.iter().map(|id| layout::member(id)).collect();
         change.signer = Some(signer.clone());
         Ok((change, ()))
     })?;

@@ -4,7 +4,7 @@
 //! commit where any does (none, on an honest history). A second audit judges only the
 //! commits that are new since; deleting the cache changes no result.
 
-use super::authority::{governed_changes, Authority, Finding, FOUNDERS};
+use super::authority::{governed_changes, Authority, Enactment, Finding, FOUNDERS};
 use crate::commons::Commons;
 use crate::git::{Oid, Repo};
 use anyhow::{Context, Result};
@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 const VERSION: u32 = 1;
+
+/// Where a clone remembers its commons' root of authority (git's configuration).
+pub const ROOT_KEY: &str = "tribune.root";
 
 /// What the cache keeps.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -78,10 +81,10 @@ thread_local! {
     static WITHIN: std::cell::RefCell<Option<Cache>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Whether statement `slug` authorises a change, judged with the audit so far.
-fn enacted(commons: &Commons, cache: &Cache, slug: &str, path: &str, new: Option<Oid>) -> Result<bool> {
+/// Whether the statement a commit cites authorises its change, judged with the audit so far.
+fn enacted(commons: &Commons, cache: &Cache, e: &Enactment<'_>) -> Result<bool> {
     let previous = WITHIN.with(|w| w.replace(Some(cache.clone())));
-    let result = super::enact::authorises(commons, slug, path, new);
+    let result = super::enact::authorises(commons, e);
     WITHIN.with(|w| *w.borrow_mut() = previous);
     result
 }
@@ -95,11 +98,14 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
     let mut cache = load(repo);
-    let audited: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).filter(|t| repo.has_object(*t)).collect();
+    let known: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
+    let audited: Vec<Oid> = known.iter().copied().filter(|t| repo.has_object(*t)).collect();
     let mut judged = 0;
     if !audited.contains(&tip) {
-        for old in &audited {
-            if !repo.is_ancestor(*old, tip)? {
+        for old in &known {
+            // A tip audited before that the trunk no longer descends from (or that is gone
+            // altogether: garbage-collected after a force-push) is a rewritten history.
+            if !audited.contains(old) || !repo.is_ancestor(*old, tip)? {
                 let f = Finding::Rewritten { commit: tip.to_string(), audited: old.to_string() };
                 if !cache.findings.contains(&f) {
                     cache.findings.push(f);
@@ -112,7 +118,23 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
         // A cache that cannot be written costs the next run time, not a result.
         let _ = save(repo, &cache);
     }
-    let audit = Audit { root: cache.root.clone(), tip: tip.to_string(), judged, findings: cache.findings.clone() };
+    // The commons' identity, remembered by this clone the first time it is known: a root
+    // that changes later (a history replaced wholesale) is a finding, whatever the cache says.
+    let mut findings = cache.findings.clone();
+    if let Some(root) = &cache.root {
+        match repo.config_string(ROOT_KEY) {
+            None => {
+                let _ = repo.set_config_string(ROOT_KEY, root);
+            }
+            Some(known) if &known != root => {
+                findings.push(Finding::RootChanged { root: root.clone(), remembered: known });
+            }
+            Some(_) => {}
+        }
+    } else if let Some(known) = repo.config_string(ROOT_KEY) {
+        findings.push(Finding::RootChanged { root: String::new(), remembered: known });
+    }
+    let audit = Audit { root: cache.root.clone(), tip: tip.to_string(), judged, findings };
     Ok((audit, cache))
 }
 
@@ -155,25 +177,42 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 (Slot::Loaded(Box::new(a)), findings)
             }
             Some(p1) => {
-                let parent_tree = repo.commit_tree(*p1)?;
-                let changes = governed_changes(repo, Some(parent_tree), c.tree)?;
+                // The parent the commit is judged from: the first, or at a merge the first
+                // that descends from the root, so that merging in a history that never did
+                // (an orphan) cannot make what follows unfounded.
+                let mut base = *p1;
+                if let Some(r) = root {
+                    for p in &c.parents {
+                        if *p == r || repo.is_ancestor(r, *p)? {
+                            base = *p;
+                            break;
+                        }
+                    }
+                }
+                let others: Vec<Oid> = c.parents.iter().copied().filter(|p| *p != base).collect();
+                let base_tree = repo.commit_tree(base)?;
+                let changes = governed_changes(repo, Some(base_tree), c.tree)?;
                 let founding = c.trailer(FOUNDERS).is_some();
                 if changes.is_empty() && !founding {
                     // Nothing governed changed: the state is the parent's.
-                    if let Some(o) = overrides_of(cache, *p1) {
+                    if let Some(o) = overrides_of(cache, base) {
                         cache.overrides.insert(id.to_string(), o);
                     }
-                    let slot = match take(&mut slots, &mut pending, *p1) {
+                    let slot = match take(&mut slots, &mut pending, base) {
                         Slot::Loaded(a) => Slot::Loaded(a),
                         Slot::Lazy(_) => Slot::Lazy(*id),
                     };
-                    release_others(&mut slots, &mut pending, &c.parents[1..]);
+                    release_others(&mut slots, &mut pending, &others);
                     slots.insert(*id, slot);
                     continue;
                 }
-                let parent = match take(&mut slots, &mut pending, *p1) {
+                let parent = match take(&mut slots, &mut pending, base) {
                     Slot::Loaded(a) => *a,
                     Slot::Lazy(at) => rebuild(repo, cache, root, at)?,
+                };
+                release_others(&mut slots, &mut pending, &others);
+                let judge = |parent: Authority, cache: &Cache| {
+                    parent.judge(repo, c, base, &|e: &Enactment<'_>| enacted(commons, cache, e))
                 };
                 if founding && !parent.founded {
                     match Authority::founding(repo, c)? {
@@ -182,26 +221,13 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                             (Slot::Loaded(Box::new(a)), findings)
                         }
                         None => {
-                            let (a, mut findings) = parent
-                                .judge(repo, c, Some(parent_tree), &[], &|s, p, n| enacted(commons, cache, s, p, n))?;
+                            let (a, mut findings) = judge(parent, cache)?;
                             findings.push(Finding::UnsignedFounding { commit: id.to_string() });
                             (Slot::Loaded(Box::new(a)), findings)
                         }
                     }
                 } else {
-                    let mut others = Vec::new();
-                    for p in &c.parents[1..] {
-                        let a = match slots.get(p) {
-                            Some(Slot::Loaded(a)) => (**a).clone(),
-                            Some(Slot::Lazy(at)) => rebuild(repo, cache, root, *at)?,
-                            None => rebuild(repo, cache, root, *p)?,
-                        };
-                        others.push((a, repo.commit_tree(*p)?));
-                    }
-                    let refs: Vec<(&Authority, Oid)> = others.iter().map(|(a, t)| (a, *t)).collect();
-                    let (a, findings) =
-                        parent.judge(repo, c, Some(parent_tree), &refs, &|s, p, n| enacted(commons, cache, s, p, n))?;
-                    release_others(&mut slots, &mut pending, &c.parents[1..]);
+                    let (a, findings) = judge(parent, cache)?;
                     (Slot::Loaded(Box::new(a)), findings)
                 }
             }

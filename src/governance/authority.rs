@@ -24,9 +24,20 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Whether an approved statement (its slug) authorises a change to a path (to a blob, or
-/// removed): the walk that judges commits answers it.
-pub type Enacted<'a> = &'a dyn Fn(&str, &str, Option<Oid>) -> Result<bool>;
+/// A change that a commit says an approved statement enacts.
+pub struct Enactment<'a> {
+    pub statement: &'a str,
+    pub path: &'a str,
+    /// The authorised value before (None: absent) and the value after.
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+    /// The parents of the commit that applies it (where to look back from).
+    pub parents: &'a [Oid],
+}
+
+/// Whether an approved statement authorises a change: the walk that judges commits
+/// answers it.
+pub type Enacted<'a> = &'a dyn Fn(&Enactment<'_>) -> Result<bool>;
 
 /// The trailer that marks a root of authority, naming the founders.
 pub const FOUNDERS: &str = "Tribune-Founders";
@@ -82,6 +93,9 @@ pub enum Finding {
     UnsignedFounding { commit: String },
     /// The trunk no longer descends from what this clone audited before (a force-push).
     Rewritten { commit: String, audited: String },
+    /// The root of authority is not the one this clone remembers (tribune.root; empty
+    /// `root`: the commons has none now).
+    RootChanged { root: String, remembered: String },
 }
 
 impl Finding {
@@ -92,6 +106,7 @@ impl Finding {
             | Finding::SecondFounding { commit }
             | Finding::UnsignedFounding { commit }
             | Finding::Rewritten { commit, .. } => commit,
+            Finding::RootChanged { root, .. } => root,
         }
     }
     pub fn path(&self) -> Option<&str> {
@@ -120,6 +135,9 @@ pub struct Authority {
     pub keys: KeyRing,
     /// The authorised blob of each governed path (what `overrides` corrects the tree to).
     blobs: BTreeMap<String, Oid>,
+    /// The rules say members are admitted and removed by approved statement only
+    /// (`[rules] members = "statement"`).
+    members_by_statement: bool,
 }
 
 impl Authority {
@@ -144,28 +162,27 @@ impl Authority {
     fn set(&mut self, repo: &Repo, path: &str, blob: Option<Oid>) -> Result<Option<String>> {
         self.unset(path);
         let Some(blob) = blob else { return Ok(None) };
-        let problem = match entry_of(path) {
-            Some((kind, id)) => {
-                let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
-                match kind {
-                    Kind::Member => match self.valid_member(id, path, &text) {
-                        Ok(m) => {
-                            self.keys.insert(&m);
-                            self.members.insert(id.to_string(), m);
-                            None
-                        }
-                        Err(why) => Some(why),
-                    },
-                    Kind::Contingent => match valid_contingent(id, path, &text) {
-                        Ok(c) => {
-                            self.contingents.insert(id.to_string(), c);
-                            None
-                        }
-                        Err(why) => Some(why),
-                    },
-                }
-            }
-            None => None,
+        let bytes = repo.read_blob(blob)?;
+        let problem = match (entry_of(path), String::from_utf8(bytes)) {
+            (Some(_), Err(_)) => Some("the file is not UTF-8".to_string()),
+            (Some((kind, id)), Ok(text)) => match kind {
+                Kind::Member => match self.valid_member(id, path, &text) {
+                    Ok(m) => {
+                        self.keys.insert(&m);
+                        self.members.insert(id.to_string(), m);
+                        None
+                    }
+                    Err(why) => Some(why),
+                },
+                Kind::Contingent => match valid_contingent(id, path, &text) {
+                    Ok(c) => {
+                        self.contingents.insert(id.to_string(), c);
+                        None
+                    }
+                    Err(why) => Some(why),
+                },
+            },
+            (None, _) => None,
         };
         if problem.is_none() {
             self.blobs.insert(path.to_string(), blob);
@@ -191,7 +208,7 @@ impl Authority {
     /// A member entry as the authorised state would take it, or why not.
     fn valid_member(&self, id: &str, path: &str, text: &str) -> std::result::Result<Member, String> {
         crate::model::id::validate("member id", id).map_err(|e| e.message.clone())?;
-        let m = Member::parse(id, path, text).map_err(|e| e.message.clone())?;
+        let m = Member::parse(id, path, text).map_err(|e| one_line(&e.message))?;
         if m.name.trim().is_empty() || m.name.chars().any(char::is_control) {
             return Err("the member's name is empty or not one line".into());
         }
@@ -264,6 +281,7 @@ impl Authority {
         if let Some(c) = config {
             a.blobs.insert(layout::CONFIG.to_string(), c);
         }
+        a.read_config(repo)?;
         for (path, blob) in files {
             if !governed(&path) {
                 continue;
@@ -274,7 +292,28 @@ impl Authority {
                 invalid.push((path, why));
             }
         }
+        // Where the audit kept an earlier value, say why the tree's is not taken when it is
+        // an entry tribune would refuse (else it was a change without authority).
+        for path in overrides.keys() {
+            if let Some(e) = repo.entry_at(tree, path)?.filter(|e| !e.is_tree) {
+                if let Some(why) = a.why_invalid(repo, path, e.id)? {
+                    a.invalid.insert(path.clone(), why);
+                }
+            }
+        }
         Ok((a, invalid))
+    }
+
+    /// Why the entry `blob` at `path` would not be taken, if it would not (nothing changes).
+    fn why_invalid(&self, repo: &Repo, path: &str, blob: Oid) -> Result<Option<String>> {
+        let Ok(text) = String::from_utf8(repo.read_blob(blob)?) else {
+            return Ok(Some("the file is not UTF-8".into()));
+        };
+        Ok(match entry_of(path) {
+            Some((Kind::Member, id)) => self.valid_member(id, path, &text).err(),
+            Some((Kind::Contingent, id)) => valid_contingent(id, path, &text).err(),
+            None => None,
+        })
     }
 
     /// Who may change `path` from its authorised value to `new` (None: remove it), given the
@@ -292,9 +331,29 @@ impl Authority {
         })
     }
 
+    /// Reads the admission rule from the authorised tribune.toml (one that does not parse
+    /// keeps the default: members admit members).
+    fn read_config(&mut self, repo: &Repo) -> Result<()> {
+        self.members_by_statement = match self.blobs.get(layout::CONFIG) {
+            Some(b) => crate::model::config::Config::parse(&String::from_utf8_lossy(&repo.read_blob(*b)?))
+                .ok()
+                .and_then(|c| c.rules().ok())
+                .is_some_and(|r| r.members == crate::model::config::Admission::Statement),
+            None => false,
+        };
+        Ok(())
+    }
+
     /// Who may change member `id`'s entry to `after` (None: remove it).
     pub fn member_rule(&self, id: &str, after: Option<&Member>) -> Rule {
         let before = self.members.get(id);
+        // Keys stay the member's own whatever the rules; admitting and removing may be the
+        // organisation's business.
+        let keys_only =
+            matches!((before, after), (Some(b), Some(a)) if b.keys != a.keys && b.contingent == a.contingent);
+        if self.members_by_statement && !keys_only {
+            return Rule::ApprovedStatement;
+        }
         match (before, after) {
             // Moving a member between contingents is the organisation's business.
             (Some(b), Some(a)) if b.contingent != a.contingent => Rule::ApprovedStatement,
@@ -391,24 +450,24 @@ impl Authority {
         Ok(Some((a, findings.collect())))
     }
 
-    /// Judges commit `c` (not a root) against this state, the authorised state at its first
-    /// parent, and returns the state at `c` and what was refused. `others` are the states
-    /// at its other parents, with their trees (a merge may take what another parent's
-    /// history authorised).
+    /// Judges commit `c` (not a root) against this state, the authorised state at its parent
+    /// `base` (the first parent, or at a merge the first that descends from the root), and
+    /// returns the state at `c` and what was refused. What a merge takes from its other
+    /// parents is judged by the commit that made it on that side (see `taken_from_other`).
     ///
-    /// `enacted(statement, path, new)` says whether an approved statement the commit cites
-    /// (`Tribune-Enacts`) authorises a change only a statement may make.
+    /// `enacted` says whether an approved statement the commit cites (`Tribune-Enacts`)
+    /// authorises a change.
     pub fn judge(
         mut self,
         repo: &Repo,
         c: &CommitInfo,
-        parent_tree: Option<Oid>,
-        others: &[(&Authority, Oid)],
+        base: Oid,
         enacted: Enacted<'_>,
     ) -> Result<(Authority, Vec<Finding>)> {
         let mut findings = Vec::new();
         let commit = c.id.to_string();
-        let mut changes = governed_changes(repo, parent_tree, c.tree)?;
+        let base_tree = repo.commit_tree(base)?;
+        let mut changes = governed_changes(repo, Some(base_tree), c.tree)?;
         if changes.is_empty() {
             return Ok((self, findings));
         }
@@ -417,6 +476,7 @@ impl Authority {
             findings.push(Finding::SecondFounding { commit: commit.clone() });
         }
         let signer = self.signer_of(repo, c.id)?;
+        let others: Vec<Oid> = c.parents.iter().copied().filter(|p| *p != base).collect();
         // Contingents first: a member's entry refers to its contingent.
         changes.sort_by_key(|p| (!p.starts_with(layout::CONTINGENTS), p.clone()));
         for path in changes {
@@ -427,19 +487,10 @@ impl Authority {
             if new == old {
                 continue;
             }
-            // A merge takes what another parent's history authorised.
-            let from_other = others.iter().any(|(a, tree)| {
-                a.blob(&path) == new
-                    && repo.entry_at(*tree, &path).ok().flatten().filter(|e| !e.is_tree).map(|e| e.id) == new
-            });
             let rule = self.rule_for(repo, &path, new)?;
-            // An approved statement may authorise any change it names exactly (a contingent,
-            // the rules, a new contingent's first member).
-            let by_statement = match c.trailer(super::enact::ENACTS) {
-                Some(slug) if self.founded => enacted(slug.trim(), &path, new)?,
-                _ => false,
-            };
-            let allowed = !self.founded || from_other || by_statement || self.allows(&rule, signer.as_deref());
+            let allowed = !self.founded
+                || self.authorised_act(repo, c, signer.as_deref(), &rule, &path, old, new, enacted)?
+                || self.taken_from_other(repo, base, &others, &rule, &path, old, new, enacted)?;
             if !allowed {
                 findings.push(Finding::Unauthorised {
                     commit: commit.clone(),
@@ -455,6 +506,7 @@ impl Authority {
                     Some(b) => self.blobs.insert(path, b),
                     None => self.blobs.remove(&path),
                 };
+                self.read_config(repo)?;
                 continue;
             }
             if let Some(reason) = self.set(repo, &path, new)? {
@@ -473,11 +525,88 @@ impl Authority {
         }
         Ok((self, findings))
     }
+
+    /// Whether commit `c`, signed by `signer`, may change `path` from `old` to `new` under
+    /// this state: by the rule, or by the approved statement it cites.
+    #[allow(clippy::too_many_arguments)]
+    fn authorised_act(
+        &self,
+        repo: &Repo,
+        c: &CommitInfo,
+        signer: Option<&str>,
+        rule: &Rule,
+        path: &str,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        enacted: Enacted<'_>,
+    ) -> Result<bool> {
+        if self.allows(rule, signer) {
+            return Ok(true);
+        }
+        // An approved statement may authorise a change it names exactly (a contingent, the
+        // rules, a new contingent's first member), once.
+        Ok(match c.trailer(super::enact::ENACTS) {
+            Some(slug) => enacted(&Enactment { statement: slug.trim(), path, old, new, parents: &c.parents })?,
+            None => {
+                let _ = repo;
+                false
+            }
+        })
+    }
+
+    /// Whether a merge takes `new` at `path` from another parent's history: the newest
+    /// commit on that side (since the histories parted) that set it must be one this state
+    /// authorises, judged now, so that authority granted on a stale branch does not outlive
+    /// a removal or a key rotation made meanwhile, and a history that never descended from
+    /// the root (an orphan) authorises nothing. A value the other side did not change is
+    /// the merge's own change.
+    #[allow(clippy::too_many_arguments)]
+    fn taken_from_other(
+        &self,
+        repo: &Repo,
+        base: Oid,
+        others: &[Oid],
+        rule: &Rule,
+        path: &str,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        enacted: Enacted<'_>,
+    ) -> Result<bool> {
+        let at = |commit: Oid| -> Result<Option<Oid>> {
+            Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
+        };
+        for other in others {
+            if at(*other)? != new {
+                continue;
+            }
+            let parted: Vec<Oid> = repo.merge_base(base, *other)?.into_iter().collect();
+            for id in repo.walk(*other, &parted)? {
+                let info = repo.commit(id?)?;
+                if at(info.id)? != new {
+                    continue;
+                }
+                let before = match info.parents.first() {
+                    Some(p) => at(*p)?,
+                    None => None,
+                };
+                if before == new {
+                    continue;
+                }
+                // The commit that set the value on that side.
+                let signer = self.signer_of(repo, info.id)?;
+                return self.authorised_act(repo, &info, signer.as_deref(), rule, path, old, new, enacted);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// What a rule asks, in words (for refusals; `output` words audit's findings).
 pub fn describe(rule: &Rule) -> String {
     match rule {
+        Rule::MemberOfContingent { contingent } if contingent.is_empty() => {
+            "only a member of the entry's contingent may do that, and the entry names none that can be read".into()
+        }
         Rule::MemberOfContingent { contingent } => format!("only a member of {contingent} may do that"),
         Rule::MemberThemself { member } => {
             format!("only {member}, signing with their current key, may change their keys")
@@ -508,9 +637,14 @@ pub fn governed_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<S
     Ok(changes)
 }
 
+/// A parser's message on one line (TOML's run over several).
+fn one_line(message: &str) -> String {
+    message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(": ")
+}
+
 fn valid_contingent(id: &str, path: &str, text: &str) -> std::result::Result<Contingent, String> {
     crate::model::id::validate("contingent id", id).map_err(|e| e.message.clone())?;
-    let c = Contingent::parse(id, path, text).map_err(|e| e.message.clone())?;
+    let c = Contingent::parse(id, path, text).map_err(|e| one_line(&e.message))?;
     if c.name.trim().is_empty() || c.name.chars().any(char::is_control) {
         return Err("the contingent's name is empty or not one line".into());
     }

@@ -40,6 +40,16 @@ pub fn finding(f: &Finding) -> String {
         Finding::UnsignedFounding { commit } => {
             format!("{}: declares founders but is not signed by one of them; it founds nothing", short(commit))
         }
+        Finding::RootChanged { root, remembered } if root.is_empty() => format!(
+            "the commons has no root of authority now, but this clone remembers {} (tribune.root): its history \
+             was replaced",
+            short(remembered)
+        ),
+        Finding::RootChanged { root, remembered } => format!(
+            "the root of authority is {}, but this clone remembers {} (tribune.root): its history was replaced",
+            short(root),
+            short(remembered)
+        ),
         Finding::Rewritten { commit, audited } => format!(
             "{}: the trunk no longer descends from {}, which this clone audited before (history rewritten)",
             short(commit),

@@ -152,7 +152,7 @@ fn roster_stuffing_key_theft_and_silent_removal_with_plain_git_count_for_nothing
 
     // The electorate is the authorised roster: ann and bob with his own key.
     let file = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
-    env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE]).ok();
+    env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--key", &ann]).ok();
     let r = env.tribune(&["-C", &c, "vote", "for-the-rent-strike", "yes", "--as", "x1", "--key", &x1]);
     assert_eq!(r.code, 1, "a stuffed member voted: {}", r.stdout);
     let r = env.tribune(&["-C", &c, "vote", "for-the-rent-strike", "yes", "--as", "bob", "--key", &thief]);
@@ -223,7 +223,7 @@ fn invalid_roster_entries_are_never_in_the_electorate_even_unfounded() {
 
 #[test]
 fn rules_loosened_with_plain_git_bind_nobody_in_a_founded_commons() {
-    let (env, c, _) = founded();
+    let (env, c, ann) = founded();
     let w = env.clone_of(&c, "w");
     let config = std::fs::read_to_string(format!("{w}/tribune.toml")).unwrap();
     assert!(config.contains("min_threshold = \"2/3\""), "{config}");
@@ -235,7 +235,7 @@ fn rules_loosened_with_plain_git_bind_nobody_in_a_founded_commons() {
     let f = &r.json()["findings"][0];
     assert_eq!((&f["path"], &f["rule"]["rule"]), (&"tribune.toml".into(), &"approved-statement".into()), "{f}");
     let file = env.write("s.md", "+++\ntitle = \"S\"\n+++\nText.\n");
-    let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--threshold", "1/100"]);
+    let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--threshold", "1/100", "--key", &ann]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("below the organisation's floor 2/3"), "{}", r.stderr);
 }
@@ -247,7 +247,7 @@ fn pass_statement(env: &Env, c: &str, ann: &str, slug: &str, front: &str) {
     let deadline = (now + chrono::Duration::days(3)).to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let text = format!("+++\ntitle = \"{slug}\"\ndeadline = \"{deadline}\"\n{front}+++\nThe organisation decides.\n");
     let file = env.write(&format!("{slug}.md"), text);
-    env.tribune(&["-C", c, "propose", &file, "--slug", slug]).ok();
+    env.tribune(&["-C", c, "propose", &file, "--slug", slug, "--key", ann]).ok();
     env.tribune(&["-C", c, "vote", slug, "yes", "--as", "ann", "--key", ann]).ok();
     env.tribune(&["-C", c, "approve", slug, "--as", "ann", "--key", ann]).ok();
 }
@@ -350,7 +350,7 @@ fn the_rules_change_only_as_an_approved_statement_enacts_them() {
     let now = chrono::DateTime::parse_from_rfc3339(&env.now()).unwrap();
     let soon = (now + chrono::Duration::hours(36)).to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let s = env.write("s.md", "+++\ntitle = \"S\"\n+++\nText.\n");
-    let r = env.tribune(&["-C", &c, "propose", &s, "--deadline", &soon]);
+    let r = env.tribune(&["-C", &c, "propose", &s, "--deadline", &soon, "--key", &ann]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("is shorter than the organisation's floor 2d"), "{}", r.stderr);
 }
@@ -369,8 +369,14 @@ fn an_unfounded_commons_is_founded_in_one_signed_commit_and_loses_nothing() {
     assert!(r.stderr.contains("the signing key belongs to no member of the roster"), "{}", r.stderr);
     let r = env.tribune(&["-C", &c, "found", "--key", &bob]).ok();
     assert!(r.stdout.contains("with 1 founder: bob"), "{}", r.stdout);
-    assert!(r.stdout.contains("Without a key, and so left out of the authorised roster: alice"), "{}", r.stdout);
-    assert_eq!(rev(&env, &c, "main^{tree}"), tree_before, "founding changed a file");
+    assert!(
+        r.stdout.contains("Without a key, and so removed from the roster (a founded roster needs keys): alice"),
+        "{}",
+        r.stdout
+    );
+    // Only alice's keyless entry goes; every other file stays.
+    let changed = env.git(&["-C", &c, "diff", "--name-status", &tree_before, "main^{tree}"]).ok().stdout;
+    assert_eq!(changed.trim(), "D\troster/members/alice.toml");
     let root = rev(&env, &c, "main");
     let roster = env.tribune(&["-C", &c, "roster", "--json"]).ok().json();
     assert_eq!(roster["root"].as_str(), Some(root.as_str()));
@@ -386,7 +392,6 @@ fn an_unfounded_commons_is_founded_in_one_signed_commit_and_loses_nothing() {
     let r =
         env.tribune(&add_member_args(&c, ["carl", "abc", "Carl", "carl@example.org"], &["--public-key", &carl_pub]));
     assert_eq!(r.code, 1, "{}", r.stdout);
-    env.tribune(&["-C", &c, "roster", "remove-member", "alice", "--key", &bob]).ok();
     let (_, alice_pub) = keypair(&env, "alice");
     env.tribune(&add_member_args(
         &c,
@@ -394,14 +399,165 @@ fn an_unfounded_commons_is_founded_in_one_signed_commit_and_loses_nothing() {
         &["--public-key", &alice_pub, "--key", &bob],
     ))
     .ok();
-    let audit = env.tribune(&["-C", &c, "audit", "--json"]);
-    let j = audit.json();
-    // alice's keyless entry at the founding is the one finding; nothing after it.
-    let findings = j["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "{j:#}");
-    assert_eq!(
-        (&findings[0]["finding"], &findings[0]["path"]),
-        (&"invalid-entry".into(), &"roster/members/alice.toml".into())
-    );
+    // Nothing to report: the audit is clean after a founding.
+    assert!(findings(&env, &c).is_empty());
     assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().json().as_array().unwrap().len(), 1);
+}
+
+/// The findings' paths of `audit --json` (exit 1 expected when there are any).
+fn findings(env: &Env, c: &str) -> Vec<String> {
+    let r = env.tribune(&["-C", c, "audit", "--json"]);
+    let j = r.json();
+    let paths: Vec<String> =
+        j["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(r.code, if paths.is_empty() { 0 } else { 1 }, "{}", r.stderr);
+    paths
+}
+
+/// The same verdict without the audit's cache (invariant 7: derived data changes no result).
+fn findings_cold(env: &Env, c: &str) -> Vec<String> {
+    let _ = std::fs::remove_file(format!("{c}/tribune/audit.json"));
+    findings(env, c)
+}
+
+#[test]
+fn a_merged_orphan_authorises_nothing_whichever_parent_it_is() {
+    let (env, c, ann) = founded();
+    admit(&env, &c, "bob", &ann);
+    let (_, mal_pub) = keypair(&env, "mal");
+    let w = env.clone_of(&c, "w");
+    std::fs::write(format!("{w}/roster/members/mal.toml"), member_file("mal", &mal_pub)).unwrap();
+    env.git(&["-C", &w, "add", "-A"]).ok();
+    let tree = env.git(&["-C", &w, "write-tree"]).ok().stdout.trim().to_string();
+    env.git(&["-C", &w, "reset", "-q", "--hard"]).ok();
+    let orphan = env.git(&["-C", &w, "commit-tree", &tree, "-m", "orphan"]).ok().stdout.trim().to_string();
+    // The orphan as the second parent, then (another clone) as the first.
+    let head = rev(&env, &w, "HEAD");
+    let m2 = env.git(&["-C", &w, "commit-tree", &tree, "-p", &head, "-p", &orphan, "-m", "merge"]).ok().stdout;
+    env.git(&["-C", &w, "push", "-q", "origin", &format!("{}:main", m2.trim())]).ok();
+    assert_eq!(findings(&env, &c), ["roster/members/mal.toml"]);
+    assert_eq!(findings_cold(&env, &c), ["roster/members/mal.toml"]);
+    let (env2, c2, ann2) = founded();
+    admit(&env2, &c2, "bob", &ann2);
+    let w2 = env2.clone_of(&c2, "w");
+    std::fs::write(format!("{w2}/roster/members/mal.toml"), member_file("mal", &mal_pub)).unwrap();
+    env2.git(&["-C", &w2, "add", "-A"]).ok();
+    let tree = env2.git(&["-C", &w2, "write-tree"]).ok().stdout.trim().to_string();
+    let orphan = env2.git(&["-C", &w2, "commit-tree", &tree, "-m", "orphan"]).ok().stdout.trim().to_string();
+    let head = rev(&env2, &w2, "HEAD");
+    let m1 = env2.git(&["-C", &w2, "commit-tree", &tree, "-p", &orphan, "-p", &head, "-m", "merge"]).ok().stdout;
+    env2.git(&["-C", &w2, "push", "-q", "origin", &format!("{}:main", m1.trim())]).ok();
+    // Later, unsigned: bob removed. Still judged: founded status never drops.
+    env2.git(&["-C", &w2, "reset", "-q", "--hard", m1.trim()]).ok();
+    env2.git(&["-C", &w2, "rm", "-q", "roster/members/bob.toml"]).ok();
+    env2.git(&["-C", &w2, "commit", "-q", "-m", "bye bob"]).ok();
+    env2.git(&["-C", &w2, "push", "-q", "origin", "HEAD:main"]).ok();
+    let want = ["roster/members/mal.toml", "roster/members/bob.toml"];
+    assert_eq!(findings(&env2, &c2), want);
+    assert_eq!(findings_cold(&env2, &c2), want);
+}
+
+#[test]
+fn a_stale_branch_merged_in_cannot_undo_a_removal_or_use_a_removed_members_authority() {
+    let (env, c, ann) = founded();
+    let bob = admit(&env, &c, "bob", &ann);
+    let fork = rev(&env, &c, "main");
+    env.tribune(&["-C", &c, "roster", "remove-member", "bob", "--key", &ann]).ok();
+    // Bob, on a branch forked before his removal, signs the admission of mal.
+    let (_, mal_pub) = keypair(&env, "mal");
+    let w = env.clone_of(&c, "w");
+    env.git(&["-C", &w, "checkout", "-q", "-b", "side", &fork]).ok();
+    std::fs::write(format!("{w}/roster/members/mal.toml"), member_file("mal", &mal_pub)).unwrap();
+    env.git(&["-C", &w, "add", "-A"]).ok();
+    let tree = env.git(&["-C", &w, "write-tree"]).ok().stdout.trim().to_string();
+    let side = signed_commit(&env, &w, &bob, &tree, &[&fork], "admit mal");
+    // An unsigned merge of the stale side: it brings mal, and (taking the side's roster) bob back.
+    let main = rev(&env, &w, "origin/main");
+    let m = env.git(&["-C", &w, "commit-tree", &tree, "-p", &main, "-p", &side, "-m", "Merge"]).ok().stdout;
+    env.git(&["-C", &w, "push", "-q", "origin", &format!("{}:main", m.trim())]).ok();
+    let want = ["roster/members/bob.toml", "roster/members/mal.toml"];
+    assert_eq!(findings(&env, &c), want);
+    assert_eq!(findings_cold(&env, &c), want);
+    let roster = env.tribune(&["-C", &c, "allowed-signers"]).ok().stdout;
+    assert!(!roster.contains("bob@example.org") && !roster.contains("mal@example.org"), "{roster}");
+}
+
+#[test]
+fn citing_a_statement_again_cannot_undo_a_key_rotation() {
+    let (env, c, ann) = founded();
+    let (zed, zed_pub) = keypair(&env, "zed");
+    let front = format!(
+        "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"XYZ Circle\"\n\n[[enacts]]\nadd_member = \"zed\"\n\
+         contingent = \"xyz\"\nkey = \"{}\"\n",
+        zed_pub.trim()
+    );
+    pass_statement(&env, &c, &ann, "admit-xyz", &front);
+    env.tribune(&[
+        "-C",
+        &c,
+        "roster",
+        "add-contingent",
+        "xyz",
+        "--name",
+        "XYZ Circle",
+        "--statement",
+        "admit-xyz",
+        "--key",
+        &ann,
+    ])
+    .ok();
+    let pubfile = env.write("zed-new.pub", &zed_pub);
+    let args = member_args(
+        ["zed", "xyz", "Zed", "zed@example.org"],
+        &["--key-file", &pubfile, "--statement", "admit-xyz", "--key", &ann],
+    );
+    env.tribune(&[&["-C", &c[..]][..], &args].concat()).ok();
+    let (_, zed2_pub) = keypair(&env, "zed2");
+    let zed2 = env.write("zed2-new.pub", &zed2_pub);
+    env.tribune(&["-C", &c, "roster", "rotate-key", "zed", "--key-file", &zed2, "--key", &zed]).ok();
+    let w = env.clone_of(&c, "w");
+    let old = env.git(&["-C", &w, "show", "HEAD~1:roster/members/zed.toml"]).ok().stdout;
+    std::fs::write(format!("{w}/roster/members/zed.toml"), old).unwrap();
+    env.git(&["-C", &w, "commit", "-q", "-am", "x\n\nTribune-Enacts: admit-xyz"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    assert_eq!(findings(&env, &c), ["roster/members/zed.toml"]);
+    assert_eq!(findings_cold(&env, &c), ["roster/members/zed.toml"]);
+}
+
+#[test]
+fn members_by_statement_is_enforced_when_the_rules_say_so() {
+    let (env, c, ann) = founded();
+    let w = env.clone_of(&c, "w");
+    let now = std::fs::read_to_string(format!("{w}/tribune.toml")).unwrap();
+    let strict = now.replace("members = \"contingent\"", "members = \"statement\"");
+    assert_ne!(strict, now);
+    let file = env.write("strict.toml", &strict);
+    let blob = env.git(&["hash-object", &file]).ok().stdout.trim().to_string();
+    pass_statement(&env, &c, &ann, "strict", &format!("[[enacts]]\nrules = \"{blob}\"\n"));
+    env.tribune(&["-C", &c, "roster", "set-rules", &file, "--statement", "strict", "--key", &ann]).ok();
+    let (_, bob_pub) = keypair(&env, "bob");
+    let pubfile = env.write("bob-new.pub", &bob_pub);
+    let args = member_args(["bob", "abc", "Bob", "bob@example.org"], &["--key-file", &pubfile, "--key", &ann]);
+    let r = env.tribune(&[&["-C", &c[..]][..], &args].concat());
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("only an approved joint statement may do that"), "{}", r.stderr);
+}
+
+#[test]
+fn a_force_push_is_named_even_after_gc_and_a_clone_remembers_the_root() {
+    let (env, c, ann) = founded();
+    admit(&env, &c, "bob", &ann);
+    let clone = env.path("k").to_string_lossy().into_owned();
+    let r = env.tribune(&["clone", &c, &clone]).ok();
+    let root = rev(&env, &c, "main~1");
+    assert!(r.stdout.contains(&format!("Its root of authority, remembered here: {root}.")), "{}", r.stdout);
+    assert_eq!(env.git(&["-C", &clone, "config", "tribune.root"]).ok().stdout.trim(), root);
+    env.tribune(&["-C", &c, "audit"]).ok();
+    let w = env.clone_of(&c, "w");
+    env.git(&["-C", &w, "push", "-q", "-f", "origin", "HEAD~1:main"]).ok();
+    env.git(&["-C", &c, "reflog", "expire", "--expire=now", "--all"]).ok();
+    env.git(&["-C", &c, "gc", "-q", "--prune=now"]).ok();
+    let r = env.tribune(&["-C", &c, "audit", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()["findings"][0]["finding"], "rewritten", "{}", r.stdout);
 }
