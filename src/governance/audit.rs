@@ -4,6 +4,7 @@
 //! commit where any does (none, on an honest history). A second audit judges only the
 //! commits that are new since; deleting the cache changes no result.
 
+use super::articles;
 use super::authority::{governed_changes, Authority, Finding, FOUNDERS};
 use crate::commons::Commons;
 use crate::git::{Oid, Repo};
@@ -11,7 +12,8 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-const VERSION: u32 = 1;
+/// 2: article and statement findings.
+const VERSION: u32 = 2;
 
 /// What the cache keeps.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -137,16 +139,48 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
                 let parent_tree = repo.commit_tree(*p1)?;
                 let changes = governed_changes(repo, Some(parent_tree), c.tree)?;
                 let founding = c.trailer(FOUNDERS).is_some();
+                let other_trees: Vec<(Oid, Oid)> =
+                    c.parents[1..].iter().map(|p| Ok((*p, repo.commit_tree(*p)?))).collect::<Result<_>>()?;
+                // The statement rule needs no roster; the article rules need the state at
+                // the parent, and only where the commons is founded.
+                let mut findings = articles::judge_statements(
+                    repo,
+                    c,
+                    *p1,
+                    &other_trees,
+                    &articles::statement_changes(repo, Some(parent_tree), c.tree)?,
+                )?;
+                let founded_at_parent = match slots.get(p1) {
+                    Some(Slot::Loaded(a)) => a.founded,
+                    Some(Slot::Lazy(at)) => founded_at(repo, root, *at)?,
+                    None => founded_at(repo, root, *p1)?,
+                };
+                let texts = if founded_at_parent {
+                    articles::article_changes(repo, Some(parent_tree), c.tree)?
+                } else {
+                    Vec::new()
+                };
                 if changes.is_empty() && !founding {
                     // Nothing governed changed: the state is the parent's.
                     if let Some(o) = overrides_of(cache, *p1) {
                         cache.overrides.insert(id.to_string(), o);
                     }
-                    let slot = match take(&mut slots, &mut pending, *p1) {
+                    let mut slot = match take(&mut slots, &mut pending, *p1) {
                         Slot::Loaded(a) => Slot::Loaded(a),
                         Slot::Lazy(_) => Slot::Lazy(*id),
                     };
+                    if !texts.is_empty() {
+                        // The articles are judged by the state at the parent, which is this
+                        // commit's too: loaded once, then kept for the commits after it.
+                        let a = match slot {
+                            Slot::Loaded(a) => a,
+                            Slot::Lazy(_) => Box::new(rebuild(repo, cache, root, *p1)?),
+                        };
+                        findings.extend(articles::judge_articles(repo, &a, c, *p1, &other_trees, &texts)?);
+                        slot = Slot::Loaded(a);
+                    }
                     release_others(&mut slots, &mut pending, &c.parents[1..]);
+                    record(cache, findings);
                     slots.insert(*id, slot);
                     continue;
                 }
@@ -154,14 +188,17 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
                     Slot::Loaded(a) => *a,
                     Slot::Lazy(at) => rebuild(repo, cache, root, at)?,
                 };
+                findings.extend(articles::judge_articles(repo, &parent, c, *p1, &other_trees, &texts)?);
                 if founding && !parent.founded {
                     match Authority::founding(repo, c)? {
-                        Some((a, findings)) => {
+                        Some((a, found)) => {
                             root = Some(*id);
+                            findings.extend(found);
                             (Slot::Loaded(Box::new(a)), findings)
                         }
                         None => {
-                            let (a, mut findings) = parent.judge(repo, c, Some(parent_tree), &[])?;
+                            let (a, judged) = parent.judge(repo, c, Some(parent_tree), &[])?;
+                            findings.extend(judged);
                             findings.push(Finding::UnsignedFounding { commit: id.to_string() });
                             (Slot::Loaded(Box::new(a)), findings)
                         }
@@ -177,7 +214,8 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
                         others.push((a, repo.commit_tree(*p)?));
                     }
                     let refs: Vec<(&Authority, Oid)> = others.iter().map(|(a, t)| (a, *t)).collect();
-                    let (a, findings) = parent.judge(repo, c, Some(parent_tree), &refs)?;
+                    let (a, judged) = parent.judge(repo, c, Some(parent_tree), &refs)?;
+                    findings.extend(judged);
                     release_others(&mut slots, &mut pending, &c.parents[1..]);
                     (Slot::Loaded(Box::new(a)), findings)
                 }
@@ -194,15 +232,28 @@ fn walk(repo: &Repo, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usi
                 cache.overrides.insert(id.to_string(), o);
             }
         }
-        for f in findings {
-            if !cache.findings.contains(&f) {
-                cache.findings.push(f);
-            }
-        }
+        record(cache, findings);
         slots.insert(*id, slot);
     }
     cache.root = root.map(|r| r.to_string());
     Ok(order.len())
+}
+
+/// Adds findings to the cache, each once.
+fn record(cache: &mut Cache, findings: Vec<Finding>) {
+    for f in findings {
+        if !cache.findings.contains(&f) {
+            cache.findings.push(f);
+        }
+    }
+}
+
+/// Whether the commons is founded at `at`: the root of authority is `at` or an ancestor.
+fn founded_at(repo: &Repo, root: Option<Oid>, at: Oid) -> Result<bool> {
+    Ok(match root {
+        Some(r) => r == at || repo.is_ancestor(r, at)?,
+        None => false,
+    })
 }
 
 /// The state of `p` for one of its children: taken out of the walk when this is its last
@@ -241,10 +292,7 @@ fn release_others(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usi
 
 /// The state at an audited commit, from its tree and what the cache says differs.
 fn rebuild(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid) -> Result<Authority> {
-    let founded = match root {
-        Some(r) => r == at || repo.is_ancestor(r, at)?,
-        None => false,
-    };
+    let founded = founded_at(repo, root, at)?;
     let none = BTreeMap::new();
     let overrides = cache.overrides.get(&at.to_string()).unwrap_or(&none);
     let (a, _) = Authority::of_tree_with(repo, repo.commit_tree(at)?, founded, root.filter(|_| founded), overrides)?;

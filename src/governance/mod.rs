@@ -4,6 +4,7 @@
 //! meet, `authority` for the chain of signatures from the signed root, `audit` for the
 //! history judged and cached.
 
+pub mod articles;
 pub mod audit;
 pub mod authority;
 pub mod rules;

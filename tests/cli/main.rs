@@ -4,6 +4,7 @@
 mod harness;
 
 mod sync_fixture;
+mod test_article_rules;
 mod test_challenges;
 mod test_concurrency;
 mod test_contribute;
