@@ -63,6 +63,7 @@ pub enum Command {
     Approve(commands::approve::Args),
     Verify(commands::verify::Args),
     Audit(commands::audit::Args),
+    Hook(commands::hook::Args),
     Statements(commands::statements::Args),
     AllowedSigners(commands::allowed_signers::Args),
     Sync(commands::sync::Args),

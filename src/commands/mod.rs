@@ -16,6 +16,7 @@ pub mod diff;
 mod editor;
 pub mod export;
 pub mod filter;
+pub mod hook;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -99,6 +100,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Approve(a) => approve::run(ctx, a),
         Command::Verify(a) => verify::run(ctx, a),
         Command::Audit(a) => audit::run(ctx, a),
+        Command::Hook(a) => hook::run(ctx, a),
         Command::Statements(a) => statements::run(ctx, a),
         Command::AllowedSigners(a) => allowed_signers::run(ctx, a),
         Command::Sync(a) => sync::run(ctx, a),

@@ -76,6 +76,14 @@ pub fn audit(commons: &Commons) -> Result<Audit> {
 fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
+    // Only what the trunk ref holds is recorded: a commons seen at a pushed tip that is not
+    // on the ref yet (a hub's pre-receive hook) must not record a push that may be refused.
+    let on_ref = repo.ref_target(&commons.trunk_ref)? == Some(tip);
+    audited_at(repo, tip, on_ref)
+}
+
+/// [`audited`] up to `tip`, recording the result in the cache when `save`.
+fn audited_at(repo: &Repo, tip: Oid, save_it: bool) -> Result<(Audit, Cache)> {
     let mut cache = load(repo);
     let audited: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).filter(|t| repo.has_object(*t)).collect();
     let mut judged = 0;
@@ -92,7 +100,9 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
         cache.tips = vec![tip.to_string()];
         cache.version = VERSION;
         // A cache that cannot be written costs the next run time, not a result.
-        let _ = save(repo, &cache);
+        if save_it {
+            let _ = save(repo, &cache);
+        }
     }
     let audit = Audit { root: cache.root.clone(), tip: tip.to_string(), judged, findings: cache.findings.clone() };
     Ok((audit, cache))
@@ -321,9 +331,16 @@ pub fn authorised_blob(commons: &Commons, commit: Oid, path: &str) -> Result<Opt
 /// Judges the trunk commits reachable from `new` and from neither `old` nor what is audited
 /// already, as the audit would, without recording anything: what a hub's pre-receive hook
 /// asks of a push. The findings of those commits only.
+///
+/// The audit brought up to date is the one of the trunk as its ref holds it (a hub whose
+/// trunk does not exist yet has audited nothing, and the push's whole history is judged),
+/// so `commons` may be seen at the pushed tip.
 pub fn judge_push(commons: &Commons, old: Option<Oid>, new: Oid) -> Result<Vec<Finding>> {
-    let (_, cache) = audited(commons)?;
     let repo = &commons.repo;
+    let cache = match repo.ref_target(&commons.trunk_ref)? {
+        Some(tip) => audited_at(repo, tip, true)?.1,
+        None => Cache::default(),
+    };
     let mut hide: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
     hide.extend(old);
     // The audit's states, with none of its findings: only the push's are wanted.

@@ -7,4 +7,5 @@
 pub mod articles;
 pub mod audit;
 pub mod authority;
+pub mod hook;
 pub mod rules;
