@@ -15,6 +15,7 @@ mod test_demo;
 mod test_edge_cases;
 mod test_filters;
 mod test_governance;
+mod test_hook;
 mod test_init;
 mod test_json_output;
 mod test_key_files;
