@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 mod extras;
+mod founded;
 
 /// Build a synthetic commons of many articles (for benchmarks).
 #[derive(Debug, clap::Args)]
@@ -63,6 +64,12 @@ pub struct Args {
     /// same with a wasDerivedFrom link (to an edition's rewrite when there are editions).
     #[arg(long, default_value_t = 0)]
     pub copies: usize,
+    /// Found the commons after everything else (the synthetic members get keys, derived from
+    /// their ids, in a founding commit signed by m000-0), then admit this many more members
+    /// (`n00000`…), one commit each signed by a member of their contingent. The key of m001-0
+    /// is written to `<DIR>/tribune/synth-member-key`.
+    #[arg(long, default_value_t = 0)]
+    pub founded: usize,
     /// Seed of the pseudo-random text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -341,6 +348,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         if args.voters > 0 {
             tip = voters(repo, &dir, args.voters, tip, &mut editions, &mut || who(&mut clock))?;
+        }
+        if args.founded > 0 {
+            tip = founded::build(repo, &dir, &args, tip, &mut || who(&mut clock))?;
         }
         *packing.borrow_mut() = Some(crate::progress::start("writing the pack", None));
         Ok((tip, editions))
