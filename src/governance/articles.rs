@@ -110,24 +110,30 @@ pub fn judge_statements(
     Ok(findings)
 }
 
-/// The article findings of commit `c`, judged by `parent`, the authorised state at its
-/// first parent `first` (nothing when the commons is not founded there), given the
-/// article texts it changes. `others` are its other parents with their trees.
+/// Who signed a commit, as the authorised state at its parent says: the member, and their
+/// contingent (None: unsigned, or by a key no authorised member holds).
+pub type Signer = Option<(String, String)>;
+
+/// The signer of `c` by the authorised state `parent` (see [`Signer`]).
+pub fn signer_by(repo: &Repo, parent: &Authority, c: Oid) -> Result<Signer> {
+    let signer = parent.signer_of(repo, c)?;
+    Ok(signer.and_then(|s| parent.members.get(&s).map(|m| (s.clone(), m.contingent.clone()))))
+}
+
+/// The article findings of commit `c` (first parent `first`; `others` are its other
+/// parents with their trees), given the article texts it changes and its signer by the
+/// authorised state at its first parent. Only for a commons founded at that parent.
 pub fn judge_articles(
     repo: &Repo,
-    parent: &Authority,
+    signer: &Signer,
     c: &CommitInfo,
     first: Oid,
     others: &[(Oid, Oid)],
     changes: &[PathChange],
 ) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
-    if !parent.founded || changes.is_empty() {
-        return Ok(findings);
-    }
-    // Read once, and only when the commit changes an article.
-    let signer = parent.signer_of(repo, c.id)?;
-    let signers_contingent = signer.as_ref().and_then(|s| parent.members.get(s)).map(|m| m.contingent.clone());
+    let signers_contingent = signer.as_ref().map(|(_, c)| c.clone());
+    let signer = signer.as_ref().map(|(s, _)| s.clone());
     for ch in changes {
         if ch.old == ch.new {
             continue;
