@@ -3,6 +3,9 @@
 # synthetic commons: 100,000 articles across 100 contingents, founded afterwards, then
 # 10,000 members admitted one signed commit each. Rerun with:
 #   bash benches/hook.sh [WORKDIR]        (MEMBERS=… and ARTICLES=… to change the sizes)
+# Each admission rewrites the flat roster/members tree, so the synthetic history grows with
+# the square of MEMBERS: the default 10,000 takes several GB of memory and disk while synth
+# writes its pack; the figures in CHANGELOG.md were taken with MEMBERS=3000.
 # Needs hyperfine (apt-get install hyperfine).
 . "$(dirname "$0")/common.sh"
 work=${1:-/tmp/tribune-bench-hook}
