@@ -64,6 +64,7 @@ pub enum Command {
     Verify(commands::verify::Args),
     Audit(commands::audit::Args),
     Found(commands::found::Args),
+    Hook(commands::hook::Args),
     Statements(commands::statements::Args),
     AllowedSigners(commands::allowed_signers::Args),
     Sync(commands::sync::Args),

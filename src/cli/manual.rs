@@ -568,6 +568,39 @@ pub const PAGES: &[Page] = &[
         exit: &[],
     },
     Page {
+        command: "hook",
+        examples: &[
+            ("Make a bare hub refuse pushes that break the rules:", "tribune hook install /srv/git/commons.git"),
+            ("Judge the updates on standard input, as git gives them (old new ref):", "tribune hook pre-receive"),
+        ],
+        see_also: &["audit", "sync", "verify"],
+        uses: &[Clock],
+        exit: &[(1, "Also when a push is refused; each refusal is one line on standard error.")],
+    },
+    Page {
+        command: "hook install",
+        examples: &[
+            ("Install the hook in the hub the clones push to:", "tribune hook install /srv/git/commons.git"),
+            ("The same, from inside the hub:", "cd /srv/git/commons.git\ntribune hook install"),
+        ],
+        see_also: &["hook pre-receive", "audit", "init"],
+        uses: &[],
+        exit: &[(1, "Also when the repository is not bare, or already has a pre-receive hook that is not tribune's.")],
+    },
+    Page {
+        command: "hook pre-receive",
+        examples: &[
+            (
+                "A forge that runs a command as the hook, in the repository:",
+                "tribune hook pre-receive",
+            ),
+            ("Keep what it says (standard input: `old-id new-id ref` lines):", "tribune hook pre-receive >refused.txt 2>&1"),
+        ],
+        see_also: &["hook install", "audit", "verify"],
+        uses: &[Clock],
+        exit: &[(1, "When the push is refused: one line per refusal on standard error, and git takes nothing.")],
+    },
+    Page {
         command: "statements",
         examples: &[
             ("Every statement and where its vote stands:", "tribune statements"),

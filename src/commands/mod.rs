@@ -18,6 +18,7 @@ mod editor;
 pub mod export;
 pub mod filter;
 pub mod found;
+pub mod hook;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -102,6 +103,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Verify(a) => verify::run(ctx, a),
         Command::Audit(a) => audit::run(ctx, a),
         Command::Found(a) => found::run(ctx, a),
+        Command::Hook(a) => hook::run(ctx, a),
         Command::Statements(a) => statements::run(ctx, a),
         Command::AllowedSigners(a) => allowed_signers::run(ctx, a),
         Command::Sync(a) => sync::run(ctx, a),

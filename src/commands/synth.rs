@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 mod extras;
+mod founded;
 
 /// Build a synthetic commons of many articles (for benchmarks).
 #[derive(Debug, clap::Args)]
@@ -63,16 +64,12 @@ pub struct Args {
     /// same with a wasDerivedFrom link (to an edition's rewrite when there are editions).
     #[arg(long, default_value_t = 0)]
     pub copies: usize,
-    /// Found the commons (issue 11's authority chain): the first members get keys derived
-    /// from their ids, the roster commit is a founding signed by m000-0, and every later
-    /// roster commit is signed by a member of the contingent it admits to.
-    #[arg(long)]
-    pub founded: bool,
-    /// Members (`a00000`…, spread over the contingents) admitted one signed commit each,
-    /// after the roster and before the articles (with --founded: each by the first member
-    /// of its contingent).
+    /// Found the commons after everything else (the synthetic members get keys, derived from
+    /// their ids, in a founding commit signed by m000-0), then admit this many more members
+    /// (`n00000`…), one commit each signed by a member of their contingent. The key of m001-0
+    /// is written to `<DIR>/tribune/synth-member-key`.
     #[arg(long, default_value_t = 0)]
-    pub members: usize,
+    pub founded: usize,
     /// Seed of the pseudo-random text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -178,50 +175,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             edits.push(Edit::Put { path: layout::contingent(&cid), blob: repo.write_blob(c.to_toml().as_bytes())? });
             for j in 0..3 {
                 let mid = format!("m{i:03}-{j}");
-                let keys = if args.founded { vec![member_key(&mid).public_key().to_openssh()?] } else { vec![] };
-                let m = Member { id: mid.clone(), name: format!("Member {i}-{j}"), contingent: cid.clone(), email: format!("{mid}@example.org"), keys };
+                let m = Member { id: mid.clone(), name: format!("Member {i}-{j}"), contingent: cid.clone(), email: format!("{mid}@example.org"), keys: vec![] };
                 edits.push(Edit::Put { path: layout::member(&mid), blob: repo.write_blob(m.to_toml().as_bytes())? });
             }
         }
         tree = repo.edit_tree(Some(tree), &edits)?;
-        tip = if args.founded {
-            let founder = crate::signing::Signer::from_private_key(member_key("m000-0"))?;
-            let id = who(&mut clock);
-            let msg = message("found: synthetic contingents and members", &[("Action", "found"), ("Founders", "m000-0")]);
-            repo.write_signed_commit(tree, &[tip], &id, &id, &msg, &|d| founder.sign(d))?
-        } else {
-            commit(tree, tip, "roster: synthetic contingents and members", &[("Action", "roster")], &mut clock)?
-        };
-        // Members admitted one commit each, signed by a member of their contingent.
-        let admitters: Vec<crate::signing::Signer> = if args.founded {
-            (0..args.contingents)
-                .map(|i| crate::signing::Signer::from_private_key(member_key(&format!("m{i:03}-0"))))
-                .collect::<Result<_>>()?
-        } else {
-            Vec::new()
-        };
-        let progress = crate::progress::start("admitting members", Some(args.members as u64));
-        for n in 0..args.members {
-            let c = n % args.contingents;
-            let mid = format!("a{n:05}");
-            let m = Member {
-                id: mid.clone(),
-                name: format!("Admitted {n}"),
-                contingent: format!("c{c:03}"),
-                email: format!("{mid}@example.org"),
-                keys: vec![member_key(&mid).public_key().to_openssh()?],
-            };
-            let blob = repo.write_blob(m.to_toml().as_bytes())?;
-            tree = repo.edit_tree(Some(tree), &[Edit::Put { path: layout::member(&mid), blob }])?;
-            let id = who(&mut clock);
-            let msg = message(&format!("roster: add member {mid}"), &[("Action", "roster"), ("Member", &mid)]);
-            tip = match admitters.get(c) {
-                Some(s) => repo.write_signed_commit(tree, &[tip], &id, &id, &msg, &|d| s.sign(d))?,
-                None => repo.write_commit(tree, &[tip], &id, &id, &msg)?,
-            };
-            progress.advance(1);
-        }
-        progress.finish();
+        tip = commit(tree, tip, "roster: synthetic contingents and members", &[("Action", "roster")], &mut clock)?;
 
         let progress = crate::progress::start("writing articles", Some(args.articles as u64));
         let bulk = args.articles.saturating_sub(args.single);
@@ -388,7 +347,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             tip = commit(tree, tip, "synthetic copies and challenges", &[("Action", "contribute")], &mut clock)?;
         }
         if args.voters > 0 {
-            tip = voters(repo, &dir, args.voters, args.founded, tip, &mut editions, &mut || who(&mut clock))?;
+            tip = voters(repo, &dir, args.voters, tip, &mut editions, &mut || who(&mut clock))?;
+        }
+        if args.founded > 0 {
+            tip = founded::build(repo, &dir, &args, tip, &mut || who(&mut clock))?;
         }
         *packing.borrow_mut() = Some(crate::progress::start("writing the pack", None));
         Ok((tip, editions))
@@ -407,17 +369,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// A synthetic member's key, derived from its id (public: for benchmarks only).
-pub fn member_key(id: &str) -> ssh_key::PrivateKey {
-    crate::signing::keyring::derived_key(&format!("synth member {id}"))
-}
-
 /// The synthetic electorate, its statement, and one signed ballot per voter.
 fn voters(
     repo: &crate::git::Repo,
     dir: &std::path::Path,
     n: usize,
-    founded: bool,
     mut tip: Oid,
     refs: &mut Vec<(String, Oid)>,
     who: &mut dyn FnMut() -> Identity,
@@ -443,14 +399,8 @@ fn voters(
     }
     let tree = repo.edit_tree(Some(repo.commit_tree(tip)?), &edits)?;
     let id = who();
-    let msg = message(&format!("roster: {n} voters"), &[("Action", "roster")]);
-    // In a founded commons the voters are admitted by a member of their contingent, c000.
-    tip = if founded {
-        let admitter = crate::signing::Signer::from_private_key(member_key("m000-0"))?;
-        repo.write_signed_commit(tree, &[tip], &id, &id, &msg, &|d| admitter.sign(d))?
-    } else {
-        repo.write_commit(tree, &[tip], &id, &id, &msg)?
-    };
+    tip =
+        repo.write_commit(tree, &[tip], &id, &id, &message(&format!("roster: {n} voters"), &[("Action", "roster")]))?;
     let text = "+++\ntitle = \"A synthetic statement\"\ndeadline = 2030-01-01T00:00:00Z\nthreshold = \"2/3\"\nbasis = \"cast\"\nquorum = \"1/2\"\n+++\nEveryone votes on this.\n";
     let blob = repo.write_blob(text.as_bytes())?;
     let tree = repo.edit_tree(Some(tree), &[Edit::Put { path: layout::statement_text(SLUG), blob }])?;

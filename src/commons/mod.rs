@@ -17,6 +17,8 @@ pub struct Commons {
     pub repo: Repo,
     pub config: Config,
     pub trunk_ref: String,
+    /// The trunk's tip when it is not the ref's (see [`Commons::at_tip`]).
+    pinned: Option<Oid>,
 }
 
 /// A file to write in a commit: its path on the trunk and its bytes.
@@ -154,9 +156,29 @@ impl Commons {
                 ))
             }
         };
+        Commons::of_repo(repo, None)
+    }
+
+    /// The trunk's ref name in `repo` (`tribune.trunk`, else main).
+    pub fn trunk_ref_of(repo: &Repo) -> String {
         let trunk = repo.config_string(TRUNK_CONFIG_KEY).unwrap_or_else(|| DEFAULT_TRUNK.to_string());
-        let trunk_ref = format!("refs/heads/{trunk}");
-        let tip = repo.ref_target(&trunk_ref)?;
+        format!("refs/heads/{trunk}")
+    }
+
+    /// The commons in `repo` as it would be with its trunk at `tip`, a commit that need not
+    /// be on the trunk's ref (a push a hub's pre-receive hook judges before taking it).
+    /// Nothing may be written through it.
+    pub fn at_tip(repo: Repo, tip: Oid) -> Result<Commons> {
+        Commons::of_repo(repo, Some(tip))
+    }
+
+    fn of_repo(repo: Repo, pinned: Option<Oid>) -> Result<Commons> {
+        let trunk_ref = Commons::trunk_ref_of(&repo);
+        let trunk = trunk_ref.trim_start_matches("refs/heads/").to_string();
+        let tip = match pinned {
+            Some(t) => Some(t),
+            None => repo.ref_target(&trunk_ref)?,
+        };
         let text = match tip {
             Some(tip) => repo.blob_at(repo.commit_tree(tip)?, layout::CONFIG)?,
             None => None,
@@ -172,10 +194,13 @@ impl Commons {
             ));
         };
         let config = Config::parse(&String::from_utf8_lossy(&text))?;
-        Ok(Commons { repo, config, trunk_ref })
+        Ok(Commons { repo, config, trunk_ref, pinned })
     }
 
     pub fn trunk_tip(&self) -> Result<Oid> {
+        if let Some(t) = self.pinned {
+            return Ok(t);
+        }
         self.repo
             .ref_target(&self.trunk_ref)?
             .ok_or_else(|| UserError::new(format!("the trunk {} has disappeared", self.trunk_ref)).into())

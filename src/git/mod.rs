@@ -81,6 +81,21 @@ impl Repo {
         }
     }
 
+    /// Opens the repository as git's environment names it (GIT_DIR, and the object
+    /// directories GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES, which hold a
+    /// push's objects in quarantine while a hook runs), else the one at or above the
+    /// current directory.
+    pub fn open_from_env() -> Result<Repo> {
+        let inner = git2::Repository::open_from_env()
+            .map_err(|e| anyhow!("could not open the git repository of this hook: {}", e.message()))?;
+        Ok(Repo { inner })
+    }
+
+    /// Is this a bare repository?
+    pub fn is_bare(&self) -> bool {
+        self.inner.is_bare()
+    }
+
     /// Creates a new bare repository whose HEAD names `trunk`.
     pub fn init_bare(dir: &Path, trunk: &str) -> Result<Repo> {
         let mut opts = git2::RepositoryInitOptions::new();

@@ -4,6 +4,7 @@
 //! commit where any does (none, on an honest history). A second audit judges only the
 //! commits that are new since; deleting the cache changes no result.
 
+use super::articles;
 use super::authority::{governed_changes, Authority, Enactment, Finding, FOUNDERS};
 use crate::commons::Commons;
 use crate::git::{Oid, Repo};
@@ -11,7 +12,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Where a clone remembers its commons' root of authority (git's configuration).
 pub const ROOT_KEY: &str = "tribune.root";
@@ -90,13 +91,21 @@ fn enacted(commons: &Commons, cache: &Cache, e: &Enactment<'_>) -> Result<bool> 
 }
 
 fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
+    let tip = commons.trunk_tip()?;
+    // Only what the trunk ref holds is recorded: a commons seen at a pushed tip that is not
+    // on the ref yet (a hub's pre-receive hook) must not record a push that may be refused.
+    let on_ref = commons.repo.ref_target(&commons.trunk_ref)? == Some(tip);
+    audited_at(commons, tip, on_ref)
+}
+
+/// [`audited`] up to `tip`, recording the result (the cache, the remembered root) when `save_it`.
+fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cache)> {
     if let Some(cache) = WITHIN.with(|w| w.borrow().clone()) {
         let tip = cache.tips.first().cloned().unwrap_or_default();
         let audit = Audit { root: cache.root.clone(), tip, judged: 0, findings: cache.findings.clone() };
         return Ok((audit, cache));
     }
     let repo = &commons.repo;
-    let tip = commons.trunk_tip()?;
     let mut cache = load(repo);
     let known: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
     let audited: Vec<Oid> = known.iter().copied().filter(|t| repo.has_object(*t)).collect();
@@ -116,7 +125,9 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
         cache.tips = vec![tip.to_string()];
         cache.version = VERSION;
         // A cache that cannot be written costs the next run time, not a result.
-        let _ = save(repo, &cache);
+        if save_it {
+            let _ = save(repo, &cache);
+        }
     }
     // The commons' identity, remembered by this clone the first time it is known: a root
     // that changes later (a history replaced wholesale) is a finding, whatever the cache says.
@@ -124,7 +135,9 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
     if let Some(root) = &cache.root {
         match repo.config_string(ROOT_KEY) {
             None => {
-                let _ = repo.set_config_string(ROOT_KEY, root);
+                if save_it {
+                    let _ = repo.set_config_string(ROOT_KEY, root);
+                }
             }
             Some(known) if &known != root => {
                 findings.push(Finding::RootChanged { root: root.clone(), remembered: known });
@@ -153,6 +166,8 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
         commits.insert(*id, c);
     }
     let mut slots: HashMap<Oid, Slot> = HashMap::new();
+    // The keys of the authorised roster where the state is not loaded, by state.
+    let mut signers: HashMap<String, KeyIndex> = HashMap::new();
     let root = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok());
     let mut root = root;
     for id in &order {
@@ -193,6 +208,27 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 let base_tree = repo.commit_tree(base)?;
                 let changes = governed_changes(repo, Some(base_tree), c.tree)?;
                 let founding = c.trailer(FOUNDERS).is_some();
+                let other_trees: Vec<(Oid, Oid)> =
+                    others.iter().map(|p| Ok((*p, repo.commit_tree(*p)?))).collect::<Result<_>>()?;
+                // The statement rule needs no roster; the article rules need the state at
+                // the parent, and only where the commons is founded.
+                let mut findings = articles::judge_statements(
+                    repo,
+                    c,
+                    base,
+                    &other_trees,
+                    &articles::statement_changes(repo, Some(base_tree), c.tree)?,
+                )?;
+                let founded_at_parent = match slots.get(&base) {
+                    Some(Slot::Loaded(a)) => a.founded,
+                    Some(Slot::Lazy(at)) => founded_at(repo, root, *at)?,
+                    None => founded_at(repo, root, base)?,
+                };
+                let texts = if founded_at_parent {
+                    articles::article_changes(repo, Some(base_tree), c.tree)?
+                } else {
+                    Vec::new()
+                };
                 if changes.is_empty() && !founding {
                     // Nothing governed changed: the state is the parent's.
                     if let Some(o) = overrides_of(cache, base) {
@@ -202,7 +238,18 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                         Slot::Loaded(a) => Slot::Loaded(a),
                         Slot::Lazy(_) => Slot::Lazy(*id),
                     };
+                    if !texts.is_empty() {
+                        // The articles are judged by the state at the parent, which is this
+                        // commit's too; a state not loaded is asked only who signed, from
+                        // the index of the roster's keys (never the whole roster again).
+                        let signer = match &slot {
+                            Slot::Loaded(a) => articles::signer_by(repo, a, *id)?,
+                            Slot::Lazy(_) => KeyIndex::at(repo, cache, root, base, &mut signers)?.signer(repo, *id)?,
+                        };
+                        findings.extend(articles::judge_articles(repo, &signer, c, base, &other_trees, &texts)?);
+                    }
                     release_others(&mut slots, &mut pending, &others);
+                    record(cache, findings);
                     slots.insert(*id, slot);
                     continue;
                 }
@@ -211,23 +258,30 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     Slot::Lazy(at) => rebuild(repo, cache, root, at)?,
                 };
                 release_others(&mut slots, &mut pending, &others);
+                if !texts.is_empty() {
+                    let signer = articles::signer_by(repo, &parent, *id)?;
+                    findings.extend(articles::judge_articles(repo, &signer, c, base, &other_trees, &texts)?);
+                }
                 let judge = |parent: Authority, cache: &Cache| {
                     parent.judge(repo, c, base, &|e: &Enactment<'_>| enacted(commons, cache, e))
                 };
                 if founding && !parent.founded {
                     match Authority::founding(repo, c)? {
-                        Some((a, findings)) => {
+                        Some((a, found)) => {
                             root = Some(*id);
+                            findings.extend(found);
                             (Slot::Loaded(Box::new(a)), findings)
                         }
                         None => {
-                            let (a, mut findings) = judge(parent, cache)?;
+                            let (a, judged) = judge(parent, cache)?;
+                            findings.extend(judged);
                             findings.push(Finding::UnsignedFounding { commit: id.to_string() });
                             (Slot::Loaded(Box::new(a)), findings)
                         }
                     }
                 } else {
-                    let (a, findings) = judge(parent, cache)?;
+                    let (a, judged) = judge(parent, cache)?;
+                    findings.extend(judged);
                     (Slot::Loaded(Box::new(a)), findings)
                 }
             }
@@ -245,15 +299,28 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 cache.overrides.insert(id.to_string(), o);
             }
         }
-        for f in findings {
-            if !cache.findings.contains(&f) {
-                cache.findings.push(f);
-            }
-        }
+        record(cache, findings);
         slots.insert(*id, slot);
     }
     cache.root = root.map(|r| r.to_string());
     Ok(order.len())
+}
+
+/// Adds findings to the cache, each once.
+fn record(cache: &mut Cache, findings: Vec<Finding>) {
+    for f in findings {
+        if !cache.findings.contains(&f) {
+            cache.findings.push(f);
+        }
+    }
+}
+
+/// Whether the commons is founded at `at`: the root of authority is `at` or an ancestor.
+fn founded_at(repo: &Repo, root: Option<Oid>, at: Oid) -> Result<bool> {
+    Ok(match root {
+        Some(r) => r == at || repo.is_ancestor(r, at)?,
+        None => false,
+    })
 }
 
 /// The state of `p` for one of its children: taken out of the walk when this is its last
@@ -292,10 +359,7 @@ fn release_others(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usi
 
 /// The state at an audited commit, from its tree and what the cache says differs.
 fn rebuild(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid) -> Result<Authority> {
-    let founded = match root {
-        Some(r) => r == at || repo.is_ancestor(r, at)?,
-        None => false,
-    };
+    let founded = founded_at(repo, root, at)?;
     let none = BTreeMap::new();
     let overrides = cache.overrides.get(&at.to_string()).unwrap_or(&none);
     let (a, _) = Authority::of_tree_with(repo, repo.commit_tree(at)?, founded, root.filter(|_| founded), overrides)?;
@@ -324,12 +388,100 @@ pub fn authorised_blob(commons: &Commons, commit: Oid, path: &str) -> Result<Opt
 /// Judges the trunk commits reachable from `new` and from neither `old` nor what is audited
 /// already, as the audit would, without recording anything: what a hub's pre-receive hook
 /// asks of a push. The findings of those commits only.
+///
+/// The audit brought up to date is the one of the trunk as its ref holds it (a hub whose
+/// trunk does not exist yet has audited nothing, and the push's whole history is judged),
+/// so `commons` may be seen at the pushed tip.
 pub fn judge_push(commons: &Commons, old: Option<Oid>, new: Oid) -> Result<Vec<Finding>> {
-    let (_, cache) = audited(commons)?;
+    let repo = &commons.repo;
+    let cache = match repo.ref_target(&commons.trunk_ref)? {
+        Some(tip) => audited_at(commons, tip, true)?.1,
+        None => Cache::default(),
+    };
     let mut hide: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
     hide.extend(old);
     // The audit's states, with none of its findings: only the push's are wanted.
     let mut scratch = Cache { findings: Vec::new(), ..cache };
     walk(commons, new, &hide, &mut scratch)?;
     Ok(scratch.findings)
+}
+
+/// Who holds each key of the authorised roster at a commit, and in which contingent: what
+/// judging an article change asks of a state the walk has not loaded. Derived data under
+/// `.git/tribune/keys/`, keyed by the commit's `roster/` tree, what the audit says differs
+/// from it there, and whether the commons is founded there; built from the authorised
+/// state once, then read as one small file (a hub judges every push of a contribution with
+/// it, however large the roster).
+struct KeyIndex {
+    /// OpenSSH key (type and base64, no comment) → (member, contingent).
+    by_key: HashMap<String, (String, String)>,
+}
+
+impl KeyIndex {
+    /// The index of the state at `at`, from `memo`, the file, or the state rebuilt.
+    fn at<'m>(
+        repo: &Repo,
+        cache: &Cache,
+        root: Option<Oid>,
+        at: Oid,
+        memo: &'m mut HashMap<String, KeyIndex>,
+    ) -> Result<&'m KeyIndex> {
+        let roster = repo.entry_at(repo.commit_tree(at)?, "roster")?.map(|e| e.id.to_string()).unwrap_or_default();
+        let overrides = serde_json::to_string(&cache.overrides.get(&at.to_string()))?;
+        let founded = founded_at(repo, root, at)?;
+        let key = sha1_smol::Sha1::from(format!("{VERSION}\n{roster}\n{founded}\n{overrides}")).digest().to_string();
+        if !memo.contains_key(&key) {
+            let index = KeyIndex::load(repo, cache, root, at, &key)?;
+            memo.insert(key.clone(), index);
+        }
+        Ok(&memo[&key])
+    }
+
+    fn load(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid, key: &str) -> Result<KeyIndex> {
+        let path = repo.git_dir().join("tribune").join("keys").join(format!("{key}.tsv"));
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let mut by_key = HashMap::new();
+            for line in text.lines() {
+                let mut parts = line.split('\t');
+                if let (Some(k), Some(m), Some(c)) = (parts.next(), parts.next(), parts.next()) {
+                    by_key.insert(k.to_string(), (m.to_string(), c.to_string()));
+                }
+            }
+            return Ok(KeyIndex { by_key });
+        }
+        let a = rebuild(repo, cache, root, at)?;
+        let mut by_key = HashMap::new();
+        let mut text = String::new();
+        for m in a.members.values() {
+            for k in m.keys.iter().filter_map(|k| canonical_key(k)) {
+                text.push_str(&format!("{k}\t{}\t{}\n", m.id, m.contingent));
+                by_key.insert(k, (m.id.clone(), m.contingent.clone()));
+            }
+        }
+        // An index that cannot be written costs the next run time, not a result.
+        if let Some(dir) = path.parent() {
+            if std::fs::create_dir_all(dir).is_ok() {
+                let tmp = dir.join(format!("{key}.tsv.{}", std::process::id()));
+                if std::fs::write(&tmp, text).is_ok() {
+                    let _ = std::fs::rename(&tmp, &path);
+                }
+            }
+        }
+        Ok(KeyIndex { by_key })
+    }
+
+    /// The member (and contingent) whose key made a valid signature of `commit`.
+    fn signer(&self, repo: &Repo, commit: Oid) -> Result<articles::Signer> {
+        let Some((sig, data)) = repo.commit_signature(commit)? else { return Ok(None) };
+        let Ok(sig) = ssh_key::SshSig::from_pem(&sig) else { return Ok(None) };
+        let public = ssh_key::PublicKey::from(sig.public_key().clone());
+        let Some(owner) = public.to_openssh().ok().and_then(|k| self.by_key.get(&k)) else { return Ok(None) };
+        Ok((sig.namespace() == "git" && public.verify("git", &data, &sig).is_ok()).then(|| owner.clone()))
+    }
+}
+
+/// A public key as the index writes it: type and base64, without the comment.
+fn canonical_key(line: &str) -> Option<String> {
+    let key = ssh_key::PublicKey::from_openssh(line).ok()?;
+    ssh_key::PublicKey::from(key.key_data().clone()).to_openssh().ok()
 }

@@ -96,6 +96,15 @@ pub enum Finding {
     /// The root of authority is not the one this clone remembers (tribune.root; empty
     /// `root`: the commons has none now).
     RootChanged { root: String, remembered: String },
+    /// An article's text changed by a commit not signed by a member of the contingent the
+    /// text named before (`contingent`; None: it named none). See `governance::articles`.
+    ArticleOverwritten { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
+    /// An article's text deleted by a commit not signed by a member of its contingent.
+    ArticleDeleted { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
+    /// A new article in the name of a contingent, by a commit not signed by one of its members.
+    ArticleByOutsider { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
+    /// A statement's text changed (or removed) after its proposal.
+    StatementChanged { commit: String, path: String, removed: bool },
 }
 
 impl Finding {
@@ -105,13 +114,22 @@ impl Finding {
             | Finding::InvalidEntry { commit, .. }
             | Finding::SecondFounding { commit }
             | Finding::UnsignedFounding { commit }
-            | Finding::Rewritten { commit, .. } => commit,
+            | Finding::Rewritten { commit, .. }
+            | Finding::ArticleOverwritten { commit, .. }
+            | Finding::ArticleDeleted { commit, .. }
+            | Finding::ArticleByOutsider { commit, .. }
+            | Finding::StatementChanged { commit, .. } => commit,
             Finding::RootChanged { root, .. } => root,
         }
     }
     pub fn path(&self) -> Option<&str> {
         match self {
-            Finding::Unauthorised { path, .. } | Finding::InvalidEntry { path, .. } => Some(path),
+            Finding::Unauthorised { path, .. }
+            | Finding::InvalidEntry { path, .. }
+            | Finding::ArticleOverwritten { path, .. }
+            | Finding::ArticleDeleted { path, .. }
+            | Finding::ArticleByOutsider { path, .. }
+            | Finding::StatementChanged { path, .. } => Some(path),
             _ => None,
         }
     }

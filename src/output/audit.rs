@@ -50,10 +50,45 @@ pub fn finding(f: &Finding) -> String {
             short(root),
             short(remembered)
         ),
+        Finding::ArticleOverwritten { commit, path, signer, contingent } => {
+            article(commit, "changes", path, signer, contingent, "change it")
+        }
+        Finding::ArticleDeleted { commit, path, signer, contingent } => {
+            article(commit, "deletes", path, signer, contingent, "delete it")
+        }
+        Finding::ArticleByOutsider { commit, path, signer, contingent } => {
+            article(commit, "adds", path, signer, contingent, "add it in the contingent's name")
+        }
+        Finding::StatementChanged { commit, path, removed } => format!(
+            "{}: {} {path} after its proposal: a statement's text is fixed once it is proposed",
+            short(commit),
+            if *removed { "removes" } else { "changes" }
+        ),
         Finding::Rewritten { commit, audited } => format!(
             "{}: the trunk no longer descends from {}, which this clone audited before (history rewritten)",
             short(commit),
             short(audited)
         ),
+    }
+}
+
+/// An article finding: `{commit}: {verb} {path}, an article of {contingent}, {by}: only a
+/// member of {contingent} may {what}`.
+fn article(
+    commit: &str,
+    verb: &str,
+    path: &str,
+    signer: &Option<String>,
+    contingent: &Option<String>,
+    what: &str,
+) -> String {
+    let short = crate::model::words::short(commit, 10);
+    let by = match signer {
+        Some(s) => format!("signed by {s}"),
+        None => "not signed by any member of the authorised roster".to_string(),
+    };
+    match contingent {
+        Some(c) => format!("{short}: {verb} {path}, an article of {c}, {by}: only a member of {c} may {what}"),
+        None => format!("{short}: {verb} {path}, {by}: only a member of the authorised roster may {what}"),
     }
 }

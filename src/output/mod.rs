@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod events;
+pub mod hook;
 pub mod pager;
 pub mod progress;
 pub mod sync;

@@ -33,6 +33,7 @@ use integrate::*;
 use merge::*;
 use push::*;
 use refs::*;
+pub use refs::{well_formed, Kind};
 pub use report::*;
 
 /// Refs per `git push` (two arguments each; command lines have a length limit).

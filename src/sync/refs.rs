@@ -6,7 +6,7 @@ use super::*;
 /// integrated: per-writer refs first (a conflict on the trunk may write to an edition),
 /// then the trunk, then tags (verified against the trunk).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Kind {
+pub enum Kind {
     Edition,
     Notes,
     Ballots,
@@ -54,7 +54,7 @@ pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<P
 /// `tags/statements/<slug>`, each part an id. A ref one level below another writer's
 /// (`…/ballots/s/m3/x`) would stop that writer from ever updating theirs, and git cannot
 /// hold both: such names are never taken or pushed.
-pub(super) fn well_formed(local: &str, kind: Kind, trunk_ref: &str) -> bool {
+pub fn well_formed(local: &str, kind: Kind, trunk_ref: &str) -> bool {
     let ids = |rest: Option<&str>, n: usize| {
         rest.is_some_and(|r| {
             let parts: Vec<&str> = r.split('/').collect();

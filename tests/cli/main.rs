@@ -5,6 +5,7 @@ mod harness;
 
 mod sync_fixture;
 mod test_acts;
+mod test_article_rules;
 mod test_challenges;
 mod test_concurrency;
 mod test_contribute;
@@ -15,6 +16,7 @@ mod test_demo;
 mod test_edge_cases;
 mod test_filters;
 mod test_governance;
+mod test_hook;
 mod test_init;
 mod test_json_output;
 mod test_key_files;

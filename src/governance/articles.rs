@@ -1,0 +1,193 @@
+//! The article rules: who may add, change or delete an article's text on the trunk, and
+//! that a statement's text stays as it was proposed.
+//!
+//! In a founded commons an article belongs to the contingent its front matter names. A
+//! trunk commit that changes or deletes an article's text (`articles/<xx>/<yy>/<slug>/index.md`)
+//! must be signed by a member of the contingent the text named *before* the change, and
+//! one that adds an article by a member of the contingent the new text names, both judged
+//! by the authorised roster at the commit's first parent. (A contingent's own version of
+//! another's article goes on its edition, never over the trunk's text.) Anywhere, founded
+//! or not, a commit that removes or changes a statement's text (`statements/<slug>/index.md`)
+//! once it is on the trunk breaks the rule that a statement is fixed by its proposal.
+//!
+//! At a merge, a text equal to what another parent has at that path (or a deletion that
+//! another parent's side made) is that parent's history's change, judged there: not the
+//! merge's own.
+//!
+//! Only the changed paths are read: the diff skips identical subtrees, so the cost follows
+//! the number of articles a commit touches, not the size of the commons. `audit` judges
+//! every trunk commit with this, and the hub's pre-receive hook judges a push's commits
+//! with it, through the same walk.
+
+use super::authority::{Authority, Finding};
+use crate::git::{CommitInfo, Oid, PathChange, Repo};
+use crate::model::layout;
+use anyhow::Result;
+
+/// Whether `path` is an article's text: `articles/<xx>/<yy>/<slug>/index.md`.
+pub fn is_article_text(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.len() == 5 && parts[0] == layout::ARTICLES && parts[4] == "index.md"
+}
+
+/// Whether `path` is a statement's text: `statements/<slug>/index.md`.
+pub fn is_statement_text(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.len() == 3 && parts[0] == layout::STATEMENTS && parts[2] == "index.md"
+}
+
+/// The statement texts that differ between two trees (reading only `statements/`).
+pub fn statement_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<PathChange>> {
+    Ok(repo.changed_paths(old, new, layout::STATEMENTS)?.into_iter().filter(|c| is_statement_text(&c.path)).collect())
+}
+
+/// The article texts that differ between two trees (reading only the subtrees of
+/// `articles/` that differ).
+pub fn article_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<PathChange>> {
+    Ok(repo.changed_paths(old, new, layout::ARTICLES)?.into_iter().filter(|c| is_article_text(&c.path)).collect())
+}
+
+/// The contingent an article's text names in its front matter, if it can be read.
+pub fn contingent_of(text: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(text).ok()?;
+    let (front, _) = crate::model::article::split("", text).ok()??;
+    let table: toml::Table = toml::from_str(&front).ok()?;
+    match table.get("contingent") {
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// Whether a change at `path` from `old` to `new` is what another parent of a merge
+/// brought: that parent has `new` there, or (a deletion) that parent's side deleted a text
+/// the first parent's side left as it was at their merge base.
+fn from_other(
+    repo: &Repo,
+    first: Oid,
+    others: &[(Oid, Oid)],
+    path: &str,
+    old: Option<Oid>,
+    new: Option<Oid>,
+) -> Result<bool> {
+    let blob =
+        |tree: Oid| -> Result<Option<Oid>> { Ok(repo.entry_at(tree, path)?.filter(|e| !e.is_tree).map(|e| e.id)) };
+    for (commit, tree) in others {
+        let theirs = blob(*tree)?;
+        if new.is_some() && theirs == new {
+            return Ok(true);
+        }
+        if new.is_none() && theirs.is_none() {
+            if let Some(base) = repo.merge_base(first, *commit)? {
+                if blob(repo.commit_tree(base)?)? == old {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// The statement findings of commit `c` (first parent `first`, with tree `parent_tree`;
+/// `others` are its other parents with their trees), given the statement texts it changes.
+pub fn judge_statements(
+    repo: &Repo,
+    c: &CommitInfo,
+    first: Oid,
+    others: &[(Oid, Oid)],
+    changes: &[PathChange],
+) -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    for ch in changes {
+        if ch.old.is_none() || ch.old == ch.new || from_other(repo, first, others, &ch.path, ch.old, ch.new)? {
+            continue;
+        }
+        findings.push(Finding::StatementChanged {
+            commit: c.id.to_string(),
+            path: ch.path.clone(),
+            removed: ch.new.is_none(),
+        });
+    }
+    Ok(findings)
+}
+
+/// Who signed a commit, as the authorised state at its parent says: the member, and their
+/// contingent (None: unsigned, or by a key no authorised member holds).
+pub type Signer = Option<(String, String)>;
+
+/// The signer of `c` by the authorised state `parent` (see [`Signer`]).
+pub fn signer_by(repo: &Repo, parent: &Authority, c: Oid) -> Result<Signer> {
+    let signer = parent.signer_of(repo, c)?;
+    Ok(signer.and_then(|s| parent.members.get(&s).map(|m| (s.clone(), m.contingent.clone()))))
+}
+
+/// The article findings of commit `c` (first parent `first`; `others` are its other
+/// parents with their trees), given the article texts it changes and its signer by the
+/// authorised state at its first parent. Only for a commons founded at that parent.
+pub fn judge_articles(
+    repo: &Repo,
+    signer: &Signer,
+    c: &CommitInfo,
+    first: Oid,
+    others: &[(Oid, Oid)],
+    changes: &[PathChange],
+) -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    let signers_contingent = signer.as_ref().map(|(_, c)| c.clone());
+    let signer = signer.as_ref().map(|(s, _)| s.clone());
+    for ch in changes {
+        if ch.old == ch.new {
+            continue;
+        }
+        let read = |b: Option<Oid>| -> Result<Option<String>> {
+            Ok(match b {
+                Some(b) => contingent_of(&repo.read_blob(b)?),
+                None => None,
+            })
+        };
+        // The owner: the contingent the text named before the change (a new text: the one
+        // it names). A text that names none is any member's.
+        let owner = match ch.old {
+            Some(_) => read(ch.old)?,
+            None => read(ch.new)?,
+        };
+        let allowed = match (&owner, &signers_contingent) {
+            (Some(o), Some(s)) => o == s,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        if allowed || from_other(repo, first, others, &ch.path, ch.old, ch.new)? {
+            continue;
+        }
+        let (commit, path, signer, contingent) = (c.id.to_string(), ch.path.clone(), signer.clone(), owner);
+        findings.push(match (ch.old, ch.new) {
+            (None, _) => Finding::ArticleByOutsider { commit, path, signer, contingent },
+            (Some(_), None) => Finding::ArticleDeleted { commit, path, signer, contingent },
+            (Some(_), Some(_)) => Finding::ArticleOverwritten { commit, path, signer, contingent },
+        });
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_and_statement_paths() {
+        assert!(is_article_text("articles/a9/99/abc/index.md"));
+        assert!(!is_article_text("articles/a9/99/abc/photo.png"));
+        assert!(!is_article_text("articles/a9/abc/index.md"));
+        assert!(is_statement_text("statements/s/index.md"));
+        assert!(!is_statement_text("statements/s/extra/index.md"));
+    }
+
+    #[test]
+    fn the_contingent_is_read_from_the_front_matter_or_not_at_all() {
+        let text = "+++\ntitle = \"T\"\ncontingent = \"abc\"\n+++\nBody.\n";
+        assert_eq!(contingent_of(text.as_bytes()).as_deref(), Some("abc"));
+        assert_eq!(contingent_of(b"no front matter"), None);
+        assert_eq!(contingent_of(b"+++\ncontingent = 3\n+++\n"), None);
+        assert_eq!(contingent_of(b"+++\ncontingent = \"abc\"\n"), None);
+        assert_eq!(contingent_of(&[0xff, 0xfe]), None);
+    }
+}

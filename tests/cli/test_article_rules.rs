@@ -1,0 +1,162 @@
+//! Issue 11, item 4: in a founded commons an article belongs to the contingent its text
+//! names. Changing or deleting it takes a commit signed by a member of that contingent, and
+//! adding one a member of the contingent it names; a statement's text is fixed once
+//! proposed. `audit` names every commit that breaks these, and nothing else.
+
+use crate::harness::*;
+
+/// A founded commons with two contingents: alice of abc and xavier of xyz, both with keys,
+/// founded by a later commit signed by alice. Returns (env, c, alice's key, xavier's key).
+pub fn founded_two() -> (Env, String, String, String) {
+    let env = Env::new();
+    let c = env.init();
+    env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
+    env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
+    let (alice, alice_pub) = keypair(&env, "alice");
+    let (xavier, xavier_pub) = keypair(&env, "xavier");
+    add_keyed_member(&env, &c, "alice", "abc", &alice_pub).ok();
+    add_keyed_member(&env, &c, "xavier", "xyz", &xavier_pub).ok();
+    let tree = rev(&env, &c, "main^{tree}");
+    let main = rev(&env, &c, "main");
+    let root = signed_commit(&env, &c, &alice, &tree, &[&main], "found: the commons\n\nTribune-Founders: alice\n");
+    env.git(&["-C", &c, "update-ref", "refs/heads/main", &root, &main]).ok();
+    (env, c, alice, xavier)
+}
+
+/// In the clone `w`, writes (or, for None, deletes) `path` and commits it signed with `key`
+/// (unsigned without one); pushes main unless `push` is false.
+pub fn commit_file(env: &Env, w: &str, path: &str, text: Option<&str>, key: Option<&str>, message: &str) {
+    let p = format!("{w}/{path}");
+    match text {
+        Some(t) => {
+            std::fs::create_dir_all(std::path::Path::new(&p).parent().unwrap()).unwrap();
+            std::fs::write(&p, t).unwrap();
+        }
+        None => std::fs::remove_file(&p).unwrap(),
+    }
+    env.git(&["-C", w, "add", "-A"]).ok();
+    let signing = key.map(|k| format!("user.signingkey={k}"));
+    let mut args = vec!["-C", w, "-c", "gpg.format=ssh"];
+    if let Some(s) = &signing {
+        args.extend(["-c", s, "commit", "-q", "-S"]);
+    } else {
+        args.extend(["commit", "-q"]);
+    }
+    args.extend(["-m", message]);
+    env.git(&args).ok();
+}
+
+fn findings(env: &Env, c: &str) -> Vec<serde_json::Value> {
+    let r = env.tribune(&["-C", c, "audit", "--json"]);
+    r.json()["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn articles_belong_to_the_contingent_their_text_names() {
+    let (env, c, alice, xavier) = founded_two();
+    let w = env.clone_of(&c, "w");
+    let port = text_path("port-blockade");
+    let dock = text_path("dock-strike");
+    let body = article("Port blockade", "abc", "", "Dockers stopped.\n");
+    // Honest: alice adds abc's article, and changes it; xavier adds xyz's.
+    commit_file(&env, &w, &port, Some(&body), Some(&alice), "contribute: Port blockade");
+    let mill = text_path("mill-closed");
+    commit_file(&env, &w, &mill, Some(&article("Mill closed", "abc", "", "Shut.\n")), Some(&alice), "abc's too");
+    commit_file(&env, &w, &port, Some(&body.replace("stopped", "stopped work")), Some(&alice), "update");
+    commit_file(&env, &w, &dock, Some(&article("Dock strike", "xyz", "", "Out.\n")), Some(&xavier), "xyz's");
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    env.tribune(&["-C", &c, "audit"]).ok();
+    // Xavier overwrites abc's article, deletes it, and adds one in abc's name; nobody signs one.
+    commit_file(&env, &w, &port, Some(&body.replace("abc", "xyz")), Some(&xavier), "take it over");
+    let over = rev(&env, &w, "HEAD");
+    commit_file(&env, &w, &mill, None, Some(&xavier), "delete it");
+    let deleted = rev(&env, &w, "HEAD");
+    let fake = text_path("in-abcs-name");
+    commit_file(&env, &w, &fake, Some(&article("In abc's name", "abc", "", "Not ours.\n")), Some(&xavier), "fake");
+    let outsider = rev(&env, &w, "HEAD");
+    commit_file(&env, &w, &dock, Some(&article("Dock strike", "xyz", "", "Changed.\n")), None, "unsigned");
+    let unsigned = rev(&env, &w, "HEAD");
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let r = env.tribune(&["-C", &c, "audit"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let f = findings(&env, &c);
+    let got: Vec<(&str, &str, &str, &str)> = f
+        .iter()
+        .map(|f| {
+            (
+                f["finding"].as_str().unwrap(),
+                f["commit"].as_str().unwrap(),
+                f["contingent"].as_str().unwrap(),
+                f["signer"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("article-overwritten", over.as_str(), "abc", "xavier"),
+            ("article-deleted", deleted.as_str(), "abc", "xavier"),
+            ("article-by-outsider", outsider.as_str(), "abc", "xavier"),
+            ("article-overwritten", unsigned.as_str(), "xyz", "-"),
+        ]
+    );
+    let text = r.stdout;
+    assert!(
+        text.contains(&format!(
+            "{}: deletes {mill}, an article of abc, signed by xavier: only a member of abc may delete it",
+            &deleted[..10]
+        )),
+        "{text}"
+    );
+    assert!(text.contains("not signed by any member of the authorised roster: only a member of xyz may change it"));
+}
+
+#[test]
+fn a_merge_takes_what_the_other_side_made_and_an_unfounded_commons_judges_no_article() {
+    let (env, c, alice, xavier) = founded_two();
+    let w = env.clone_of(&c, "w");
+    let port = text_path("port-blockade");
+    let dock = text_path("dock-strike");
+    commit_file(&env, &w, &port, Some(&article("Port blockade", "abc", "", "A.\n")), Some(&alice), "abc's");
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    // Two sides: alice changes abc's article, xavier adds xyz's; an unsigned merge joins them.
+    env.git(&["-C", &w, "checkout", "-q", "-b", "side"]).ok();
+    commit_file(&env, &w, &dock, Some(&article("Dock strike", "xyz", "", "Out.\n")), Some(&xavier), "xyz's");
+    env.git(&["-C", &w, "checkout", "-q", "main"]).ok();
+    commit_file(&env, &w, &port, Some(&article("Port blockade", "abc", "", "B.\n")), Some(&alice), "update");
+    env.git(&["-C", &w, "merge", "-q", "--no-edit", "side"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let r = env.tribune(&["-C", &c, "audit", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+
+    // Unfounded, anyone changes any article: not the audit's business.
+    let env = Env::new();
+    let c = env.commons_with_article("port-blockade");
+    let (w, _) = edit_with_git(&env, &c, &text_path("port-blockade"), "by anyone", |t| t.replace("abc", "xyz"));
+    assert!(!w.is_empty());
+    env.tribune(&["-C", &c, "audit"]).ok();
+}
+
+#[test]
+fn a_statement_changed_or_removed_after_its_proposal_is_named_founded_or_not() {
+    let env = Env::new();
+    let c = env.commons();
+    let file = env.write("s.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
+    env.tribune(&["-C", &c, "propose", &file, "--deadline", "2026-12-01T00:00:00Z"]).ok();
+    env.tribune(&["-C", &c, "audit"]).ok();
+    let path = "statements/for-the-rent-strike/index.md";
+    let (w, _) = edit_with_git(&env, &c, path, "amend", |t| t.replace("support", "oppose"));
+    let changed = rev(&env, &w, "HEAD");
+    std::fs::remove_file(format!("{w}/{path}")).unwrap();
+    commit_and_push(&env, &w, "main", "remove");
+    let removed = rev(&env, &w, "HEAD");
+    let r = env.tribune(&["-C", &c, "audit"]);
+    assert_eq!(r.code, 1);
+    for (commit, verb) in [(&changed, "changes"), (&removed, "removes")] {
+        let line = format!(
+            "{}: {verb} {path} after its proposal: a statement's text is fixed once it is proposed",
+            &commit[..10]
+        );
+        assert!(r.stdout.contains(&line), "{line}\n{}", r.stdout);
+    }
+}
