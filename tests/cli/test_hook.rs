@@ -100,7 +100,7 @@ fn a_hub_behind_git_daemon_takes_honest_pushes_and_refuses_each_bad_one() {
     // A statement, ballots, a signed rating and an approval, through sync.
     env.tribune(&["-C", &t, "sync"]).ok();
     let s = env.write("s.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
-    env.tribune(&["-C", &t, "propose", &s, "--deadline", "2026-12-01T00:00:00Z"]).ok();
+    env.tribune(&["-C", &t, "propose", &s, "--deadline", "2026-12-01T00:00:00Z", "--key", &alice]).ok();
     for (m, key) in [("alice", &alice), ("bob", &bob), ("xavier", &xavier)] {
         env.tribune(&["-C", &t, "vote", SLUG, "yes", "--as", m, "--key", key]).ok();
     }
@@ -183,13 +183,17 @@ fn a_hub_behind_git_daemon_takes_honest_pushes_and_refuses_each_bad_one() {
     let spec = format!("HEAD:{ballot_ref}/x");
     refused_push(&env, &hub, &["-C", &w, "push", "origin", &spec], line);
 
-    // `tribune sync` over git:// shows the hub's refusal: an article contributed unsigned.
-    env.tribune(&["-C", &t, "contribute", &env.write("mill.md", article("Mill closed", "abc", "", "Shut.\n"))]).ok();
+    // `tribune sync` over git:// shows the hub's refusal: a rating of alice's made without her
+    // key (the client warns that it will show as forged, and writes it; the hub refuses it).
+    // (An unsigned contribution in abc's name is refused by the client before the hub sees it.)
+    let r = env.tribune(&["-C", &t, "contribute", &env.write("mill.md", article("Mill closed", "abc", "", "Shut.\n"))]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    env.tribune(&["-C", &t, "rate", "port-blockade", "--score", "-2", "--as", "alice"]).ok();
     let before = env.refs(&hub);
     let r = env.tribune(&["-C", &t, "sync"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("remote: tribune: refused refs/heads/main: "), "{}", r.stderr);
-    assert!(r.stderr.contains("an article of abc, not signed by any member of the authorised roster"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("remote: tribune: refused {notes}: commit ")), "{}", r.stderr);
+    assert!(r.stderr.contains("is not signed by alice, who has a key"), "{}", r.stderr);
     assert_eq!(env.refs(&hub), before);
     env.fsck(&hub);
     drop(daemon);
