@@ -41,6 +41,38 @@ fn the_readme_walkthrough_runs_as_written() {
     }
 }
 
+/// The README's founding section runs as written: a founded commons, a member admitted by
+/// the founder, a contingent admitted by an approved statement, and plain-git roster
+/// stuffing that the audit names.
+#[test]
+fn the_readme_founding_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- founding -->").expect("founding marker");
+    let body = readme[start..].split_once("```sh\n").unwrap().1.split_once("\n```").unwrap().0;
+    let env = Env::new();
+    let bin = env.path("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_tribune"), bin.join("tribune")).unwrap();
+    let script =
+        env.write("founding.sh", format!("set -euo pipefail\nexport PATH='{}':\"$PATH\"\n{body}\n", bin.display()));
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(&script);
+    let r = env.run_command(cmd);
+    assert_eq!(r.code, 0, "the founding section failed:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Founded the commons of \"Mass Organization XYZ\""), "{}", r.stdout);
+    assert!(r.stdout.contains("Added contingent xyz (XYZ Circle)"), "{}", r.stdout);
+    assert!(r.stdout.contains("breaks no rule"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("changes roster/members/mallory.toml, not signed by any member of the authorised roster"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("audit exit status: 1"), "{}", r.stdout);
+    let roster = env.tribune(&["-C", &env.path("org").to_string_lossy(), "roster", "--json"]).ok().json();
+    let ids: Vec<&str> = roster["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["jdoe", "rlopez"]);
+}
+
 #[test]
 fn the_readme_starts_with_the_two_set_up_commands_ci_runs() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
