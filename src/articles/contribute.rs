@@ -65,14 +65,14 @@ pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&
 pub fn commit(commons: &Commons, p: &Prepared, update: bool, actor: &Actor) -> Result<(Oid, Oid)> {
     let verb = if update { "update" } else { "contribute" };
     let what = format!("{verb} the article {:?}", p.slug);
-    let signer = actor.may_act_for(&what, &[&p.article.contingent])?;
+    let signer = actor.may_act_for(commons, &what, &[&p.article.contingent])?;
     commons.commit_on_trunk(|snap| {
         if update {
             // The text replaced speaks for its own contingent: taking it over is an act in
             // that contingent's name too.
             if let Some(old) = contingent_at(snap, &p.slug)? {
                 if old != p.article.contingent {
-                    actor.may_act_for(&what, &[&old])?;
+                    actor.may_act_for(commons, &what, &[&old])?;
                 }
             }
         }

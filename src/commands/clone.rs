@@ -60,13 +60,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let report = crate::sync::sync(&commons, "origin", &opts)?;
     // The clone remembers the commons' identity, its root of authority (tribune.root), so
     // that a hub whose history is later replaced wholesale is noticed by `tribune audit`.
-    let audit = crate::governance::audit::audit(&commons)?;
+    let root = crate::governance::audit::audit_root(&commons)?;
     let extra = if report.arrived.is_empty() {
         "the trunk".to_string()
     } else {
         format!("the trunk, {}", report.arrived.describe())
     };
-    let identity = match &audit.root {
+    let identity = match &root {
         Some(root) => format!("\nIts root of authority, remembered here: {root}."),
         None => String::new(),
     };

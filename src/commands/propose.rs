@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // authorised roster (the proposer), or refused.
     let actor = crate::commons::actor::Actor::new(&commons, args.signing.key.as_deref())?;
     let proposer = if actor.founded() {
-        let Some(me) = actor.member() else {
+        let Some(me) = actor.member(&commons)? else {
             return Err(fail(
                 "a proposal in a founded commons is signed by a member of its roster",
                 "sign with your key: --key FILE (or git's user.signingkey with gpg.format=ssh)",

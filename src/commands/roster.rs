@@ -161,7 +161,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
     match args.action {
         None => {
-            let root = crate::governance::audit::audit(&commons)?.root;
+            let root = crate::governance::audit::audit_root(&commons)?;
             let authority = crate::governance::audit::authority_at(&commons, commons.trunk_tip()?)?;
             list(ctx, &authority, root, args.json)
         }

@@ -106,9 +106,13 @@ pub fn rater_signer(commons: &Commons, rater: &str, key: Option<&Path>) -> Resul
 pub struct Actor {
     /// `--key`, else git's signing key (None: the act is unsigned).
     pub signer: Option<Signer>,
-    /// The authorised roster at the trunk's tip, when the commons is founded (an unfounded
-    /// commons is not asked for it: nothing there depends on it).
-    pub authority: Option<crate::governance::authority::Authority>,
+    /// Whether the commons is founded (an unfounded commons asks nothing of the actor).
+    founded: bool,
+    /// The authorised member whose key signs, and their contingent (founded commons only),
+    /// read from the index of the roster's keys: acting costs one small file, not the roster.
+    owner: Option<(String, String)>,
+    /// The trunk's tip the actor was judged at.
+    tip: crate::git::Oid,
 }
 
 impl Actor {
@@ -117,27 +121,35 @@ impl Actor {
     /// it is judged against.
     pub fn new(commons: &Commons, key: Option<&Path>) -> Result<Actor> {
         let signer = crate::signing::configured(&commons.repo, key)?;
-        let authority = if crate::governance::audit::audit(commons)?.root.is_some() {
-            Some(crate::governance::audit::authority_at(commons, commons.trunk_tip()?)?).filter(|a| a.founded)
-        } else {
-            None
+        let tip = commons.trunk_tip()?;
+        let founded = crate::governance::audit::audit_root(commons)?.is_some();
+        let owner = match (&signer, founded) {
+            (Some(s), true) => crate::governance::audit::key_owner(commons, tip, &s.public)?,
+            _ => None,
         };
-        Ok(Actor { signer, authority })
+        Ok(Actor { signer, founded, owner, tip })
     }
 
     pub fn founded(&self) -> bool {
-        self.authority.is_some()
+        self.founded
     }
 
     fn public(&self) -> Option<&str> {
         self.signer.as_ref().map(|s| s.public.as_str())
     }
 
-    /// The authorised member whose key signs (founded commons only).
-    pub fn member(&self) -> Option<crate::model::roster::Member> {
-        let a = self.authority.as_ref()?;
-        let id = a.member_with_key(self.public()?)?;
-        a.members.get(&id).cloned()
+    /// The authorised member whose key signs (founded commons only), as the authorised
+    /// roster has them.
+    pub fn member(&self, commons: &Commons) -> Result<Option<crate::model::roster::Member>> {
+        let Some((id, _)) = &self.owner else { return Ok(None) };
+        let path = crate::model::layout::member(id);
+        Ok(match crate::governance::audit::authorised_blob(commons, self.tip, &path)? {
+            Some(b) => {
+                crate::model::roster::Member::parse(id, &path, &String::from_utf8_lossy(&commons.repo.read_blob(b)?))
+                    .ok()
+            }
+            None => None,
+        })
     }
 
     /// The member acting: in a founded commons, the authorised member whose key signs; in an
@@ -145,7 +157,7 @@ impl Actor {
     /// email (nothing there is refused, so nothing more is asked of the claim).
     pub fn member_in(&self, commons: &Commons) -> Result<Option<crate::model::roster::Member>> {
         if self.founded() {
-            return Ok(self.member());
+            return self.member(commons);
         }
         let snap = commons.snapshot()?;
         if let Some(s) = &self.signer {
@@ -166,15 +178,22 @@ impl Actor {
     /// Refuses, before anything is written, an act in the name of `contingents` that this
     /// actor may not make (in a founded commons: unless signed by a member of each);
     /// `what` names the act. Returns the key to sign the act with.
-    pub fn may_act_for(&self, what: &str, contingents: &[&str]) -> Result<Option<Signer>> {
-        if let Some(a) = &self.authority {
-            crate::governance::acts::check(a, what, contingents, self.public())?;
+    pub fn may_act_for(&self, commons: &Commons, what: &str, contingents: &[&str]) -> Result<Option<Signer>> {
+        if !self.founded {
+            return Ok(self.signer.clone());
         }
+        let theirs = self.owner.as_ref().map(|(_, c)| c.as_str());
+        if contingents.iter().all(|c| theirs == Some(*c)) {
+            return Ok(self.signer.clone());
+        }
+        // Refused: the whole authorised roster, read now, words the refusal and its hint.
+        let authority = crate::governance::audit::authority_at(commons, self.tip)?;
+        crate::governance::acts::check(&authority, what, contingents, self.public())?;
         Ok(self.signer.clone())
     }
 }
 
 /// The signer of an act in the name of `contingents` (see [`Actor::may_act_for`]).
 pub fn acting_for(commons: &Commons, what: &str, contingents: &[&str], key: Option<&Path>) -> Result<Option<Signer>> {
-    Actor::new(commons, key)?.may_act_for(what, contingents)
+    Actor::new(commons, key)?.may_act_for(commons, what, contingents)
 }

@@ -27,6 +27,9 @@ struct Cache {
     root: Option<String>,
     /// Commit → governed path → authorised blob (None: absent), where it differs from the tree.
     overrides: BTreeMap<String, BTreeMap<String, Option<String>>>,
+    /// The findings of this run's walk (all of them live in `audit-findings.json`, read only
+    /// by `audit` itself: every other command needs the states, not the findings).
+    #[serde(skip)]
     findings: Vec<Finding>,
 }
 
@@ -67,12 +70,30 @@ fn save(repo: &Repo, cache: &Cache) -> Result<()> {
 /// if a later commit needs it (most commits change nothing governed).
 enum Slot {
     Loaded(Box<Authority>),
-    Lazy(Oid),
+    /// The state at the commit given (the same), and whether the commons is founded there.
+    Lazy(Oid, bool),
+}
+
+/// The root of authority (None: unfounded), the audit brought up to date without reading
+/// its findings: what every command that acts asks first.
+pub fn audit_root(commons: &Commons) -> Result<Option<String>> {
+    Ok(audited(commons)?.1.root)
 }
 
 /// Audits the trunk up to its tip, judging only what the cache has not.
 pub fn audit(commons: &Commons) -> Result<Audit> {
-    Ok(audited(commons)?.0)
+    let (mut audit, cache) = audited(commons)?;
+    // Those recorded, or (when this run could not record: a commons seen at a pushed tip)
+    // those recorded and this run's.
+    let mut all = load_findings(&commons.repo);
+    let mut seen: std::collections::HashSet<Finding> = all.iter().cloned().collect();
+    for f in cache.findings.iter().chain(audit.findings.iter()) {
+        if seen.insert(f.clone()) {
+            all.push(f.clone());
+        }
+    }
+    audit.findings = all;
+    Ok(audit)
 }
 
 thread_local! {
@@ -102,7 +123,7 @@ fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
 fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cache)> {
     if let Some(cache) = WITHIN.with(|w| w.borrow().clone()) {
         let tip = cache.tips.first().cloned().unwrap_or_default();
-        let audit = Audit { root: cache.root.clone(), tip, judged: 0, findings: cache.findings.clone() };
+        let audit = Audit { root: cache.root.clone(), tip, judged: 0, findings: Vec::new() };
         return Ok((audit, cache));
     }
     let repo = &commons.repo;
@@ -115,10 +136,7 @@ fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cach
             // A tip audited before that the trunk no longer descends from (or that is gone
             // altogether: garbage-collected after a force-push) is a rewritten history.
             if !audited.contains(old) || !repo.is_ancestor(*old, tip)? {
-                let f = Finding::Rewritten { commit: tip.to_string(), audited: old.to_string() };
-                if !cache.findings.contains(&f) {
-                    cache.findings.push(f);
-                }
+                cache.findings.push(Finding::Rewritten { commit: tip.to_string(), audited: old.to_string() });
             }
         }
         judged = walk(commons, tip, &audited, &mut cache)?;
@@ -127,11 +145,12 @@ fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cach
         // A cache that cannot be written costs the next run time, not a result.
         if save_it {
             let _ = save(repo, &cache);
+            let _ = save_findings(repo, &cache.findings);
         }
     }
     // The commons' identity, remembered by this clone the first time it is known: a root
     // that changes later (a history replaced wholesale) is a finding, whatever the cache says.
-    let mut findings = cache.findings.clone();
+    let mut findings = Vec::new();
     if let Some(root) = &cache.root {
         match repo.config_string(ROOT_KEY) {
             None => {
@@ -195,10 +214,19 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 // The parent the commit is judged from: the first, or at a merge the first
                 // that descends from the root, so that merging in a history that never did
                 // (an orphan) cannot make what follows unfounded.
+                // (Whether a parent is founded is known from the walk; asked of the history
+                // only for a parent audited before this run.)
+                let founded = |p: Oid, slots: &HashMap<Oid, Slot>| -> Result<bool> {
+                    Ok(match slots.get(&p) {
+                        Some(Slot::Loaded(a)) => a.founded,
+                        Some(Slot::Lazy(_, f)) => *f,
+                        None => founded_at(repo, root, p)?,
+                    })
+                };
                 let mut base = *p1;
-                if let Some(r) = root {
+                if c.parents.len() > 1 {
                     for p in &c.parents {
-                        if *p == r || repo.is_ancestor(r, *p)? {
+                        if founded(*p, &slots)? {
                             base = *p;
                             break;
                         }
@@ -219,11 +247,7 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     &other_trees,
                     &articles::statement_changes(repo, Some(base_tree), c.tree)?,
                 )?;
-                let founded_at_parent = match slots.get(&base) {
-                    Some(Slot::Loaded(a)) => a.founded,
-                    Some(Slot::Lazy(at)) => founded_at(repo, root, *at)?,
-                    None => founded_at(repo, root, base)?,
-                };
+                let founded_at_parent = founded(base, &slots)?;
                 let texts = if founded_at_parent {
                     articles::article_changes(repo, Some(base_tree), c.tree)?
                 } else {
@@ -234,9 +258,9 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     if let Some(o) = overrides_of(cache, base) {
                         cache.overrides.insert(id.to_string(), o);
                     }
-                    let slot = match take(&mut slots, &mut pending, base) {
+                    let slot = match take(&mut slots, &mut pending, base, founded_at_parent) {
                         Slot::Loaded(a) => Slot::Loaded(a),
-                        Slot::Lazy(_) => Slot::Lazy(*id),
+                        Slot::Lazy(_, f) => Slot::Lazy(*id, f),
                     };
                     if !texts.is_empty() {
                         // The articles are judged by the state at the parent, which is this
@@ -244,7 +268,7 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                         // the index of the roster's keys (never the whole roster again).
                         let signer = match &slot {
                             Slot::Loaded(a) => articles::signer_by(repo, a, *id)?,
-                            Slot::Lazy(_) => KeyIndex::at(repo, cache, root, base, &mut signers)?.signer(repo, *id)?,
+                            Slot::Lazy(..) => KeyIndex::at(repo, cache, root, base, &mut signers)?.signer(repo, *id)?,
                         };
                         findings.extend(articles::judge_articles(repo, &signer, c, base, &other_trees, &texts)?);
                     }
@@ -253,9 +277,9 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     slots.insert(*id, slot);
                     continue;
                 }
-                let parent = match take(&mut slots, &mut pending, base) {
+                let parent = match take(&mut slots, &mut pending, base, founded_at_parent) {
                     Slot::Loaded(a) => *a,
-                    Slot::Lazy(at) => rebuild(repo, cache, root, at)?,
+                    Slot::Lazy(at, _) => rebuild(repo, cache, root, at)?,
                 };
                 release_others(&mut slots, &mut pending, &others);
                 if !texts.is_empty() {
@@ -306,13 +330,33 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
     Ok(order.len())
 }
 
-/// Adds findings to the cache, each once.
+/// Adds a commit's findings to the walk's.
 fn record(cache: &mut Cache, findings: Vec<Finding>) {
-    for f in findings {
-        if !cache.findings.contains(&f) {
-            cache.findings.push(f);
+    cache.findings.extend(findings);
+}
+
+fn findings_path(repo: &Repo) -> std::path::PathBuf {
+    repo.git_dir().join("tribune").join("audit-findings.json")
+}
+
+/// Every finding recorded so far, in history order.
+fn load_findings(repo: &Repo) -> Vec<Finding> {
+    std::fs::read(findings_path(repo)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+/// Adds a walk's findings to those recorded, each once.
+fn save_findings(repo: &Repo, new: &[Finding]) -> Result<()> {
+    let mut all = load_findings(repo);
+    let mut seen: std::collections::HashSet<Finding> = all.iter().cloned().collect();
+    for f in new {
+        if seen.insert(f.clone()) {
+            all.push(f.clone());
         }
     }
+    let path = findings_path(repo);
+    let tmp = path.with_extension(format!("json.{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_vec(&all)?).with_context(|| format!("could not write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))
 }
 
 /// Whether the commons is founded at `at`: the root of authority is `at` or an ancestor.
@@ -325,7 +369,7 @@ fn founded_at(repo: &Repo, root: Option<Oid>, at: Oid) -> Result<bool> {
 
 /// The state of `p` for one of its children: taken out of the walk when this is its last
 /// child (no copy), cloned otherwise, rebuilt when the walk does not hold it.
-fn take(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usize>, p: Oid) -> Slot {
+fn take(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usize>, p: Oid, founded: bool) -> Slot {
     let left = pending.get_mut(&p).map(|n| {
         *n = n.saturating_sub(1);
         *n
@@ -337,12 +381,12 @@ fn take(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usize>, p: Oi
             slots.insert(p, Slot::Loaded(a));
             Slot::Loaded(copy)
         }
-        (_, Some(Slot::Lazy(at))) => {
-            slots.insert(p, Slot::Lazy(at));
-            Slot::Lazy(at)
+        (_, Some(Slot::Lazy(at, f))) => {
+            slots.insert(p, Slot::Lazy(at, f));
+            Slot::Lazy(at, f)
         }
         // Audited before: rebuilt from its tree when a child needs it.
-        (_, None) => Slot::Lazy(p),
+        (_, None) => Slot::Lazy(p, founded),
     }
 }
 
@@ -484,4 +528,15 @@ impl KeyIndex {
 fn canonical_key(line: &str) -> Option<String> {
     let key = ssh_key::PublicKey::from_openssh(line).ok()?;
     ssh_key::PublicKey::from(key.key_data().clone()).to_openssh().ok()
+}
+
+/// The authorised member (and their contingent) who holds the key `public` at `at`, from the
+/// index of the roster's keys: what a command asks of the actor, without reading the whole
+/// roster (built once per roster state).
+pub fn key_owner(commons: &Commons, at: Oid, public: &str) -> Result<Option<(String, String)>> {
+    let (_, cache) = audited(commons)?;
+    let root = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok());
+    let mut memo = HashMap::new();
+    let index = KeyIndex::at(&commons.repo, &cache, root, at, &mut memo)?;
+    Ok(canonical_key(public).and_then(|k| index.by_key.get(&k).cloned()))
 }

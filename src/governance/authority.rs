@@ -65,7 +65,7 @@ enum Kind {
 }
 
 /// What the rule says about who may make a change: said in a refusal's hint and in audit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum Rule {
     /// A member of this contingent admits, edits or removes its members.
@@ -79,7 +79,7 @@ pub enum Rule {
 }
 
 /// Something the chain refuses or leaves out, at a commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "finding", rename_all = "kebab-case")]
 pub enum Finding {
     /// A change made without the authority the rule asks for. `signer` is the member whose

@@ -139,7 +139,7 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
         _ => None,
     };
     if let Some(c) = &commons {
-        out.founded = super::audit::audit(c)?.root.is_some();
+        out.founded = super::audit::audit_root(c)?.is_some();
     }
     for u in updates {
         let refusal = match kind_of(&u.refname, &trunk_ref) {
