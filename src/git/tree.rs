@@ -36,6 +36,88 @@ pub struct TreeMerge {
     pub conflicts: BTreeMap<String, Option<Oid>>,
 }
 
+/// The subdirectories of one tree, by name, in name order: all their names in one buffer, so
+/// that reading thousands of versions of a directory of hundreds of directories (the
+/// article shards) costs a few allocations each, not one per entry.
+#[derive(Debug, Default)]
+pub struct Subtrees {
+    names: Vec<u8>,
+    /// Start and end of the name in `names`, and the subtree's id.
+    entries: Vec<(u32, u32, Oid)>,
+}
+
+impl Subtrees {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Name (as stored: bytes) and id of each subdirectory, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], Oid)> + '_ {
+        self.entries.iter().map(|(s, e, id)| (&self.names[*s as usize..*e as usize], *id))
+    }
+
+    /// The name of the `i`th subdirectory (panics past the end, like indexing).
+    pub fn name(&self, i: usize) -> &[u8] {
+        let (s, e, _) = self.entries[i];
+        &self.names[s as usize..e as usize]
+    }
+
+    /// The subdirectory named `name`.
+    pub fn get(&self, name: &[u8]) -> Option<Oid> {
+        self.entries
+            .binary_search_by(|(s, e, _)| self.names[*s as usize..*e as usize].cmp(name))
+            .ok()
+            .map(|i| self.entries[i].2)
+    }
+
+    /// Does it have a subdirectory named `name`?
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The names whose subdirectory differs between `old` and `self`, with the id on each
+    /// side (None: absent there), in name order.
+    pub fn changed_since<'a>(&'a self, old: &'a Subtrees) -> Vec<(&'a [u8], Option<Oid>, Option<Oid>)> {
+        let (mut a, mut b) = (old.iter().peekable(), self.iter().peekable());
+        let mut out = Vec::new();
+        loop {
+            match (a.peek().copied(), b.peek().copied()) {
+                (None, None) => break,
+                (Some((n, id)), None) => {
+                    out.push((n, Some(id), None));
+                    a.next();
+                }
+                (None, Some((n, id))) => {
+                    out.push((n, None, Some(id)));
+                    b.next();
+                }
+                (Some((na, ia)), Some((nb, ib))) => match na.cmp(nb) {
+                    std::cmp::Ordering::Less => {
+                        out.push((na, Some(ia), None));
+                        a.next();
+                    }
+                    std::cmp::Ordering::Greater => {
+                        out.push((nb, None, Some(ib)));
+                        b.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        if ia != ib {
+                            out.push((nb, Some(ia), Some(ib)));
+                        }
+                        a.next();
+                        b.next();
+                    }
+                },
+            }
+        }
+        out
+    }
+}
+
 enum Node {
     Blob(Option<Oid>),
     Dir(BTreeMap<String, Node>),
@@ -194,6 +276,22 @@ impl Repo {
                 is_tree: e.kind() == Some(git2::ObjectType::Tree),
             })
             .collect())
+    }
+
+    /// The subdirectories of `tree` (its entries that are trees) as one compact listing.
+    pub fn subtrees(&self, tree: Oid) -> Result<Subtrees> {
+        let t = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
+        let mut out = Subtrees { names: Vec::new(), entries: Vec::with_capacity(t.len()) };
+        for e in t.iter().filter(|e| e.kind() == Some(git2::ObjectType::Tree)) {
+            let start = out.names.len() as u32;
+            out.names.extend_from_slice(e.name_bytes());
+            out.entries.push((start, out.names.len() as u32, Oid(e.id())));
+        }
+        // Git's order puts `a-b` before `a` (it compares `a/`); name order lets both sides
+        // of a comparison be merged, and is already the order of any run without such names.
+        let names = &out.names;
+        out.entries.sort_by(|a, b| names[a.0 as usize..a.1 as usize].cmp(&names[b.0 as usize..b.1 as usize]));
+        Ok(out)
     }
 
     /// Blob paths that differ between two trees under `prefix` (a directory; "" for all).
