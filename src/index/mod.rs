@@ -281,6 +281,15 @@ pub fn slug_of_text_path(p: &str) -> Option<&str> {
     (file == "index.md" && shard == layout::shard(slug)).then_some(slug)
 }
 
+/// A text of the trunk that changed: its article, where it is, its blob, what it says.
+struct Changed {
+    slug: String,
+    /// `<xx>/<yy>`, as [`layout::shard`] gives it.
+    shard: String,
+    id: Oid,
+    fields: Fields,
+}
+
 /// Brings the entries up to date with the trunk at `tip` (tree `tree`), from `old`: the
 /// entries of the tree and commit in `old_at`, or nothing (a cold build).
 fn refresh_trunk(
@@ -306,35 +315,63 @@ fn refresh_trunk(
     }
     let mut by_slug: BTreeMap<String, Entry> =
         if old_tree.is_some() { old.into_iter().map(|e| (e.slug.clone(), e)).collect() } else { BTreeMap::new() };
-    let mut to_read: Vec<(String, Oid)> = Vec::new();
-    for change in repo.changed_paths(old_tree, tree, layout::ARTICLES)? {
-        let Some(slug) = slug_of_text_path(&change.path) else {
-            continue;
-        };
-        match change.new {
-            None => {
-                by_slug.remove(slug);
+    // The texts that changed, read (removed ones leave `by_slug` here).
+    let read_texts = |by_slug: &mut BTreeMap<String, Entry>| -> Result<Vec<Changed>> {
+        let mut changed = Vec::new();
+        for change in repo.changed_paths(old_tree, tree, layout::ARTICLES)? {
+            let Some(slug) = slug_of_text_path(&change.path) else {
+                continue;
+            };
+            match change.new {
+                None => {
+                    by_slug.remove(slug);
+                }
+                Some(id) => {
+                    // `articles/<xx>/<yy>/<slug>/index.md`, as slug_of_text_path checked.
+                    let shard = change.path[layout::ARTICLES.len() + 1..][..5].to_string();
+                    changed.push(Changed { slug: slug.to_string(), shard, id, fields: Fields::default() });
+                }
             }
-            Some(id) => to_read.push((slug.to_string(), id)),
         }
-    }
-    let changed: Vec<&str> = to_read.iter().map(|(s, _)| s.as_str()).collect();
-    let progress = crate::progress::start_if(old_tree.is_none(), "reading the trunk's history", None);
-    let arrived = arrivals::arrivals(repo, tip, since.as_deref(), &changed, &progress)?;
-    progress.finish();
-    let ids: Vec<Oid> = to_read.iter().map(|(_, id)| *id).collect();
-    let progress = crate::progress::start_if(old_tree.is_none(), "reading articles", Some(ids.len() as u64));
-    let entries = repo.map_blobs(&ids, |id, bytes| {
-        progress.advance(1);
-        (id, entry_fields(bytes))
-    })?;
-    progress.finish();
-    for ((slug, _), (id, fields)) in to_read.into_iter().zip(entries) {
+        let ids: Vec<Oid> = changed.iter().map(|c| c.id).collect();
+        let progress = crate::progress::start_if(old_tree.is_none(), "reading articles", Some(ids.len() as u64));
+        let fields = repo.map_blobs(&ids, |_, bytes| {
+            progress.advance(1);
+            entry_fields(bytes)
+        })?;
+        progress.finish();
+        for (c, f) in changed.iter_mut().zip(fields) {
+            c.fields = f;
+        }
+        Ok(changed)
+    };
+    let (changed, arrived) = match &since {
+        // Some commits to read, after the texts: when none changed, nothing is to place.
+        Some(line) => {
+            let changed = read_texts(&mut by_slug)?;
+            let arrived = if changed.is_empty() { Default::default() } else { arrivals::walk(repo, tip, Some(line))? };
+            (changed, arrived)
+        }
+        // The whole line: on a thread of its own, beside the reading of the texts, which
+        // keeps the other core busy meanwhile.
+        None => {
+            let dir = repo.git_dir();
+            std::thread::scope(|scope| -> Result<_> {
+                let walk = scope.spawn(move || arrivals::walk(&crate::git::Repo::open_git_dir(dir)?, tip, None));
+                let changed = read_texts(&mut by_slug);
+                let waiting = crate::progress::start_if(old_tree.is_none(), "reading the trunk's history", None);
+                let arrived = walk.join().map_err(|_| anyhow::anyhow!("reading the trunk's history failed"))?;
+                waiting.finish();
+                Ok((changed?, arrived?))
+            })?
+        }
+    };
+    for Changed { slug, shard, id, fields } in changed {
         let mut entry = fields.into_entry(slug.clone(), id);
-        entry.arrived = match (arrived.get(&slug), by_slug.get(&slug)) {
-            (Some(t), _) => *t,
-            (None, Some(old)) => old.arrived,
-            (None, None) => 0,
+        // A text that changed but did not arrive in the commits read keeps its time.
+        entry.arrived = match arrived.get(&shard, &slug) {
+            Some(t) => t,
+            None => by_slug.get(&slug).map_or(0, |old| old.arrived),
         };
         by_slug.insert(slug, entry);
     }
