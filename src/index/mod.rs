@@ -8,7 +8,6 @@
 
 use crate::commons::Commons;
 use crate::git::Oid;
-use crate::model::article::split;
 use crate::model::layout;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -381,6 +380,7 @@ fn refresh_trunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::article::split;
     use proptest::prelude::*;
 
     #[test]
@@ -485,6 +485,35 @@ mod tests {
             }
             // And the whole reading never panics on it.
             let _ = entry_fields(format!("+++\n{front}+++\nbody\n").as_bytes());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The front matter the index reads is the one `split` finds in the whole text.
+        #[test]
+        fn the_front_matter_is_found_as_split_finds_it(
+            lines in prop::collection::vec(prop_oneof![
+                3 => Just("+++".to_string()),
+                1 => "\\+\\+\\+[ \t\r\u{a0}\u{3000}x]{0,2}".prop_map(|s| s),
+                1 => Just("\u{feff}+++".to_string()),
+                1 => Just("---".to_string()),
+                4 => "[a-z =\"+]{0,6}",
+                1 => "[\u{80}-\u{10ffff}]{0,2}",
+            ], 0..8),
+            invalid in prop::option::of((0usize..40, prop::sample::select(vec![0x80u8, 0xc3, 0xe2, 0xff]))),
+            newline_at_end in any::<bool>(),
+        ) {
+            let mut bytes = lines.join("\n").into_bytes();
+            if newline_at_end {
+                bytes.push(b'\n');
+            }
+            if let Some((at, b)) = invalid {
+                bytes.insert(at.min(bytes.len()), b);
+            }
+            let whole = String::from_utf8_lossy(&bytes);
+            let expected = split("", &whole).ok().flatten().map(|(front, _)| front);
+            prop_assert_eq!(front_of(&bytes).map(|f| f.into_owned()), expected, "{:?}", whole);
         }
     }
 
