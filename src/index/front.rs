@@ -102,15 +102,19 @@ enum Simple {
 /// `[[name]]` array tables after them. None, so that the caller falls back to the `toml`
 /// crate, on anything else: it must never read what toml would refuse, or read it otherwise.
 pub(super) fn simple_front(front: &str) -> Option<Fields> {
-    use std::collections::HashSet;
-    let mut top: std::collections::HashMap<&str, Simple> = std::collections::HashMap::new();
+    // Keys are few: small lists, not hash maps (hashing them was a third of the reading of
+    // a cold index). Past a few dozen, toml reads the rest.
+    const MANY: usize = 64;
+    let mut top: Vec<(&str, Simple)> = Vec::new();
     // The keys of the current `[[table]]` element, once past the top level.
-    let mut section: Option<HashSet<&str>> = None;
-    let mut array_tables: HashSet<&str> = HashSet::new();
+    let mut section: Option<Vec<&str>> = None;
+    let mut array_tables: Vec<&str> = Vec::new();
+    let has = |top: &[(&str, Simple)], k: &str| top.iter().any(|(n, _)| *n == k);
     for line in front.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         // TOML allows no control character but tab anywhere outside multi-line strings.
-        if line.chars().any(|c| c.is_control() && c != '\t') {
+        let plain = line.bytes().all(|b| (b' '..0x7f).contains(&b) || b == b'\t');
+        if !plain && line.chars().any(|c| c.is_control() && c != '\t') {
             return None;
         }
         let line = line.trim_matches([' ', '\t']);
@@ -120,11 +124,13 @@ pub(super) fn simple_front(front: &str) -> Option<Fields> {
         if let Some(rest) = line.strip_prefix("[[") {
             let (name, after) = rest.split_once("]]")?;
             let name = name.trim_matches([' ', '\t']);
-            if !bare_key(name) || !end_of_line(after) || top.contains_key(name) {
+            if !bare_key(name) || !end_of_line(after) || has(&top, name) || array_tables.len() > MANY {
                 return None;
             }
-            array_tables.insert(name);
-            section = Some(HashSet::new());
+            if !array_tables.contains(&name) {
+                array_tables.push(name);
+            }
+            section = Some(Vec::new());
             continue;
         }
         let key_len = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(line.len());
@@ -139,33 +145,36 @@ pub(super) fn simple_front(front: &str) -> Option<Fields> {
         }
         match &mut section {
             Some(keys) => {
-                if !keys.insert(key) {
+                if keys.contains(&key) || keys.len() > MANY {
                     return None;
                 }
+                keys.push(key);
             }
             None => {
-                if top.insert(key, v).is_some() {
+                if has(&top, key) || top.len() > MANY {
                     return None;
                 }
+                top.push((key, v));
             }
         }
     }
-    if array_tables.iter().any(|t| top.contains_key(t)) {
+    if array_tables.iter().any(|t| has(&top, t)) {
         return None;
     }
     // As `table_front` reads a parsed table, field by field.
     let trimmed = |s: String| if s.trim().len() == s.len() { s } else { s.trim().to_string() };
-    let mut string = |k: &str| match top.remove(k) {
+    let mut take = |k: &str| top.iter().position(|(n, _)| *n == k).map(|i| top.swap_remove(i).1);
+    let mut string = |k: &str| match take(k) {
         Some(Simple::Str(s)) => trimmed(s),
         _ => String::new(),
     };
     let (title, contingent) = (string("title"), string("contingent"));
-    let date = match top.get("date") {
+    let date = match take("date").as_ref() {
         Some(Simple::Date(d)) => Some(*d).filter(|d| crate::model::article::writable_date(*d)),
         Some(Simple::Str(s)) => crate::model::article::parse_date(Some(&toml::Value::String(s.clone()))),
         _ => None,
     };
-    let mut strings = |k: &str| match top.remove(k) {
+    let mut strings = |k: &str| match take(k) {
         Some(Simple::Strs(v)) => v.into_iter().map(trimmed).collect(),
         _ => Vec::new(),
     };
