@@ -82,6 +82,8 @@ case \$1 in
   rate100) n=\$(( \$(cat "$work/r-\$b" 2>/dev/null || echo 0) + 1 )); echo \$n > "$work/r-\$b"
            "\$bin" -C "$work/\$b" rate --batch "$work/batch\$(( n % 2 ? 1 : -1 )).jsonl" >/dev/null ;;
   next)    n=\$(( \$(cat "$work/n-\$b" 2>/dev/null || echo 0) + 1 )); echo \$n > "$work/n-\$b"
+           # Past the 100 written above (paired.py runs it as often as it likes), one more.
+           [ -f "$work/in/a\$n.md" ] || sed "s/article 1\\b/article \$n/g" "$work/in/a1.md" > "$work/in/a\$n.md"
            cp "$work/in/a\$n.md" "$work/next-\$b.md" ;;
 esac
 EOF
