@@ -118,8 +118,12 @@ fn with_examples(mut cmd: clap::Command, path: &str) -> clap::Command {
 impl Cli {
     /// Parses the process's arguments against [`command`], exiting as clap does on an error.
     pub fn parse_with_examples() -> Cli {
-        use clap::FromArgMatches;
-        Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
+        use clap::{CommandFactory, FromArgMatches};
+        // The examples are only ever shown by help: the other runs do without writing them
+        // (a tenth of the start-up of a command as short as `show`).
+        let asks_help = std::env::args_os().skip(1).any(|a| a == "-h" || a == "--help" || a == "help");
+        let cmd = if asks_help { command() } else { Cli::command() };
+        Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
     }
 
     pub fn dir(&self) -> PathBuf {

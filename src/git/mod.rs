@@ -26,7 +26,7 @@ pub use notes::union_lines;
 pub use oid::Oid;
 pub use refs::{backoff, RefUpdate};
 pub use tag::TagInfo;
-pub use tree::{Edit, TreeMerge};
+pub use tree::{Edit, Subtrees, TreeMerge};
 
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
@@ -346,54 +346,31 @@ impl Repo {
         if old == new {
             return Ok(());
         }
-        let find = |t: Option<Oid>| -> Result<Option<git2::Tree<'_>>> {
-            t.map(|t| self.inner.find_tree(t.0).with_context(|| format!("could not read tree {t}"))).transpose()
-        };
-        let (ta, tb) = (find(old)?, find(new)?);
-        let (na, nb) = (ta.as_ref().map_or(0, |t| t.len()), tb.as_ref().map_or(0, |t| t.len()));
-        // Both listings are in git's order, so one pass pairs them up without copying a name
-        // that did not change (a roster of 10,000 members changes one entry at a time).
-        let mut changed: Vec<(String, TreeSide, TreeSide)> = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        let listed = |t: &Option<git2::Tree<'_>>, k: usize| -> Option<(Vec<u8>, Oid, bool)> {
-            let e = t.as_ref()?.get(k)?;
-            Some((e.name_bytes().to_vec(), Oid(e.id()), e.kind() == Some(git2::ObjectType::Tree)))
-        };
-        while i < na || j < nb {
-            let (ea, eb) = (listed(&ta, i), listed(&tb, j));
-            let order = match (&ea, &eb) {
-                (Some(a), Some(b)) => git_order(&a.0, a.2, &b.0, b.2),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
-            };
-            let text = |n: &[u8]| String::from_utf8_lossy(n).into_owned();
-            match (order, ea, eb) {
-                (std::cmp::Ordering::Less, Some((name, id, t)), _) => {
-                    changed.push((text(&name), Some((id, t)), None));
-                    i += 1;
-                }
-                (std::cmp::Ordering::Equal, Some((name, a, t)), Some((_, b, _))) => {
-                    if a != b {
-                        changed.push((text(&name), Some((a, t)), Some((b, t))));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-                (_, _, Some((name, id, t))) => {
-                    changed.push((text(&name), None, Some((id, t))));
-                    j += 1;
-                }
-                _ => break,
-            }
+        if let (None, Some(new)) = (old, new) {
+            return self.all_paths(new, base, out);
         }
-        drop((ta, tb));
-        // In name order, as callers get them (git's order differs for `a` and `a-b`); a blob
-        // and a tree of one name, the blob first.
-        changed.sort_by(|x, y| x.0.cmp(&y.0));
-        for (name, ea, eb) in changed {
-            let path = format!("{base}{name}");
-            let blob = |e: TreeSide| e.filter(|(_, t)| !t).map(|(id, _)| id);
-            let tree = |e: TreeSide| e.filter(|(_, t)| *t).map(|(id, _)| id);
+        // Each side as one compact listing in name order, merged: an allocation for each
+        // name that differs, none for the others (a diff of two editions of 100,000
+        // articles compares 256 directories of 200 entries on each side).
+        let listing = |t: Option<Oid>| t.map(|t| self.entries(t)).transpose().map(Option::unwrap_or_default);
+        let (la, lb) = (listing(old)?, listing(new)?);
+        let (mut a, mut b) = (la.iter_kinds().peekable(), lb.iter_kinds().peekable());
+        loop {
+            let (ea, eb) = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(x), Some(y)) if x.0 == y.0 => (a.next(), b.next()),
+                (Some(x), Some(y)) if x.0 > y.0 => (None, b.next()),
+                (None, Some(_)) => (None, b.next()),
+                _ => (a.next(), None),
+            };
+            let name = ea.or(eb).map(|e| e.0).unwrap_or_default();
+            let (ea, eb) = (ea.map(|(_, id, t)| (id, t)), eb.map(|(_, id, t)| (id, t)));
+            if ea == eb {
+                continue;
+            }
+            let path = format!("{base}{}", String::from_utf8_lossy(name));
+            let blob = |e: Option<(Oid, bool)>| e.filter(|(_, t)| !t).map(|(id, _)| id);
+            let tree = |e: Option<(Oid, bool)>| e.filter(|(_, t)| *t).map(|(id, _)| id);
             let (ba, bb) = (blob(ea), blob(eb));
             if ba != bb {
                 out.push(PathChange { path: path.clone(), old: ba, new: bb });
@@ -406,23 +383,28 @@ impl Repo {
         Ok(())
     }
 
+    /// [`Repo::diff_trees`] from nothing: every blob under `tree` is added. (A cold index
+    /// build lists 100,000 articles this way: one allocation per entry, no maps.)
+    fn all_paths(&self, tree: Oid, base: &str, out: &mut Vec<PathChange>) -> Result<()> {
+        // In name order, as diff_trees gives them.
+        for (name, id, is_tree) in self.entries(tree)?.iter_kinds() {
+            let name = String::from_utf8_lossy(name);
+            let mut path = String::with_capacity(base.len() + name.len() + 1);
+            path.push_str(base);
+            path.push_str(&name);
+            if is_tree {
+                path.push('/');
+                self.all_paths(id, &path, out)?;
+            } else {
+                out.push(PathChange { path, old: None, new: Some(id) });
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn raw(&self) -> &git2::Repository {
         &self.inner
     }
-}
-
-/// One side of a tree entry in a diff: its object and whether it is a tree (None: absent).
-type TreeSide = Option<(Oid, bool)>;
-
-/// Git's order of tree entries: by name, a tree's name read as if it ended with '/'.
-fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
-    let n = a.len().min(b.len());
-    match a[..n].cmp(&b[..n]) {
-        std::cmp::Ordering::Equal => {}
-        other => return other,
-    }
-    let next = |name: &[u8], tree: bool| name.get(n).copied().unwrap_or(if tree { b'/' } else { 0 });
-    next(a, a_tree).cmp(&next(b, b_tree))
 }
 
 #[cfg(test)]
@@ -539,14 +521,39 @@ mod tests {
         }
     }
 
+    /// Trees as old writers padded them, and damaged ones, which are an error, not a panic.
+    #[test]
+    fn listings_read_padded_modes_and_refuse_damaged_trees() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init_bare(dir.path(), "main").unwrap();
+        let blob = repo.write_blob(b"x").unwrap();
+        let sub = repo.edit_tree(None, &[Edit::Put { path: "f".into(), blob }]).unwrap();
+        let odb = repo.inner.odb().unwrap();
+        let mut raw = Vec::new();
+        for (mode, name, id) in [("040000", "a", sub), ("100644", "b", blob), ("40000", "c", sub)] {
+            raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            raw.extend_from_slice(id.0.as_bytes());
+        }
+        let tree = Oid(odb.write(git2::ObjectType::Tree, &raw).unwrap());
+        let names = |l: &Subtrees| l.iter().map(|(n, _)| String::from_utf8_lossy(n).into_owned()).collect::<Vec<_>>();
+        assert_eq!(names(&repo.subtrees(tree).unwrap()), ["a", "c"]);
+        let all = repo.entries(tree).unwrap();
+        assert_eq!(all.iter_kinds().map(|(_, _, t)| t).collect::<Vec<_>>(), [true, false, true]);
+        for cut in [1, 8, raw.len() - 1] {
+            let damaged = Oid(odb.write(git2::ObjectType::Tree, &raw[..cut]).unwrap());
+            assert!(repo.subtrees(damaged).is_err(), "{cut}");
+        }
+        assert!(repo.subtrees(blob).is_err());
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
         #[test]
         fn changed_paths_agrees_with_libgit2s_diff(
             // Names where git's order and plain name order differ ("a" as a tree sorts after
-            // "a-b" and "a.c"), at every level.
-            first in prop::collection::btree_map("(a|a-b|a\\.c|b)/(a|a-b|b)/[abc]", "[xyz]{1,3}", 0..12),
-            second in prop::collection::btree_map("(a|a-b|a\\.c|b)/(a|a-b|b)/[abc]", "[xyz]{1,3}", 0..12),
+            // "a-b" and "a.c"), at every level, and a blob and a tree of one name.
+            first in prop::collection::btree_map("(a|a-b|a\\.c|b)/(a|a-b|b)/[abc]|[ab-]{1,2}(/[ab]){0,2}", "[xyz]{1,3}", 0..12),
+            second in prop::collection::btree_map("(a|a-b|a\\.c|b)/(a|a-b|b)/[abc]|[ab-]{1,2}(/[ab]){0,2}", "[xyz]{1,3}", 0..12),
         ) {
             let dir = tempfile::tempdir().unwrap();
             let repo = Repo::init_bare(dir.path(), "main").unwrap();

@@ -25,17 +25,14 @@ impl Repo {
             return items.iter().map(|i| f(self, i)).collect();
         }
         let chunk = items.len().div_ceil(threads);
-        let path = self.git_dir().to_path_buf();
+        let path = self.git_dir();
         let f = &f;
         std::thread::scope(|scope| {
             let handles: Vec<_> = items
                 .chunks(chunk)
                 .map(|part| {
-                    let path = path.clone();
                     scope.spawn(move || -> Result<Vec<T>> {
-                        let repo = Repo {
-                            inner: git2::Repository::open_bare(&path).or_else(|_| git2::Repository::open(&path))?,
-                        };
+                        let repo = Repo::open_git_dir(path)?;
                         part.iter().map(|i| f(&repo, i)).collect()
                     })
                 })
@@ -46,6 +43,15 @@ impl Repo {
             }
             Ok(out)
         })
+    }
+
+    /// A handle of its own on the repository whose git directory is `path` (see
+    /// [`Repo::git_dir`]), for another thread.
+    pub fn open_git_dir(path: &std::path::Path) -> Result<Repo> {
+        let inner = git2::Repository::open_bare(path)
+            .or_else(|_| git2::Repository::open(path))
+            .with_context(|| format!("could not open the repository at {}", path.display()))?;
+        Ok(Repo { inner })
     }
 
     fn read_blob_ref<R>(&self, id: Oid, f: impl FnOnce(&[u8]) -> R) -> Result<R> {

@@ -29,6 +29,11 @@ impl Repo {
         git2::opts::enable_caching(false);
     }
 
+    /// Turns libgit2's object cache back on, after [`Repo::disable_object_cache`].
+    pub fn enable_object_cache() {
+        git2::opts::enable_caching(true);
+    }
+
     /// Raises libgit2's object cache limits so that large trees (over 4 KiB) are cached;
     /// without this a shard tree is re-inflated on every lookup.
     fn tune_cache() {

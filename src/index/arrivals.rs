@@ -1,11 +1,12 @@
 //! When each article arrived on the trunk: the commit time of the commit on the trunk's
 //! first-parent line that added it, which `list` orders by. Read from the history once, on
-//! a cold build, and then commit by commit as the trunk moves.
+//! a cold build (beside the reading of the articles themselves, on a thread of its own),
+//! and then commit by commit as the trunk moves.
 
-use crate::git::{Oid, Repo};
+use crate::git::{Oid, Repo, Subtrees};
 use crate::model::layout;
-use anyhow::{Context, Result};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use anyhow::Result;
+use std::collections::HashMap;
 
 /// The commits from `tip` back along first parents to `old` (not included), newest first;
 /// None when `old` is not on that line.
@@ -26,128 +27,262 @@ pub(super) fn first_parents_since(repo: &Repo, tip: Oid, old: Oid) -> Result<Opt
     Ok((at == old).then_some(line))
 }
 
-/// When each of `slugs` (texts that changed) arrived on the trunk: the commit time of the
-/// newest commit along first parents from `tip` that added its directory. Only the commits
-/// of `since` are looked at when it is given (a slug they did not add keeps the time it
-/// had); else the whole line, until every slug is placed.
-///
-/// Walking newest first, a slug not yet placed has been on the trunk without a break since
-/// the commit being looked at, so only the parent's side needs reading: the slug arrived
-/// here if the parent lacks it. And a shard directory the parent lacks holds only slugs
-/// that arrived here, read or not. So a commit costs a few tree reads in the shards that
-/// still hold a slug to place, and a cold build reads the history's trees about once.
-pub(super) fn arrivals(
-    repo: &Repo,
-    tip: Oid,
-    since: Option<&[Oid]>,
-    slugs: &[&str],
-    progress: &crate::progress::Progress,
-) -> Result<HashMap<String, i64>> {
-    let mut out = HashMap::new();
-    // Top shard (`xx`) → shard (`yy`) → the slugs in it still to place.
-    let mut left: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-    for slug in slugs {
-        let shard = layout::shard(slug);
-        let (xx, yy) = shard.split_once('/').context("a shard is xx/yy")?;
-        left.entry(xx.to_string()).or_default().entry(yy.to_string()).or_default().insert(slug.to_string());
+/// What the walk of the trunk's line found: enough to say when any article of the tip
+/// arrived (see [`Arrivals::get`]). Articles live at `articles/<xx>/<yy>/<slug>/`.
+#[derive(Default)]
+pub(super) struct Arrivals {
+    /// The time of the commit whose parent has no `articles/` (the first commit, or the
+    /// edge of a shallow clone): what was not placed before arrived with it.
+    rest: Option<i64>,
+    tops: HashMap<Vec<u8>, Top>,
+}
+
+/// One `articles/<xx>`.
+#[derive(Default)]
+struct Top {
+    /// The time of the commit that created it: what was not placed before arrived then.
+    rest: Option<i64>,
+    /// Nothing of the tip is left to place in it (or it is not in the tip at all).
+    done: bool,
+    /// How many of `shards` are done.
+    done_shards: usize,
+    /// Its listing on the child side of the next change to look at (read from the tip
+    /// when missing).
+    listing: Option<(Oid, Subtrees)>,
+    shards: HashMap<Vec<u8>, Shard>,
+}
+
+/// One `articles/<xx>/<yy>`.
+#[derive(Default)]
+struct Shard {
+    /// Its changes walked so far, newest first: the commit time, and the article
+    /// directories the commit's parent had there (None: the parent had no such shard).
+    /// A slug of the tip arrived with the first change whose parent lacked it.
+    changes: Vec<(i64, Option<Subtrees>)>,
+    /// The article directories of the first change's parent side that every parent side
+    /// since had too, by their place in it: what may be left to place.
+    open: Vec<usize>,
+    done: bool,
+}
+
+impl Arrivals {
+    /// When the article `slug` in the shard `xx/yy` (as [`layout::shard`] gives it) arrived;
+    /// None when the walk stopped before reaching the commit that added it (a walk of
+    /// some commits only).
+    pub(super) fn get(&self, shard: &str, slug: &str) -> Option<i64> {
+        let (xx, yy) = shard.split_once('/')?;
+        let Some(top) = self.tops.get(xx.as_bytes()) else { return self.rest };
+        if let Some(s) = top.shards.get(yy.as_bytes()) {
+            for (when, before) in &s.changes {
+                if !before.as_ref().is_some_and(|b| b.contains(slug.as_bytes())) {
+                    return Some(*when);
+                }
+            }
+        }
+        top.rest.or(self.rest)
     }
-    // The trees read as a commit's parent side are the next commit's own side: kept for
-    // one step, so that the large shard trees are read about once, not twice.
-    let mut seen: HashMap<Oid, std::rc::Rc<Vec<crate::git::TreeEntry>>> = HashMap::new();
+}
+
+/// Walks the trunk's first-parent line from `tip`, newest first: only the commits of
+/// `since` when it is given, else the whole line (until `articles/` was created).
+///
+/// Walking newest first, an article not yet placed has been on the trunk without a break
+/// since the commit being looked at, so only the parent's side needs reading: the article
+/// arrived here if the parent lacks it, and a directory the parent lacks holds only
+/// articles that arrived here, read or not. The tip's articles are not needed to start
+/// (so the walk runs beside their reading): each shard is read on its parent sides only,
+/// until no article of the first one's is left on every one since.
+///
+/// The line's commits are read first, for which `articles/<xx>` each one changed; then
+/// each `articles/<xx>`'s changes in turn, so that the versions of one directory are read
+/// one after another. (Read commit by commit, all 256 directories at each, most of a cold
+/// walk went in applying the same deltas again: libgit2 keeps the bases of a delta chain
+/// in a cache of 16 MiB that the chains of 256 directories overflow.)
+pub(super) fn walk(repo: &Repo, tip: Oid, since: Option<&[Oid]>) -> Result<Arrivals> {
+    let mut out = Arrivals::default();
+    let articles = |tree: Oid| -> Result<Option<Oid>> {
+        Ok(repo.entry_at(tree, layout::ARTICLES)?.filter(|e| e.is_tree).map(|e| e.id))
+    };
+    // Each `articles/<xx>`'s changes, newest first: the commit time, and its id on the
+    // parent's side and on the commit's own.
+    type Changes = Vec<(i64, Option<Oid>, Option<Oid>)>;
+    let mut by_top: HashMap<Vec<u8>, Changes> = HashMap::new();
+    // The `articles/` listing on the child side of the commit being looked at.
+    let mut child: Option<(Oid, Subtrees)> = match articles(repo.commit_tree(tip)?)? {
+        Some(id) => Some((id, repo.subtrees(id)?)),
+        None => None,
+    };
     let mut next = Some(tip);
     let mut walked = 0usize;
     while let Some(id) = next {
-        if left.is_empty() || since.is_some_and(|s| walked >= s.len()) {
+        // No `articles/` here: every article of the tip arrived later.
+        let Some((child_id, child_listing)) = &child else { break };
+        if since.is_some_and(|s| walked >= s.len()) {
             break;
         }
         walked += 1;
-        progress.advance(1);
         let info = repo.commit(id)?;
         let when = info.committer.when.seconds;
         // A shallow clone's oldest commit: its parent is not here, its tree added all.
         let parent = info.parents.first().copied().filter(|p| repo.has_object(*p));
-        let mut kept: HashMap<Oid, std::rc::Rc<Vec<crate::git::TreeEntry>>> = HashMap::new();
-        let mut read = |tree: Oid, parent_side: bool| -> Result<std::rc::Rc<Vec<crate::git::TreeEntry>>> {
-            let listing = match seen.get(&tree) {
-                Some(l) => l.clone(),
-                None => std::rc::Rc::new(repo.list_dir(tree, "")?),
-            };
-            if parent_side {
-                kept.insert(tree, listing.clone());
-            }
-            Ok(listing)
-        };
-        let articles = |listing: &[crate::git::TreeEntry]| {
-            listing.iter().find(|e| e.name == layout::ARTICLES && e.is_tree).map(|e| e.id)
-        };
-        let old = match parent {
-            Some(p) => articles(&read(repo.commit_tree(p)?, true)?),
+        next = parent;
+        let parent_articles = match parent {
+            Some(p) => articles(repo.commit_tree(p)?)?,
             None => None,
         };
-        let new = articles(&read(info.tree, false)?);
-        let mut arrived_here = |slugs: BTreeSet<String>| {
-            for slug in slugs {
-                out.insert(slug, when);
-            }
-        };
-        let listing =
-            |tree: Option<Oid>,
-             parent_side: bool,
-             read: &mut dyn FnMut(Oid, bool) -> Result<std::rc::Rc<Vec<crate::git::TreeEntry>>>| {
-                tree.map(|t| read(t, parent_side)).transpose()
-            };
-        let (ao, an) = (listing(old, true, &mut read)?, listing(new, false, &mut read)?);
-        for (name, xo, xn) in changed_entries(ao.as_deref().map(Vec::as_slice), an.as_deref().map(Vec::as_slice)) {
-            let Some(mut shards) = left.remove(&name) else { continue };
-            match (xo, xn) {
-                (None, Some(_)) => std::mem::take(&mut shards).into_values().for_each(&mut arrived_here),
-                (Some(xo), Some(xn)) => {
-                    let (lo, ln) = (read(xo, true)?, read(xn, false)?);
-                    for (yy, yo, _) in changed_entries(Some(&lo), Some(&ln)) {
-                        let Some(wanted) = shards.remove(&yy) else { continue };
-                        let Some(yo) = yo else {
-                            arrived_here(wanted);
-                            continue;
-                        };
-                        let before: BTreeSet<String> =
-                            repo.list_dir(yo, "")?.into_iter().filter(|e| e.is_tree).map(|e| e.name).collect();
-                        let (came, stayed): (BTreeSet<String>, BTreeSet<String>) =
-                            wanted.into_iter().partition(|s| !before.contains(s));
-                        arrived_here(came);
-                        if !stayed.is_empty() {
-                            shards.insert(yy, stayed);
-                        }
-                    }
-                }
-                // A slug still to place is on the trunk here: its shards are too.
-                _ => {}
-            }
-            if !shards.is_empty() {
-                left.insert(name, shards);
-            }
+        if parent_articles == Some(*child_id) {
+            continue;
         }
-        seen = kept;
-        next = parent;
+        let Some(parent_id) = parent_articles else {
+            out.rest = Some(when);
+            break;
+        };
+        let parent_listing = repo.subtrees(parent_id)?;
+        for (xx, xo, xn) in child_listing.changed_since(&parent_listing) {
+            by_top.entry(xx.to_vec()).or_default().push((when, xo, xn));
+        }
+        child = Some((parent_id, parent_listing));
+    }
+    for (xx, changes) in by_top {
+        let top = out.tops.entry(xx).or_default();
+        for (when, old, new) in changes {
+            if top.done {
+                break;
+            }
+            step_top(repo, top, when, old, new)?;
+        }
     }
     Ok(out)
 }
 
-/// The subtrees that differ between two tree listings (in git's order, as read): name, and
-/// the subtree's id on each side (None: absent, or not a tree there).
-fn changed_entries(
-    old: Option<&[crate::git::TreeEntry]>,
-    new: Option<&[crate::git::TreeEntry]>,
-) -> Vec<(String, Option<Oid>, Option<Oid>)> {
-    fn trees(l: Option<&[crate::git::TreeEntry]>) -> BTreeMap<&str, Oid> {
-        l.unwrap_or_default().iter().filter(|e| e.is_tree).map(|e| (e.name.as_str(), e.id)).collect()
-    }
-    let (a, b) = (trees(old), trees(new));
-    let mut out = Vec::new();
-    for (name, id) in &b {
-        match a.get(name) {
-            Some(o) if o == id => {}
-            o => out.push((name.to_string(), o.copied(), Some(*id))),
+/// One commit's change to `articles/<xx>`: `old` on its parent's side, `new` on its own.
+fn step_top(repo: &Repo, top: &mut Top, when: i64, old: Option<Oid>, new: Option<Oid>) -> Result<()> {
+    let (Some(old), Some(new)) = (old, new) else {
+        // Removed here: nothing of it is in the tip (a later change would have been seen
+        // first). Created here: what was left to place in it arrived here.
+        if new.is_some() {
+            top.rest = Some(when);
+        }
+        top.done = true;
+        return Ok(());
+    };
+    let child = match top.listing.take() {
+        Some((id, listing)) if id == new => listing,
+        _ => repo.subtrees(new)?,
+    };
+    let parent = repo.subtrees(old)?;
+    for (yy, yo, yn) in child.changed_since(&parent) {
+        let shard = top.shards.entry(yy.to_vec()).or_default();
+        if shard.done {
+            continue;
+        }
+        step_shard(repo, shard, when, yo, yn)?;
+        if shard.done {
+            top.done_shards += 1;
         }
     }
-    out
+    top.done =
+        top.done_shards >= parent.len() && parent.iter().all(|(yy, _)| top.shards.get(yy).is_some_and(|s| s.done));
+    top.listing = Some((old, parent));
+    Ok(())
+}
+
+/// One commit's change to `articles/<xx>/<yy>`: `old` on its parent's side, `new` on its
+/// own.
+fn step_shard(repo: &Repo, shard: &mut Shard, when: i64, old: Option<Oid>, new: Option<Oid>) -> Result<()> {
+    if new.is_none() {
+        // Removed here: nothing of it is in the tip.
+        shard.done = true;
+        return Ok(());
+    }
+    let Some(old) = old else {
+        shard.changes.push((when, None));
+        shard.done = true;
+        return Ok(());
+    };
+    let before = repo.subtrees(old)?;
+    match shard.changes.first() {
+        None => shard.open = (0..before.len()).collect(),
+        Some((_, Some(first))) => shard.open.retain(|i| before.contains(first.name(*i))),
+        // Created by its first change: done then, never looked at again.
+        Some((_, None)) => shard.open.clear(),
+    }
+    shard.changes.push((when, Some(before)));
+    shard.done = shard.open.is_empty();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::{Edit, Identity, Timestamp};
+    use proptest::prelude::*;
+
+    /// A path a commit puts a text at or removes: an article (few shards, so that they are
+    /// shared, emptied and made again) or a file elsewhere.
+    fn path() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[ab]/[ab]/[pqr]".prop_map(|p| format!("articles/{p}/index.md")),
+            1 => "[ab]".prop_map(|p| format!("other/{p}")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Every article of the tip arrived with the oldest commit of the unbroken run of
+        /// commits that have it, back from the tip, as reading every commit's tree says;
+        /// a walk of the newest commits only knows the articles that arrived in them.
+        #[test]
+        fn the_walk_agrees_with_reading_every_commit(
+            history in prop::collection::vec(prop::collection::vec((path(), prop::option::of("[xy]")), 0..4), 1..10),
+            cut in 0usize..11,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = Repo::init_bare(dir.path(), "main").unwrap();
+            let (mut trees, mut line) = (Vec::new(), Vec::new());
+            let mut tree = None;
+            for (i, changes) in history.iter().enumerate() {
+                let edits: Vec<Edit> = changes
+                    .iter()
+                    .map(|(path, text)| match text {
+                        Some(t) => Edit::Put { path: path.clone(), blob: repo.write_blob(t.as_bytes()).unwrap() },
+                        None => Edit::Remove { path: path.clone() },
+                    })
+                    .collect();
+                let t = repo.edit_tree(tree, &edits).unwrap();
+                let who = Identity {
+                    name: "T".into(),
+                    email: "t@example.org".into(),
+                    when: Timestamp { seconds: 1_000 + i as i64, offset_minutes: 0 },
+                };
+                let parents: Vec<Oid> = line.last().copied().into_iter().collect();
+                line.push(repo.write_commit(t, &parents, &who, &who, "c").unwrap());
+                trees.push(t);
+                tree = Some(t);
+            }
+            let n = line.len();
+            let has = |k: usize, dir: &str| repo.entry_at(trees[k], dir).unwrap().is_some_and(|e| e.is_tree);
+            let whole = walk(&repo, line[n - 1], None).unwrap();
+            let newest: Vec<Oid> = line.iter().rev().take(cut.min(n)).copied().collect();
+            let some = walk(&repo, line[n - 1], Some(&newest)).unwrap();
+            for xx in ["a", "b"] {
+                for yy in ["a", "b"] {
+                    for slug in ["p", "q", "r"] {
+                        let dir = format!("articles/{xx}/{yy}/{slug}");
+                        if !has(n - 1, &dir) {
+                            continue;
+                        }
+                        let mut k = n - 1;
+                        while k > 0 && has(k - 1, &dir) {
+                            k -= 1;
+                        }
+                        let shard = format!("{xx}/{yy}");
+                        prop_assert_eq!(whole.get(&shard, slug), Some(1_000 + k as i64), "{}", dir);
+                        let known = (k >= n - cut.min(n)).then_some(1_000 + k as i64);
+                        prop_assert_eq!(some.get(&shard, slug), known, "{} in the newest {}", dir, cut);
+                    }
+                }
+            }
+        }
+    }
 }

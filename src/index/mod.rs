@@ -8,7 +8,6 @@
 
 use crate::commons::Commons;
 use crate::git::Oid;
-use crate::model::article::split;
 use crate::model::layout;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -183,22 +182,31 @@ fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
 /// ```
 impl IndexFile {
     fn render(&self) -> String {
+        use std::fmt::Write;
         let mut out = String::with_capacity(self.articles.len() * 200);
         out.push_str(&format!("tribune-index\t{FORMAT}\t{}\t{}\n", self.trunk, self.trunk_tree));
+        // Written straight into `out`, escaped as `escape` escapes: a cold build writes
+        // 100,000 lines, and a String for each field was most of the cost.
+        let list = |out: &mut String, items: &[String], sep: char| {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(sep);
+                }
+                push_escaped(out, item);
+            }
+        };
         for e in &self.articles {
-            let fields = [
-                escape(&e.slug),
-                escape(&e.title),
-                escape(&e.contingent),
-                escape(&e.date),
-                escape(&e.tags.join(",")),
-                escape(&e.authors.join("\x1f")),
-                escape(&e.version),
-                e.arrived.to_string(),
-            ];
             out.push_str("A\t");
-            out.push_str(&fields.join("\t"));
-            out.push('\n');
+            for field in [&e.slug, &e.title, &e.contingent, &e.date] {
+                push_escaped(&mut out, field);
+                out.push('\t');
+            }
+            list(&mut out, &e.tags, ',');
+            out.push('\t');
+            list(&mut out, &e.authors, '\x1f');
+            out.push('\t');
+            push_escaped(&mut out, &e.version);
+            let _ = writeln!(out, "\t{}", e.arrived);
         }
         out
     }
@@ -244,6 +252,22 @@ impl IndexFile {
     }
 }
 
+/// Appends `s` to `out` as [`escape`] writes it.
+fn push_escaped(out: &mut String, s: &str) {
+    if !s.contains(['\t', '\n', '\\']) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
 pub(crate) fn escape(s: &str) -> String {
     if !s.contains(['\t', '\n', '\\']) {
         return s.to_string();
@@ -281,6 +305,15 @@ pub fn slug_of_text_path(p: &str) -> Option<&str> {
     (file == "index.md" && shard == layout::shard(slug)).then_some(slug)
 }
 
+/// A text of the trunk that changed: its article, where it is, its blob, what it says.
+struct Changed {
+    slug: String,
+    /// `<xx>/<yy>`, as [`layout::shard`] gives it.
+    shard: String,
+    id: Oid,
+    fields: Fields,
+}
+
 /// Brings the entries up to date with the trunk at `tip` (tree `tree`), from `old`: the
 /// entries of the tree and commit in `old_at`, or nothing (a cold build).
 fn refresh_trunk(
@@ -306,35 +339,68 @@ fn refresh_trunk(
     }
     let mut by_slug: BTreeMap<String, Entry> =
         if old_tree.is_some() { old.into_iter().map(|e| (e.slug.clone(), e)).collect() } else { BTreeMap::new() };
-    let mut to_read: Vec<(String, Oid)> = Vec::new();
-    for change in repo.changed_paths(old_tree, tree, layout::ARTICLES)? {
-        let Some(slug) = slug_of_text_path(&change.path) else {
-            continue;
-        };
-        match change.new {
-            None => {
-                by_slug.remove(slug);
+    // The texts that changed, read (removed ones leave `by_slug` here).
+    let read_texts = |by_slug: &mut BTreeMap<String, Entry>| -> Result<Vec<Changed>> {
+        let mut changed = Vec::new();
+        for change in repo.changed_paths(old_tree, tree, layout::ARTICLES)? {
+            let Some(slug) = slug_of_text_path(&change.path) else {
+                continue;
+            };
+            match change.new {
+                None => {
+                    by_slug.remove(slug);
+                }
+                Some(id) => {
+                    // `articles/<xx>/<yy>/<slug>/index.md`, as slug_of_text_path checked.
+                    let shard = change.path[layout::ARTICLES.len() + 1..][..5].to_string();
+                    changed.push(Changed { slug: slug.to_string(), shard, id, fields: Fields::default() });
+                }
             }
-            Some(id) => to_read.push((slug.to_string(), id)),
         }
+        let ids: Vec<Oid> = changed.iter().map(|c| c.id).collect();
+        let progress = crate::progress::start_if(old_tree.is_none(), "reading articles", Some(ids.len() as u64));
+        let fields = repo.map_blobs(&ids, |_, bytes| {
+            progress.advance(1);
+            entry_fields(bytes)
+        })?;
+        progress.finish();
+        for (c, f) in changed.iter_mut().zip(fields) {
+            c.fields = f;
+        }
+        Ok(changed)
+    };
+    let (changed, arrived) = match &since {
+        // Some commits to read, after the texts: when none changed, nothing is to place.
+        Some(line) => {
+            let changed = read_texts(&mut by_slug)?;
+            let arrived = if changed.is_empty() { Default::default() } else { arrivals::walk(repo, tip, Some(line))? };
+            (changed, arrived)
+        }
+        // The whole line: on a thread of its own, beside the reading of the texts, which
+        // keeps the other core busy meanwhile.
+        None => {
+            let dir = repo.git_dir();
+            std::thread::scope(|scope| -> Result<_> {
+                let walk = scope.spawn(move || arrivals::walk(&crate::git::Repo::open_git_dir(dir)?, tip, None));
+                let changed = read_texts(&mut by_slug);
+                let waiting = crate::progress::start_if(old_tree.is_none(), "reading the trunk's history", None);
+                let arrived = walk.join().map_err(|_| anyhow::anyhow!("reading the trunk's history failed"))?;
+                waiting.finish();
+                Ok((changed?, arrived?))
+            })?
+        }
+    };
+    if old_tree.is_none() {
+        // What is read next (the editions, each article of a rewrite looked up in the
+        // trunk's tree) reads the same directories again and again.
+        crate::git::Repo::enable_object_cache();
     }
-    let changed: Vec<&str> = to_read.iter().map(|(s, _)| s.as_str()).collect();
-    let progress = crate::progress::start_if(old_tree.is_none(), "reading the trunk's history", None);
-    let arrived = arrivals::arrivals(repo, tip, since.as_deref(), &changed, &progress)?;
-    progress.finish();
-    let ids: Vec<Oid> = to_read.iter().map(|(_, id)| *id).collect();
-    let progress = crate::progress::start_if(old_tree.is_none(), "reading articles", Some(ids.len() as u64));
-    let entries = repo.map_blobs(&ids, |id, bytes| {
-        progress.advance(1);
-        (id, entry_fields(bytes))
-    })?;
-    progress.finish();
-    for ((slug, _), (id, fields)) in to_read.into_iter().zip(entries) {
+    for Changed { slug, shard, id, fields } in changed {
         let mut entry = fields.into_entry(slug.clone(), id);
-        entry.arrived = match (arrived.get(&slug), by_slug.get(&slug)) {
-            (Some(t), _) => *t,
-            (None, Some(old)) => old.arrived,
-            (None, None) => 0,
+        // A text that changed but did not arrive in the commits read keeps its time.
+        entry.arrived = match arrived.get(&shard, &slug) {
+            Some(t) => t,
+            None => by_slug.get(&slug).map_or(0, |old| old.arrived),
         };
         by_slug.insert(slug, entry);
     }
@@ -344,6 +410,7 @@ fn refresh_trunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::article::split;
     use proptest::prelude::*;
 
     #[test]
@@ -451,6 +518,35 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The front matter the index reads is the one `split` finds in the whole text.
+        #[test]
+        fn the_front_matter_is_found_as_split_finds_it(
+            lines in prop::collection::vec(prop_oneof![
+                3 => Just("+++".to_string()),
+                1 => "\\+\\+\\+[ \t\r\u{a0}\u{3000}x]{0,2}".prop_map(|s| s),
+                1 => Just("\u{feff}+++".to_string()),
+                1 => Just("---".to_string()),
+                4 => "[a-z =\"+]{0,6}",
+                1 => "[\u{80}-\u{10ffff}]{0,2}",
+            ], 0..8),
+            invalid in prop::option::of((0usize..40, prop::sample::select(vec![0x80u8, 0xc3, 0xe2, 0xff]))),
+            newline_at_end in any::<bool>(),
+        ) {
+            let mut bytes = lines.join("\n").into_bytes();
+            if newline_at_end {
+                bytes.push(b'\n');
+            }
+            if let Some((at, b)) = invalid {
+                bytes.insert(at.min(bytes.len()), b);
+            }
+            let whole = String::from_utf8_lossy(&bytes);
+            let expected = split("", &whole).ok().flatten().map(|(front, _)| front);
+            prop_assert_eq!(front_of(&bytes).map(|f| f.into_owned()), expected, "{:?}", whole);
+        }
+    }
+
     #[test]
     fn the_index_file_round_trips_awkward_text() {
         let mut file = IndexFile { trunk: "t".into(), trunk_tree: "tt".into(), ..Default::default() };
@@ -464,6 +560,12 @@ mod tests {
             version: "v".into(),
             arrived: 1_763_719_200,
         });
+        // As the fields escaped one by one and joined.
+        let e = &file.articles[0];
+        let line = [&e.slug, &e.title, &e.contingent, &e.date, &e.tags.join(","), &e.authors.join("\x1f"), &e.version]
+            .map(|f| escape(f))
+            .join("\t");
+        assert!(file.render().ends_with(&format!("\nA\t{line}\t{}\n", e.arrived)), "{}", file.render());
         let again = IndexFile::parse(&file.render()).unwrap();
         assert_eq!(again.articles, file.articles);
         assert!(IndexFile::parse("tribune-index\t0\tx\ty\n").is_none());
