@@ -124,7 +124,6 @@ pub fn acts_for(repo: &crate::git::Repo, e: &LogEntry) -> Vec<String> {
 pub fn standings(commons: &Commons, entries: &[LogEntry]) -> Result<Vec<crate::governance::acts::Judged>> {
     use crate::governance::acts::{self, Judged, Standing};
     let repo = &commons.repo;
-    let mut at: std::collections::HashMap<Oid, crate::governance::authority::Authority> = Default::default();
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
         let id = e.commit.id;
@@ -134,15 +133,9 @@ pub fn standings(commons: &Commons, entries: &[LogEntry]) -> Result<Vec<crate::g
         }
         // A root commit (the founding) is judged by the roster it holds.
         let parent = e.commit.parents.first().copied().unwrap_or(id);
-        let authority = match at.entry(parent) {
-            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(crate::governance::audit::authority_at(commons, parent)?)
-            }
-        };
         let contingents = acts_for(repo, e);
         let refs: Vec<&str> = contingents.iter().map(String::as_str).collect();
-        out.push(acts::standing(authority, repo, id, &refs)?);
+        out.push(acts::standing_at(commons, parent, id, &refs)?);
     }
     Ok(out)
 }

@@ -106,3 +106,18 @@ pub fn standing(authority: &Authority, repo: &Repo, commit: Oid, contingents: &[
         _ => Judged { standing: Standing::Unauthorised, signer: None },
     })
 }
+
+/// [`standing`] by the authorised roster at `at`, read from the index of the roster's keys:
+/// one small file per roster state, not the roster (what `log` and `versions` ask per row).
+pub fn standing_at(commons: &crate::commons::Commons, at: Oid, commit: Oid, contingents: &[&str]) -> Result<Judged> {
+    if commons.repo.commit_signature(commit)?.is_none() {
+        return Ok(Judged { standing: Standing::Unsigned, signer: None });
+    }
+    Ok(match super::audit::signer_at(commons, at, commit)? {
+        Some((member, of)) => {
+            let all = !contingents.is_empty() && contingents.iter().all(|c| of == *c);
+            Judged { standing: if all { Standing::Verified } else { Standing::Unauthorised }, signer: Some(member) }
+        }
+        None => Judged { standing: Standing::Unauthorised, signer: None },
+    })
+}

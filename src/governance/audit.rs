@@ -540,3 +540,12 @@ pub fn key_owner(commons: &Commons, at: Oid, public: &str) -> Result<Option<(Str
     let index = KeyIndex::at(&commons.repo, &cache, root, at, &mut memo)?;
     Ok(canonical_key(public).and_then(|k| index.by_key.get(&k).cloned()))
 }
+
+/// The authorised member (and their contingent) whose key validly signed `commit`, by the
+/// authorised roster at `at`, read from the index of the roster's keys (never the roster).
+pub fn signer_at(commons: &Commons, at: Oid, commit: Oid) -> Result<Option<(String, String)>> {
+    let (_, cache) = audited(commons)?;
+    let root = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok());
+    let mut memo = HashMap::new();
+    KeyIndex::at(&commons.repo, &cache, root, at, &mut memo)?.signer(&commons.repo, commit)
+}

@@ -156,6 +156,8 @@ pub struct Authority {
     /// The rules say members are admitted and removed by approved statement only
     /// (`[rules] members = "statement"`).
     members_by_statement: bool,
+    /// Each authorised member's email, lower-cased (no two members share one).
+    emails: std::collections::HashMap<String, String>,
 }
 
 impl Authority {
@@ -187,6 +189,7 @@ impl Authority {
                 Kind::Member => match self.valid_member(id, path, &text) {
                     Ok(m) => {
                         self.keys.insert(&m);
+                        self.emails.insert(m.email.to_lowercase(), id.to_string());
                         self.members.insert(id.to_string(), m);
                         None
                     }
@@ -213,6 +216,7 @@ impl Authority {
         match entry_of(path) {
             Some((Kind::Member, id)) => {
                 if let Some(m) = self.members.remove(id) {
+                    self.emails.remove(&m.email.to_lowercase());
                     self.keys.remove(&m);
                 }
             }
@@ -236,8 +240,8 @@ impl Authority {
         if !self.contingents.contains_key(&m.contingent) {
             return Err(format!("the contingent {:?} is not in the authorised roster", m.contingent));
         }
-        if let Some(other) = self.members.values().find(|o| o.id != id && o.email.eq_ignore_ascii_case(&m.email)) {
-            return Err(format!("the email {} already belongs to {}", m.email, other.id));
+        if let Some(other) = self.emails.get(&m.email.to_lowercase()).filter(|o| o.as_str() != id) {
+            return Err(format!("the email {} already belongs to {other}", m.email));
         }
         if self.founded && m.keys.is_empty() {
             return Err("the member has no key, so cannot sign anything".into());

@@ -177,10 +177,10 @@ pub fn standings(commons: &Commons, slug: &str, list: &[Version]) -> Result<Vec<
             .map(|e| e.contingent.clone())
             .unwrap_or_default();
         if tip.is_none() {
-            tip = Some(crate::governance::audit::authority_at(commons, commons.trunk_tip()?)?);
+            tip = Some(commons.trunk_tip()?);
         }
-        if let Some(authority) = &tip {
-            out.push(acts::standing(authority, repo, commit, &[contingent.as_str()])?);
+        if let Some(at) = tip {
+            out.push(acts::standing_at(commons, at, commit, &[contingent.as_str()])?);
         }
     }
     Ok(out)
