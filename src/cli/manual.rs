@@ -552,6 +552,7 @@ pub const PAGES: &[Page] = &[
         examples: &[
             ("Judge the trunk's history against the roster and rules:", "tribune audit"),
             ("As JSON, for a script or a hub:", "tribune audit --json"),
+            ("Only what the last ten trunk commits broke:", "tribune audit --since main~10"),
         ],
         see_also: &["init", "roster", "verify"],
         uses: &[],

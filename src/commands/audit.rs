@@ -20,11 +20,37 @@ pub struct Args {
     /// by this run, and each finding with its fields.
     #[arg(long)]
     pub json: bool,
+    /// Report only the findings of commits made since REV (a commit, tag or `main~N`: those
+    /// reachable from the trunk and not from REV). The whole history is still judged.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let commons = ctx.open()?;
-    let audit = crate::governance::audit::audit(&commons)?;
+    let since = match &args.since {
+        Some(rev) => Some(commons.repo.resolve_commit(rev)?.ok_or_else(|| {
+            crate::error::usage(
+                format!("--since {rev:?} names no commit here"),
+                "give a commit id, a tag, or a revision such as main~10",
+            )
+        })?),
+        None => None,
+    };
+    let mut audit = crate::governance::audit::audit(&commons)?;
+    if let Some(since) = since {
+        let mut kept = Vec::new();
+        for f in audit.findings {
+            let old = match f.commit().parse() {
+                Ok(c) => commons.repo.has_object(c) && commons.repo.is_ancestor(c, since)?,
+                Err(_) => false,
+            };
+            if !old {
+                kept.push(f);
+            }
+        }
+        audit.findings = kept;
+    }
     if args.json {
         print_json(&audit)?;
     } else {

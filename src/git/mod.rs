@@ -288,6 +288,15 @@ impl Repo {
         }
     }
 
+    /// The commit a revision names (`main~3`, a tag, an id), as git reads it; None when it
+    /// names nothing or not a commit.
+    pub fn resolve_commit(&self, rev: &str) -> Result<Option<Oid>> {
+        match self.inner.revparse_single(rev) {
+            Ok(o) => Ok(o.peel_to_commit().ok().map(|c| Oid(c.id()))),
+            Err(_) => Ok(None),
+        }
+    }
+
     /// Is `ancestor` reachable from `descendant` (or the same commit)?
     pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
         if ancestor == descendant {

@@ -561,3 +561,25 @@ fn a_force_push_is_named_even_after_gc_and_a_clone_remembers_the_root() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert_eq!(r.json()["findings"][0]["finding"], "rewritten", "{}", r.stdout);
 }
+
+#[test]
+fn audit_since_reports_only_what_came_after_and_names_a_bad_revision() {
+    let (env, c, ann) = founded();
+    let (_, x_pub) = keypair(&env, "x1");
+    plain_git(&env, &c, &[("roster/members/x1.toml", Some(&member_file("x1", &x_pub)))], "stuff x1");
+    let mark = rev(&env, &c, "main");
+    admit(&env, &c, "bob", &ann);
+    let (_, y_pub) = keypair(&env, "y1");
+    plain_git(&env, &c, &[("roster/members/y1.toml", Some(&member_file("y1", &y_pub)))], "stuff y1");
+    let all = env.tribune(&["-C", &c, "audit", "--json"]).json();
+    assert_eq!(all["findings"].as_array().unwrap().len(), 2, "{all:#}");
+    let r = env.tribune(&["-C", &c, "audit", "--json", "--since", &mark]);
+    assert_eq!(r.code, 1);
+    let j = r.json();
+    let paths: Vec<&str> = j["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["roster/members/y1.toml"]);
+    env.tribune(&["-C", &c, "audit", "--since", "main"]).ok();
+    let r = env.tribune(&["-C", &c, "audit", "--since", "no-such-rev"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--since \"no-such-rev\" names no commit here"), "{}", r.stderr);
+}
