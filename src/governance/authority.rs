@@ -21,8 +21,12 @@ use crate::model::layout;
 use crate::model::roster::{Contingent, Member};
 use crate::signing::keyring::{KeyRing, Signed};
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
+
 use std::collections::BTreeMap;
+
+mod findings;
+mod judge;
+pub use findings::{describe, Finding, Rule};
 
 /// A change that a commit says an approved statement enacts.
 pub struct Enactment<'a> {
@@ -62,77 +66,6 @@ fn entry_of(path: &str) -> Option<(Kind, &str)> {
 enum Kind {
     Member,
     Contingent,
-}
-
-/// What the rule says about who may make a change: said in a refusal's hint and in audit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "kebab-case")]
-pub enum Rule {
-    /// A member of this contingent admits, edits or removes its members.
-    MemberOfContingent { contingent: String },
-    /// Only the member, signing with a key they hold now, changes their keys.
-    MemberThemself { member: String },
-    /// Contingents and the rules change only by an approved statement.
-    ApprovedStatement,
-    /// The root of authority is signed by a founder it lists.
-    SignedByAFounder,
-}
-
-/// Something the chain refuses or leaves out, at a commit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "finding", rename_all = "kebab-case")]
-pub enum Finding {
-    /// A change made without the authority the rule asks for. `signer` is the member whose
-    /// key signed the commit (None: unsigned, or by a key no authorised member has).
-    Unauthorised { commit: String, path: String, signer: Option<String>, rule: Rule },
-    /// A roster entry tribune would refuse: never in the authorised state.
-    InvalidEntry { commit: String, path: String, reason: String },
-    /// A second root of authority in a founded commons (judged as an ordinary commit).
-    SecondFounding { commit: String },
-    /// A founding commit not signed by a founder it lists: the commons stays unfounded.
-    UnsignedFounding { commit: String },
-    /// The trunk no longer descends from what this clone audited before (a force-push).
-    Rewritten { commit: String, audited: String },
-    /// The root of authority is not the one this clone remembers (tribune.root; empty
-    /// `root`: the commons has none now).
-    RootChanged { root: String, remembered: String },
-    /// An article's text changed by a commit not signed by a member of the contingent the
-    /// text named before (`contingent`; None: it named none). See `governance::articles`.
-    ArticleOverwritten { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
-    /// An article's text deleted by a commit not signed by a member of its contingent.
-    ArticleDeleted { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
-    /// A new article in the name of a contingent, by a commit not signed by one of its members.
-    ArticleByOutsider { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
-    /// A statement's text changed (or removed) after its proposal.
-    StatementChanged { commit: String, path: String, removed: bool },
-}
-
-impl Finding {
-    pub fn commit(&self) -> &str {
-        match self {
-            Finding::Unauthorised { commit, .. }
-            | Finding::InvalidEntry { commit, .. }
-            | Finding::SecondFounding { commit }
-            | Finding::UnsignedFounding { commit }
-            | Finding::Rewritten { commit, .. }
-            | Finding::ArticleOverwritten { commit, .. }
-            | Finding::ArticleDeleted { commit, .. }
-            | Finding::ArticleByOutsider { commit, .. }
-            | Finding::StatementChanged { commit, .. } => commit,
-            Finding::RootChanged { root, .. } => root,
-        }
-    }
-    pub fn path(&self) -> Option<&str> {
-        match self {
-            Finding::Unauthorised { path, .. }
-            | Finding::InvalidEntry { path, .. }
-            | Finding::ArticleOverwritten { path, .. }
-            | Finding::ArticleDeleted { path, .. }
-            | Finding::ArticleByOutsider { path, .. }
-            | Finding::StatementChanged { path, .. } => Some(path),
-            _ => None,
-        }
-    }
 }
 
 /// The authorised state of the roster and rules at one commit.
@@ -470,171 +403,6 @@ impl Authority {
         let findings =
             invalid.into_iter().map(|(path, reason)| Finding::InvalidEntry { commit: commit.clone(), path, reason });
         Ok(Some((a, findings.collect())))
-    }
-
-    /// Judges commit `c` (not a root) against this state, the authorised state at its parent
-    /// `base` (the first parent, or at a merge the first that descends from the root), and
-    /// returns the state at `c` and what was refused. What a merge takes from its other
-    /// parents is judged by the commit that made it on that side (see `taken_from_other`).
-    ///
-    /// `enacted` says whether an approved statement the commit cites (`Tribune-Enacts`)
-    /// authorises a change.
-    pub fn judge(
-        mut self,
-        repo: &Repo,
-        c: &CommitInfo,
-        base: Oid,
-        enacted: Enacted<'_>,
-    ) -> Result<(Authority, Vec<Finding>)> {
-        let mut findings = Vec::new();
-        let commit = c.id.to_string();
-        let base_tree = repo.commit_tree(base)?;
-        let mut changes = governed_changes(repo, Some(base_tree), c.tree)?;
-        if changes.is_empty() {
-            return Ok((self, findings));
-        }
-        let founding = c.trailer(FOUNDERS).is_some();
-        if founding && self.founded {
-            findings.push(Finding::SecondFounding { commit: commit.clone() });
-        }
-        let signer = self.signer_of(repo, c.id)?;
-        let others: Vec<Oid> = c.parents.iter().copied().filter(|p| *p != base).collect();
-        // Contingents first: a member's entry refers to its contingent.
-        changes.sort_by_key(|p| (!p.starts_with(layout::CONTINGENTS), p.clone()));
-        for path in changes {
-            let new = repo.entry_at(c.tree, &path)?.filter(|e| !e.is_tree).map(|e| e.id);
-            let old = self.blob(&path);
-            self.overrides.remove(&path);
-            self.invalid.remove(&path);
-            if new == old {
-                continue;
-            }
-            let rule = self.rule_for(repo, &path, new)?;
-            let allowed = !self.founded
-                || self.authorised_act(repo, c, signer.as_deref(), &rule, &path, old, new, enacted)?
-                || self.taken_from_other(repo, base, &others, &rule, &path, old, new, enacted)?;
-            if !allowed {
-                findings.push(Finding::Unauthorised {
-                    commit: commit.clone(),
-                    path: path.clone(),
-                    signer: signer.clone(),
-                    rule,
-                });
-                self.overrides.insert(path, old);
-                continue;
-            }
-            if path == layout::CONFIG {
-                match new {
-                    Some(b) => self.blobs.insert(path, b),
-                    None => self.blobs.remove(&path),
-                };
-                self.read_config(repo)?;
-                continue;
-            }
-            if let Some(reason) = self.set(repo, &path, new)? {
-                // An invalid entry is not taken: the authorised one before it stays.
-                findings.push(Finding::InvalidEntry {
-                    commit: commit.clone(),
-                    path: path.clone(),
-                    reason: reason.clone(),
-                });
-                self.invalid.insert(path.clone(), reason);
-                if old.is_some() {
-                    self.set(repo, &path, old)?;
-                }
-                self.overrides.insert(path, old);
-            }
-        }
-        Ok((self, findings))
-    }
-
-    /// Whether commit `c`, signed by `signer`, may change `path` from `old` to `new` under
-    /// this state: by the rule, or by the approved statement it cites.
-    #[allow(clippy::too_many_arguments)]
-    fn authorised_act(
-        &self,
-        repo: &Repo,
-        c: &CommitInfo,
-        signer: Option<&str>,
-        rule: &Rule,
-        path: &str,
-        old: Option<Oid>,
-        new: Option<Oid>,
-        enacted: Enacted<'_>,
-    ) -> Result<bool> {
-        if self.allows(rule, signer) {
-            return Ok(true);
-        }
-        // An approved statement may authorise a change it names exactly (a contingent, the
-        // rules, a new contingent's first member), once.
-        Ok(match c.trailer(super::enact::ENACTS) {
-            Some(slug) => enacted(&Enactment { statement: slug.trim(), path, old, new, parents: &c.parents })?,
-            None => {
-                let _ = repo;
-                false
-            }
-        })
-    }
-
-    /// Whether a merge takes `new` at `path` from another parent's history: the newest
-    /// commit on that side (since the histories parted) that set it must be one this state
-    /// authorises, judged now, so that authority granted on a stale branch does not outlive
-    /// a removal or a key rotation made meanwhile, and a history that never descended from
-    /// the root (an orphan) authorises nothing. A value the other side did not change is
-    /// the merge's own change.
-    #[allow(clippy::too_many_arguments)]
-    fn taken_from_other(
-        &self,
-        repo: &Repo,
-        base: Oid,
-        others: &[Oid],
-        rule: &Rule,
-        path: &str,
-        old: Option<Oid>,
-        new: Option<Oid>,
-        enacted: Enacted<'_>,
-    ) -> Result<bool> {
-        let at = |commit: Oid| -> Result<Option<Oid>> {
-            Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
-        };
-        for other in others {
-            if at(*other)? != new {
-                continue;
-            }
-            let parted: Vec<Oid> = repo.merge_base(base, *other)?.into_iter().collect();
-            for id in repo.walk(*other, &parted)? {
-                let info = repo.commit(id?)?;
-                if at(info.id)? != new {
-                    continue;
-                }
-                let before = match info.parents.first() {
-                    Some(p) => at(*p)?,
-                    None => None,
-                };
-                if before == new {
-                    continue;
-                }
-                // The commit that set the value on that side.
-                let signer = self.signer_of(repo, info.id)?;
-                return self.authorised_act(repo, &info, signer.as_deref(), rule, path, old, new, enacted);
-            }
-        }
-        Ok(false)
-    }
-}
-
-/// What a rule asks, in words (for refusals; `output` words audit's findings).
-pub fn describe(rule: &Rule) -> String {
-    match rule {
-        Rule::MemberOfContingent { contingent } if contingent.is_empty() => {
-            "only a member of the entry's contingent may do that, and the entry names none that can be read".into()
-        }
-        Rule::MemberOfContingent { contingent } => format!("only a member of {contingent} may do that"),
-        Rule::MemberThemself { member } => {
-            format!("only {member}, signing with their current key, may change their keys")
-        }
-        Rule::ApprovedStatement => "only an approved joint statement may do that".into(),
-        Rule::SignedByAFounder => "the root must be signed by a founder it lists".into(),
     }
 }
 

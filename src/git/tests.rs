@@ -1,0 +1,160 @@
+use super::*;
+use proptest::prelude::*;
+
+/// libgit2's own tree diff, as the reference for `changed_paths`.
+fn reference(repo: &Repo, old: Option<Oid>, new: Oid) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+    let old = old.map(|o| repo.inner.find_tree(o.0).unwrap());
+    let new = repo.inner.find_tree(new.0).unwrap();
+    let diff = repo.inner.diff_tree_to_tree(old.as_ref(), Some(&new), None).unwrap();
+    let nz = |id: git2::Oid| if id.is_zero() { None } else { Some(Oid(id)) };
+    let mut out: Vec<_> = diff
+        .deltas()
+        .map(|d| {
+            let path = d.new_file().path().or_else(|| d.old_file().path()).unwrap().to_string_lossy().into_owned();
+            (path, nz(d.old_file().id()), nz(d.new_file().id()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every message here is read alike by both parsers or differs as `trailers` documents.
+#[test]
+fn libgit2_reads_trailers_differently() {
+    let ours = |m: &str| -> Vec<(String, String)> {
+        trailers(m).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let libgit2 = |m: &str| -> Vec<(String, String)> {
+        let read = git2::message_trailers_strs(m).unwrap();
+        read.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    type Pairs<'a> = &'a [(&'a str, &'a str)];
+    let ballot = [("Tribune-Statement", "rent"), ("Tribune-Seq", "2")];
+    // (message, what tribune reads, what libgit2 reads)
+    let cases: &[(&str, Pairs, Pairs)] = &[
+        // A trailer block after a body: both.
+        ("yes\n\nAgreed, with a note.\nSecond line.\n\nTribune-Statement: rent\nTribune-Seq: 2\n", &ballot, &ballot),
+        // `Key: value` lines inside the body, prose last: neither.
+        ("rewrite: x\n\nNote: the body says this.\nSee: also that.\n\nAnd prose ends it.\n", &[], &[]),
+        // A last paragraph mixing prose and a trailer: neither, ...
+        ("rewrite: x\n\nTribune-Action: rewrite\nbecause the report was wrong\n", &[], &[]),
+        // ... unless a line is Signed-off-by: then libgit2 takes the trailers in it.
+        (
+            "rewrite: x\n\nTribune-Action: rewrite\nbecause the report was wrong\nSigned-off-by: A <a@x>\n",
+            &[],
+            &[("Tribune-Action", "rewrite"), ("Signed-off-by", "A <a@x>")],
+        ),
+        // Only a subject: the first paragraph is never trailers.
+        ("Tribune-Action: rewrite\n", &[], &[]),
+        // A continuation line: not a `Key: value` line for tribune; libgit2 keeps the fold.
+        (
+            "rewrite: x\n\nTribune-Action: rewrite\nTribune-Summary: a long\n  summary\n",
+            &[],
+            &[("Tribune-Action", "rewrite"), ("Tribune-Summary", "a long\n  summary")],
+        ),
+        // CRLF: libgit2 keeps the carriage returns in the values.
+        (
+            "yes\r\n\r\nTribune-Statement: rent\r\nTribune-Seq: 2\r\n",
+            &ballot,
+            &[("Tribune-Statement", "rent\r"), ("Tribune-Seq", "2\r")],
+        ),
+        // A ballot comment with a Markdown rule: libgit2 stops at the `---` line.
+        ("yes\n\nAgreed.\n---\nOne reservation.\n\nTribune-Statement: rent\nTribune-Seq: 2\n", &ballot, &[]),
+        // A link alone in the last paragraph: a trailer `https` for libgit2.
+        ("rewrite: x\n\nhttps://example.org/report\n", &[], &[("https", "//example.org/report")]),
+        // No space after the colon: git's syntax, not tribune's.
+        ("rewrite: x\n\nTribune-Action:rewrite\n", &[], &[("Tribune-Action", "rewrite")]),
+    ];
+    for (message, mine, theirs) in cases {
+        assert_eq!(ours(message), pairs(mine), "tribune on {message:?}");
+        assert_eq!(libgit2(message), pairs(theirs), "libgit2 on {message:?}");
+    }
+    // What tribune writes, both read alike.
+    let written = crate::commons::message("rewrite: x", &[("Action", "rewrite"), ("Article", "x")]);
+    assert_eq!(ours(&written), libgit2(&written));
+}
+
+proptest! {
+    /// A commit or tag message from anywhere: trailers or none, never a panic.
+    #[test]
+    fn any_message_is_read_without_a_panic(message in "(?s).{0,300}") {
+        for (k, v) in trailers(&message) {
+            prop_assert!(!k.is_empty() && !k.contains('\n') && !v.contains('\n'));
+        }
+    }
+
+    /// What tribune writes as trailers (`commons::message`) reads back, CRLF or not.
+    #[test]
+    fn trailers_round_trip(
+        subject in "[^\n\r]{0,40}",
+        pairs in prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,12}", "[^\n\r]{0,30}"), 1..5),
+        crlf: bool,
+    ) {
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut message = crate::commons::message(&subject, &refs);
+        if crlf {
+            message = message.replace('\n', "\r\n");
+        }
+        let expected: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (format!("Tribune-{k}"), v.trim().to_string())).collect();
+        let read: Vec<(String, String)> =
+            trailers(&message).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        prop_assert_eq!(read, expected);
+    }
+}
+
+/// Trees as old writers padded them, and damaged ones, which are an error, not a panic.
+#[test]
+fn listings_read_padded_modes_and_refuse_damaged_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repo::init_bare(dir.path(), "main").unwrap();
+    let blob = repo.write_blob(b"x").unwrap();
+    let sub = repo.edit_tree(None, &[Edit::Put { path: "f".into(), blob }]).unwrap();
+    let odb = repo.inner.odb().unwrap();
+    let mut raw = Vec::new();
+    for (mode, name, id) in [("040000", "a", sub), ("100644", "b", blob), ("40000", "c", sub)] {
+        raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        raw.extend_from_slice(id.0.as_bytes());
+    }
+    let tree = Oid(odb.write(git2::ObjectType::Tree, &raw).unwrap());
+    let names = |l: &Subtrees| l.iter().map(|(n, _)| String::from_utf8_lossy(n).into_owned()).collect::<Vec<_>>();
+    assert_eq!(names(&repo.subtrees(tree).unwrap()), ["a", "c"]);
+    let all = repo.entries(tree).unwrap();
+    assert_eq!(all.iter_kinds().map(|(_, _, t)| t).collect::<Vec<_>>(), [true, false, true]);
+    for cut in [1, 8, raw.len() - 1] {
+        let damaged = Oid(odb.write(git2::ObjectType::Tree, &raw[..cut]).unwrap());
+        assert!(repo.subtrees(damaged).is_err(), "{cut}");
+    }
+    assert!(repo.subtrees(blob).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+    #[test]
+    fn changed_paths_agrees_with_libgit2s_diff(
+        // Names where git's order and plain name order differ ("a" as a tree sorts after
+        // "a-b" and "a.c"), at every level, and a blob and a tree of one name.
+        first in prop::collection::btree_map("(a|a-b|a\\.c|b)/(a|a-b|b)/[abc]|[ab-]{1,2}(/[ab]){0,2}", "[xyz]{1,3}", 0..12),
+        second in prop::collection::btree_map("(a|a-b|a\\.c|b)/(a|a-b|b)/[abc]|[ab-]{1,2}(/[ab]){0,2}", "[xyz]{1,3}", 0..12),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init_bare(dir.path(), "main").unwrap();
+        let tree_of = |files: &std::collections::BTreeMap<String, String>| {
+            let edits: Vec<Edit> = files
+                .iter()
+                .map(|(p, c)| Edit::Put { path: p.clone(), blob: repo.write_blob(c.as_bytes()).unwrap() })
+                .collect();
+            repo.edit_tree(None, &edits).unwrap()
+        };
+        let (a, b) = (tree_of(&first), tree_of(&second));
+        let mut mine: Vec<_> = repo.changed_paths(Some(a), b, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+        mine.sort();
+        prop_assert_eq!(mine, reference(&repo, Some(a), b));
+        let mut from_nothing: Vec<_> = repo.changed_paths(None, b, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+        from_nothing.sort();
+        prop_assert_eq!(from_nothing, reference(&repo, None, b));
+    }
+}
