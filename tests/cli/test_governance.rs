@@ -240,6 +240,25 @@ fn rules_loosened_with_plain_git_bind_nobody_in_a_founded_commons() {
     assert!(r.stderr.contains("below the organisation's floor 2/3"), "{}", r.stderr);
 }
 
+/// The statement admit-xyz (contingent xyz and its first member zed, with `zed_pub`), passed
+/// and applied: the contingent, then zed, each citing it.
+fn admit_xyz_with_zed(env: &Env, c: &str, ann: &str, zed_pub: &str) {
+    let front = format!(
+        "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"XYZ Circle\"\n\n[[enacts]]\nadd_member = \"zed\"\n\
+         contingent = \"xyz\"\nkey = \"{}\"\n",
+        zed_pub.trim()
+    );
+    pass_statement(env, c, ann, "admit-xyz", &front);
+    let xyz = ["-C", c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle", "--statement", "admit-xyz"];
+    env.tribune(&[&xyz[..], &["--key", ann]].concat()).ok();
+    let pubfile = env.write("zed-new.pub", zed_pub);
+    let args = member_args(
+        ["zed", "xyz", "Zed", "zed@example.org"],
+        &["--key-file", &pubfile, "--statement", "admit-xyz", "--key", ann],
+    );
+    env.tribune(&[&["-C", c][..], &args].concat()).ok();
+}
+
 /// Proposes `front` + text as the statement `slug`, ann votes yes (the whole electorate),
 /// and approves it at once (decided: nobody is left to vote).
 fn pass_statement(env: &Env, c: &str, ann: &str, slug: &str, front: &str) {
@@ -286,32 +305,7 @@ fn a_contingent_and_its_first_member_are_admitted_by_an_approved_statement_only(
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("the statement admit-other does not authorise this change"), "{}", r.stderr);
     // The statement that names the contingent and its first member, with her key.
-    let front = format!(
-        "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"XYZ Circle\"\n\n[[enacts]]\nadd_member = \"zed\"\n\
-         contingent = \"xyz\"\nkey = \"{}\"\n",
-        zed_pub.trim()
-    );
-    pass_statement(&env, &c, &ann, "admit-xyz", &front);
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-contingent",
-        "xyz",
-        "--name",
-        "XYZ Circle",
-        "--statement",
-        "admit-xyz",
-        "--key",
-        &ann,
-    ])
-    .ok();
-    let pubfile = env.write("zed-new.pub", &zed_pub);
-    let args = member_args(
-        ["zed", "xyz", "Zed", "zed@example.org"],
-        &["--key-file", &pubfile, "--statement", "admit-xyz", "--key", &ann],
-    );
-    env.tribune(&[&["-C", &c[..]][..], &args].concat()).ok();
+    admit_xyz_with_zed(&env, &c, &ann, &zed_pub);
     assert!(message_of(&env, &c, "main").contains("Tribune-Enacts: admit-xyz"));
     // Zed, now a member of xyz, admits the next one herself.
     let (_, yan_pub) = keypair(&env, "yan");
@@ -486,32 +480,7 @@ fn a_stale_branch_merged_in_cannot_undo_a_removal_or_use_a_removed_members_autho
 fn citing_a_statement_again_cannot_undo_a_key_rotation() {
     let (env, c, ann) = founded();
     let (zed, zed_pub) = keypair(&env, "zed");
-    let front = format!(
-        "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"XYZ Circle\"\n\n[[enacts]]\nadd_member = \"zed\"\n\
-         contingent = \"xyz\"\nkey = \"{}\"\n",
-        zed_pub.trim()
-    );
-    pass_statement(&env, &c, &ann, "admit-xyz", &front);
-    env.tribune(&[
-        "-C",
-        &c,
-        "roster",
-        "add-contingent",
-        "xyz",
-        "--name",
-        "XYZ Circle",
-        "--statement",
-        "admit-xyz",
-        "--key",
-        &ann,
-    ])
-    .ok();
-    let pubfile = env.write("zed-new.pub", &zed_pub);
-    let args = member_args(
-        ["zed", "xyz", "Zed", "zed@example.org"],
-        &["--key-file", &pubfile, "--statement", "admit-xyz", "--key", &ann],
-    );
-    env.tribune(&[&["-C", &c[..]][..], &args].concat()).ok();
+    admit_xyz_with_zed(&env, &c, &ann, &zed_pub);
     let (_, zed2_pub) = keypair(&env, "zed2");
     let zed2 = env.write("zed2-new.pub", &zed2_pub);
     env.tribune(&["-C", &c, "roster", "rotate-key", "zed", "--key-file", &zed2, "--key", &zed]).ok();
