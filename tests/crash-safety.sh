@@ -353,7 +353,7 @@ mkdir -p "$work/keys"
 for m in m1 m2; do
     ssh-keygen -q -t ed25519 -N '' -C "$m" -f "$work/keys/$m" || die "ssh-keygen"
     "$tribune" -C "$p" roster add-member "$m" --contingent abc --name "$m" --email "$m@example.org" \
-        --key "$(cat "$work/keys/$m.pub")" >/dev/null || die "add-member $m"
+        --public-key "$(cat "$work/keys/$m.pub")" >/dev/null || die "add-member $m"
 done
 printf '+++\ntitle = "On the crash"\n+++\nWe hold.\n' >"$work/in/statement.md"
 "$tribune" -C "$p" propose "$work/in/statement.md" --slug on-the-crash --deadline 2026-12-01T00:00:00Z >/dev/null ||
