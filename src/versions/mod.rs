@@ -151,7 +151,6 @@ pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Ve
 pub fn standings(commons: &Commons, slug: &str, list: &[Version]) -> Result<Vec<crate::governance::acts::Judged>> {
     use crate::governance::acts::{self, Judged, Standing};
     let repo = &commons.repo;
-    let editions = index::editions(commons)?;
     let mut tip = None;
     let mut out = Vec::with_capacity(list.len());
     for v in list {
@@ -170,12 +169,9 @@ pub fn standings(commons: &Commons, slug: &str, list: &[Version]) -> Result<Vec<
             out.push(unsigned);
             continue;
         }
-        let contingent = v
-            .places
-            .first()
-            .and_then(|p| editions.list.iter().find(|e| &e.label == p))
-            .map(|e| e.contingent.clone())
-            .unwrap_or_default();
+        // The place is the edition's label (`contingents/<id>`, or a remote's copy of it),
+        // whose last part is the contingent, as the index of editions reads it.
+        let contingent = v.places.first().and_then(|p| p.rsplit('/').next()).unwrap_or_default().to_string();
         if tip.is_none() {
             tip = Some(commons.trunk_tip()?);
         }
