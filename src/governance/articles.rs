@@ -58,33 +58,11 @@ pub fn contingent_of(text: &[u8]) -> Option<String> {
     }
 }
 
-/// Whether a change at `path` from `old` to `new` is what another parent of a merge
-/// brought: that parent has `new` there, or (a deletion) that parent's side deleted a text
-/// the first parent's side left as it was at their merge base.
-fn from_other(
-    repo: &Repo,
-    first: Oid,
-    others: &[(Oid, Oid)],
-    path: &str,
-    old: Option<Oid>,
-    new: Option<Oid>,
-) -> Result<bool> {
-    let blob =
-        |tree: Oid| -> Result<Option<Oid>> { Ok(repo.entry_at(tree, path)?.filter(|e| !e.is_tree).map(|e| e.id)) };
-    for (commit, tree) in others {
-        let theirs = blob(*tree)?;
-        if new.is_some() && theirs == new {
-            return Ok(true);
-        }
-        if new.is_none() && theirs.is_none() {
-            if let Some(base) = repo.merge_base(first, *commit)? {
-                if blob(repo.commit_tree(base)?)? == old {
-                    return Ok(true);
-                }
-            }
-        }
-    }
-    Ok(false)
+/// The commit on another parent's side of a merge that made the change at `path` to `new`
+/// (see `authority::setter_on_other_side`), if another side made it.
+fn setter(repo: &Repo, first: Oid, others: &[(Oid, Oid)], path: &str, new: Option<Oid>) -> Result<Option<CommitInfo>> {
+    let commits: Vec<Oid> = others.iter().map(|(c, _)| *c).collect();
+    super::authority::setter_on_other_side(repo, first, &commits, path, new)
 }
 
 /// The statement findings of commit `c` (first parent `first`, with tree `parent_tree`;
@@ -98,7 +76,13 @@ pub fn judge_statements(
 ) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for ch in changes {
-        if ch.old.is_none() || ch.old == ch.new || from_other(repo, first, others, &ch.path, ch.old, ch.new)? {
+        if ch.old.is_none() || ch.old == ch.new {
+            continue;
+        }
+        // A change another side of a merge made is judged at the commit that made it (the
+        // audit walks it too), unless that is the root of a history that never shared the
+        // trunk's (an orphan): its root is judged by nobody else.
+        if setter(repo, first, others, &ch.path, ch.new)?.is_some_and(|s| !s.parents.is_empty()) {
             continue;
         }
         findings.push(Finding::StatementChanged {
@@ -121,19 +105,28 @@ pub fn signer_by(repo: &Repo, parent: &Authority, c: Oid) -> Result<Signer> {
 }
 
 /// The article findings of commit `c` (first parent `first`; `others` are its other
-/// parents with their trees), given the article texts it changes and its signer by the
-/// authorised state at its first parent. Only for a commons founded at that parent.
+/// parents with their trees), given the article texts it changes; `signer_of` says who
+/// signed a commit by the authorised state at `c`'s first parent. A change another side of
+/// a merge made is judged by the commit that made it there, by that same state (so an
+/// orphan history, or a member removed meanwhile, authorises nothing). Only for a commons
+/// founded at that parent.
 pub fn judge_articles(
     repo: &Repo,
-    signer: &Signer,
+    signer_of: &dyn Fn(Oid) -> Result<Signer>,
     c: &CommitInfo,
     first: Oid,
     others: &[(Oid, Oid)],
     changes: &[PathChange],
 ) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
-    let signers_contingent = signer.as_ref().map(|(_, c)| c.clone());
-    let signer = signer.as_ref().map(|(s, _)| s.clone());
+    let own = signer_of(c.id)?;
+    let signer = own.as_ref().map(|(s, _)| s.clone());
+    // A text that names no contingent is any member's.
+    let may = |who: &Signer, owner: &Option<String>| match (owner, who) {
+        (Some(o), Some((_, s))) => o == s,
+        (None, Some(_)) => true,
+        (_, None) => false,
+    };
     for ch in changes {
         if ch.old == ch.new {
             continue;
@@ -150,12 +143,12 @@ pub fn judge_articles(
             Some(_) => read(ch.old)?,
             None => read(ch.new)?,
         };
-        let allowed = match (&owner, &signers_contingent) {
-            (Some(o), Some(s)) => o == s,
-            (None, Some(_)) => true,
-            (_, None) => false,
-        };
-        if allowed || from_other(repo, first, others, &ch.path, ch.old, ch.new)? {
+        let allowed = may(&own, &owner)
+            || match setter(repo, first, others, &ch.path, ch.new)? {
+                Some(s) => may(&signer_of(s.id)?, &owner),
+                None => false,
+            };
+        if allowed {
             continue;
         }
         let (commit, path, signer, contingent) = (c.id.to_string(), ch.path.clone(), signer.clone(), owner);

@@ -270,11 +270,18 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                         // The articles are judged by the state at the parent, which is this
                         // commit's too; a state not loaded is asked only who signed, from
                         // the index of the roster's keys (never the whole roster again).
-                        let signer = match &slot {
-                            Slot::Loaded(a) => articles::signer_by(repo, a, *id)?,
-                            Slot::Lazy(..) => KeyIndex::at(repo, cache, root, base, &mut signers)?.signer(repo, *id)?,
+                        let judged = match &slot {
+                            Slot::Loaded(a) => {
+                                let signer_of = |commit: Oid| articles::signer_by(repo, a, commit);
+                                articles::judge_articles(repo, &signer_of, c, base, &other_trees, &texts)?
+                            }
+                            Slot::Lazy(..) => {
+                                let index = KeyIndex::at(repo, cache, root, base, &mut signers)?;
+                                let signer_of = |commit: Oid| index.signer(repo, commit);
+                                articles::judge_articles(repo, &signer_of, c, base, &other_trees, &texts)?
+                            }
                         };
-                        findings.extend(articles::judge_articles(repo, &signer, c, base, &other_trees, &texts)?);
+                        findings.extend(judged);
                     }
                     release_others(&mut slots, &mut pending, &others);
                     record(cache, findings);
@@ -287,8 +294,8 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 };
                 release_others(&mut slots, &mut pending, &others);
                 if !texts.is_empty() {
-                    let signer = articles::signer_by(repo, &parent, *id)?;
-                    findings.extend(articles::judge_articles(repo, &signer, c, base, &other_trees, &texts)?);
+                    let signer_of = |commit: Oid| articles::signer_by(repo, &parent, commit);
+                    findings.extend(articles::judge_articles(repo, &signer_of, c, base, &other_trees, &texts)?);
                 }
                 let judge = |parent: Authority, cache: &Cache| {
                     parent.judge(repo, c, base, &|e: &Enactment<'_>| enacted(commons, cache, e))

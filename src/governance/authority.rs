@@ -410,6 +410,43 @@ fn same_key(line: &str, key: &ssh_key::PublicKey) -> bool {
     ssh_key::PublicKey::from_openssh(line).is_ok_and(|k| k.key_data() == key.key_data())
 }
 
+/// The commit on another parent's side of a merge (since the histories parted) that set
+/// `path` to `new` (None: deleted it), the newest such, when that parent has `new` there:
+/// what a merge's value is judged by. None when no other parent changed it to `new` (the
+/// value is then the merge's own change). On a history that shares nothing with `base` (an
+/// orphan), the walk reaches its root, which set every value it holds.
+pub fn setter_on_other_side(
+    repo: &Repo,
+    base: Oid,
+    others: &[Oid],
+    path: &str,
+    new: Option<Oid>,
+) -> Result<Option<CommitInfo>> {
+    let at = |commit: Oid| -> Result<Option<Oid>> {
+        Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
+    };
+    for other in others {
+        if at(*other)? != new {
+            continue;
+        }
+        let parted: Vec<Oid> = repo.merge_base(base, *other)?.into_iter().collect();
+        for id in repo.walk(*other, &parted)? {
+            let info = repo.commit(id?)?;
+            if at(info.id)? != new {
+                continue;
+            }
+            let before = match info.parents.first() {
+                Some(p) => at(*p)?,
+                None => None,
+            };
+            if before != new {
+                return Ok(Some(info));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The governed paths that differ between two trees (reading only `roster/` and the
 /// config entry: nothing when they are the same objects).
 pub fn governed_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {

@@ -160,3 +160,51 @@ fn a_statement_changed_or_removed_after_its_proposal_is_named_founded_or_not() {
         assert!(r.stdout.contains(&line), "{line}\n{}", r.stdout);
     }
 }
+
+/// An orphan history (no commit in common with the trunk), unsigned, merged in as either
+/// parent: the article of abc it overwrites and the statement it changes are named; the
+/// orphan's root set those values, and nobody of abc signed it.
+#[test]
+fn an_orphan_merged_in_cannot_overwrite_an_article_or_a_statement() {
+    for orphan_first in [false, true] {
+        let (env, c, alice, _) = founded_two();
+        let w = env.clone_of(&c, "w");
+        let port = text_path("port-blockade");
+        commit_file(
+            &env,
+            &w,
+            &port,
+            Some(&article("Port blockade", "abc", "", "Dockers stopped.\n")),
+            Some(&alice),
+            "add",
+        );
+        let statement = "statements/s/index.md";
+        let text = "+++\ntitle = \"S\"\ndeadline = 2026-12-01T00:00:00Z\nthreshold = \"2/3\"\nbasis = \"cast\"\nquorum = \"1/2\"\n+++\nWe say so.\n";
+        commit_file(&env, &w, statement, Some(text), Some(&alice), "propose: S\n\nTribune-Action: propose");
+        env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+        assert!(findings(&env, &c).is_empty(), "{:#?}", findings(&env, &c));
+        // The orphan: the trunk's files, the article and the statement changed, no parent.
+        std::fs::write(format!("{w}/{port}"), article("Port blockade", "abc", "", "Nothing happened.\n")).unwrap();
+        std::fs::write(format!("{w}/{statement}"), text.replace("We say so.", "We say the opposite.")).unwrap();
+        env.git(&["-C", &w, "add", "-A"]).ok();
+        let tree = env.git(&["-C", &w, "write-tree"]).ok().stdout.trim().to_string();
+        let orphan = env.git(&["-C", &w, "commit-tree", &tree, "-m", "orphan"]).ok().stdout.trim().to_string();
+        let head = rev(&env, &w, "HEAD");
+        let parents = if orphan_first { [&orphan, &head] } else { [&head, &orphan] };
+        let merge =
+            env.git(&["-C", &w, "commit-tree", &tree, "-p", parents[0], "-p", parents[1], "-m", "merge"]).ok().stdout;
+        env.git(&["-C", &w, "push", "-q", "origin", &format!("{}:main", merge.trim())]).ok();
+        let kinds: Vec<(String, String)> = findings(&env, &c)
+            .iter()
+            .map(|f| (f["finding"].as_str().unwrap().to_string(), f["path"].as_str().unwrap_or("").to_string()))
+            .collect();
+        assert!(
+            kinds.contains(&("article-overwritten".into(), port.clone())),
+            "orphan first: {orphan_first}: {kinds:?}"
+        );
+        assert!(
+            kinds.contains(&("statement-changed".into(), statement.into())),
+            "orphan first: {orphan_first}: {kinds:?}"
+        );
+    }
+}

@@ -44,7 +44,7 @@ impl Authority {
             }
             let rule = self.rule_for(repo, &path, new)?;
             let allowed = !self.founded
-                || self.authorised_act(repo, c, signer.as_deref(), &rule, &path, old, new, enacted)?
+                || self.authorised_act(c, signer.as_deref(), &rule, &path, old, new, enacted)?
                 || self.taken_from_other(repo, base, &others, &rule, &path, old, new, enacted)?;
             if !allowed {
                 findings.push(Finding::Unauthorised {
@@ -86,7 +86,6 @@ impl Authority {
     #[allow(clippy::too_many_arguments)]
     fn authorised_act(
         &self,
-        repo: &Repo,
         c: &CommitInfo,
         signer: Option<&str>,
         rule: &Rule,
@@ -102,10 +101,7 @@ impl Authority {
         // rules, a new contingent's first member), once.
         Ok(match c.trailer(crate::governance::enact::ENACTS) {
             Some(slug) => enacted(&Enactment { statement: slug.trim(), path, old, new, parents: &c.parents })?,
-            None => {
-                let _ = repo;
-                false
-            }
+            None => false,
         })
     }
 
@@ -127,31 +123,8 @@ impl Authority {
         new: Option<Oid>,
         enacted: Enacted<'_>,
     ) -> Result<bool> {
-        let at = |commit: Oid| -> Result<Option<Oid>> {
-            Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
-        };
-        for other in others {
-            if at(*other)? != new {
-                continue;
-            }
-            let parted: Vec<Oid> = repo.merge_base(base, *other)?.into_iter().collect();
-            for id in repo.walk(*other, &parted)? {
-                let info = repo.commit(id?)?;
-                if at(info.id)? != new {
-                    continue;
-                }
-                let before = match info.parents.first() {
-                    Some(p) => at(*p)?,
-                    None => None,
-                };
-                if before == new {
-                    continue;
-                }
-                // The commit that set the value on that side.
-                let signer = self.signer_of(repo, info.id)?;
-                return self.authorised_act(repo, &info, signer.as_deref(), rule, path, old, new, enacted);
-            }
-        }
-        Ok(false)
+        let Some(setter) = setter_on_other_side(repo, base, others, path, new)? else { return Ok(false) };
+        let signer = self.signer_of(repo, setter.id)?;
+        self.authorised_act(&setter, signer.as_deref(), rule, path, old, new, enacted)
     }
 }
