@@ -71,8 +71,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if !audit.findings.is_empty() {
         return Err(fail(
             format!("{} rule(s) broken on the trunk", audit.findings.len()),
-            "the changes named above are not in the authorised roster: they count for nothing where authority \
-             matters",
+            "what each finding names counts for nothing where authority matters (the electorate, a member's keys, \
+             an article's owner); `man 5 tribune-format` (AUTHORITY) says what each rule asks",
         ));
     }
     Ok(())

@@ -67,8 +67,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "Founded the commons of {:?} in {} (trunk {}).\n\
              Its identity, the root commit signed by {}: {}\n\
              Next: admit members of {c} (signed with your key), then contribute:\n  \
-             tribune -C {d} roster add-member ID --contingent {c} --name NAME --email EMAIL \
-             --key-file THEIR-KEY.pub{key}\n  \
+             tribune -C {d} roster add-member ID --contingent {c} \\\n      \
+             --name NAME --email EMAIL --key-file THEIR-KEY.pub{key}\n  \
              tribune -C {d} contribute article.md{key}",
             args.org,
             dir.display(),

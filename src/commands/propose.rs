@@ -220,7 +220,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         });
     }
     print(&format!(
-        "Proposed {slug} in {} (text {}).\nRule: {}; voting closes {}.\nElectorate: the roster now, {}.\n\
+        "Proposed {slug} in {} (text {}).\nRule: {}; voting closes {}.\nElectorate: the authorised roster now, {}.\n\
          Vote with `tribune vote {slug} yes|no|abstain`; count with `tribune tally {slug}`.",
         commit.short(10),
         blob.short(10),
