@@ -415,6 +415,14 @@ fn release_others(slots: &mut HashMap<Oid, Slot>, pending: &mut HashMap<Oid, usi
 /// The state at an audited commit, from its tree and what the cache says differs.
 fn rebuild(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid) -> Result<Authority> {
     let founded = founded_at(repo, root, at)?;
+    // In a founded commons, a commit that neither descends from the root nor comes before
+    // it (an orphan history merged in) holds no authority: nobody is in its roster, so a
+    // statement that appears to be proposed there has no electorate.
+    if let (Some(r), false) = (root, founded) {
+        if !repo.is_ancestor(at, r)? {
+            return Ok(Authority::nobody(root));
+        }
+    }
     let none = BTreeMap::new();
     let overrides = cache.overrides.get(&at.to_string()).unwrap_or(&none);
     let (a, _) = Authority::of_tree_with(repo, repo.commit_tree(at)?, founded, root.filter(|_| founded), overrides)?;
@@ -437,6 +445,12 @@ pub fn authorised_blob(commons: &Commons, commit: Oid, path: &str) -> Result<Opt
         return Ok(o.as_deref().and_then(|b| b.parse().ok()));
     }
     let repo = &commons.repo;
+    // A commit of a history that never descended from the root holds nothing (see `rebuild`).
+    if let Some(r) = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok()) {
+        if !founded_at(repo, Some(r), commit)? && !repo.is_ancestor(commit, r)? {
+            return Ok(None);
+        }
+    }
     Ok(repo.entry_at(repo.commit_tree(commit)?, path)?.filter(|e| !e.is_tree).map(|e| e.id))
 }
 

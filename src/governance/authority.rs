@@ -94,6 +94,12 @@ pub struct Authority {
 }
 
 impl Authority {
+    /// A founded state with nobody in it: what a history that never descended from the root
+    /// holds.
+    pub fn nobody(root: Option<Oid>) -> Authority {
+        Authority { founded: true, root, ..Authority::default() }
+    }
+
     /// The member whose authorised key made a commit's signature (valid), if any.
     pub fn signer_of(&self, repo: &Repo, commit: Oid) -> Result<Option<String>> {
         Ok(match repo.commit_signature(commit)? {
@@ -164,9 +170,7 @@ impl Authority {
     fn valid_member(&self, id: &str, path: &str, text: &str) -> std::result::Result<Member, String> {
         crate::model::id::validate("member id", id).map_err(|e| e.message.clone())?;
         let m = Member::parse(id, path, text).map_err(|e| one_line(&e.message))?;
-        if m.name.trim().is_empty() || m.name.chars().any(char::is_control) {
-            return Err("the member's name is empty or not one line".into());
-        }
+        plain_name("member", &m.name)?;
         if !m.email.contains('@') || m.email.contains(char::is_whitespace) || m.email.contains(['<', '>']) {
             return Err(format!("{:?} is not an email address", m.email));
         }
@@ -472,8 +476,28 @@ fn one_line(message: &str) -> String {
 fn valid_contingent(id: &str, path: &str, text: &str) -> std::result::Result<Contingent, String> {
     crate::model::id::validate("contingent id", id).map_err(|e| e.message.clone())?;
     let c = Contingent::parse(id, path, text).map_err(|e| one_line(&e.message))?;
-    if c.name.trim().is_empty() || c.name.chars().any(char::is_control) {
-        return Err("the contingent's name is empty or not one line".into());
-    }
+    plain_name("contingent", &c.name)?;
     Ok(c)
+}
+
+/// The longest name a roster entry may have (characters): a name is shown in tables and
+/// signatures, and a megabyte of it is an attack on every reader, not a name.
+const MAX_NAME: usize = 200;
+
+/// A name shown to people: one line of at most [`MAX_NAME`] characters, without the
+/// invisible characters that reorder or hide text (bidirectional controls, zero-width
+/// marks), so that what a reader sees is what the entry says.
+fn plain_name(what: &str, name: &str) -> std::result::Result<(), String> {
+    let hidden =
+        |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+    if name.trim().is_empty() || name.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
+        return Err(format!("the {what}'s name is empty or not one line"));
+    }
+    if name.chars().any(hidden) {
+        return Err(format!("the {what}'s name holds an invisible character that reorders or hides text"));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(format!("the {what}'s name is longer than {MAX_NAME} characters"));
+    }
+    Ok(())
 }

@@ -552,3 +552,60 @@ fn audit_since_reports_only_what_came_after_and_names_a_bad_revision() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--since \"no-such-rev\" names no commit here"), "{}", r.stderr);
 }
+
+/// An orphan merged in as the first parent makes the trunk's first-parent line reach a
+/// statement "proposed" by the orphan's root, whose roster lists a member nobody admitted:
+/// that history holds no authority, so the statement has no electorate and mal's ballot
+/// counts for nothing.
+#[test]
+fn a_statement_seen_through_a_merged_orphan_has_no_electorate() {
+    let (env, c, ann) = founded();
+    let file = env.write("s.md", "+++\ntitle = \"S\"\n+++\nText.\n");
+    env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--key", &ann]).ok();
+    let (mal, mal_pub) = keypair(&env, "mal");
+    let w = env.clone_of(&c, "w");
+    std::fs::write(format!("{w}/roster/members/mal.toml"), member_file("mal", &mal_pub)).unwrap();
+    env.git(&["-C", &w, "add", "-A"]).ok();
+    let tree = env.git(&["-C", &w, "write-tree"]).ok().stdout.trim().to_string();
+    let orphan = env.git(&["-C", &w, "commit-tree", &tree, "-m", "orphan"]).ok().stdout.trim().to_string();
+    let head = rev(&env, &w, "HEAD");
+    let m = env.git(&["-C", &w, "commit-tree", &tree, "-p", &orphan, "-p", &head, "-m", "merge"]).ok().stdout;
+    env.git(&["-C", &w, "push", "-q", "origin", &format!("{}:main", m.trim())]).ok();
+    assert!(findings(&env, &c).contains(&"roster/members/mal.toml".to_string()));
+    let r = env.tribune(&["-C", &c, "vote", "s", "yes", "--as", "mal", "--key", &mal]);
+    assert_eq!(r.code, 1, "mal voted: {}", r.stdout);
+    let t = env.tribune(&["-C", &c, "tally", "s", "--json"]).ok().json();
+    assert_eq!(t["counts"]["yes"], 0, "{t:#}");
+    assert_ne!(t["electorate"], 3, "{t:#}");
+}
+
+/// Names a reader cannot see as they are (a megabyte long, or holding a right-to-left
+/// override or a zero-width space) are not valid entries, and `roster` stays quick.
+#[test]
+fn hostile_names_are_invalid_entries_and_the_roster_stays_quick() {
+    let env = Env::new();
+    let c = env.commons();
+    let long = "n".repeat(1_000_000);
+    let files = [
+        ("roster/contingents/okc.toml", format!("name = \"{long}\"\n")),
+        ("roster/members/ted.toml", format!("name = \"{long}\"\ncontingent = \"abc\"\nemail = \"ted@example.org\"\n")),
+        (
+            "roster/members/rlo.toml",
+            "name = \"Eve\\u202Egnp.exe\"\ncontingent = \"abc\"\nemail = \"r@example.org\"\n".into(),
+        ),
+        ("roster/members/zw.toml", "name = \"Al\\u200Bice\"\ncontingent = \"abc\"\nemail = \"z@example.org\"\n".into()),
+    ];
+    let refs: Vec<(&str, Option<&str>)> = files.iter().map(|(p, t)| (*p, Some(t.as_str()))).collect();
+    plain_git(&env, &c, &refs, "hostile names");
+    let started = std::time::Instant::now();
+    let r = env.tribune(&["-C", &c, "roster", "--json"]).ok();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "roster took {:?}", started.elapsed());
+    let j = r.json();
+    let ids: Vec<&str> = j["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["alice"]);
+    let why: Vec<String> =
+        j["left_out"].as_array().unwrap().iter().map(|l| l["why"].as_str().unwrap().to_string()).collect();
+    assert!(why.iter().any(|w| w.contains("longer than 200 characters")), "{why:?}");
+    assert!(why.iter().any(|w| w.contains("invisible character that reorders or hides text")), "{why:?}");
+    env.tribune(&["-C", &c, "roster"]).ok();
+}
