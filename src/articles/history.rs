@@ -27,6 +27,80 @@ pub struct LogEntry {
 
 /// Walks the trunk for commits that changed `slug`'s text, newest first.
 pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<LogEntry>> {
+    if limit == Some(0) {
+        return Ok(Vec::new());
+    }
+    let tip = commons.trunk_tip()?;
+    // An article that is not on the trunk now has no log: finding whether it ever was would
+    // mean reading the whole history (DESIGN invariant 6).
+    if commons.repo.entry_at(commons.repo.commit_tree(tip)?, &layout::article_text(slug))?.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(walk(commons, slug, tip, None, limit)?.0)
+}
+
+/// The commit that last set `slug`'s trunk text (None when the article is not on the trunk).
+///
+/// The same answer as `log(…, Some(1))`, remembered: `.git/tribune/setters/<slug>` holds the
+/// answer and the trunk tip it was found at. The next call walks only the commits since that
+/// tip: if one of them changed the text it is the answer, else the remembered one still is
+/// (that tip is on the trunk's first-parent line, and nothing since set the text again).
+/// When the tip is not on the line (the trunk was rewritten) or the commit is gone, the walk
+/// goes on as if nothing were remembered. An old article's log reaches back to its creation,
+/// which on a long history is thousands of commits: `versions` asks this for every call.
+pub fn last_change(commons: &Commons, slug: &str) -> Result<Option<LogEntry>> {
+    let repo = &commons.repo;
+    let tip = commons.trunk_tip()?;
+    if repo.entry_at(repo.commit_tree(tip)?, &layout::article_text(slug))?.is_none() {
+        return Ok(None);
+    }
+    if !crate::model::id::is_valid(slug) {
+        // Not a name tribune makes (it could not be a file name): walk, remember nothing.
+        return Ok(walk(commons, slug, tip, None, Some(1))?.0.into_iter().next());
+    }
+    let memo = commons.state_dir().join("setters").join(slug);
+    // `<commit> <tip it was found at> <version> <previous or -> <action>`.
+    let known = std::fs::read_to_string(&memo).ok().and_then(|s| {
+        let mut f = s.trim_end().splitn(5, ' ');
+        let mut oid = || f.next().and_then(|x| x.parse::<Oid>().ok());
+        let (setter, at, version) = (oid()?, oid()?, oid()?);
+        let previous = f.next()?.parse::<Oid>().ok();
+        let action = f.next().filter(|a| !a.is_empty())?.to_string();
+        let info = repo.commit(setter).ok()?;
+        repo.has_object(at).then_some((at, LogEntry { commit: info, version: Some(version), action, previous }))
+    });
+    let (found, reached) = walk(commons, slug, tip, known.as_ref().map(|k| k.0), Some(1))?;
+    let entry = match (found.into_iter().next(), known) {
+        (Some(e), _) => Some(e),
+        (None, Some((_, e))) if reached => Some(e),
+        (None, _) => None,
+    };
+    if let Some(e) = &entry {
+        let line = format!(
+            "{} {tip} {} {} {}\n",
+            e.commit.id,
+            e.version.map(|v| v.to_string()).unwrap_or_default(),
+            e.previous.map_or("-".to_string(), |p| p.to_string()),
+            e.action
+        );
+        // A cache: a failed write costs the next call a walk, nothing else.
+        if std::fs::read_to_string(&memo).ok().as_deref() != Some(line.as_str()) {
+            let _ = crate::index::write_file(&memo, line.as_bytes());
+        }
+    }
+    Ok(entry)
+}
+
+/// Walks the first-parent line from `from` for commits that changed `slug`'s text, newest
+/// first, until `limit` of them, the article's creation, or `stop` (not looked at; the
+/// second value says the walk reached it).
+fn walk(
+    commons: &Commons,
+    slug: &str,
+    from: Oid,
+    stop: Option<Oid>,
+    limit: Option<usize>,
+) -> Result<(Vec<LogEntry>, bool)> {
     let repo = &commons.repo;
     let shard_path = format!("{}/{}", layout::ARTICLES, layout::shard(slug));
     let text_path = layout::article_text(slug);
@@ -37,19 +111,13 @@ pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<Lo
         }
     };
     let mut out = Vec::new();
-    if limit == Some(0) {
-        return Ok(out);
-    }
-    let tip = commons.trunk_tip()?;
-    // An article that is not on the trunk now has no log: finding whether it ever was would
-    // mean reading the whole history (DESIGN invariant 6).
-    if repo.entry_at(repo.commit_tree(tip)?, &text_path)?.is_none() {
-        return Ok(out);
-    }
-    let mut current = Some(tip);
+    let mut current = Some(from);
     // (commit, tree, shard id, version) of the commit being looked at.
     let mut here: Option<(Oid, Oid, Option<Oid>, Option<Oid>)> = None;
     while let Some(id) = current {
+        if Some(id) == stop {
+            return Ok((out, true));
+        }
         let (_, shard, version) = match here {
             Some((c, t, s, v)) if c == id => (t, s, v),
             _ => {
@@ -91,7 +159,7 @@ pub fn log(commons: &Commons, slug: &str, limit: Option<usize>) -> Result<Vec<Lo
         };
         current = parent;
     }
-    Ok(out)
+    Ok((out, false))
 }
 
 /// The contingent a stored text speaks for: its front matter's (None when it cannot be read).

@@ -156,7 +156,7 @@ pub fn standings(commons: &Commons, slug: &str, list: &[Version]) -> Result<Vec<
     for v in list {
         let unsigned = Judged { standing: Standing::Unsigned, signer: None };
         if v.places.iter().any(|p| p == "trunk") {
-            let last = crate::articles::history::log(commons, slug, Some(1))?;
+            let last: Vec<_> = crate::articles::history::last_change(commons, slug)?.into_iter().collect();
             let judged = crate::articles::history::standings(commons, &last)?;
             out.push(judged.into_iter().next().unwrap_or(unsigned));
             continue;

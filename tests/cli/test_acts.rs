@@ -363,3 +363,41 @@ fn a_key_that_is_not_a_key_or_a_fifo_is_refused_clearly_and_writes_nothing() {
         }
     }
 }
+
+/// `versions` judges the trunk's text by the commit that last set it, as `log --limit 1`
+/// does, though it remembers that commit between calls (`.git/tribune/setters/`): a later
+/// plain-git edit, a trunk moved on by other articles, and a trunk rewound to before the edit
+/// are each seen.
+#[test]
+fn the_trunks_standing_follows_the_commit_that_last_set_the_text() {
+    let f = founded();
+    let p = f.file("p.md", &port("abc"));
+    f.t(&["contribute", &p, "--slug", SLUG, "--key", &f.ann]).ok();
+    let standing = || -> ((String, String), (String, String)) {
+        let pick = |e: &serde_json::Value| {
+            (e["standing"].as_str().unwrap().to_string(), e["signer"].as_str().unwrap_or("-").to_string())
+        };
+        let v = f.t(&["versions", SLUG, "--json"]).ok().quiet().json();
+        let l = f.t(&["log", SLUG, "--limit", "1", "--json"]).ok().json();
+        (pick(&v[0]), pick(&l[0]))
+    };
+    let verified = ("verified".to_string(), "ann".to_string());
+    assert_eq!(standing(), (verified.clone(), verified.clone()));
+    let memo = format!("{}/tribune/setters/{SLUG}", f.c);
+    let first = std::fs::read_to_string(&memo).unwrap();
+    assert!(first.starts_with(&rev(&f.env, &f.c, "main")), "{first}");
+    // The trunk moves on by another article: the remembered commit still set the text.
+    let o = f.file("o.md", &article("Other", "abc", "", "Other.\n"));
+    f.t(&["contribute", &o, "--slug", "other", "--key", &f.ann]).ok();
+    assert_eq!(standing(), (verified.clone(), verified.clone()));
+    let before_edit = rev(&f.env, &f.c, "main");
+    // An unsigned plain-git edit of the text: the walk since the remembered tip finds it.
+    let (w, _) = edit_with_git(&f.env, &f.c, &text_path(SLUG), "edit", |t| t.replace("stopped", "halted"));
+    std::fs::remove_dir_all(w).unwrap();
+    let unsigned = ("unsigned".to_string(), "-".to_string());
+    assert_eq!(standing(), (unsigned.clone(), unsigned));
+    // The trunk rewound to before the edit: the remembered tip is not on its line any more.
+    f.env.git(&["-C", &f.c, "update-ref", "refs/heads/main", &before_edit]).ok();
+    assert_eq!(standing(), (verified.clone(), verified));
+    assert!(std::fs::read_to_string(&memo).unwrap().contains(&before_edit));
+}
