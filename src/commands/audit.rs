@@ -10,10 +10,13 @@ use anyhow::Result;
 /// Walks the trunk from its root (or from what an earlier audit judged: results are
 /// cached under .git/tribune/, keyed by commit) and reports every roster or rules change
 /// that the authorised roster at its parent did not allow (who signed it, and the rule it
-/// breaks), every roster entry tribune would refuse, a founding commit not signed by a
-/// founder, and a trunk that no longer descends from what this clone audited before (a
-/// force-push). In an unfounded commons (made by `init` without --founder) every change is
-/// allowed, so only invalid entries and rewrites are reported.
+/// breaks), every roster entry tribune would refuse, every article, challenge, reply or
+/// shared filter added, changed or deleted by a commit not signed by a member of the
+/// contingent it belongs to, every statement text changed after its proposal, a founding
+/// commit not signed by a founder, and a trunk that no longer descends from what this clone
+/// audited before (a force-push). In an unfounded commons (made by `init` without
+/// --founder) every change is allowed, so only invalid entries, changed statements and
+/// rewrites are reported.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Print the result as JSON: the root of authority, the tip audited, the commits judged

@@ -105,6 +105,23 @@ fn install(ctx: &Ctx, args: Install) -> Result<()> {
             ));
         }
     }
+    // The trunk the hook guards: tribune.trunk, else the branch the hub's HEAD names (a
+    // `git clone --bare` of a commons whose trunk is not `main` has no tribune.trunk).
+    let key = crate::commons::TRUNK_CONFIG_KEY;
+    let mut trunk_note = None;
+    if repo.config_string(key).is_none() {
+        if let Some(head) = repo.head_branch().filter(|b| b != crate::commons::DEFAULT_TRUNK) {
+            let tip = repo.ref_target(&format!("refs/heads/{head}"))?;
+            let holds = match tip {
+                Some(t) => repo.entry_at(repo.commit_tree(t)?, crate::model::layout::CONFIG)?.is_some(),
+                None => false,
+            };
+            if holds {
+                repo.set_config_string(key, &head)?;
+                trunk_note = Some(head);
+            }
+        }
+    }
     let exe = std::env::current_exe().context("could not find the path of this tribune binary")?;
     let exe = exe.canonicalize().unwrap_or(exe);
     let script = format!(
@@ -123,6 +140,9 @@ fn install(ctx: &Ctx, args: Install) -> Result<()> {
     }
     std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))?;
     let mut out = format!("Installed the pre-receive hook {}: it runs {}.", path.display(), exe.display());
+    if let Some(head) = trunk_note {
+        out.push_str(&format!("\nThe trunk is {head}, the branch HEAD names (recorded as {key})."));
+    }
     // Bring the audit up to date now, so that the first push judges only its own commits.
     drop(repo);
     match crate::commons::Commons::open(&hub) {

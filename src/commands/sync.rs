@@ -105,6 +105,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 say::refused_tag(t)
             ));
         }
+        for t in &report.unpushed_trunk {
+            out.push_str(&format!(
+                "{} {}: {} rule(s) broken by commits {r} does not have (`tribune audit`):\n",
+                style.paint("31", "NOT PUSHED"),
+                t.refname,
+                t.findings.len()
+            ));
+            for f in &t.findings {
+                out.push_str(&format!("  {}\n", crate::output::audit::finding(f)));
+            }
+        }
         print(out.trim_end())?;
     }
     if !report.conflicts.is_empty() {
@@ -113,7 +124,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "nothing is lost: read the CONFLICT lines above, then run `tribune sync` again to publish",
         ));
     }
-    let left = report.diverged.len() + report.rejected_tags.len() + report.unpushed_tags.len();
+    let left =
+        report.diverged.len() + report.rejected_tags.len() + report.unpushed_tags.len() + report.unpushed_trunk.len();
+    if !report.unpushed_trunk.is_empty() {
+        return Err(fail(
+            format!("sync finished with {left} ref(s) left as they were; the trunk was not pushed"),
+            "the commits named above break the rules; take them off the trunk (for example `git reset --keep` \
+             to the remote's trunk, after keeping what you need), then run `tribune sync` again",
+        ));
+    }
     if left > 0 {
         return Err(fail(
             format!("sync finished with {left} ref(s) left as they were"),

@@ -234,11 +234,17 @@ impl Repo {
     }
 }
 
+/// The mode bits of a gitlink entry (a submodule's commit).
+const GITLINK: u32 = 0o160000;
+
 impl Repo {
     /// The entry at `path` (slash-separated) under `tree`, if any.
+    /// A gitlink (a submodule's commit) is not an entry of a commons: None, as if absent
+    /// (nothing tribune writes is one, and reading one as a file would fail).
     pub fn entry_at(&self, tree: Oid, path: &str) -> Result<Option<TreeEntry>> {
         let t = self.inner.find_tree(tree.0).with_context(|| format!("could not read tree {tree}"))?;
         match t.get_path(Path::new(path)) {
+            Ok(e) if e.filemode() as u32 & 0o170000 == GITLINK => Ok(None),
             Ok(e) => Ok(Some(TreeEntry {
                 name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
                 id: Oid(e.id()),
@@ -275,6 +281,7 @@ impl Repo {
         };
         let t = self.inner.find_tree(dir.0).with_context(|| format!("could not read tree {dir}"))?;
         Ok(t.iter()
+            .filter(|e| e.filemode() as u32 & 0o170000 != GITLINK)
             .map(|e| TreeEntry {
                 name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
                 id: Oid(e.id()),
@@ -315,8 +322,11 @@ impl Repo {
                 b'0'..=b'7' if m < 1 << 24 => Some(m * 8 + u32::from(b - b'0')),
                 _ => None,
             });
-            let is_tree = mode.ok_or_else(damaged)? & 0o170000 == 0o040000;
-            if is_tree || !trees_only {
+            let kind = mode.ok_or_else(damaged)? & 0o170000;
+            let is_tree = kind == 0o040000;
+            // A gitlink (a submodule's commit, 160000) is no file of a commons: skipped, as
+            // by every other reading of a tree here.
+            if kind != GITLINK && (is_tree || !trees_only) {
                 let start = out.names.len() as u32;
                 out.names.extend_from_slice(&data[space + 1..nul]);
                 let id = git2::Oid::from_bytes(id).map_err(|_| damaged())?;

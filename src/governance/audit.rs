@@ -4,15 +4,15 @@
 //! commit where any does (none, on an honest history). A second audit judges only the
 //! commits that are new since; deleting the cache changes no result.
 
-use super::articles;
 use super::authority::{governed_changes, Authority, Enactment, Finding, FOUNDERS};
+use super::texts;
 use crate::commons::Commons;
-use crate::git::{Oid, Repo};
+use crate::git::{CommitInfo, Oid, PathChange, Repo};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 mod keys;
 use keys::KeyIndex;
@@ -237,6 +237,26 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     }
                 }
                 let others: Vec<Oid> = c.parents.iter().copied().filter(|p| *p != base).collect();
+                // What the merge undid of another founded parent's side, with the
+                // authorised state there (judged once the merge's own state is known).
+                let mut undone = Vec::new();
+                if !others.is_empty() && founded(base, &slots)? {
+                    for q in &others {
+                        if !founded(*q, &slots)? {
+                            continue;
+                        }
+                        let (governed, owned) = undone_of(repo, c, base, *q)?;
+                        if governed.is_empty() && owned.is_empty() {
+                            continue;
+                        }
+                        let theirs = match slots.get(q) {
+                            Some(Slot::Loaded(a)) => (**a).clone(),
+                            Some(Slot::Lazy(at, _)) => rebuild(repo, cache, root, *at)?,
+                            None => rebuild(repo, cache, root, *q)?,
+                        };
+                        undone.push((*q, theirs, governed, owned));
+                    }
+                }
                 let base_tree = repo.commit_tree(base)?;
                 let changes = governed_changes(repo, Some(base_tree), c.tree)?;
                 let founding = c.trailer(FOUNDERS).is_some();
@@ -244,19 +264,16 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     others.iter().map(|p| Ok((*p, repo.commit_tree(*p)?))).collect::<Result<_>>()?;
                 // The statement rule needs no roster; the article rules need the state at
                 // the parent, and only where the commons is founded.
-                let mut findings = articles::judge_statements(
+                let mut findings = texts::judge_statements(
                     repo,
                     c,
                     base,
                     &other_trees,
-                    &articles::statement_changes(repo, Some(base_tree), c.tree)?,
+                    &texts::statement_changes(repo, Some(base_tree), c.tree)?,
                 )?;
                 let founded_at_parent = founded(base, &slots)?;
-                let texts = if founded_at_parent {
-                    articles::article_changes(repo, Some(base_tree), c.tree)?
-                } else {
-                    Vec::new()
-                };
+                let texts =
+                    if founded_at_parent { texts::owned_changes(repo, Some(base_tree), c.tree)? } else { Vec::new() };
                 if changes.is_empty() && !founding {
                     // Nothing governed changed: the state is the parent's.
                     if let Some(o) = overrides_of(cache, base) {
@@ -272,18 +289,32 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                         // the index of the roster's keys (never the whole roster again).
                         let judged = match &slot {
                             Slot::Loaded(a) => {
-                                let signer_of = |commit: Oid| articles::signer_by(repo, a, commit);
-                                articles::judge_articles(repo, &signer_of, c, base, &other_trees, &texts)?
+                                let signer_of = |commit: Oid| texts::signer_by(repo, a, commit);
+                                texts::judge_owned(repo, &signer_of, c, base, &other_trees, &texts)?
                             }
                             Slot::Lazy(..) => {
                                 let index = KeyIndex::at(repo, cache, root, base, &mut signers)?;
                                 let signer_of = |commit: Oid| index.signer(repo, commit);
-                                articles::judge_articles(repo, &signer_of, c, base, &other_trees, &texts)?
+                                texts::judge_owned(repo, &signer_of, c, base, &other_trees, &texts)?
                             }
                         };
                         findings.extend(judged);
                     }
                     release_others(&mut slots, &mut pending, &others);
+                    let slot = match undone.is_empty() {
+                        true => slot,
+                        false => {
+                            let state = match slot {
+                                Slot::Loaded(a) => *a,
+                                Slot::Lazy(at, _) => rebuild(repo, cache, root, at)?,
+                            };
+                            let (state, more) = judge_undone(commons, cache, c, state, &undone)?;
+                            findings.extend(more);
+                            let o = state.overrides.iter().map(|(p, b)| (p.clone(), b.map(|b| b.to_string())));
+                            cache.overrides.insert(id.to_string(), o.collect());
+                            Slot::Loaded(Box::new(state))
+                        }
+                    };
                     record(cache, findings);
                     slots.insert(*id, slot);
                     continue;
@@ -294,8 +325,8 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 };
                 release_others(&mut slots, &mut pending, &others);
                 if !texts.is_empty() {
-                    let signer_of = |commit: Oid| articles::signer_by(repo, &parent, commit);
-                    findings.extend(articles::judge_articles(repo, &signer_of, c, base, &other_trees, &texts)?);
+                    let signer_of = |commit: Oid| texts::signer_by(repo, &parent, commit);
+                    findings.extend(texts::judge_owned(repo, &signer_of, c, base, &other_trees, &texts)?);
                 }
                 let judge = |parent: Authority, cache: &Cache| {
                     parent.judge(repo, c, base, &|e: &Enactment<'_>| enacted(commons, cache, e))
@@ -317,6 +348,8 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 } else {
                     let (a, judged) = judge(parent, cache)?;
                     findings.extend(judged);
+                    let (a, more) = judge_undone(commons, cache, c, a, &undone)?;
+                    findings.extend(more);
                     (Slot::Loaded(Box::new(a)), findings)
                 }
             }
@@ -339,6 +372,63 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
     }
     cache.root = root.map(|r| r.to_string());
     Ok(order.len())
+}
+
+/// The paths where merge `c` (judged from `base`) takes the value the histories of `base`
+/// and its other parent `q` had where they parted, although `q`'s side changed it since:
+/// governed paths, and owned texts (as changes from `q`'s value to the merge's).
+fn undone_of(repo: &Repo, c: &CommitInfo, base: Oid, q: Oid) -> Result<(Vec<String>, Vec<PathChange>)> {
+    let q_tree = repo.commit_tree(q)?;
+    let governed = governed_changes(repo, Some(q_tree), c.tree)?;
+    let owned = texts::owned_changes(repo, Some(q_tree), c.tree)?;
+    if governed.is_empty() && owned.is_empty() {
+        return Ok((governed, owned));
+    }
+    let Some(parted) = repo.merge_base(base, q)? else { return Ok((Vec::new(), Vec::new())) };
+    let parted_tree = repo.commit_tree(parted)?;
+    let at = |tree: Oid, path: &str| -> Result<Option<Oid>> {
+        Ok(repo.entry_at(tree, path)?.filter(|e| !e.is_tree).map(|e| e.id))
+    };
+    let mut g = Vec::new();
+    for path in governed {
+        if at(c.tree, &path)? == at(parted_tree, &path)? {
+            g.push(path);
+        }
+    }
+    let mut o = Vec::new();
+    for ch in owned {
+        if ch.new == at(parted_tree, &ch.path)? {
+            o.push(ch);
+        }
+    }
+    Ok((g, o))
+}
+
+/// Judges what merge `c` undid of its other founded parents' sides (see [`undone_of`]),
+/// each by the authorised state at that parent; `state` is the merge's, judged from its
+/// base, and comes back with the undone values refused.
+fn judge_undone(
+    commons: &Commons,
+    cache: &Cache,
+    c: &CommitInfo,
+    mut state: Authority,
+    undone: &[(Oid, Authority, Vec<String>, Vec<PathChange>)],
+) -> Result<(Authority, Vec<Finding>)> {
+    let repo = &commons.repo;
+    let mut findings = Vec::new();
+    for (q, theirs, governed, owned) in undone {
+        if !governed.is_empty() {
+            let judged;
+            (state, judged) =
+                state.judge_undone(repo, c, theirs, governed, &|e: &Enactment<'_>| enacted(commons, cache, e))?;
+            findings.extend(judged);
+        }
+        if !owned.is_empty() {
+            let signer_of = |commit: Oid| texts::signer_by(repo, theirs, commit);
+            findings.extend(texts::judge_owned(repo, &signer_of, c, *q, &[], owned)?);
+        }
+    }
+    Ok((state, findings))
 }
 
 /// Adds a commit's findings to the walk's.

@@ -1,6 +1,7 @@
 //! An audit's findings in words.
 
 use crate::governance::authority::{describe, Finding};
+use crate::governance::texts::Owned;
 use crate::statements::{Exclusion, LeftOutMember};
 
 /// A roster entry the electorate does not take as the tree has it.
@@ -50,14 +51,14 @@ pub fn finding(f: &Finding) -> String {
             short(root),
             short(remembered)
         ),
-        Finding::ArticleOverwritten { commit, path, signer, contingent } => {
-            article(commit, "changes", path, signer, contingent, "change it")
+        Finding::Overwritten { commit, path, what, signer, contingent } => {
+            owned(commit, "changes", path, *what, signer, contingent, "change it")
         }
-        Finding::ArticleDeleted { commit, path, signer, contingent } => {
-            article(commit, "deletes", path, signer, contingent, "delete it")
+        Finding::Deleted { commit, path, what, signer, contingent } => {
+            owned(commit, "deletes", path, *what, signer, contingent, "delete it")
         }
-        Finding::ArticleByOutsider { commit, path, signer, contingent } => {
-            article(commit, "adds", path, signer, contingent, "add it in the contingent's name")
+        Finding::ByOutsider { commit, path, what, signer, contingent } => {
+            owned(commit, "adds", path, *what, signer, contingent, "add it in the contingent's name")
         }
         Finding::StatementChanged { commit, path, removed } => format!(
             "{}: {} {path} after its proposal: a statement's text is fixed once it is proposed",
@@ -72,12 +73,13 @@ pub fn finding(f: &Finding) -> String {
     }
 }
 
-/// An article finding: `{commit}: {verb} {path}, an article of {contingent}, {by}: only a
-/// member of {contingent} may {what}`.
-fn article(
+/// An owned text's finding: `{commit}: {verb} {path}, an article of {contingent}, {by}: only
+/// a member of {contingent} may {what}` (a challenge by, a reply of, a shared filter of).
+fn owned(
     commit: &str,
     verb: &str,
     path: &str,
+    kind: Owned,
     signer: &Option<String>,
     contingent: &Option<String>,
     what: &str,
@@ -87,8 +89,14 @@ fn article(
         Some(s) => format!("signed by {s}"),
         None => "not signed by any member of the authorised roster".to_string(),
     };
+    let of = match kind {
+        Owned::Article => "an article of",
+        Owned::Challenge => "a challenge by",
+        Owned::Reply => "the reply of",
+        Owned::Filter => "a shared filter of",
+    };
     match contingent {
-        Some(c) => format!("{short}: {verb} {path}, an article of {c}, {by}: only a member of {c} may {what}"),
+        Some(c) => format!("{short}: {verb} {path}, {of} {c}, {by}: only a member of {c} may {what}"),
         None => format!("{short}: {verb} {path}, {by}: only a member of the authorised roster may {what}"),
     }
 }

@@ -1,6 +1,7 @@
 //! The refs this clone has to publish.
 
 use super::*;
+use crate::governance::authority::Finding as F;
 
 /// The local refs to push: those this clone has ahead of (or missing from) the remote.
 /// A local ref that points at something malformed is never pushed (a warning names it).
@@ -43,6 +44,16 @@ pub(super) fn outgoing(
                 continue;
             }
         }
+        if name == commons.trunk_ref {
+            // The trunk goes out only when none of the commits the remote lacks breaks a
+            // rule: a commit the hub's hook refused, or a hub's keeper removed, is not
+            // published again by every clone that fetched it meanwhile.
+            let findings = breaking(commons, id, theirs)?;
+            if !findings.is_empty() {
+                add_line(&mut report.unpushed_trunk, Flagged { refname: name.clone(), findings });
+                continue;
+            }
+        }
         if kind == Kind::Tag {
             // An approval goes out only when it verifies here: a hub must never receive a
             // statement tag that its own recount would reject.
@@ -64,4 +75,18 @@ pub(super) fn outgoing(
         });
     }
     Ok(refs)
+}
+
+/// The audit's findings about the commits of `tip` that `theirs` lacks: the rules a commit
+/// breaks (not what the audit says of the history as a whole, such as a rewrite).
+fn breaking(commons: &Commons, tip: Oid, theirs: Option<Oid>) -> Result<Vec<F>> {
+    let findings = crate::governance::audit::audit(commons)?.findings;
+    let per_commit = |f: &F| !matches!(f, F::Rewritten { .. } | F::RootChanged { .. });
+    if !findings.iter().any(per_commit) {
+        return Ok(Vec::new());
+    }
+    let hide: Vec<Oid> = theirs.into_iter().collect();
+    let outgoing: std::collections::HashSet<String> =
+        commons.repo.walk(tip, &hide)?.map(|c| c.map(|c| c.to_string())).collect::<Result<_>>()?;
+    Ok(findings.into_iter().filter(|f| per_commit(f) && outgoing.contains(f.commit())).collect())
 }

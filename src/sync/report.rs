@@ -21,6 +21,9 @@ pub struct Report {
     pub rejected_tags: Vec<RefusedTag>,
     /// Local statement tags that fail verification here, and so were not pushed.
     pub unpushed_tags: Vec<RefusedTag>,
+    /// The local trunk, not pushed: commits on it that the remote lacks break the rules
+    /// (`tribune audit`), each finding with its commit.
+    pub unpushed_trunk: Vec<Flagged>,
     /// Refs, here or on the remote, that point at something malformed (no commit; for a
     /// statement tag, no tag object): never taken, never pushed, so that they affect only
     /// the records on that ref. Warnings: they do not make the sync fail.
@@ -145,4 +148,11 @@ pub(super) fn add_line<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
     }
+}
+
+/// A trunk not pushed because commits the remote lacks break the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flagged {
+    pub refname: String,
+    pub findings: Vec<crate::governance::authority::Finding>,
 }

@@ -23,6 +23,7 @@ mod test_key_files;
 mod test_list_order;
 mod test_list_show_log;
 mod test_man_and_completions;
+mod test_merge_attacks;
 mod test_pager;
 mod test_parallel_writers;
 mod test_progress;

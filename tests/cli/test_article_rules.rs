@@ -94,10 +94,10 @@ fn articles_belong_to_the_contingent_their_text_names() {
     assert_eq!(
         got,
         [
-            ("article-overwritten", over.as_str(), "abc", "xavier"),
-            ("article-deleted", deleted.as_str(), "abc", "xavier"),
-            ("article-by-outsider", outsider.as_str(), "abc", "xavier"),
-            ("article-overwritten", unsigned.as_str(), "xyz", "-"),
+            ("overwritten", over.as_str(), "abc", "xavier"),
+            ("deleted", deleted.as_str(), "abc", "xavier"),
+            ("by-outsider", outsider.as_str(), "abc", "xavier"),
+            ("overwritten", unsigned.as_str(), "xyz", "-"),
         ]
     );
     let text = r.stdout;
@@ -198,13 +198,139 @@ fn an_orphan_merged_in_cannot_overwrite_an_article_or_a_statement() {
             .iter()
             .map(|f| (f["finding"].as_str().unwrap().to_string(), f["path"].as_str().unwrap_or("").to_string()))
             .collect();
-        assert!(
-            kinds.contains(&("article-overwritten".into(), port.clone())),
-            "orphan first: {orphan_first}: {kinds:?}"
-        );
+        assert!(kinds.contains(&("overwritten".into(), port.clone())), "orphan first: {orphan_first}: {kinds:?}");
         assert!(
             kinds.contains(&("statement-changed".into(), statement.into())),
             "orphan first: {orphan_first}: {kinds:?}"
         );
     }
+}
+
+/// Challenges, replies and shared filters are acts in a contingent's name too: the audit
+/// judges each one written with plain git as it judges an article (the issue's attacks: a
+/// reply "as abc" by a member of xyz, a challenge reworded by the other side, someone else's
+/// shared filter replaced, one added unsigned in a contingent's name), and not tribune's own.
+#[test]
+fn challenges_replies_and_shared_filters_written_with_plain_git_are_judged() {
+    let (env, c, alice, xavier) = founded_two();
+    let t = |args: &[&str]| env.tribune(&[&["-C", c.as_str()][..], args].concat());
+    t(&["challenge", "--from", "abc", "--to", "xyz", "-m", "Why no names?", "--key", &alice]).ok();
+    let id = t(&["challenges", "--json"]).ok().json()[0]["id"].as_str().unwrap().to_string();
+    t(&["reply", &id, "--as", "xyz", "-m", "Not yet.", "--key", &xavier]).ok();
+    let shared = ["--dimension", "politics", "--min-score", "1", "--shared"];
+    t(&[&["filter", "add", "abcs", "--trust", "alice"][..], &shared, &["--key", &alice]].concat()).ok();
+    t(&["audit"]).ok();
+    let w = env.clone_of(&c, "w");
+    let dir = std::fs::read_dir(format!("{w}/challenges")).unwrap().next().unwrap().unwrap().file_name();
+    let base = format!("challenges/{}/{id}", dir.to_string_lossy());
+    let ours = format!("{base}/replies/abc.md");
+    let reply = std::fs::read_to_string(format!("{w}/{base}/replies/xyz.md")).unwrap().replace("xyz", "abc");
+    commit_file(&env, &w, &ours, Some(&reply), Some(&xavier), "reply as abc");
+    let as_abc = rev(&env, &w, "HEAD");
+    let question = format!("{base}/index.md");
+    let reworded = std::fs::read_to_string(format!("{w}/{question}")).unwrap().replace("Why no names?", "Why lie?");
+    commit_file(&env, &w, &question, Some(&reworded), Some(&xavier), "reword");
+    let rewording = rev(&env, &w, "HEAD");
+    let filter = std::fs::read_to_string(format!("{w}/filters/abcs.toml")).unwrap();
+    assert!(filter.contains("[owner]"), "{filter}");
+    commit_file(&env, &w, "filters/abcs.toml", Some(&filter.replace("alice", "xavier")), Some(&xavier), "mine");
+    let taken = rev(&env, &w, "HEAD");
+    commit_file(&env, &w, "filters/new.toml", Some(&filter.replace("abcs", "new")), None, "unsigned, as abc's");
+    let unsigned = rev(&env, &w, "HEAD");
+    // Xavier's own reply, amended by xavier: honest.
+    let amended = std::fs::read_to_string(format!("{w}/{base}/replies/xyz.md")).unwrap().replace("Not yet.", "Soon.");
+    commit_file(&env, &w, &format!("{base}/replies/xyz.md"), Some(&amended), Some(&xavier), "amend");
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let r = t(&["audit"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let got: Vec<(String, String, String, String, String)> = findings(&env, &c)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("-").to_string();
+            (s("finding"), s("what"), s("commit"), s("contingent"), s("signer"))
+        })
+        .collect();
+    let row = |a: &str, b: &str, c: &str, d: &str, e: &str| (a.into(), b.into(), c.into(), d.into(), e.into());
+    assert_eq!(
+        got,
+        [
+            row("by-outsider", "reply", &as_abc, "abc", "xavier"),
+            row("overwritten", "challenge", &rewording, "abc", "xavier"),
+            row("overwritten", "filter", &taken, "abc", "xavier"),
+            row("by-outsider", "filter", &unsigned, "abc", "-"),
+        ]
+    );
+    for line in [
+        format!("{}: adds {ours}, the reply of abc, signed by xavier: only a member of abc may add it", &as_abc[..10]),
+        format!("{}: changes {question}, a challenge by abc, signed by xavier", &rewording[..10]),
+        format!("{}: changes filters/abcs.toml, a shared filter of abc, signed by xavier", &taken[..10]),
+    ] {
+        assert!(r.stdout.contains(&line), "{line:?} missing:\n{}", r.stdout);
+    }
+}
+
+/// A commit that breaks a rule, which a hub's keeper took off the hub's trunk, is not
+/// published again by a clone that fetched it meanwhile: `sync` keeps the trunk back and
+/// names the finding, until the commit is off the clone's trunk too.
+#[test]
+fn sync_does_not_publish_again_a_commit_that_breaks_the_rules() {
+    let (env, c, alice, xavier) = founded_two();
+    let t = env.path("t").to_string_lossy().into_owned();
+    env.tribune(&["clone", &c, &t]).ok();
+    let port = text_path("port-blockade");
+    let w = env.clone_of(&c, "w");
+    commit_file(&env, &w, &port, Some(&article("Port blockade", "abc", "", "Out.\n")), Some(&alice), "add");
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    let good = rev(&env, &c, "main");
+    commit_file(&env, &w, &port, None, Some(&xavier), "delete abc's article");
+    let bad = rev(&env, &w, "HEAD");
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    env.tribune(&["-C", &t, "sync"]).ok();
+    assert_eq!(rev(&env, &t, "main"), bad);
+    // The hub's keeper takes it off; the clone then contributes honestly.
+    env.git(&["-C", &c, "update-ref", "refs/heads/main", &good, &bad]).ok();
+    let mill = env.write("mill.md", article("Mill closed", "abc", "", "Shut.\n"));
+    env.tribune(&["-C", &t, "contribute", &mill, "--key", &alice]).ok();
+    let before = env.refs(&c);
+    let r = env.tribune(&["-C", &t, "sync"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let line = format!(
+        "NOT PUSHED refs/heads/main: 1 rule(s) broken by commits origin does not have (`tribune audit`):\n  {}: \
+         deletes {port}, an article of abc, signed by xavier: only a member of abc may delete it",
+        &bad[..10]
+    );
+    assert!(r.stdout.contains(&line), "{line:?} missing:\n{}", r.stdout);
+    assert!(r.stderr.contains("the trunk was not pushed"), "{}", r.stderr);
+    assert_eq!(env.refs(&c), before, "the hub's refs moved");
+    let j = env.tribune(&["-C", &t, "sync", "--json"]).json();
+    assert_eq!(j["unpushed_trunk"][0]["findings"][0]["commit"].as_str(), Some(bad.as_str()), "{j:#}");
+    // Off the clone's trunk, the honest work goes out.
+    env.git(&["-C", &t, "update-ref", "refs/heads/main", &good]).ok();
+    env.tribune(&["-C", &t, "contribute", &mill, "--key", &alice]).ok();
+    env.tribune(&["-C", &t, "sync"]).ok();
+    assert_eq!(rev(&env, &c, "main"), rev(&env, &t, "main"));
+    env.fsck(&c);
+}
+
+/// A gitlink (a submodule's commit) where a roster entry or an article would be is no file
+/// of the commons: every command reads past it, as plain git's checkout does without the
+/// submodule, instead of failing on "could not read blob" from then on.
+#[test]
+fn a_gitlink_under_the_roster_or_the_articles_breaks_nothing() {
+    let (env, c, alice, _) = founded_two();
+    let w = env.clone_of(&c, "w");
+    let head = rev(&env, &w, "HEAD");
+    for path in ["roster/members/zz.toml", "articles/zz/zz/evil/index.md"] {
+        let info = format!("160000,{head},{path}");
+        env.git(&["-C", &w, "update-index", "--add", "--cacheinfo", &info]).ok();
+    }
+    env.git(&["-C", &w, "commit", "-q", "-m", "gitlinks"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    env.tribune(&["-C", &c, "audit"]).ok();
+    let roster = env.tribune(&["-C", &c, "roster", "--json"]).ok().stdout;
+    assert!(!roster.contains("zz"), "{roster}");
+    env.tribune(&["-C", &c, "list"]).ok();
+    let p = env.write("p.md", article("Port blockade", "abc", "", "Out.\n"));
+    env.tribune(&["-C", &c, "contribute", &p, "--key", &alice]).ok();
+    env.tribune(&["-C", &c, "audit"]).ok();
 }

@@ -155,6 +155,16 @@ fn a_hub_behind_git_daemon_takes_honest_pushes_and_refuses_each_bad_one() {
     );
     refused_push(&env, &hub, &push_main, &line);
     reset();
+    // A shared filter of abc's, added by xavier in abc's name.
+    let filter = "name = \"f\"\ntrust = [\"alice\"]\n\n[owner]\nmember = \"alice\"\ncontingent = \"abc\"\n";
+    commit_file(&env, &w, "filters/f.toml", Some(filter), Some(&xavier), "filter");
+    let line = format!(
+        "refs/heads/main: {}: adds filters/f.toml, a shared filter of abc, signed by xavier: only a member of abc \
+         may add it in the contingent's name",
+        head()
+    );
+    refused_push(&env, &hub, &push_main, &line);
+    reset();
     // A ballot on xavier's ref signed by alice.
     let ballot_ref = format!("refs/tribune/ballots/{SLUG}/xavier");
     env.git(&["-C", &w, "fetch", "-q", "origin", &format!("{ballot_ref}:{ballot_ref}")]).ok();
@@ -248,4 +258,31 @@ fn install_refuses_a_work_tree_and_a_hook_that_is_not_tribunes_and_replaces_its_
     let r = env.tribune_stdin(&["-C", &hub, "hook", "pre-receive"], b"not a ref update\n");
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("is not a line git gives a pre-receive hook"), "{}", r.stderr);
+}
+
+/// A hub made with `git clone --bare` of a commons whose trunk is not `main` has no
+/// tribune.trunk: `hook install` takes the trunk from the branch HEAD names, and the hook
+/// guards it.
+#[test]
+fn the_hook_guards_the_trunk_head_names_when_it_is_not_main() {
+    let env = Env::new();
+    let (ann, _) = keypair(&env, "ann");
+    let c = env.path("c").to_string_lossy().into_owned();
+    let args = ["init", &c, "--org", "X", "--founder", "ann", "--contingent", "abc", "--key", &ann, "--trunk", "trunk"];
+    env.tribune(&args).ok();
+    let hub = env.path("hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &c, &hub]).ok();
+    let r = env.tribune(&["hook", "install", &hub]).ok();
+    assert!(
+        r.stdout.contains("The trunk is trunk, the branch HEAD names (recorded as tribune.trunk)."),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("no commons yet"), "{}", r.stdout);
+    let w = env.clone_of(&hub, "w");
+    let x = "name = \"x\"\ncontingent = \"abc\"\nemail = \"x@example.org\"\n";
+    crate::test_article_rules::commit_file(&env, &w, "roster/members/x.toml", Some(x), None, "add x");
+    let push = env.git(&["-C", &w, "push", "origin", "trunk"]);
+    assert_ne!(push.code, 0, "the hub took it:\n{}", push.stderr);
+    assert!(push.stderr.contains("remote: tribune: refused refs/heads/trunk: "), "{}", push.stderr);
 }

@@ -3,7 +3,7 @@
 //! loaded, and what every command that acts asks of the actor: one small file per roster
 //! state instead of the whole roster.
 
-use super::{articles, audited, founded_at, rebuild, Cache, VERSION};
+use super::{audited, founded_at, rebuild, texts, Cache, VERSION};
 use crate::commons::Commons;
 use crate::git::{Oid, Repo};
 use anyhow::Result;
@@ -74,7 +74,7 @@ impl KeyIndex {
     }
 
     /// The member (and contingent) whose key made a valid signature of `commit`.
-    pub(super) fn signer(&self, repo: &Repo, commit: Oid) -> Result<articles::Signer> {
+    pub(super) fn signer(&self, repo: &Repo, commit: Oid) -> Result<texts::Signer> {
         let Some((sig, data)) = repo.commit_signature(commit)? else { return Ok(None) };
         let Ok(sig) = ssh_key::SshSig::from_pem(&sig) else { return Ok(None) };
         let public = ssh_key::PublicKey::from(sig.public_key().clone());

@@ -1,6 +1,7 @@
 //! What the authority chain says: the rule a change needed, and what it refused or left
 //! out, as data (`output::audit` says them in words; refusals use [`describe`]).
 
+use crate::governance::texts::Owned;
 use serde::{Deserialize, Serialize};
 
 /// What the rule says about who may make a change: said in a refusal's hint and in audit.
@@ -35,13 +36,15 @@ pub enum Finding {
     /// The root of authority is not the one this clone remembers (tribune.root; empty
     /// `root`: the commons has none now).
     RootChanged { root: String, remembered: String },
-    /// An article's text changed by a commit not signed by a member of the contingent the
-    /// text named before (`contingent`; None: it named none). See `governance::articles`.
-    ArticleOverwritten { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
-    /// An article's text deleted by a commit not signed by a member of its contingent.
-    ArticleDeleted { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
-    /// A new article in the name of a contingent, by a commit not signed by one of its members.
-    ArticleByOutsider { commit: String, path: String, signer: Option<String>, contingent: Option<String> },
+    /// An owned text (an article, a challenge, a reply or a shared filter: `what`) changed by
+    /// a commit not signed by a member of the contingent it belonged to before
+    /// (`contingent`; None: it named none). See `governance::texts`.
+    Overwritten { commit: String, path: String, what: Owned, signer: Option<String>, contingent: Option<String> },
+    /// An owned text deleted by a commit not signed by a member of its contingent.
+    Deleted { commit: String, path: String, what: Owned, signer: Option<String>, contingent: Option<String> },
+    /// A new owned text in the name of a contingent, by a commit not signed by one of its
+    /// members.
+    ByOutsider { commit: String, path: String, what: Owned, signer: Option<String>, contingent: Option<String> },
     /// A statement's text changed (or removed) after its proposal.
     StatementChanged { commit: String, path: String, removed: bool },
 }
@@ -54,9 +57,9 @@ impl Finding {
             | Finding::SecondFounding { commit }
             | Finding::UnsignedFounding { commit }
             | Finding::Rewritten { commit, .. }
-            | Finding::ArticleOverwritten { commit, .. }
-            | Finding::ArticleDeleted { commit, .. }
-            | Finding::ArticleByOutsider { commit, .. }
+            | Finding::Overwritten { commit, .. }
+            | Finding::Deleted { commit, .. }
+            | Finding::ByOutsider { commit, .. }
             | Finding::StatementChanged { commit, .. } => commit,
             Finding::RootChanged { root, .. } => root,
         }
@@ -65,9 +68,9 @@ impl Finding {
         match self {
             Finding::Unauthorised { path, .. }
             | Finding::InvalidEntry { path, .. }
-            | Finding::ArticleOverwritten { path, .. }
-            | Finding::ArticleDeleted { path, .. }
-            | Finding::ArticleByOutsider { path, .. }
+            | Finding::Overwritten { path, .. }
+            | Finding::Deleted { path, .. }
+            | Finding::ByOutsider { path, .. }
             | Finding::StatementChanged { path, .. } => Some(path),
             _ => None,
         }

@@ -127,4 +127,52 @@ impl Authority {
         let signer = self.signer_of(repo, setter.id)?;
         self.authorised_act(&setter, signer.as_deref(), rule, path, old, new, enacted)
     }
+
+    /// At a merge whose state (this one) was judged from `base`: judges what the merge
+    /// undid of another founded parent's side. `paths` are the governed paths where the
+    /// merge takes the value the histories had where they parted although that parent's
+    /// side changed it since: the merge's own change from that parent's value, which
+    /// `theirs` (the authorised state at that parent) must authorise for the merge's
+    /// signer. Otherwise the parent's authorised value stays. (Without this, a merge whose
+    /// first parent is an old commit of the trunk, and whose other parent is the tip, would
+    /// take back a removal, a key rotation or anything else made since, as "no change".)
+    pub fn judge_undone(
+        mut self,
+        repo: &Repo,
+        c: &CommitInfo,
+        theirs: &Authority,
+        paths: &[String],
+        enacted: Enacted<'_>,
+    ) -> Result<(Authority, Vec<Finding>)> {
+        let mut findings = Vec::new();
+        let signer = theirs.signer_of(repo, c.id)?;
+        for path in paths {
+            let new = repo.entry_at(c.tree, path)?.filter(|e| !e.is_tree).map(|e| e.id);
+            let old = theirs.blob(path);
+            if new == old || !theirs.founded {
+                continue;
+            }
+            let rule = theirs.rule_for(repo, path, new)?;
+            if theirs.authorised_act(c, signer.as_deref(), &rule, path, old, new, enacted)? {
+                continue;
+            }
+            findings.push(Finding::Unauthorised {
+                commit: c.id.to_string(),
+                path: path.clone(),
+                signer: signer.clone(),
+                rule,
+            });
+            if path == layout::CONFIG {
+                match old {
+                    Some(b) => self.blobs.insert(path.clone(), b),
+                    None => self.blobs.remove(path),
+                };
+                self.read_config(repo)?;
+            } else {
+                self.set(repo, path, old)?;
+            }
+            self.overrides.insert(path.clone(), old);
+        }
+        Ok((self, findings))
+    }
 }

@@ -1,33 +1,81 @@
-//! The article rules: who may add, change or delete an article's text on the trunk, and
-//! that a statement's text stays as it was proposed.
+//! The rules for owned texts on the trunk: who may add, change or delete an article, a
+//! challenge, a reply or a shared filter, and that a statement's text stays as it was
+//! proposed.
 //!
-//! In a founded commons an article belongs to the contingent its front matter names. A
-//! trunk commit that changes or deletes an article's text (`articles/<xx>/<yy>/<slug>/index.md`)
-//! must be signed by a member of the contingent the text named *before* the change, and
-//! one that adds an article by a member of the contingent the new text names, both judged
-//! by the authorised roster at the commit's first parent. (A contingent's own version of
-//! another's article goes on its edition, never over the trunk's text.) Anywhere, founded
-//! or not, a commit that removes or changes a statement's text (`statements/<slug>/index.md`)
-//! once it is on the trunk breaks the rule that a statement is fixed by its proposal.
+//! In a founded commons each such text belongs to a contingent ([`Owned`] says which): an
+//! article to the contingent its front matter names, a challenge to the contingent putting
+//! it (`from`), a reply to the contingent replying (its file name), a shared filter to its
+//! owner's contingent (its `[owner]` table). A trunk commit that changes or deletes one must
+//! be signed by a member of the contingent it belonged to *before* the change, and one that
+//! adds one by a member of the contingent the new text names, both judged by the authorised
+//! roster at the commit's first parent; a text that names no contingent is any member's.
+//! (A contingent's own version of another's article goes on its edition, never over the
+//! trunk's text.) Anywhere, founded or not, a commit that removes or changes a statement's
+//! text (`statements/<slug>/index.md`) once it is on the trunk breaks the rule that a
+//! statement is fixed by its proposal.
 //!
 //! At a merge, a text equal to what another parent has at that path (or a deletion that
 //! another parent's side made) is that parent's history's change, judged there: not the
 //! merge's own.
 //!
 //! Only the changed paths are read: the diff skips identical subtrees, so the cost follows
-//! the number of articles a commit touches, not the size of the commons. `audit` judges
-//! every trunk commit with this, and the hub's pre-receive hook judges a push's commits
-//! with it, through the same walk.
+//! the number of texts a commit touches, not the size of the commons. `audit` judges every
+//! trunk commit with this, and the hub's pre-receive hook judges a push's commits with it,
+//! through the same walk.
 
 use super::authority::{Authority, Finding};
 use crate::git::{CommitInfo, Oid, PathChange, Repo};
 use crate::model::layout;
 use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+/// What kind of owned text a trunk path holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owned {
+    /// `articles/<xx>/<yy>/<slug>/index.md`: the contingent its front matter names.
+    Article,
+    /// `challenges/<cc>/<id>/index.md`: the contingent putting it (`from`).
+    Challenge,
+    /// `challenges/<cc>/<id>/replies/<contingent>.md`: the contingent replying.
+    Reply,
+    /// `filters/<name>.toml`: its owner's contingent.
+    Filter,
+}
+
+impl Owned {
+    /// The kind of owned text at `path`, if it is one.
+    pub fn of_path(path: &str) -> Option<Owned> {
+        let parts: Vec<&str> = path.split('/').collect();
+        match parts[..] {
+            [a, _, _, _, "index.md"] if a == layout::ARTICLES => Some(Owned::Article),
+            [c, _, _, "index.md"] if c == crate::challenges::DIR => Some(Owned::Challenge),
+            [c, _, _, "replies", f] if c == crate::challenges::DIR && f.ends_with(".md") => Some(Owned::Reply),
+            ["filters", f] if f.ends_with(".toml") => Some(Owned::Filter),
+            _ => None,
+        }
+    }
+
+    /// The top directories its texts live under.
+    const DIRS: [&'static str; 3] = [layout::ARTICLES, crate::challenges::DIR, "filters"];
+
+    /// The contingent the text `text` at `path` (of this kind) belongs to, if it names one
+    /// that can be read.
+    fn owner(self, path: &str, text: &[u8]) -> Option<String> {
+        match self {
+            Owned::Article => front_field(text, "contingent"),
+            Owned::Challenge => front_field(text, "from"),
+            Owned::Reply => path.rsplit('/').next()?.strip_suffix(".md").map(str::to_string),
+            Owned::Filter => {
+                crate::model::filter::Owner::of_text(std::str::from_utf8(text).ok()?).map(|o| o.contingent)
+            }
+        }
+    }
+}
 
 /// Whether `path` is an article's text: `articles/<xx>/<yy>/<slug>/index.md`.
 pub fn is_article_text(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    parts.len() == 5 && parts[0] == layout::ARTICLES && parts[4] == "index.md"
+    Owned::of_path(path) == Some(Owned::Article)
 }
 
 /// Whether `path` is a statement's text: `statements/<slug>/index.md`.
@@ -41,18 +89,27 @@ pub fn statement_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<
     Ok(repo.changed_paths(old, new, layout::STATEMENTS)?.into_iter().filter(|c| is_statement_text(&c.path)).collect())
 }
 
-/// The article texts that differ between two trees (reading only the subtrees of
-/// `articles/` that differ).
-pub fn article_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<PathChange>> {
-    Ok(repo.changed_paths(old, new, layout::ARTICLES)?.into_iter().filter(|c| is_article_text(&c.path)).collect())
+/// The owned texts that differ between two trees (reading only the subtrees of `articles/`,
+/// `challenges/` and `filters/` that differ).
+pub fn owned_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<PathChange>> {
+    let mut out = Vec::new();
+    for dir in Owned::DIRS {
+        out.extend(repo.changed_paths(old, new, dir)?.into_iter().filter(|c| Owned::of_path(&c.path).is_some()));
+    }
+    Ok(out)
 }
 
 /// The contingent an article's text names in its front matter, if it can be read.
 pub fn contingent_of(text: &[u8]) -> Option<String> {
+    front_field(text, "contingent")
+}
+
+/// A string field of a text's `+++` front matter, if it can be read and is not blank.
+fn front_field(text: &[u8], field: &str) -> Option<String> {
     let text = std::str::from_utf8(text).ok()?;
     let (front, _) = crate::model::article::split("", text).ok()??;
     let table: toml::Table = toml::from_str(&front).ok()?;
-    match table.get("contingent") {
+    match table.get(field) {
         Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => None,
     }
@@ -104,13 +161,13 @@ pub fn signer_by(repo: &Repo, parent: &Authority, c: Oid) -> Result<Signer> {
     Ok(signer.and_then(|s| parent.members.get(&s).map(|m| (s.clone(), m.contingent.clone()))))
 }
 
-/// The article findings of commit `c` (first parent `first`; `others` are its other
-/// parents with their trees), given the article texts it changes; `signer_of` says who
+/// The findings of commit `c` about owned texts (first parent `first`; `others` are its
+/// other parents with their trees), given the owned texts it changes (see [`Owned`]); `signer_of` says who
 /// signed a commit by the authorised state at `c`'s first parent. A change another side of
 /// a merge made is judged by the commit that made it there, by that same state (so an
 /// orphan history, or a member removed meanwhile, authorises nothing). Only for a commons
 /// founded at that parent.
-pub fn judge_articles(
+pub fn judge_owned(
     repo: &Repo,
     signer_of: &dyn Fn(Oid) -> Result<Signer>,
     c: &CommitInfo,
@@ -131,9 +188,10 @@ pub fn judge_articles(
         if ch.old == ch.new {
             continue;
         }
+        let Some(what) = Owned::of_path(&ch.path) else { continue };
         let read = |b: Option<Oid>| -> Result<Option<String>> {
             Ok(match b {
-                Some(b) => contingent_of(&repo.read_blob(b)?),
+                Some(b) => what.owner(&ch.path, &repo.read_blob(b)?),
                 None => None,
             })
         };
@@ -153,9 +211,9 @@ pub fn judge_articles(
         }
         let (commit, path, signer, contingent) = (c.id.to_string(), ch.path.clone(), signer.clone(), owner);
         findings.push(match (ch.old, ch.new) {
-            (None, _) => Finding::ArticleByOutsider { commit, path, signer, contingent },
-            (Some(_), None) => Finding::ArticleDeleted { commit, path, signer, contingent },
-            (Some(_), Some(_)) => Finding::ArticleOverwritten { commit, path, signer, contingent },
+            (None, _) => Finding::ByOutsider { commit, path, what, signer, contingent },
+            (Some(_), None) => Finding::Deleted { commit, path, what, signer, contingent },
+            (Some(_), Some(_)) => Finding::Overwritten { commit, path, what, signer, contingent },
         });
     }
     Ok(findings)
@@ -166,7 +224,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn article_and_statement_paths() {
+    fn owned_and_statement_paths() {
+        assert_eq!(Owned::of_path("challenges/3f/2026-11-21-3fa2c1/index.md"), Some(Owned::Challenge));
+        assert_eq!(Owned::of_path("challenges/3f/2026-11-21-3fa2c1/replies/abc.md"), Some(Owned::Reply));
+        assert_eq!(Owned::of_path("challenges/3f/2026-11-21-3fa2c1/notes.md"), None);
+        assert_eq!(Owned::of_path("filters/trusted.toml"), Some(Owned::Filter));
+        assert_eq!(Owned::of_path("filters/sub/trusted.toml"), None);
+        assert_eq!(Owned::Reply.owner("challenges/3f/x/replies/xyz.md", b""), Some("xyz".into()));
+        let filter = "name = \"f\"\n[owner]\nmember = \"ann\"\ncontingent = \"abc\"\n";
+        assert_eq!(Owned::Filter.owner("filters/f.toml", filter.as_bytes()), Some("abc".into()));
+        assert_eq!(Owned::Challenge.owner("", b"+++\nfrom = \"xyz\"\nto = \"abc\"\n+++\nWhy?\n"), Some("xyz".into()));
         assert!(is_article_text("articles/a9/99/abc/index.md"));
         assert!(!is_article_text("articles/a9/99/abc/photo.png"));
         assert!(!is_article_text("articles/a9/abc/index.md"));
