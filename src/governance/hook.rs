@@ -9,8 +9,9 @@
 //! Per ref:
 //! - the trunk: never deleted, only fast-forwarded; its new commits break no rule of the
 //!   authority chain or the article rules (`audit::judge_push`);
-//! - `refs/heads/contingents/<id>`: in a founded commons, never deleted, and rewritten
-//!   (a non-fast-forward) only to a commit signed by a member of `<id>`;
+//! - `refs/heads/contingents/<id>`: in a founded commons, never deleted, rewritten (a
+//!   non-fast-forward) only to a commit signed by a member of `<id>`, and every new commit
+//!   the trunk does not hold signed by a member of `<id>`;
 //! - `refs/tribune/ballots/<statement>/<member>`: never deleted or rewritten, and every new
 //!   commit signed by one of the member's keys (in the authorised roster at the trunk, or at
 //!   the proposal);
@@ -83,6 +84,13 @@ pub enum Refusal {
     },
     EditionRewritten {
         contingent: String,
+        signer: Option<String>,
+    },
+    /// A new commit of a contingent's edition (not on the trunk) not signed by one of its
+    /// members.
+    EditionNotSigned {
+        contingent: String,
+        commit: String,
         signer: Option<String>,
     },
     BallotDeleted {
@@ -227,7 +235,27 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
                         signer.as_ref().and_then(|s| authority.members.get(s)).map(|m| m.contingent.as_str());
                     (member_of != Some(last.as_str())).then_some(Refusal::EditionRewritten { contingent: last, signer })
                 }
-                Some(_) => None,
+                Some(new) => {
+                    // Each new commit of the edition (what the trunk does not hold: a merge of
+                    // the trunk brings trunk commits, judged as such) is an act in the name
+                    // of the contingent.
+                    let tip = commons.trunk_tip()?;
+                    let hide: Vec<Oid> = u.old.into_iter().chain([tip]).collect();
+                    let mut refusal = None;
+                    for commit in repo.walk(new, &hide)? {
+                        let commit = commit?;
+                        let judged = super::acts::standing_at(commons, tip, commit, &[last.as_str()])?;
+                        if judged.standing != super::acts::Standing::Verified {
+                            refusal = Some(Refusal::EditionNotSigned {
+                                contingent: last.clone(),
+                                commit: commit.to_string(),
+                                signer: judged.signer,
+                            });
+                            break;
+                        }
+                    }
+                    refusal
+                }
             }
         }
         Kind::Ballots => {

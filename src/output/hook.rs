@@ -26,6 +26,11 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
             "rewrites {contingent}'s edition (not a fast-forward), {}: only a member of {contingent} may",
             by(signer)
         ),
+        Refusal::EditionNotSigned { contingent, commit, signer } => format!(
+            "commit {} of {contingent}'s edition, {}: only a member of {contingent} may add to it",
+            crate::model::words::short(commit, 10),
+            by(signer)
+        ),
         Refusal::BallotDeleted { member } => format!("{member}'s ballots are never deleted"),
         Refusal::BallotRewritten { member } => {
             format!("rewrites {member}'s ballots (not a fast-forward): a ballot is never taken back")

@@ -165,6 +165,24 @@ fn a_hub_behind_git_daemon_takes_honest_pushes_and_refuses_each_bad_one() {
     );
     refused_push(&env, &hub, &push_main, &line);
     reset();
+    // A commit on xyz's edition by alice (of abc), and an edition of abc's made unsigned.
+    env.git(&["-C", &w, "checkout", "-q", "-b", "contingents/xyz"]).ok();
+    let rival = article("Port blockade", "abc", "", "Dockers stopped, said xyz.\n");
+    commit_file(&env, &w, &port, Some(&rival), Some(&alice), "rewrite: Port blockade");
+    let line = format!(
+        "refs/heads/contingents/xyz: commit {} of xyz's edition, signed by alice: only a member of xyz may add to it",
+        head()
+    );
+    refused_push(&env, &hub, &["-C", w.as_str(), "push", "origin", "contingents/xyz"], &line);
+    env.git(&["-C", &w, "checkout", "-q", "-b", "contingents/abc", "main"]).ok();
+    commit_file(&env, &w, &port, Some(&rival), None, "rewrite: Port blockade");
+    let line = format!(
+        "refs/heads/contingents/abc: commit {} of abc's edition, not signed by any member of the authorised \
+         roster: only a member of abc may add to it",
+        head()
+    );
+    refused_push(&env, &hub, &["-C", w.as_str(), "push", "origin", "contingents/abc"], &line);
+    env.git(&["-C", &w, "checkout", "-q", "main"]).ok();
     // A ballot on xavier's ref signed by alice.
     let ballot_ref = format!("refs/tribune/ballots/{SLUG}/xavier");
     env.git(&["-C", &w, "fetch", "-q", "origin", &format!("{ballot_ref}:{ballot_ref}")]).ok();
