@@ -57,6 +57,12 @@ pub const ENVIRONMENT: &[(&str, &[Uses], &str)] = &[
     ),
     ("PAGER", &[], "The pager when neither GIT_PAGER nor core.pager names one (default: less)."),
     ("LESS", &[], "Left as it is when set; otherwise the pager runs with LESS=FRX, as git sets it."),
+    (
+        "LESSCHARSET",
+        &[],
+        "Left as it is when set (or LESSCHARDEF is); otherwise the pager runs with LESSCHARSET=utf-8, since \
+         tribune writes UTF-8 in any locale.",
+    ),
     ("HOME", &[], "Where git's global configuration (~/.gitconfig) is found, and what ~/ in user.signingkey means."),
     ("GIT_CONFIG_GLOBAL", &[], "As for git: the file read instead of the global configuration."),
     ("GIT_CONFIG_NOSYSTEM", &[], "As for git: when true, the system configuration is not read."),

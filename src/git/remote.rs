@@ -379,6 +379,12 @@ fn get_config(dir: &Path, key: &str) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Every value of a multi-valued configuration key (empty when there is none).
+pub fn get_config_all(dir: &Path, key: &str) -> Result<Vec<String>> {
+    let out = git(Some(dir)).args(["config", "--get-all", key]).output().context("could not run git config")?;
+    Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+}
+
 /// The configured URL of a remote, if it exists.
 pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
     get_config(dir, &format!("remote.{remote}.url"))

@@ -77,8 +77,8 @@ pub fn finish() {
 }
 
 /// Starts the pager through the shell, as git does, with `LESS=FRX` (quit when the text
-/// fits on one screen, let colours through, leave the text on the screen) and `LV=-c`
-/// unless the reader set them. None when it cannot be started: the output then goes to
+/// fits on one screen, let colours through, leave the text on the screen), `LV=-c` and
+/// `LESSCHARSET=utf-8` unless the reader set them. None when it cannot be started: the output then goes to
 /// the terminal directly, after a warning.
 fn start(command: &str) -> Option<Child> {
     let mut cmd = Command::new("sh");
@@ -87,6 +87,11 @@ fn start(command: &str) -> Option<Child> {
         if std::env::var_os(key).is_none() {
             cmd.env(key, value);
         }
+    }
+    // What tribune writes is UTF-8 whatever the locale: less must not show the `…`, `·` and
+    // `→` it adds as escapes under LC_ALL=C (and misalign the tables around them).
+    if std::env::var_os("LESSCHARSET").is_none() && std::env::var_os("LESSCHARDEF").is_none() {
+        cmd.env("LESSCHARSET", "utf-8");
     }
     match cmd.spawn() {
         Ok(child) => {

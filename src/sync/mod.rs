@@ -160,15 +160,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
 
 /// Adds tribune's refspecs to a remote that lacks them (a remote added with plain git).
 pub fn ensure_refspecs(dir: &std::path::Path, remote_name: &str) -> Result<()> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["config", "--get-all", &format!("remote.{remote_name}.fetch")])
-        .env("LC_ALL", "C")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .context("could not run git config")?;
-    let have = String::from_utf8_lossy(&out.stdout).into_owned();
+    let have = remote::get_config_all(dir, &format!("remote.{remote_name}.fetch"))?.join("\n");
     let want = refspecs(remote_name);
     // Tags are fetched only through tribune's refspec, into the mirror, so that a statement
     // tag is verified before it is taken (git would follow tags into refs/tags/ itself).

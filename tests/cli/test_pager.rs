@@ -18,7 +18,7 @@ fn recording_pager(env: &Env, name: &str) -> String {
     let log = env.path(&format!("{name}.log"));
     let path = env.write(
         &format!("bin/{name}"),
-        format!("#!/bin/sh\necho \"{name} LESS=${{LESS-unset}} LV=${{LV-unset}}\" >> '{}'\ncat\n", log.display()),
+        format!("#!/bin/sh\necho \"{name} LESS=${{LESS-unset}} LV=${{LV-unset}} LESSCHARSET=${{LESSCHARSET-unset}}\" >> '{}'\ncat\n", log.display()),
     );
     chmod_x(&path);
     path
@@ -58,7 +58,7 @@ fn reading_commands_page_on_a_terminal_and_never_in_a_pipe() {
         forget(&env, "pager");
         let r = on_terminal(&env, 100, "", args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stdout);
-        assert_eq!(runs(&env, "pager"), ["pager LESS=FRX LV=-c"], "{args:?} was not paged once");
+        assert_eq!(runs(&env, "pager"), ["pager LESS=FRX LV=-c LESSCHARSET=utf-8"], "{args:?} was not paged once");
         if args.get(4) == Some(&"list") {
             assert_eq!(r.stdout, piped, "the pager passes the output through unchanged");
         }
@@ -115,12 +115,19 @@ fn the_pager_is_chosen_as_git_chooses_it() {
     // Each case: the shell's setup on the terminal, and the pager expected to run (None: none).
     let core = format!("git -C '{c}' config core.pager core-pager &&");
     let cases: Vec<(String, Option<&str>)> = vec![
-        ("export GIT_PAGER=git-pager PAGER=pager &&".into(), Some("git-pager LESS=FRX LV=-c")),
-        (format!("{core} export GIT_PAGER=git-pager PAGER=pager &&"), Some("git-pager LESS=FRX LV=-c")),
-        (format!("{core} unset GIT_PAGER; export PAGER=pager &&"), Some("core-pager LESS=FRX LV=-c")),
-        ("git -C '$C' config --unset core.pager; export PAGER=pager &&".into(), Some("pager LESS=FRX LV=-c")),
-        ("unset PAGER;".into(), Some("less LESS=FRX LV=-c")),
-        ("unset PAGER; export LESS=-S LV=x &&".into(), Some("less LESS=-S LV=x")),
+        ("export GIT_PAGER=git-pager PAGER=pager &&".into(), Some("git-pager LESS=FRX LV=-c LESSCHARSET=utf-8")),
+        (
+            format!("{core} export GIT_PAGER=git-pager PAGER=pager &&"),
+            Some("git-pager LESS=FRX LV=-c LESSCHARSET=utf-8"),
+        ),
+        (format!("{core} unset GIT_PAGER; export PAGER=pager &&"), Some("core-pager LESS=FRX LV=-c LESSCHARSET=utf-8")),
+        (
+            "git -C '$C' config --unset core.pager; export PAGER=pager &&".into(),
+            Some("pager LESS=FRX LV=-c LESSCHARSET=utf-8"),
+        ),
+        ("unset PAGER;".into(), Some("less LESS=FRX LV=-c LESSCHARSET=utf-8")),
+        ("unset PAGER; export LESS=-S LV=x &&".into(), Some("less LESS=-S LV=x LESSCHARSET=utf-8")),
+        ("unset PAGER; export LESSCHARSET=latin1 &&".into(), Some("less LESS=FRX LV=-c LESSCHARSET=latin1")),
         ("export GIT_PAGER= PAGER=pager &&".into(), None),
         ("export GIT_PAGER=cat PAGER=pager &&".into(), None),
         ("export PAGER=cat &&".into(), None),
