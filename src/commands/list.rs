@@ -11,9 +11,11 @@ use std::collections::HashMap;
 
 /// List the articles on the trunk, newest first.
 ///
-/// Newest is the last to arrive on the trunk (the time of the commit that added it, or
-/// merged it in), not the date the article bears. Reads a derived index under `.git/tribune/index/`, kept fresh against the ref tips:
-/// after a contribution or a `git fetch` only the changed articles are read again.
+/// Newest is the last to arrive on the trunk (the commit that added it, or merged it in:
+/// by its time, and for commits of one second by their order on the trunk), not the date
+/// the article bears. Reads a derived index under `.git/tribune/index/`, kept fresh
+/// against the ref tips: after a contribution or a `git fetch` only the changed articles
+/// are read again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only articles of this contingent.
@@ -120,6 +122,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     version: v.version.clone(),
                     // Not on the trunk: it arrived with the edition's commit.
                     arrived: v.time,
+                    arrived_seq: 0,
                 }),
             }
         }
@@ -165,6 +168,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                             authors: vec![v.author.clone()],
                             version: v.version.clone(),
                             arrived: trunk.map_or(v.time, |t| t.arrived),
+                            arrived_seq: trunk.map_or(0, |t| t.arrived_seq),
                         });
                     }
                 }
@@ -182,10 +186,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .collect();
     let limit = args.limit.unwrap_or(usize::MAX);
     // Newest first by arrival on the trunk, so that `--limit 1` is the article that came
-    // last, whatever date it bears (articles of one commit: by date, then slug). A partial
-    // sort keeps `--limit 50` cheap on 100,000 articles.
+    // last, whatever date it bears: by the commit's time, then its place on the trunk's
+    // line (commits of one second), then (articles of one commit) by date and slug. A
+    // partial sort keeps `--limit 50` cheap on 100,000 articles.
     let newest_first = |a: &&index::Entry, b: &&index::Entry| {
-        b.arrived.cmp(&a.arrived).then_with(|| b.date.cmp(&a.date)).then_with(|| a.slug.cmp(&b.slug))
+        (b.arrived, b.arrived_seq)
+            .cmp(&(a.arrived, a.arrived_seq))
+            .then_with(|| b.date.cmp(&a.date))
+            .then_with(|| a.slug.cmp(&b.slug))
     };
     if args.filter.is_some() {
         rows.retain(|e| tallies.contains_key(&e.version));

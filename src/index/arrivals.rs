@@ -27,21 +27,32 @@ pub(super) fn first_parents_since(repo: &Repo, tip: Oid, old: Oid) -> Result<Opt
     Ok((at == old).then_some(line))
 }
 
+/// When something arrived: the commit's time, and its place on the trunk's first-parent
+/// line (1 for the first commit that had `articles/`, counted in this clone), which orders
+/// the commits of one second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Arrival {
+    pub time: i64,
+    pub seq: u64,
+}
+
 /// What the walk of the trunk's line found: enough to say when any article of the tip
 /// arrived (see [`Arrivals::get`]). Articles live at `articles/<xx>/<yy>/<slug>/`.
 #[derive(Default)]
 pub(super) struct Arrivals {
-    /// The time of the commit whose parent has no `articles/` (the first commit, or the
-    /// edge of a shallow clone): what was not placed before arrived with it.
-    rest: Option<i64>,
+    /// The commit whose parent has no `articles/` (the first commit, or the edge of a
+    /// shallow clone): what was not placed before arrived with it.
+    rest: Option<Arrival>,
     tops: HashMap<Vec<u8>, Top>,
+    /// The tip's place on the line.
+    pub(super) tip_seq: u64,
 }
 
 /// One `articles/<xx>`.
 #[derive(Default)]
 struct Top {
-    /// The time of the commit that created it: what was not placed before arrived then.
-    rest: Option<i64>,
+    /// The commit that created it: what was not placed before arrived then.
+    rest: Option<Arrival>,
     /// Nothing of the tip is left to place in it (or it is not in the tip at all).
     done: bool,
     /// How many of `shards` are done.
@@ -58,7 +69,7 @@ struct Shard {
     /// Its changes walked so far, newest first: the commit time, and the article
     /// directories the commit's parent had there (None: the parent had no such shard).
     /// A slug of the tip arrived with the first change whose parent lacked it.
-    changes: Vec<(i64, Option<Subtrees>)>,
+    changes: Vec<(Arrival, Option<Subtrees>)>,
     /// The article directories of the first change's parent side that every parent side
     /// since had too, by their place in it: what may be left to place.
     open: Vec<usize>,
@@ -66,10 +77,16 @@ struct Shard {
 }
 
 impl Arrivals {
+    /// Nothing read: the commits since the index's tip changed no article, and the tip is
+    /// now at `tip_seq`.
+    pub(super) fn none(tip_seq: u64) -> Arrivals {
+        Arrivals { tip_seq, ..Default::default() }
+    }
+
     /// When the article `slug` in the shard `xx/yy` (as [`layout::shard`] gives it) arrived;
     /// None when the walk stopped before reaching the commit that added it (a walk of
     /// some commits only).
-    pub(super) fn get(&self, shard: &str, slug: &str) -> Option<i64> {
+    pub(super) fn get(&self, shard: &str, slug: &str) -> Option<Arrival> {
         let (xx, yy) = shard.split_once('/')?;
         let Some(top) = self.tops.get(xx.as_bytes()) else { return self.rest };
         if let Some(s) = top.shards.get(yy.as_bytes()) {
@@ -84,7 +101,8 @@ impl Arrivals {
 }
 
 /// Walks the trunk's first-parent line from `tip`, newest first: only the commits of
-/// `since` when it is given, else the whole line (until `articles/` was created).
+/// `since` when it is given (`base` is then the place of the commit before them), else the
+/// whole line (until `articles/` was created).
 ///
 /// Walking newest first, an article not yet placed has been on the trunk without a break
 /// since the commit being looked at, so only the parent's side needs reading: the article
@@ -98,14 +116,17 @@ impl Arrivals {
 /// one after another. (Read commit by commit, all 256 directories at each, most of a cold
 /// walk went in applying the same deltas again: libgit2 keeps the bases of a delta chain
 /// in a cache of 16 MiB that the chains of 256 directories overflow.)
-pub(super) fn walk(repo: &Repo, tip: Oid, since: Option<&[Oid]>) -> Result<Arrivals> {
+pub(super) fn walk(repo: &Repo, tip: Oid, since: Option<(&[Oid], u64)>) -> Result<Arrivals> {
     let mut out = Arrivals::default();
     let articles = |tree: Oid| -> Result<Option<Oid>> {
         Ok(repo.entry_at(tree, layout::ARTICLES)?.filter(|e| e.is_tree).map(|e| e.id))
     };
     // Each `articles/<xx>`'s changes, newest first: the commit time, and its id on the
     // parent's side and on the commit's own.
-    type Changes = Vec<(i64, Option<Oid>, Option<Oid>)>;
+    // (The commit's step from the tip, not yet its place: that is known once the line is.)
+    type Changes = Vec<(usize, Option<Oid>, Option<Oid>)>;
+    let mut times = Vec::new();
+    let mut rest = None;
     let mut by_top: HashMap<Vec<u8>, Changes> = HashMap::new();
     // The `articles/` listing on the child side of the commit being looked at.
     let mut child: Option<(Oid, Subtrees)> = match articles(repo.commit_tree(tip)?)? {
@@ -117,12 +138,13 @@ pub(super) fn walk(repo: &Repo, tip: Oid, since: Option<&[Oid]>) -> Result<Arriv
     while let Some(id) = next {
         // No `articles/` here: every article of the tip arrived later.
         let Some((child_id, child_listing)) = &child else { break };
-        if since.is_some_and(|s| walked >= s.len()) {
+        if since.is_some_and(|(s, _)| walked >= s.len()) {
             break;
         }
+        let step = walked;
         walked += 1;
         let info = repo.commit(id)?;
-        let when = info.committer.when.seconds;
+        times.push(info.committer.when.seconds);
         // A shallow clone's oldest commit: its parent is not here, its tree added all.
         let parent = info.parents.first().copied().filter(|p| repo.has_object(*p));
         next = parent;
@@ -134,18 +156,28 @@ pub(super) fn walk(repo: &Repo, tip: Oid, since: Option<&[Oid]>) -> Result<Arriv
             continue;
         }
         let Some(parent_id) = parent_articles else {
-            out.rest = Some(when);
+            rest = Some(step);
             break;
         };
         let parent_listing = repo.subtrees(parent_id)?;
         for (xx, xo, xn) in child_listing.changed_since(&parent_listing) {
-            by_top.entry(xx.to_vec()).or_default().push((when, xo, xn));
+            by_top.entry(xx.to_vec()).or_default().push((step, xo, xn));
         }
         child = Some((parent_id, parent_listing));
     }
+    // Places: the tip's is the line's length (a whole walk) or the base's plus the commits
+    // since; the others count down from it.
+    out.tip_seq = match since {
+        Some((s, base)) => base + s.len() as u64,
+        None => walked as u64,
+    };
+    let tip_seq = out.tip_seq;
+    let at = |step: usize| Arrival { time: times[step], seq: tip_seq - step as u64 };
+    out.rest = rest.map(at);
     for (xx, changes) in by_top {
         let top = out.tops.entry(xx).or_default();
-        for (when, old, new) in changes {
+        for (step, old, new) in changes {
+            let when = at(step);
             if top.done {
                 break;
             }
@@ -156,7 +188,7 @@ pub(super) fn walk(repo: &Repo, tip: Oid, since: Option<&[Oid]>) -> Result<Arriv
 }
 
 /// One commit's change to `articles/<xx>`: `old` on its parent's side, `new` on its own.
-fn step_top(repo: &Repo, top: &mut Top, when: i64, old: Option<Oid>, new: Option<Oid>) -> Result<()> {
+fn step_top(repo: &Repo, top: &mut Top, when: Arrival, old: Option<Oid>, new: Option<Oid>) -> Result<()> {
     let (Some(old), Some(new)) = (old, new) else {
         // Removed here: nothing of it is in the tip (a later change would have been seen
         // first). Created here: what was left to place in it arrived here.
@@ -189,7 +221,7 @@ fn step_top(repo: &Repo, top: &mut Top, when: i64, old: Option<Oid>, new: Option
 
 /// One commit's change to `articles/<xx>/<yy>`: `old` on its parent's side, `new` on its
 /// own.
-fn step_shard(repo: &Repo, shard: &mut Shard, when: i64, old: Option<Oid>, new: Option<Oid>) -> Result<()> {
+fn step_shard(repo: &Repo, shard: &mut Shard, when: Arrival, old: Option<Oid>, new: Option<Oid>) -> Result<()> {
     if new.is_none() {
         // Removed here: nothing of it is in the tip.
         shard.done = true;
@@ -262,9 +294,21 @@ mod tests {
             }
             let n = line.len();
             let has = |k: usize, dir: &str| repo.entry_at(trees[k], dir).unwrap().is_some_and(|e| e.is_tree);
+            // Places count from the oldest commit of the unbroken run that has `articles/`.
+            let mut b = n;
+            while b > 0 && has(b - 1, "articles") {
+                b -= 1;
+            }
+            let place = |k: usize| (k + 1).saturating_sub(b) as u64;
             let whole = walk(&repo, line[n - 1], None).unwrap();
             let newest: Vec<Oid> = line.iter().rev().take(cut.min(n)).copied().collect();
-            let some = walk(&repo, line[n - 1], Some(&newest)).unwrap();
+            // A walk of the newest c commits numbers them on from the place of the one before.
+            let c = newest.len();
+            let base = if c < n { place(n - c - 1) } else { 0 };
+            let some = walk(&repo, line[n - 1], Some((&newest, base))).unwrap();
+            if b < n {
+                prop_assert_eq!(whole.tip_seq, place(n - 1));
+            }
             for xx in ["a", "b"] {
                 for yy in ["a", "b"] {
                     for slug in ["p", "q", "r"] {
@@ -277,8 +321,10 @@ mod tests {
                             k -= 1;
                         }
                         let shard = format!("{xx}/{yy}");
-                        prop_assert_eq!(whole.get(&shard, slug), Some(1_000 + k as i64), "{}", dir);
-                        let known = (k >= n - cut.min(n)).then_some(1_000 + k as i64);
+                        let arrival = Arrival { time: 1_000 + k as i64, seq: place(k) };
+                        prop_assert_eq!(whole.get(&shard, slug), Some(arrival), "{}", dir);
+                        let since = Arrival { time: arrival.time, seq: base + (k + 1 + c).saturating_sub(n) as u64 };
+                        let known = (k >= n - c).then_some(since);
                         prop_assert_eq!(some.get(&shard, slug), known, "{} in the newest {}", dir, cut);
                     }
                 }

@@ -24,6 +24,7 @@ impl Fields {
             authors: self.authors,
             version: version.to_string(),
             arrived: 0,
+            arrived_seq: 0,
         }
     }
 }

@@ -44,8 +44,8 @@ pub fn editions(commons: &Commons) -> Result<Editions> {
 }
 use std::path::PathBuf;
 
-/// 4: entries carry the time they arrived on the trunk.
-const FORMAT: u32 = 4;
+/// 5: entries carry their arrival's place on the trunk's line, and the header the tip's.
+const FORMAT: u32 = 5;
 
 /// One article as the trunk has it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -67,12 +67,19 @@ pub struct Entry {
     /// (an entry read from one tree, without the index).
     #[serde(default)]
     pub arrived: i64,
+    /// The place on the trunk's first-parent line of the commit it arrived with (1 for the
+    /// first commit that had `articles/`, counted in this clone): the order of articles
+    /// that arrived in the same second. 0 where unknown.
+    #[serde(default)]
+    pub arrived_seq: u64,
 }
 
 #[derive(Debug, Default)]
 struct IndexFile {
     trunk: String,
     trunk_tree: String,
+    /// The trunk tip's place on its first-parent line (see [`Entry::arrived_seq`]).
+    trunk_seq: u64,
     articles: Vec<Entry>,
 }
 
@@ -108,7 +115,10 @@ pub fn load(commons: &Commons) -> Result<Index> {
     if file.trunk != tip.to_string() || old_tree.is_none() {
         let old_tip: Option<Oid> = file.trunk.parse().ok();
         let old = old_tree.zip(old_tip);
-        file.articles = refresh_trunk(commons, std::mem::take(&mut file.articles), old, tip, tree)?;
+        let (articles, seq) =
+            refresh_trunk(commons, std::mem::take(&mut file.articles), old, file.trunk_seq, tip, tree)?;
+        file.articles = articles;
+        file.trunk_seq = seq;
         file.trunk = tip.to_string();
         file.trunk_tree = tree.to_string();
         // Best effort: an index that cannot be saved is rebuilt next time.
@@ -177,14 +187,14 @@ fn save(path: &std::path::Path, file: &IndexFile) -> Result<()> {
 /// every `list`: parsing 100,000 lines of it takes a fraction of what JSON takes.
 ///
 /// ```text
-/// tribune-index <FORMAT> <trunk commit> <trunk tree>
-/// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version> <arrived>
+/// tribune-index <FORMAT> <trunk commit> <trunk tree> <trunk seq>
+/// A <slug> <title> <contingent> <date> <tags, ','-joined> <authors, US-joined> <version> <arrived> <arrived seq>
 /// ```
 impl IndexFile {
     fn render(&self) -> String {
         use std::fmt::Write;
         let mut out = String::with_capacity(self.articles.len() * 200);
-        out.push_str(&format!("tribune-index\t{FORMAT}\t{}\t{}\n", self.trunk, self.trunk_tree));
+        out.push_str(&format!("tribune-index\t{FORMAT}\t{}\t{}\t{}\n", self.trunk, self.trunk_tree, self.trunk_seq));
         // Written straight into `out`, escaped as `escape` escapes: a cold build writes
         // 100,000 lines, and a String for each field was most of the cost.
         let list = |out: &mut String, items: &[String], sep: char| {
@@ -206,7 +216,7 @@ impl IndexFile {
             list(&mut out, &e.authors, '\x1f');
             out.push('\t');
             push_escaped(&mut out, &e.version);
-            let _ = writeln!(out, "\t{}", e.arrived);
+            let _ = writeln!(out, "\t{}\t{}", e.arrived, e.arrived_seq);
         }
         out
     }
@@ -218,15 +228,19 @@ impl IndexFile {
         if head.next()? != "tribune-index" || head.next()? != FORMAT.to_string() {
             return None;
         }
-        let mut file =
-            IndexFile { trunk: head.next()?.to_string(), trunk_tree: head.next()?.to_string(), ..Default::default() };
+        let mut file = IndexFile {
+            trunk: head.next()?.to_string(),
+            trunk_tree: head.next()?.to_string(),
+            trunk_seq: head.next()?.parse().ok()?,
+            ..Default::default()
+        };
         for line in lines.filter(|l| !l.is_empty()) {
             let mut f = line.split('\t');
             match f.next()? {
                 "A" => {
                     let mut next = || f.next().map(unescape);
-                    let (slug, title, contingent, date, tags, authors, version, arrived) =
-                        (next()?, next()?, next()?, next()?, next()?, next()?, next()?, next()?);
+                    let (slug, title, contingent, date, tags, authors, version, arrived, seq) =
+                        (next()?, next()?, next()?, next()?, next()?, next()?, next()?, next()?, next()?);
                     let split = |s: String, sep: char| -> Vec<String> {
                         if s.is_empty() {
                             Vec::new()
@@ -243,6 +257,7 @@ impl IndexFile {
                         authors: split(authors, '\x1f'),
                         version,
                         arrived: arrived.parse().ok()?,
+                        arrived_seq: seq.parse().ok()?,
                     });
                 }
                 _ => return None,
@@ -315,14 +330,16 @@ struct Changed {
 }
 
 /// Brings the entries up to date with the trunk at `tip` (tree `tree`), from `old`: the
-/// entries of the tree and commit in `old_at`, or nothing (a cold build).
+/// entries of the tree and commit in `old_at` (whose place on the line is `old_seq`), or
+/// nothing (a cold build). Returns them and the tip's place on the line.
 fn refresh_trunk(
     commons: &Commons,
     old: Vec<Entry>,
     old_at: Option<(Oid, Oid)>,
+    old_seq: u64,
     tip: Oid,
     tree: Oid,
-) -> Result<Vec<Entry>> {
+) -> Result<(Vec<Entry>, u64)> {
     let repo = &commons.repo;
     // The commits that brought the changes, newest first: along first parents back to the
     // old tip. When the old tip is not on that line (the trunk was rewound, or reached by a
@@ -373,7 +390,11 @@ fn refresh_trunk(
         // Some commits to read, after the texts: when none changed, nothing is to place.
         Some(line) => {
             let changed = read_texts(&mut by_slug)?;
-            let arrived = if changed.is_empty() { Default::default() } else { arrivals::walk(repo, tip, Some(line))? };
+            let arrived = if changed.is_empty() {
+                arrivals::Arrivals::none(old_seq + line.len() as u64)
+            } else {
+                arrivals::walk(repo, tip, Some((line, old_seq)))?
+            };
             (changed, arrived)
         }
         // The whole line: on a thread of its own, beside the reading of the texts, which
@@ -398,13 +419,13 @@ fn refresh_trunk(
     for Changed { slug, shard, id, fields } in changed {
         let mut entry = fields.into_entry(slug.clone(), id);
         // A text that changed but did not arrive in the commits read keeps its time.
-        entry.arrived = match arrived.get(&shard, &slug) {
-            Some(t) => t,
-            None => by_slug.get(&slug).map_or(0, |old| old.arrived),
+        (entry.arrived, entry.arrived_seq) = match arrived.get(&shard, &slug) {
+            Some(a) => (a.time, a.seq),
+            None => by_slug.get(&slug).map_or((0, 0), |old| (old.arrived, old.arrived_seq)),
         };
         by_slug.insert(slug, entry);
     }
-    Ok(by_slug.into_values().collect())
+    Ok((by_slug.into_values().collect(), arrived.tip_seq))
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ proptest! {
 
 #[test]
 fn the_index_file_round_trips_awkward_text() {
-    let mut file = IndexFile { trunk: "t".into(), trunk_tree: "tt".into(), ..Default::default() };
+    let mut file = IndexFile { trunk: "t".into(), trunk_tree: "tt".into(), trunk_seq: 9, ..Default::default() };
     file.articles.push(Entry {
         slug: "s".into(),
         title: "tab\there\nnewline \\ back".into(),
@@ -148,15 +148,17 @@ fn the_index_file_round_trips_awkward_text() {
         authors: vec!["X, Y".into(), "Z".into()],
         version: "v".into(),
         arrived: 1_763_719_200,
+        arrived_seq: 7,
     });
     // As the fields escaped one by one and joined.
     let e = &file.articles[0];
     let line = [&e.slug, &e.title, &e.contingent, &e.date, &e.tags.join(","), &e.authors.join("\x1f"), &e.version]
         .map(|f| escape(f))
         .join("\t");
-    assert!(file.render().ends_with(&format!("\nA\t{line}\t{}\n", e.arrived)), "{}", file.render());
+    assert!(file.render().ends_with(&format!("\nA\t{line}\t{}\t7\n", e.arrived)), "{}", file.render());
     let again = IndexFile::parse(&file.render()).unwrap();
     assert_eq!(again.articles, file.articles);
+    assert_eq!(again.trunk_seq, 9);
     assert!(IndexFile::parse("tribune-index\t0\tx\ty\n").is_none());
 }
 

@@ -160,3 +160,26 @@ fn arrival_follows_the_trunk_and_a_cold_index_agrees_with_a_kept_one() {
     std::fs::remove_dir_all(env.path("c/tribune/index")).unwrap();
     assert_eq!(listed(&env, &c, &[]), rewound);
 }
+
+/// Articles that arrive in the same second, one commit after another (a script, a batch):
+/// the last one is still first, ahead of any alphabetical or date order, from a cold index
+/// as from one kept up to date.
+#[test]
+fn articles_of_one_second_are_newest_first_by_their_place_on_the_trunk() {
+    let env = Env::new();
+    let c = env.commons();
+    env.freeze_clock();
+    for (title, date) in
+        [("Zulu strike", "2026-11-01"), ("Aardvark march", "2026-11-21"), ("Mill closed", "2026-10-01")]
+    {
+        let slug = title.split_whitespace().next().unwrap().to_lowercase();
+        let f = env.write(&format!("{slug}.md"), dated(title, date));
+        env.tribune(&["-C", &c, "contribute", &f, "--slug", &slug]).ok();
+        let rows = listed(&env, &c, &["--limit", "1"]);
+        assert_eq!(slugs(&rows), [slug.as_str()], "after {title}");
+    }
+    let warm = listed(&env, &c, &[]);
+    assert_eq!(slugs(&warm), ["mill", "aardvark", "zulu"]);
+    std::fs::remove_dir_all(format!("{c}/tribune/index")).unwrap();
+    assert_eq!(listed(&env, &c, &[]), warm);
+}
