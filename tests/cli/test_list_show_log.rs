@@ -42,7 +42,6 @@ fn three() -> (Env, String) {
         &dated("Rent strike day one", "abc", "2026-10-05", &["housing"], "Tenants stopped paying.\n"),
         &[],
     );
-    contribute(&env, &c, "walkout.md", &walkout(&["strike", "labour"], "Line 3 stopped.\n"), &[]);
     contribute(
         &env,
         &c,
@@ -50,6 +49,7 @@ fn three() -> (Env, String) {
         &dated("Port blockade", "abc", "2026-11-02", &["strike"], "Dockers blocked the gates.\n"),
         &[],
     );
+    contribute(&env, &c, "walkout.md", &walkout(&["strike", "labour"], "Line 3 stopped.\n"), &[]);
     env.thaw_clock();
     (env, c)
 }
@@ -89,12 +89,15 @@ fn list_shows_every_article_newest_date_first() {
 #[test]
 fn articles_of_the_same_date_are_listed_by_slug() {
     let (env, c) = commons();
-    // Arrived at one instant (by a merge, say), with one date: the slug decides.
-    env.freeze_clock();
-    for (f, title) in [("b.md", "Bravo"), ("a.md", "Alpha"), ("c.md", "Charlie")] {
-        contribute(&env, &c, f, &dated(title, "abc", "2026-11-21", &[], "Body.\n"), &[]);
+    // Arrived with one commit (a merge, say, or one made with plain git), with one date:
+    // the slug decides.
+    let w = env.clone_of(&c, "w");
+    for title in ["Bravo", "Alpha", "Charlie"] {
+        let path = format!("{w}/{}", text_path(&title.to_lowercase()));
+        std::fs::create_dir_all(std::path::Path::new(&path).parent().unwrap()).unwrap();
+        std::fs::write(&path, dated(title, "abc", "2026-11-21", &[], "Body.\n")).unwrap();
     }
-    env.thaw_clock();
+    commit_and_push(&env, &w, "main", "three at once");
     assert_eq!(list(&env, &c, &[]), ["alpha", "bravo", "charlie"]);
 }
 
@@ -214,9 +217,11 @@ fn list_and_show_see_a_change_pushed_with_plain_git() {
         t.replace("Port blockade", "Port blockade ends").replace("2026-11-02", "2026-11-30")
     });
     let v = env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json();
-    assert_eq!(v[0]["slug"], PORT, "the new date puts it first: {v}");
-    assert_eq!(v[0]["title"], "Port blockade ends");
-    assert_eq!(v[0]["version"], rev(&env, &c, &format!("main:{path}")).as_str());
+    // An update is not an arrival: the article keeps its place, whatever date it now bears.
+    assert_eq!(v[1]["slug"], PORT, "{v}");
+    assert_eq!(v[1]["date"], "2026-11-30");
+    assert_eq!(v[1]["title"], "Port blockade ends");
+    assert_eq!(v[1]["version"], rev(&env, &c, &format!("main:{path}")).as_str());
     assert_eq!(env.tribune(&["-C", &c, "show", PORT, "--raw"]).ok().stdout, text);
 }
 
