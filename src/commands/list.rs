@@ -25,9 +25,10 @@ pub struct Args {
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
     /// Only articles dated on or after this day, given as git takes dates: 2026-11-01,
-    /// yesterday, 2.weeks.ago, "3 days ago", "last month", @1763719200 (seconds since the
-    /// epoch) or an RFC 3339 time. Relative dates count back from now (GIT_COMMITTER_DATE
-    /// when it is set); the article's own date is compared by day.
+    /// "Nov 21 2026", yesterday, "noon yesterday", "last friday", 2.weeks.ago, "3 days ago",
+    /// "last month", "Thu Nov 26 18:02:37 2026 +0000", @1763719200 (seconds since the epoch)
+    /// or an RFC 3339 time. Relative dates count back from now (GIT_COMMITTER_DATE when it
+    /// is set); the article's own date is compared by day.
     #[arg(long, value_name = "DATE", value_parser = since_day)]
     pub since: Option<NaiveDate>,
     /// List a contingent's edition: its own versions in place of the trunk's.
@@ -67,8 +68,11 @@ struct Row<'a> {
 /// The day `--since` names, in local time (article dates are days).
 fn since_day(s: &str) -> Result<NaiveDate, String> {
     let now = crate::git::commit_time().map_err(|e| format!("{e:#}"))?;
-    let at = crate::git::approxidate(s, now)
-        .ok_or_else(|| "not a date: use 2026-11-01, yesterday, 2.weeks.ago, \"3 days ago\" or @SECONDS".to_string())?;
+    let at = crate::git::approxidate(s, now).ok_or_else(|| {
+        "not a date git reads: use e.g. 2026-11-01, \"Nov 21 2026\", yesterday, \"noon yesterday\", \"last friday\", \
+             2.weeks.ago, \"3 days ago\" or @SECONDS"
+            .to_string()
+    })?;
     use chrono::TimeZone;
     let local = chrono::Local.timestamp_opt(at.seconds, 0).earliest().ok_or("a date out of range")?;
     Ok(local.date_naive())

@@ -1,6 +1,6 @@
 //! `list --since` takes dates as git does: ISO days, `yesterday`, `2.weeks.ago`, `3 days ago`,
-//! `@SECONDS`, counted back from the commit time (the test clock's, on 2026-11-21 a few
-//! minutes after 10:00 UTC).
+//! `@SECONDS`, `Nov 20 2026`, `noon yesterday`, `last friday`, counted back from the commit
+//! time (the test clock's, on 2026-11-21 a few minutes after 10:00 UTC).
 
 use crate::harness::*;
 
@@ -45,7 +45,21 @@ fn list_since_takes_the_dates_git_takes() {
     assert_eq!(since(&env, &c, "2026-11-20T23:59:59Z"), ["today", "yesterday"]);
     // 2026-11-14T00:00:00Z in seconds since the epoch.
     assert_eq!(since(&env, &c, "@1794614400"), ["last-week", "today", "yesterday"]);
-    for bad in ["November", "soon", "3", "days ago", "2026-13-01"] {
+    // The forms git reads beyond these: month names, times and zones, noon and weekdays.
+    assert_eq!(since(&env, &c, "Nov 20 2026"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "20 November 2026"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "Nov 15"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "2026-11-20 23:00 -0200"), ["today"]);
+    assert_eq!(since(&env, &c, "2026-11-20 23:00:00"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "Fri Nov 20 18:02:37 2026 +0000"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "Sat, 14 Nov 2026 09:00:00 +0000"), ["last-week", "today", "yesterday"]);
+    assert_eq!(since(&env, &c, "midnight"), ["today"]);
+    assert_eq!(since(&env, &c, "noon yesterday"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "yesterday 10:00"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "last friday"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "friday"), ["today", "yesterday"]);
+    assert_eq!(since(&env, &c, "last saturday"), ["last-week", "today", "yesterday"]);
+    for bad in ["November", "soon", "3", "days ago", "2026-13-01", "last", "a week ago", "Nov 2026"] {
         let r = env.tribune(&["-C", &c, "list", "--since", bad]).fails(2, "--since");
         assert!(r.stderr.contains("2.weeks.ago"), "the error shows the forms: {}", r.stderr);
         assert!(r.stdout.is_empty());
