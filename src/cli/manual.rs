@@ -63,6 +63,7 @@ pub const ENVIRONMENT: &[(&str, &[Uses], &str)] = &[
         "Left as it is when set (or LESSCHARDEF is); otherwise the pager runs with LESSCHARSET=utf-8, since \
          tribune writes UTF-8 in any locale.",
     ),
+    ("LESSCHARDEF", &[], "See LESSCHARSET: when it is set, the pager runs without LESSCHARSET=utf-8."),
     ("HOME", &[], "Where git's global configuration (~/.gitconfig) is found, and what ~/ in user.signingkey means."),
     ("GIT_CONFIG_GLOBAL", &[], "As for git: the file read instead of the global configuration."),
     ("GIT_CONFIG_NOSYSTEM", &[], "As for git: when true, the system configuration is not read."),
