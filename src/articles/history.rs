@@ -317,3 +317,33 @@ pub fn no_article(commons: &Commons, slug: &str) -> anyhow::Error {
     };
     fail(format!("there is no article {slug:?} on the trunk"), hint)
 }
+
+/// A file stored beside an article's text (`contribute --attach`).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Attachment {
+    pub name: String,
+    /// Its blob id.
+    pub id: String,
+}
+
+/// The files beside `version` of `slug`: those of the trunk's tree when the trunk holds that
+/// text, else of the first edition that does. An earlier trunk text found only in the history
+/// has none listed.
+pub fn attachments(commons: &Commons, slug: &str, version: Oid) -> Result<Vec<Attachment>> {
+    let repo = &commons.repo;
+    let (dir, text) = (layout::article_dir(slug), layout::article_text(slug));
+    let mut tips = vec![commons.trunk_tip()?];
+    tips.extend(index::editions(commons)?.list.iter().map(|e| e.tip));
+    for tip in tips {
+        let tree = repo.commit_tree(tip)?;
+        if repo.entry_at(tree, &text)?.map(|e| e.id) == Some(version) {
+            return Ok(repo
+                .list_dir(tree, &dir)?
+                .into_iter()
+                .filter(|e| !e.is_tree && e.name != "index.md")
+                .map(|e| Attachment { name: e.name, id: e.id.to_string() })
+                .collect());
+        }
+    }
+    Ok(Vec::new())
+}

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::error::{fail, usage};
-use crate::export::{self, Document};
+use crate::export::{self, ArticleExport, Export, Signer, StatementExport};
 use crate::model::article::Article;
 use crate::model::layout;
 use crate::model::selector::split_selector;
@@ -34,23 +34,36 @@ pub struct Args {
     /// Write to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Print the document's parts as JSON instead of a formatted text: lang, title, summary,
-    /// byline, body (Markdown), credits (text and link), notice, approval and signature.
+    /// Print the exported text as JSON fields instead of a formatted text. An article: kind,
+    /// slug, version, lang, title, summary, authors, contingent (the text's), date
+    /// (YYYY-MM-DD), tags, license, derived_from, credits (as `tribune credits --json`),
+    /// attachments (name and id), exported_as (contingent and name), organisation and body
+    /// (Markdown). A statement: kind, slug, title, lang, proposal (commit), text (blob), rule
+    /// (threshold, basis, quorum, double_majority), counts (yes, no, abstain, electorate),
+    /// approved, tag, signed_by, verified, organisation and body. The worded parts (byline,
+    /// credit lines, notice, approval, signature) are under `rendered`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 
-/// What `--json` prints: the document, and which text it is.
+/// What `--json` prints: the data, and under `rendered` the words the formats print.
 #[derive(serde::Serialize)]
-struct Exported<'a> {
-    slug: &'a str,
-    /// `article` or `statement`.
-    kind: &'static str,
-    /// The article's version (a statement has one text: the one voted on).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<String>,
+struct Json<'a> {
     #[serde(flatten)]
-    document: &'a Document,
+    export: &'a Export,
+    rendered: Rendered<'a>,
+}
+
+/// The worded parts of a document.
+#[derive(serde::Serialize)]
+struct Rendered<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byline: Option<&'a str>,
+    credits: &'a [crate::credits::CreditLine],
+    notice: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval: Option<&'a str>,
+    signature: &'a str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,8 +88,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "list the statements with `tribune statements`",
         ));
     }
-    let mut version = None;
-    let doc = if is_article || !is_statement {
+    let export = if is_article || !is_statement {
         let Some(c) = &args.contingent else {
             return Err(usage(
                 "an article is exported signed by a contingent: --as CONTINGENT is missing",
@@ -89,29 +101,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let name = format!("{slug}@{}", found.version.short(10));
         let text = String::from_utf8_lossy(&commons.repo.read_blob(found.version)?).into_owned();
         let article = Article::parse(&name, &text)?;
-        let credits = crate::credits::compute(&commons, slug, found.version)?;
-        version = Some(found.version.to_string());
-        Document {
+        Export::Article(ArticleExport {
+            slug: slug.to_string(),
+            version: found.version.to_string(),
             lang: export::language(
                 crate::model::article::language_of(&text).as_deref(),
                 commons.config.lang.as_deref(),
             ),
-            title: article.title.clone(),
-            summary: article.summary.clone(),
-            byline: Some(format!(
-                "By {} · {}",
-                crate::credits::and_list(&article.authors),
-                article.date.format("%-d %B %Y")
-            )),
+            credits: crate::credits::compute(&commons, slug, found.version)?,
+            attachments: crate::articles::history::attachments(&commons, slug, found.version)?,
+            exported_as: Signer { contingent: c.clone(), name: contingent.name.clone() },
+            organisation: commons.config.name.clone(),
             body: article.body.clone(),
-            credits: credits.lines(),
-            notice: format!(
-                "This text is in the public domain ({}): anyone may copy, change and publish it without asking.",
-                article.license
-            ),
-            approval: None,
-            signature: format!("The {} contingent of {}", contingent.name, commons.config.name),
-        }
+            article,
+        })
     } else {
         if args.contingent.is_some() {
             return Err(usage(
@@ -125,11 +128,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 format!("write `tribune export {slug}`"),
             ));
         }
-        statement(&commons, slug)?
+        Export::Statement(statement(&commons, slug)?)
     };
-    let kind = if version.is_some() { "article" } else { "statement" };
+    let doc = export.document();
     let text = match args.format {
-        _ if args.json => serde_json::to_string_pretty(&Exported { slug, kind, version, document: &doc })?,
+        _ if args.json => {
+            let rendered = Rendered {
+                byline: doc.byline.as_deref(),
+                credits: &doc.credits,
+                notice: &doc.notice,
+                approval: doc.approval.as_deref(),
+                signature: &doc.signature,
+            };
+            serde_json::to_string_pretty(&Json { export: &export, rendered })?
+        }
         Format::Md => export::markdown(&doc),
         Format::Html => export::html(&doc),
         Format::Txt => export::text(&doc),
@@ -148,8 +160,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 }
 
-/// An approved statement's document, refused unless its tag verifies.
-fn statement(commons: &crate::commons::Commons, slug: &str) -> Result<Document> {
+/// An approved statement, refused unless its tag verifies.
+fn statement(commons: &crate::commons::Commons, slug: &str) -> Result<StatementExport> {
     let v = crate::statements::verify(commons, slug)?;
     let counts = match (&v.recount, v.passes) {
         (Some(c), Some(true)) if v.problems.is_empty() => *c,
@@ -165,29 +177,21 @@ fn statement(commons: &crate::commons::Commons, slug: &str) -> Result<Document> 
         }
     };
     let proposal = crate::statements::find(commons, slug)?;
-    let st = &proposal.statement;
-    let words = export::threshold_words(st.rule.threshold.p, st.rule.threshold.q);
-    let mut approval = match st.rule.basis {
-        crate::model::vote::Basis::Cast => {
-            format!("Approved by {} of {} votes, {words} required", counts.yes, counts.yes + counts.no)
-        }
-        crate::model::vote::Basis::Members => {
-            format!("Approved by {} of {} members, {words} required", counts.yes, counts.electorate)
-        }
-    };
-    if counts.abstain > 0 {
-        approval.push_str(&format!(" ({} abstained)", counts.abstain));
-    }
-    approval.push_str(&format!("; signed tag {}.", v.tag));
-    Ok(Document {
+    let st = proposal.statement;
+    Ok(StatementExport {
+        slug: slug.to_string(),
+        title: st.title,
         lang: export::language(None, commons.config.lang.as_deref()),
-        title: st.title.clone(),
-        summary: None,
-        byline: None,
-        body: st.body.clone(),
-        credits: Vec::new(),
-        notice: "This statement is in the public domain: anyone may copy and publish it without asking.".into(),
-        approval: Some(approval),
-        signature: commons.config.name.clone(),
+        proposal: proposal.commit.to_string(),
+        text: proposal.text.to_string(),
+        rule: st.rule,
+        counts,
+        // Only an approval that verifies gets this far.
+        approved: true,
+        tag: v.tag,
+        signed_by: v.signed_by,
+        verified: true,
+        organisation: commons.config.name.clone(),
+        body: st.body,
     })
 }

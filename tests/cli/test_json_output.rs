@@ -16,7 +16,8 @@ fn commons(env: &Env) -> String {
     let c = env.commons();
     let a = env
         .write("a.md", article("Warehouse walkout", "abc", "", "Line 3 stopped at noon.\n\nThe night shift joined.\n"));
-    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    let photo = env.write("picket.jpg", [0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG, "--attach", &photo]).ok();
     let r = env.write(
         "r.md",
         article(
@@ -83,28 +84,85 @@ fn diff_as_json_gives_the_versions_counts_and_changes_as_fields() {
 }
 
 #[test]
-fn export_as_json_gives_the_documents_parts_as_fields() {
+fn export_as_json_gives_an_articles_fields_not_prose() {
     let env = Env::new();
     let c = commons(&env);
     let v = json(env.tribune(&["-C", &c, "export", SLUG, "--as", "abc", "--json"]).ok());
-    assert_eq!(v["slug"], SLUG);
+    let trunk = rev(&env, &c, &format!("main:{}", text_path(SLUG)));
     assert_eq!(v["kind"], "article");
-    assert_eq!(v["version"], rev(&env, &c, &format!("main:{}", text_path(SLUG))).as_str());
+    assert_eq!(v["slug"], SLUG);
+    assert_eq!(v["version"], trunk.as_str());
     assert_eq!(v["lang"], "en");
     assert_eq!(v["title"], "Warehouse walkout");
+    assert_eq!(v["contingent"], "abc");
+    assert_eq!(v["authors"], serde_json::json!(["R. Lopez"]));
+    assert_eq!(v["date"], "2026-11-21");
+    assert_eq!(v["license"], "CC0-1.0");
+    assert_eq!(v["tags"], serde_json::json!([]));
+    assert_eq!(v["exported_as"], serde_json::json!({"contingent": "abc", "name": "ABC Collective"}));
+    assert_eq!(v["organisation"], "Mass Organization XYZ");
     assert_eq!(v["body"], "Line 3 stopped at noon.\n\nThe night shift joined.\n");
-    assert_eq!(v["signature"], "The ABC Collective contingent of Mass Organization XYZ");
-    assert!(v["byline"].as_str().unwrap().starts_with("By R. Lopez"), "{v:#}");
-    assert!(v["notice"].as_str().unwrap().contains("public domain"), "{v:#}");
-    assert!(v["credits"].as_array().is_some_and(|c| !c.is_empty()), "{v:#}");
-    assert!(v["credits"][0]["text"].is_string(), "{v:#}");
-    // To a file as well; --json and --format are one or the other.
+    // The credits as `tribune credits --json` gives them: who, not a sentence.
+    let credits = &v["credits"];
+    assert_eq!(credits["version"], trunk.as_str());
+    assert_eq!(credits["original"]["action"], "original");
+    assert_eq!(credits["original"]["authors"], serde_json::json!(["R. Lopez"]));
+    assert_eq!(credits["original"]["contingent"]["id"], "abc");
+    assert_eq!(credits["modified_by"], serde_json::json!([]), "{v:#}");
+    let photo = rev(&env, &c, &format!("main:articles/{}/{SLUG}/picket.jpg", shard(SLUG)));
+    assert_eq!(v["attachments"], serde_json::json!([{"name": "picket.jpg", "id": photo}]));
+    // No prose among the fields: the worded parts are under `rendered` only.
+    for prose in ["byline", "notice", "signature", "approval"] {
+        assert!(v.get(prose).is_none(), "{prose} at the top: {v:#}");
+    }
+    let rendered = &v["rendered"];
+    assert_eq!(rendered["byline"], "By R. Lopez · 21 November 2026");
+    assert_eq!(rendered["signature"], "The ABC Collective contingent of Mass Organization XYZ");
+    assert!(rendered["notice"].as_str().unwrap().contains("public domain (CC0-1.0)"), "{v:#}");
+    assert!(rendered["credits"][0]["text"].as_str().unwrap().starts_with("Original"), "{v:#}");
+    assert!(rendered.get("approval").is_none(), "{v:#}");
+
+    // xyz's rewrite, exported as xyz, to a file: its own version, tags and credits.
     let out = env.path("export.json");
     env.tribune(&["-C", &c, "export", &format!("{SLUG}@xyz"), "--as", "xyz", "--json", "-o", out.to_str().unwrap()])
         .ok();
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_ne!(v["version"], trunk.as_str());
     assert!(v["body"].as_str().unwrap().contains("The union called a meeting."));
+    assert_eq!(v["tags"], serde_json::json!(["strike"]));
+    assert_eq!(v["exported_as"]["contingent"], "xyz");
+    assert_eq!(v["credits"]["modified_by"][0]["id"], "xyz", "{v:#}");
+    assert_eq!(v["credits"]["original"]["version"], trunk.as_str(), "{v:#}");
+    assert_eq!(v["attachments"][0]["name"], "picket.jpg", "{v:#}");
     env.tribune(&["-C", &c, "export", SLUG, "--as", "abc", "--json", "--format", "html"]).fails(2, "--format");
+}
+
+#[test]
+fn export_as_json_gives_an_approved_statements_rule_and_count_as_fields() {
+    let mut v = crate::vote_fixture::setup(3);
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "no")]);
+    v.env.vars = vec![("GIT_COMMITTER_DATE".into(), crate::vote_fixture::LATE.into())];
+    v.approve("m1").ok();
+    let j = json(v.env.tribune(&["-C", &v.c, "export", crate::vote_fixture::SLUG, "--json"]).ok());
+    assert_eq!(j["kind"], "statement");
+    assert_eq!(j["slug"], crate::vote_fixture::SLUG);
+    assert_eq!(j["title"], "For the rent strike");
+    assert_eq!(j["body"], "We support the tenants.\n");
+    assert_eq!(j["proposal"], v.proposal.as_str());
+    assert_eq!(j["text"], v.text.as_str());
+    assert_eq!(
+        j["rule"],
+        serde_json::json!({"threshold": {"p": 2, "q": 3}, "basis": "cast", "quorum": {"p": 1, "q": 2}, "double_majority": false})
+    );
+    assert_eq!(j["counts"], serde_json::json!({"yes": 2, "no": 1, "abstain": 0, "electorate": 3}));
+    assert_eq!(j["approved"], true);
+    assert_eq!(j["verified"], true);
+    assert_eq!(j["tag"], format!("statements/{}", crate::vote_fixture::SLUG));
+    assert_eq!(j["signed_by"], "m1");
+    assert_eq!(j["organisation"], "Mass Organization XYZ");
+    assert!(j.get("approval").is_none() && j.get("signature").is_none(), "{j:#}");
+    assert!(j["rendered"]["approval"].as_str().unwrap().starts_with("Approved by 2 of 3 votes, two-thirds required"));
+    assert_eq!(j["rendered"]["signature"], "Mass Organization XYZ");
 }
 
 #[test]
