@@ -12,9 +12,10 @@ fn main() -> ExitCode {
             let (code, hint) = tribune::error::classify(&err);
             if code != 0 {
                 // Messages quote the data: never let it speak to the terminal.
-                eprintln!("error: {}", tribune::output::clean_text(&format!("{err:#}")));
+                let here = tribune::output::here::here;
+                eprintln!("error: {}", tribune::output::clean_text(&here(&format!("{err:#}"))));
                 if let Some(hint) = hint {
-                    eprintln!("hint: {}", tribune::output::clean_text(&hint));
+                    eprintln!("hint: {}", tribune::output::clean_text(&here(&hint)));
                 }
             }
             ExitCode::from(code as u8)

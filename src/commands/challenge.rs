@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             challenge: &challenge,
         });
     }
-    print(&format!(
+    print(&crate::output::here::here(&format!(
         "Challenged {} on behalf of {}: {}\n  id      {}\n  commit  {}\n  reply with `tribune reply {} --as {} FILE`",
         challenge.to,
         challenge.from,
@@ -154,5 +154,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         commit,
         challenge.id,
         challenge.to
-    ))
+    )))
 }

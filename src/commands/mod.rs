@@ -59,6 +59,9 @@ impl Ctx {
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::git::Repo::configure_process();
+    if let Some(d) = &cli.directory {
+        crate::output::here::set_directory(d);
+    }
     let ctx = Ctx { dir: cli.dir(), style: Style::detect(cli.color) };
     crate::output::progress::install_on_terminal();
     // Only on a terminal: a pipe or a file gets the output as it is.

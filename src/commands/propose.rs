@@ -219,7 +219,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             electorate,
         });
     }
-    print(&format!(
+    print(&crate::output::here::here(&format!(
         "Proposed {slug} in {} (text {}).\nRule: {}; voting closes {}.\nElectorate: the authorised roster now, {}.\n\
          Vote with `tribune vote {slug} yes|no|abstain`; count with `tribune tally {slug}`.",
         commit.short(10),
@@ -227,7 +227,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         statements::rule_text(&statement.rule),
         format_deadline(statement.deadline),
         crate::output::count(electorate as u64, "member", "members"),
-    ))
+    )))
 }
 
 /// Refuses a rule looser than the organisation's floors: every breach in the message, and in

@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 out.push_str(&format!("  {}\n", crate::output::audit::finding(f)));
             }
         }
-        print(out.trim_end())?;
+        print(&crate::output::here::here(out.trim_end()))?;
     }
     if !report.conflicts.is_empty() {
         return Err(crate::error::conflict(

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod events;
+pub mod here;
 pub mod hook;
 pub mod pager;
 pub mod progress;

@@ -192,7 +192,7 @@ fn bad_challenges_and_replies_are_refused_and_write_nothing() {
         &c,
         &["-C", &c, "reply", "2026-01-01-abcdef", "--as", "abc", "-m", "A"],
         1,
-        &["no challenge \"2026-01-01-abcdef\"", "tribune challenges"],
+        &["no challenge \"2026-01-01-abcdef\"", "challenges with `tribune -C "],
     );
     refused(&env, &c, &["-C", &c, "reply", "../etc", "--as", "abc", "-m", "A"], 1, &["challenge id"]);
     refused(&env, &c, &["-C", &c, "reply", &id, "--as", "nope", "-m", "A"], 1, &["no contingent \"nope\""]);

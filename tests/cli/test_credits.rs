@@ -233,7 +233,7 @@ fn export_refuses_a_missing_or_unknown_contingent_and_an_unapproved_statement() 
     refused(&env, &c, &["-C", &c, "export", "strike", "--statement"], 1, &["no joint statement \"strike\""]);
     let s = env.write("st.md", "+++\ntitle = \"For the strike\"\n+++\nWe support the strike.\n");
     env.tribune(&["-C", &c, "propose", &s, "--deadline", "2026-12-01T00:00:00Z"]).ok();
-    refused(&env, &c, &["-C", &c, "export", "for-the-strike"], 1, &["not approved", "tribune verify"]);
+    refused(&env, &c, &["-C", &c, "export", "for-the-strike"], 1, &["not approved", "verify for-the-strike`"]);
     refused(&env, &c, &["-C", &c, "export", "for-the-strike", "--as", "abc"], 2, &["whole organisation"]);
 }
 

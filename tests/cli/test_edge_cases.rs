@@ -85,3 +85,24 @@ fn init_without_a_git_identity_leaves_nothing_behind() {
     env.tribune(&["init", dir.to_str().unwrap(), "--org", "X"]).fails(1, "user.name");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "the empty directory should stay empty");
 }
+
+/// A suggested command runs where the one that suggested it did: with `-C DIR` when it was
+/// given one (hints, and the next steps `propose` prints), never for `init` or `clone`.
+#[test]
+fn suggested_commands_carry_the_directory_they_were_suggested_in() {
+    let env = Env::new();
+    let c = env.commons();
+    let r = env.tribune(&["-C", &c, "show", "nope"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(&format!("`tribune -C {c} list`")), "{}", r.stderr);
+    let s = env.write("s.md", "+++\ntitle = \"For the strike\"\n+++\nWe support it.\n");
+    let r = env.tribune(&["-C", &c, "propose", &s, "--deadline", "2026-12-30T00:00:00Z"]).ok();
+    assert!(
+        r.stdout.contains(&format!("Vote with `tribune -C {c} vote for-the-strike yes|no|abstain`")),
+        "{}",
+        r.stdout
+    );
+    // Without -C, as it was.
+    let r = env.tribune(&["show", "nope"]);
+    assert!(r.stderr.contains("hint: create one with `tribune init DIR --org NAME`"), "{}", r.stderr);
+}

@@ -326,7 +326,7 @@ fn show_of_an_unknown_slug_is_refused_with_the_nearest_as_hint() {
     let nearest = ["there is no article \"warehouse-walkot\"", "hint: did you mean warehouse-walkout?"];
     refused(&env, &c, &["-C", &c, "show", "warehouse-walkot"], 1, &nearest);
     let r = env.tribune(&["-C", &c, "show", "zzzzzzzzzzzzzzzzzz"]).fails(1, "there is no article");
-    assert!(r.stderr.contains("tribune list"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("`tribune -C {c} list`")), "{}", r.stderr);
     env.tribune(&["-C", &c, "show", "zzzz@trunk"]).fails(1, "there is no article");
     env.tribune(&["-C", &c, "show", "zzzz@abcd"]).fails(1, "there is no article");
     env.tribune(&["-C", &c, "show", "Bad/Slug"]).fails(1, "slug");
@@ -343,7 +343,7 @@ fn show_at_an_unknown_or_too_short_version_is_refused() {
         .tribune(&["-C", &c, "show", &format!("{PORT}@{other}")])
         .fails(1, &format!("no version of \"{PORT}\" starts with"));
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains(&format!("tribune log {PORT}")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("`tribune -C {c} log {PORT}`")), "{}", r.stderr);
     for bad in ["abc", "zzzz", "nope", "a-b"] {
         let r = env.tribune(&["-C", &c, "show", &format!("{PORT}@{bad}")]).fails(1, "names no version");
         assert!(r.stdout.is_empty());

@@ -93,13 +93,10 @@ fn a_command_that_fails_before_any_output_starts_no_pager() {
     env.vars.push(("GIT_PAGER".into(), recording_pager(&env, "pager")));
     let r = on_terminal(&env, 100, "", &["-C", &c, "show", "no-such-article"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(
-        r.stdout.ends_with(
-            "error: there is no article \"no-such-article\" on the trunk\nhint: list the articles with `tribune list`\n"
-        ),
-        "{}",
-        r.stdout
+    let end = format!(
+        "error: there is no article \"no-such-article\" on the trunk\nhint: list the articles with `tribune -C {c} list`\n"
     );
+    assert!(r.stdout.ends_with(&end), "{}", r.stdout);
     assert!(runs(&env, "pager").is_empty(), "paged: {:?}", runs(&env, "pager"));
 }
 

@@ -138,7 +138,7 @@ fn a_text_changed_on_both_sides_stops_the_sync_and_keeps_both() {
     n.t(&a, &["sync"]).ok();
     let r = n.t(&b, &["sync"]).fails(3, "sync stopped");
     assert!(r.stdout.contains("CONFLICT heat-at-the-depot"), "{}", r.stdout);
-    assert!(r.stdout.contains("tribune diff heat-at-the-depot trunk abc"), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("`tribune -C {b} diff heat-at-the-depot trunk abc`")), "{}", r.stdout);
     assert!(r.stderr.contains("nothing is lost"), "{}", r.stderr);
     // Both texts survive: the trunk has A's, abc's edition has B's; B's other work is kept.
     let trunk = n.t(&b, &["show", s, "--raw"]).ok().stdout;

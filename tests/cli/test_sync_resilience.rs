@@ -230,7 +230,7 @@ fn an_edition_rewritten_on_two_clones_merges_and_a_conflict_names_the_article() 
         panic!("no DIVERGED line:\n{}", r.stdout);
     });
     assert!(line.contains(&format!("abc's text of {HEAT}")), "{line}");
-    assert!(line.contains(&format!("`tribune diff {HEAT} ")), "{line}");
+    assert!(line.contains(&format!(" diff {HEAT} ")), "{line}");
     assert!(line.contains("`git worktree add ../merge-abc contingents/abc`"), "{line}");
     assert_eq!(rev(&n.env, &b, "contingents/abc"), before, "the edition was changed");
     // What the hint says to do settles it.
