@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for n in &c.notes {
         out.push_str(&format!("{}\n", s.dim(&clean(&format!("note: {n}")))));
     }
-    print(&out)
+    print(&s.fit(&out))
 }
 
 fn describe(step: &Step) -> String {

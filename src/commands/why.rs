@@ -59,7 +59,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             passes,
         });
     }
-    print(&format!("{slug} ({}, {}) under the filter {}:", found.version.short(10), found.place, args.filter))?;
+    let heading = format!("{slug} ({}, {}) under the filter {}:", found.version.short(10), found.place, args.filter);
+    print(&ctx.style.fit(&heading))?;
     let mut out = String::new();
     if judged.is_empty() {
         out.push_str("No one has rated this version.\n");
@@ -101,5 +102,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )
     };
     out.push_str(&verdict);
-    print(&out)
+    print(&ctx.style.fit(&out))
 }

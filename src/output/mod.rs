@@ -27,6 +27,64 @@ pub struct Style {
     pub width: Option<u16>,
 }
 
+/// The columns `s` takes on a terminal: its characters' widths, SGR escapes left out.
+fn visible_width(s: &str) -> usize {
+    let mut width = 0;
+    let mut rest = s;
+    while let Some(i) = rest.find('\x1b') {
+        width += unicode_width::UnicodeWidthStr::width(&rest[..i]);
+        rest = match rest[i..].find('m') {
+            Some(end) => &rest[i + end + 1..],
+            None => "",
+        };
+    }
+    width + unicode_width::UnicodeWidthStr::width(rest)
+}
+
+/// [`Style::fit`] at `width` columns.
+fn fit_to(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if visible_width(line) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        let indent = " ".repeat((lead + 2).min(width / 2));
+        let mut used = 0;
+        out.push_str(&line[..lead]);
+        used += lead;
+        // Each word with the run of spaces before it: kept within a line (columns of
+        // prose stay aligned), dropped at a break.
+        let mut first = true;
+        let mut spaces = 0;
+        for word in line[lead..].split(' ') {
+            if word.is_empty() {
+                spaces += 1;
+                continue;
+            }
+            let gap = if first { 0 } else { spaces + 1 };
+            spaces = 0;
+            let ww = visible_width(word);
+            if !first && used + gap + ww > width {
+                out.push('\n');
+                out.push_str(&indent);
+                used = indent.len();
+            } else {
+                out.push_str(&" ".repeat(gap));
+                used += gap;
+            }
+            out.push_str(word);
+            used += ww;
+            first = false;
+        }
+    }
+    out
+}
+
 impl Style {
     pub fn detect(choice: ColorChoice) -> Style {
         let tty = std::io::stdout().is_terminal();
@@ -42,6 +100,17 @@ impl Style {
         crossterm::style::force_color_output(color);
         let width = if tty { terminal_width() } else { None };
         Style { color, tty, width }
+    }
+
+    /// Prose fitted to the terminal: each line wider than it is broken at spaces, its
+    /// continuation indented two more than the line, so that the terminal never breaks a
+    /// word (an id, a slug, a URL) in two. A word wider than the terminal stays whole on a
+    /// line of its own. Colour escapes take no width. Off a terminal, the text as it is.
+    pub fn fit(&self, text: &str) -> String {
+        match self.width {
+            Some(w) if w > 20 => fit_to(text, usize::from(w)),
+            _ => text.to_string(),
+        }
     }
 
     pub fn bold(&self, s: &str) -> String {
@@ -187,6 +256,24 @@ pub fn print_table(table: &Table) -> Result<()> {
 /// Prints a value as pretty JSON.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     print(&serde_json::to_string_pretty(value)?)
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit_to;
+
+    #[test]
+    fn prose_breaks_at_spaces_and_never_inside_a_word() {
+        let line =
+            "  original   Rank-and-File Caucus (rfc), by Rosa Lopez · warehouse-workers-shut-down-line-3@138f34b747";
+        let out = fit_to(line, 40);
+        assert_eq!(
+            out,
+            "  original   Rank-and-File Caucus (rfc),\n    by Rosa Lopez ·\n    warehouse-workers-shut-down-line-3@138f34b747"
+        );
+        assert_eq!(fit_to("short\nlines", 40), "short\nlines");
+        assert_eq!(fit_to("\x1b[1mbold\x1b[0m words here", 15), "\x1b[1mbold\x1b[0m words here");
+    }
 }
 
 #[cfg(test)]

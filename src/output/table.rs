@@ -159,6 +159,12 @@ impl Table {
             t.add_row(one_line(r.iter().map(Cell::render).collect()));
         }
         let widths = t.column_max_content_widths();
+        let narrowed = self.narrowed_headers(&widths);
+        if narrowed.iter().any(Option::is_some) {
+            t.set_header(Row::from(
+                self.headers.iter().map(|h| Cell::toned(h, Tone::Bold).render()).collect::<Vec<_>>(),
+            ));
+        }
         let last = widths.len().saturating_sub(1);
         for (i, column) in t.column_iter_mut().enumerate() {
             // Two spaces between columns; none after the last, so a line fills the terminal.
@@ -167,11 +173,47 @@ impl Table {
             column.set_constraint(if self.free.get(i).copied().unwrap_or(false) {
                 let floor = widths.get(i).copied().unwrap_or(1).min(FREE_TEXT_FLOOR);
                 ColumnConstraint::LowerBoundary(Width::Fixed(floor + right))
+            } else if let Some(Some(w)) = narrowed.get(i) {
+                ColumnConstraint::Absolute(Width::Fixed(w + right))
             } else {
                 ColumnConstraint::ContentWidth
             });
         }
         t.lines().map(|l| l.trim_end().to_string()).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Table {
+    /// When the table is wider than the terminal even with its free text at the narrowest,
+    /// the fixed columns whose header of several words is wider than their cells: each
+    /// narrowed to its widest cell or to its header on two lines, whichever is wider
+    /// ("MEDIAN TIME" over "TO ANSWER" over "3h 0m"). A header of one word, and every cell,
+    /// stays whole. None for the others (and for all, when the table fits).
+    fn narrowed_headers(&self, widths: &[u16]) -> Vec<Option<u16>> {
+        let none = vec![None; self.headers.len()];
+        let Some(width) = self.width else { return none };
+        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        let cells = |i: usize| self.rows.iter().filter_map(|r| r.get(i)).map(|c| w(&c.text)).max().unwrap_or(0);
+        let mut natural = 2 * self.headers.len().saturating_sub(1) as u16;
+        let mut out = none.clone();
+        for (i, h) in self.headers.iter().enumerate() {
+            let full = widths.get(i).copied().unwrap_or(0);
+            if self.free[i] {
+                natural += full.min(FREE_TEXT_FLOOR);
+                continue;
+            }
+            // The narrowest the header gets on two lines: split at its best space.
+            let two_lines = h.match_indices(' ').map(|(at, _)| w(&h[..at]).max(w(&h[at + 1..]))).min().unwrap_or(full);
+            let need = cells(i).max(two_lines);
+            if h.contains(' ') && need < full {
+                out[i] = Some(need);
+            }
+            natural += full;
+        }
+        if natural <= width {
+            return none;
+        }
+        out
     }
 }
 
@@ -222,6 +264,26 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() <= 60), "{out}");
         let status = lines[0].find("STATUS").unwrap();
         assert_eq!(lines[1].chars().count() - "counted".len(), status, "{out}");
+    }
+
+    /// A long header of several words over short cells takes two lines when the table would
+    /// not fit otherwise; one line when it fits.
+    #[test]
+    fn a_long_header_over_short_cells_wraps_only_when_the_table_would_not_fit() {
+        let table = |width: Option<u16>| {
+            let mut t = Table::new(&["CONTINGENT", "MEDIAN TIME TO ANSWER", "OLDEST OPEN"], false, width);
+            t.row(["abc-of-some-length-here", "3h 0m", "6d 20h"]);
+            t.render()
+        };
+        let narrow = table(Some(50));
+        let lines: Vec<&str> = narrow.lines().collect();
+        assert_eq!(lines[0], "CONTINGENT               MEDIAN TIME  OLDEST", "{narrow}");
+        assert_eq!(lines[1], "                         TO ANSWER    OPEN", "{narrow}");
+        assert_eq!(lines[2], "abc-of-some-length-here  3h 0m        6d 20h", "{narrow}");
+        for wide in [table(Some(80)), table(None)] {
+            assert_eq!(wide.lines().count(), 2, "{wide}");
+            assert!(wide.starts_with("CONTINGENT               MEDIAN TIME TO ANSWER  OLDEST OPEN"), "{wide}");
+        }
     }
 
     #[test]

@@ -204,3 +204,26 @@ fn the_statements_table_fits_80_columns_with_its_deadline_whole() {
     let row = text.lines().find(|l| l.starts_with(crate::vote_fixture::SLUG)).expect("the statement's row");
     assert!(row.contains("2026-12-01 00:00") && row.contains("0/0/0 of 3"), "{text}");
 }
+
+/// Prose wider than the terminal (credits, a tally's result, why) breaks at spaces, never
+/// inside an id, slug or URL, and fills no line past the terminal; in a pipe it is as it was.
+#[test]
+fn prose_wider_than_the_terminal_breaks_between_words() {
+    let env = Env::new();
+    let dir = env.path("demo");
+    let d = dir.to_str().unwrap();
+    env.tribune(&["demo", d]).ok();
+    let slug = "warehouse-workers-shut-down-line-3-over-heat";
+    let statement = "solidarity-with-the-tenants-of-400-willowmere";
+    for args in [vec!["-C", d, "credits", slug], vec!["-C", d, "tally", statement, "--summary"]] {
+        let text = strip_colour(&on_terminal(&env, 80, &args));
+        let piped = env.tribune(&args).ok().stdout;
+        assert!(piped.lines().any(|l| l.chars().count() > 80), "{args:?} has nothing to break:\n{piped}");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "{args:?}: a line past 80 columns:\n{text}");
+        }
+        // Every word of the piped text is on the terminal, whole, in the same order.
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&text), words(&piped), "{args:?}");
+    }
+}
