@@ -99,6 +99,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let contingent = snap.require_contingent(c).context("--as")?;
         let found = crate::articles::history::resolve(&commons, slug, selector)?;
         let name = format!("{slug}@{}", found.version.short(10));
+        warn_if_not_verified(&commons, slug, &found)?;
         let text = String::from_utf8_lossy(&commons.repo.read_blob(found.version)?).into_owned();
         let article = Article::parse(&name, &text)?;
         Export::Article(ArticleExport {
@@ -194,4 +195,34 @@ fn statement(commons: &crate::commons::Commons, slug: &str) -> Result<StatementE
         organisation: commons.config.name.clone(),
         body: st.body,
     })
+}
+
+/// In a founded commons, a warning when the version exported is not an act its contingent
+/// signed (`versions` says the same in STANDING): the credits name that contingent as its
+/// maker, and nothing shows that it made this text (a commit someone else, or no one,
+/// signed). An earlier trunk text (`history`) is not judged here.
+fn warn_if_not_verified(
+    commons: &crate::commons::Commons,
+    slug: &str,
+    found: &crate::articles::history::Found,
+) -> Result<()> {
+    if found.place == "history" || crate::governance::audit::audit_root(commons)?.is_none() {
+        return Ok(());
+    }
+    let list = crate::versions::of_article(commons, slug)?;
+    let Some(i) = list.iter().position(|v| v.version == found.version.to_string()) else { return Ok(()) };
+    let judged = crate::versions::standings(commons, slug, &list[i..=i])?;
+    let Some(j) = judged.first() else { return Ok(()) };
+    if j.standing != crate::governance::acts::Standing::Verified {
+        eprintln!(
+            "warning: {}",
+            crate::output::clean_text(&crate::output::here::here(&format!(
+                "this version of {slug} ({}) is {}: nothing shows that the contingent its credits name made it \
+                 (`tribune versions {slug}`)",
+                found.place,
+                j.standing.name()
+            )))
+        );
+    }
+    Ok(())
 }

@@ -401,3 +401,27 @@ fn the_trunks_standing_follows_the_commit_that_last_set_the_text() {
     assert_eq!(standing(), (verified.clone(), verified));
     assert!(std::fs::read_to_string(&memo).unwrap().contains(&before_edit));
 }
+
+/// `export` of a version that its contingent did not sign (a commit on xyz's edition made
+/// with plain git by anyone) says so: the credits would name xyz as its maker.
+#[test]
+fn export_warns_when_the_version_is_not_its_contingents_signed_act() {
+    let f = founded();
+    let p = f.file("p.md", &port("abc"));
+    f.t(&["contribute", &p, "--slug", SLUG, "--key", &f.ann]).ok();
+    let new = f.file("new.md", &port("abc").replace("Dockers stopped.", "Dockers stopped the port."));
+    f.t(&["rewrite", SLUG, "--contingent", "xyz", "--file", &new, "--key", &f.xena]).ok();
+    let at = format!("{SLUG}@xyz");
+    let r = f.t(&["export", &at, "--as", "abc"]).ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let w = f.env.clone_of(&f.c, "w");
+    f.env.git(&["-C", &w, "checkout", "-q", "contingents/xyz"]).ok();
+    let path = format!("{w}/{}", text_path(SLUG));
+    let forged = std::fs::read_to_string(&path).unwrap().replace("the port", "nothing at all");
+    std::fs::write(&path, forged).unwrap();
+    commit_and_push(&f.env, &w, "contingents/xyz", "rewrite: forged");
+    let r = f.t(&["export", &at, "--as", "abc"]).ok();
+    let want = format!("warning: this version of {SLUG} (contingents/xyz) is unsigned: nothing shows that");
+    assert!(r.stderr.contains(&want), "{}", r.stderr);
+    assert!(r.stdout.contains("nothing at all"), "{}", r.stdout);
+}
