@@ -104,7 +104,9 @@ pub fn summary(style: &Style, t: &Tally) -> String {
         t.title,
         short(&t.proposal, 10),
         short(&t.text, 10),
-        if t.open { "closes" } else { "closed" },
+        // By the deadline and the time now, not by whether ballots still count: an approval
+        // can end the vote before a deadline that has not come yet.
+        if t.deadline_passed { "closed" } else { "closes" },
         time(&t.deadline),
         count(c.electorate, "member", "members"),
         c.voted(),

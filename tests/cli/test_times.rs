@@ -1,8 +1,9 @@
 //! One way to write a time in text output (`output::time`): RFC 3339 in UTC to the second,
-//! `2026-11-25T17:42:55Z`, in tables and prose alike.
+//! `2026-11-25T17:42:55Z`, in tables and prose alike; and `tally` says whether voting
+//! closes or closed by the deadline and the time now, approved or not.
 
 use crate::harness::article;
-use crate::vote_fixture::setup;
+use crate::vote_fixture::{setup, DEADLINE, LATE, SLUG};
 
 /// An instant with seconds, so that a form that drops them shows.
 const T: &str = "2026-11-25T17:42:55Z";
@@ -81,4 +82,32 @@ fn statements_tally_log_and_challenges_write_a_time_the_same_way() {
         assert!(l.is_some(), "{args:?}: no line starting {line:?} shows {T}:\n{out}");
         assert_eq!(other_forms(&out), Vec::<String>::new(), "{args:?}: a time written another way:\n{out}");
     }
+}
+
+#[test]
+fn tally_says_voting_closes_before_the_deadline_and_closed_after_it_approved_or_not() {
+    let v = setup(3);
+    let (env, c) = (&v.env, v.c.as_str());
+    let other = env.write("other.md", "+++\ntitle = \"Another\"\n+++\nNobody votes.\n");
+    env.tribune(&["-C", c, "propose", &other, "--slug", "unvoted", "--deadline", DEADLINE]).ok();
+    let tally = |slug: &str| env.tribune(&["-C", c, "tally", slug]).ok().stdout;
+    let closes = format!("voting closes {DEADLINE}.");
+    let closed = format!("voting closed {DEADLINE}.");
+
+    let open = tally(SLUG);
+    assert!(open.contains(&closes), "{open}");
+    // Every member voted, so it is approved days before the deadline: the vote has ended,
+    // but the deadline has not come, and the tally must not say it has passed.
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    v.approve("m1").ok();
+    let early = tally(SLUG);
+    assert!(early.contains("Result: APPROVED"), "{early}");
+    assert!(early.contains(&closes) && !early.contains("voting closed"), "{early}");
+    assert!(tally("unvoted").contains(&closes));
+
+    env.set_clock(LATE);
+    let late = tally(SLUG);
+    assert!(late.contains("Result: APPROVED") && late.contains(&closed), "{late}");
+    let unvoted = tally("unvoted");
+    assert!(unvoted.contains(&closed) && unvoted.contains("Result: FAILS"), "{unvoted}");
 }
