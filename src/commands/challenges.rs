@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::challenges::{self, human};
-use crate::output::{clean, clean_text, print, print_json, print_table};
+use crate::output::{clean, clean_text, print, print_json, print_table, time};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -119,21 +119,17 @@ fn show(
     let about = c.about.as_ref().map(|a| format!(" · about {a}")).unwrap_or_default();
     out.push_str(&s.dim(&clean(&format!(
         "put {} by {} ({} ago){about} · {}",
-        c.asked_at.format("%Y-%m-%d %H:%M UTC"),
+        time(&c.asked_at),
         c.asked_by,
         human((now - c.asked_at).num_seconds().max(0)),
         c.status()
     ))));
     out.push_str(&format!("\n\n{}\n", clean_text(c.body.trim_end())));
     for r in &c.replies {
-        let amended = r.amended_at.map(|a| format!(", amended {}", a.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
+        let amended = r.amended_at.map(|a| format!(", amended {}", time(&a))).unwrap_or_default();
         out.push_str(&format!(
             "\n{}\n",
-            s.bold(&clean(&format!(
-                "Reply of {} ({}{amended})",
-                r.contingent,
-                r.answered_at.format("%Y-%m-%d %H:%M UTC")
-            )))
+            s.bold(&clean(&format!("Reply of {} ({}{amended})", r.contingent, time(&r.answered_at))))
         ));
         out.push_str(&format!("{}\n", clean_text(r.body.trim_end())));
     }

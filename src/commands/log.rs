@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for r in rows {
         t.row([
             Cell::new(crate::output::short(&r.commit, 10)),
-            Cell::new(r.date),
+            Cell::new(crate::output::time(&r.date)),
             Cell::new(r.author),
             Cell::new(r.action),
             Cell::new(

@@ -7,7 +7,7 @@ use crate::governance::{self, rules::Breach};
 use crate::model::statement::{format_deadline, parse_deadline, Fill, Statement};
 use crate::model::vote::{Basis, Ratio};
 use crate::model::{id, layout};
-use crate::output::{print, print_json};
+use crate::output::{print, print_json, time};
 use crate::statements;
 use anyhow::Result;
 use std::path::PathBuf;
@@ -159,7 +159,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let statement = Statement::parse(&name, &full)?;
     if statement.deadline.timestamp() <= now {
         return Err(fail(
-            format!("the deadline {} has already passed", format_deadline(statement.deadline)),
+            format!("the deadline {} has already passed", time(&statement.deadline)),
             "give a later --deadline (RFC 3339, e.g. 2026-12-01T18:00:00Z)",
         ));
     }
@@ -225,7 +225,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         commit.short(10),
         blob.short(10),
         statements::rule_text(&statement.rule),
-        format_deadline(statement.deadline),
+        time(&statement.deadline),
         crate::output::count(electorate as u64, "member", "members"),
     )))
 }
@@ -250,7 +250,7 @@ fn refuse_below_floors(
             Breach::Basis { floor, .. } => format!("--basis {floor}"),
             Breach::Period { floor, .. } => {
                 let earliest = chrono::DateTime::from_timestamp(proposed_at.max(now).saturating_add(*floor as i64), 0)
-                    .map(format_deadline)
+                    .map(|d| time(&d))
                     .unwrap_or_default();
                 format!("a --deadline of {earliest} or later")
             }

@@ -1,7 +1,7 @@
 //! `tribune statements`: every joint statement and where it stands.
 
 use super::Ctx;
-use crate::output::{print, print_json, print_table, Cell, Tone};
+use crate::output::{print, print_json, print_table, time, Cell, Tone};
 use crate::statements;
 use anyhow::Result;
 
@@ -95,10 +95,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         table.row([
             Cell::new(&r.statement),
             status,
-            // Compact, so that a row fits 80 columns: "2/1/0 of 7", "2026-12-01 18:00".
+            // Compact, so that a row fits 80 columns: "2/1/0 of 7", and the rule as the
+            // --threshold and --basis that give it, "2/3 cast". The deadline stays whole
+            // (see `output::time`): the title gives way.
             Cell::new(format!("{}/{}/{} of {}", r.counts.yes, r.counts.no, r.counts.abstain, r.counts.electorate)),
-            Cell::new(format!("{} of {}", r.threshold, r.basis)),
-            Cell::new(short_time(&r.deadline)),
+            Cell::new(format!("{} {}", r.threshold, r.basis)),
+            Cell::new(time(&r.deadline)),
             Cell::new(&r.title),
         ]);
     }
@@ -120,22 +122,4 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// "2026-12-01T18:00:00Z" as "2026-12-01 18:00" (UTC, seconds only when not zero).
-fn short_time(t: &str) -> String {
-    let t = t.strip_suffix('Z').unwrap_or(t).replacen('T', " ", 1);
-    match t.strip_suffix(":00") {
-        Some(s) if s.len() == 16 => s.to_string(),
-        _ => t,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_deadline_is_shown_to_the_minute() {
-        assert_eq!(super::short_time("2026-12-01T00:00:00Z"), "2026-12-01 00:00");
-        assert_eq!(super::short_time("2026-12-01T18:30:15Z"), "2026-12-01 18:30:15");
-    }
 }

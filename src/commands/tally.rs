@@ -1,7 +1,7 @@
 //! `tribune tally`: count a joint statement's ballots, verifying every one.
 
 use super::Ctx;
-use crate::output::{count, print, print_json, short, Cell, Style, Tone};
+use crate::output::{count, print, print_json, short, time, Cell, Style, Tone};
 use crate::statements::{self, Status, Tally};
 use anyhow::Result;
 
@@ -74,7 +74,7 @@ pub fn table(style: &Style, t: &Tally, all: bool) -> String {
             Cell::new(&b.contingent),
             Cell::new(b.choice.map(|c| c.as_str()).unwrap_or("?")),
             Cell::new(b.seq.map(|s| s.to_string()).unwrap_or_else(|| "?".into())),
-            Cell::new(&b.at),
+            Cell::new(time(&b.at)),
             Cell::new(short(&b.commit, 10)),
             status,
         ]);
@@ -104,8 +104,10 @@ pub fn summary(style: &Style, t: &Tally) -> String {
         t.title,
         short(&t.proposal, 10),
         short(&t.text, 10),
-        if t.open { "closes" } else { "closed" },
-        t.deadline,
+        // By the deadline and the time now, not by whether ballots still count: an approval
+        // can end the vote before a deadline that has not come yet.
+        if t.deadline_passed { "closed" } else { "closes" },
+        time(&t.deadline),
         count(c.electorate, "member", "members"),
         c.voted(),
         c.electorate,
@@ -160,7 +162,7 @@ pub fn summary(style: &Style, t: &Tally) -> String {
                 "APPROVED: tag {} signed by {} at {}; recount it with `tribune verify {}`",
                 a.map(|a| a.tag.as_str()).unwrap_or(""),
                 a.and_then(|a| a.signed_by.as_deref()).unwrap_or("?"),
-                a.map(|a| a.at.as_str()).unwrap_or(""),
+                a.map(|a| time(&a.at)).unwrap_or_default(),
                 t.statement
             )
         }

@@ -2,7 +2,6 @@
 
 use super::Ctx;
 use crate::commons::actor;
-use crate::model::statement::format_deadline;
 use crate::output::{print, print_json};
 use crate::statements::{self, Choice};
 use anyhow::Result;
@@ -95,7 +94,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     out.push_str(&format!(
         "\nVoting closes {}; count with `tribune tally {slug}`.",
-        format_deadline(proposal.statement.deadline)
+        crate::output::time(&proposal.statement.deadline)
     ));
     print(&out)
 }

@@ -120,8 +120,10 @@ impl fmt::Display for Problem {
             }
             Problem::DatedInTheFuture { at, now } => write!(
                 f,
-                "the tag is dated {at}, in the future (it is now {now}): an approval cannot close a vote early by \
-                 claiming a later time"
+                "the tag is dated {}, in the future (it is now {}): an approval cannot close a vote early by \
+                 claiming a later time",
+                super::time(at),
+                super::time(now)
             ),
             Problem::OtherCount { field, claimed, recount } => write!(
                 f,
@@ -154,8 +156,10 @@ impl fmt::Display for Problem {
             Problem::DoesNotPass { arithmetic } => write!(f, "the recount does not pass: {}", arithmetic.join("; ")),
             Problem::EarlyAndUndecided { at, deadline } => write!(
                 f,
-                "approved at {at} before the deadline {deadline}, while the members who had not voted could still \
-                 change the result"
+                "approved at {} before the deadline {}, while the members who had not voted could still \
+                 change the result",
+                super::time(at),
+                super::time(deadline)
             ),
             Problem::BelowFloor { breach } => write!(
                 f,

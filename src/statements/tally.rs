@@ -26,6 +26,9 @@ pub struct Tally {
     pub outcome: Outcome,
     /// True while ballots can still be cast (before the deadline and any approval).
     pub open: bool,
+    /// True once the deadline is past (at the time of the count), approved or not.
+    #[serde(skip)]
+    pub deadline_passed: bool,
     /// While open: Some(true) when it will pass whatever the members who have not voted
     /// do, Some(false) when it will fail, None when they can still decide it.
     pub decided: Option<bool>,
@@ -109,8 +112,8 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
     let approved_at = assume_approval_at.or(approval.as_ref().filter(|a| a.signed_by.is_some()).map(|a| a.seconds));
     let deadline = proposal.deadline();
     let (closing, closing_name) = match approved_at {
-        Some(t) if t < deadline => (t, format!("the approval at {}", rfc3339(t))),
-        _ => (deadline, format!("the deadline {}", format_deadline(proposal.statement.deadline))),
+        Some(t) if t < deadline => (t, format!("the approval at {}", crate::output::time(&t))),
+        _ => (deadline, format!("the deadline {}", crate::output::time(&proposal.statement.deadline))),
     };
     let prefix = format!("{BALLOT_REFS}{}/", proposal.slug);
     let tips: Vec<(String, Oid)> = repo
@@ -185,6 +188,7 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
         },
         outcome,
         open,
+        deadline_passed: now >= deadline,
         decided: decided_now,
         result: result.to_string(),
         below_floors: proposal.below_floors.clone(),

@@ -45,6 +45,7 @@ mod test_sync_resilience;
 mod test_sync_review;
 mod test_table_style;
 mod test_terminal;
+mod test_times;
 mod test_versions;
 mod test_worktree;
 mod test_worktree_symlinks;

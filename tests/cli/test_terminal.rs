@@ -202,7 +202,12 @@ fn the_statements_table_fits_80_columns_with_its_deadline_whole() {
     let text = strip_colour(&on_terminal(&v.env, 80, &["--color", "always", "-C", &v.c, "statements"]));
     assert!(text.lines().all(|l| l.chars().count() <= 80), "a line over 80 columns:\n{text}");
     let row = text.lines().find(|l| l.starts_with(crate::vote_fixture::SLUG)).expect("the statement's row");
-    assert!(row.contains("2026-12-01 00:00") && row.contains("0/0/0 of 3"), "{text}");
+    assert!(row.contains("2026-12-01T00:00:00Z") && row.contains("0/0/0 of 3"), "{text}");
+    // `approved` is the widest status: that row fits too.
+    let a = crate::vote_fixture::approved(3);
+    let text = strip_colour(&on_terminal(&a.env, 80, &["--color", "always", "-C", &a.c, "statements"]));
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "a line over 80 columns:\n{text}");
+    assert!(text.contains("approved  3/0/0 of 3  2/3 cast  2026-12-01T00:00:00Z"), "{text}");
 }
 
 /// Prose wider than the terminal (credits, a tally's result, why) breaks at spaces, never
