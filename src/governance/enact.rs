@@ -22,9 +22,13 @@ pub fn wanted(commons: &Commons, path: &str, new: Option<Oid>) -> Result<Option<
         let Some(b) = new else { return Ok(None) };
         let text = String::from_utf8_lossy(&commons.repo.read_blob(b)?).into_owned();
         return Ok(match crate::model::roster::Member::parse(id, path, &text) {
-            Ok(m) if m.keys.len() == 1 => {
-                Some(Wanted::AddMember { member: id.to_string(), contingent: m.contingent, key: m.keys[0].clone() })
-            }
+            Ok(m) if m.keys.len() == 1 => Some(Wanted::AddMember {
+                member: id.to_string(),
+                contingent: m.contingent,
+                key: m.keys[0].clone(),
+                name: Some(m.name),
+                email: Some(m.email),
+            }),
             _ => None,
         });
     }
@@ -63,10 +67,17 @@ pub fn authorises(commons: &Commons, e: &Enactment<'_>) -> Result<bool> {
     let Ok(proposal) = crate::statements::find(commons, slug) else { return Ok(false) };
     let same = |s: &Wanted| match (s, &want) {
         // Keys compare by the key itself, whatever their comments.
+        // A name or an email the statement gives binds the entry applied.
         (
-            Wanted::AddMember { member: a, contingent: c, key: k },
-            Wanted::AddMember { member: b, contingent: d, key: l },
-        ) => a == b && c == d && key_part(k) == key_part(l),
+            Wanted::AddMember { member: a, contingent: c, key: k, name: n, email: e },
+            Wanted::AddMember { member: b, contingent: d, key: l, name: m, email: f },
+        ) => {
+            a == b
+                && c == d
+                && key_part(k) == key_part(l)
+                && n.as_ref().is_none_or(|n| Some(n) == m.as_ref())
+                && e.as_ref().is_none_or(|e| f.as_ref().is_some_and(|f| f.eq_ignore_ascii_case(e)))
+        }
         (a, b) => a == b,
     };
     if !proposal.statement.enacts.iter().any(same) {

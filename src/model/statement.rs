@@ -35,8 +35,17 @@ pub enum Enactment {
     /// `rules = "BLOB"`: tribune.toml becomes the file with this git blob id.
     Rules { blob: String },
     /// `add_member = "ID"`, `contingent = "…"`, `key = "ssh-ed25519 …"`: admit a member
-    /// (the first of a new contingent, say) with exactly this key.
-    AddMember { member: String, contingent: String, key: String },
+    /// (the first of a new contingent, say) with exactly this key; and, when the statement
+    /// gives them, exactly this `name` and `email`.
+    AddMember {
+        member: String,
+        contingent: String,
+        key: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
 }
 
 /// What `propose` may fill in when the file leaves it out.
@@ -274,7 +283,17 @@ fn enactment(item: &toml::Value) -> Result<Enactment, String> {
         super::id::validate("member id", &member).map_err(|e| e.message)?;
         let key = text("key").ok_or("an add_member entry needs the member's `key`")?;
         let key = super::roster::check_public_key(&key).map_err(|e| e.message)?;
-        return Ok(Enactment::AddMember { member, contingent: id("contingent")?, key });
+        let optional = |k: &str| -> Result<Option<String>, String> {
+            match t.get(k) {
+                None => Ok(None),
+                Some(_) => match text(k).filter(|v| !v.is_empty() && !v.chars().any(char::is_control)) {
+                    Some(v) => Ok(Some(v)),
+                    None => Err(format!("`{k}` of an add_member entry must be a non-empty string")),
+                },
+            }
+        };
+        let (name, email) = (optional("name")?, optional("email")?);
+        return Ok(Enactment::AddMember { member, contingent: id("contingent")?, key, name, email });
     }
     if t.contains_key("add_contingent") {
         let name = text("name").filter(|n| !n.is_empty() && !n.chars().any(char::is_control));

@@ -609,3 +609,31 @@ fn hostile_names_are_invalid_entries_and_the_roster_stays_quick() {
     assert!(why.iter().any(|w| w.contains("invisible character that reorders or hides text")), "{why:?}");
     env.tribune(&["-C", &c, "roster"]).ok();
 }
+
+/// A statement that gives the new member's name and email binds them: whoever applies it
+/// cannot admit the voted key under another name or address.
+#[test]
+fn an_enacted_admission_binds_the_name_and_email_the_statement_gives() {
+    let (env, c, ann) = founded();
+    let (_, zed_pub) = keypair(&env, "zed");
+    let front = format!(
+        "[[enacts]]\nadd_member = \"zed\"\ncontingent = \"abc\"\nkey = \"{}\"\nname = \"Zed Ortiz\"\n\
+         email = \"zed@example.org\"\n",
+        zed_pub.trim()
+    );
+    pass_statement(&env, &c, &ann, "admit-zed", &front);
+    let pubfile = env.write("zed-new.pub", &zed_pub);
+    let more = ["--key-file", pubfile.as_str(), "--statement", "admit-zed", "--key", ann.as_str()];
+    for (name, email) in [("Rosa Lopez", "zed@example.org"), ("Zed Ortiz", "rosa@example.org")] {
+        let before = env.refs(&c);
+        let args = member_args(["zed", "abc", name, email], &more);
+        let r = env.tribune(&[&["-C", c.as_str()][..], &args].concat());
+        assert_eq!(r.code, 1, "{name} <{email}> was admitted:\n{}", r.stdout);
+        assert_eq!(env.refs(&c), before);
+    }
+    let args = member_args(["zed", "abc", "Zed Ortiz", "ZED@example.org"], &more);
+    env.tribune(&[&["-C", c.as_str()][..], &args].concat()).ok();
+    env.tribune(&["-C", &c, "audit"]).ok();
+    let roster = env.tribune(&["-C", &c, "roster", "--json"]).ok().stdout;
+    assert!(roster.contains("Zed Ortiz"), "{roster}");
+}
