@@ -12,10 +12,12 @@ fn main() -> ExitCode {
             let (code, hint) = tribune::error::classify(&err);
             if code != 0 {
                 // Messages quote the data: never let it speak to the terminal.
-                let here = tribune::output::here::here;
-                eprintln!("error: {}", tribune::output::clean_text(&here(&format!("{err:#}"))));
+                let say = |s: &str| {
+                    tribune::output::fit_for_stderr(&tribune::output::clean_text(&tribune::output::here::here(s)))
+                };
+                eprintln!("{}", say(&format!("error: {err:#}")));
                 if let Some(hint) = hint {
-                    eprintln!("hint: {}", tribune::output::clean_text(&here(&hint)));
+                    eprintln!("{}", say(&format!("hint: {hint}")));
                 }
             }
             ExitCode::from(code as u8)

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::error::fail;
-use crate::output::{print, print_json};
+use crate::output::print_json;
 use crate::statements::{self, Status};
 use anyhow::Result;
 
@@ -79,17 +79,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             approved_by: member,
         });
     }
-    print(&format!(
-        "Approved {slug}: tag {} ({}), signed by {member}.\n{} yes, {} no, {} abstain of {}; {} kept reachable by \
-         the tally commit {}.\n{}\nAnyone can recount it: tribune verify {slug}",
-        statements::tag_name(&slug),
-        tag.short(10),
-        c.yes,
-        c.no,
-        c.abstain,
-        crate::output::count(c.electorate, "member", "members"),
-        crate::output::count(counted as u64, "ballot", "ballots"),
-        tally_commit.short(10),
-        t.outcome.arithmetic.join("\n"),
-    ))
+    crate::output::print_prose(
+        &ctx.style,
+        &format!(
+            "Approved {slug}: tag {} ({}), signed by {member}.\n{} yes, {} no, {} abstain of {}; {} kept reachable by \
+         the tally commit {}.\n{}\nAnyone can recount it: `tribune verify {slug}`",
+            statements::tag_name(&slug),
+            tag.short(10),
+            c.yes,
+            c.no,
+            c.abstain,
+            crate::output::count(c.electorate, "member", "members"),
+            crate::output::count(counted as u64, "ballot", "ballots"),
+            tally_commit.short(10),
+            t.outcome.arithmetic.join("\n"),
+        ),
+    )
 }

@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for f in &audit.findings {
             out.push_str(&format!("{} {}\n", ctx.style.paint("31", "BROKEN"), crate::output::audit::finding(f)));
         }
-        print(out.trim_end())?;
+        print(&ctx.style.fit(out.trim_end()))?;
     }
     if !audit.findings.is_empty() {
         return Err(fail(

@@ -133,5 +133,5 @@ fn show(
         ));
         out.push_str(&format!("{}\n", clean_text(r.body.trim_end())));
     }
-    print(&out)
+    print(&ctx.style.fit(&out))
 }

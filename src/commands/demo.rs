@@ -7,7 +7,6 @@ use crate::git::{Identity, Timestamp};
 use crate::model::article::Article;
 use crate::model::id;
 use crate::model::roster::{Contingent, Member};
-use crate::output::print;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -141,7 +140,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // changing directory), so the directory is shown absolute.
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let d = dir.display();
-    print(&format!(
+    crate::output::print_prose(&ctx.style, &format!(
         "Built a demo commons in {d}\n\
          {summary}\n\n\
          A short tour (tribune -C points at the commons, like git -C; without `cargo install --path .`,\n\

@@ -186,7 +186,7 @@ fn pre_receive() -> Result<()> {
         return Ok(());
     }
     let judged = judge(&updates)?;
-    if !judged.founded {
+    if judged.has_commons && !judged.founded {
         eprintln!("tribune: {}", crate::output::hook::UNFOUNDED);
     }
     for (refname, r) in &judged.refused {

@@ -27,7 +27,7 @@ pub fn run(args: Args) -> Result<()> {
 pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     render_tree(&crate::cli::command(), "", &mut out)?;
-    out.push(("tribune-format.5".to_string(), format_page()));
+    out.push(("tribune-format.5".to_string(), ascii_ellipsis(format_page())));
     Ok(out)
 }
 
@@ -63,12 +63,21 @@ fn render_tree(cmd: &clap::Command, path: &str, out: &mut Vec<(String, Vec<u8>)>
     let preamble = roff::Roff::new().render();
     let more = sections(entry).render();
     buf.extend_from_slice(more.strip_prefix(preamble.as_str()).unwrap_or(&more).as_bytes());
-    out.push((format!("{name}.1"), buf));
+    out.push((format!("{name}.1"), ascii_ellipsis(buf)));
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
         let sub_path = if path.is_empty() { sub.get_name().to_string() } else { format!("{path} {}", sub.get_name()) };
         render_tree(sub, &sub_path, out)?;
     }
     Ok(())
+}
+
+/// A page with `…` written `...`: groff in a C locale (`man` under LC_ALL=C) has no glyph for
+/// it and drops it with a warning, taking the placeholder it stood for.
+fn ascii_ellipsis(page: Vec<u8>) -> Vec<u8> {
+    match String::from_utf8(page) {
+        Ok(text) => text.replace('…', "...").into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
 }
 
 /// EXIT STATUS, ENVIRONMENT, EXAMPLES and SEE ALSO, from `cli::manual`.

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         out.push_str(&table(&ctx.style, &t, args.all));
         out.push('\n');
     }
-    out.push_str(&ctx.style.fit(&summary(&ctx.style, &t)));
+    out.push_str(&ctx.style.fit(&crate::output::here::here(&summary(&ctx.style, &t))));
     print(&out)
 }
 

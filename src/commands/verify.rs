@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 }
             }
         }
-        print(out.trim_end())?;
+        print(&ctx.style.fit(out.trim_end()))?;
     }
     if failed > 0 {
         return Err(fail(

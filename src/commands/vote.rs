@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::commons::actor;
-use crate::output::{print, print_json};
+use crate::output::print_json;
 use crate::statements::{self, Choice};
 use anyhow::Result;
 use std::path::PathBuf;
@@ -96,5 +96,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "\nVoting closes {}; count with `tribune tally {slug}`.",
         crate::output::time(&proposal.statement.deadline)
     ));
-    print(&out)
+    crate::output::print_prose(&ctx.style, &out)
 }

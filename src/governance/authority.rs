@@ -439,11 +439,18 @@ pub fn setter_on_other_side(
             if at(info.id)? != new {
                 continue;
             }
-            let before = match info.parents.first() {
-                Some(p) => at(*p)?,
-                None => None,
-            };
-            if before != new {
+            // The commit that set it: none of its parents had it. A merge that took it from
+            // one of its parents (an edition's update bringing in the trunk of its day) did
+            // not set it: the walk goes on into that parent's history, and where that is the
+            // trunk's own, nobody on this side set it.
+            let mut set_here = true;
+            for p in &info.parents {
+                if at(*p)? == new {
+                    set_here = false;
+                    break;
+                }
+            }
+            if set_here {
                 return Ok(Some(info));
             }
         }

@@ -127,6 +127,9 @@ pub enum Refusal {
 pub struct Judgement {
     /// Whether the commons (as it would be after the push) has a root of authority.
     pub founded: bool,
+    /// Whether there is a commons after the push to say that of (none: the trunk deleted,
+    /// or never pushed).
+    pub has_commons: bool,
     /// Each refused ref with why, in the order git gave them.
     pub refused: Vec<(String, Refusal)>,
 }
@@ -147,6 +150,7 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
         _ => None,
     };
     if let Some(c) = &commons {
+        out.has_commons = true;
         out.founded = super::audit::audit_root(c)?.is_some();
     }
     for u in updates {

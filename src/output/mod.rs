@@ -147,6 +147,22 @@ fn terminal_width() -> Option<u16> {
     (width >= MIN_TERMINAL_WIDTH).then_some(width)
 }
 
+/// A line for standard error (an error, a hint, a warning), fitted to the terminal as
+/// [`Style::fit`] fits prose when standard error is one.
+pub fn fit_for_stderr(text: &str) -> String {
+    use std::io::IsTerminal;
+    match terminal_width().filter(|_| std::io::stderr().is_terminal()) {
+        Some(w) if w > 20 => fit_to(text, usize::from(w)),
+        _ => text.to_string(),
+    }
+}
+
+/// Prose of a command's own (not the data's): its suggested commands with this run's
+/// `-C DIR` ([`here::here`]), fitted to the terminal ([`Style::fit`]).
+pub fn print_prose(style: &Style, text: &str) -> Result<()> {
+    print(&style.fit(&here::here(text)))
+}
+
 /// Text from the data, made harmless for a terminal: every control character (C0, DEL and
 /// C1: ESC, carriage return, backspace, bell, CSI…) is shown as a visible escape such as
 /// `\u{1b}`, so that nothing a contributor wrote can move the cursor, recolour the screen,

@@ -66,7 +66,7 @@ pub fn conflict(c: &Conflict, remote: &str) -> String {
         (Kept::Rival { contingent }, Some(slug)) => format!(
             "{slug}: this clone and {remote} both changed its trunk text. The trunk now has {remote}'s text; yours \
              is kept as {contingent}'s rival version (`tribune diff {slug} trunk {contingent}`) and on the branch \
-             {branch}. To put yours back on the trunk: `tribune show {slug}@{contingent} > {slug}.md`, edit it, \
+             {branch}. To put yours back on the trunk: `tribune show {slug}@{contingent} --raw > {slug}.md`, edit it, \
              `tribune contribute {slug}.md --update`, then `tribune sync`."
         ),
         _ => format!(

@@ -36,6 +36,7 @@ mod test_signing;
 mod test_since;
 mod test_slugs;
 mod test_snapshots;
+mod test_stale_edition;
 mod test_statement_integrity;
 mod test_statements;
 mod test_statements_review;

@@ -304,3 +304,22 @@ fn the_hook_guards_the_trunk_head_names_when_it_is_not_main() {
     assert_ne!(push.code, 0, "the hub took it:\n{}", push.stderr);
     assert!(push.stderr.contains("remote: tribune: refused refs/heads/trunk: "), "{}", push.stderr);
 }
+
+/// A push deleting the trunk of a founded hub is refused with that one reason, and nothing
+/// calls the commons unfounded (after the deletion there is no commons to say it of).
+#[test]
+fn deleting_the_trunk_of_a_founded_hub_is_refused_without_calling_it_unfounded() {
+    let mut env = Env::new();
+    let demo = env.path("demo").to_string_lossy().into_owned();
+    env.tribune(&["demo", &demo]).ok();
+    let hub = env.path("hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
+    let main = rev(&env, &hub, "main");
+    let line = format!("{main} {} refs/heads/main\n", "0".repeat(40));
+    // As git runs the hook: in the hub, with GIT_DIR set.
+    env.vars.push(("GIT_DIR".into(), hub.clone()));
+    let r = env.tribune_stdin(&["hook", "pre-receive"], line.as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.starts_with("tribune: refused refs/heads/main: the trunk is never deleted\n"), "{}", r.stderr);
+    assert!(!r.stderr.contains("unfounded"), "{}", r.stderr);
+}
