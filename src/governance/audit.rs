@@ -7,7 +7,7 @@
 use super::authority::{governed_changes, Authority, Enactment, Finding, FOUNDERS};
 use super::texts;
 use crate::commons::Commons;
-use crate::git::{CommitInfo, Oid, PathChange, Repo};
+use crate::git::{Oid, Repo};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -15,8 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 const VERSION: u32 = 3;
 
 mod keys;
+mod merges;
 use keys::KeyIndex;
 pub use keys::{key_owner, signer_at};
+use merges::{judge_undone, undone_of};
 
 /// Where a clone remembers its commons' root of authority (git's configuration).
 pub const ROOT_KEY: &str = "tribune.root";
@@ -372,63 +374,6 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
     }
     cache.root = root.map(|r| r.to_string());
     Ok(order.len())
-}
-
-/// The paths where merge `c` (judged from `base`) takes the value the histories of `base`
-/// and its other parent `q` had where they parted, although `q`'s side changed it since:
-/// governed paths, and owned texts (as changes from `q`'s value to the merge's).
-fn undone_of(repo: &Repo, c: &CommitInfo, base: Oid, q: Oid) -> Result<(Vec<String>, Vec<PathChange>)> {
-    let q_tree = repo.commit_tree(q)?;
-    let governed = governed_changes(repo, Some(q_tree), c.tree)?;
-    let owned = texts::owned_changes(repo, Some(q_tree), c.tree)?;
-    if governed.is_empty() && owned.is_empty() {
-        return Ok((governed, owned));
-    }
-    let Some(parted) = repo.merge_base(base, q)? else { return Ok((Vec::new(), Vec::new())) };
-    let parted_tree = repo.commit_tree(parted)?;
-    let at = |tree: Oid, path: &str| -> Result<Option<Oid>> {
-        Ok(repo.entry_at(tree, path)?.filter(|e| !e.is_tree).map(|e| e.id))
-    };
-    let mut g = Vec::new();
-    for path in governed {
-        if at(c.tree, &path)? == at(parted_tree, &path)? {
-            g.push(path);
-        }
-    }
-    let mut o = Vec::new();
-    for ch in owned {
-        if ch.new == at(parted_tree, &ch.path)? {
-            o.push(ch);
-        }
-    }
-    Ok((g, o))
-}
-
-/// Judges what merge `c` undid of its other founded parents' sides (see [`undone_of`]),
-/// each by the authorised state at that parent; `state` is the merge's, judged from its
-/// base, and comes back with the undone values refused.
-fn judge_undone(
-    commons: &Commons,
-    cache: &Cache,
-    c: &CommitInfo,
-    mut state: Authority,
-    undone: &[(Oid, Authority, Vec<String>, Vec<PathChange>)],
-) -> Result<(Authority, Vec<Finding>)> {
-    let repo = &commons.repo;
-    let mut findings = Vec::new();
-    for (q, theirs, governed, owned) in undone {
-        if !governed.is_empty() {
-            let judged;
-            (state, judged) =
-                state.judge_undone(repo, c, theirs, governed, &|e: &Enactment<'_>| enacted(commons, cache, e))?;
-            findings.extend(judged);
-        }
-        if !owned.is_empty() {
-            let signer_of = |commit: Oid| texts::signer_by(repo, theirs, commit);
-            findings.extend(texts::judge_owned(repo, &signer_of, c, *q, &[], owned)?);
-        }
-    }
-    Ok((state, findings))
 }
 
 /// Adds a commit's findings to the walk's.
