@@ -22,16 +22,13 @@
 # emptied first. Needs hyperfine (apt-get install hyperfine), GNU time (/usr/bin/time) and
 # python3. Prints, per operation, old and new mean ± sd, median and the ratio new/old. Do not
 # run it while a cargo build runs: on 2 cores the build takes one of them.
-set -euo pipefail
 if [ $# -lt 2 ]; then echo "usage: bash benches/compare.sh OLD_BIN NEW_BIN [WORKDIR]" >&2; exit 2; fi
 old_bin=$(realpath "$1")
 new_bin=$(realpath "$2")
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/common.sh"
 work=${3:-/tmp/tribune-bench-compare}
 articles=${ARTICLES:-100000}
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org
-export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
+bench_env
 echo "old: $old_bin ($(sha256sum "$old_bin" | cut -c1-16))"
 echo "new: $new_bin ($(sha256sum "$new_bin" | cut -c1-16))"
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
@@ -59,34 +56,16 @@ for b in old new; do
   git -C "$work/$b.0" remote add origin "$work/hub-$b.git"
 done
 # Articles rated: the first 100 of the trunk (read with git, so no binary touches the commons).
-git -C "$repo" ls-tree -r --name-only main articles/ \
-  | awk -F/ 'NF == 5 && $5 == "index.md" && n < 100 { print $4; n++ }' > "$work/slugs"
+bench_slugs "$repo" "$work"
 slug=$(head -1 "$work/slugs")
 # Two batches of 100 ratings (10 raters r0000..r0009 x 10 articles) with different scores, so
 # that each `rate --batch` in turn changes all 100.
 for s in 1 -1; do
   awk -v s="$s" '{ printf "{\"slug\":\"%s\",\"score\":%d,\"rater\":\"r%04d\"}\n", $0, s, NR % 10 }' "$work/slugs" > "$work/batch$s.jsonl"
 done
-for i in $(seq 1 100); do
-  printf '+++\ntitle = "Comparison article %s"\nauthors = ["Bench"]\ncontingent = "c001"\ndate = 2026-11-21\nlicense = "CC0-1.0"\n+++\nA short body for comparison article %s.\n' "$i" "$i" > "$work/in/a$i.md"
-done
 # The steps that set up a fresh state, run by hyperfine --prepare (outside the timing):
-#   restore B: B's copy and hub back to pristine (for the first, full push);
-#   rate100 B: 100 new ratings with `rate --batch` in B's copy, by B's binary;
-#   next B:    the next unused article to $work/next-B.md, for `contribute`.
-cat > "$work/prep.sh" <<EOF
-set -euo pipefail
-b=\$2; bin=$old_bin; [ "\$b" = new ] && bin=$new_bin
-case \$1 in
-  restore) rm -rf "$work/\$b" "$work/hub-\$b.git"; cp -a "$work/\$b.0" "$work/\$b"; cp -a "$work/hub.git" "$work/hub-\$b.git" ;;
-  rate100) n=\$(( \$(cat "$work/r-\$b" 2>/dev/null || echo 0) + 1 )); echo \$n > "$work/r-\$b"
-           "\$bin" -C "$work/\$b" rate --batch "$work/batch\$(( n % 2 ? 1 : -1 )).jsonl" >/dev/null ;;
-  next)    n=\$(( \$(cat "$work/n-\$b" 2>/dev/null || echo 0) + 1 )); echo \$n > "$work/n-\$b"
-           # Past the 100 written above (paired.py runs it as often as it likes), one more.
-           [ -f "$work/in/a\$n.md" ] || sed "s/article 1\\b/article \$n/g" "$work/in/a1.md" > "$work/in/a\$n.md"
-           cp "$work/in/a\$n.md" "$work/next-\$b.md" ;;
-esac
-EOF
+# restore, rate100 and next, in $work/prep.sh (see bench_prep in benches/common.sh).
+bench_prep "$work" "$old_bin" "$new_bin"
 prep="bash $work/prep.sh"
 for b in old new; do $prep restore $b; done
 echo "load after setup: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,9 +8,12 @@ time, user + system, which the load sways less).
 
     python3 benches/paired.py OLD_BIN NEW_BIN [WORKDIR] [RUNS] [OPERATION…]
 
-WORKDIR is compare.sh's (default /tmp/tribune-bench-compare), after it has run once. RUNS
-(default 25) is for the quick commands; the cold builds and syncs run a third as often (at
-least 5). OPERATIONs (default: all) are names from the table it prints.
+WORKDIR is compare.sh's (default /tmp/tribune-bench-compare), after it has run once, or
+governance.sh's (which runs this itself, on vote, tally and contribute). RUNS (default 25) is
+for the quick commands; the cold builds and syncs run a third as often (at least 5).
+OPERATIONs (default: all) are names from the table it prints. A file WORKDIR/extra-OP-B
+(B old or new), when there is one, holds more arguments for B's runs of OP, one a line:
+governance.sh signs the new build's `contribute` with `--key` that way.
 
 Each build works on its own copy, and two copies of one repository can differ in where they
 sit on disk: `contribute` creates files, and one copy was 1.8x slower than the other for
@@ -33,7 +36,8 @@ env = dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1", L
            GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.org")
 bins = {"old": old, "new": new}
 slug = open(f"{work}/slugs").read().split()[0]
-rated = open(f"{work}/rated").read().strip()
+# The rated article of `ratings` (governance.sh's commons has no ratings: the first slug).
+rated = open(f"{work}/rated").read().strip() if os.path.exists(f"{work}/rated") else slug
 
 # Operation → the arguments after `-C COPY`; the ones named in COLD start without the
 # derived index (deleted before each run, outside the timing).
@@ -75,7 +79,9 @@ def prepare(op, b):
 def run(op, b):
     """One timed run: (wall seconds, CPU seconds of the child)."""
     d = f"{work}/{b}"
-    args = [a.replace("{copy}", d).replace("{b}", b) for a in COMMANDS[op]]
+    extra = f"{work}/extra-{op}-{b}"
+    more = open(extra).read().splitlines() if os.path.exists(extra) else []
+    args = [a.replace("{copy}", d).replace("{b}", b) for a in COMMANDS[op] + more]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run([bins[b], "-C", d, *args], env=env, capture_output=True)

@@ -53,6 +53,8 @@ pub struct Args {
     /// Voters (`v00000`…, contingent c000, each with a key derived from its id) who all
     /// vote on one open statement, `synthetic-statement` (one yes in three is a no). The
     /// key of v00000 is written to `<DIR>/tribune/synth-voter-key` for vote benchmarks.
+    /// With --founded, the voters are admitted and the statement proposed after the
+    /// founding and the admissions, signed by m000-0.
     #[arg(long, default_value_t = 0)]
     pub voters: usize,
     /// Public challenges (between random contingents, a day apart); two in three are
@@ -346,11 +348,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             tree = repo.edit_tree(Some(tree), &edits)?;
             tip = commit(tree, tip, "synthetic copies and challenges", &[("Action", "contribute")], &mut clock)?;
         }
-        if args.voters > 0 {
-            tip = voters(repo, &dir, args.voters, tip, &mut editions, &mut || who(&mut clock))?;
-        }
         if args.founded > 0 {
             tip = founded::build(repo, &dir, &args, tip, &mut || who(&mut clock))?;
+        }
+        if args.voters > 0 {
+            // In a founded commons the voters are admitted, and the statement proposed, after
+            // the members, by m000-0 (a member of c000): the electorate is the whole authorised
+            // roster, and every voter's key is in it.
+            let signer = if args.founded > 0 { Some(founded::signer("m000-0")?) } else { None };
+            tip = voters(repo, &dir, args.voters, tip, signer.as_ref(), &mut editions, &mut || who(&mut clock))?;
         }
         *packing.borrow_mut() = Some(crate::progress::start("writing the pack", None));
         Ok((tip, editions))
@@ -369,12 +375,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The synthetic electorate, its statement, and one signed ballot per voter.
+/// The synthetic electorate, its statement, and one signed ballot per voter; the roster
+/// commit and the proposal are signed by `signer` when there is one (a founded commons).
 fn voters(
     repo: &crate::git::Repo,
     dir: &std::path::Path,
     n: usize,
     mut tip: Oid,
+    signer: Option<&crate::signing::Signer>,
     refs: &mut Vec<(String, Oid)>,
     who: &mut dyn FnMut() -> Identity,
 ) -> Result<Oid> {
@@ -398,19 +406,19 @@ fn voters(
         keys.push(k);
     }
     let tree = repo.edit_tree(Some(repo.commit_tree(tip)?), &edits)?;
-    let id = who();
-    tip =
-        repo.write_commit(tree, &[tip], &id, &id, &message(&format!("roster: {n} voters"), &[("Action", "roster")]))?;
+    let commit = |tree: Oid, parent: Oid, msg: &str, id: &Identity| match signer {
+        Some(s) => repo.write_signed_commit(tree, &[parent], id, id, msg, &|d| s.sign(d)),
+        None => repo.write_commit(tree, &[parent], id, id, msg),
+    };
+    tip = commit(tree, tip, &message(&format!("roster: {n} voters"), &[("Action", "roster")]), &who())?;
     let text = "+++\ntitle = \"A synthetic statement\"\ndeadline = 2030-01-01T00:00:00Z\nthreshold = \"2/3\"\nbasis = \"cast\"\nquorum = \"1/2\"\n+++\nEveryone votes on this.\n";
     let blob = repo.write_blob(text.as_bytes())?;
     let tree = repo.edit_tree(Some(tree), &[Edit::Put { path: layout::statement_text(SLUG), blob }])?;
-    let id = who();
-    let proposal = repo.write_commit(
+    let proposal = commit(
         tree,
-        &[tip],
-        &id,
-        &id,
+        tip,
         &message("propose: A synthetic statement", &[("Action", "propose"), ("Statement", SLUG)]),
+        &who(),
     )?;
     let empty = repo.empty_tree()?;
     for (i, k) in keys.into_iter().enumerate() {

@@ -13,6 +13,11 @@ fn key(member: &str) -> ssh_key::PrivateKey {
     crate::signing::keyring::derived_key(&format!("synth member {member}"))
 }
 
+/// The signer of a synthetic member (its key derived from its id).
+pub fn signer(member: &str) -> Result<crate::signing::Signer> {
+    crate::signing::Signer::from_private_key(key(member))
+}
+
 fn public(member: &str) -> Result<String> {
     key(member).public_key().to_openssh().context("could not encode a key")
 }
@@ -41,13 +46,12 @@ pub fn build(
         }
     }
     let mut tree = repo.edit_tree(Some(repo.commit_tree(tip)?), &edits)?;
-    let founder = crate::signing::Signer::from_private_key(key("m000-0"))?;
+    let founder = signer("m000-0")?;
     let id = who();
     let msg = message("found: the synthetic organisation", &[("Action", "found"), ("Founders", "m000-0")]);
     tip = repo.write_signed_commit(tree, &[tip], &id, &id, &msg, &|d| founder.sign(d))?;
-    let signers: Vec<crate::signing::Signer> = (0..args.contingents)
-        .map(|i| crate::signing::Signer::from_private_key(key(&format!("m{i:03}-0"))))
-        .collect::<Result<_>>()?;
+    let signers: Vec<crate::signing::Signer> =
+        (0..args.contingents).map(|i| signer(&format!("m{i:03}-0"))).collect::<Result<_>>()?;
     let progress = crate::progress::start("admitting members", Some(args.founded as u64));
     for n in 0..args.founded {
         let c = n % args.contingents;
