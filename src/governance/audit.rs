@@ -373,6 +373,18 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
         slots.insert(*id, slot);
     }
     cache.root = root.map(|r| r.to_string());
+    // The walk knows whether the tip is founded: asked of every later command (`contribute`'s
+    // next audit starts from it), it need not be walked for again.
+    if let (Some(r), Some(tip)) = (root, order.last()) {
+        let founded = match slots.get(tip) {
+            Some(Slot::Loaded(a)) => Some(a.founded),
+            Some(Slot::Lazy(_, f)) => Some(*f),
+            None => None,
+        };
+        if let Some(f) = founded {
+            founded_memo::put(repo, r, *tip, f);
+        }
+    }
     Ok(order.len())
 }
 
@@ -406,11 +418,78 @@ fn save_findings(repo: &Repo, new: &[Finding]) -> Result<()> {
 }
 
 /// Whether the commons is founded at `at`: the root of authority is `at` or an ancestor.
+///
+/// Whether the root is an ancestor is a walk of the history between them (libgit2 has no
+/// generation numbers): on a trunk of ten thousand commits, most of what `vote` and
+/// `contribute` cost. The answer never changes for a pair of commits, so it is remembered
+/// in `.git/tribune/founded.tsv` (`<root> <commit> <0|1>` lines, appended), and the audit
+/// records each tip it walks to, whose answer it knows from the walk.
 fn founded_at(repo: &Repo, root: Option<Oid>, at: Oid) -> Result<bool> {
-    Ok(match root {
-        Some(r) => r == at || repo.is_ancestor(r, at)?,
-        None => false,
-    })
+    let Some(r) = root else { return Ok(false) };
+    if r == at {
+        return Ok(true);
+    }
+    if let Some(known) = founded_memo::get(repo, r, at) {
+        return Ok(known);
+    }
+    let founded = repo.is_ancestor(r, at)?;
+    founded_memo::put(repo, r, at, founded);
+    Ok(founded)
+}
+
+/// The remembered answers of [`founded_at`], read once per process.
+mod founded_memo {
+    use crate::git::{Oid, Repo};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    /// (root, commit) → whether the root is an ancestor of (or is) the commit.
+    type Answers = HashMap<(Oid, Oid), bool>;
+
+    /// The answers of the repository whose file they were read from.
+    static MEMO: Mutex<Option<(std::path::PathBuf, Answers)>> = Mutex::new(None);
+
+    fn path(repo: &Repo) -> std::path::PathBuf {
+        repo.git_dir().join("tribune").join("founded.tsv")
+    }
+
+    fn with<T>(repo: &Repo, f: impl FnOnce(&mut Answers) -> T) -> T {
+        let mut guard = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        let path = path(repo);
+        if guard.as_ref().is_none_or(|(p, _)| *p != path) {
+            let mut map = HashMap::new();
+            for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
+                let mut f = line.split(' ');
+                if let (Some(Ok(r)), Some(Ok(c)), Some(v)) =
+                    (f.next().map(str::parse), f.next().map(str::parse), f.next())
+                {
+                    if v == "0" || v == "1" {
+                        map.insert((r, c), v == "1");
+                    }
+                }
+            }
+            *guard = Some((path, map));
+        }
+        let (_, map) = guard.as_mut().expect("loaded above");
+        f(map)
+    }
+
+    pub(super) fn get(repo: &Repo, root: Oid, at: Oid) -> Option<bool> {
+        with(repo, |m| m.get(&(root, at)).copied())
+    }
+
+    /// Remembers an answer (a line appended; a failed write costs a later walk, nothing else).
+    pub(super) fn put(repo: &Repo, root: Oid, at: Oid, founded: bool) {
+        let new = with(repo, |m| m.insert((root, at), founded).is_none());
+        if new {
+            use std::io::Write;
+            let path = path(repo);
+            let _ = std::fs::create_dir_all(path.parent().unwrap_or(&path));
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+                let _ = f.write_all(format!("{root} {at} {}\n", u8::from(founded)).as_bytes());
+            }
+        }
+    }
 }
 
 /// The state of `p` for one of its children: taken out of the walk when this is its last

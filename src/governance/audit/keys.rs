@@ -16,8 +16,10 @@ use std::collections::HashMap;
 /// state once, then read as one small file (a hub judges every push of a contribution with
 /// it, however large the roster).
 pub(super) struct KeyIndex {
-    /// OpenSSH key (type and base64, no comment) → (member, contingent).
-    by_key: HashMap<String, (String, String)>,
+    /// The file's text: `<OpenSSH key (type and base64, no comment)>\t<member>\t<contingent>`
+    /// lines. Looked up in place: a command asks for one or two keys, and a roster of ten
+    /// thousand members made a map of it cost more than the command's own work.
+    text: String,
 }
 
 impl KeyIndex {
@@ -43,34 +45,41 @@ impl KeyIndex {
     fn load(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid, key: &str) -> Result<KeyIndex> {
         let path = repo.git_dir().join("tribune").join("keys").join(format!("{key}.tsv"));
         if let Ok(text) = std::fs::read_to_string(&path) {
-            let mut by_key = HashMap::new();
-            for line in text.lines() {
-                let mut parts = line.split('\t');
-                if let (Some(k), Some(m), Some(c)) = (parts.next(), parts.next(), parts.next()) {
-                    by_key.insert(k.to_string(), (m.to_string(), c.to_string()));
-                }
-            }
-            return Ok(KeyIndex { by_key });
+            return Ok(KeyIndex { text });
         }
         let a = rebuild(repo, cache, root, at)?;
-        let mut by_key = HashMap::new();
         let mut text = String::new();
         for m in a.members.values() {
             for k in m.keys.iter().filter_map(|k| canonical_key(k)) {
                 text.push_str(&format!("{k}\t{}\t{}\n", m.id, m.contingent));
-                by_key.insert(k, (m.id.clone(), m.contingent.clone()));
             }
         }
         // An index that cannot be written costs the next run time, not a result.
         if let Some(dir) = path.parent() {
             if std::fs::create_dir_all(dir).is_ok() {
                 let tmp = dir.join(format!("{key}.tsv.{}", std::process::id()));
-                if std::fs::write(&tmp, text).is_ok() {
+                if std::fs::write(&tmp, &text).is_ok() {
                     let _ = std::fs::rename(&tmp, &path);
                 }
             }
         }
-        Ok(KeyIndex { by_key })
+        Ok(KeyIndex { text })
+    }
+
+    /// The member and contingent holding `key` (as [`canonical_key`] writes it).
+    fn get(&self, key: &str) -> Option<(String, String)> {
+        let needle = format!("{key}\t");
+        let mut from = 0;
+        while let Some(i) = self.text[from..].find(&needle) {
+            let at = from + i;
+            if at == 0 || self.text.as_bytes()[at - 1] == b'\n' {
+                let line = self.text[at + needle.len()..].lines().next().unwrap_or("");
+                let (m, c) = line.split_once('\t')?;
+                return Some((m.to_string(), c.to_string()));
+            }
+            from = at + 1;
+        }
+        None
     }
 
     /// The member (and contingent) whose key made a valid signature of `commit`.
@@ -78,8 +87,8 @@ impl KeyIndex {
         let Some((sig, data)) = repo.commit_signature(commit)? else { return Ok(None) };
         let Ok(sig) = ssh_key::SshSig::from_pem(&sig) else { return Ok(None) };
         let public = ssh_key::PublicKey::from(sig.public_key().clone());
-        let Some(owner) = public.to_openssh().ok().and_then(|k| self.by_key.get(&k)) else { return Ok(None) };
-        Ok((sig.namespace() == "git" && public.verify("git", &data, &sig).is_ok()).then(|| owner.clone()))
+        let Some(owner) = public.to_openssh().ok().and_then(|k| self.get(&k)) else { return Ok(None) };
+        Ok((sig.namespace() == "git" && public.verify("git", &data, &sig).is_ok()).then_some(owner))
     }
 }
 
@@ -97,7 +106,7 @@ pub fn key_owner(commons: &Commons, at: Oid, public: &str) -> Result<Option<(Str
     let root = cache.root.as_deref().and_then(|r| r.parse::<Oid>().ok());
     let mut memo = HashMap::new();
     let index = KeyIndex::at(&commons.repo, &cache, root, at, &mut memo)?;
-    Ok(canonical_key(public).and_then(|k| index.by_key.get(&k).cloned()))
+    Ok(canonical_key(public).and_then(|k| index.get(&k)))
 }
 
 /// The authorised member (and their contingent) whose key validly signed `commit`, by the
