@@ -105,7 +105,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             super::acting::standing_cell(&judged[*i].standing),
             Cell::new(&v.author),
             Cell::new(v.date.get(..10).unwrap_or(&v.date)),
-            Cell::new(&v.summary),
+            Cell::new(v.summary.as_deref().unwrap_or("the trunk's text")),
         ];
         if args.filter.is_some() {
             row.push(Cell::new(match tally {

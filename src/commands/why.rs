@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 format!("{:+}", j.score),
                 j.weight.to_string(),
                 if j.counted { "yes".into() } else { "no".into() },
-                j.reason.clone(),
+                j.reason.clone().unwrap_or_default(),
             ]);
         }
         print_table(&t)?;

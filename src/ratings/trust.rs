@@ -152,8 +152,8 @@ pub struct Judged {
     pub at: String,
     pub weight: u32,
     pub counted: bool,
-    /// Why a rating was left out ("" when counted).
-    pub reason: String,
+    /// Why a rating was left out (None when counted).
+    pub reason: Option<String>,
 }
 
 /// Every rating of `version`, each counted or left out with its reason, and the tally.
@@ -217,7 +217,7 @@ pub fn judge(filter: &Filter, version: Oid, notes: &[super::Noted]) -> (Vec<Judg
                 at: r.at.clone(),
                 weight: weight.unwrap_or(0),
                 counted,
-                reason,
+                reason: (!counted).then_some(reason),
             });
         }
     }

@@ -44,7 +44,8 @@ pub struct Version {
     pub author: String,
     /// The article's date for the trunk text; the rewrite commit's date (RFC 3339) otherwise.
     pub date: String,
-    pub summary: String,
+    /// The rewrite's summary (None for the trunk's text, which has none of its own).
+    pub summary: Option<String>,
     pub status: Status,
     /// The version this one was rewritten from, when recorded.
     pub base: Option<String>,
@@ -94,7 +95,7 @@ pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Ve
             title: e.title.clone(),
             author: e.authors.join(", "),
             date: e.date.clone(),
-            summary: "the trunk's text".into(),
+            summary: None,
             status: Status::Identical,
             base: None,
             trunk_base: None,
@@ -129,7 +130,7 @@ pub fn list(commons: &Commons, editions: &Editions, slug: &str) -> Result<Vec<Ve
             } else {
                 crate::git::Timestamp { seconds: v.time, offset_minutes: 0 }.rfc3339_utc()
             },
-            summary: v.summary.clone(),
+            summary: Some(v.summary.clone()),
             status: status(&v.version, nonempty(&v.trunk_base).as_deref(), trunk_version.as_deref()),
             base: nonempty(&v.base),
             trunk_base: nonempty(&v.trunk_base),

@@ -75,7 +75,12 @@ fn why_names_the_reason_each_rating_was_left_out() {
     env.tribune(&["-C", &c, "rate", A, "--score", "-1", "--as", "left"]).ok();
     add_filter(&env, &c, "lefty", &["left"], "0", &[]).ok();
     let j = env.tribune(&["-C", &c, "why", A, "--filter", "lefty", "--json"]).ok().json();
-    let reasons: Vec<&str> = j["ratings"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    let ratings = j["ratings"].as_array().unwrap();
+    // A counted rating has no reason (null), a left-out one says why.
+    for r in ratings {
+        assert_eq!(r["reason"].is_null(), r["counted"] == true, "{r}");
+    }
+    let reasons: Vec<&str> = ratings.iter().filter_map(|r| r["reason"].as_str()).collect();
     assert!(reasons.iter().any(|r| r.contains("not a rater this filter trusts")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("rates accuracy")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("replaced by the same rater's later rating")), "{reasons:?}");
