@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::error::fail;
 use crate::git::remote::Progress;
 use crate::output::sync as say;
-use crate::output::{clean, print, print_json};
+use crate::output::{clean, print_json};
 use crate::sync::{self, Options};
 use anyhow::Result;
 
@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 out.push_str(&format!("  {}\n", crate::output::audit::finding(f)));
             }
         }
-        print(&crate::output::here::here(out.trim_end()))?;
+        crate::output::print_prose(&ctx.style, out.trim_end())?;
     }
     if !report.conflicts.is_empty() {
         return Err(crate::error::conflict(
