@@ -122,6 +122,11 @@ impl Authority {
         self.unset(path);
         let Some(blob) = blob else { return Ok(None) };
         let bytes = repo.read_blob(blob)?;
+        Ok(self.set_read(path, blob, bytes))
+    }
+
+    /// [`Authority::set`] with the entry's bytes already read (the path is unset).
+    fn set_read(&mut self, path: &str, blob: Oid, bytes: Vec<u8>) -> Option<String> {
         let problem = match (entry_of(path), String::from_utf8(bytes)) {
             (Some(_), Err(_)) => Some("the file is not UTF-8".to_string()),
             (Some((kind, id)), Ok(text)) => match kind {
@@ -147,7 +152,7 @@ impl Authority {
         if problem.is_none() {
             self.blobs.insert(path.to_string(), blob);
         }
-        Ok(problem)
+        problem
     }
 
     fn unset(&mut self, path: &str) {
@@ -241,11 +246,14 @@ impl Authority {
             a.blobs.insert(layout::CONFIG.to_string(), c);
         }
         a.read_config(repo)?;
-        for (path, blob) in files {
-            if !governed(&path) {
-                continue;
-            }
-            if let Some(why) = a.set(repo, &path, Some(blob))? {
+        // Read on every core (a roster of ten thousand members is ten thousand blobs),
+        // taken in order.
+        files.retain(|(path, _)| governed(path));
+        let ids: Vec<Oid> = files.iter().map(|(_, b)| *b).collect();
+        let texts = repo.map_blobs(&ids, |_, bytes| bytes.to_vec())?;
+        for ((path, blob), bytes) in files.into_iter().zip(texts) {
+            a.unset(&path);
+            if let Some(why) = a.set_read(&path, blob, bytes) {
                 a.invalid.insert(path.clone(), why.clone());
                 a.overrides.entry(path.clone()).or_insert(None);
                 invalid.push((path, why));

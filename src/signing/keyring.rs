@@ -11,8 +11,10 @@ const NAMESPACE: &str = "git";
 pub struct KeyRing {
     /// Key → the members who list it (more than one is an error in the roster).
     owners: HashMap<ssh_key::public::KeyData, Vec<String>>,
-    /// Ed25519 keys, decompressed once: a tally checks thousands of signatures.
-    verifying: HashMap<ssh_key::public::KeyData, ed25519_dalek::VerifyingKey>,
+    /// Ed25519 keys, decompressed once, when a signature by the key is first checked (a
+    /// tally checks thousands of signatures; a roster of ten thousand keys decompressed
+    /// when it is read cost more than the signatures it checks).
+    verifying: HashMap<ssh_key::public::KeyData, std::sync::OnceLock<Option<ed25519_dalek::VerifyingKey>>>,
 }
 
 /// What a signature says about who made it.
@@ -43,10 +45,8 @@ impl KeyRing {
     pub fn insert(&mut self, m: &Member) {
         for k in &m.keys {
             if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
-                if let Some(k) = key.key_data().ed25519() {
-                    if let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k.0) {
-                        self.verifying.insert(key.key_data().clone(), vk);
-                    }
+                if key.key_data().ed25519().is_some() {
+                    self.verifying.entry(key.key_data().clone()).or_default();
                 }
                 let ids: &mut Vec<String> = self.owners.entry(key.key_data().clone()).or_default();
                 if !ids.contains(&m.id) {
@@ -102,8 +102,16 @@ impl KeyRing {
             return Signed::Shared(members.clone());
         }
         let member = &members[0];
-        let valid = match self.verifying.get(sig.public_key()) {
-            Some(vk) => verify_ed25519(vk, &sig, data),
+        let decompressed = self.verifying.get(sig.public_key()).map(|once| {
+            once.get_or_init(|| {
+                let ed = sig.public_key().ed25519()?;
+                ed25519_dalek::VerifyingKey::from_bytes(&ed.0).ok()
+            })
+        });
+        let valid = match decompressed {
+            Some(Some(vk)) => verify_ed25519(vk, &sig, data),
+            // An ed25519 key that is not a curve point verifies nothing.
+            Some(None) => false,
             None => ssh_key::PublicKey::from(sig.public_key().clone()).verify(NAMESPACE, data, &sig).is_ok(),
         };
         Signed::By { member: member.clone(), valid }
