@@ -3,6 +3,9 @@
 //! findings, and the governed paths whose authorised value differs from the tree at each
 //! commit where any does (none, on an honest history). A second audit judges only the
 //! commits that are new since; deleting the cache changes no result.
+//!
+//! (Over 500 lines: the walk and the cache it keeps are one piece, with the queries that
+//! read them; the key index, the founded memo and merges live beside it in `audit/`.)
 
 use super::authority::{governed_changes, Authority, Enactment, Finding, FOUNDERS};
 use super::texts;
@@ -14,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 
 const VERSION: u32 = 3;
 
+mod founded_memo;
 mod keys;
 mod merges;
 use keys::KeyIndex;
@@ -435,61 +439,6 @@ fn founded_at(repo: &Repo, root: Option<Oid>, at: Oid) -> Result<bool> {
     let founded = repo.is_ancestor(r, at)?;
     founded_memo::put(repo, r, at, founded);
     Ok(founded)
-}
-
-/// The remembered answers of [`founded_at`], read once per process.
-mod founded_memo {
-    use crate::git::{Oid, Repo};
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-
-    /// (root, commit) → whether the root is an ancestor of (or is) the commit.
-    type Answers = HashMap<(Oid, Oid), bool>;
-
-    /// The answers of the repository whose file they were read from.
-    static MEMO: Mutex<Option<(std::path::PathBuf, Answers)>> = Mutex::new(None);
-
-    fn path(repo: &Repo) -> std::path::PathBuf {
-        repo.git_dir().join("tribune").join("founded.tsv")
-    }
-
-    fn with<T>(repo: &Repo, f: impl FnOnce(&mut Answers) -> T) -> T {
-        let mut guard = MEMO.lock().unwrap_or_else(|e| e.into_inner());
-        let path = path(repo);
-        if guard.as_ref().is_none_or(|(p, _)| *p != path) {
-            let mut map = HashMap::new();
-            for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
-                let mut f = line.split(' ');
-                if let (Some(Ok(r)), Some(Ok(c)), Some(v)) =
-                    (f.next().map(str::parse), f.next().map(str::parse), f.next())
-                {
-                    if v == "0" || v == "1" {
-                        map.insert((r, c), v == "1");
-                    }
-                }
-            }
-            *guard = Some((path, map));
-        }
-        let (_, map) = guard.as_mut().expect("loaded above");
-        f(map)
-    }
-
-    pub(super) fn get(repo: &Repo, root: Oid, at: Oid) -> Option<bool> {
-        with(repo, |m| m.get(&(root, at)).copied())
-    }
-
-    /// Remembers an answer (a line appended; a failed write costs a later walk, nothing else).
-    pub(super) fn put(repo: &Repo, root: Oid, at: Oid, founded: bool) {
-        let new = with(repo, |m| m.insert((root, at), founded).is_none());
-        if new {
-            use std::io::Write;
-            let path = path(repo);
-            let _ = std::fs::create_dir_all(path.parent().unwrap_or(&path));
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(&path) {
-                let _ = f.write_all(format!("{root} {at} {}\n", u8::from(founded)).as_bytes());
-            }
-        }
-    }
 }
 
 /// The state of `p` for one of its children: taken out of the walk when this is its last
