@@ -70,19 +70,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(root) => format!("\nIts root of authority, remembered here: {root}."),
         None => String::new(),
     };
-    print(&format!(
+    print(&ctx.style.fit(&format!(
         "Cloned {} into {}: {extra}.{identity}\nSync with `tribune -C {} sync`.",
         args.url,
         dir.display(),
         dir.display()
-    ))?;
+    )))?;
     use crate::output::sync as say;
     for w in &report.warnings {
-        eprintln!("warning: {}", crate::output::clean(&say::malformed(w, "origin")));
+        let line = format!("warning: {}", crate::output::clean(&say::malformed(w, "origin")));
+        eprintln!("{}", crate::output::fit_for_stderr(&line));
     }
     if !report.rejected_tags.is_empty() {
         let tags: Vec<String> = report.rejected_tags.iter().map(say::refused_tag).collect();
-        eprintln!("warning: statement tags that fail verification were not taken: {}", tags.join("; "));
+        let line = format!("warning: statement tags that fail verification were not taken: {}", tags.join("; "));
+        eprintln!("{}", crate::output::fit_for_stderr(&crate::output::clean(&line)));
     }
     Ok(())
 }

@@ -151,12 +151,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             dims.push(format!("filter {name}: {mean}, {}", if *passes { "passes" } else { "does not pass" }));
         }
         if !dims.is_empty() {
-            lines.push(clean(&format!(
+            lines.push(ctx.style.fit(&clean(&format!(
                 "{} ({}): {}",
                 crate::output::short(&s.version, 10),
                 s.places.join(", "),
                 dims.join("; ")
-            )));
+            ))));
         }
     }
     print(&lines.join("\n"))

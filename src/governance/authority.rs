@@ -459,7 +459,14 @@ pub fn setter_on_other_side(
                 }
             }
             if set_here {
-                return Ok(Some(info));
+                // A contingent's act on its edition (a rewrite, or a merge into the edition)
+                // set a value there, not on the trunk: a trunk merge that takes it from the
+                // edition makes the change itself.
+                let edition_act = matches!(
+                    info.trailer("Tribune-Action").map(str::trim),
+                    Some("rewrite" | "update-edition" | "merge-edition")
+                );
+                return Ok((!edition_act).then_some(info));
             }
         }
     }

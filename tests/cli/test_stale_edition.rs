@@ -94,3 +94,44 @@ fn a_stale_edition_update_cannot_bring_back_a_removed_member() {
     assert!(audit.stdout.contains(line), "{}", audit.stdout);
     assert!(push.stderr.contains(line), "{}", push.stderr);
 }
+
+/// An unsigned merge whose first parent is a contingent's edition and whose second is the
+/// trunk's tip (a fast-forward) must not put the edition's text of an article on the trunk
+/// over its owner's later update: the rewrite set that text on the edition, not the trunk.
+#[test]
+fn an_editions_text_cannot_replace_the_trunks_through_a_merge_with_the_edition_first() {
+    let env = Env::new();
+    let demo = env.path("demo").to_string_lossy().into_owned();
+    env.tribune(&["demo", &demo]).ok();
+    let hub = env.path("hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let key = env.path("demo/tribune/demo-keys/lbaptiste").to_string_lossy().into_owned();
+    let t = env.path("t").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &t]).ok();
+    let slug = "tenants-at-400-willowmere-begin-rent-strike-over-repairs";
+    let path = crate::harness::text_path(slug);
+    let text = env.git(&["-C", &t, "show", &format!("main:{path}")]).ok().stdout;
+    let rival = env.write("rival.md", format!("{text}\nThe edition's own paragraph.\n"));
+    env.tribune(&["-C", &t, "rewrite", slug, "--contingent", "ctw", "--file", &rival, "--key", &key]).ok();
+    let update = env.write("update.md", format!("{text}\nSecond trunk update.\n"));
+    env.tribune(&["-C", &t, "contribute", &update, "--slug", slug, "--update", "--key", &key]).ok();
+    env.tribune(&["-C", &t, "sync"]).ok();
+    env.git(&["-C", &t, "push", "-q", "origin", "contingents/ctw"]).ok();
+    // Anyone: the trunk's tree with the edition's text, the edition as first parent.
+    let w = env.clone_of(&hub, "w");
+    let edition_text = env.git(&["-C", &w, "show", &format!("origin/contingents/ctw:{path}")]).ok().stdout;
+    env.write(&format!("w/{path}"), edition_text);
+    env.git(&["-C", &w, "add", "-A"]).ok();
+    let tree = env.git(&["-C", &w, "write-tree"]).ok().stdout.trim().to_string();
+    let merge = env.git(&["-C", &w, "commit-tree", &tree, "-p", "origin/contingents/ctw", "-p", "HEAD", "-m", "merge"]);
+    let merge = merge.ok().stdout.trim().to_string();
+    env.git(&["-C", &w, "reset", "-q", "--hard", &merge]).ok();
+    let audit = env.tribune(&["-C", &w, "audit"]);
+    assert_eq!(audit.code, 1, "audit took it:\n{}{}", audit.stdout, audit.stderr);
+    let line = format!("{}: changes {path}, an article of ctw, not signed by any member", &merge[..10]);
+    assert!(audit.stdout.contains(&line), "{line:?} missing:\n{}", audit.stdout);
+    let push = env.git(&["-C", &w, "push", "origin", "main"]);
+    assert_ne!(push.code, 0, "the hub took it:\n{}", push.stderr);
+    assert!(push.stderr.contains(&line), "{}", push.stderr);
+}

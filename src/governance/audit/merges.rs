@@ -1,5 +1,6 @@
-//! What a merge undid: the values it took from where its parents' histories parted
-//! although another founded parent's side changed them since, judged by the authorised
+//! What a merge made itself against each of its founded parents: values that differ from
+//! that parent's and that no commit on another side set (a value taken back from where the
+//! histories parted, an edition's text put over the trunk's), judged by the authorised
 //! state at that parent (see `Authority::judge_undone`).
 
 use super::{enacted, texts, Cache};
@@ -8,9 +9,9 @@ use crate::git::{CommitInfo, Oid, PathChange, Repo};
 use crate::governance::authority::{governed_changes, Authority, Enactment, Finding};
 use anyhow::Result;
 
-/// The paths where merge `c` (judged from `base`) takes the value the histories of `base`
-/// and its other parent `q` had where they parted, although `q`'s side changed it since:
-/// governed paths, and owned texts (as changes from `q`'s value to the merge's).
+/// The paths where merge `c` (judged from `base`) differs from its other parent `q` with a
+/// value no commit on another side set: governed paths, and owned texts (as changes from
+/// `q`'s value to the merge's).
 pub(super) fn undone_of(repo: &Repo, c: &CommitInfo, base: Oid, q: Oid) -> Result<(Vec<String>, Vec<PathChange>)> {
     let q_tree = repo.commit_tree(q)?;
     let governed = governed_changes(repo, Some(q_tree), c.tree)?;
@@ -18,20 +19,29 @@ pub(super) fn undone_of(repo: &Repo, c: &CommitInfo, base: Oid, q: Oid) -> Resul
     if governed.is_empty() && owned.is_empty() {
         return Ok((governed, owned));
     }
-    let Some(parted) = repo.merge_base(base, q)? else { return Ok((Vec::new(), Vec::new())) };
-    let parted_tree = repo.commit_tree(parted)?;
+    if repo.merge_base(base, q)?.is_none() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    // A value that differs from `q`'s is another side's change only when a commit on one of
+    // the other parents' sides (since it parted from `q`) set it, and not as an act on an
+    // edition (see `setter_on_other_side`); else the merge made it: a value taken back from
+    // where the histories parted, or an edition's text put over the trunk's.
+    let others: Vec<Oid> = c.parents.iter().copied().filter(|p| *p != q).collect();
+    let made_here = |path: &str, new: Option<Oid>| -> Result<bool> {
+        Ok(crate::governance::authority::setter_on_other_side(repo, q, &others, path, new)?.is_none())
+    };
     let at = |tree: Oid, path: &str| -> Result<Option<Oid>> {
         Ok(repo.entry_at(tree, path)?.filter(|e| !e.is_tree).map(|e| e.id))
     };
     let mut g = Vec::new();
     for path in governed {
-        if at(c.tree, &path)? == at(parted_tree, &path)? {
+        if made_here(&path, at(c.tree, &path)?)? {
             g.push(path);
         }
     }
     let mut o = Vec::new();
     for ch in owned {
-        if ch.new == at(parted_tree, &ch.path)? {
+        if made_here(&ch.path, ch.new)? {
             o.push(ch);
         }
     }
