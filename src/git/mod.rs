@@ -302,6 +302,10 @@ impl Repo {
         if ancestor == descendant {
             return Ok(true);
         }
+        // A parent (the common case: the trunk moved by one commit) needs no walk.
+        if self.inner.find_commit(descendant.0).is_ok_and(|c| c.parent_ids().any(|p| p == ancestor.0)) {
+            return Ok(true);
+        }
         self.inner
             .graph_descendant_of(descendant.0, ancestor.0)
             .with_context(|| format!("could not compare the histories of {ancestor} and {descendant}"))

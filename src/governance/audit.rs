@@ -155,7 +155,9 @@ fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cach
         // A cache that cannot be written costs the next run time, not a result.
         if save_it {
             let _ = save(repo, &cache);
-            let _ = save_findings(repo, &cache.findings);
+            if !cache.findings.is_empty() {
+                let _ = save_findings(repo, &cache.findings);
+            }
         }
     }
     // The commons' identity, remembered by this clone the first time it is known: a root
@@ -183,7 +185,14 @@ fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cach
 /// Judges the commits reachable from `tip` and from none of `audited`, parents first.
 fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Result<usize> {
     let repo = &commons.repo;
-    let mut order: Vec<Oid> = repo.walk(tip, audited)?.collect::<Result<_>>()?;
+    // The common case, the trunk moved by one commit on what was audited, needs no revwalk.
+    let tip_commit = repo.commit(tip)?;
+    let mut order: Vec<Oid> =
+        if !audited.is_empty() && !audited.contains(&tip) && tip_commit.parents.iter().all(|p| audited.contains(p)) {
+            vec![tip]
+        } else {
+            repo.walk(tip, audited)?.collect::<Result<_>>()?
+        };
     order.reverse();
     let mut commits = HashMap::with_capacity(order.len());
     let mut pending: HashMap<Oid, usize> = HashMap::new();

@@ -21,6 +21,7 @@ use crate::model::layout;
 use crate::model::roster::{Contingent, Member};
 use crate::signing::keyring::{KeyRing, Signed};
 use anyhow::Result;
+use ssh_key::public::KeyData;
 
 use std::collections::BTreeMap;
 
@@ -127,27 +128,29 @@ impl Authority {
 
     /// [`Authority::set`] with the entry's bytes already read (the path is unset).
     fn set_read(&mut self, path: &str, blob: Oid, bytes: Vec<u8>) -> Option<String> {
-        let problem = match (entry_of(path), String::from_utf8(bytes)) {
-            (Some(_), Err(_)) => Some("the file is not UTF-8".to_string()),
-            (Some((kind, id)), Ok(text)) => match kind {
-                Kind::Member => match self.valid_member(id, path, &text) {
-                    Ok(m) => {
-                        self.keys.insert(&m);
-                        self.emails.insert(m.email.to_lowercase(), id.to_string());
-                        self.members.insert(id.to_string(), m);
-                        None
-                    }
-                    Err(why) => Some(why),
-                },
-                Kind::Contingent => match valid_contingent(id, path, &text) {
-                    Ok(c) => {
-                        self.contingents.insert(id.to_string(), c);
-                        None
-                    }
-                    Err(why) => Some(why),
-                },
+        let entry = read_entry(path, bytes, self.founded);
+        self.take(path, blob, entry)
+    }
+
+    /// Takes an entry read by [`read_entry`] into the state at `path` (unset), after the
+    /// checks that need the rest of the state; why not, when it is refused.
+    fn take(&mut self, path: &str, blob: Oid, entry: Entry) -> Option<String> {
+        let problem = match entry {
+            Entry::Invalid(why) => Some(why),
+            Entry::Member(m, keys) => match self.member_fits(&m, &keys) {
+                Ok(()) => {
+                    self.keys.insert_keys(&m.id, keys);
+                    self.emails.insert(m.email.to_lowercase(), m.id.clone());
+                    self.members.insert(m.id.clone(), m);
+                    None
+                }
+                Err(why) => Some(why),
             },
-            (None, _) => None,
+            Entry::Contingent(c) => {
+                self.contingents.insert(c.id.clone(), c);
+                None
+            }
+            Entry::Other => None,
         };
         if problem.is_none() {
             self.blobs.insert(path.to_string(), blob);
@@ -171,30 +174,21 @@ impl Authority {
         }
     }
 
-    /// A member entry as the authorised state would take it, or why not.
-    fn valid_member(&self, id: &str, path: &str, text: &str) -> std::result::Result<Member, String> {
-        crate::model::id::validate("member id", id).map_err(|e| e.message.clone())?;
-        let m = Member::parse(id, path, text).map_err(|e| one_line(&e.message))?;
-        plain_name("member", &m.name)?;
-        if !m.email.contains('@') || m.email.contains(char::is_whitespace) || m.email.contains(['<', '>']) {
-            return Err(format!("{:?} is not an email address", m.email));
-        }
+    /// Whether a member entry, valid on its own (see [`read_entry`]), fits the rest of the
+    /// state: its contingent is there, and its email and keys are nobody else's.
+    fn member_fits(&self, m: &Member, keys: &[KeyData]) -> std::result::Result<(), String> {
         if !self.contingents.contains_key(&m.contingent) {
             return Err(format!("the contingent {:?} is not in the authorised roster", m.contingent));
         }
-        if let Some(other) = self.emails.get(&m.email.to_lowercase()).filter(|o| o.as_str() != id) {
+        if let Some(other) = self.emails.get(&m.email.to_lowercase()).filter(|o| **o != m.id) {
             return Err(format!("the email {} already belongs to {other}", m.email));
         }
-        if self.founded && m.keys.is_empty() {
-            return Err("the member has no key, so cannot sign anything".into());
-        }
-        for k in &m.keys {
-            crate::model::roster::check_public_key(k).map_err(|e| e.message.clone())?;
-            if let Some(other) = self.keys.others_with(k, id).first() {
+        for k in keys {
+            if let Some(other) = self.keys.others_with_data(k, &m.id).next() {
                 return Err(format!("a key of the entry already belongs to {other}"));
             }
         }
-        Ok(m)
+        Ok(())
     }
 
     /// The state at a root (a commit without parents, or a founding): every governed file
@@ -249,11 +243,13 @@ impl Authority {
         // Read on every core (a roster of ten thousand members is ten thousand blobs),
         // taken in order.
         files.retain(|(path, _)| governed(path));
-        let ids: Vec<Oid> = files.iter().map(|(_, b)| *b).collect();
-        let texts = repo.map_blobs(&ids, |_, bytes| bytes.to_vec())?;
-        for ((path, blob), bytes) in files.into_iter().zip(texts) {
+        // Each entry is parsed and checked on its own there too; what needs the others
+        // (a contingent that exists, an email or key nobody else has) is checked in order.
+        let entries =
+            repo.par_map(&files, 2_000, |repo, (path, blob)| Ok(read_entry(path, repo.read_blob(*blob)?, founded)))?;
+        for ((path, blob), entry) in files.into_iter().zip(entries) {
             a.unset(&path);
-            if let Some(why) = a.set_read(&path, blob, bytes) {
+            if let Some(why) = a.take(&path, blob, entry) {
                 a.invalid.insert(path.clone(), why.clone());
                 a.overrides.entry(path.clone()).or_insert(None);
                 invalid.push((path, why));
@@ -273,13 +269,10 @@ impl Authority {
 
     /// Why the entry `blob` at `path` would not be taken, if it would not (nothing changes).
     fn why_invalid(&self, repo: &Repo, path: &str, blob: Oid) -> Result<Option<String>> {
-        let Ok(text) = String::from_utf8(repo.read_blob(blob)?) else {
-            return Ok(Some("the file is not UTF-8".into()));
-        };
-        Ok(match entry_of(path) {
-            Some((Kind::Member, id)) => self.valid_member(id, path, &text).err(),
-            Some((Kind::Contingent, id)) => valid_contingent(id, path, &text).err(),
-            None => None,
+        Ok(match read_entry(path, repo.read_blob(blob)?, self.founded) {
+            Entry::Invalid(why) => Some(why),
+            Entry::Member(m, keys) => self.member_fits(&m, &keys).err(),
+            Entry::Contingent(_) | Entry::Other => None,
         })
     }
 
@@ -495,6 +488,48 @@ fn one_line(message: &str) -> String {
     message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(": ")
 }
 
+/// A governed entry read and checked on its own, without the rest of the state (so on any
+/// thread): what [`Authority::take`] takes in order.
+enum Entry {
+    /// A member entry, with its keys decoded.
+    Member(Member, Vec<KeyData>),
+    Contingent(Contingent),
+    /// The rules file, or a path that is no roster entry.
+    Other,
+    /// An entry tribune would refuse, with why.
+    Invalid(String),
+}
+
+/// Reads the entry at `path` from its bytes, with every check that needs no other entry.
+fn read_entry(path: &str, bytes: Vec<u8>, founded: bool) -> Entry {
+    let Some((kind, id)) = entry_of(path) else { return Entry::Other };
+    let Ok(text) = String::from_utf8(bytes) else { return Entry::Invalid("the file is not UTF-8".into()) };
+    let read = match kind {
+        Kind::Member => read_member(id, path, &text, founded).map(|(m, keys)| Entry::Member(m, keys)),
+        Kind::Contingent => valid_contingent(id, path, &text).map(Entry::Contingent),
+    };
+    read.unwrap_or_else(Entry::Invalid)
+}
+
+/// A member entry valid on its own, with its keys decoded, or why not.
+fn read_member(id: &str, path: &str, text: &str, founded: bool) -> std::result::Result<(Member, Vec<KeyData>), String> {
+    crate::model::id::validate("member id", id).map_err(|e| e.message.clone())?;
+    let m = Member::parse(id, path, text).map_err(|e| one_line(&e.message))?;
+    plain_name("member", &m.name)?;
+    if !m.email.contains('@') || m.email.contains(char::is_whitespace) || m.email.contains(['<', '>']) {
+        return Err(format!("{:?} is not an email address", m.email));
+    }
+    if founded && m.keys.is_empty() {
+        return Err("the member has no key, so cannot sign anything".into());
+    }
+    let keys = m
+        .keys
+        .iter()
+        .map(|k| crate::model::roster::parse_public_key(k).map(|k| k.key_data().clone()).map_err(|e| e.message.clone()))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((m, keys))
+}
+
 fn valid_contingent(id: &str, path: &str, text: &str) -> std::result::Result<Contingent, String> {
     crate::model::id::validate("contingent id", id).map_err(|e| e.message.clone())?;
     let c = Contingent::parse(id, path, text).map_err(|e| one_line(&e.message))?;
@@ -522,4 +557,55 @@ fn plain_name(what: &str, name: &str) -> std::result::Result<(), String> {
         return Err(format!("the {what}'s name is longer than {MAX_NAME} characters"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::Edit;
+
+    /// A roster large enough to be read on every core: each entry is still judged in path
+    /// order against the ones before it, as one read in order would judge it.
+    #[test]
+    fn a_roster_read_on_every_core_is_judged_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init_bare(dir.path(), "main").unwrap();
+        let key = |label: &str| {
+            crate::signing::keyring::derived_key(label).public_key().to_openssh().unwrap()
+        };
+        let mut edits = Vec::new();
+        let mut put = |path: String, text: String| {
+            edits.push(Edit::Put { path, blob: repo.write_blob(text.as_bytes()).unwrap() });
+        };
+        put(format!("{}/abc.toml", layout::CONTINGENTS), "name = \"ABC\"\n".into());
+        for n in 0..2_100 {
+            let (email, k) = match n {
+                // m0700 repeats m0100's email, m1500 m0200's key: the later entry is refused.
+                700 => ("m0100@example.org".to_string(), key("m0200")),
+                1500 => ("m1500@example.org".to_string(), key("m0200")),
+                _ => (format!("m{n:04}@example.org"), key(&format!("m{n:04}"))),
+            };
+            let contingent = if n == 1900 { "nowhere" } else { "abc" };
+            let email = if n == 1000 { "not an address".to_string() } else { email };
+            put(
+                format!("{}/m{n:04}.toml", layout::MEMBERS),
+                format!("name = \"M {n}\"\ncontingent = \"{contingent}\"\nemail = \"{email}\"\nkeys = [\"{k}\"]\n"),
+            );
+        }
+        let tree = repo.edit_tree(None, &edits).unwrap();
+        let (a, invalid) = Authority::of_tree(&repo, tree, true, None).unwrap();
+        let why: BTreeMap<&str, &str> = invalid.iter().map(|(p, w)| (p.as_str(), w.as_str())).collect();
+        let member = |n: u32| format!("{}/m{n:04}.toml", layout::MEMBERS);
+        assert_eq!(why.len(), 4, "{why:?}");
+        assert!(why[member(700).as_str()].contains("already belongs to m0100"), "{why:?}");
+        assert!(why[member(1500).as_str()].contains("a key of the entry already belongs to m0200"), "{why:?}");
+        assert!(why[member(1000).as_str()].contains("is not an email address"), "{why:?}");
+        assert!(why[member(1900).as_str()].contains("\"nowhere\" is not in the authorised roster"), "{why:?}");
+        assert_eq!(a.members.len(), 2_096);
+        assert!(a.members.contains_key("m0100") && a.members.contains_key("m0200"));
+        assert!(!a.members.contains_key("m0700") && !a.members.contains_key("m1500"));
+        // Every key taken is its member's, and only theirs.
+        assert_eq!(a.keys.others_with(&key("m0200"), "m0200"), Vec::<String>::new());
+        assert_eq!(a.keys.others_with(&key("m2099"), "nobody"), vec!["m2099".to_string()]);
+    }
 }

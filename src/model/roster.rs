@@ -80,6 +80,12 @@ fn bad_file(path: &str, text: &str, e: &toml::de::Error) -> UserError {
 /// Checks an OpenSSH public key line and returns it normalised (type, key, comment).
 /// Only ed25519 keys are accepted: they are what tribune verifies natively.
 pub fn check_public_key(line: &str) -> Result<String, UserError> {
+    let key = parse_public_key(line)?;
+    key.to_openssh().map_err(|e| UserError::new(format!("could not re-encode the key: {e}")))
+}
+
+/// The key of an OpenSSH public key line, refused as [`check_public_key`] refuses it.
+pub fn parse_public_key(line: &str) -> Result<ssh_key::PublicKey, UserError> {
     let line = line.trim();
     let hint = "give an ed25519 public key as found in ~/.ssh/id_ed25519.pub (\"ssh-ed25519 AAAA… comment\")";
     if line.contains("PRIVATE KEY") {
@@ -90,7 +96,7 @@ pub fn check_public_key(line: &str) -> Result<String, UserError> {
     if key.algorithm() != ssh_key::Algorithm::Ed25519 {
         return Err(UserError::with_hint(format!("the key is {}, not ssh-ed25519", key.algorithm()), hint));
     }
-    key.to_openssh().map_err(|e| UserError::new(format!("could not re-encode the key: {e}")))
+    Ok(key)
 }
 
 #[cfg(test)]

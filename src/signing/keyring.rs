@@ -2,6 +2,7 @@
 //! signature costs one lookup and one verification (an SSH signature names its key).
 
 use crate::model::roster::Member;
+use ssh_key::public::KeyData;
 use std::collections::HashMap;
 
 const NAMESPACE: &str = "git";
@@ -10,11 +11,11 @@ const NAMESPACE: &str = "git";
 #[derive(Default, Clone)]
 pub struct KeyRing {
     /// Key → the members who list it (more than one is an error in the roster).
-    owners: HashMap<ssh_key::public::KeyData, Vec<String>>,
+    owners: HashMap<KeyData, Vec<String>>,
     /// Ed25519 keys, decompressed once, when a signature by the key is first checked (a
     /// tally checks thousands of signatures; a roster of ten thousand keys decompressed
     /// when it is read cost more than the signatures it checks).
-    verifying: HashMap<ssh_key::public::KeyData, std::sync::OnceLock<Option<ed25519_dalek::VerifyingKey>>>,
+    verifying: HashMap<KeyData, std::sync::OnceLock<Option<ed25519_dalek::VerifyingKey>>>,
 }
 
 /// What a signature says about who made it.
@@ -43,15 +44,24 @@ impl KeyRing {
 
     /// Adds a member's keys.
     pub fn insert(&mut self, m: &Member) {
-        for k in &m.keys {
-            if let Ok(key) = ssh_key::PublicKey::from_openssh(k) {
-                if key.key_data().ed25519().is_some() {
-                    self.verifying.entry(key.key_data().clone()).or_default();
-                }
-                let ids: &mut Vec<String> = self.owners.entry(key.key_data().clone()).or_default();
-                if !ids.contains(&m.id) {
-                    ids.push(m.id.clone());
-                }
+        let keys: Vec<KeyData> = m
+            .keys
+            .iter()
+            .filter_map(|k| ssh_key::PublicKey::from_openssh(k).ok())
+            .map(|k| k.key_data().clone())
+            .collect();
+        self.insert_keys(&m.id, keys);
+    }
+
+    /// Adds keys, already decoded, as `member`'s.
+    pub fn insert_keys(&mut self, member: &str, keys: Vec<KeyData>) {
+        for key in keys {
+            if key.ed25519().is_some() {
+                self.verifying.entry(key.clone()).or_default();
+            }
+            let ids: &mut Vec<String> = self.owners.entry(key).or_default();
+            if !ids.iter().any(|id| id == member) {
+                ids.push(member.to_string());
             }
         }
     }
@@ -81,10 +91,12 @@ impl KeyRing {
     /// The members other than `member` who list this public key (an OpenSSH line).
     pub fn others_with(&self, key: &str, member: &str) -> Vec<String> {
         let Ok(key) = ssh_key::PublicKey::from_openssh(key) else { return Vec::new() };
-        self.owners
-            .get(key.key_data())
-            .map(|ids| ids.iter().filter(|m| *m != member).cloned().collect())
-            .unwrap_or_default()
+        self.others_with_data(key.key_data(), member).cloned().collect()
+    }
+
+    /// The members other than `member` who list this key.
+    pub fn others_with_data<'a>(&'a self, key: &KeyData, member: &'a str) -> impl Iterator<Item = &'a String> {
+        self.owners.get(key).into_iter().flatten().filter(move |m| *m != member)
     }
 
     /// Checks an armored SSH signature over `data`.

@@ -101,11 +101,11 @@ pub(super) fn integrate_one(
                     ),
                 )),
                 Kind::Trunk => merge_trunk(commons, remote_name, ours, theirs, report),
-                Kind::Notes => merge_notes(commons, pair, ours, theirs, report),
+                Kind::Notes => merge_notes(&Fork { commons, pair, ours, theirs }, report),
                 Kind::Ballots if pair.local.starts_with(crate::statements::BALLOT_REFS) => {
-                    merge_ballots(commons, pair, ours, theirs, report)
+                    merge_ballots(&Fork { commons, pair, ours, theirs }, report)
                 }
-                Kind::Edition => merge_edition(commons, pair, ours, theirs, report),
+                Kind::Edition => merge_edition(&Fork { commons, pair, ours, theirs }, report),
                 _ => {
                     add_line(
                         &mut report.diverged,

@@ -14,6 +14,25 @@ pub(super) fn member_signer(commons: &Commons, member: &str) -> Result<(Option<c
     Ok((signer, keys))
 }
 
+/// A ref changed on this clone (`ours`) and on the remote (`theirs`) since they parted.
+#[derive(Clone, Copy)]
+pub(super) struct Fork<'a> {
+    pub commons: &'a Commons,
+    pub pair: &'a Pair,
+    pub ours: Oid,
+    pub theirs: Oid,
+}
+
+impl Fork<'_> {
+    /// Moves the ref from `ours` to the merge `commit`, counting what arrived from the
+    /// remote; None when the ref moved meanwhile (nothing is lost: the next sync merges again).
+    fn land(&self, kind: Kind, commit: Oid) -> Result<Option<Moved>> {
+        let mut arrived = Moved::default();
+        count(&self.commons.repo, kind, &self.pair.local, Some(self.ours), self.theirs, &mut arrived)?;
+        Ok(move_ref(self.commons, &self.pair.local, Some(self.ours), commit)?.then_some(arrived))
+    }
+}
+
 /// A merge commit of `ours` then `theirs`, signed by `signer` if there is one.
 pub(super) fn write_merge(
     repo: &Repo,
@@ -32,13 +51,8 @@ pub(super) fn write_merge(
 
 /// Two copies of a rater's notes: a merge commit whose tree is the union of both, signed
 /// with the configured key when it is one of the rater's (as their own notes commits are).
-pub(super) fn merge_notes(
-    commons: &Commons,
-    pair: &Pair,
-    ours: Oid,
-    theirs: Oid,
-    report: &mut Report,
-) -> Result<Option<Moved>> {
+pub(super) fn merge_notes(fork: &Fork<'_>, report: &mut Report) -> Result<Option<Moved>> {
+    let Fork { commons, pair, ours, theirs } = *fork;
     let repo = &commons.repo;
     let ours_tree = repo.commit_tree(ours)?;
     let theirs_tree = repo.commit_tree(theirs)?;
@@ -61,9 +75,7 @@ pub(super) fn merge_notes(
         return Ok(Some(Moved::default()));
     }
     let commit = write_merge(repo, tree, ours, theirs, &message, signer.as_ref())?;
-    let mut arrived = Moved::default();
-    count(repo, Kind::Notes, &pair.local, Some(ours), theirs, &mut arrived)?;
-    Ok(move_ref(commons, &pair.local, Some(ours), commit)?.then_some(arrived))
+    fork.land(Kind::Notes, commit)
 }
 
 /// A member's ballots cast on this clone and on another: a merge commit with the empty
@@ -72,13 +84,8 @@ pub(super) fn merge_notes(
 /// (the tally judges ballots, never the merge). Two ballots with one sequence number are
 /// both excluded by the tally until the member votes again, on either clone: the report
 /// says so.
-pub(super) fn merge_ballots(
-    commons: &Commons,
-    pair: &Pair,
-    ours: Oid,
-    theirs: Oid,
-    report: &mut Report,
-) -> Result<Option<Moved>> {
+pub(super) fn merge_ballots(fork: &Fork<'_>, report: &mut Report) -> Result<Option<Moved>> {
+    let Fork { commons, pair, ours, theirs } = *fork;
     let repo = &commons.repo;
     let rest = pair.local.strip_prefix(crate::statements::BALLOT_REFS).unwrap_or(&pair.local);
     let (statement, member) = rest.rsplit_once('/').unwrap_or(("", rest));
@@ -89,11 +96,7 @@ pub(super) fn merge_ballots(
     );
     let (signer, _) = member_signer(commons, member)?;
     let commit = write_merge(repo, repo.empty_tree()?, ours, theirs, &message, signer.as_ref())?;
-    let mut arrived = Moved::default();
-    count(repo, Kind::Ballots, &pair.local, Some(ours), theirs, &mut arrived)?;
-    if !move_ref(commons, &pair.local, Some(ours), commit)? {
-        return Ok(None);
-    }
+    let Some(arrived) = fork.land(Kind::Ballots, commit)? else { return Ok(None) };
     // The highest sequence number cast on each side since they parted: when they are the
     // same, neither ballot counts.
     let parted: Vec<Oid> = repo.merge_base(ours, theirs)?.into_iter().collect();
@@ -127,13 +130,8 @@ pub(super) fn merge_ballots(
 /// trees (the same as the trunk's), as a merge commit (local tip, then the remote's). When
 /// both changed one file differently, nothing is written and the ref is reported, with
 /// which article and how to settle it.
-pub(super) fn merge_edition(
-    commons: &Commons,
-    pair: &Pair,
-    ours: Oid,
-    theirs: Oid,
-    report: &mut Report,
-) -> Result<Option<Moved>> {
+pub(super) fn merge_edition(fork: &Fork<'_>, report: &mut Report) -> Result<Option<Moved>> {
+    let Fork { commons, pair, ours, theirs } = *fork;
     let repo = &commons.repo;
     let remote = &report.remote;
     let contingent = pair.local.rsplit('/').next().unwrap_or("");
@@ -162,11 +160,7 @@ pub(super) fn merge_edition(
         &[("Action", "merge-edition"), ("Contingent", contingent)],
     );
     let commit = write_merge(repo, merge.tree, ours, theirs, &message, None)?;
-    let mut arrived = Moved::default();
-    count(repo, Kind::Edition, &pair.local, Some(ours), theirs, &mut arrived)?;
-    if !move_ref(commons, &pair.local, Some(ours), commit)? {
-        return Ok(None);
-    }
+    let Some(arrived) = fork.land(Kind::Edition, commit)? else { return Ok(None) };
     add_line(&mut report.merged, Merged::Edition { refname: pair.local.clone(), contingent: contingent.to_string() });
     Ok(Some(arrived))
 }

@@ -7,23 +7,34 @@ use super::{audited, founded_at, rebuild, texts, Cache, VERSION};
 use crate::commons::Commons;
 use crate::git::{Oid, Repo};
 use anyhow::Result;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// Who holds each key of the authorised roster at a commit, and in which contingent: what
 /// judging an article change asks of a state the walk has not loaded. Derived data under
-/// `.git/tribune/keys/`, keyed by the commit's `roster/` tree, what the audit says differs
-/// from it there, and whether the commons is founded there; built from the authorised
-/// state once, then read as one small file (a hub judges every push of a contribution with
-/// it, however large the roster).
+/// `.git/tribune/keys/<state>/`, where the state is a hash of the commit's `roster/` tree,
+/// what the audit says differs from it there, and whether the commons is founded there;
+/// built from the authorised state once, then read one small shard at a time (a hub judges
+/// every push of a contribution with it, however large the roster).
 pub(super) struct KeyIndex {
-    /// The file's text: `<OpenSSH key (type and base64, no comment)>\t<member>\t<contingent>`
-    /// lines. Looked up in place: a command asks for one or two keys, and a roster of ten
-    /// thousand members made a map of it cost more than the command's own work.
-    text: String,
+    /// The index's folder: one file per shard, `<shard>.tsv`, of
+    /// `<OpenSSH key (type and base64, no comment)>\t<member>\t<contingent>` lines (a shard
+    /// with no key has no file).
+    dir: PathBuf,
+    /// The shards read so far, by name: a command asks for one or two keys, and a roster of
+    /// ten thousand members read whole cost more than the command's own work.
+    shards: RefCell<HashMap<String, String>>,
+}
+
+/// The shard of a key (as [`canonical_key`] writes it): the first two hex digits of its
+/// SHA-1, so a roster's keys spread evenly over 256 shards.
+fn shard_of(key: &str) -> String {
+    sha1_smol::Sha1::from(key).digest().to_string()[..2].to_string()
 }
 
 impl KeyIndex {
-    /// The index of the state at `at`, from `memo`, the file, or the state rebuilt.
+    /// The index of the state at `at`, from `memo`, the files, or the state rebuilt.
     pub(super) fn at<'m>(
         repo: &Repo,
         cache: &Cache,
@@ -42,44 +53,47 @@ impl KeyIndex {
         Ok(&memo[&key])
     }
 
+    /// The index's folder when it is there, else the state rebuilt and the folder written
+    /// (whole or not at all: written beside it, then renamed into place).
     fn load(repo: &Repo, cache: &Cache, root: Option<Oid>, at: Oid, key: &str) -> Result<KeyIndex> {
-        let path = repo.git_dir().join("tribune").join("keys").join(format!("{key}.tsv"));
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Ok(KeyIndex { text });
+        let keys = repo.git_dir().join("tribune").join("keys");
+        let dir = keys.join(key);
+        if dir.is_dir() {
+            return Ok(KeyIndex { dir, shards: RefCell::default() });
         }
         let a = rebuild(repo, cache, root, at)?;
-        let mut text = String::new();
+        let mut shards: HashMap<String, String> = HashMap::new();
         for m in a.members.values() {
             for k in m.keys.iter().filter_map(|k| canonical_key(k)) {
-                text.push_str(&format!("{k}\t{}\t{}\n", m.id, m.contingent));
+                shards.entry(shard_of(&k)).or_default().push_str(&format!("{k}\t{}\t{}\n", m.id, m.contingent));
             }
         }
         // An index that cannot be written costs the next run time, not a result.
-        if let Some(dir) = path.parent() {
-            if std::fs::create_dir_all(dir).is_ok() {
-                let tmp = dir.join(format!("{key}.tsv.{}", std::process::id()));
-                if std::fs::write(&tmp, &text).is_ok() {
-                    let _ = std::fs::rename(&tmp, &path);
-                }
-            }
+        let tmp = keys.join(format!("{key}.{}", std::process::id()));
+        let written = std::fs::create_dir_all(&tmp).is_ok()
+            && shards.iter().all(|(name, text)| std::fs::write(tmp.join(format!("{name}.tsv")), text).is_ok());
+        if !(written && std::fs::rename(&tmp, &dir).is_ok()) {
+            let _ = std::fs::remove_dir_all(&tmp);
         }
-        Ok(KeyIndex { text })
+        // Every shard is known now: one with no key is empty, not unread.
+        for n in 0..=255u8 {
+            shards.entry(format!("{n:02x}")).or_default();
+        }
+        Ok(KeyIndex { dir, shards: RefCell::new(shards) })
     }
 
     /// The member and contingent holding `key` (as [`canonical_key`] writes it).
     fn get(&self, key: &str) -> Option<(String, String)> {
-        let needle = format!("{key}\t");
-        let mut from = 0;
-        while let Some(i) = self.text[from..].find(&needle) {
-            let at = from + i;
-            if at == 0 || self.text.as_bytes()[at - 1] == b'\n' {
-                let line = self.text[at + needle.len()..].lines().next().unwrap_or("");
-                let (m, c) = line.split_once('\t')?;
-                return Some((m.to_string(), c.to_string()));
-            }
-            from = at + 1;
-        }
-        None
+        let shard = shard_of(key);
+        let mut shards = self.shards.borrow_mut();
+        let text = shards
+            .entry(shard.clone())
+            .or_insert_with(|| std::fs::read_to_string(self.dir.join(format!("{shard}.tsv"))).unwrap_or_default());
+        text.lines().find_map(|line| {
+            let (k, rest) = line.split_once('\t')?;
+            let (m, c) = rest.split_once('\t')?;
+            (k == key).then(|| (m.to_string(), c.to_string()))
+        })
     }
 
     /// The member (and contingent) whose key made a valid signature of `commit`.
