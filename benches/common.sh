@@ -11,6 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The two builds compared: bench_builds SCRIPT "$@" sets old_bin and new_bin from the first
+# two arguments (usage and exit 2 without them).
+bench_builds() {
+  local script=$1; shift
+  if [ $# -lt 2 ]; then echo "usage: bash benches/$script OLD_BIN NEW_BIN [WORKDIR]" >&2; exit 2; fi
+  old_bin=$(realpath "$1")
+  new_bin=$(realpath "$2")
+}
+
 bench_env() {
   export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC
   export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.org

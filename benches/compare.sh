@@ -22,10 +22,8 @@
 # emptied first. Needs hyperfine (apt-get install hyperfine), GNU time (/usr/bin/time) and
 # python3. Prints, per operation, old and new mean ± sd, median and the ratio new/old. Do not
 # run it while a cargo build runs: on 2 cores the build takes one of them.
-if [ $# -lt 2 ]; then echo "usage: bash benches/compare.sh OLD_BIN NEW_BIN [WORKDIR]" >&2; exit 2; fi
-old_bin=$(realpath "$1")
-new_bin=$(realpath "$2")
 . "$(dirname "$0")/common.sh"
+bench_builds compare.sh "$@"
 work=${3:-/tmp/tribune-bench-compare}
 articles=${ARTICLES:-100000}
 bench_env

@@ -22,10 +22,8 @@
 # in WORKDIR/commons.stamp); everything else in WORKDIR is made anew. WORKDIR defaults to
 # /tmp/tribune-bench-governance. Needs GNU time (/usr/bin/time) and python3. Do not run it while
 # a cargo build runs: on 2 cores the build takes one of them.
-if [ $# -lt 2 ]; then echo "usage: bash benches/governance.sh OLD_BIN NEW_BIN [WORKDIR]" >&2; exit 2; fi
-old_bin=$(realpath "$1")
-new_bin=$(realpath "$2")
 . "$(dirname "$0")/common.sh"
+bench_builds governance.sh "$@"
 work=${3:-/tmp/tribune-bench-governance}
 articles=${ARTICLES:-100000}
 members=${MEMBERS:-10000}

@@ -256,17 +256,8 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         }
         let editions = crate::index::editions(&commons)?;
         let base = crate::versions::rewrite::base_for(&commons, &editions, slug, contingent)?;
-        crate::versions::rewrite::commit_signed_rewrite(
-            &commons,
-            &base,
-            slug,
-            contingent,
-            file,
-            text,
-            Some(summary),
-            Some(&who),
-            Some(&signer),
-        )?;
+        let new = crate::versions::rewrite::NewText { slug, contingent, name: file, text, summary: Some(summary) };
+        crate::versions::rewrite::commit_rewrite(&commons, &base, &new, Some(&who), Some(&signer))?;
         rewrites += 1;
     }
     let (ratings, raters) = rate(&commons, &roster, &mut at)?;

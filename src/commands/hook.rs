@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 /// refused whole, each broken rule one line that the pusher sees as `remote: tribune:
 /// refused …`. The judgement is `tribune audit`'s for the trunk (roster and rules changed
 /// without authority, articles, challenges, replies and shared filters changed, deleted or
-/// added by someone outside the contingent they belong to, statements changed after their proposal), plus, per ref: no deletion
-/// or rewrite of the trunk; no deletion or rewrite of a contingent's edition, and no new
-/// commit on it, except by a member of that contingent; every commit on a member's ballot ref signed by that member;
-/// every commit on a rater's notes ref signed by the rater when the rater is a member with
+/// added by someone outside the contingent they belong to, statements changed after their
+/// proposal), plus, per ref: no deletion or rewrite of the trunk; no deletion or rewrite of
+/// a contingent's edition, and no new commit on it, except by a member of that contingent;
+/// every commit on a member's ballot ref signed by that member; every commit on a rater's
+/// notes ref signed by the rater when the rater is a member with
 /// a key; a statement tag only when it verifies; no ref under tribune's namespaces that does
 /// not have its kind's shape. In an unfounded commons (no signed root) only what needs no
 /// roster authority is enforced, and the hook says so.

@@ -6,7 +6,7 @@ use crate::index;
 use crate::model::article;
 use crate::model::id;
 use crate::output::{print, print_json};
-use crate::versions::rewrite::{base_for, commit_signed_rewrite};
+use crate::versions::rewrite::{base_for, commit_rewrite, NewText};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -90,17 +90,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Line endings as git stores text: a CRLF file is the same text as its LF twin.
     let new_text = new_text.replace("\r\n", "\n");
-    let (commit, version) = match commit_signed_rewrite(
-        &commons,
-        &base,
-        &args.slug,
-        &args.contingent,
-        &name,
-        &new_text,
-        summary,
-        None,
-        signer.as_ref(),
-    ) {
+    let new = NewText { slug: &args.slug, contingent: &args.contingent, name: &name, text: &new_text, summary };
+    let (commit, version) = match commit_rewrite(&commons, &base, &new, None, signer.as_ref()) {
         Ok(done) => done,
         Err(e) if from_editor && new_text != base.text => {
             // Never lose what someone wrote in the editor: keep it, as git keeps COMMIT_EDITMSG.

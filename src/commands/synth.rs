@@ -168,7 +168,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let mut tree = repo.commit_tree(first)?;
         let commit = |tree: Oid, parent: Oid, subject: &str, trailers: &[(&str, &str)], c: &mut i64| -> Result<Oid> {
             let id = who(c);
-            repo.write_commit(tree, &[parent], &id, &id, &message(subject, trailers))
+            repo.write_commit(tree, &[parent], &id, &id, &message(subject, trailers), None)
         };
         let mut edits = Vec::new();
         for i in 0..args.contingents {
@@ -321,7 +321,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let ntree = repo.edit_tree(None, &edits)?;
             let id = who(&mut clock);
             let msg = message(&format!("rate: {} ratings", edits.len()), &[("Action", "rate"), ("Rater", &rater)]);
-            let ntip = repo.write_commit(ntree, &[], &id, &id, &msg)?;
+            let ntip = repo.write_commit(ntree, &[], &id, &id, &msg, None)?;
             editions.push((crate::ratings::rater_ref(&rater), ntip));
         }
         progress.finish();
@@ -407,8 +407,8 @@ fn voters(
     }
     let tree = repo.edit_tree(Some(repo.commit_tree(tip)?), &edits)?;
     let commit = |tree: Oid, parent: Oid, msg: &str, id: &Identity| match signer {
-        Some(s) => repo.write_signed_commit(tree, &[parent], id, id, msg, &|d| s.sign(d)),
-        None => repo.write_commit(tree, &[parent], id, id, msg),
+        Some(s) => repo.write_commit(tree, &[parent], id, id, msg, Some(&|d| s.sign(d))),
+        None => repo.write_commit(tree, &[parent], id, id, msg, None),
     };
     tip = commit(tree, tip, &message(&format!("roster: {n} voters"), &[("Action", "roster")]), &who())?;
     let text = "+++\ntitle = \"A synthetic statement\"\ndeadline = 2030-01-01T00:00:00Z\nthreshold = \"2/3\"\nbasis = \"cast\"\nquorum = \"1/2\"\n+++\nEveryone votes on this.\n";
@@ -427,7 +427,7 @@ fn voters(
         let signer = crate::signing::Signer::from_private_key(k)?;
         let id = who();
         let msg = ballot_message(SLUG, proposal, blob, &member, 1, choice, None);
-        let ballot = repo.write_signed_commit(empty, &[], &id, &id, &msg, &|d| signer.sign(d))?;
+        let ballot = repo.write_commit(empty, &[], &id, &id, &msg, Some(&|d| signer.sign(d)))?;
         refs.push((ballot_ref(SLUG, &member), ballot));
     }
     let state = dir.join("tribune");

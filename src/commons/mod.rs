@@ -294,9 +294,9 @@ pub fn commit_on_from<T>(
         let parents: Vec<Oid> = base.into_iter().chain(change.extra_parents.iter().copied()).collect();
         let commit = match &change.signer {
             Some(s) => {
-                repo.write_signed_commit(new_tree, &parents, &author, &committer, &change.message, &|d| s.sign(d))?
+                repo.write_commit(new_tree, &parents, &author, &committer, &change.message, Some(&|d| s.sign(d)))?
             }
-            None => repo.write_commit(new_tree, &parents, &author, &committer, &change.message)?,
+            None => repo.write_commit(new_tree, &parents, &author, &committer, &change.message, None)?,
         };
         let summary = change.message.lines().next().unwrap_or("tribune");
         match repo

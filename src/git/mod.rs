@@ -338,7 +338,9 @@ impl Repo {
         Ok((tree, parents))
     }
 
-    /// Writes a commit object (no ref moves).
+    /// Writes a commit object (no ref moves), signed by `sign` when given: it turns the
+    /// commit's bytes into an armored signature (an SSHSIG PEM block), stored in the
+    /// `gpgsig` header as git stores SSH signatures.
     pub fn write_commit(
         &self,
         tree: Oid,
@@ -346,12 +348,26 @@ impl Repo {
         author: &Identity,
         committer: &Identity,
         message: &str,
+        sign: Option<tag::Sign<'_>>,
     ) -> Result<Oid> {
         let (tree, parents) = self.commit_inputs(tree, parents)?;
         let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
-        let a = author.to_git()?;
-        let c = committer.to_git()?;
-        let id = self.inner.commit(None, &a, &c, message, &tree, &parent_refs).context("could not write a commit")?;
+        let (a, c) = (author.to_git()?, committer.to_git()?);
+        let Some(sign) = sign else {
+            let id =
+                self.inner.commit(None, &a, &c, message, &tree, &parent_refs).context("could not write a commit")?;
+            return Ok(Oid(id));
+        };
+        let buffer = self
+            .inner
+            .commit_create_buffer(&a, &c, message, &tree, &parent_refs)
+            .context("could not prepare a commit")?;
+        let content = buffer.as_str().ok_or_else(|| anyhow::anyhow!("the commit is not UTF-8"))?.to_string();
+        let signature = sign(content.as_bytes())?;
+        let id = self
+            .inner
+            .commit_signed(&content, signature.trim_end(), Some("gpgsig"))
+            .context("could not write a signed commit")?;
         Ok(Oid(id))
     }
 

@@ -174,8 +174,8 @@ mod tests {
             email: "t@example.org".into(),
             when: crate::git::Timestamp { seconds: 0, offset_minutes: 0 },
         };
-        let a = repo.write_commit(tree, &[], &who, &who, "a").unwrap();
-        let b = repo.write_commit(tree, &[a], &who, &who, "b").unwrap();
+        let a = repo.write_commit(tree, &[], &who, &who, "a", None).unwrap();
+        let b = repo.write_commit(tree, &[a], &who, &who, "b", None).unwrap();
         (dir, repo, a, b)
     }
 

@@ -279,13 +279,9 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                     others.iter().map(|p| Ok((*p, repo.commit_tree(*p)?))).collect::<Result<_>>()?;
                 // The statement rule needs no roster; the article rules need the state at
                 // the parent, and only where the commons is founded.
-                let mut findings = texts::judge_statements(
-                    repo,
-                    c,
-                    base,
-                    &other_trees,
-                    &texts::statement_changes(repo, Some(base_tree), c.tree)?,
-                )?;
+                let judging = texts::Judging { repo, c, first: base, others: &other_trees };
+                let mut findings =
+                    texts::judge_statements(&judging, &texts::statement_changes(repo, Some(base_tree), c.tree)?)?;
                 let founded_at_parent = founded(base, &slots)?;
                 let texts =
                     if founded_at_parent { texts::owned_changes(repo, Some(base_tree), c.tree)? } else { Vec::new() };
@@ -305,12 +301,12 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                         let judged = match &slot {
                             Slot::Loaded(a) => {
                                 let signer_of = |commit: Oid| texts::signer_by(repo, a, commit);
-                                texts::judge_owned(repo, &signer_of, c, base, &other_trees, &texts)?
+                                texts::judge_owned(&judging, &signer_of, &texts)?
                             }
                             Slot::Lazy(..) => {
                                 let index = KeyIndex::at(repo, cache, root, base, &mut signers)?;
                                 let signer_of = |commit: Oid| index.signer(repo, commit);
-                                texts::judge_owned(repo, &signer_of, c, base, &other_trees, &texts)?
+                                texts::judge_owned(&judging, &signer_of, &texts)?
                             }
                         };
                         findings.extend(judged);
@@ -341,7 +337,7 @@ fn walk(commons: &Commons, tip: Oid, audited: &[Oid], cache: &mut Cache) -> Resu
                 release_others(&mut slots, &mut pending, &others);
                 if !texts.is_empty() {
                     let signer_of = |commit: Oid| texts::signer_by(repo, &parent, commit);
-                    findings.extend(texts::judge_owned(repo, &signer_of, c, base, &other_trees, &texts)?);
+                    findings.extend(texts::judge_owned(&judging, &signer_of, &texts)?);
                 }
                 let judge = |parent: Authority, cache: &Cache| {
                     parent.judge(repo, c, base, &|e: &Enactment<'_>| enacted(commons, cache, e))

@@ -570,9 +570,7 @@ mod tests {
     fn a_roster_read_on_every_core_is_judged_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repo::init_bare(dir.path(), "main").unwrap();
-        let key = |label: &str| {
-            crate::signing::keyring::derived_key(label).public_key().to_openssh().unwrap()
-        };
+        let key = |label: &str| crate::signing::keyring::derived_key(label).public_key().to_openssh().unwrap();
         let mut edits = Vec::new();
         let mut put = |path: String, text: String| {
             edits.push(Edit::Put { path, blob: repo.write_blob(text.as_bytes()).unwrap() });

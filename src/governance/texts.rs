@@ -122,15 +122,18 @@ fn setter(repo: &Repo, first: Oid, others: &[(Oid, Oid)], path: &str, new: Optio
     super::authority::setter_on_other_side(repo, first, &commits, path, new)
 }
 
-/// The statement findings of commit `c` (first parent `first`, with tree `parent_tree`;
-/// `others` are its other parents with their trees), given the statement texts it changes.
-pub fn judge_statements(
-    repo: &Repo,
-    c: &CommitInfo,
-    first: Oid,
-    others: &[(Oid, Oid)],
-    changes: &[PathChange],
-) -> Result<Vec<Finding>> {
+/// A commit being judged: the commit, the parent it is judged from, and its other parents
+/// with their trees.
+pub struct Judging<'a> {
+    pub repo: &'a Repo,
+    pub c: &'a CommitInfo,
+    pub first: Oid,
+    pub others: &'a [(Oid, Oid)],
+}
+
+/// The statement findings of a commit, given the statement texts it changes.
+pub fn judge_statements(at: &Judging<'_>, changes: &[PathChange]) -> Result<Vec<Finding>> {
+    let Judging { repo, c, first, others } = *at;
     let mut findings = Vec::new();
     for ch in changes {
         if ch.old.is_none() || ch.old == ch.new {
@@ -161,20 +164,17 @@ pub fn signer_by(repo: &Repo, parent: &Authority, c: Oid) -> Result<Signer> {
     Ok(signer.and_then(|s| parent.members.get(&s).map(|m| (s.clone(), m.contingent.clone()))))
 }
 
-/// The findings of commit `c` about owned texts (first parent `first`; `others` are its
-/// other parents with their trees), given the owned texts it changes (see [`Owned`]); `signer_of` says who
-/// signed a commit by the authorised state at `c`'s first parent. A change another side of
-/// a merge made is judged by the commit that made it there, by that same state (so an
-/// orphan history, or a member removed meanwhile, authorises nothing). Only for a commons
-/// founded at that parent.
+/// The findings of a commit about owned texts, given the owned texts it changes (see
+/// [`Owned`]); `signer_of` says who signed a commit by the authorised state at the parent
+/// it is judged from. A change another side of a merge made is judged by the commit that
+/// made it there, by that same state (so an orphan history, or a member removed meanwhile,
+/// authorises nothing). Only for a commons founded at that parent.
 pub fn judge_owned(
-    repo: &Repo,
+    at: &Judging<'_>,
     signer_of: &dyn Fn(Oid) -> Result<Signer>,
-    c: &CommitInfo,
-    first: Oid,
-    others: &[(Oid, Oid)],
     changes: &[PathChange],
 ) -> Result<Vec<Finding>> {
+    let Judging { repo, c, first, others } = *at;
     let mut findings = Vec::new();
     let own = signer_of(c.id)?;
     let signer = own.as_ref().map(|(s, _)| s.clone());

@@ -288,7 +288,7 @@ mod tests {
                     when: Timestamp { seconds: 1_000 + i as i64, offset_minutes: 0 },
                 };
                 let parents: Vec<Oid> = line.last().copied().into_iter().collect();
-                line.push(repo.write_commit(t, &parents, &who, &who, "c").unwrap());
+                line.push(repo.write_commit(t, &parents, &who, &who, "c", None).unwrap());
                 trees.push(t);
                 tree = Some(t);
             }

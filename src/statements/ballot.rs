@@ -314,7 +314,7 @@ pub fn cast(
         };
         let text = ballot_message(slug, proposal.commit, proposal.text, member, seq, choice, comment);
         let parents: Vec<Oid> = tip.into_iter().collect();
-        let commit = commons.repo.write_signed_commit(tree, &parents, author, committer, &text, &|d| signer.sign(d))?;
+        let commit = commons.repo.write_commit(tree, &parents, author, committer, &text, Some(&|d| signer.sign(d)))?;
         match commons.repo.update_ref(&refname, commit, tip, &format!("tribune: vote {} on {slug}", choice.as_str()))? {
             RefUpdate::Done => return Ok(Written { commit, seq, refname, previous }),
             RefUpdate::Moved => std::thread::sleep(crate::git::backoff(attempt.min(6))),

@@ -239,7 +239,7 @@ pub fn seal(
         &format!("tally: {slug}: {} yes, {} no, {} abstain of {}", c.yes, c.no, c.abstain, c.electorate),
         &[("Action", "tally"), ("Statement", slug)],
     );
-    let tally_commit = repo.write_commit(tree, &parents, tagger, tagger, &tally_message)?;
+    let tally_commit = repo.write_commit(tree, &parents, tagger, tagger, &tally_message, None)?;
     let message = tag_message(&t, member);
     let tag = repo.write_tag(tally_commit, &tag_name(slug), tagger, &message, Some(&|d| signer.sign(d)))?;
     match repo.update_ref(&tag_ref(slug), tag, None, &format!("tribune: approve {slug}"))? {

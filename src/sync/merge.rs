@@ -44,8 +44,8 @@ pub(super) fn write_merge(
 ) -> Result<Oid> {
     let who = repo.identity("COMMITTER")?;
     match signer {
-        Some(s) => repo.write_signed_commit(tree, &[ours, theirs], &who, &who, message, &|d| s.sign(d)),
-        None => repo.write_commit(tree, &[ours, theirs], &who, &who, message),
+        Some(s) => repo.write_commit(tree, &[ours, theirs], &who, &who, message, Some(&|d| s.sign(d))),
+        None => repo.write_commit(tree, &[ours, theirs], &who, &who, message, None),
     }
 }
 
@@ -225,7 +225,7 @@ pub(super) fn merge_trunk(
         &format!("merge the trunk of {remote_name}"),
         &[("Action", "merge-trunk"), ("Remote", remote_name)],
     );
-    let merged = repo.write_commit(merge.tree, &[theirs, ours], &who, &who, &message)?;
+    let merged = repo.write_commit(merge.tree, &[theirs, ours], &who, &who, &message, None)?;
     if !move_ref(commons, &commons.trunk_ref, Some(ours), merged)? {
         return Ok(None);
     }
@@ -258,16 +258,14 @@ pub(super) fn keep_conflict(commons: &Commons, path: &str, ours: Option<Oid>, ke
         let contingent = article.contingent.clone();
         let editions = crate::index::editions(commons)?;
         let base = crate::versions::rewrite::base_for(commons, &editions, slug, &contingent)?;
-        crate::versions::rewrite::commit_rewrite(
-            commons,
-            &base,
+        let kept = crate::versions::rewrite::NewText {
             slug,
-            &contingent,
-            path,
-            &text,
-            Some("This clone's trunk text, kept by tribune sync after a conflict"),
-            None,
-        )?;
+            contingent: &contingent,
+            name: path,
+            text: &text,
+            summary: Some("This clone's trunk text, kept by tribune sync after a conflict"),
+        };
+        crate::versions::rewrite::commit_rewrite(commons, &base, &kept, None, None)?;
         Ok(Some((slug.to_string(), contingent)))
     };
     match as_rival() {

@@ -65,37 +65,29 @@ pub fn base_for(
     })
 }
 
-/// Commits `new_text` (checked, with its provenance recorded) as `contingent`'s version of
-/// `slug` made from `base`; returns the commit and the version. Unsigned: see
-/// [`commit_signed_rewrite`].
-#[allow(clippy::too_many_arguments)]
+/// A contingent's new text of an article, to be committed on its edition.
+pub struct NewText<'a> {
+    pub slug: &'a str,
+    pub contingent: &'a str,
+    /// Where the text came from (a file name), for messages.
+    pub name: &'a str,
+    pub text: &'a str,
+    /// The rewrite's one-line summary.
+    pub summary: Option<&'a str>,
+}
+
+/// Commits a new text (checked, with its provenance recorded) as the contingent's version
+/// of the article, made from `base`; returns the commit and the version. Signed by `signer`
+/// when given (the caller has checked that the signer may act for the contingent: see
+/// `commons::actor`).
 pub fn commit_rewrite(
     commons: &crate::commons::Commons,
     base: &Base,
-    slug: &str,
-    contingent: &str,
-    name: &str,
-    new_text: &str,
-    summary: Option<&str>,
-    who: Option<&crate::git::Identity>,
-) -> Result<(Oid, Oid)> {
-    commit_signed_rewrite(commons, base, slug, contingent, name, new_text, summary, who, None)
-}
-
-/// [`commit_rewrite`], the commit signed by `signer` when given (the caller has checked
-/// that the signer may act for `contingent`: see `commons::actor`).
-#[allow(clippy::too_many_arguments)]
-pub fn commit_signed_rewrite(
-    commons: &crate::commons::Commons,
-    base: &Base,
-    slug: &str,
-    contingent: &str,
-    name: &str,
-    new_text: &str,
-    summary: Option<&str>,
+    new: &NewText<'_>,
     who: Option<&crate::git::Identity>,
     signer: Option<&crate::signing::Signer>,
 ) -> Result<(Oid, Oid)> {
+    let NewText { slug, contingent, name, text: new_text, summary } = *new;
     if summary.is_some_and(|m| m.contains('\n')) {
         return Err(crate::error::usage("-m takes one line", "summarise the rewrite in one line"));
     }

@@ -543,6 +543,31 @@ pub fn add_filter(env: &Env, c: &str, name: &str, trust: &[&str], min_score: &st
 }
 
 /// Commits everything in the clone `w` with plain git (`add -A`, `commit`) and pushes `branch`.
+/// The demo commons (in `demo`) cloned bare as a hub (`hub.git`) with tribune's
+/// pre-receive hook; returns the hub's path.
+pub fn demo_hub(env: &Env) -> String {
+    let demo = env.path("demo").to_string_lossy().into_owned();
+    env.tribune(&["demo", &demo]).ok();
+    let hub = env.path("hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    hub
+}
+
+/// Writes each of `files` (path in the work tree `w` → text) and, for None, deletes it.
+pub fn write_files(w: &str, files: &[(&str, Option<&str>)]) {
+    for (path, text) in files {
+        let p = std::path::Path::new(w).join(path);
+        match text {
+            Some(t) => {
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(&p, t).unwrap();
+            }
+            None => std::fs::remove_file(&p).unwrap(),
+        }
+    }
+}
+
 pub fn commit_and_push(env: &Env, w: &str, branch: &str, message: &str) {
     env.git(&["-C", w, "add", "-A"]).ok();
     env.git(&["-C", w, "commit", "-q", "-m", message]).ok();

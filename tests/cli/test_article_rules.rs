@@ -26,14 +26,7 @@ pub fn founded_two() -> (Env, String, String, String) {
 /// In the clone `w`, writes (or, for None, deletes) `path` and commits it signed with `key`
 /// (unsigned without one); pushes main unless `push` is false.
 pub fn commit_file(env: &Env, w: &str, path: &str, text: Option<&str>, key: Option<&str>, message: &str) {
-    let p = format!("{w}/{path}");
-    match text {
-        Some(t) => {
-            std::fs::create_dir_all(std::path::Path::new(&p).parent().unwrap()).unwrap();
-            std::fs::write(&p, t).unwrap();
-        }
-        None => std::fs::remove_file(&p).unwrap(),
-    }
+    write_files(w, &[(path, text)]);
     env.git(&["-C", w, "add", "-A"]).ok();
     let signing = key.map(|k| format!("user.signingkey={k}"));
     let mut args = vec!["-C", w, "-c", "gpg.format=ssh"];

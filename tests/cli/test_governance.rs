@@ -103,16 +103,7 @@ fn a_member_rotates_their_own_key_and_nobody_else_can() {
 /// Writes `files` (path → text) on the trunk with plain git, unsigned, and pushes.
 fn plain_git(env: &Env, c: &str, files: &[(&str, Option<&str>)], message: &str) {
     let w = env.clone_of(c, "w");
-    for (path, text) in files {
-        let p = format!("{w}/{path}");
-        match text {
-            Some(t) => {
-                std::fs::create_dir_all(std::path::Path::new(&p).parent().unwrap()).unwrap();
-                std::fs::write(&p, t).unwrap();
-            }
-            None => std::fs::remove_file(&p).unwrap(),
-        }
-    }
+    write_files(&w, files);
     commit_and_push(env, &w, "main", message);
     std::fs::remove_dir_all(&w).unwrap();
 }

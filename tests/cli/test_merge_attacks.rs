@@ -8,11 +8,7 @@ use crate::harness::Env;
 
 /// The demo commons as a hub with tribune's hook, and a plain clone of it; returns (hub, work).
 fn hub_and_clone(env: &Env) -> (String, String) {
-    let demo = env.path("demo").to_string_lossy().into_owned();
-    env.tribune(&["demo", &demo]).ok();
-    let hub = env.path("hub.git").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
-    env.tribune(&["hook", "install", &hub]).ok();
+    let hub = crate::harness::demo_hub(env);
     let w = env.clone_of(&hub, "w");
     env.git(&["-C", &w, "config", "user.name", "Eve"]).ok();
     env.git(&["-C", &w, "config", "user.email", "eve@example.org"]).ok();

@@ -1,7 +1,7 @@
 //! The organisation's rules (tribune.toml `[rules]`) bind every statement: a proposal may be
 //! stricter than the floors, never looser, whoever writes it and however (issue 11, item 1).
 
-use crate::harness::{add_keyed_member, commit_and_push, keypair, refused, rev, state, Env};
+use crate::harness::{commit_and_push, refused, rev, state, Env};
 use crate::vote_fixture::{Vote, DEADLINE, LATE, SLUG};
 
 const STATEMENT: &str = "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n";
@@ -14,16 +14,7 @@ fn commons(n: usize, rules: &str) -> Vote {
     if !rules.is_empty() {
         set_rules(&env, &c, rules);
     }
-    env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
-    env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-    let keys = (1..=n)
-        .map(|i| {
-            let id = format!("m{i}");
-            let (key, public) = keypair(&env, &id);
-            add_keyed_member(&env, &c, &id, if i % 2 == 1 { "abc" } else { "xyz" }, &public).ok();
-            (id, key, public)
-        })
-        .collect();
+    let keys = crate::vote_fixture::roster(&env, &c, n);
     Vote { env, c, keys, proposal: String::new(), text: String::new() }
 }
 

@@ -10,11 +10,7 @@ use crate::harness::Env;
 #[test]
 fn a_stale_edition_update_cannot_bring_back_a_removed_member() {
     let env = Env::new();
-    let demo = env.path("demo").to_string_lossy().into_owned();
-    env.tribune(&["demo", &demo]).ok();
-    let hub = env.path("hub.git").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
-    env.tribune(&["hook", "install", &hub]).ok();
+    let hub = crate::harness::demo_hub(&env);
     let keys = |m: &str| env.path(&format!("demo/tribune/demo-keys/{m}")).to_string_lossy().into_owned();
     let (sfarouk, lbaptiste) = (keys("sfarouk"), keys("lbaptiste"));
 
@@ -101,11 +97,7 @@ fn a_stale_edition_update_cannot_bring_back_a_removed_member() {
 #[test]
 fn an_editions_text_cannot_replace_the_trunks_through_a_merge_with_the_edition_first() {
     let env = Env::new();
-    let demo = env.path("demo").to_string_lossy().into_owned();
-    env.tribune(&["demo", &demo]).ok();
-    let hub = env.path("hub.git").to_string_lossy().into_owned();
-    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
-    env.tribune(&["hook", "install", &hub]).ok();
+    let hub = crate::harness::demo_hub(&env);
     let key = env.path("demo/tribune/demo-keys/lbaptiste").to_string_lossy().into_owned();
     let t = env.path("t").to_string_lossy().into_owned();
     env.tribune(&["clone", &hub, &t]).ok();

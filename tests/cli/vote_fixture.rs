@@ -135,20 +135,26 @@ impl Vote {
     }
 }
 
+/// Contingents abc and xyz, and `n` members m1…mn with keys, odd ones in abc: (id, private
+/// key file, public key) of each.
+pub fn roster(env: &Env, c: &str, n: usize) -> Vec<(String, String, String)> {
+    env.tribune(&["-C", c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
+    env.tribune(&["-C", c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
+    (1..=n)
+        .map(|i| {
+            let id = format!("m{i}");
+            let (key, public) = keypair(env, &id);
+            add_keyed_member(env, c, &id, if i % 2 == 1 { "abc" } else { "xyz" }, &public).ok();
+            (id, key, public)
+        })
+        .collect()
+}
+
 /// `n` members m1…mn with keys, and a statement at 2/3 of votes cast, quorum 1/2.
 pub fn setup(n: usize) -> Vote {
     let env = Env::new();
     let c = env.init();
-    env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "ABC Collective"]).ok();
-    env.tribune(&["-C", &c, "roster", "add-contingent", "xyz", "--name", "XYZ Circle"]).ok();
-    let keys = (1..=n)
-        .map(|i| {
-            let id = format!("m{i}");
-            let (key, public) = keypair(&env, &id);
-            add_keyed_member(&env, &c, &id, if i % 2 == 1 { "abc" } else { "xyz" }, &public).ok();
-            (id, key, public)
-        })
-        .collect();
+    let keys = roster(&env, &c, n);
     let file = env.write("statement.md", "+++\ntitle = \"For the rent strike\"\n+++\nWe support the tenants.\n");
     let r = env.tribune(&["-C", &c, "propose", &file, "--deadline", DEADLINE, "--json"]).ok();
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

@@ -49,7 +49,7 @@ pub fn build(
     let founder = signer("m000-0")?;
     let id = who();
     let msg = message("found: the synthetic organisation", &[("Action", "found"), ("Founders", "m000-0")]);
-    tip = repo.write_signed_commit(tree, &[tip], &id, &id, &msg, &|d| founder.sign(d))?;
+    tip = repo.write_commit(tree, &[tip], &id, &id, &msg, Some(&|d| founder.sign(d)))?;
     let signers: Vec<crate::signing::Signer> =
         (0..args.contingents).map(|i| signer(&format!("m{i:03}-0"))).collect::<Result<_>>()?;
     let progress = crate::progress::start("admitting members", Some(args.founded as u64));
@@ -67,7 +67,7 @@ pub fn build(
         tree = repo.edit_tree(Some(tree), &[Edit::Put { path: layout::member(&mid), blob }])?;
         let id = who();
         let msg = message(&format!("roster: admit {mid}"), &[("Action", "roster"), ("Member", &mid)]);
-        tip = repo.write_signed_commit(tree, &[tip], &id, &id, &msg, &|d| signers[c].sign(d))?;
+        tip = repo.write_commit(tree, &[tip], &id, &id, &msg, Some(&|d| signers[c].sign(d)))?;
         progress.advance(1);
     }
     progress.finish();

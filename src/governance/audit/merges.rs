@@ -69,7 +69,8 @@ pub(super) fn judge_undone(
         }
         if !owned.is_empty() {
             let signer_of = |commit: Oid| texts::signer_by(repo, theirs, commit);
-            findings.extend(texts::judge_owned(repo, &signer_of, c, *q, &[], owned)?);
+            let judging = texts::Judging { repo, c, first: *q, others: &[] };
+            findings.extend(texts::judge_owned(&judging, &signer_of, owned)?);
         }
     }
     Ok((state, findings))

@@ -4,6 +4,15 @@
 
 use super::*;
 
+/// A change a commit makes to a governed file: from `old` to `new` (None: absent), and
+/// the rule that says who may make it.
+struct GovernedChange<'a> {
+    rule: &'a Rule,
+    path: &'a str,
+    old: Option<Oid>,
+    new: Option<Oid>,
+}
+
 impl Authority {
     /// Judges commit `c` (not a root) against this state, the authorised state at its parent
     /// `base` (the first parent, or at a merge the first that descends from the root), and
@@ -43,9 +52,10 @@ impl Authority {
                 continue;
             }
             let rule = self.rule_for(repo, &path, new)?;
+            let change = GovernedChange { rule: &rule, path: &path, old, new };
             let allowed = !self.founded
-                || self.authorised_act(c, signer.as_deref(), &rule, &path, old, new, enacted)?
-                || self.taken_from_other(repo, base, &others, &rule, &path, old, new, enacted)?;
+                || self.authorised_act(c, signer.as_deref(), &change, enacted)?
+                || self.taken_from_other(repo, base, &others, &change, enacted)?;
             if !allowed {
                 findings.push(Finding::Unauthorised {
                     commit: commit.clone(),
@@ -81,51 +91,46 @@ impl Authority {
         Ok((self, findings))
     }
 
-    /// Whether commit `c`, signed by `signer`, may change `path` from `old` to `new` under
-    /// this state: by the rule, or by the approved statement it cites.
-    #[allow(clippy::too_many_arguments)]
+    /// Whether commit `c`, signed by `signer`, may make `change` under this state: by the
+    /// rule, or by the approved statement it cites.
     fn authorised_act(
         &self,
         c: &CommitInfo,
         signer: Option<&str>,
-        rule: &Rule,
-        path: &str,
-        old: Option<Oid>,
-        new: Option<Oid>,
+        change: &GovernedChange<'_>,
         enacted: Enacted<'_>,
     ) -> Result<bool> {
-        if self.allows(rule, signer) {
+        if self.allows(change.rule, signer) {
             return Ok(true);
         }
         // An approved statement may authorise a change it names exactly (a contingent, the
         // rules, a new contingent's first member), once.
+        let GovernedChange { path, old, new, .. } = *change;
         Ok(match c.trailer(crate::governance::enact::ENACTS) {
             Some(slug) => enacted(&Enactment { statement: slug.trim(), path, old, new, parents: &c.parents })?,
             None => false,
         })
     }
 
-    /// Whether a merge takes `new` at `path` from another parent's history: the newest
-    /// commit on that side (since the histories parted) that set it must be one this state
-    /// authorises, judged now, so that authority granted on a stale branch does not outlive
-    /// a removal or a key rotation made meanwhile, and a history that never descended from
-    /// the root (an orphan) authorises nothing. A value the other side did not change is
-    /// the merge's own change.
-    #[allow(clippy::too_many_arguments)]
+    /// Whether a merge takes the new value of `change` from another parent's history: the
+    /// newest commit on that side (since the histories parted) that set it must be one this
+    /// state authorises, judged now, so that authority granted on a stale branch does not
+    /// outlive a removal or a key rotation made meanwhile, and a history that never
+    /// descended from the root (an orphan) authorises nothing. A value the other side did
+    /// not change is the merge's own change.
     fn taken_from_other(
         &self,
         repo: &Repo,
         base: Oid,
         others: &[Oid],
-        rule: &Rule,
-        path: &str,
-        old: Option<Oid>,
-        new: Option<Oid>,
+        change: &GovernedChange<'_>,
         enacted: Enacted<'_>,
     ) -> Result<bool> {
-        let Some(setter) = setter_on_other_side(repo, base, others, path, new)? else { return Ok(false) };
+        let Some(setter) = setter_on_other_side(repo, base, others, change.path, change.new)? else {
+            return Ok(false);
+        };
         let signer = self.signer_of(repo, setter.id)?;
-        self.authorised_act(&setter, signer.as_deref(), rule, path, old, new, enacted)
+        self.authorised_act(&setter, signer.as_deref(), change, enacted)
     }
 
     /// At a merge whose state (this one) was judged from `base`: judges what the merge
@@ -153,7 +158,7 @@ impl Authority {
                 continue;
             }
             let rule = theirs.rule_for(repo, path, new)?;
-            if theirs.authorised_act(c, signer.as_deref(), &rule, path, old, new, enacted)? {
+            if theirs.authorised_act(c, signer.as_deref(), &GovernedChange { rule: &rule, path, old, new }, enacted)? {
                 continue;
             }
             findings.push(Finding::Unauthorised {
