@@ -71,10 +71,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let s = &ctx.style;
     if findings.is_empty() {
-        return print(&format!(
+        return print(&s.fit(&format!(
             "No uncredited reuse found among {texts} texts ({}-word shingles, threshold {threshold}).",
             opts.shingle
-        ));
+        )));
     }
     let mut out = format!(
         "{} uncredited reuse{} among {texts} texts ({}-word shingles, threshold {threshold}):\n",

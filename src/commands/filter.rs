@@ -135,7 +135,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 return print_json(&v);
             }
             if all.is_empty() {
-                return print("No filters yet: make one with `tribune filter add NAME --trust RATER --dimension D --min-score X`.");
+                let none = "No filters yet: make one with `tribune filter add NAME --trust RATER --dimension D --min-score X`.";
+                return print(&ctx.style.fit(&crate::output::here::here(none)));
             }
             let mut t = ctx.style.table(&["FILTER", "WHERE", "OWNER", "DIMENSION", "MIN", "TRUSTS"]);
             for ((n, w, f), o) in all.iter().zip(&owners) {

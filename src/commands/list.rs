@@ -241,7 +241,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         } else {
             "No articles match."
         };
-        return print(msg);
+        return print(&ctx.style.fit(&crate::output::here::here(msg)));
     }
     let mut headers = vec!["SLUG", "TITLE", "CONTINGENT", "DATE", "VERSIONS"];
     if args.filter.is_some() {

@@ -117,10 +117,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return print_json(&out);
     }
     if out.ratings.is_empty() {
-        return print(&format!(
-            "No ratings of {} yet: rate it with `tribune rate {} --score N`.",
-            args.slug, args.slug
-        ));
+        let none = format!("No ratings of {} yet: rate it with `tribune rate {} --score N`.", args.slug, args.slug);
+        return print(&ctx.style.fit(&crate::output::here::here(&none)));
     }
     let mut t = ctx
         .style

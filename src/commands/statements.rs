@@ -77,11 +77,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        return print(if args.open {
+        let none = if args.open {
             "No open statements."
         } else {
             "No statements yet: propose one with `tribune propose FILE`."
-        });
+        };
+        return print(&ctx.style.fit(&crate::output::here::here(none)));
     }
     let style = &ctx.style;
     let mut table =

@@ -12,6 +12,10 @@ use comfy_table::{presets, Attribute, Color, ColumnConstraint, ContentArrangemen
 /// The narrowest a free-text column gets on a narrow terminal: four characters and the `…`.
 const FREE_TEXT_FLOOR: u16 = 5;
 
+/// The narrowest a free-text column may get before the table is better read as records (one
+/// line per field, see [`Table::render`]): below it a title or a name is a stub.
+const READABLE_FREE_TEXT: u16 = 12;
+
 /// How a cell is coloured when the run paints colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -22,6 +26,21 @@ pub enum Tone {
     Yellow,
     Cyan,
     Magenta,
+}
+
+impl Tone {
+    /// The SGR code of the tone (the plain colours `Style::paint` writes elsewhere).
+    fn sgr(self) -> &'static str {
+        match self {
+            Tone::Bold => "1",
+            Tone::Dim => "2",
+            Tone::Red => "31",
+            Tone::Green => "32",
+            Tone::Yellow => "33",
+            Tone::Cyan => "36",
+            Tone::Magenta => "35",
+        }
+    }
 }
 
 /// One table cell: text from the data, made harmless ([`super::clean`]), and an optional tone.
@@ -131,7 +150,15 @@ impl Table {
     }
 
     /// The table as lines without trailing spaces, joined by newlines (no final newline).
+    ///
+    /// On a terminal too narrow for the table's ids and numbers with some room left for its
+    /// free text, each row is printed as a record instead, one line per field under its
+    /// header, records apart by a blank line (as `psql` does in its expanded mode): nothing
+    /// is cut, no line runs over, and free text wraps between words.
     pub fn render(&self) -> String {
+        if let Some(width) = self.width.filter(|w| self.readable_width() > *w) {
+            return self.render_records(width);
+        }
         let mut t = comfy_table::Table::new();
         t.load_preset(presets::NOTHING);
         // This run decides the width and the colour, not comfy-table's own look at stdout:
@@ -184,6 +211,73 @@ impl Table {
 }
 
 impl Table {
+    /// The width of each column's widest cell, header included.
+    fn content_widths(&self) -> Vec<u16> {
+        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        (0..self.headers.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| w(&c.text))
+                    .chain([w(&self.headers[i])])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// The narrowest the table reads well as a table: fixed columns whole (a header of
+    /// several words on two lines where that helps), free text at [`READABLE_FREE_TEXT`].
+    fn readable_width(&self) -> u16 {
+        let widths = self.content_widths();
+        let narrowed = self.two_line_headers(&widths);
+        let mut total = 2 * self.headers.len().saturating_sub(1) as u16;
+        for (i, full) in widths.iter().enumerate() {
+            total = total.saturating_add(if self.free[i] {
+                (*full).min(READABLE_FREE_TEXT)
+            } else {
+                narrowed[i].unwrap_or(*full)
+            });
+        }
+        total
+    }
+
+    /// Each row as a record: `HEADER  value` lines, values aligned, free text wrapped to
+    /// `width` between words (ids and numbers stay whole), empty fields left out.
+    fn render_records(&self, width: u16) -> String {
+        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let label = self.headers.iter().map(|h| w(h)).max().unwrap_or(0) + 2;
+        let room = usize::from(width).saturating_sub(label).max(FREE_TEXT_FLOOR.into());
+        let paint = |sgr: &str, s: &str| if self.color { format!("\x1b[{sgr}m{s}\x1b[0m") } else { s.to_string() };
+        let mut records = Vec::new();
+        for row in &self.rows {
+            let mut lines = Vec::new();
+            for (i, cell) in row.iter().enumerate() {
+                if cell.text.is_empty() {
+                    continue;
+                }
+                let header = self.headers.get(i).map(String::as_str).unwrap_or("");
+                let pieces = if self.free.get(i).copied().unwrap_or(false) {
+                    wrap_words(&cell.text, room)
+                } else {
+                    vec![cell.text.clone()]
+                };
+                for (n, piece) in pieces.iter().enumerate() {
+                    let head = if n == 0 { paint("1", header) } else { String::new() };
+                    let pad = " ".repeat(label - if n == 0 { w(header) } else { 0 });
+                    let value = match cell.tone {
+                        Some(t) => paint(t.sgr(), piece),
+                        None => piece.clone(),
+                    };
+                    lines.push(format!("{head}{pad}{value}").trim_end().to_string());
+                }
+            }
+            records.push(lines.join("\n"));
+        }
+        records.join("\n\n")
+    }
+
     /// When the table is wider than the terminal even with its free text at the narrowest,
     /// the fixed columns whose header of several words is wider than their cells: each
     /// narrowed to its widest cell or to its header on two lines, whichever is wider
@@ -192,29 +286,58 @@ impl Table {
     fn narrowed_headers(&self, widths: &[u16]) -> Vec<Option<u16>> {
         let none = vec![None; self.headers.len()];
         let Some(width) = self.width else { return none };
-        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
-        let cells = |i: usize| self.rows.iter().filter_map(|r| r.get(i)).map(|c| w(&c.text)).max().unwrap_or(0);
         let mut natural = 2 * self.headers.len().saturating_sub(1) as u16;
-        let mut out = none.clone();
-        for (i, h) in self.headers.iter().enumerate() {
-            let full = widths.get(i).copied().unwrap_or(0);
-            if self.free[i] {
-                natural += full.min(FREE_TEXT_FLOOR);
-                continue;
-            }
-            // The narrowest the header gets on two lines: split at its best space.
-            let two_lines = h.match_indices(' ').map(|(at, _)| w(&h[..at]).max(w(&h[at + 1..]))).min().unwrap_or(full);
-            let need = cells(i).max(two_lines);
-            if h.contains(' ') && need < full {
-                out[i] = Some(need);
-            }
-            natural += full;
+        for (i, full) in widths.iter().enumerate() {
+            natural += if self.free[i] { (*full).min(FREE_TEXT_FLOOR) } else { *full };
         }
         if natural <= width {
             return none;
         }
-        out
+        self.two_line_headers(widths)
     }
+
+    /// For each fixed column whose header of several words is wider than its cells, the
+    /// width with the header on two lines (split at its best space) or its widest cell,
+    /// whichever is wider; None for the others.
+    fn two_line_headers(&self, widths: &[u16]) -> Vec<Option<u16>> {
+        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        let cells = |i: usize| self.rows.iter().filter_map(|r| r.get(i)).map(|c| w(&c.text)).max().unwrap_or(0);
+        self.headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let full = widths.get(i).copied().unwrap_or(0);
+                if self.free[i] || !h.contains(' ') {
+                    return None;
+                }
+                let two_lines =
+                    h.match_indices(' ').map(|(at, _)| w(&h[..at]).max(w(&h[at + 1..]))).min().unwrap_or(full);
+                let need = cells(i).max(two_lines);
+                (need < full).then_some(need)
+            })
+            .collect()
+    }
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a word wider than
+/// `width` stands alone on its line, whole).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && w(&line) + 1 + w(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -256,12 +379,12 @@ mod tests {
 
     #[test]
     fn ids_stay_whole_and_free_text_is_cut_to_one_line() {
-        let out = sample(false, Some(60));
+        let out = sample(false, Some(64));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3, "{out}");
         assert!(lines[1].starts_with("a-rather-long-slug-that-must-stay-whole  A rather"), "{out}");
         assert!(lines[1].contains("…  counted"), "{out}");
-        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{out}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 64), "{out}");
         let status = lines[0].find("STATUS").unwrap();
         assert_eq!(lines[1].chars().count() - "counted".len(), status, "{out}");
     }
@@ -284,6 +407,27 @@ mod tests {
             assert_eq!(wide.lines().count(), 2, "{wide}");
             assert!(wide.starts_with("CONTINGENT               MEDIAN TIME TO ANSWER  OLDEST OPEN"), "{wide}");
         }
+    }
+
+    /// Narrower than the ids with a readable title, each row is a record: nothing cut, no
+    /// line over the width, free text wrapped between words.
+    #[test]
+    fn a_table_too_wide_for_its_ids_becomes_records() {
+        let out = sample(false, Some(50));
+        assert_eq!(
+            out,
+            "SLUG    a-rather-long-slug-that-must-stay-whole\n\
+             TITLE   A rather long title that has to give way\n        \
+             on a narrow terminal\n\
+             STATUS  counted\n\
+             \n\
+             SLUG    short\n\
+             TITLE   Short\n\
+             STATUS  EXCLUDED"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 50), "{out}");
+        // One column wider than the ids and a readable title: a table again.
+        assert_eq!(sample(false, Some(63)).lines().count(), 3);
     }
 
     #[test]

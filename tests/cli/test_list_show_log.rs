@@ -149,7 +149,11 @@ fn list_as_json_has_the_fields_scripts_need() {
 fn list_of_an_empty_commons_says_how_to_contribute() {
     let (env, c) = commons();
     let r = env.tribune(&["-C", &c, "list"]).ok();
-    assert!(r.stdout.contains("No articles yet") && r.stdout.contains("tribune contribute"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("No articles yet") && r.stdout.contains(&format!("tribune -C {c} contribute FILE")),
+        "{}",
+        r.stdout
+    );
     assert_eq!(env.tribune(&["-C", &c, "list", "--json"]).ok().quiet().json(), serde_json::json!([]));
 }
 
