@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             crate::output::count(c.electorate, "member", "members"),
             crate::output::count(counted as u64, "ballot", "ballots"),
             tally_commit.short(10),
-            t.outcome.arithmetic.join("\n"),
+            crate::output::verification::lines(&t.outcome.arithmetic, "\n"),
         ),
     )
 }

@@ -9,6 +9,7 @@ pub mod rating;
 pub mod roster;
 pub mod selector;
 pub mod statement;
+pub mod time;
 pub mod vote;
 pub mod words;
 

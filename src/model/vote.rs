@@ -319,14 +319,13 @@ pub struct Outcome {
     pub threshold_met: bool,
     /// quorum_met && threshold_met.
     pub passes: bool,
-    /// The exact arithmetic, one line per condition, e.g.
-    /// "quorum: 38 voted × 2 = 76 ≥ 1 × 40 = 40: met",
+    /// The exact arithmetic, one condition each, in order: quorum, threshold, majority and,
+    /// with a double majority, the contingents' threshold and majority. Each reads as a line
+    /// (`Display`), e.g. "quorum: 38 voted × 2 = 76 ≥ 1 × 40 = 40: met",
     /// "threshold: 24 yes × 3 = 72 ≥ 2 × 36 = 72 (yes + no = 36): met",
-    /// "majority: 24 yes > 12 no: met"; with basis members the threshold line reads
-    /// "threshold: 24 yes × 3 = 72 ≥ 2 × 40 = 80 (the electorate): not met". A double
-    /// majority adds "contingents: 2 yes × 3 = 6 ≥ 2 × 3 = 6 (yes + no = 3): met" and
-    /// "contingent majority: 2 yes > 1 no: met".
-    pub arithmetic: Vec<String>,
+    /// "majority: 24 yes > 12 no: met", "contingents: 2 yes × 3 = 6 ≥ 2 × 3 = 6 (yes + no =
+    /// 3): met", "contingent majority: 2 yes > 1 no: met".
+    pub arithmetic: Vec<Check>,
     /// With a double majority: the contingents' figures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contingents: Option<ContingentCount>,
@@ -336,38 +335,76 @@ pub struct Outcome {
     pub contingents_met: Option<bool>,
 }
 
+/// One condition of a rule with its figures: a ratio `count × q ≥ p × of` (exact, in
+/// integers), or a majority `yes > no`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "test", rename_all = "kebab-case")]
+pub enum Check {
+    /// The members who voted (abstentions included) against the quorum's share of the
+    /// electorate.
+    Quorum { voted: u128, p: u64, q: u64, electorate: u128, met: bool },
+    /// The yes votes against the threshold's share of `of`: the yes and no votes (basis
+    /// cast) or the electorate (basis members).
+    Threshold { yes: u128, p: u64, q: u64, of: u128, basis: Basis, met: bool },
+    /// More yes than no.
+    Majority { yes: u128, no: u128, met: bool },
+    /// A double majority's contingents voting yes against the threshold's share of `of`:
+    /// the contingents voting yes or no (basis cast) or every contingent (basis members).
+    Contingents { yes: u128, p: u64, q: u64, of: u128, basis: Basis, met: bool },
+    /// More contingents voting yes than no.
+    ContingentMajority { yes: u128, no: u128, met: bool },
+}
+
+impl Check {
+    pub fn met(&self) -> bool {
+        match *self {
+            Check::Quorum { met, .. }
+            | Check::Threshold { met, .. }
+            | Check::Majority { met, .. }
+            | Check::Contingents { met, .. }
+            | Check::ContingentMajority { met, .. } => met,
+        }
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let met = if self.met() { "met" } else { "not met" };
+        let of_what = |basis: Basis, of: u128, all: &str| match basis {
+            Basis::Cast => format!("(yes + no = {of})"),
+            Basis::Members => format!("({all})"),
+        };
+        let ratio = |f: &mut std::fmt::Formatter<'_>, name: &str, count: &str, n: u128, p: u64, q: u64, of: u128| {
+            write!(f, "{name}: {n} {count} × {q} = {} ≥ {p} × {of} = {}", product(n, q.into()), product(p.into(), of))
+        };
+        match *self {
+            Check::Quorum { voted, p, q, electorate, .. } => {
+                ratio(f, "quorum", "voted", voted, p, q, electorate)?;
+                write!(f, ": {met}")
+            }
+            Check::Threshold { yes, p, q, of, basis, .. } => {
+                ratio(f, "threshold", "yes", yes, p, q, of)?;
+                write!(f, " {}: {met}", of_what(basis, of, "the electorate"))
+            }
+            Check::Majority { yes, no, .. } => write!(f, "majority: {yes} yes > {no} no: {met}"),
+            Check::Contingents { yes, p, q, of, basis, .. } => {
+                ratio(f, "contingents", "yes", yes, p, q, of)?;
+                write!(f, " {}: {met}", of_what(basis, of, "every contingent"))
+            }
+            Check::ContingentMajority { yes, no, .. } => write!(f, "contingent majority: {yes} yes > {no} no: {met}"),
+        }
+    }
+}
+
 /// Applies `rule` to `c` (and, with a double majority, to the contingents' `blocs`).
 pub fn decide(rule: &Rule, c: &Counts, blocs: &[Bloc]) -> Outcome {
     let w = Wide::of(c);
-    let met = |b: bool| if b { "met" } else { "not met" };
     let (quorum, ratio, majority) = (w.quorum_met(rule), w.ratio_met(rule), w.yes > w.no);
     let (t, q) = (rule.threshold, rule.quorum);
-    let voted = w.voted();
-    let base = w.base_of(rule.basis);
-    let of_what = match rule.basis {
-        Basis::Cast => format!("(yes + no = {base})"),
-        Basis::Members => "(the electorate)".into(),
-    };
     let arithmetic = vec![
-        format!(
-            "quorum: {voted} voted × {} = {} ≥ {} × {} = {}: {}",
-            q.q,
-            product(voted, q.q.into()),
-            q.p,
-            w.electorate,
-            product(q.p.into(), w.electorate),
-            met(quorum)
-        ),
-        format!(
-            "threshold: {} yes × {} = {} ≥ {} × {base} = {} {of_what}: {}",
-            w.yes,
-            t.q,
-            product(w.yes, t.q.into()),
-            t.p,
-            product(t.p.into(), base),
-            met(ratio)
-        ),
-        format!("majority: {} yes > {} no: {}", w.yes, w.no, met(majority)),
+        Check::Quorum { voted: w.voted(), p: q.p, q: q.q, electorate: w.electorate, met: quorum },
+        Check::Threshold { yes: w.yes, p: t.p, q: t.q, of: w.base_of(rule.basis), basis: rule.basis, met: ratio },
+        Check::Majority { yes: w.yes, no: w.no, met: majority },
     ];
     let threshold_met = ratio && majority;
     if !rule.double_majority {
@@ -383,20 +420,13 @@ pub fn decide(rule: &Rule, c: &Counts, blocs: &[Bloc]) -> Outcome {
     let cc = contingents(blocs);
     let (c_ratio, c_majority) = cc.met(rule);
     let (c_yes, c_no) = (cc.yes as u128, cc.no as u128);
-    let (c_base, c_of) = match rule.basis {
-        Basis::Cast => (c_yes + c_no, format!("(yes + no = {})", c_yes + c_no)),
-        Basis::Members => (cc.contingents as u128, "(every contingent)".to_string()),
+    let c_base = match rule.basis {
+        Basis::Cast => c_yes + c_no,
+        Basis::Members => cc.contingents as u128,
     };
     let mut arithmetic = arithmetic;
-    arithmetic.push(format!(
-        "contingents: {c_yes} yes × {} = {} ≥ {} × {c_base} = {} {c_of}: {}",
-        t.q,
-        product(c_yes, t.q.into()),
-        t.p,
-        product(t.p.into(), c_base),
-        met(c_ratio)
-    ));
-    arithmetic.push(format!("contingent majority: {c_yes} yes > {c_no} no: {}", met(c_majority)));
+    arithmetic.push(Check::Contingents { yes: c_yes, p: t.p, q: t.q, of: c_base, basis: rule.basis, met: c_ratio });
+    arithmetic.push(Check::ContingentMajority { yes: c_yes, no: c_no, met: c_majority });
     let c_met = c_ratio && c_majority;
     Outcome {
         quorum_met: quorum,

@@ -150,10 +150,12 @@ impl fmt::Display for Problem {
                 if *still_passes {
                     "the approval came before the result was decided".to_string()
                 } else {
-                    format!("the statement does not pass ({})", arithmetic.join("; "))
+                    format!("the statement does not pass ({})", lines(arithmetic, "; "))
                 }
             ),
-            Problem::DoesNotPass { arithmetic } => write!(f, "the recount does not pass: {}", arithmetic.join("; ")),
+            Problem::DoesNotPass { arithmetic } => {
+                write!(f, "the recount does not pass: {}", lines(arithmetic, "; "))
+            }
             Problem::EarlyAndUndecided { at, deadline } => write!(
                 f,
                 "approved at {} before the deadline {}, while the members who had not voted could still \
@@ -195,6 +197,11 @@ impl fmt::Display for Note {
 /// Problems in one line, as the tables and reports that have room for one show them.
 pub fn joined(problems: &[Problem]) -> String {
     problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// Each item's line, joined by `sep`.
+pub fn lines<T: std::fmt::Display>(items: &[T], sep: &str) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(sep)
 }
 
 #[cfg(test)]
@@ -240,9 +247,10 @@ mod tests {
             },
             LeftOut { member: "bo".into(), ballot: "bbbbbbbbbbbbbbbb".into(), choice: None, seq_conflict: true },
         ];
-        let p = Problem::LeftOutBallotsChangeIt { ballots, still_passes: false, arithmetic: vec!["1 < 2".into()] };
+        let arithmetic = vec![crate::model::vote::Check::Majority { yes: 1, no: 2, met: false }];
+        let p = Problem::LeftOutBallotsChangeIt { ballots, still_passes: false, arithmetic };
         let text = p.to_string();
         assert!(text.contains("ann's aaaaaaaaaa (no), bo's bbbbbbbbbb (?, now in a seq conflict)"), "{text}");
-        assert!(text.ends_with("the statement does not pass (1 < 2)"), "{text}");
+        assert!(text.ends_with("the statement does not pass (majority: 1 yes > 2 no: not met)"), "{text}");
     }
 }

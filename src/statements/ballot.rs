@@ -206,12 +206,12 @@ fn judge(repo: &Repo, rules: &Rules<'_>, member: &str, info: &CommitInfo) -> Res
     } else if let Some(r) = signature_problem(repo, rules.electorate, member, info.id)? {
         Some(r)
     } else if ballot.seconds > rules.closing {
-        Some(format!("cast at {} after {}", crate::output::time(&ballot.seconds), rules.closing_name))
+        Some(format!("cast at {} after {}", crate::model::time::time(&ballot.seconds), rules.closing_name))
     } else if ballot.seconds > rules.now {
         Some(format!(
             "dated {}, in the future (the count is made at {}): it counts once its time has come",
-            crate::output::time(&ballot.seconds),
-            crate::output::time(&rules.now)
+            crate::model::time::time(&ballot.seconds),
+            crate::model::time::time(&rules.now)
         ))
     } else {
         None
@@ -371,8 +371,8 @@ pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Resul
         return Err(fail(
             format!(
                 "voting on {slug} closed at {} (it is now {})",
-                crate::output::time(&proposal.statement.deadline),
-                crate::output::time(&now)
+                crate::model::time::time(&proposal.statement.deadline),
+                crate::model::time::time(&now)
             ),
             format!("a ballot cast after the deadline would not count; see `tribune tally {slug}`"),
         ));

@@ -128,11 +128,11 @@ pub enum Problem {
     LeftOutBallotsChangeIt {
         ballots: Vec<LeftOut>,
         still_passes: bool,
-        arithmetic: Vec<String>,
+        arithmetic: Vec<crate::model::vote::Check>,
     },
     /// By the recount the statement does not pass.
     DoesNotPass {
-        arithmetic: Vec<String>,
+        arithmetic: Vec<crate::model::vote::Check>,
     },
     /// Approved before the deadline while the result was still open.
     EarlyAndUndecided {

@@ -223,7 +223,10 @@ pub fn seal(
     }
     if !t.outcome.passes {
         return Err(fail(
-            format!("{slug} did not pass: {}", t.outcome.arithmetic.join("; ")),
+            format!(
+                "{slug} did not pass: {}",
+                t.outcome.arithmetic.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            ),
             "only a statement that reached its threshold and quorum can be approved",
         ));
     }

@@ -112,8 +112,8 @@ pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_a
     let approved_at = assume_approval_at.or(approval.as_ref().filter(|a| a.signed_by.is_some()).map(|a| a.seconds));
     let deadline = proposal.deadline();
     let (closing, closing_name) = match approved_at {
-        Some(t) if t < deadline => (t, format!("the approval at {}", crate::output::time(&t))),
-        _ => (deadline, format!("the deadline {}", crate::output::time(&proposal.statement.deadline))),
+        Some(t) if t < deadline => (t, format!("the approval at {}", crate::model::time::time(&t))),
+        _ => (deadline, format!("the deadline {}", crate::model::time::time(&proposal.statement.deadline))),
     };
     let prefix = format!("{BALLOT_REFS}{}/", proposal.slug);
     let tips: Vec<(String, Oid)> = repo

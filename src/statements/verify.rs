@@ -161,9 +161,9 @@ pub(super) fn verify_tag_with(
     }
     let deadline = proposal.deadline();
     let (closing, closing_name) = if approved_at < deadline {
-        (approved_at, format!("the approval at {}", crate::output::time(&approved_at)))
+        (approved_at, format!("the approval at {}", crate::model::time::time(&approved_at)))
     } else {
-        (deadline, format!("the deadline {}", crate::output::time(&proposal.statement.deadline)))
+        (deadline, format!("the deadline {}", crate::model::time::time(&proposal.statement.deadline)))
     };
     let rules = Rules { proposal, electorate, closing, closing_name, now };
     let ballots = judge_all(repo, &rules, &tips)?;

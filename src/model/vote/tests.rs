@@ -38,7 +38,7 @@ fn two_thirds_of_votes_cast() {
 fn the_arithmetic_is_shown() {
     let o = decide(&Rule { quorum: r(1, 2), ..cast(2, 3) }, &Counts { yes: 24, no: 12, abstain: 2, electorate: 40 });
     assert_eq!(
-        o.arithmetic,
+        lines(&o),
         [
             "quorum: 38 voted × 2 = 76 ≥ 1 × 40 = 40: met",
             "threshold: 24 yes × 3 = 72 ≥ 2 × 36 = 72 (yes + no = 36): met",
@@ -47,7 +47,7 @@ fn the_arithmetic_is_shown() {
     );
     let members = Rule { basis: Basis::Members, ..cast(2, 3) };
     let o = decide(&members, &counts(24, 12, 40));
-    assert!(o.arithmetic.contains(&"threshold: 24 yes × 3 = 72 ≥ 2 × 40 = 80 (the electorate): not met".into()));
+    assert!(lines(&o).contains(&"threshold: 24 yes × 3 = 72 ≥ 2 × 40 = 80 (the electorate): not met".to_string()));
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn huge_counts_do_not_overflow() {
     assert!(o.quorum_met && !o.threshold_met, "{:?}", o.arithmetic);
     // voted × q is above 2^128: shown exactly, not wrapped or saturated.
     assert_eq!(
-        o.arithmetic[0],
+        lines(&o)[0],
         "quorum: 55340232221128654844 voted × 18446744073709551615 = 1020847100762815390260996613779337773060 ≥ 18446744073709551615 × 18446744073709551615 = 340282366920938463426481119284349108225: met"
     );
     assert_eq!(c.voted(), u64::MAX);
@@ -177,7 +177,7 @@ fn a_double_majority_stops_one_enlarged_contingent() {
     assert_eq!(o.contingents, Some(ContingentCount { contingents: 3, yes: 1, no: 2, silent: 0 }));
     assert_eq!(o.contingents_met, Some(false));
     assert_eq!(
-        o.arithmetic[3..],
+        lines(&o)[3..],
         [
             "contingents: 1 yes × 3 = 3 ≥ 2 × 3 = 6 (yes + no = 3): not met".to_string(),
             "contingent majority: 1 yes > 2 no: not met".to_string(),
@@ -209,7 +209,7 @@ fn a_contingent_is_yes_no_or_silent() {
     let three_quarters = Rule { threshold: r(3, 4), ..members };
     let o = super::decide(&three_quarters, &Counts { yes: 2, no: 0, abstain: 1, electorate: 3 }, &blocs);
     assert_eq!(o.contingents_met, Some(false), "{:?}", o.arithmetic);
-    assert!(o.arithmetic.contains(&"contingents: 2 yes × 4 = 8 ≥ 3 × 3 = 9 (every contingent): not met".into()));
+    assert!(lines(&o).contains(&"contingents: 2 yes × 4 = 8 ≥ 3 × 3 = 9 (every contingent): not met".to_string()));
 }
 
 #[test]
@@ -365,4 +365,23 @@ proptest! {
         let expected = if results.len() == 1 { results.first().copied() } else { None };
         prop_assert_eq!(decided(&rule, &c), expected);
     }
+}
+
+/// The arithmetic as the lines the tally prints.
+fn lines(o: &Outcome) -> Vec<String> {
+    o.arithmetic.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn the_arithmetic_has_fields_for_json() {
+    let o = decide(&Rule { quorum: r(1, 2), ..cast(2, 3) }, &Counts { yes: 24, no: 12, abstain: 2, electorate: 40 });
+    let v = serde_json::to_value(&o.arithmetic).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"test": "quorum", "voted": 38, "p": 1, "q": 2, "electorate": 40, "met": true},
+            {"test": "threshold", "yes": 24, "p": 2, "q": 3, "of": 36, "basis": "cast", "met": true},
+            {"test": "majority", "yes": 24, "no": 12, "met": true},
+        ])
+    );
 }
