@@ -25,8 +25,10 @@ use ssh_key::public::KeyData;
 
 use std::collections::BTreeMap;
 
+mod entries;
 mod findings;
 mod judge;
+use entries::{read_entry, Entry};
 pub use findings::{describe, Finding, Rule};
 
 /// A change that a commit says an approved statement enacts.
@@ -483,127 +485,5 @@ pub fn governed_changes(repo: &Repo, old: Option<Oid>, new: Oid) -> Result<Vec<S
     Ok(changes)
 }
 
-/// A parser's message on one line (TOML's run over several).
-fn one_line(message: &str) -> String {
-    message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(": ")
-}
-
-/// A governed entry read and checked on its own, without the rest of the state (so on any
-/// thread): what [`Authority::take`] takes in order.
-enum Entry {
-    /// A member entry, with its keys decoded.
-    Member(Member, Vec<KeyData>),
-    Contingent(Contingent),
-    /// The rules file, or a path that is no roster entry.
-    Other,
-    /// An entry tribune would refuse, with why.
-    Invalid(String),
-}
-
-/// Reads the entry at `path` from its bytes, with every check that needs no other entry.
-fn read_entry(path: &str, bytes: Vec<u8>, founded: bool) -> Entry {
-    let Some((kind, id)) = entry_of(path) else { return Entry::Other };
-    let Ok(text) = String::from_utf8(bytes) else { return Entry::Invalid("the file is not UTF-8".into()) };
-    let read = match kind {
-        Kind::Member => read_member(id, path, &text, founded).map(|(m, keys)| Entry::Member(m, keys)),
-        Kind::Contingent => valid_contingent(id, path, &text).map(Entry::Contingent),
-    };
-    read.unwrap_or_else(Entry::Invalid)
-}
-
-/// A member entry valid on its own, with its keys decoded, or why not.
-fn read_member(id: &str, path: &str, text: &str, founded: bool) -> std::result::Result<(Member, Vec<KeyData>), String> {
-    crate::model::id::validate("member id", id).map_err(|e| e.message.clone())?;
-    let m = Member::parse(id, path, text).map_err(|e| one_line(&e.message))?;
-    plain_name("member", &m.name)?;
-    if !m.email.contains('@') || m.email.contains(char::is_whitespace) || m.email.contains(['<', '>']) {
-        return Err(format!("{:?} is not an email address", m.email));
-    }
-    if founded && m.keys.is_empty() {
-        return Err("the member has no key, so cannot sign anything".into());
-    }
-    let keys = m
-        .keys
-        .iter()
-        .map(|k| crate::model::roster::parse_public_key(k).map(|k| k.key_data().clone()).map_err(|e| e.message.clone()))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    Ok((m, keys))
-}
-
-fn valid_contingent(id: &str, path: &str, text: &str) -> std::result::Result<Contingent, String> {
-    crate::model::id::validate("contingent id", id).map_err(|e| e.message.clone())?;
-    let c = Contingent::parse(id, path, text).map_err(|e| one_line(&e.message))?;
-    plain_name("contingent", &c.name)?;
-    Ok(c)
-}
-
-/// The longest name a roster entry may have (characters): a name is shown in tables and
-/// signatures, and a megabyte of it is an attack on every reader, not a name.
-const MAX_NAME: usize = 200;
-
-/// A name shown to people: one line of at most [`MAX_NAME`] characters, without the
-/// invisible characters that reorder or hide text (bidirectional controls, zero-width
-/// marks), so that what a reader sees is what the entry says.
-fn plain_name(what: &str, name: &str) -> std::result::Result<(), String> {
-    let hidden =
-        |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
-    if name.trim().is_empty() || name.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
-        return Err(format!("the {what}'s name is empty or not one line"));
-    }
-    if name.chars().any(hidden) {
-        return Err(format!("the {what}'s name holds an invisible character that reorders or hides text"));
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(format!("the {what}'s name is longer than {MAX_NAME} characters"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::git::Edit;
-
-    /// A roster large enough to be read on every core: each entry is still judged in path
-    /// order against the ones before it, as one read in order would judge it.
-    #[test]
-    fn a_roster_read_on_every_core_is_judged_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = Repo::init_bare(dir.path(), "main").unwrap();
-        let key = |label: &str| crate::signing::keyring::derived_key(label).public_key().to_openssh().unwrap();
-        let mut edits = Vec::new();
-        let mut put = |path: String, text: String| {
-            edits.push(Edit::Put { path, blob: repo.write_blob(text.as_bytes()).unwrap() });
-        };
-        put(format!("{}/abc.toml", layout::CONTINGENTS), "name = \"ABC\"\n".into());
-        for n in 0..2_100 {
-            let (email, k) = match n {
-                // m0700 repeats m0100's email, m1500 m0200's key: the later entry is refused.
-                700 => ("m0100@example.org".to_string(), key("m0200")),
-                1500 => ("m1500@example.org".to_string(), key("m0200")),
-                _ => (format!("m{n:04}@example.org"), key(&format!("m{n:04}"))),
-            };
-            let contingent = if n == 1900 { "nowhere" } else { "abc" };
-            let email = if n == 1000 { "not an address".to_string() } else { email };
-            put(
-                format!("{}/m{n:04}.toml", layout::MEMBERS),
-                format!("name = \"M {n}\"\ncontingent = \"{contingent}\"\nemail = \"{email}\"\nkeys = [\"{k}\"]\n"),
-            );
-        }
-        let tree = repo.edit_tree(None, &edits).unwrap();
-        let (a, invalid) = Authority::of_tree(&repo, tree, true, None).unwrap();
-        let why: BTreeMap<&str, &str> = invalid.iter().map(|(p, w)| (p.as_str(), w.as_str())).collect();
-        let member = |n: u32| format!("{}/m{n:04}.toml", layout::MEMBERS);
-        assert_eq!(why.len(), 4, "{why:?}");
-        assert!(why[member(700).as_str()].contains("already belongs to m0100"), "{why:?}");
-        assert!(why[member(1500).as_str()].contains("a key of the entry already belongs to m0200"), "{why:?}");
-        assert!(why[member(1000).as_str()].contains("is not an email address"), "{why:?}");
-        assert!(why[member(1900).as_str()].contains("\"nowhere\" is not in the authorised roster"), "{why:?}");
-        assert_eq!(a.members.len(), 2_096);
-        assert!(a.members.contains_key("m0100") && a.members.contains_key("m0200"));
-        assert!(!a.members.contains_key("m0700") && !a.members.contains_key("m1500"));
-        // Every key taken is its member's, and only theirs.
-        assert_eq!(a.keys.others_with(&key("m0200"), "m0200"), Vec::<String>::new());
-        assert_eq!(a.keys.others_with(&key("m2099"), "nobody"), vec!["m2099".to_string()]);
-    }
-}
+mod tests;
