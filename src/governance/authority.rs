@@ -420,8 +420,10 @@ fn same_key(line: &str, key: &ssh_key::PublicKey) -> bool {
 /// The commit on another parent's side of a merge (since the histories parted) that set
 /// `path` to `new` (None: deleted it), the newest such, when that parent has `new` there:
 /// what a merge's value is judged by. None when no other parent changed it to `new` (the
-/// value is then the merge's own change). On a history that shares nothing with `base` (an
-/// orphan), the walk reaches its root, which set every value it holds.
+/// value is then the merge's own change). The other side is every commit that `other`
+/// holds and `base` does not, however many merge bases they have. On a history that
+/// shares nothing with `base` (an orphan), the walk reaches its root, which set every
+/// value it holds.
 pub fn setter_on_other_side(
     repo: &Repo,
     base: Oid,
@@ -436,8 +438,11 @@ pub fn setter_on_other_side(
         if at(*other)? != new {
             continue;
         }
-        let parted: Vec<Oid> = repo.merge_base(base, *other)?.into_iter().collect();
-        for id in repo.walk(*other, &parted)? {
+        // The other side is what `other` holds and `base` does not: hiding the whole history
+        // of `base`, not one merge base, which in a criss-cross history (two merge bases)
+        // would leave the trunk's own commits on the other side, so that an old value set
+        // by an authorised commit there could be taken back over a later change.
+        for id in repo.walk(*other, &[base])? {
             let info = repo.commit(id?)?;
             if at(info.id)? != new {
                 continue;
