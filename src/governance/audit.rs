@@ -37,6 +37,12 @@ struct Cache {
     root: Option<String>,
     /// Commit → governed path → authorised blob (None: absent), where it differs from the tree.
     overrides: BTreeMap<String, BTreeMap<String, Option<String>>>,
+    /// The approval tags that the verdicts on enactments read (statement slug → what
+    /// `refs/tags/statements/<slug>` pointed at then; None: absent). A verdict depends on
+    /// the tag as well as on the commit, so when one of these refs has changed since (a
+    /// clone that judged the trunk before its tags arrived), the cache is not used.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    tags: BTreeMap<String, Option<String>>,
     /// The findings of this run's walk (all of them live in `audit-findings.json`, read only
     /// by `audit` itself: every other command needs the states, not the findings).
     #[serde(skip)]
@@ -115,10 +121,31 @@ thread_local! {
 
 /// Whether the statement a commit cites authorises its change, judged with the audit so far.
 fn enacted(commons: &Commons, cache: &Cache, e: &Enactment<'_>) -> Result<bool> {
+    if crate::model::id::validate("statement", e.statement).is_ok() {
+        let tag = commons.repo.ref_target(&crate::statements::tag_ref(e.statement))?.map(|t| t.to_string());
+        CONSULTED.with(|c| c.borrow_mut().insert(e.statement.to_string(), tag));
+    }
     let previous = WITHIN.with(|w| w.replace(Some(cache.clone())));
     let result = super::enact::authorises(commons, e);
     WITHIN.with(|w| *w.borrow_mut() = previous);
     result
+}
+
+thread_local! {
+    /// The approval tags read by this walk's verdicts on enactments (see `Cache::tags`).
+    static CONSULTED: std::cell::RefCell<BTreeMap<String, Option<String>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// Whether a verdict of the cache read an approval tag that has changed since.
+fn tags_changed(repo: &Repo, cache: &Cache) -> Result<bool> {
+    for (slug, then) in &cache.tags {
+        let now = repo.ref_target(&crate::statements::tag_ref(slug))?.map(|t| t.to_string());
+        if &now != then {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn audited(commons: &Commons) -> Result<(Audit, Cache)> {
@@ -139,9 +166,15 @@ fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cach
     let repo = &commons.repo;
     let mut cache = load(repo);
     let known: Vec<Oid> = cache.tips.iter().filter_map(|t| t.parse().ok()).collect();
-    let audited: Vec<Oid> = known.iter().copied().filter(|t| repo.has_object(*t)).collect();
+    let mut audited: Vec<Oid> = known.iter().copied().filter(|t| repo.has_object(*t)).collect();
+    // Verdicts that read an approval tag since changed are judged again, from the root (the
+    // tips audited still say whether the history was rewritten).
+    let stale = tags_changed(repo, &cache)?;
+    if stale {
+        cache = Cache { tips: cache.tips, ..Cache::default() };
+    }
     let mut judged = 0;
-    if !audited.contains(&tip) {
+    if stale || !audited.contains(&tip) {
         for old in &known {
             // A tip audited before that the trunk no longer descends from (or that is gone
             // altogether: garbage-collected after a force-push) is a rewritten history.
@@ -149,12 +182,22 @@ fn audited_at(commons: &Commons, tip: Oid, save_it: bool) -> Result<(Audit, Cach
                 cache.findings.push(Finding::Rewritten { commit: tip.to_string(), audited: old.to_string() });
             }
         }
+        if stale {
+            audited.clear();
+        }
+        CONSULTED.with(|c| c.borrow_mut().clear());
         judged = walk(commons, tip, &audited, &mut cache)?;
+        cache.tags.extend(CONSULTED.with(|c| std::mem::take(&mut *c.borrow_mut())));
         cache.tips = vec![tip.to_string()];
         cache.version = VERSION;
         // A cache that cannot be written costs the next run time, not a result.
         if save_it {
             let _ = save(repo, &cache);
+            if stale {
+                // The findings judged again replace those recorded (but a rewritten history,
+                // which no walk can see again once the old tip is gone).
+                let _ = keep_rewritten_findings(repo);
+            }
             if !cache.findings.is_empty() {
                 let _ = save_findings(repo, &cache.findings);
             }
@@ -409,6 +452,16 @@ fn findings_path(repo: &Repo) -> std::path::PathBuf {
 /// Every finding recorded so far, in history order.
 fn load_findings(repo: &Repo) -> Vec<Finding> {
     std::fs::read(findings_path(repo)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+/// Keeps, of the findings recorded, only those of a rewritten history.
+fn keep_rewritten_findings(repo: &Repo) -> Result<()> {
+    let kept: Vec<Finding> =
+        load_findings(repo).into_iter().filter(|f| matches!(f, Finding::Rewritten { .. })).collect();
+    let path = findings_path(repo);
+    let tmp = path.with_extension(format!("json.{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_vec(&kept)?).with_context(|| format!("could not write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))
 }
 
 /// Adds a walk's findings to those recorded, each once.

@@ -628,3 +628,25 @@ fn an_enacted_admission_binds_the_name_and_email_the_statement_gives() {
     let roster = env.tribune(&["-C", &c, "roster", "--json"]).ok().stdout;
     assert!(roster.contains("Zed Ortiz"), "{roster}");
 }
+
+/// A clone judges the trunk before its statement tags arrive (the tags are verified against
+/// the trunk): the verdicts on enactments that read a missing tag are judged again once it
+/// is there, by `clone` and by `sync`, instead of being kept from the cache.
+#[test]
+fn a_clone_or_a_sync_that_takes_an_enacted_contingent_keeps_it() {
+    let (env, c, ann) = founded();
+    let clone = env.path("k").to_string_lossy().into_owned();
+    env.tribune(&["clone", &c, &clone]).ok();
+    let (_, zed_pub) = keypair(&env, "zed");
+    admit_xyz_with_zed(&env, &c, &ann, &zed_pub);
+    let fresh = env.path("k2").to_string_lossy().into_owned();
+    env.tribune(&["clone", &c, &fresh]).ok();
+    env.tribune(&["-C", &clone, "sync"]).ok();
+    for k in [&fresh, &clone] {
+        assert!(findings(&env, k).is_empty(), "{k}");
+        let roster = env.tribune(&["-C", k, "roster", "--json"]).ok().json();
+        let ids: Vec<&str> = roster["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["ann", "zed"], "{k}");
+        assert!(findings_cold(&env, k).is_empty(), "{k}");
+    }
+}
