@@ -26,6 +26,9 @@ pub enum Event {
     /// A shared filter owned by someone else was replaced or removed (in an unfounded
     /// commons, where that is not refused).
     SharedFilterOfAnother { name: String, owner: String, contingent: String },
+    /// tribune.toml at the trunk's tip does not parse: `audit` used the newest one that does
+    /// (at commit `used`).
+    ConfigUnreadable { reason: String, used: String },
 }
 
 static EVENTS: Mutex<Vec<Event>> = Mutex::new(Vec::new());

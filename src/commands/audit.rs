@@ -16,7 +16,9 @@ use anyhow::Result;
 /// commit not signed by a founder, and a trunk that no longer descends from what this clone
 /// audited before (a force-push). In an unfounded commons (made by `init` without
 /// --founder) every change is allowed, so only invalid entries, changed statements and
-/// rewrites are reported.
+/// rewrites are reported. When tribune.toml at the trunk's tip does not parse (every other
+/// command then stops), the audit still runs, on the newest tribune.toml that does, and
+/// says so: it names the commit that broke it.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Print the result as JSON: the root of authority, the tip audited, the commits judged
@@ -30,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let commons = ctx.open()?;
+    let commons = crate::commons::Commons::open_for_audit(&ctx.dir)?;
     let since = match &args.since {
         Some(rev) => Some(commons.repo.resolve_commit(rev)?.ok_or_else(|| {
             crate::error::usage(

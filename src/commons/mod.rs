@@ -19,6 +19,25 @@ pub struct Commons {
     pub trunk_ref: String,
     /// The trunk's tip when it is not the ref's (see [`Commons::at_tip`]).
     pinned: Option<Oid>,
+    /// Statement tags (slug → tag object) as they would be after a push that is not taken
+    /// yet (see [`Commons::with_tags`]).
+    pending_tags: std::collections::HashMap<String, Oid>,
+}
+
+/// The newest tribune.toml that parses on the trunk's first-parent line from `tip` (its
+/// commit and the rules), looking back at most a thousand commits.
+fn readable_config(repo: &Repo, tip: Oid) -> Result<Option<(Oid, Config)>> {
+    let mut at = Some(tip);
+    for _ in 0..1_000 {
+        let Some(c) = at else { break };
+        if let Some((_, text)) = repo.blob_at(repo.commit_tree(c)?, layout::CONFIG)? {
+            if let Ok(config) = Config::parse(&String::from_utf8_lossy(&text)) {
+                return Ok(Some((c, config)));
+            }
+        }
+        at = repo.commit(c)?.parents.first().copied();
+    }
+    Ok(None)
 }
 
 /// A file to write in a commit: its path on the trunk and its bytes.
@@ -156,7 +175,7 @@ impl Commons {
                 ))
             }
         };
-        Commons::of_repo(repo, None)
+        Commons::of_repo(repo, None, false)
     }
 
     /// The trunk's ref name in `repo` (`tribune.trunk`, else main).
@@ -169,10 +188,31 @@ impl Commons {
     /// be on the trunk's ref (a push a hub's pre-receive hook judges before taking it).
     /// Nothing may be written through it.
     pub fn at_tip(repo: Repo, tip: Oid) -> Result<Commons> {
-        Commons::of_repo(repo, Some(tip))
+        Commons::of_repo(repo, Some(tip), false)
     }
 
-    fn of_repo(repo: Repo, pinned: Option<Oid>) -> Result<Commons> {
+    /// [`Commons::open`] for `audit`, which must run whatever a commit did to the rules:
+    /// when tribune.toml at the trunk's tip does not parse, the newest one on the trunk's
+    /// first-parent line that does is used, and an event says so (every other command
+    /// stops, pointing at `audit`).
+    pub fn open_for_audit(dir: &Path) -> Result<Commons> {
+        let commons = Commons::open(dir);
+        match commons {
+            Err(e)
+                if e.downcast_ref::<crate::error::UserError>()
+                    .is_some_and(|u| u.message.starts_with("tribune.toml:")) =>
+            {
+                let repo = match Repo::discover(dir)? {
+                    Discovery::Found(r) => r,
+                    Discovery::NotFound => return Err(e),
+                };
+                Commons::of_repo(repo, None, true)
+            }
+            other => other,
+        }
+    }
+
+    fn of_repo(repo: Repo, pinned: Option<Oid>, lenient: bool) -> Result<Commons> {
         let trunk_ref = Commons::trunk_ref_of(&repo);
         let trunk = trunk_ref.trim_start_matches("refs/heads/").to_string();
         let tip = match pinned {
@@ -193,8 +233,44 @@ impl Commons {
                 format!("create a commons with `tribune init`; if the trunk is not {trunk:?}, set it with `git config {TRUNK_CONFIG_KEY} BRANCH`"),
             ));
         };
-        let config = Config::parse(&String::from_utf8_lossy(&text))?;
-        Ok(Commons { repo, config, trunk_ref, pinned })
+        let config = match Config::parse(&String::from_utf8_lossy(&text)) {
+            Ok(c) => c,
+            Err(e) => match (lenient, tip) {
+                (true, Some(tip)) => match readable_config(&repo, tip)? {
+                    Some((commit, config)) => {
+                        crate::events::emit(crate::events::Event::ConfigUnreadable {
+                            reason: e.message.clone(),
+                            used: commit.to_string(),
+                        });
+                        config
+                    }
+                    None => return Err(e.into()),
+                },
+                _ => {
+                    let hint = format!(
+                        "{}; `tribune audit` names the commit that changed it",
+                        e.hint.as_deref().unwrap_or("")
+                    );
+                    return Err(crate::error::UserError::with_hint(e.message, hint.trim_start_matches("; ")).into());
+                }
+            },
+        };
+        Ok(Commons { repo, config, trunk_ref, pinned, pending_tags: Default::default() })
+    }
+
+    /// The commons with statement tags (slug → tag object) that a push would add: a hub's
+    /// hook judges an enactment applied in the same push as its statement's approval.
+    pub fn with_tags(mut self, tags: std::collections::HashMap<String, Oid>) -> Commons {
+        self.pending_tags = tags;
+        self
+    }
+
+    /// The approval tag of statement `slug`: the one a pending push adds, else the ref's.
+    pub fn statement_tag(&self, slug: &str) -> Result<Option<Oid>> {
+        match self.pending_tags.get(slug) {
+            Some(t) => Ok(Some(*t)),
+            None => self.repo.ref_target(&crate::statements::tag_ref(slug)),
+        }
     }
 
     pub fn trunk_tip(&self) -> Result<Oid> {

@@ -122,7 +122,7 @@ thread_local! {
 /// Whether the statement a commit cites authorises its change, judged with the audit so far.
 fn enacted(commons: &Commons, cache: &Cache, e: &Enactment<'_>) -> Result<bool> {
     if crate::model::id::validate("statement", e.statement).is_ok() {
-        let tag = commons.repo.ref_target(&crate::statements::tag_ref(e.statement))?.map(|t| t.to_string());
+        let tag = commons.statement_tag(e.statement)?.map(|t| t.to_string());
         CONSULTED.with(|c| c.borrow_mut().insert(e.statement.to_string(), tag));
     }
     let previous = WITHIN.with(|w| w.replace(Some(cache.clone())));

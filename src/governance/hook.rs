@@ -144,9 +144,18 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
         Some(u) => u.new,
         None => repo.ref_target(&trunk_ref)?,
     };
-    // The commons as it would be after the push (its trunk at the pushed tip).
+    // The commons as it would be after the push: its trunk at the pushed tip, and the
+    // statement tags it adds (an enactment may come with its statement's approval; each tag
+    // is itself verified below, and an enactment citing one that does not verify is not
+    // authorised by it).
+    let tags: std::collections::HashMap<String, Oid> = updates
+        .iter()
+        .filter_map(|u| Some((u.refname.strip_prefix(crate::statements::TAG_REFS)?.to_string(), u.new?)))
+        .collect();
     let commons = match after {
-        Some(tip) if repo.commit_if_commit(tip)?.is_some() => Commons::at_tip(Repo::open_from_env()?, tip).ok(),
+        Some(tip) if repo.commit_if_commit(tip)?.is_some() => {
+            Commons::at_tip(Repo::open_from_env()?, tip).ok().map(|c| c.with_tags(tags))
+        }
         _ => None,
     };
     if let Some(c) = &commons {

@@ -18,6 +18,10 @@ pub fn render(e: &Event) -> String {
             "{rater} has a registered key but no signing key is configured, so this rating will show as forged; \
              pass --key FILE or set user.signingkey with gpg.format=ssh"
         ),
+        Event::ConfigUnreadable { reason, used } => format!(
+            "{reason}; the audit reads the rules of the newest tribune.toml that parses, at {}",
+            crate::output::short(used, 10)
+        ),
         Event::SharedFilterOfAnother { name, owner, contingent } => format!(
             "the shared filter {name} belongs to {owner} ({contingent}); in a founded commons only they or a member \
              of {contingent} may replace or remove it"

@@ -357,7 +357,7 @@ fn highest_seq(repo: &crate::git::Repo, tip: Oid, ring: &KeyRing, member: &str) 
 /// Refuses a ballot that could not count: the vote is closed, or the text changed.
 pub fn open_for_votes(commons: &Commons, proposal: &Proposal, now: i64) -> Result<()> {
     let slug = &proposal.slug;
-    if let Some(tag) = commons.repo.ref_target(&tag_ref(slug))? {
+    if let Some(tag) = commons.statement_tag(slug)? {
         // Only a valid approval closes the vote: anyone can push a ref.
         if verify_tag(commons, slug, tag)?.problems.is_empty() {
             return Err(fail(

@@ -52,11 +52,24 @@ pub fn slugs(commons: &Commons) -> Result<Vec<String>> {
 /// Finds a statement's proposal: the trunk commit that added its text. The walk follows
 /// first parents from the trunk tip and stops there, so it never reads older history.
 pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
+    find_named(commons, slug, None)
+}
+
+/// [`find`], where an approval tag not taken yet (sync and clone verify a tag before taking
+/// it) names `named` as the proposal, as the tag taken would.
+pub fn find_named(commons: &Commons, slug: &str, named: Option<Oid>) -> Result<Proposal> {
     crate::model::id::validate("statement", slug)?;
     let repo = &commons.repo;
     let path = layout::statement_text(slug);
     let tip = commons.trunk_tip()?;
     let Some(now) = repo.entry_at(repo.commit_tree(tip)?, &path)?.filter(|e| !e.is_tree).map(|e| e.id) else {
+        // A statement keeps its identity whatever later commits do to its file: removed
+        // after its approval, it is the proposal its approval names (the audit names the
+        // removal).
+        if let Some((commit, text)) = earlier_proposal(commons, slug, tip, named)? {
+            let at = repo.commit(commit)?.committer.when.seconds;
+            return proposal(commons, slug, commit, text, at, None);
+        }
         let known = slugs(commons)?;
         let hint = if known.is_empty() {
             "no statement has been proposed yet: propose one with `tribune propose FILE`".to_string()
@@ -112,39 +125,53 @@ pub fn find(commons: &Commons, slug: &str) -> Result<Proposal> {
                 // A statement keeps the identity of its first proposal: a file removed and
                 // added again after its approval is the same statement, not a new vote, when
                 // the approval names an earlier proposal that this history holds.
-                let (commit, blob, proposed_at) = match earlier_proposal(commons, slug, current)? {
+                let (commit, blob, proposed_at) = match earlier_proposal(commons, slug, current, named)? {
                     Some((earlier, text)) => (earlier, text, repo.commit(earlier)?.committer.when.seconds),
                     None => (current, blob, info.committer.when.seconds),
                 };
-                let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
-                let statement = Statement::parse(&path, &text).with_context(|| {
-                    format!("the proposal of {slug} (commit {}) is not a valid statement", commit.short(10))
-                })?;
-                let below_floors = crate::governance::rules::breaches(commons, commit, &statement);
-                return Ok(Proposal {
-                    slug: slug.to_string(),
-                    commit,
-                    proposed_at,
-                    text: blob,
-                    statement,
-                    amended: (now != blob).then_some(now),
-                    below_floors,
-                });
+                return proposal(commons, slug, commit, blob, proposed_at, Some(now));
             }
         }
     }
 }
 
-/// An earlier proposal of `slug` than `found` (the commit that added its present file), as
-/// named by its approval tag: a commit that is an ancestor of `found`, and that added the
-/// statement's file. One read when there is a tag, none when there is not: `vote` and
+/// The proposal of `slug` made by `commit` with the text `blob`; `now` is the statement's
+/// file at the trunk's tip (None: removed since).
+fn proposal(
+    commons: &Commons,
+    slug: &str,
+    commit: Oid,
+    blob: Oid,
+    proposed_at: i64,
+    now: Option<Oid>,
+) -> Result<Proposal> {
+    let path = layout::statement_text(slug);
+    let text = String::from_utf8_lossy(&commons.repo.read_blob(blob)?).into_owned();
+    let statement = Statement::parse(&path, &text)
+        .with_context(|| format!("the proposal of {slug} (commit {}) is not a valid statement", commit.short(10)))?;
+    let below_floors = crate::governance::rules::breaches(commons, commit, &statement);
+    Ok(Proposal {
+        slug: slug.to_string(),
+        commit,
+        proposed_at,
+        text: blob,
+        statement,
+        amended: now.filter(|n| *n != blob),
+        below_floors,
+    })
+}
+
+/// An earlier proposal of `slug` than `found` (the commit that added its present file, or
+/// the trunk's tip when the file is gone), as named by its approval tag: a commit that is an
+/// ancestor of `found`, and that added the statement's file; `also` is one more named by a
+/// tag not taken yet. One read when there is a tag, none when there is not: `vote` and
 /// `tally` run this on every call. (The ballots of an open vote name their proposal too,
 /// but reading every ballot ref on each vote costs 17 ms at 10,000 ballots; the removal of
 /// a statement file before its approval is for the trunk's audit to refuse.)
-fn earlier_proposal(commons: &Commons, slug: &str, found: Oid) -> Result<Option<(Oid, Oid)>> {
+fn earlier_proposal(commons: &Commons, slug: &str, found: Oid, also: Option<Oid>) -> Result<Option<(Oid, Oid)>> {
     let repo = &commons.repo;
     let path = layout::statement_text(slug);
-    let mut named: Vec<Oid> = Vec::new();
+    let mut named: Vec<Oid> = also.into_iter().filter(|id| *id != found).collect();
     let mut name = |message: &str| {
         for (k, v) in crate::git::trailers(message) {
             if k == "Tribune-Proposal" {
@@ -156,7 +183,7 @@ fn earlier_proposal(commons: &Commons, slug: &str, found: Oid) -> Result<Option<
             }
         }
     };
-    if let Some(id) = repo.ref_target(&tag_ref(slug))? {
+    if let Some(id) = commons.statement_tag(slug)? {
         if let Ok(Some(tag)) = repo.read_tag(id) {
             name(&tag.message);
         }
@@ -254,6 +281,6 @@ mod tests {
         let again = put(&c, &path, Some(TEXT));
         assert_ne!(first, again);
         assert_eq!(find(&c, "s").unwrap().commit, again);
-        assert_eq!(earlier_proposal(&c, "s", again).unwrap(), None);
+        assert_eq!(earlier_proposal(&c, "s", again, None).unwrap(), None);
     }
 }

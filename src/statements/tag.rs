@@ -19,8 +19,9 @@ pub struct Approval {
 }
 
 /// Reads the approval tag of a statement, if there is one.
-pub fn approval(repo: &Repo, electorate: &Electorate, slug: &str) -> Result<Option<(Approval, TagInfo)>> {
-    let Some(id) = repo.ref_target(&tag_ref(slug))? else { return Ok(None) };
+pub fn approval(commons: &Commons, electorate: &Electorate, slug: &str) -> Result<Option<(Approval, TagInfo)>> {
+    let repo = &commons.repo;
+    let Some(id) = commons.statement_tag(slug)? else { return Ok(None) };
     let Some(tag) = repo.read_tag(id)? else {
         return Ok(Some((
             Approval {

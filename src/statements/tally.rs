@@ -94,7 +94,7 @@ pub fn blocs_from<'a>(electorate: &Electorate, counted: impl Iterator<Item = (&'
 pub fn tally(commons: &Commons, proposal: &Proposal, now: i64, assume_approval_at: Option<i64>) -> Result<Tally> {
     let repo = &commons.repo;
     let electorate = Electorate::load(commons, proposal)?;
-    let mut approval = approval(repo, &electorate, &proposal.slug)?.map(|(a, _)| a);
+    let mut approval = approval(commons, &electorate, &proposal.slug)?.map(|(a, _)| a);
     // A tag counts as an approval only when it verifies (signature, text and recount); then
     // its recount is the result, whatever was put on the ballot refs since.
     let mut sealed: Option<(Counts, Vec<Ballot>)> = None;

@@ -25,7 +25,7 @@ pub struct Verification {
 /// what the tag says. Problems are collected, not returned as errors, so that one report
 /// names every difference.
 pub fn verify(commons: &Commons, slug: &str) -> Result<Verification> {
-    match commons.repo.ref_target(&tag_ref(slug))? {
+    match commons.statement_tag(slug)? {
         Some(tag_id) => verify_tag(commons, slug, tag_id),
         None => Ok(Verification::failed(slug, Problem::NotApproved { tag: tag_name(slug) })),
     }
@@ -122,7 +122,7 @@ pub(super) fn verify_tag_with(
     let found;
     let proposal: &Proposal = match known {
         Some((p, _)) => p,
-        None => match find(commons, slug) {
+        None => match super::find_named(commons, slug, Some(named)) {
             Ok(p) => {
                 found = p;
                 &found

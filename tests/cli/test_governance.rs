@@ -650,3 +650,79 @@ fn a_clone_or_a_sync_that_takes_an_enacted_contingent_keeps_it() {
         assert!(findings_cold(&env, k).is_empty(), "{k}");
     }
 }
+
+/// A statement keeps its identity whatever later commits do to its file: its file removed
+/// with plain git after its approval is one finding (the removal), and what it enacted stays
+/// in the roster, judged from the cache or from nothing, here and on a fresh clone; `verify`
+/// still verifies it.
+#[test]
+fn a_statement_file_removed_after_its_approval_still_authorises_what_it_enacted() {
+    let (env, c, ann) = founded();
+    let (_, zed_pub) = keypair(&env, "zed");
+    admit_xyz_with_zed(&env, &c, &ann, &zed_pub);
+    plain_git(&env, &c, &[("statements/admit-xyz/index.md", None)], "remove a statement");
+    let fresh = env.path("k").to_string_lossy().into_owned();
+    env.tribune(&["clone", &c, &fresh]).ok();
+    for k in [&c, &fresh] {
+        for found in [findings(&env, k), findings_cold(&env, k)] {
+            assert_eq!(found, ["statements/admit-xyz/index.md"], "{k}");
+        }
+        let roster = env.tribune(&["-C", k, "roster", "--json"]).ok().json();
+        let ids: Vec<&str> = roster["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["ann", "zed"], "{k}");
+        let contingents: Vec<&str> =
+            roster["contingents"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+        assert!(contingents.contains(&"xyz"), "{k}: {contingents:?}");
+        env.tribune(&["-C", k, "verify", "admit-xyz"]).ok();
+    }
+}
+
+/// An honest sync that applies an enactment with its statement's approval in one push is
+/// taken by a hub with the hook: the hook judges the trunk with the tags the push adds.
+/// Without the approval (the tag left out of the push), the same trunk is refused.
+#[test]
+fn a_hub_takes_an_enactment_pushed_with_its_approval() {
+    let (env, c, ann) = founded();
+    let hub = env.path("hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &c, &hub]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let k = env.path("k").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &k]).ok();
+    let (_, zed_pub) = keypair(&env, "zed");
+    admit_xyz_with_zed(&env, &k, &ann, &zed_pub);
+    // The trunk alone, without the tag: refused, naming the rule.
+    let r = env.git(&["-C", &k, "push", "origin", "main"]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("only an approved joint statement may"), "{}", r.stderr);
+    env.tribune(&["-C", &k, "sync"]).ok();
+    let at_hub = env.git(&["-C", &hub, "show", "main:roster/contingents/xyz.toml"]).ok().stdout;
+    assert!(at_hub.contains("XYZ Circle"), "{at_hub}");
+    assert_eq!(
+        env.git(&["-C", &hub, "rev-parse", "main"]).ok().stdout,
+        env.git(&["-C", &k, "rev-parse", "main"]).ok().stdout
+    );
+    assert!(findings_cold(&env, &k).is_empty());
+}
+
+/// One unsigned commit that breaks tribune.toml stops the commands that read the rules, with
+/// the line and a pointer to `audit`; `audit` itself still runs and names the commit.
+#[test]
+fn a_broken_rules_file_pushed_without_authority_leaves_audit_working() {
+    let (env, c, _) = founded();
+    let before = env.git(&["-C", &c, "show", "main:tribune.toml"]).ok().stdout;
+    plain_git(&env, &c, &[("tribune.toml", Some(&format!("{before}\n[rules\n")))], "break the rules file");
+    let bad = env.git(&["-C", &c, "rev-parse", "main"]).ok().stdout.trim().to_string();
+    let r = env.tribune(&["-C", &c, "roster"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("tribune.toml:") && r.stderr.contains(&format!("`tribune -C {c} audit` names the commit")),
+        "{}",
+        r.stderr
+    );
+    let r = env.tribune(&["-C", &c, "audit", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let j = r.json();
+    let f = &j["findings"].as_array().unwrap()[0];
+    assert_eq!((f["commit"].as_str(), f["path"].as_str()), (Some(bad.as_str()), Some("tribune.toml")), "{j}");
+    assert!(r.stderr.contains("the audit reads the rules of the newest tribune.toml that parses"), "{}", r.stderr);
+}
