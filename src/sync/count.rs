@@ -108,15 +108,11 @@ pub(super) fn count(repo: &Repo, kind: Kind, name: &str, from: Option<Oid>, to: 
         }
         Kind::Notes => {
             let rater = name.rsplit('/').next().unwrap_or("").to_string();
-            let old = match from {
-                Some(f) => repo.notes_in(repo.commit_tree(f)?)?,
-                None => BTreeMap::new(),
-            };
+            let old = from.map(|f| repo.commit_tree(f)).transpose()?;
             let mut n = 0;
-            for (object, (_, blob)) in repo.notes_in(repo.commit_tree(to)?)? {
-                let before: std::collections::HashSet<Vec<u8>> = match old.get(&object) {
-                    Some((_, b)) if *b == blob => continue,
-                    Some((_, b)) => lines(&repo.read_blob(*b)?),
+            for (_, before, blob) in repo.changed_notes(old, repo.commit_tree(to)?)? {
+                let before = match before {
+                    Some(b) => lines(&repo.read_blob(b)?),
                     None => Default::default(),
                 };
                 n += lines(&repo.read_blob(blob)?).difference(&before).count();

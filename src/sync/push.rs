@@ -72,6 +72,7 @@ pub(super) fn outgoing(
             id: id.to_string(),
             remote_ref: name,
             expect: theirs.map(|t| t.to_string()),
+            force: repair,
         });
     }
     Ok(refs)

@@ -290,7 +290,7 @@ fn a_push_that_loses_a_race_fetches_again_and_retries() {
     std::fs::create_dir_all(&bin).unwrap();
     let marker = n.env.path("raced");
     let script = format!(
-        "#!/bin/sh\nif [ \"$3\" = push ] && [ ! -e '{m}' ]; then touch '{m}'; '{t}' -C '{b}' sync >/dev/null 2>&1; fi\nexec '{real}' \"$@\"\n",
+        "#!/bin/sh\ncase \" $* \" in *' push '*) if [ ! -e '{m}' ]; then touch '{m}'; '{t}' -C '{b}' sync >/dev/null 2>&1; fi;; esac\nexec '{real}' \"$@\"\n",
         m = marker.display(),
         t = env!("CARGO_BIN_EXE_tribune"),
         b = b,
