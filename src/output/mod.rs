@@ -60,14 +60,8 @@ fn fit_to(text: &str, width: usize) -> String {
         // Each word with the run of spaces before it: kept within a line (columns of
         // prose stay aligned), dropped at a break.
         let mut first = true;
-        let mut spaces = 0;
-        for word in line[lead..].split(' ') {
-            if word.is_empty() {
-                spaces += 1;
-                continue;
-            }
-            let gap = if first { 0 } else { spaces + 1 };
-            spaces = 0;
+        for (spaces, word) in words(&line[lead..]) {
+            let gap = if first { 0 } else { spaces };
             let ww = visible_width(word);
             if !first && used + gap + ww > width {
                 out.push('\n');
@@ -81,6 +75,34 @@ fn fit_to(text: &str, width: usize) -> String {
             used += ww;
             first = false;
         }
+    }
+    out
+}
+
+/// The words of a line, each with the number of spaces before it. A `code span` (a command
+/// to copy, between backticks) is one word, spaces and all, so that a break never splits a
+/// suggested command in two; a line with an odd number of backticks has no code spans.
+fn words(line: &str) -> Vec<(usize, &str)> {
+    let code = line.matches('`').count() % 2 == 0;
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let before = i;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
+        let (start, mut inside) = (i, false);
+        while i < bytes.len() && (inside || bytes[i] != b' ') {
+            if code && bytes[i] == b'`' {
+                inside = !inside;
+            }
+            i += 1;
+        }
+        out.push((start - before, &line[start..i]));
     }
     out
 }
@@ -104,8 +126,8 @@ impl Style {
 
     /// Prose fitted to the terminal: each line wider than it is broken at spaces, its
     /// continuation indented two more than the line, so that the terminal never breaks a
-    /// word (an id, a slug, a URL) in two. A word wider than the terminal stays whole on a
-    /// line of its own. Colour escapes take no width. Off a terminal, the text as it is.
+    /// word (an id, a slug, a URL) in two, nor a `command` between backticks. A word wider
+    /// than the terminal stays whole on a line of its own. Colour escapes take no width. Off a terminal, the text as it is.
     pub fn fit(&self, text: &str) -> String {
         match self.width {
             Some(w) if w > 20 => fit_to(text, usize::from(w)),
@@ -291,6 +313,23 @@ mod fit_tests {
         );
         assert_eq!(fit_to("short\nlines", 40), "short\nlines");
         assert_eq!(fit_to("\x1b[1mbold\x1b[0m words here", 15), "\x1b[1mbold\x1b[0m words here");
+    }
+
+    #[test]
+    fn a_command_between_backticks_is_never_broken() {
+        let line = "Result: APPROVED; recount it with `tribune -C /srv/commons verify a-statement`";
+        assert_eq!(
+            fit_to(line, 40),
+            "Result: APPROVED; recount it with\n  `tribune -C /srv/commons verify a-statement`"
+        );
+        // Wider than the terminal, it stays whole on a line of its own.
+        assert_eq!(
+            fit_to(line, 30),
+            "Result: APPROVED; recount it\n  with\n  `tribune -C /srv/commons verify a-statement`"
+        );
+        // A stray backtick makes no span: the line breaks at spaces as any other.
+        assert_eq!(fit_to("a `b c d e", 5), "a `b\n  c d\n  e");
+        assert_eq!(fit_to("two  spaces `x  y` kept", 80), "two  spaces `x  y` kept");
     }
 }
 

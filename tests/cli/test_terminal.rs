@@ -253,7 +253,8 @@ fn the_statements_table_fits_80_columns_with_its_deadline_whole() {
 }
 
 /// Prose wider than the terminal (credits, a tally's result, why) breaks at spaces, never
-/// inside an id, slug or URL, and fills no line past the terminal; in a pipe it is as it was.
+/// inside an id, slug, URL or `command`, and fills no line past the terminal; in a pipe it
+/// is as it was.
 #[test]
 fn prose_wider_than_the_terminal_breaks_between_words() {
     let env = Env::new();
@@ -277,9 +278,17 @@ fn prose_wider_than_the_terminal_breaks_between_words() {
         let piped = env.tribune(&args).ok().stdout;
         assert!(piped.lines().any(|l| l.chars().count() > 80), "{args:?} has nothing to break:\n{piped}");
         for line in text.lines() {
-            // Past 80 columns only a word wider than the terminal, on a line of its own.
-            let one_word = line.split_whitespace().count() == 1;
+            // Past 80 columns only a word (or a `command` to copy) wider than the terminal,
+            // on a line of its own.
+            let t = line.trim();
+            let span = t.strip_prefix('`').and_then(|r| r.find('`').map(|i| &r[i + 1..]));
+            let one_word = t.split_whitespace().count() == 1 || span.is_some_and(|rest| rest.len() <= 1);
             assert!(line.chars().count() <= 80 || one_word, "{args:?}: a line past 80 columns:\n{text}");
+        }
+        // A suggested command is on one line, to be copied whole.
+        if args.contains(&"tally") {
+            let recount = format!("`tribune -C {d} verify {statement}`");
+            assert!(text.lines().any(|l| l.contains(&recount)), "{args:?}: the recount command is broken:\n{text}");
         }
         // Every word of the piped text is on the terminal, whole, in the same order.
         let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
