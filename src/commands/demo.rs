@@ -140,40 +140,65 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // changing directory), so the directory is shown absolute.
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let d = dir.display();
-    crate::output::print_prose(&ctx.style, &format!(
-        "Built a demo commons in {d}\n\
-         {summary}\n\n\
-         A short tour (tribune -C points at the commons, like git -C; without `cargo install --path .`,\n\
-         write `cargo run --release --` for `tribune`):\n  \
-         tribune -C {d} roster                          who is in the organisation\n  \
-         tribune -C {d} list                            the articles, newest first\n  \
-         tribune -C {d} list --contingent ctw --tag rent-strike\n  \
-         tribune -C {d} show tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
-         tribune -C {d} log warehouse-workers-shut-down-line-3-over-heat\n  \
-         tribune -C {d} versions tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
-         tribune -C {d} diff tenants-at-400-willowmere-begin-rent-strike-over-repairs trunk rfc\n  \
-         tribune -C {d} diff tenants-at-400-willowmere-begin-rent-strike-over-repairs rfc redline --three-way\n  \
-         tribune -C {d} versions warehouse-workers-shut-down-line-3-over-heat    (a stale rewrite)\n  \
-         tribune -C {d} list --edition redline\n  \
-         tribune -C {d} list --filter left-front                 one reader's front page\n  \
-         tribune -C {d} list --filter right-front                another's\n  \
-         tribune -C {d} ratings tenants-at-400-willowmere-begin-rent-strike-over-repairs\n  \
-         tribune -C {d} why tenants-at-400-willowmere-begin-rent-strike-over-repairs --filter right-front\n  \
-         tribune -C {d} statements                      joint statements and their votes\n  \
-         tribune -C {d} tally solidarity-with-the-tenants-of-400-willowmere    every ballot checked\n  \
-         tribune -C {d} verify                          recount the approved statement from its tag\n  \
-         git -C {d} -c gpg.ssh.allowedSignersFile={d}/tribune/allowed-signers tag -v statements/solidarity-with-the-tenants-of-400-willowmere\n  \
-         tribune -C {d} tally for-a-citywide-heat-standard-at-work\n  \
-         tribune -C {d} vote for-a-citywide-heat-standard-at-work yes --as dokafor --key {d}/tribune/demo-keys/dokafor\n  \
-         tribune -C {d} export solidarity-with-the-tenants-of-400-willowmere --format txt\n  \
-         tribune -C {d} credits willowmere-what-the-rent-strike-teaches-every-worker\n  \
-         tribune -C {d} export willowmere-what-the-rent-strike-teaches-every-worker --as redline --format html\n  \
-         tribune -C {d} credit-check                    reuse without credit\n  \
-         tribune -C {d} challenges                      public challenges, answered and not\n  \
-         tribune -C {d} accountability                  who answers, and how fast\n  \
-         git -C {d} log --format='%h %an: %s' -5         plain git sees every action\n  \
-         git -C {d} fsck --strict"
-    ))
+    crate::output::print_prose(
+        &ctx.style,
+        &format!(
+            "Built a demo commons in {d}\n\
+             {summary}\n\n\
+             A short tour (tribune -C points at the commons, like git -C; without `cargo install --path .`, \
+             write `cargo run --release --` for `tribune`):"
+        ),
+    )?;
+    // One command a line, never broken, so that each can be copied whole; what it shows on
+    // a line of its own above it.
+    let w = "tenants-at-400-willowmere-begin-rent-strike-over-repairs";
+    let heat = "warehouse-workers-shut-down-line-3-over-heat";
+    let approved = "solidarity-with-the-tenants-of-400-willowmere";
+    let open = "for-a-citywide-heat-standard-at-work";
+    let derived = "willowmere-what-the-rent-strike-teaches-every-worker";
+    let tour: [(&str, String); 28] = [
+        ("who is in the organisation", format!("tribune -C {d} roster")),
+        ("the articles, newest first", format!("tribune -C {d} list")),
+        ("", format!("tribune -C {d} list --contingent ctw --tag rent-strike")),
+        ("", format!("tribune -C {d} show {w}")),
+        ("", format!("tribune -C {d} log {heat}")),
+        ("rival versions, side by side", format!("tribune -C {d} versions {w}")),
+        ("", format!("tribune -C {d} diff {w} trunk rfc")),
+        ("", format!("tribune -C {d} diff {w} rfc redline --three-way")),
+        ("a stale rewrite", format!("tribune -C {d} versions {heat}")),
+        ("", format!("tribune -C {d} list --edition redline")),
+        ("one reader's front page, and another's", format!("tribune -C {d} list --filter left-front")),
+        ("", format!("tribune -C {d} list --filter right-front")),
+        ("", format!("tribune -C {d} ratings {w}")),
+        ("", format!("tribune -C {d} why {w} --filter right-front")),
+        ("joint statements and their votes", format!("tribune -C {d} statements")),
+        ("every ballot checked", format!("tribune -C {d} tally {approved}")),
+        ("recount the approved statement from its tag", format!("tribune -C {d} verify")),
+        (
+            "",
+            format!(
+                "git -C {d} -c gpg.ssh.allowedSignersFile={d}/tribune/allowed-signers tag -v statements/{approved}"
+            ),
+        ),
+        ("a statement still open for votes: cast one", format!("tribune -C {d} tally {open}")),
+        ("", format!("tribune -C {d} vote {open} yes --as dokafor --key {d}/tribune/demo-keys/dokafor")),
+        ("the approved statement, ready to print", format!("tribune -C {d} export {approved} --format txt")),
+        ("credit, and reuse without it", format!("tribune -C {d} credits {derived}")),
+        ("", format!("tribune -C {d} export {derived} --as redline --format html")),
+        ("", format!("tribune -C {d} credit-check")),
+        ("public challenges, answered and not; who answers, and how fast", format!("tribune -C {d} challenges")),
+        ("", format!("tribune -C {d} accountability")),
+        ("plain git sees every action", format!("git -C {d} log --format='%h %an: %s' -5")),
+        ("", format!("git -C {d} fsck --strict")),
+    ];
+    let mut out = String::new();
+    for (what, command) in &tour {
+        if !what.is_empty() {
+            out.push_str(&format!("  # {what}\n"));
+        }
+        out.push_str(&format!("  {command}\n"));
+    }
+    crate::output::print(out.trim_end())
 }
 
 /// Builds the demo in `dir` and returns a one-line summary.
@@ -273,8 +298,8 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     }
     std::fs::write(commons.state_dir().join("allowed-signers"), signers).context("could not write allowed-signers")?;
     Ok(format!(
-        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters,\n\
-         one approved joint statement and one open for votes, {} credited articles (one reusing another without credit),\n\
+        "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters, \
+         one approved joint statement and one open for votes, {} credited articles (one reusing another without credit), \
          {} public challenges ({} answered). The members' (public, demo-only) keys are in {}.",
         roster.org,
         roster.contingents.len(),

@@ -179,3 +179,30 @@ fn the_demo_is_founded_signed_throughout_and_its_audit_is_clean() {
     }
     assert!(members_ratings > 5, "{members_ratings}");
 }
+
+/// On an 80-column terminal the tour's prose is fitted, but each command stays whole on a
+/// line of its own (what it shows is a `#` line above it), so that it can be copied.
+#[test]
+fn the_demo_tour_keeps_each_command_whole_on_a_narrow_terminal() {
+    let env = Env::new();
+    let (on, off) = (env.path("demo-a"), env.path("demo-b"));
+    let (on, off) = (on.to_str().unwrap(), off.to_str().unwrap());
+    let r = on_terminal(&env, 80, "", &["--color", "never", "demo", on]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let piped = env.tribune(&["demo", off]).ok().stdout.replace(off, on);
+    let commands = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.rsplit("\x1b[2K").next().unwrap().trim())
+            .filter(|l| l.starts_with("tribune -C ") || l.starts_with("git -C "))
+            .map(str::to_string)
+            .collect()
+    };
+    let (shown, whole) = (commands(&r.stdout), commands(&piped));
+    assert!(whole.len() >= 20, "{piped}");
+    assert_eq!(shown, whole, "a tour command broken on the terminal:\n{}", r.stdout);
+    // Only the commands may be wider than the terminal.
+    for line in r.stdout.lines().map(|l| l.rsplit("\x1b[2K").next().unwrap()) {
+        let command = line.trim_start().starts_with("tribune -C ") || line.trim_start().starts_with("git -C ");
+        assert!(line.chars().count() <= 80 || command, "a line past 80 columns:\n{}", r.stdout);
+    }
+}
