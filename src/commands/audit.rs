@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     if !audit.findings.is_empty() {
         return Err(fail(
-            format!("{} rule(s) broken on the trunk", audit.findings.len()),
+            format!("{} broken on the trunk", crate::model::words::count(audit.findings.len() as u64, "rule", "rules")),
             "what each finding names counts for nothing where authority matters (the electorate, a member's keys, \
              an article's owner); `man 5 tribune-format` (AUTHORITY) says what each rule asks",
         ));

@@ -154,8 +154,8 @@ fn install(ctx: &Ctx, args: Install) -> Result<()> {
             }
             if !audit.findings.is_empty() {
                 out.push_str(&format!(
-                    "\nThe trunk already breaks {} rule(s) (`tribune audit`): pushes are judged from here on.",
-                    audit.findings.len()
+                    "\nThe trunk already breaks {} (`tribune audit`): pushes are judged from here on.",
+                    crate::model::words::count(audit.findings.len() as u64, "rule", "rules")
                 ));
             }
         }

@@ -107,10 +107,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         for t in &report.unpushed_trunk {
             out.push_str(&format!(
-                "{} {}: {} rule(s) broken by commits {r} does not have (`tribune audit`):\n",
+                "{} {}: {} broken by commits {r} does not have (`tribune audit`):\n",
                 style.paint("31", "NOT PUSHED"),
                 t.refname,
-                t.findings.len()
+                crate::model::words::count(t.findings.len() as u64, "rule", "rules")
             ));
             for f in &t.findings {
                 out.push_str(&format!("  {}\n", crate::output::audit::finding(f)));
@@ -120,22 +120,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     if !report.conflicts.is_empty() {
         return Err(crate::error::conflict(
-            format!("sync stopped: {} text(s) changed on both sides; nothing was pushed", report.conflicts.len()),
+            format!(
+                "sync stopped: {} changed on both sides; nothing was pushed",
+                crate::model::words::count(report.conflicts.len() as u64, "text", "texts")
+            ),
             "nothing is lost: read the CONFLICT lines above, then run `tribune sync` again to publish",
         ));
     }
+    let refs = |n: usize| crate::model::words::count(n as u64, "ref", "refs");
     let left =
         report.diverged.len() + report.rejected_tags.len() + report.unpushed_tags.len() + report.unpushed_trunk.len();
     if !report.unpushed_trunk.is_empty() {
         return Err(fail(
-            format!("sync finished with {left} ref(s) left as they were; the trunk was not pushed"),
+            format!("sync finished with {} left unchanged; the trunk was not pushed", refs(left)),
             "the commits named above break the rules; take them off the trunk (for example `git reset --keep` \
              to the remote's trunk, after keeping what you need), then run `tribune sync` again",
         ));
     }
     if left > 0 {
         return Err(fail(
-            format!("sync finished with {left} ref(s) left as they were"),
+            format!("sync finished with {} left unchanged", refs(left)),
             "see the lines above; refs that diverged were never overwritten",
         ));
     }

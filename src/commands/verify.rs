@@ -86,8 +86,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     if failed > 0 {
         return Err(fail(
-            format!("{failed} of {} statements failed verification", results.len()),
-            "do not treat them as approved; the lines above say what differs",
+            format!(
+                "{failed} of {} failed verification",
+                crate::model::words::count(results.len() as u64, "statement", "statements")
+            ),
+            if failed == 1 {
+                "do not treat it as approved; the lines above say what differs"
+            } else {
+                "do not treat them as approved; the lines above say what differs"
+            },
         ));
     }
     Ok(())

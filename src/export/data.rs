@@ -112,9 +112,14 @@ impl StatementExport {
         let (counts, rule) = (&self.counts, &self.rule);
         let words = threshold_words(rule.threshold.p, rule.threshold.q);
         let mut approval = match rule.basis {
-            Basis::Cast => format!("Approved by {} of {} votes, {words} required", counts.yes, counts.yes + counts.no),
+            Basis::Cast => format!(
+                "Approved by {} of {}, {words} required",
+                counts.yes,
+                crate::model::words::count(counts.yes + counts.no, "vote", "votes")
+            ),
             Basis::Members => {
-                format!("Approved by {} of {} members, {words} required", counts.yes, counts.electorate)
+                let of = crate::model::words::count(counts.electorate, "member", "members");
+                format!("Approved by {} of {of}, {words} required", counts.yes)
             }
         };
         if counts.abstain > 0 {

@@ -288,7 +288,7 @@ fn sync_does_not_publish_again_a_commit_that_breaks_the_rules() {
     let r = env.tribune(&["-C", &t, "sync"]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     let line = format!(
-        "NOT PUSHED refs/heads/main: 1 rule(s) broken by commits origin does not have (`tribune -C {t} audit`):\n  {}: \
+        "NOT PUSHED refs/heads/main: 1 rule broken by commits origin does not have (`tribune -C {t} audit`):\n  {}: \
          deletes {port}, an article of abc, signed by xavier: only a member of abc may delete it",
         &bad[..10]
     );

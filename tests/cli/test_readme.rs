@@ -24,7 +24,7 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(r.stdout.contains("Rent strike enters third month"), "{}", r.stdout);
     assert!(r.stdout.contains("verified statements/solidarity-with-the-warehouse-strike"), "{}", r.stdout);
     assert!(r.stderr.contains("Good \"git\" signature for rlopez@example.org"), "{}", r.stderr);
-    assert!(r.stdout.contains("Approved by 1 of 1 votes, two-thirds required"), "{}", r.stdout);
+    assert!(r.stdout.contains("Approved by 1 of 1 vote, two-thirds required"), "{}", r.stdout);
     assert!(r.stdout.contains("Modified by XYZ Circle"), "{}", r.stdout);
     assert!(r.stdout.contains("abc (ABC Collective)  1         1         0"), "{}", r.stdout);
 

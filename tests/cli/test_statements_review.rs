@@ -40,7 +40,7 @@ fn verify_reports_valid_ballots_on_the_refs_that_the_tag_left_out() {
         &m4[..10]
     );
     assert!(r.stdout.lines().any(|l| l.starts_with(&left_out)), "{}", r.stdout);
-    assert!(r.stderr.contains("1 of 1 statements failed verification"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 of 1 statement failed verification"), "{}", r.stderr);
 }
 
 /// MESSAGE / WRONG RESULT. `tally` says APPROVED whenever a member signed the tag, even when

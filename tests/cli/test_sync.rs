@@ -206,7 +206,7 @@ fn a_statement_tag_that_fails_verification_is_not_taken() {
             &proposal,
         ])
         .ok();
-    let r = n.t(&a, &["sync"]).fails(1, "left as they were");
+    let r = n.t(&a, &["sync"]).fails(1, "left unchanged");
     assert!(r.stdout.contains("REJECTED"), "{}", r.stdout);
     assert!(r.stdout.contains("refs/tags/statements/for-the-rent-strike"), "{}", r.stdout);
     let tags = n.env.git(&["-C", &a, "tag", "-l"]).ok().stdout;

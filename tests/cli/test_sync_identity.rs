@@ -40,7 +40,7 @@ fn sync_never_pushes_a_statement_tag_that_does_not_verify() {
     let a = n.clone("a");
     // A tag under statements/ that approves nothing: made with plain git, unsigned.
     n.git(&a, &["tag", "-a", "statements/for-the-rent-strike", "-m", "approved, trust me", "main"]).ok();
-    let r = n.t(&a, &["sync"]).fails(1, "left as they were");
+    let r = n.t(&a, &["sync"]).fails(1, "left unchanged");
     assert!(r.stdout.contains("NOT PUSHED") && r.stdout.contains("statements/for-the-rent-strike"), "{}", r.stdout);
     let hub_tags = n.git(&n.hub, &["tag", "--list"]).ok().stdout;
     assert!(!hub_tags.contains("statements/"), "{hub_tags}");

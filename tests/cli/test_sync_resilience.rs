@@ -225,7 +225,7 @@ fn an_edition_rewritten_on_two_clones_merges_and_a_conflict_names_the_article() 
     rewrite(&b, "Heat at the depot", HEAT, "Heat, b's second thoughts.");
     n.t(&a, &["sync"]).ok();
     let before = rev(&n.env, &b, "contingents/abc");
-    let r = n.t(&b, &["sync"]).fails(1, "left as they were");
+    let r = n.t(&b, &["sync"]).fails(1, "left unchanged");
     let line = r.stdout.lines().find(|l| l.starts_with("DIVERGED refs/heads/contingents/abc")).unwrap_or_else(|| {
         panic!("no DIVERGED line:\n{}", r.stdout);
     });
