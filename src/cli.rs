@@ -6,6 +6,10 @@ use std::path::PathBuf;
 
 pub mod manual;
 
+/// The heading of the options every command takes, listed after a command's own (as jj and
+/// cargo do), not interleaved with them.
+const GLOBAL: &str = "Global options";
+
 /// A common article database for a network of groups, kept in git.
 ///
 /// Contingents share one public-domain database of articles: anyone contributes, anyone
@@ -16,18 +20,18 @@ pub mod manual;
 #[command(name = "tribune", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     /// Run as if tribune was started in DIR instead of the current directory.
-    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true)]
+    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true, help_heading = GLOBAL)]
     pub directory: Option<PathBuf>,
 
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN", help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     /// Do not send output through a pager. Without it, `show`, `log`, `diff`, `list`,
     /// `ratings` and `tally --all` page their output on a terminal, as git does: through
     /// GIT_PAGER, else the repository's core.pager, else PAGER, else `less` (with LESS=FRX
     /// unless LESS is set); an empty pager or `cat` means none.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_pager: bool,
 
     #[command(subcommand)]

@@ -147,3 +147,20 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(out.status.success(), "exit {:?}: {stderr}", out.status.code());
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// A command's help lists its own options first, then the ones every command takes under a
+/// heading of their own, not interleaved with them (`--trust`, `--color`, `--dimension`).
+#[test]
+fn a_commands_own_options_come_before_the_global_ones() {
+    let env = Env::new();
+    for args in [&["filter", "add", "--help"][..], &["list", "--help"], &["approve", "-h"]] {
+        let help = env.tribune(args).ok().stdout;
+        let (own, global) = help.split_once("\nGlobal options:\n").unwrap_or_else(|| panic!("{args:?}:\n{help}"));
+        for flag in ["--directory", "--color", "--no-pager"] {
+            assert!(!own.contains(flag) && global.contains(flag), "{args:?}: {flag} is not global:\n{help}");
+        }
+    }
+    let list = env.tribune(&["list", "--help"]).ok().stdout;
+    let own = list.split_once("Options:\n").unwrap().1;
+    assert!(own.trim_start().starts_with("--contingent"), "{list}");
+}
