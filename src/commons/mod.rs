@@ -169,10 +169,12 @@ impl Commons {
         let repo = match Repo::discover(dir)? {
             Discovery::Found(r) => r,
             Discovery::NotFound => {
+                // "at or above ." says nothing: the directory as a path the reader can check.
+                let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
                 return Err(fail(
-                    format!("not in a tribune commons: there is no git repository at or above {}", dir.display()),
+                    format!("not in a tribune commons: there is no git repository at or above {}", shown.display()),
                     "create one with `tribune init DIR --org NAME`, or run inside a commons (or pass -C DIR)",
-                ))
+                ));
             }
         };
         Commons::of_repo(repo, None, false)

@@ -493,6 +493,20 @@ fn contributing_outside_a_commons_is_refused() {
     assert!(std::fs::read_dir(env.path("empty")).unwrap().next().is_none(), "nothing was created");
 }
 
+/// Without -C the refusal names the directory it looked in, not ".".
+#[test]
+fn outside_a_commons_the_refusal_names_the_directory_as_a_path() {
+    let env = Env::new();
+    let r = env.tribune(&["list"]).fails(1, "not in a tribune commons");
+    let here = env.path("").canonicalize().unwrap();
+    assert!(!r.stderr.contains("above .\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("at or above {}", here.to_str().unwrap().trim_end_matches('/'))),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
     let env = Env::new();
