@@ -90,7 +90,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             s.bold(&format!("{}@{}", f.source.slug, short(&f.source.version, 10))),
         ));
         out.push_str(&s.dim(&format!(
-            "  {} ({}, {}) and {} ({}, {}); {} shared shingles\n",
+            "  {} ({}, {}) and {} ({}, {}); {} shared shingles",
             f.copy.contingent,
             f.copy.place,
             f.copy.date,
@@ -99,6 +99,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             f.source.date,
             f.shared_shingles
         )));
+        out.push('\n');
         for p in &f.passages {
             out.push_str(&format!("  \u{201c}{p}\u{201d}\n"));
         }
@@ -107,5 +108,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             f.source.slug
         ));
     }
-    print(&out)
+    print(&s.fit(out.trim_end()))
 }

@@ -295,3 +295,23 @@ fn prose_wider_than_the_terminal_breaks_between_words() {
         assert_eq!(words(&text), words(&piped), "{args:?}");
     }
 }
+
+/// credit-check's findings are prose like the rest: fitted to an 80-column terminal (its
+/// quoted passages and hints were printed as one line each), every word kept.
+#[test]
+fn credit_check_findings_fit_the_terminal() {
+    let env = Env::new();
+    let dir = env.path("demo");
+    let d = dir.to_str().unwrap();
+    env.tribune(&["demo", d]).ok();
+    // Progress goes to standard error, which the pseudo-terminal would mix in.
+    let r = crate::harness::on_terminal(&env, 80, "exec 2>/dev/null;", &["--color", "never", "-C", d, "credit-check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let piped = env.tribune(&["-C", d, "credit-check"]).ok().stdout;
+    assert!(piped.lines().any(|l| l.chars().count() > 80), "nothing to fit:\n{piped}");
+    for line in r.stdout.lines() {
+        assert!(line.chars().count() <= 80 || line.split_whitespace().count() == 1, "past 80 columns:\n{}", r.stdout);
+    }
+    let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(&r.stdout), words(&piped));
+}
