@@ -30,8 +30,11 @@ pub fn install(sink: Box<dyn Sink>) {
 /// A piece of work in progress: shown while it lives, cleared when finished or dropped.
 pub struct Progress(Option<Box<dyn Bar>>);
 
-/// Starts reporting `what`, of `total` steps when known.
+/// Starts reporting `what`, of `total` steps when known (work of no steps shows nothing).
 pub fn start(what: &str, total: Option<u64>) -> Progress {
+    if total == Some(0) {
+        return Progress(None);
+    }
     Progress(SINK.get().map(|s| s.start(what, total)))
 }
 

@@ -144,7 +144,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     print_table(&t)?;
     let mut lines = vec![String::new()];
     for s in &out.summaries {
-        let mut dims: Vec<String> = s.dimensions.iter().map(|(d, (sum, n))| format!("{d} {sum:+} from {n}")).collect();
+        let mut dims: Vec<String> = s
+            .dimensions
+            .iter()
+            .map(|(d, (sum, n))| format!("{d} {sum:+} from {}", crate::output::count(*n as u64, "rater", "raters")))
+            .collect();
         if let (Some((mean, passes)), Some(name)) = (&s.filtered, &args.filter) {
             dims.push(format!("filter {name}: {mean}, {}", if *passes { "passes" } else { "does not pass" }));
         }

@@ -49,6 +49,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ));
             continue;
         }
+        if !args.statements.is_empty() && commons.statement_tag(slug)?.is_none() {
+            // A name that is no statement at all is refused as `tally` refuses it, with the
+            // statements there are.
+            statements::find(&commons, slug)?;
+        }
         results.push(statements::verify(&commons, slug)?);
     }
     let failed = results.iter().filter(|v| !v.problems.is_empty()).count();

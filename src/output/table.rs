@@ -12,9 +12,10 @@ use comfy_table::{presets, Attribute, Color, ColumnConstraint, ContentArrangemen
 /// The narrowest a free-text column gets on a narrow terminal: four characters and the `…`.
 const FREE_TEXT_FLOOR: u16 = 5;
 
-/// The narrowest a free-text column may get before the table is better read as records (one
-/// line per field, see [`Table::render`]): below it a title or a name is a stub.
-const READABLE_FREE_TEXT: u16 = 12;
+/// The narrowest a free-text column may get before the table is read as records (one line
+/// per field, see [`Table::render`]): the floor itself, so a table stays a table, its titles
+/// cut with an ellipsis, as long as its ids fit.
+const READABLE_FREE_TEXT: u16 = FREE_TEXT_FLOOR;
 
 /// How a cell is coloured when the run paints colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +152,8 @@ impl Table {
 
     /// The table as lines without trailing spaces, joined by newlines (no final newline).
     ///
-    /// On a terminal too narrow for the table's ids and numbers with some room left for its
-    /// free text, each row is printed as a record instead, one line per field under its
+    /// On a terminal too narrow for the table's ids and numbers with its free text at the
+    /// narrowest, each row is printed as a record instead, one line per field under its
     /// header, records apart by a blank line (as `psql` does in its expanded mode): nothing
     /// is cut, no line runs over, and free text wraps between words.
     pub fn render(&self) -> String {

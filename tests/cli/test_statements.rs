@@ -357,7 +357,7 @@ fn a_tag_signed_by_a_non_member_fails_verify() {
         format!("{}stranger namespaces=\"git\" {public}\n", std::fs::read_to_string(&signers).unwrap()),
     )
     .unwrap();
-    let r = v.env.tribune(&["-C", &v.c, "verify"]).fails(1, "1 of 1 statements failed");
+    let r = v.env.tribune(&["-C", &v.c, "verify"]).fails(1, "1 of 1 statement failed");
     assert!(r.stdout.contains("signed with a key that belongs to no member of the electorate"), "{}", r.stdout);
     let t = v.tally();
     assert_ne!(t["result"], "approved", "{t}");
@@ -506,14 +506,22 @@ fn a_ballot_signed_through_ssh_agent_counts() {
         }
     }
     let _guard = Kill(&mut agent);
-    for _ in 0..100 {
+    for _ in 0..500 {
         if std::path::Path::new(&sock).exists() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let key = v.key("m1").to_string();
-    let added = std::process::Command::new("ssh-add").arg(&key).env("SSH_AUTH_SOCK", &sock).output().unwrap();
+    // The socket exists from bind(); until listen() an ssh-add is refused: try again.
+    let mut added = std::process::Command::new("ssh-add").arg(&key).env("SSH_AUTH_SOCK", &sock).output().unwrap();
+    for _ in 0..50 {
+        if added.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        added = std::process::Command::new("ssh-add").arg(&key).env("SSH_AUTH_SOCK", &sock).output().unwrap();
+    }
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     std::fs::remove_file(&key).unwrap();
     let mut env2 = Env::new();
