@@ -25,6 +25,11 @@ echo "== why $slug"
 hyperfine -N -w 3 -r 20 "$T -C $repo why $slug --filter twenty" | grep -E "Time|Range"
 /usr/bin/time -f "why peak memory: %M KiB" "$T" -C "$repo" why "$slug" --filter twenty >/dev/null
 
+echo "== ratings $slug (issue 15: <= 50 ms), the index of who noted what built first, then warm"
+rm -rf "$repo/tribune/index/noted"
+/usr/bin/time -f "ratings, building the index of who noted what: %e s wall, %M KiB peak" "$T" -C "$repo" ratings "$slug" >/dev/null
+hyperfine -N -w 3 -r 20 "$T -C $repo ratings $slug" | grep -E "Time|Range"
+
 echo "== rate (one more rating by a rater with 1,000)"
 hyperfine -N -w 3 -r 30 "$T -C $repo rate $slug --score 1 --as r0500" | grep -E "Time|Range"
 /usr/bin/time -f "rate peak memory: %M KiB" "$T" -C "$repo" rate "$slug" --score 1 --as r0500 >/dev/null

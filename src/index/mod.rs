@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 mod arrivals;
 mod editions;
 mod front;
+pub mod noted;
 
 pub use editions::{BranchVersion, Edition, Editions, CONTINGENT_BRANCHES};
 pub(crate) use front::entry_fields;

@@ -89,8 +89,10 @@ fn broken_ref(repo: &crate::git::Repo, refname: &str, tip: Oid, e: &anyhow::Erro
 pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
     let repo = &commons.repo;
     let roster = commons.snapshot()?;
-    // Every rater's ref is looked at (why shows the untrusted too): on two cores when many.
+    // The refs of every rater who ever noted the version (why shows the untrusted too), as
+    // the index of who noted what says: on two cores when many.
     let refs = repo.refs_with_prefix(RATINGS_REFS)?;
+    let refs = crate::index::noted::candidates(commons, RATINGS_REFS, &refs, version)?;
     let found = repo.par_map(&refs, 200, |r, (_, tip)| {
         Ok(r.commit_tree(*tip).and_then(|t| r.note_in(t, version)).map(|n| n.map(|(_, t)| t)))
     })?;

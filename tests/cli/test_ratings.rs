@@ -182,3 +182,30 @@ fn a_signed_rating_verifies_with_plain_git_and_an_unsigned_one_is_flagged_forged
     assert!(why.contains("forged") && !why.contains("does not pass"), "{why}");
     env.fsck(&c);
 }
+
+/// `ratings` reads the refs of the raters the index of who noted what names: what it shows
+/// with that index kept across ratings, a rater's ref moved by plain git (a note added and
+/// one removed) and a new rater is what it shows with the index built from nothing.
+#[test]
+fn ratings_read_through_the_index_of_who_noted_what_agree_with_a_cold_read() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    let index = format!("{c}/tribune/index/noted");
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "2", "--as", "alice"]).ok();
+    assert_eq!(ratings_json(&env, &c)["ratings"].as_array().unwrap().len(), 1);
+    assert!(std::path::Path::new(&format!("{index}/tips.tsv")).exists(), "the index is written");
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "-1", "--as", "bob"]).ok();
+    // bob's note removed with plain git, then carol's added with plain git.
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/bob", "remove", &v]).ok();
+    let record = r#"{"v":1,"rater":"carol","dimension":"politics","score":1,"at":"2026-11-21T10:00:00Z"}"#;
+    env.git(&["-C", &c, "notes", "--ref=tribune/ratings/carol", "add", "-m", record, &v]).ok();
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "dave", "--dimension", "accuracy"]).ok();
+    let warm = ratings_json(&env, &c);
+    let raters: Vec<&str> = warm["ratings"].as_array().unwrap().iter().map(|r| r["rater"].as_str().unwrap()).collect();
+    assert_eq!(raters.len(), 3, "{warm}");
+    for r in ["alice", "carol", "dave"] {
+        assert!(raters.contains(&r), "{r}: {warm}");
+    }
+    std::fs::remove_dir_all(&index).unwrap();
+    assert_eq!(ratings_json(&env, &c), warm, "the cold read differs");
+}
