@@ -27,6 +27,15 @@ pub fn create(dir: &Path, org: &str, trunk: &str, who: Option<&Identity>, founde
     if trunk.is_empty() || trunk.starts_with('-') || !trunk.split('/').all(id::is_valid) {
         return Err(fail(format!("{trunk:?} is not a usable trunk branch name"), "use a lowercase name such as main"));
     }
+    // Founders the roster would leave out would found nothing: refused before anything exists.
+    if let Some(f) = founders {
+        for c in &f.contingents {
+            super::roster::require_valid_entry(&layout::contingent(&c.id), c.to_toml().as_bytes())?;
+        }
+        for m in &f.members {
+            super::roster::require_valid_entry(&layout::member(&m.id), m.to_toml().as_bytes())?;
+        }
+    }
     let existed = dir.exists();
     let mut created = false;
     let repo = match Repo::open_exact(dir)? {

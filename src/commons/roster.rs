@@ -10,9 +10,23 @@ use crate::signing::Signer;
 use anyhow::{Context, Result};
 use std::path::Path;
 
+/// Refuses an entry that the roster would leave out as invalid on its own (a name that is
+/// not one plain line, say): what a command writes, the audit takes.
+pub(crate) fn require_valid_entry(path: &str, bytes: &[u8]) -> Result<()> {
+    match crate::governance::authority::entry_problem(path, bytes, false) {
+        None => Ok(()),
+        Some(why) => Err(fail(
+            format!("{path} would not be a valid roster entry: {why}"),
+            "a name is one line of at most 200 characters, without control characters or invisible ones that \
+             reorder or hide text; `man 5 tribune-format` (ROSTER, AUTHORITY) says what an entry holds",
+        )),
+    }
+}
+
 /// The commit adding a contingent, checked against the roster in `snap`.
 pub fn add_contingent(snap: &Snapshot<'_>, c: &Contingent, who: Option<&Identity>) -> Result<Change> {
     id::validate("contingent id", &c.id)?;
+    require_valid_entry(&layout::contingent(&c.id), c.to_toml().as_bytes())?;
     if let Some(existing) = snap.contingent(&c.id)? {
         return Err(fail(format!("the contingent {:?} already exists ({})", c.id, existing.name), "choose another id"));
     }
@@ -34,6 +48,7 @@ pub fn add_member(snap: &Snapshot<'_>, m: &Member, who: Option<&Identity>) -> Re
         return Err(fail(format!("{:?} is not an email address", m.email), "pass --email name@example.org"));
     }
     id::validate("contingent id", &m.contingent).context("--contingent")?;
+    require_valid_entry(&layout::member(&m.id), m.to_toml().as_bytes())?;
     snap.require_contingent(&m.contingent)?;
     if let Some(existing) = snap.member(&m.id)? {
         return Err(fail(

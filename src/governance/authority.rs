@@ -54,6 +54,17 @@ pub fn governed(path: &str) -> bool {
     path == layout::CONFIG || entry_of(path).is_some()
 }
 
+/// Why the roster would refuse the entry `bytes` at `path` on its own (None: it would take
+/// it): the very checks the audit makes of each entry that need no other entry (the id, the
+/// file, a plain one-line name, the email, the keys), so that a command never writes an
+/// entry the roster then leaves out.
+pub fn entry_problem(path: &str, bytes: &[u8], founded: bool) -> Option<String> {
+    match read_entry(path, bytes.to_vec(), founded) {
+        Entry::Invalid(why) => Some(why),
+        _ => None,
+    }
+}
+
 /// The kind and id of a roster file.
 fn entry_of(path: &str) -> Option<(Kind, &str)> {
     let (dir, file) = path.rsplit_once('/')?;

@@ -726,3 +726,34 @@ fn a_broken_rules_file_pushed_without_authority_leaves_audit_working() {
     assert_eq!((f["commit"].as_str(), f["path"].as_str()), (Some(bad.as_str()), Some("tribune.toml")), "{j}");
     assert!(r.stderr.contains("the audit reads the rules of the newest tribune.toml that parses"), "{}", r.stderr);
 }
+
+/// A name the roster would leave out (a control character, a character that reorders text,
+/// more than 200 characters) is refused by the commands that write entries, before anything
+/// is written: `roster add-member` wrote such an entry (audit then named it BROKEN), and
+/// `init --founder` "founded" a commons whose root founded nothing.
+#[test]
+fn names_the_roster_would_refuse_are_refused_before_anything_is_written() {
+    let (env, c, ann) = founded();
+    let (_, public) = keypair(&env, "bob");
+    let pubfile = env.write("bob-new.pub", &public);
+    let long = "a".repeat(201);
+    for name in ["Bob\u{1b}[2J", "Bo\u{202e}b", long.as_str()] {
+        let before = env.refs(&c);
+        let args = member_args(["bob", "abc", name, "bob@example.org"], &["--key-file", &pubfile, "--key", &ann]);
+        let r = env.tribune(&[&["-C", c.as_str()][..], &args].concat());
+        assert_eq!(r.code, 1, "{name:?}: {}", r.stdout);
+        assert!(r.stderr.contains("would not be a valid roster entry"), "{}", r.stderr);
+        assert_eq!(env.refs(&c), before, "{name:?}");
+    }
+    assert!(findings(&env, &c).is_empty());
+    for (flag, value) in
+        [("--contingent-name", "ABC\u{1b}[2J"), ("--name", "An\u{202e}n"), ("--contingent-name", &long)]
+    {
+        let d = env.path("d").to_string_lossy().into_owned();
+        let args = ["init", &d, "--org", "O", "--founder", "ann", "--contingent", "abc", flag, value, "--key", &ann];
+        let r = env.tribune(&args);
+        assert_eq!(r.code, 1, "{flag} {value:?}: {}", r.stdout);
+        assert!(r.stderr.contains("would not be a valid roster entry"), "{}", r.stderr);
+        assert!(!std::path::Path::new(&d).exists(), "{flag}: nothing written");
+    }
+}
