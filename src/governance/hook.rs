@@ -229,8 +229,11 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
             return Ok(Some(Refusal::NotACommit { object: new.to_string() }));
         }
     }
-    let fast_forward = match (u.old, u.new) {
-        (Some(old), Some(new)) => repo.is_ancestor(old, new)?,
+    // A statement tag is a tag object, never fast-forwarded (a move is refused below); a
+    // ref the hub holds at something that is not a commit is not fast-forwarded either.
+    let fast_forward = match (u.old, u.new, kind) {
+        (_, _, Kind::Tag) => false,
+        (Some(old), Some(new), _) => repo.commit_if_commit(old)?.is_some() && repo.is_ancestor(old, new)?,
         _ => true,
     };
     Ok(match kind {

@@ -757,3 +757,25 @@ fn names_the_roster_would_refuse_are_refused_before_anything_is_written() {
         assert!(!std::path::Path::new(&d).exists(), "{flag}: nothing written");
     }
 }
+
+/// A statement tag moved at a hub is refused with its own line ("never moved"), not with an
+/// internal error about comparing the histories of two tag objects.
+#[test]
+fn a_hub_refuses_a_moved_approval_tag_with_a_clear_line() {
+    let (env, c, ann) = founded();
+    pass_statement(&env, &c, &ann, "a-statement", "");
+    let hub = env.path("hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &c, &hub]).ok();
+    env.git(&["-C", &hub, "fetch", "-q", &c, "refs/tags/*:refs/tags/*"]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let tally = rev(&env, &c, "statements/a-statement^{commit}");
+    env.git(&["-C", &c, "tag", "-f", "-a", "-m", "moved", "statements/a-statement", &tally]).ok();
+    let r = env.git(&["-C", &c, "push", "-f", &hub, "refs/tags/statements/a-statement"]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("tribune: refused refs/tags/statements/a-statement: an approval tag is never moved"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("could not compare"), "{}", r.stderr);
+}
