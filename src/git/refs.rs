@@ -45,6 +45,17 @@ impl Repo {
     /// Moves `name` from `expected` (None: the ref must not exist) to `new`, as a
     /// compare-and-swap under the ref's lock.
     pub fn update_ref(&self, name: &str, new: Oid, expected: Option<Oid>, log_message: &str) -> Result<RefUpdate> {
+        self.swap_ref(name, Some(new), expected, log_message)
+    }
+
+    /// Deletes `name` if it still holds `expected`, as a compare-and-swap under the ref's
+    /// lock (Moved: it holds something else, or nothing, and is left as it is).
+    pub fn delete_ref(&self, name: &str, expected: Oid) -> Result<RefUpdate> {
+        self.swap_ref(name, None, Some(expected), "")
+    }
+
+    /// [`Repo::update_ref`], or a deletion when `new` is None.
+    fn swap_ref(&self, name: &str, new: Option<Oid>, expected: Option<Oid>, log_message: &str) -> Result<RefUpdate> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -72,7 +83,13 @@ impl Repo {
         }
     }
 
-    fn try_update_ref(&self, name: &str, new: Oid, expected: Option<Oid>, log_message: &str) -> Result<Attempt> {
+    fn try_update_ref(
+        &self,
+        name: &str,
+        new: Option<Oid>,
+        expected: Option<Oid>,
+        log_message: &str,
+    ) -> Result<Attempt> {
         let repo = self.raw();
         let mut tx = repo.transaction().with_context(|| format!("could not start updating {name}"))?;
         match tx.lock_ref(name) {
@@ -85,7 +102,11 @@ impl Repo {
         if self.direct_target(name)? != expected {
             return Ok(Attempt::Moved);
         }
-        tx.set_target(name, new.0, None, log_message).with_context(|| format!("could not update {name}"))?;
+        match new {
+            Some(new) => tx.set_target(name, new.0, None, log_message),
+            None => tx.remove(name),
+        }
+        .with_context(|| format!("could not update {name}"))?;
         tx.commit().with_context(|| format!("could not update {name}"))?;
         Ok(Attempt::Done)
     }

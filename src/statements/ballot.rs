@@ -297,6 +297,10 @@ pub fn cast(
         Some(m) => KeyRing::new([&m]),
         None => KeyRing::default(),
     };
+    // An approval that appears while the ballot is written closes the vote before it: the
+    // ballot, dated before the tag and left out of it, would void it. Then the ballot is
+    // taken back (see `approve`, which checks its tag once written, for the other order).
+    let tag_before = commons.repo.ref_target(&super::tag_ref(slug))?;
     for attempt in 0..100 {
         let tip = commons.repo.ref_target(&refname)?;
         let previous = match tip {
@@ -316,7 +320,24 @@ pub fn cast(
         let parents: Vec<Oid> = tip.into_iter().collect();
         let commit = commons.repo.write_commit(tree, &parents, author, committer, &text, Some(&|d| signer.sign(d)))?;
         match commons.repo.update_ref(&refname, commit, tip, &format!("tribune: vote {} on {slug}", choice.as_str()))? {
-            RefUpdate::Done => return Ok(Written { commit, seq, refname, previous }),
+            RefUpdate::Done => {
+                let tag_now = commons.repo.ref_target(&super::tag_ref(slug))?;
+                if tag_now.is_none() || tag_now == tag_before {
+                    return Ok(Written { commit, seq, refname, previous });
+                }
+                let undone = match tip {
+                    Some(tip) => commons.repo.update_ref(&refname, tip, Some(commit), "tribune: vote taken back")?,
+                    None => commons.repo.delete_ref(&refname, commit)?,
+                };
+                if undone == RefUpdate::Moved {
+                    // Another ballot of the member's already follows it: it stays.
+                    return Ok(Written { commit, seq, refname, previous });
+                }
+                return Err(fail(
+                    format!("{slug} was approved while this ballot was being cast; the ballot was not recorded"),
+                    format!("check the approval with `tribune verify {slug}`"),
+                ));
+            }
             RefUpdate::Moved => std::thread::sleep(crate::git::backoff(attempt.min(6))),
         }
     }

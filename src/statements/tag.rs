@@ -200,6 +200,26 @@ pub fn seal(
     signer: &crate::signing::Signer,
     tagger: &crate::git::Identity,
 ) -> Result<Sealed> {
+    const TRIES: usize = 5;
+    for _ in 0..TRIES {
+        if let Some(sealed) = seal_once(commons, proposal, member, signer, tagger)? {
+            return Ok(sealed);
+        }
+    }
+    Err(fail(
+        format!("{} could not be approved: ballots kept arriving while it was counted", proposal.slug),
+        format!("nothing was approved; run `tribune approve {}` again when the voting settles", proposal.slug),
+    ))
+}
+
+/// One count and tag: None when the tag, once written, did not verify and was taken back.
+fn seal_once(
+    commons: &Commons,
+    proposal: &Proposal,
+    member: &str,
+    signer: &crate::signing::Signer,
+    tagger: &crate::git::Identity,
+) -> Result<Option<Sealed>> {
     let repo = &commons.repo;
     let slug = &proposal.slug;
     let now = tagger.when.seconds;
@@ -247,12 +267,24 @@ pub fn seal(
     let message = tag_message(&t, member);
     let tag = repo.write_tag(tally_commit, &tag_name(slug), tagger, &message, Some(&|d| signer.sign(d)))?;
     match repo.update_ref(&tag_ref(slug), tag, None, &format!("tribune: approve {slug}"))? {
-        RefUpdate::Done => Ok(Sealed { tally: t, tag, tally_commit }),
-        RefUpdate::Moved => Err(fail(
-            format!("{slug} was approved by someone else meanwhile"),
-            format!("check their tag with `tribune verify {slug}`"),
-        )),
+        RefUpdate::Done => {}
+        RefUpdate::Moved => {
+            return Err(fail(
+                format!("{slug} was approved by someone else meanwhile"),
+                format!("check their tag with `tribune verify {slug}`"),
+            ))
+        }
     }
+    // A ballot cast while the count was made (a `vote` running beside this `approve`) is
+    // dated before the tag but left out of it; `verify` recounts it, and when it changes the
+    // outcome the approval is void. So the tag is verified as soon as it is in place: one
+    // that does not verify is taken back (unless someone moved it meanwhile) and the count
+    // made again with the ballots now on the refs.
+    if crate::statements::verify_tag(commons, slug, tag)?.problems.is_empty() {
+        return Ok(Some(Sealed { tally: t, tag, tally_commit }));
+    }
+    repo.delete_ref(&tag_ref(slug), tag)?;
+    Ok(None)
 }
 
 #[cfg(test)]

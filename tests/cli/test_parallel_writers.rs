@@ -257,3 +257,46 @@ fn eight_processes_of_every_writing_command_lose_nothing_they_reported() {
     );
     env.fsck(c);
 }
+
+/// `approve` beside `vote`s on one statement: ballots dated before the tag but landing after
+/// the count voided the approval that `approve` had reported (and the votes had reported
+/// success too). Now an approval that any of them reports verifies, and every ballot a vote
+/// reports is there.
+#[test]
+fn an_approval_racing_votes_is_never_reported_when_it_does_not_verify() {
+    let v = vote_fixture::setup(12);
+    let (env, c) = (&v.env, v.c.as_str());
+    for round in 0..6 {
+        let slug = format!("race-{round}");
+        let file = env.write(&format!("race-{round}.md"), format!("+++\ntitle = \"Race {round}\"\n+++\nText.\n"));
+        env.tribune(&["-C", c, "propose", &file, "--slug", &slug, "--deadline", DEADLINE]).ok();
+        // 11 yes of 12: decided; four members turning to no make it open again.
+        for i in 1..=11 {
+            let m = format!("m{i}");
+            env.tribune(&["-C", c, "vote", &slug, "yes", "--as", &m, "--key", v.key(&m)]).ok();
+        }
+        let gate = Gate::new(env, &format!("gate-{round}"));
+        // The votes first, so that their ballots are dated before the approval.
+        let mut children: Vec<_> = (2..=5)
+            .map(|i| {
+                let m = format!("m{i}");
+                env.spawn_behind(&gate, &["-C", c, "vote", &slug, "no", "--as", &m, "--key", v.key(&m)])
+            })
+            .collect();
+        children.push(env.spawn_behind(&gate, &["-C", c, "approve", &slug, "--as", "m1", "--key", v.key("m1")]));
+        let runs = gate.open(children);
+        let approve = runs.last().unwrap();
+        if approve.code == 0 {
+            let r = env.tribune(&["-C", c, "verify", &slug]);
+            assert_eq!(r.code, 0, "round {round}: approve said {}\nverify: {}{}", approve.stdout, r.stdout, r.stderr);
+        }
+        for (i, run) in runs[..4].iter().enumerate() {
+            if run.code == 0 {
+                let m = format!("m{}", i + 2);
+                let msg = message_of(env, c, &format!("refs/tribune/ballots/{slug}/{m}"));
+                assert!(msg.starts_with("no"), "round {round}: {m}'s reported ballot is there: {msg}");
+            }
+        }
+        env.git(&["-C", c, "fsck", "--strict"]).ok();
+    }
+}
