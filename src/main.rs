@@ -15,9 +15,12 @@ fn main() -> ExitCode {
                 let say = |s: &str| {
                     tribune::output::fit_for_stderr(&tribune::output::clean_text(&tribune::output::here::here(s)))
                 };
-                eprintln!("{}", say(&format!("error: {err:#}")));
+                // A closed stderr (a pusher gone, `2>&-`) changes no exit code, and panics nothing.
+                use std::io::Write;
+                let mut stderr = std::io::stderr();
+                let _ = writeln!(stderr, "{}", say(&format!("error: {err:#}")));
                 if let Some(hint) = hint {
-                    eprintln!("{}", say(&format!("hint: {hint}")));
+                    let _ = writeln!(stderr, "{}", say(&format!("hint: {hint}")));
                 }
             }
             ExitCode::from(code as u8)

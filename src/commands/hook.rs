@@ -176,8 +176,11 @@ fn pre_receive() -> Result<()> {
             continue;
         }
         let Some(u) = Update::parse(&line) else {
+            // Quoted in part: a line of megabytes is not echoed back whole.
+            let shown: String = line.chars().take(200).collect();
+            let more = if shown.len() < line.len() { "…" } else { "" };
             return Err(fail(
-                format!("{:?} is not a line git gives a pre-receive hook", crate::output::clean(&line)),
+                format!("{:?}{more} is not a line git gives a pre-receive hook", crate::output::clean(&shown)),
                 "git gives `<old id> <new id> <ref>` lines on standard input",
             ));
         };
@@ -187,11 +190,16 @@ fn pre_receive() -> Result<()> {
         return Ok(());
     }
     let judged = judge(&updates)?;
+    // To the pusher through git; a pusher gone (stderr closed) changes no judgement.
+    let say = |line: String| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{line}");
+    };
     if judged.has_commons && !judged.founded {
-        eprintln!("tribune: {}", crate::output::hook::UNFOUNDED);
+        say(format!("tribune: {}", crate::output::hook::UNFOUNDED));
     }
     for (refname, r) in &judged.refused {
-        eprintln!("{}", crate::output::hook::refusal(refname, r));
+        say(crate::output::hook::refusal(refname, r));
     }
     if judged.refused.is_empty() {
         return Ok(());

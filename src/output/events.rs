@@ -1,6 +1,7 @@
 //! The words for the domain's events: each [`Event`] rendered as one warning line.
 
 use crate::events::Event;
+use std::io::Write;
 
 /// One event as the line a user reads (without the `warning: ` prefix).
 pub fn render(e: &Event) -> String {
@@ -33,7 +34,7 @@ pub fn render(e: &Event) -> String {
 /// data's control characters shown, not obeyed.
 pub fn flush() {
     for e in crate::events::take() {
-        eprintln!("warning: {}", super::clean_text(&render(&e)));
+        let _ = writeln!(std::io::stderr(), "warning: {}", super::clean_text(&render(&e)));
     }
 }
 

@@ -276,6 +276,21 @@ fn install_refuses_a_work_tree_and_a_hook_that_is_not_tribunes_and_replaces_its_
     let r = env.tribune_stdin(&["-C", &hub, "hook", "pre-receive"], b"not a ref update\n");
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("is not a line git gives a pre-receive hook"), "{}", r.stderr);
+    // A line of a megabyte is quoted in part, not echoed back whole.
+    let long = format!("{}\n", "x".repeat(1 << 20));
+    let r = env.tribune_stdin(&["-C", &hub, "hook", "pre-receive"], long.as_bytes());
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.len() < 2_000, "{} bytes of error", r.stderr.len());
+    // With its standard error a pipe nobody reads (a pusher gone), a refusal is still exit
+    // 1, not a panic (101).
+    let input = env.write("bad-line", "not a ref update\n");
+    let script = format!(
+        "set -o pipefail; '{}' -C '{hub}' hook pre-receive < '{input}' 2>&1 >/dev/null | (exec 0<&-; sleep 1)",
+        env!("CARGO_BIN_EXE_tribune")
+    );
+    let status =
+        std::process::Command::new("bash").args(["-c", &script]).envs(env.vars.iter().cloned()).status().unwrap();
+    assert_eq!(status.code(), Some(1));
 }
 
 /// A hub made with `git clone --bare` of a commons whose trunk is not `main` has no
