@@ -118,6 +118,7 @@ impl Edition {
     }
 }
 
+#[derive(Clone)]
 struct File {
     tip: String,
     fork: String,
@@ -211,10 +212,9 @@ pub fn load(commons: &Commons) -> Result<Editions> {
 
     let mut list = Vec::new();
     let mut live = BTreeSet::new();
-    // A cold build (no index yet) reads every edition's history: worth showing.
-    let progress = crate::progress::start_if(seen.is_none(), "reading editions", Some(refs.len() as u64));
+    // The editions to read again (all of them on a cold build), with their files.
+    let mut stale: Vec<(usize, Oid, Option<File>)> = Vec::new();
     for (refname, tip) in refs {
-        progress.advance(1);
         let path = dir.join(file_name(&refname));
         live.insert(path.file_name().map(|n| n.to_os_string()).unwrap_or_default());
         let header = if rewound { None } else { read_header(&path) };
@@ -229,10 +229,8 @@ pub fn load(commons: &Commons) -> Result<Editions> {
         let fork = if fresh {
             header.map(|(_, f)| f).unwrap_or_default()
         } else {
-            let old = if rewound { None } else { read_file(&path) };
-            let file = refresh(repo, trunk, tip, old)?;
-            write_atomic(&path, render(&refname, &file).as_bytes())?;
-            file.fork
+            stale.push((list.len(), tip, if rewound { None } else { read_file(&path) }));
+            String::new()
         };
         let label = refname
             .strip_prefix("refs/heads/")
@@ -241,6 +239,20 @@ pub fn load(commons: &Commons) -> Result<Editions> {
             .to_string();
         let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
         list.push(Edition { refname, label, contingent, tip, fork, path });
+    }
+    // Each edition read on its own, on every core (a cold build reads a hundred editions of
+    // a thousand rewrites each); written in order.
+    // A cold build (no index yet) reads every edition's history: worth showing.
+    let progress = crate::progress::start_if(seen.is_none(), "reading editions", Some(stale.len() as u64));
+    let files = repo.par_map(&stale, 2, |repo, (_, tip, old)| {
+        let file = refresh(repo, trunk, *tip, old.clone());
+        progress.advance(1);
+        file
+    })?;
+    for ((i, _, _), file) in stale.iter().zip(files) {
+        let e = &mut list[*i];
+        write_atomic(&e.path, render(&e.refname, &file).as_bytes())?;
+        e.fork = file.fork;
     }
     // Files of branches that are gone. A file written in the last minute is left alone: it
     // may be that of a branch another process created after this one listed the refs, and
@@ -312,7 +324,7 @@ fn forward(repo: &Repo, trunk: Oid, tip: Oid, old_tip: Oid, fork: Oid, old: &Fil
             let at_fork = repo.entry_at(fork_tree, &change.path)?.map(|e| e.id);
             match change.new {
                 Some(new) if Some(new) != at_fork => {
-                    let mut v = version_from(repo, trunk, info, &change.path, &mut trunk_tree_of)?;
+                    let mut v = version_from(repo, trunk, info, &change.path, &mut trunk_tree_of, None)?;
                     v.version = new.to_string();
                     v.title = super::entry_fields(&repo.read_blob(new)?).title;
                     versions.insert(slug.to_string(), v);
@@ -334,6 +346,7 @@ fn version_from(
     info: &crate::git::CommitInfo,
     path: &str,
     trunk_tree_of: &mut HashMap<Oid, Option<Oid>>,
+    at_fork: Option<&AtFork>,
 ) -> Result<BranchVersion> {
     // Trailers are only believed when they name an object that exists; anything else
     // (a typo, a forgery) falls back to what ancestry says.
@@ -352,7 +365,12 @@ fn version_from(
                 t
             }
         };
-        if let Some(t) = left {
+        // Where it left the trunk at the branch's fork point (a bulk rewrite, or any commit
+        // since the last update), the fork's texts are known already: no lookup from the root.
+        let known = at_fork.filter(|f| left.is_some() && left == Some(f.tree)).and_then(|f| f.texts.get(path));
+        if let Some(base) = known {
+            trunk_base = base.map(|b| b.to_string()).unwrap_or_default();
+        } else if let Some(t) = left {
             if let Some(e) = repo.entry_at(t, path)? {
                 trunk_base = e.id.to_string();
             }
@@ -370,6 +388,12 @@ fn version_from(
     })
 }
 
+/// The texts of a branch's fork point at the paths the branch changed (None: absent there).
+struct AtFork {
+    tree: Oid,
+    texts: HashMap<String, Option<Oid>>,
+}
+
 /// Computes a branch's own texts from its fork point: what it changed since it last left
 /// the trunk, each with the commit that made it. Metadata of texts that did not change is
 /// kept from `old`; the branch's own history is walked (newest first) only for the rest.
@@ -378,11 +402,14 @@ fn recompute(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<Fil
     let fork_tree = fork.map(|f| repo.commit_tree(f)).transpose()?;
     let tree = repo.commit_tree(tip)?;
     let mut wanted: BTreeMap<String, Oid> = BTreeMap::new();
-    for change in repo.changed_paths(fork_tree, tree, layout::ARTICLES)? {
+    let since_fork = repo.changed_paths(fork_tree, tree, layout::ARTICLES)?;
+    for change in &since_fork {
         if let (Some(slug), Some(new)) = (slug_of_text_path(&change.path), change.new) {
             wanted.insert(slug.to_string(), new);
         }
     }
+    let at_fork =
+        fork_tree.map(|t| AtFork { tree: t, texts: since_fork.iter().map(|c| (c.path.clone(), c.old)).collect() });
     let mut versions: BTreeMap<String, BranchVersion> = BTreeMap::new();
     if let Some(old) = old {
         for (slug, v) in old.versions {
@@ -402,13 +429,22 @@ fn recompute(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<Fil
                 continue;
             }
             let parent_tree = repo.commit_tree(info.parents[0])?;
-            for change in repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)? {
+            // The commit that made the whole branch (a bulk rewrite on the fork point): its
+            // changes are the fork's, diffed already.
+            let own;
+            let changes: &[crate::git::PathChange] = if Some(parent_tree) == fork_tree && info.tree == tree {
+                &since_fork
+            } else {
+                own = repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)?;
+                &own
+            };
+            for change in changes {
                 let Some(slug) = slug_of_text_path(&change.path) else { continue };
                 if !missing.contains(slug) || change.new != wanted.get(slug).copied() {
                     continue;
                 }
                 missing.remove(slug);
-                let v = version_from(repo, trunk, &info, &change.path, &mut trunk_tree_of)?;
+                let v = version_from(repo, trunk, &info, &change.path, &mut trunk_tree_of, at_fork.as_ref())?;
                 versions.insert(slug.to_string(), v);
             }
             if missing.is_empty() {
@@ -423,8 +459,12 @@ fn recompute(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<Fil
             v.title = super::entry_fields(&repo.read_blob(*id)?).title;
         }
         if v.trunk_base.is_empty() {
-            if let Some(ft) = fork_tree {
-                if let Some(e) = repo.entry_at(ft, &layout::article_text(slug))? {
+            let path = layout::article_text(slug);
+            let known = at_fork.as_ref().and_then(|f| f.texts.get(&path));
+            if let Some(base) = known {
+                v.trunk_base = base.map(|b| b.to_string()).unwrap_or_default();
+            } else if let Some(ft) = fork_tree {
+                if let Some(e) = repo.entry_at(ft, &path)? {
                     v.trunk_base = e.id.to_string();
                 }
             }

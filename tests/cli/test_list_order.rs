@@ -183,3 +183,45 @@ fn articles_of_one_second_are_newest_first_by_their_place_on_the_trunk() {
     std::fs::remove_dir_all(format!("{c}/tribune/index")).unwrap();
     assert_eq!(listed(&env, &c, &[]), warm);
 }
+
+/// The editions' index built from nothing (every edition read at once, on both cores) is the
+/// index kept up to date rewrite by rewrite: versions, bases and counts alike, with a bulk
+/// rewrite of two articles made with plain git (no trailers) on one edition.
+#[test]
+fn a_cold_editions_index_agrees_with_one_kept_rewrite_by_rewrite() {
+    let env = Env::new();
+    let c = env.commons();
+    for (slug, who) in [("port", "abc"), ("rent", "xyz"), ("heat", "abc")] {
+        env.contribute(&c, slug, &article(&format!("About {slug}"), who, "", "The first text.\n")).ok();
+    }
+    let read = |what: &[&str]| -> Vec<serde_json::Value> {
+        let mut out = vec![env.tribune(&["-C", &c, "list", "--json"]).ok().json()];
+        for slug in what {
+            out.push(env.tribune(&["-C", &c, "versions", slug, "--json"]).ok().json());
+        }
+        out
+    };
+    let slugs = ["port", "rent", "heat"];
+    for (slug, contingent) in [("port", "xyz"), ("rent", "abc"), ("heat", "xyz")] {
+        let f = env.write(
+            &format!("{slug}-{contingent}.md"),
+            article(&format!("About {slug}"), contingent, "", "Rewritten.\n"),
+        );
+        env.tribune(&["-C", &c, "rewrite", slug, "--contingent", contingent, "--file", &f]).ok();
+        read(&slugs);
+    }
+    // Two texts rewritten in one plain-git commit on xyz's edition.
+    let w = env.clone_of(&c, "w");
+    env.git(&["-C", &w, "checkout", "-q", "-b", "x", "origin/contingents/xyz"]).ok();
+    for slug in ["port", "rent"] {
+        let path = format!("{w}/{}", text_path(slug));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\nAnd a paragraph of xyz's.\n")).unwrap();
+    }
+    env.git(&["-C", &w, "commit", "-q", "-am", "two rewrites at once"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "x:contingents/xyz"]).ok();
+    let kept = read(&slugs);
+    assert!(kept[2].to_string().contains("two rewrites at once"), "{}", kept[2]);
+    std::fs::remove_dir_all(format!("{c}/tribune/index")).unwrap();
+    assert_eq!(read(&slugs), kept, "the cold index differs");
+}
