@@ -198,6 +198,14 @@ pub struct Rule {
     pub double_majority: bool,
 }
 
+#[cfg(test)]
+impl Rule {
+    /// 2/3 of `basis`, quorum 1/2, a single majority: the rule the tests start from.
+    pub fn two_thirds(basis: Basis) -> Rule {
+        Rule { threshold: Ratio { p: 2, q: 3 }, basis, quorum: Ratio { p: 1, q: 2 }, double_majority: false }
+    }
+}
+
 impl Ratio {
     /// Exact comparison of two fractions: self < other ⇔ self.p·other.q < other.p·self.q
     /// (in 128 bits, which two u64 products always fit).

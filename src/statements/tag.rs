@@ -293,13 +293,8 @@ mod tests {
 
     #[test]
     fn the_rule_reads_as_a_sentence() {
-        use crate::model::vote::{Basis, Ratio, Rule};
-        let rule = Rule {
-            threshold: Ratio { p: 2, q: 3 },
-            basis: Basis::Members,
-            quorum: Ratio { p: 1, q: 2 },
-            double_majority: false,
-        };
+        use crate::model::vote::{Basis, Rule};
+        let rule = Rule::two_thirds(Basis::Members);
         assert_eq!(rule_text(&rule), "2/3 of the whole electorate, quorum 1/2 of the electorate");
         let double = Rule { basis: Basis::Cast, double_majority: true, ..rule };
         assert_eq!(

@@ -19,13 +19,8 @@ fn a_tags_claims_are_its_trailers_and_its_ballots() {
 
 #[test]
 fn a_rule_other_than_the_proposals_is_named_field_by_field() {
-    use crate::model::vote::{Basis, Ratio, Rule};
-    let rule = Rule {
-        threshold: Ratio { p: 2, q: 3 },
-        basis: Basis::Cast,
-        quorum: Ratio { p: 1, q: 2 },
-        double_majority: false,
-    };
+    use crate::model::vote::{Basis, Rule};
+    let rule = Rule::two_thirds(Basis::Cast);
     let mut v = blank("s");
     let ok = format!(
         "x\n\nTribune-Threshold: {}\nTribune-Basis: {}\nTribune-Quorum: {}\n",
