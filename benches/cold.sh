@@ -47,6 +47,11 @@ texts() {
   done
 }
 
+# git reading every object named in file $2, in repository $1.
+cat_file() {
+  git -C "$1" cat-file --batch < "$2"
+}
+
 # The median of RUNS wall times of a command, after `prep` (not timed) before each.
 median() {
   local prep=$1; shift
@@ -67,7 +72,7 @@ for pack in "" "-deep"; do
   for n in 10000 100000; do
     dir=$work/a$n$pack
     texts "$dir" > "$work/texts$n$pack"
-    git_s=$(median "true" git -C "$dir" cat-file --batch < "$work/texts$n$pack")
+    git_s=$(median "true" cat_file "$dir" "$work/texts$n$pack")
     list_s=$(median "rm -rf $dir/tribune/index" "$T" -C "$dir" list --limit 1)
     cold[$n$pack]=$list_s
     line="$(printf '%-26s' "$n articles${pack:+, deep}"): cold list $list_s s, git cat-file of $(wc -l < "$work/texts$n$pack") texts $git_s s"
@@ -83,8 +88,9 @@ for pack in "" "-deep"; do
 done
 
 dir=$work/a100000
-slug=$(git -C "$dir" notes --ref=tribune/ratings/r0000 list | head -1 | cut -d' ' -f2)
-slug=$(git -C "$dir" ls-tree -r main articles | awk -v v="$slug" '$3 == v { split($4, p, "/"); print p[4] }')
+git -C "$dir" notes --ref=tribune/ratings/r0000 list > "$work/noted"
+version=$(awk 'NR == 1 { print $2 }' "$work/noted")
+slug=$(git -C "$dir" ls-tree -r main articles | awk -v v="$version" '$3 == v { split($4, p, "/"); print p[4] }')
 rm -rf "$dir/tribune/index/noted"
 /usr/bin/time -f "ratings $slug, building the index of who noted what: %e s wall, %M KiB peak" \
   "$T" -C "$dir" ratings "$slug" >/dev/null

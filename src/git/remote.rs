@@ -253,7 +253,7 @@ pub enum Pushed {
 /// (the remote, its URL, credentials), that holds exactly the refs to push, under a few
 /// glob refspecs, which git matches through an index.
 pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> Result<Pushed> {
-    let scratch = Scratch::new(dir, refs)?;
+    let scratch = super::scratch::Scratch::new(dir, refs)?;
     let mut cmd = git(Some(dir));
     cmd.arg("--git-dir").arg(scratch.path());
     cmd.args(["push", "--atomic", "--porcelain", "--no-verify"]);
@@ -292,82 +292,6 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
         format!("git could not push to {remote}:\n  {}", detail.join("\n  ")),
         "check your access to the remote (`git push` tells more)",
     ))
-}
-
-/// A scratch repository for one push (see [`push`]): removed when dropped.
-struct Scratch {
-    dir: tempfile::TempDir,
-    /// Glob refspecs of the fast-forwards (`refs/notes/*:refs/notes/*`…), then the forced
-    /// refs' explicit ones.
-    refspecs: Vec<String>,
-}
-
-impl Scratch {
-    fn new(git_dir: &Path, refs: &[PushRef]) -> Result<Scratch> {
-        let objects = objects_dir(git_dir)?;
-        let parent = git_dir.join("tribune");
-        std::fs::create_dir_all(&parent).with_context(|| format!("could not create {}", parent.display()))?;
-        let dir = tempfile::Builder::new()
-            .prefix("push-")
-            .tempdir_in(&parent)
-            .with_context(|| format!("could not create a scratch repository in {}", parent.display()))?;
-        let at = dir.path();
-        for d in ["objects/info", "refs"] {
-            std::fs::create_dir_all(at.join(d))?;
-        }
-        std::fs::write(at.join("objects/info/alternates"), format!("{}\n", objects.display()))?;
-        std::fs::write(at.join("HEAD"), "ref: refs/heads/main\n")?;
-        // This repository's configuration first (the remote and how to reach it), then what
-        // makes the scratch one a bare repository of its own.
-        let config = git_dir.join("config").canonicalize().unwrap_or_else(|_| git_dir.join("config"));
-        let quoted = config.display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
-        std::fs::write(at.join("config"), format!("[include]\n\tpath = \"{quoted}\"\n[core]\n\tbare = true\n"))?;
-        let mut lines: Vec<(String, &str)> = Vec::new();
-        let mut globs = std::collections::BTreeSet::new();
-        let mut refspecs = Vec::new();
-        for (n, r) in refs.iter().enumerate() {
-            if r.force {
-                let name = format!("refs/tribune-forced/{n}");
-                refspecs.push(format!("{name}:{}", r.remote_ref));
-                lines.push((name, &r.id));
-            } else {
-                // refs/<kind>/…: one glob per kind.
-                let kind: Vec<&str> = r.remote_ref.splitn(3, '/').collect();
-                if kind.len() < 3 || kind[0] != "refs" || r.local != r.remote_ref {
-                    return Err(anyhow::anyhow!("cannot push {} to {}", r.local, r.remote_ref));
-                }
-                globs.insert(format!("refs/{}/*:refs/{}/*", kind[1], kind[1]));
-                lines.push((r.remote_ref.clone(), &r.id));
-            }
-        }
-        lines.sort();
-        let mut packed = String::from("# pack-refs with: sorted \n");
-        for (name, id) in &lines {
-            packed.push_str(&format!("{id} {name}\n"));
-        }
-        std::fs::write(at.join("packed-refs"), packed)?;
-        refspecs.splice(0..0, globs);
-        Ok(Scratch { dir, refspecs })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn refspecs(&self) -> &[String] {
-        &self.refspecs
-    }
-}
-
-/// The objects directory of the repository at `git_dir` (a linked worktree's is its main
-/// repository's).
-fn objects_dir(git_dir: &Path) -> Result<PathBuf> {
-    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
-        Ok(c) => git_dir.join(c.trim()),
-        Err(_) => git_dir.to_path_buf(),
-    };
-    let objects = common.join("objects");
-    objects.canonicalize().with_context(|| format!("could not find the objects of {}", git_dir.display()))
 }
 
 /// Whether a failed push lost a race with another pusher (fetch again and retry) rather

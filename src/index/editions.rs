@@ -103,13 +103,20 @@ impl Edition {
             Some(i) => &text[i + 1..],
             None => return Ok(None),
         };
-        let lines: Vec<&str> = body.lines().collect();
-        let key = escape(slug);
-        Ok(lines
-            .binary_search_by(|l| l.split('\t').nth(1).unwrap_or("").cmp(&key))
-            .ok()
-            .and_then(|i| parse_line(lines[i]))
-            .map(|(_, v)| v))
+        // The line whose second field is the slug, found by a substring search (a `ratings`
+        // of a commons of a hundred editions reads them all): escaped fields hold no tab, so
+        // a match with no tab before it on its line is the second field.
+        let needle = format!("\t{}\t", escape(slug));
+        let mut from = 0;
+        while let Some(at) = body[from..].find(&needle).map(|i| i + from) {
+            let start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+            if !body[start..at].contains('\t') {
+                let end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+                return Ok(parse_line(&body[start..end]).map(|(_, v)| v));
+            }
+            from = at + 1;
+        }
+        Ok(None)
     }
 
     /// All of this edition's own texts.
