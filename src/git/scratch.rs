@@ -15,7 +15,10 @@ pub(super) struct Scratch {
 
 impl Scratch {
     pub(super) fn new(git_dir: &Path, refs: &[PushRef]) -> Result<Scratch> {
-        let objects = objects_dir(git_dir)?;
+        let common = common_dir(git_dir);
+        let objects = common.join("objects");
+        let objects =
+            objects.canonicalize().with_context(|| format!("could not find the objects of {}", git_dir.display()))?;
         let parent = git_dir.join("tribune");
         std::fs::create_dir_all(&parent).with_context(|| format!("could not create {}", parent.display()))?;
         let dir = tempfile::Builder::new()
@@ -28,11 +31,17 @@ impl Scratch {
         }
         std::fs::write(at.join("objects/info/alternates"), format!("{}\n", objects.display()))?;
         std::fs::write(at.join("HEAD"), "ref: refs/heads/main\n")?;
-        // This repository's configuration first (the remote and how to reach it), then what
+        // This repository's configuration first (the remote and how to reach it: a linked
+        // worktree's is its main repository's, then the worktree's own `config.worktree`), then what
         // makes the scratch one a bare repository of its own.
-        let config = git_dir.join("config").canonicalize().unwrap_or_else(|_| git_dir.join("config"));
-        let quoted = config.display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
-        std::fs::write(at.join("config"), format!("[include]\n\tpath = \"{quoted}\"\n[core]\n\tbare = true\n"))?;
+        let mut config = String::new();
+        for file in [common.join("config"), git_dir.join("config.worktree")] {
+            // (A file that does not exist is skipped by git.)
+            let file = file.canonicalize().unwrap_or(file);
+            let quoted = file.display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
+            config.push_str(&format!("[include]\n\tpath = \"{quoted}\"\n"));
+        }
+        std::fs::write(at.join("config"), format!("{config}[core]\n\tbare = true\n"))?;
         let mut lines: Vec<(String, &str)> = Vec::new();
         let mut globs = std::collections::BTreeSet::new();
         let mut refspecs = Vec::new();
@@ -70,13 +79,11 @@ impl Scratch {
     }
 }
 
-/// The objects directory of the repository at `git_dir` (a linked worktree's is its main
-/// repository's).
-fn objects_dir(git_dir: &Path) -> Result<PathBuf> {
-    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
+/// The directory holding the objects and configuration of the repository at `git_dir` (a
+/// linked worktree's is its main repository's).
+fn common_dir(git_dir: &Path) -> PathBuf {
+    match std::fs::read_to_string(git_dir.join("commondir")) {
         Ok(c) => git_dir.join(c.trim()),
         Err(_) => git_dir.to_path_buf(),
-    };
-    let objects = common.join("objects");
-    objects.canonicalize().with_context(|| format!("could not find the objects of {}", git_dir.display()))
+    }
 }

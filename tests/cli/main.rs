@@ -44,6 +44,7 @@ mod test_sync;
 mod test_sync_identity;
 mod test_sync_resilience;
 mod test_sync_review;
+mod test_sync_scratch;
 mod test_synth;
 mod test_table_style;
 mod test_terminal;
