@@ -21,6 +21,7 @@ impl Scratch {
             objects.canonicalize().with_context(|| format!("could not find the objects of {}", git_dir.display()))?;
         let parent = git_dir.join("tribune");
         std::fs::create_dir_all(&parent).with_context(|| format!("could not create {}", parent.display()))?;
+        sweep(&parent);
         let dir = tempfile::Builder::new()
             .prefix("push-")
             .tempdir_in(&parent)
@@ -85,5 +86,20 @@ fn common_dir(git_dir: &Path) -> PathBuf {
     match std::fs::read_to_string(git_dir.join("commondir")) {
         Ok(c) => git_dir.join(c.trim()),
         Err(_) => git_dir.to_path_buf(),
+    }
+}
+
+/// How old a scratch repository must be to be taken for one a killed push left behind.
+const LEFT_BEHIND: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the scratch repositories of pushes that were killed (left more than an hour
+/// ago: a live push's is younger), so that they do not accumulate. Best effort.
+fn sweep(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let old = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if e.file_name().to_string_lossy().starts_with("push-") && old.is_some_and(|a| a > LEFT_BEHIND) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }

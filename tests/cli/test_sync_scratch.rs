@@ -15,3 +15,28 @@ fn a_sync_from_a_linked_worktree_pushes_to_the_remote_of_its_main_repository() {
     let hub = n.env.git(&["-C", &n.hub, "for-each-ref", "refs/notes/"]).ok().stdout;
     assert!(hub.contains("refs/notes/tribune/ratings/alice"), "{hub}");
 }
+
+/// The scratch repository of a push that was killed (kill -9) is removed by a later sync once
+/// it is an hour old; a younger one (a push still running) is left alone.
+#[test]
+fn a_scratch_repository_left_by_a_killed_push_does_not_accumulate() {
+    let (n, a, _) = Net::two_with_heat();
+    let state = format!("{a}/.git/tribune");
+    for d in ["push-left", "push-live"] {
+        std::fs::create_dir_all(format!("{state}/{d}/objects/info")).unwrap();
+        std::fs::write(format!("{state}/{d}/packed-refs"), "").unwrap();
+    }
+    let aged = std::process::Command::new("touch")
+        .args(["-d", "2 hours ago", &format!("{state}/push-left")])
+        .status()
+        .unwrap();
+    assert!(aged.success());
+    n.t(&a, &["rate", "heat-at-the-depot", "--score", "1", "--as", "alice"]).ok();
+    n.t(&a, &["sync"]).ok();
+    let left: Vec<String> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("push-"))
+        .collect();
+    assert_eq!(left, vec!["push-live".to_string()]);
+}
