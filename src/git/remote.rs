@@ -256,6 +256,9 @@ pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> R
     let scratch = super::scratch::Scratch::new(dir, refs)?;
     let mut cmd = git(Some(dir));
     cmd.arg("--git-dir").arg(scratch.path());
+    // A mirror remote (`remote.<name>.mirror`) would make git refuse the refspecs, and would
+    // force every ref and delete the remote's others: the push is tribune's refspecs only.
+    cmd.arg("-c").arg(format!("remote.{remote}.mirror=false"));
     cmd.args(["push", "--atomic", "--porcelain", "--no-verify"]);
     if progress == Progress::Quiet {
         cmd.arg("--quiet");

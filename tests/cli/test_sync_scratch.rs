@@ -40,3 +40,19 @@ fn a_scratch_repository_left_by_a_killed_push_does_not_accumulate() {
         .collect();
     assert_eq!(left, vec!["push-live".to_string()]);
 }
+
+/// A remote configured as a mirror (`remote.origin.mirror = true`) gets tribune's refs
+/// pushed as usual, fast-forwards only, and keeps every other ref it has.
+#[test]
+fn a_remote_configured_as_a_mirror_gets_the_refs_pushed_and_loses_none() {
+    let (n, a, b) = Net::two_with_heat();
+    n.t(&b, &["rate", "heat-at-the-depot", "--score", "2", "--as", "bob"]).ok();
+    n.t(&b, &["sync"]).ok();
+    n.git(&a, &["config", "remote.origin.mirror", "true"]).ok();
+    n.t(&a, &["rate", "heat-at-the-depot", "--score", "1", "--as", "alice"]).ok();
+    n.t(&a, &["sync"]).ok();
+    let hub = n.env.git(&["-C", &n.hub, "for-each-ref", "--format=%(refname)"]).ok().stdout;
+    for r in ["refs/heads/main", "refs/notes/tribune/ratings/alice", "refs/notes/tribune/ratings/bob"] {
+        assert!(hub.lines().any(|l| l == r), "{r} missing on the hub:\n{hub}");
+    }
+}
