@@ -10,6 +10,12 @@
 //! from the rater's signed history, see `ratings::provenance`, is still found). A ref that
 //! moved is walked from its indexed tip; one rewritten is walked whole (its old entries stay,
 //! which only costs a read). Delete it freely.
+//!
+//! `tips.tsv` also records, before the tips, `shard\t<xx>\t<bytes>`: how many bytes this
+//! index has appended to each shard in all. Shards only grow, so a shard shorter than that
+//! was truncated or deleted (by hand, a full disk, an `rm -rf` racing a refresh): the index
+//! is rebuilt rather than trusted. An index that cannot be read or written at all is not
+//! used: every rater's ref is read, as without it.
 
 use crate::commons::Commons;
 use crate::git::{Oid, Repo};
@@ -19,7 +25,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The first line of `tips.tsv`: a different one means the format changed (rebuilt).
-const HEADER: &str = "# tribune noted index 1";
+const HEADER: &str = "# tribune noted index 2";
 
 fn dir(commons: &Commons) -> PathBuf {
     commons.state_dir().join("index").join("noted")
@@ -27,35 +33,76 @@ fn dir(commons: &Commons) -> PathBuf {
 
 /// The raters' notes refs (name and tip) that may hold a note on `version`, the index brought
 /// up to date with `refs` (every notes ref under `prefix`) first. A ref that cannot be read
-/// is always one (its reader says why).
+/// is always one (its reader says why). Every ref when the index cannot be used.
 pub fn candidates(commons: &Commons, prefix: &str, refs: &[(String, Oid)], version: Oid) -> Result<Vec<(String, Oid)>> {
     let dir = dir(commons);
-    let unreadable = refresh(&commons.repo, &dir, prefix, refs)?;
+    for _ in 0..2 {
+        match from_index(&commons.repo, &dir, prefix, refs, version) {
+            Ok(Some(raters)) => return Ok(raters),
+            // Damaged: rebuilt once.
+            Ok(None) => {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Err(_) => break,
+        }
+    }
+    Ok(refs.to_vec())
+}
+
+/// The candidates as the index says, or None when the version's shard is shorter than the
+/// index has written to it (damaged).
+fn from_index(
+    repo: &Repo,
+    dir: &Path,
+    prefix: &str,
+    refs: &[(String, Oid)],
+    version: Oid,
+) -> Result<Option<Vec<(String, Oid)>>> {
+    let (unreadable, sizes) = refresh(repo, dir, prefix, refs)?;
     let hex = version.to_string();
-    let text = std::fs::read_to_string(dir.join(format!("{}.tsv", &hex[..2]))).unwrap_or_default();
+    let shard = dir.join(format!("{}.tsv", &hex[..2]));
+    let written = sizes.get(&hex[..2]).copied().unwrap_or(0);
+    let text = match std::fs::read(&shard) {
+        Ok(bytes) if (bytes.len() as u64) < written => return Ok(None),
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && written == 0 => String::new(),
+        Err(_) => return Ok(None),
+    };
     let raters: BTreeSet<&str> =
         text.lines().filter_map(|l| l.split_once('\t')).filter(|(v, _)| *v == hex).map(|(_, r)| r).collect();
-    Ok(refs
-        .iter()
-        .filter(|(name, _)| raters.contains(&name[prefix.len()..]) || unreadable.contains(&name[prefix.len()..]))
-        .cloned()
-        .collect())
+    Ok(Some(
+        refs.iter()
+            .filter(|(name, _)| raters.contains(&name[prefix.len()..]) || unreadable.contains(&name[prefix.len()..]))
+            .cloned()
+            .collect(),
+    ))
 }
 
 /// Brings the index up to date with `refs`: each ref whose tip moved since it was indexed
 /// has the notes its new commits added appended. Returns the raters whose refs could not be
-/// read (not indexed: tried again next time).
-fn refresh(repo: &Repo, dir: &Path, prefix: &str, refs: &[(String, Oid)]) -> Result<BTreeSet<String>> {
+/// read (not indexed: tried again next time), and the bytes written to each shard in all.
+type Sizes = BTreeMap<String, u64>;
+fn refresh(repo: &Repo, dir: &Path, prefix: &str, refs: &[(String, Oid)]) -> Result<(BTreeSet<String>, Sizes)> {
     let tips_path = dir.join("tips.tsv");
     let text = std::fs::read_to_string(&tips_path).unwrap_or_default();
     let mut lines = text.lines();
     let mut indexed: BTreeMap<String, Oid> = BTreeMap::new();
+    let mut sizes: Sizes = BTreeMap::new();
     if lines.next() == Some(HEADER) {
         for l in lines {
-            if let Some((r, t)) = l.split_once('\t') {
-                if let Ok(t) = t.parse() {
-                    indexed.insert(r.to_string(), t);
+            let fields: Vec<&str> = l.split('\t').collect();
+            match fields[..] {
+                ["shard", shard, n] => {
+                    if let Ok(n) = n.parse() {
+                        sizes.insert(shard.to_string(), n);
+                    }
                 }
+                [r, t] => {
+                    if let Ok(t) = t.parse() {
+                        indexed.insert(r.to_string(), t);
+                    }
+                }
+                _ => {}
             }
         }
     } else if dir.exists() {
@@ -68,7 +115,7 @@ fn refresh(repo: &Repo, dir: &Path, prefix: &str, refs: &[(String, Oid)]) -> Res
         .filter(|(_, tip, old)| *old != Some(*tip))
         .collect();
     if moved.is_empty() {
-        return Ok(BTreeSet::new());
+        return Ok((BTreeSet::new(), sizes));
     }
     // What each moved ref's new commits added, on every core when many refs moved (a first
     // read of a commons of a thousand raters reads a million notes: a few seconds, shown).
@@ -110,6 +157,7 @@ fn refresh(repo: &Repo, dir: &Path, prefix: &str, refs: &[(String, Oid)]) -> Res
     for (shard, lines) in shards {
         let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(format!("{shard}.tsv")))?;
         f.write_all(lines.as_bytes())?;
+        *sizes.entry(shard).or_default() += lines.len() as u64;
     }
     for (rater, tip, _) in moved {
         if !unreadable.contains(&rater) {
@@ -117,10 +165,14 @@ fn refresh(repo: &Repo, dir: &Path, prefix: &str, refs: &[(String, Oid)]) -> Res
         }
     }
     let live: BTreeSet<&str> = refs.iter().map(|(n, _)| &n[prefix.len()..]).collect();
+    // The sizes first: a tips file cut short loses tips (walked again), not sizes.
     let mut out = format!("{HEADER}\n");
+    for (shard, n) in &sizes {
+        out.push_str(&format!("shard\t{shard}\t{n}\n"));
+    }
     for (rater, tip) in indexed.iter().filter(|(r, _)| live.contains(r.as_str())) {
         out.push_str(&format!("{rater}\t{tip}\n"));
     }
     super::write_file(&tips_path, out.as_bytes())?;
-    Ok(unreadable)
+    Ok((unreadable, sizes))
 }

@@ -209,3 +209,29 @@ fn ratings_read_through_the_index_of_who_noted_what_agree_with_a_cold_read() {
     std::fs::remove_dir_all(&index).unwrap();
     assert_eq!(ratings_json(&env, &c), warm, "the cold read differs");
 }
+
+/// A damaged index of who noted what changes no result: a shard cut short or emptied (a
+/// full disk, an editor, an `rm` racing a refresh) is rebuilt rather than trusted, and an
+/// index that cannot be written at all (a file where its folder goes) is not used.
+#[test]
+fn a_truncated_or_unwritable_index_of_who_noted_what_changes_no_result() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    let index = format!("{c}/tribune/index/noted");
+    for r in ["alice", "bob"] {
+        env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", r]).ok();
+    }
+    let warm = ratings_json(&env, &c);
+    assert_eq!(warm["ratings"].as_array().unwrap().len(), 2, "{warm}");
+    let shard = format!("{index}/{}.tsv", &v[..2]);
+    for cut in [0, 30] {
+        let text = std::fs::read(&shard).unwrap();
+        std::fs::write(&shard, &text[..cut.min(text.len())]).unwrap();
+        assert_eq!(ratings_json(&env, &c), warm, "with the shard cut to {cut} bytes");
+    }
+    std::fs::remove_file(&shard).unwrap();
+    assert_eq!(ratings_json(&env, &c), warm, "with the shard deleted");
+    std::fs::remove_dir_all(&index).unwrap();
+    std::fs::write(&index, "not a folder\n").unwrap();
+    assert_eq!(ratings_json(&env, &c), warm, "with a file in the index's place");
+}
