@@ -252,9 +252,12 @@ pub enum Pushed {
 /// beside this one, borrowing its objects (`objects/info/alternates`) and its configuration
 /// (the remote, its URL, credentials), that holds exactly the refs to push, under a few
 /// glob refspecs, which git matches through an index.
-pub fn push(dir: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> Result<Pushed> {
-    let scratch = super::scratch::Scratch::new(dir, refs)?;
-    let mut cmd = git(Some(dir));
+///
+/// `git_dir` is the commons' git directory; git runs in `cwd` (where a relative remote URL
+/// is resolved).
+pub fn push(git_dir: &Path, cwd: &Path, remote: &str, refs: &[PushRef], progress: Progress) -> Result<Pushed> {
+    let scratch = super::scratch::Scratch::new(git_dir, refs)?;
+    let mut cmd = git(Some(cwd));
     cmd.arg("--git-dir").arg(scratch.path());
     // A mirror remote (`remote.<name>.mirror`) would make git refuse the refspecs, and would
     // force every ref and delete the remote's others: the push is tribune's refspecs only.

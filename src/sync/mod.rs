@@ -80,12 +80,15 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         ));
     }
     ensure_refspecs(&dir, remote_name)?;
+    // git runs where a user runs it, the top of the work tree (when there is one): a remote
+    // URL that is a relative path (`git remote add origin ../hub`) means what it means there.
+    let cwd = commons.repo.work_dir().map(std::path::Path::to_path_buf).unwrap_or_else(|| dir.clone());
     let mut report = Report { remote: remote_name.to_string(), ..Report::default() };
     // The refs of a push that reported failure: some may have landed all the same.
     let mut unsure: Vec<PushRef> = Vec::new();
     for round in 0..MAX_ROUNDS {
         if opts.fetch {
-            remote::fetch(&dir, remote_name, opts.progress)?;
+            remote::fetch(&cwd, remote_name, opts.progress)?;
             for r in unsure.drain(..) {
                 let landed =
                     tracking_of(&r.remote_ref, remote_name).map(|t| commons.repo.ref_target(&t)).transpose()?.flatten();
@@ -120,7 +123,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         // long: then atomic batches, each ref still leased, so nothing is ever overwritten.
         let mut stale = None;
         for batch in refs.chunks(PUSH_BATCH) {
-            match remote::push(&dir, remote_name, batch, opts.progress)? {
+            match remote::push(&dir, &cwd, remote_name, batch, opts.progress)? {
                 Pushed::Done => {
                     for r in batch {
                         count_push(&commons.repo, r, &mut report.left)?;

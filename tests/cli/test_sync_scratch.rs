@@ -56,3 +56,17 @@ fn a_remote_configured_as_a_mirror_gets_the_refs_pushed_and_loses_none() {
         assert!(hub.lines().any(|l| l == r), "{r} missing on the hub:\n{hub}");
     }
 }
+
+/// A remote whose URL is a path relative to the clone (`git remote add origin ../hub`)
+/// is the one plain git reaches from the clone's work tree, for the fetch and the push.
+#[test]
+fn a_remote_with_a_relative_path_is_reached_as_plain_git_reaches_it() {
+    let (n, a, _) = Net::two_with_heat();
+    let hub = std::path::Path::new(&n.hub).file_name().unwrap().to_string_lossy().into_owned();
+    n.git(&a, &["remote", "set-url", "origin", &format!("../{hub}")]).ok();
+    n.git(&a, &["fetch", "origin"]).ok();
+    n.t(&a, &["rate", "heat-at-the-depot", "--score", "1", "--as", "alice"]).ok();
+    n.t(&a, &["sync"]).ok();
+    let on_hub = n.env.git(&["-C", &n.hub, "for-each-ref", "refs/notes/"]).ok().stdout;
+    assert!(on_hub.contains("refs/notes/tribune/ratings/alice"), "{on_hub}");
+}
