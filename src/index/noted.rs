@@ -147,7 +147,9 @@ fn refresh(repo: &Repo, dir: &Path, prefix: &str, refs: &[(String, Oid)]) -> Res
         };
         for v in versions {
             let hex = v.to_string();
-            let shard = shards.entry(hex[..2].to_string()).or_default();
+            // Each append starts on a line of its own: one stopped mid-line (a kill, a full
+            // disk) must not swallow the next one's first entry.
+            let shard = shards.entry(hex[..2].to_string()).or_insert_with(|| "\n".to_string());
             shard.push_str(&format!("{hex}\t{rater}\n"));
         }
     }

@@ -235,3 +235,22 @@ fn a_truncated_or_unwritable_index_of_who_noted_what_changes_no_result() {
     std::fs::write(&index, "not a folder\n").unwrap();
     assert_eq!(ratings_json(&env, &c), warm, "with a file in the index's place");
 }
+
+/// A refresh of the index of who noted what that was stopped in the middle of a line (a
+/// kill, a full disk) leaves a partial line at the end of a shard: the next refresh's first
+/// entry must not be glued to it and lost.
+#[test]
+fn an_entry_appended_after_a_partial_line_of_the_index_is_not_lost() {
+    let env = Env::new();
+    let (c, v) = setup(&env);
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "1", "--as", "alice"]).ok();
+    ratings_json(&env, &c);
+    let shard = format!("{c}/tribune/index/noted/{}.tsv", &v[..2]);
+    let mut f = std::fs::OpenOptions::new().append(true).open(&shard).unwrap();
+    std::io::Write::write_all(&mut f, format!("{v}\tali").as_bytes()).unwrap();
+    env.tribune(&["-C", &c, "rate", SLUG, "--score", "-1", "--as", "bob"]).ok();
+    let warm = ratings_json(&env, &c);
+    assert_eq!(warm["ratings"].as_array().unwrap().len(), 2, "{warm}");
+    std::fs::remove_dir_all(format!("{c}/tribune/index/noted")).unwrap();
+    assert_eq!(ratings_json(&env, &c), warm);
+}
