@@ -69,8 +69,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => None,
     };
     let mut out = Out { ratings: Vec::new(), summaries: Vec::new() };
-    for v in &list {
-        let notes = ratings::of_version(&commons, v.version.parse()?)?;
+    let ids = list.iter().map(|v| v.version.parse()).collect::<std::result::Result<Vec<crate::git::Oid>, _>>()?;
+    let all = ratings::of_versions(&commons, &ids)?;
+    for (v, notes) in list.iter().zip(all) {
         let filtered = match &filter {
             Some(f) => {
                 let (_, tally, _) = crate::ratings::trust::judge(f, v.version.parse()?, &notes);

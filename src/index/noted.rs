@@ -31,13 +31,22 @@ fn dir(commons: &Commons) -> PathBuf {
     commons.state_dir().join("index").join("noted")
 }
 
-/// The raters' notes refs (name and tip) that may hold a note on `version`, the index brought
-/// up to date with `refs` (every notes ref under `prefix`) first. A ref that cannot be read
-/// is always one (its reader says why). Every ref when the index cannot be used.
-pub fn candidates(commons: &Commons, prefix: &str, refs: &[(String, Oid)], version: Oid) -> Result<Vec<(String, Oid)>> {
+/// Notes refs (name and tip).
+type Refs = Vec<(String, Oid)>;
+
+/// For each of `versions`, the raters' notes refs (name and tip) that may hold a note on it,
+/// the index brought up to date with `refs` (every notes ref under `prefix`) once first. A
+/// ref that cannot be read is always one (its reader says why). Every ref when the index
+/// cannot be used.
+pub fn candidates(
+    commons: &Commons,
+    prefix: &str,
+    refs: &[(String, Oid)],
+    versions: &[Oid],
+) -> Result<Vec<Refs>> {
     let dir = dir(commons);
     for _ in 0..2 {
-        match from_index(&commons.repo, &dir, prefix, refs, version) {
+        match from_index(&commons.repo, &dir, prefix, refs, versions) {
             Ok(Some(raters)) => return Ok(raters),
             // Damaged: rebuilt once.
             Ok(None) => {
@@ -46,36 +55,42 @@ pub fn candidates(commons: &Commons, prefix: &str, refs: &[(String, Oid)], versi
             Err(_) => break,
         }
     }
-    Ok(refs.to_vec())
+    Ok(versions.iter().map(|_| refs.to_vec()).collect())
 }
 
-/// The candidates as the index says, or None when the version's shard is shorter than the
+/// The candidates as the index says, or None when a version's shard is shorter than the
 /// index has written to it (damaged).
 fn from_index(
     repo: &Repo,
     dir: &Path,
     prefix: &str,
     refs: &[(String, Oid)],
-    version: Oid,
-) -> Result<Option<Vec<(String, Oid)>>> {
+    versions: &[Oid],
+) -> Result<Option<Vec<Refs>>> {
     let (unreadable, sizes) = refresh(repo, dir, prefix, refs)?;
-    let hex = version.to_string();
-    let shard = dir.join(format!("{}.tsv", &hex[..2]));
-    let written = sizes.get(&hex[..2]).copied().unwrap_or(0);
-    let text = match std::fs::read(&shard) {
-        Ok(bytes) if (bytes.len() as u64) < written => return Ok(None),
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && written == 0 => String::new(),
-        Err(_) => return Ok(None),
-    };
-    let raters: BTreeSet<&str> =
-        text.lines().filter_map(|l| l.split_once('\t')).filter(|(v, _)| *v == hex).map(|(_, r)| r).collect();
-    Ok(Some(
-        refs.iter()
-            .filter(|(name, _)| raters.contains(&name[prefix.len()..]) || unreadable.contains(&name[prefix.len()..]))
-            .cloned()
-            .collect(),
-    ))
+    let mut out = Vec::with_capacity(versions.len());
+    for version in versions {
+        let hex = version.to_string();
+        let shard = dir.join(format!("{}.tsv", &hex[..2]));
+        let written = sizes.get(&hex[..2]).copied().unwrap_or(0);
+        let text = match std::fs::read(&shard) {
+            Ok(bytes) if (bytes.len() as u64) < written => return Ok(None),
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && written == 0 => String::new(),
+            Err(_) => return Ok(None),
+        };
+        let raters: BTreeSet<&str> =
+            text.lines().filter_map(|l| l.split_once('\t')).filter(|(v, _)| *v == hex).map(|(_, r)| r).collect();
+        out.push(
+            refs.iter()
+                .filter(|(name, _)| {
+                    raters.contains(&name[prefix.len()..]) || unreadable.contains(&name[prefix.len()..])
+                })
+                .cloned()
+                .collect(),
+        );
+    }
+    Ok(Some(out))
 }
 
 /// Brings the index up to date with `refs`: each ref whose tip moved since it was indexed

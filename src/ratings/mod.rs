@@ -87,12 +87,23 @@ fn broken_ref(repo: &crate::git::Repo, refname: &str, tip: Oid, e: &anyhow::Erro
 
 /// Every rater's notes on `version` (a notes ref that cannot be read is an event).
 pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
-    let repo = &commons.repo;
+    Ok(of_versions(commons, &[version])?.pop().unwrap_or_default())
+}
+
+/// [`of_version`] of each of `versions` (an article's texts), the refs listed and the index
+/// of who noted what brought up to date once for all of them.
+pub fn of_versions(commons: &Commons, versions: &[Oid]) -> Result<Vec<Vec<Noted>>> {
     let roster = commons.snapshot()?;
-    // The refs of every rater who ever noted the version (why shows the untrusted too), as
-    // the index of who noted what says: on two cores when many.
-    let refs = repo.refs_with_prefix(RATINGS_REFS)?;
-    let refs = crate::index::noted::candidates(commons, RATINGS_REFS, &refs, version)?;
+    // The refs of every rater who ever noted a version (why shows the untrusted too), as
+    // the index of who noted what says.
+    let refs = commons.repo.refs_with_prefix(RATINGS_REFS)?;
+    let candidates = crate::index::noted::candidates(commons, RATINGS_REFS, &refs, versions)?;
+    versions.iter().zip(candidates).map(|(v, refs)| noted_on(commons, &roster, *v, refs)).collect()
+}
+
+/// The notes on `version` in `refs` (on two cores when many).
+fn noted_on(commons: &Commons, roster: &Snapshot<'_>, version: Oid, refs: Vec<(String, Oid)>) -> Result<Vec<Noted>> {
+    let repo = &commons.repo;
     let found = repo.par_map(&refs, 200, |r, (_, tip)| {
         Ok(r.commit_tree(*tip).and_then(|t| r.note_in(t, version)).map(|n| n.map(|(_, t)| t)))
     })?;
@@ -108,12 +119,12 @@ pub fn of_version(commons: &Commons, version: Oid) -> Result<Vec<Noted>> {
         };
         // A rater with a key: their signed records, including any another writer removed
         // (read from the derived cache, so only the first read walks their history).
-        let (text, verdicts) = if keys_of(&roster, &rater)?.is_empty() {
+        let (text, verdicts) = if keys_of(roster, &rater)?.is_empty() {
             let Some(text) = text else { continue };
             let n = parse_note(&text).0.len();
             (text, vec![crate::signing::Verdict::Unsigned; n])
         } else {
-            let p = match provenance(commons, &roster, &rater, tip) {
+            let p = match provenance(commons, roster, &rater, tip) {
                 Ok(p) => p,
                 Err(e) => {
                     broken_ref(repo, &refname, tip, &e);

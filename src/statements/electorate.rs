@@ -89,8 +89,7 @@ impl Electorate {
             };
             left_out.push(LeftOutMember { member: id.to_string(), why });
         }
-        let members = authority.members.clone();
-        let keys = authority.keys.clone();
+        let (members, keys) = (authority.members, authority.keys);
         let now = repo.commit_tree(commons.trunk_tip()?)?;
         let roster_at = |t: Oid| repo.entry_at(t, layout::MEMBERS).map(|e| e.map(|e| e.id));
         // The roster now only words messages ("joined after the proposal"): a broken file

@@ -20,6 +20,7 @@ mod test_hook;
 mod test_init;
 mod test_json_output;
 mod test_key_files;
+mod test_layers;
 mod test_list_order;
 mod test_list_show_log;
 mod test_man_and_completions;
