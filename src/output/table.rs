@@ -62,8 +62,13 @@ impl Cell {
         Cell { tone: Some(tone), ..Cell::new(text) }
     }
 
-    fn render(&self) -> comfy_table::Cell {
-        let cell = comfy_table::Cell::new(&self.text);
+    /// The comfy-table cell; with `clip`, the text cut just past that many columns (see
+    /// [`clipped`]).
+    fn render(&self, clip: Option<usize>) -> comfy_table::Cell {
+        let cell = comfy_table::Cell::new(match clip {
+            Some(cols) => clipped(&self.text, cols),
+            None => &self.text,
+        });
         match self.tone {
             None => cell,
             Some(Tone::Bold) => cell.add_attribute(Attribute::Bold),
@@ -182,15 +187,22 @@ impl Table {
             }
             row
         };
-        t.set_header(one_line(self.headers.iter().map(|h| Cell::toned(h, Tone::Bold).render()).collect()));
+        t.set_header(one_line(self.headers.iter().map(|h| Cell::toned(h, Tone::Bold).render(None)).collect()));
+        // Free text cut to one line is cut here first, just past the terminal's width: comfy-table
+        // splits a long word in time quadratic in its length (a title or name of a megabyte
+        // of one word held `versions` for minutes), and shows no more of it than that.
+        let clip = |i: usize| {
+            let free = self.free.get(i).copied().unwrap_or(false);
+            self.width.filter(|_| free && !self.wrap).map(usize::from)
+        };
         for r in &self.rows {
-            t.add_row(one_line(r.iter().map(Cell::render).collect()));
+            t.add_row(one_line(r.iter().enumerate().map(|(i, c)| c.render(clip(i))).collect()));
         }
         let widths = t.column_max_content_widths();
         let narrowed = self.narrowed_headers(&widths);
         if narrowed.iter().any(Option::is_some) {
             t.set_header(Row::from(
-                self.headers.iter().map(|h| Cell::toned(h, Tone::Bold).render()).collect::<Vec<_>>(),
+                self.headers.iter().map(|h| Cell::toned(h, Tone::Bold).render(None)).collect::<Vec<_>>(),
             ));
         }
         let last = widths.len().saturating_sub(1);
@@ -214,7 +226,7 @@ impl Table {
 impl Table {
     /// The width of each column's widest cell, header included.
     fn content_widths(&self) -> Vec<u16> {
-        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        let w = |s: &str| u16::try_from(unicode_width::UnicodeWidthStr::width(s)).unwrap_or(u16::MAX);
         (0..self.headers.len())
             .map(|i| {
                 self.rows
@@ -301,7 +313,7 @@ impl Table {
     /// width with the header on two lines (split at its best space) or its widest cell,
     /// whichever is wider; None for the others.
     fn two_line_headers(&self, widths: &[u16]) -> Vec<Option<u16>> {
-        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s) as u16;
+        let w = |s: &str| u16::try_from(unicode_width::UnicodeWidthStr::width(s)).unwrap_or(u16::MAX);
         let cells = |i: usize| self.rows.iter().filter_map(|r| r.get(i)).map(|c| w(&c.text)).max().unwrap_or(0);
         self.headers
             .iter()
@@ -318,6 +330,20 @@ impl Table {
             })
             .collect()
     }
+}
+
+/// `text` up to and including its first character past `cols` columns: all of it when it
+/// fits, and otherwise still wider than `cols`, so that a column of at most `cols` cuts it
+/// and ends it in `…` as it would the whole text.
+fn clipped(text: &str, cols: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > cols {
+            return &text[..at + c.len_utf8()];
+        }
+    }
+    text
 }
 
 /// `text` in lines of at most `width` columns, broken between words (a word wider than

@@ -315,3 +315,25 @@ fn credit_check_findings_fit_the_terminal() {
     let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
     assert_eq!(words(&r.stdout), words(&piped));
 }
+
+#[test]
+fn a_name_of_one_long_word_is_cut_at_once_on_a_narrow_terminal() {
+    let env = Env::new();
+    let c = env.commons();
+    // An author's name of one word of 300,000 letters: the versions table cuts it to one line
+    // (comfy-table split it in time quadratic in its length: minutes, for a megabyte).
+    let name = "Q".repeat(300_000);
+    let a = env.write(
+        "a.md",
+        format!(
+            "+++\ntitle = \"Heat\"\nauthors = [\"{name}\"]\ncontingent = \"abc\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n+++\nText.\n"
+        ),
+    );
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    let started = std::time::Instant::now();
+    let out = strip_colour(&on_terminal(&env, 80, &["--color", "always", "-C", &c, "versions", SLUG]));
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(10), "versions took {took:?}");
+    let row = out.lines().nth(1).unwrap_or_default();
+    assert!(row.contains("QQQQ…") && row.chars().count() <= 80, "{out}");
+}
