@@ -191,9 +191,14 @@ pub fn print_prose(style: &Style, text: &str) -> Result<()> {
 /// set the window title or hide a line. With `multiline`, newlines and tabs stay (and a
 /// CRLF is a newline). Every text and table renderer passes data through it; JSON needs
 /// none of this, serde_json escapes control characters itself.
+///
+/// On one line, the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069) are shown the same way: a title holding an unclosed right-to-left
+/// override would otherwise reverse the rest of its table row, the ids after it included.
 pub fn neutralise(s: &str, multiline: bool) -> Cow<'_, str> {
     let keep = |c: char| multiline && (c == '\n' || c == '\t');
-    if !s.chars().any(|c| c.is_control() && !keep(c)) {
+    let bidi = |c: char| !multiline && matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(|c| (c.is_control() && !keep(c)) || bidi(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -202,7 +207,7 @@ pub fn neutralise(s: &str, multiline: bool) -> Cow<'_, str> {
         if multiline && c == '\r' && chars.peek() == Some(&'\n') {
             continue;
         }
-        if c.is_control() && !keep(c) {
+        if (c.is_control() && !keep(c)) || bidi(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

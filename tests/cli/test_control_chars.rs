@@ -148,3 +148,21 @@ fn an_author_holding_a_control_character_is_refused_on_contribute() {
         &["not a rating dimension"],
     );
 }
+
+#[test]
+fn a_title_with_bidirectional_overrides_shows_them_as_escapes_in_list_and_show() {
+    let env = Env::new();
+    let c = env.commons();
+    // An unclosed right-to-left override would reverse the rest of the row: the contingent,
+    // the date and the count after the title.
+    let title = "Strike \u{202e}ends\u{2066} today";
+    let a = env.write("a.md", article(title, "abc", "", "Text.\n"));
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG]).ok();
+    for args in [&["-C", &c, "list"][..], &["-C", &c, "show", SLUG]] {
+        let out = env.tribune(args).ok().stdout;
+        assert!(!out.contains('\u{202e}') && !out.contains('\u{2066}'), "{args:?}:\n{out}");
+        assert!(out.contains("Strike \\u{202e}ends\\u{2066} today"), "{args:?}:\n{out}");
+    }
+    let json = env.tribune(&["-C", &c, "list", "--json"]).ok().stdout;
+    assert!(json.contains("\u{202e}"), "JSON keeps the title as written:\n{json}");
+}
