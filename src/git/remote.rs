@@ -294,10 +294,14 @@ pub fn push(git_dir: &Path, cwd: &Path, remote: &str, refs: &[PushRef], progress
     }
     let detail: Vec<&str> =
         stderr.lines().chain(rejected.iter().map(String::as_str)).filter(|l| !l.trim().is_empty()).collect();
-    Err(fail(
-        format!("git could not push to {remote}:\n  {}", detail.join("\n  ")),
-        "check your access to the remote (`git push` tells more)",
-    ))
+    // The hub's own rules (tribune's pre-receive hook) said no: access is not the matter.
+    let hint = if stderr.contains("pre-receive hook declined") || stderr.contains("tribune: refused") {
+        "the hub's pre-receive hook refused the refs its `refused` lines above name, and as the push is atomic \
+         nothing was pushed: repair or remove those refs here (or push the others with plain git), then sync again"
+    } else {
+        "check your access to the remote (`git push` tells more)"
+    };
+    Err(fail(format!("git could not push to {remote}:\n  {}", detail.join("\n  ")), hint))
 }
 
 /// Whether a failed push lost a race with another pusher (fetch again and retry) rather

@@ -38,12 +38,7 @@ type Refs = Vec<(String, Oid)>;
 /// the index brought up to date with `refs` (every notes ref under `prefix`) once first. A
 /// ref that cannot be read is always one (its reader says why). Every ref when the index
 /// cannot be used.
-pub fn candidates(
-    commons: &Commons,
-    prefix: &str,
-    refs: &[(String, Oid)],
-    versions: &[Oid],
-) -> Result<Vec<Refs>> {
+pub fn candidates(commons: &Commons, prefix: &str, refs: &[(String, Oid)], versions: &[Oid]) -> Result<Vec<Refs>> {
     let dir = dir(commons);
     for _ in 0..2 {
         match from_index(&commons.repo, &dir, prefix, refs, versions) {

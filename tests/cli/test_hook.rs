@@ -338,3 +338,21 @@ fn deleting_the_trunk_of_a_founded_hub_is_refused_without_calling_it_unfounded()
     assert!(r.stderr.starts_with("tribune: refused refs/heads/main: the trunk is never deleted\n"), "{}", r.stderr);
     assert!(!r.stderr.contains("unfounded"), "{}", r.stderr);
 }
+
+/// A sync whose push the hub's hook refuses says so: the demo holds a ballot signed with
+/// another member's key, which the hook refuses, and the atomic push takes nothing.
+#[test]
+fn a_sync_refused_by_the_hubs_hook_says_the_hook_refused_it() {
+    let env = Env::new();
+    let hub = crate::harness::demo_hub(&env);
+    let demo = env.path("demo").to_string_lossy().into_owned();
+    let k = env.path("k").to_string_lossy().into_owned();
+    env.tribune(&["clone", &demo, &k]).ok();
+    env.git(&["-C", &k, "remote", "set-url", "origin", &hub]).ok();
+    let before = env.refs(&hub);
+    let r = env.tribune(&["-C", &k, "sync"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("the hub's pre-receive hook refused the refs"), "{}", r.stderr);
+    assert!(!r.stderr.contains("check your access"), "{}", r.stderr);
+    assert_eq!(env.refs(&hub), before, "nothing was pushed");
+}
