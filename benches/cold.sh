@@ -4,7 +4,8 @@
 # after `git repack -a -d -f --depth=50` (what `git gc --aggressive` leaves, deep deltas).
 # Each is set beside plain git reading the same objects (`git cat-file --batch` of every
 # trunk and edition text), and the cold build at 10,000 articles beside the one at 100,000
-# (linear: at most 12x). Targets: cold list and list --filter <= 5 s, within 3x of git.
+# (linear: at most 12x), everything scaled by ten: 10 editions and 100 raters against 100
+# and 1,000 (each edition 1,000 rewrites, each rater 1,000 ratings). Targets: cold list and list --filter <= 5 s, within 3x of git.
 # Then `ratings SLUG` (<= 50 ms) on the same commons, whose 1,000 raters rated 1,000
 # versions each.
 # Rerun with:  bash benches/cold.sh [WORKDIR]   (RUNS=… cold runs each, default 3)
@@ -35,7 +36,7 @@ build() {
   fi
   rm -rf "$dir/tribune/index" "$dir-deep/tribune/index"
 }
-build 10000 10 1000 0
+build 10000 10 1000 100
 build 100000 100 1000 1000
 
 # Every trunk and edition text, as plain git names them.

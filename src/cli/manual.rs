@@ -68,6 +68,12 @@ pub const ENVIRONMENT: &[(&str, &[Uses], &str)] = &[
     ("GIT_CONFIG_GLOBAL", &[], "As for git: the file read instead of the global configuration."),
     ("GIT_CONFIG_NOSYSTEM", &[], "As for git: when true, the system configuration is not read."),
     (
+        "GIT_OBJECT_DIRECTORY",
+        &[],
+        "With GIT_ALTERNATE_OBJECT_DIRECTORIES, as git sets them while a hook runs: where a push's objects wait in quarantine; tribune hook pre-receive reads them there.",
+    ),
+    ("GIT_ALTERNATE_OBJECT_DIRECTORIES", &[], "See GIT_OBJECT_DIRECTORY."),
+    (
         "GIT_AUTHOR_NAME",
         &[Commits],
         "With GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL: who the commits record, before user.name and user.email, as git does.",

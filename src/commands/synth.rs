@@ -359,7 +359,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             tip = voters(repo, &dir, args.voters, tip, signer.as_ref(), &mut editions, &mut || who(&mut clock))?;
         }
         *packing.borrow_mut() = Some(crate::progress::start("writing the pack", None));
-        Ok((tip, editions))
+        let tips = std::iter::once(tip).chain(editions.iter().map(|(_, t)| *t)).collect();
+        Ok(((tip, editions), tips))
     })?;
     drop(packing);
     let (tip, editions) = tip;

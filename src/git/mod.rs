@@ -10,6 +10,7 @@ mod identity;
 mod notes;
 mod oid;
 mod pack;
+mod packed;
 mod pool;
 mod refs;
 pub mod remote;

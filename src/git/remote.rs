@@ -270,7 +270,17 @@ pub fn push(git_dir: &Path, cwd: &Path, remote: &str, refs: &[PushRef], progress
     for r in refs.iter().filter(|r| r.force) {
         cmd.arg(format!("--force-with-lease={}:{}", r.remote_ref, r.expect.as_deref().unwrap_or(&zero)));
     }
-    cmd.arg(remote);
+    match push_url(cwd, remote) {
+        Some((url, receive_pack)) => {
+            if let Some(rp) = receive_pack {
+                cmd.arg(format!("--receive-pack={rp}"));
+            }
+            cmd.arg(url);
+        }
+        None => {
+            cmd.arg(remote);
+        }
+    }
     cmd.args(scratch.refspecs());
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let out = cmd.output().context("could not run git to push")?;
@@ -401,6 +411,45 @@ pub fn set_config(dir: &Path, key: &str, value: &str) -> Result<()> {
 fn get_config(dir: &Path, key: &str) -> Option<String> {
     let out = git(Some(dir)).args(["config", "--get", key]).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The one URL a push to `remote` goes to (its pushurl, else its url) and its receive-pack
+/// command, when nothing else of the remote's configuration bears on a push; None otherwise
+/// (several URLs, a proxy, …: the push then names the remote).
+///
+/// git updates the remote-tracking refs of what it pushed to a named remote, one loose ref
+/// file each: pushed from the scratch repository (which has the remote's fetch refspecs
+/// through its configuration) that wrote, and then removed, a file for every one of two
+/// thousand refs, which took longer than the push. Pushed to the URL, git updates none; sync
+/// moves the commons' own remote-tracking refs itself, all at once.
+fn push_url(cwd: &Path, remote: &str) -> Option<(String, Option<String>)> {
+    let escaped: String =
+        remote.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect();
+    let out =
+        git(Some(cwd)).args(["config", "-z", "--get-regexp", &format!("^remote\\.{escaped}\\.")]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let prefix = format!("remote.{remote}.");
+    let (mut urls, mut push_urls, mut receive_pack) = (Vec::new(), Vec::new(), None);
+    for item in String::from_utf8(out.stdout).ok()?.split('\0').filter(|i| !i.is_empty()) {
+        let (key, value) = item.split_once('\n').unwrap_or((item, ""));
+        let var = key.strip_prefix(&prefix)?.to_ascii_lowercase();
+        match var.as_str() {
+            "url" => urls.push(value.to_string()),
+            "pushurl" => push_urls.push(value.to_string()),
+            "receivepack" => receive_pack = Some(value.to_string()),
+            // What a fetch reads, or what the explicit refspecs of the push override.
+            "fetch" | "tagopt" | "mirror" | "push" | "prune" | "prunetags" | "skipdefaultupdate" | "skipfetchall"
+            | "uploadpack" | "promisor" | "partialclonefilter" => {}
+            _ => return None,
+        }
+    }
+    let urls = if push_urls.is_empty() { urls } else { push_urls };
+    match urls.as_slice() {
+        [url] if !url.is_empty() && !url.starts_with('-') => Some((url.clone(), receive_pack)),
+        _ => None,
+    }
 }
 
 /// Every value of a multi-valued configuration key (empty when there is none).

@@ -6,8 +6,10 @@
 
 use super::{Oid, PathChange, Repo, TreeEntry};
 use anyhow::{anyhow, bail, Context, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
 /// One change to a tree: put a blob at a path, or remove whatever is there.
 #[derive(Debug, Clone)]
@@ -33,6 +35,28 @@ pub struct TreeMerge {
     /// other changed, each with our side's blob (None: we deleted it). `tree` has their
     /// side's there.
     pub conflicts: BTreeMap<String, Option<Oid>>,
+}
+
+/// Whether [`Repo::share_trees`] is on (checked without the lock).
+static SHARING: AtomicBool = AtomicBool::new(false);
+
+#[derive(Default)]
+struct SharedTrees {
+    listings: HashMap<Oid, Arc<Subtrees>>,
+    filling: bool,
+}
+
+// Read by every thread of an editions pass at once; written by one (the trunk's pass).
+static SHARED: RwLock<Option<SharedTrees>> = RwLock::new(None);
+
+// A listing is whole or absent: a thread that panicked holding the lock left nothing
+// half-made.
+fn shared() -> std::sync::RwLockReadGuard<'static, Option<SharedTrees>> {
+    SHARED.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn shared_mut() -> std::sync::RwLockWriteGuard<'static, Option<SharedTrees>> {
+    SHARED.write().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The subdirectories of one tree, by name, in name order: all their names in one buffer, so
@@ -295,9 +319,46 @@ impl Repo {
         self.listing(tree, true)
     }
 
-    /// Every entry of `tree`, trees and others, as one compact listing.
-    pub(super) fn entries(&self, tree: Oid) -> Result<Subtrees> {
-        self.listing(tree, false)
+    /// Every entry of `tree`, trees and others, as one compact listing (from the listings
+    /// shared by [`Repo::share_trees`] when it holds this tree).
+    pub(super) fn entries(&self, tree: Oid) -> Result<Arc<Subtrees>> {
+        if !SHARING.load(Ordering::Acquire) {
+            return Ok(Arc::new(self.listing(tree, false)?));
+        }
+        let filling = {
+            let kept = shared();
+            match kept.as_ref() {
+                Some(s) => match s.listings.get(&tree) {
+                    Some(found) => return Ok(found.clone()),
+                    None => s.filling,
+                },
+                None => false,
+            }
+        };
+        let listing = Arc::new(self.listing(tree, false)?);
+        if filling {
+            if let Some(s) = shared_mut().as_mut() {
+                s.listings.insert(tree, listing.clone());
+            }
+        }
+        Ok(listing)
+    }
+
+    /// Shares the tree listings read by [`Repo::changed_paths`] between every handle of this
+    /// process until [`Repo::stop_sharing_trees`]: with `fill`, each listing read is kept;
+    /// without, the ones kept are only looked up. A cold index build keeps the trunk's
+    /// directories as it lists every article, and then diffs each edition from its fork
+    /// point, which is (or shares most directories with) that trunk: the fork's side of a
+    /// hundred diffs is read once instead of a hundred times.
+    pub fn share_trees(fill: bool) {
+        shared_mut().get_or_insert_with(Default::default).filling = fill;
+        SHARING.store(true, Ordering::Release);
+    }
+
+    /// Ends [`Repo::share_trees`] and frees the listings kept.
+    pub fn stop_sharing_trees() {
+        SHARING.store(false, Ordering::Release);
+        *shared_mut() = None;
     }
 
     /// Read from the object database and parsed here, not as a libgit2 tree: libgit2 parses

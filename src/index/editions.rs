@@ -119,6 +119,24 @@ impl Edition {
         Ok(None)
     }
 
+    /// Each of this edition's own texts as (slug, version), in slug order: what the counts
+    /// of distinct versions need, without the rest of each line (a cold build counts a
+    /// hundred editions of a thousand rewrites).
+    pub fn slug_versions(&self) -> Result<Vec<(String, String)>> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(_) => return Ok(Vec::new()),
+        };
+        let mut out = Vec::new();
+        for line in text.lines().skip(1) {
+            let mut f = line.splitn(4, '\t');
+            if let (Some("V"), Some(slug), Some(version)) = (f.next(), f.next(), f.next()) {
+                out.push((unescape(slug), unescape(version)));
+            }
+        }
+        Ok(out)
+    }
+
     /// All of this edition's own texts.
     pub fn versions(&self) -> Result<BTreeMap<String, BranchVersion>> {
         Ok(read_file(&self.path).map(|f| f.versions).unwrap_or_default())

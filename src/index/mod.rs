@@ -125,7 +125,18 @@ pub fn load(commons: &Commons) -> Result<Index> {
         // Best effort: an index that cannot be saved is rebuilt next time.
         let _ = save(&path, &file);
     }
-    let editions = editions::load(commons)?;
+    let editions = {
+        // The trunk's directories kept by a full build (see refresh_trunk) are freed once
+        // the editions are read, whatever happened.
+        struct Unshare;
+        impl Drop for Unshare {
+            fn drop(&mut self) {
+                crate::git::Repo::stop_sharing_trees();
+            }
+        }
+        let _unshare = Unshare;
+        editions::load(commons)?
+    };
     let branch_versions = counts(commons, &editions)?;
     Ok(Index { articles: file.articles, editions, branch_versions })
 }
@@ -149,8 +160,8 @@ fn counts(commons: &Commons, editions: &Editions) -> Result<HashMap<String, Vec<
     }
     let mut sets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for e in &editions.list {
-        for (slug, v) in e.versions()? {
-            sets.entry(slug).or_default().insert(v.version);
+        for (slug, version) in e.slug_versions()? {
+            sets.entry(slug).or_default().insert(version);
         }
     }
     let mut text = header + "\n";
@@ -352,8 +363,10 @@ fn refresh_trunk(
     };
     let old_tree = old_at.filter(|_| since.is_some()).map(|(t, _)| t);
     if old_tree.is_none() {
-        // A full build reads every tree about once: caching them only costs memory.
+        // A full build reads every tree about once: caching them only costs memory. The
+        // article directories are kept for the editions' diffs from their fork points.
         crate::git::Repo::disable_object_cache();
+        crate::git::Repo::share_trees(true);
     }
     let mut by_slug: BTreeMap<String, Entry> =
         if old_tree.is_some() { old.into_iter().map(|e| (e.slug.clone(), e)).collect() } else { BTreeMap::new() };
@@ -416,6 +429,7 @@ fn refresh_trunk(
         // What is read next (the editions, each article of a rewrite looked up in the
         // trunk's tree) reads the same directories again and again.
         crate::git::Repo::enable_object_cache();
+        crate::git::Repo::share_trees(false);
     }
     for Changed { slug, shard, id, fields } in changed {
         let mut entry = fields.into_entry(slug.clone(), id);

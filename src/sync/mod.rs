@@ -125,16 +125,18 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         for batch in refs.chunks(PUSH_BATCH) {
             match remote::push(&dir, &cwd, remote_name, batch, opts.progress)? {
                 Pushed::Done => {
+                    // Move the remote-tracking refs too, so the next sync starts from the
+                    // truth: what was pushed (the local ref may have moved on since).
+                    let mut tracking = Vec::new();
                     for r in batch {
                         count_push(&commons.repo, r, &mut report.left)?;
-                        // Move the remote-tracking ref too, so the next sync starts from the truth:
-                        // what was pushed (the local ref may have moved on since).
                         if let Some(t) = tracking_of(&r.remote_ref, remote_name) {
                             let old = commons.repo.ref_target(&t)?;
-                            commons.repo.update_ref(&t, r.id.parse()?, old, "tribune sync: pushed")?;
+                            tracking.push((t, r.id.parse()?, old));
                         }
                         report.pushed.push(r.remote_ref.clone());
                     }
+                    move_tracking(&commons.repo, remote_name, tracking)?;
                 }
                 Pushed::Stale(why, lock) => {
                     unsure = batch.to_vec();
@@ -159,6 +161,27 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         std::thread::sleep(crate::git::backoff(7) * (round as u32 + 1));
     }
     Ok(report)
+}
+
+/// Moves remote-tracking refs to what was pushed, each from the value it had (one that moved
+/// meanwhile, by a fetch of another sync, is left as that sync set it). The mirrors of notes
+/// and ballot refs, all commits and the many, are moved at once in `packed-refs`; the rest
+/// (branches, whose moves git logs, and tags) one by one.
+fn move_tracking(repo: &Repo, remote: &str, refs: Vec<(String, Oid, Option<Oid>)>) -> Result<()> {
+    let mirrors = [format!("{MIRRORS}{remote}/notes/"), format!("{MIRRORS}{remote}/tribune/")];
+    let (packable, mut single): (Vec<_>, Vec<_>) =
+        refs.into_iter().partition(|(t, _, _)| mirrors.iter().any(|m| t.starts_with(m.as_str())));
+    if packable.len() > 1 {
+        let done = repo.update_refs_packed(&packable)?;
+        let rest: std::collections::HashSet<String> = done.rest.into_iter().collect();
+        single.extend(packable.into_iter().filter(|(t, _, _)| rest.contains(t)));
+    } else {
+        single.extend(packable);
+    }
+    for (t, new, old) in single {
+        repo.update_ref(&t, new, old, "tribune sync: pushed")?;
+    }
+    Ok(())
 }
 
 /// Adds tribune's refspecs to a remote that lacks them (a remote added with plain git).

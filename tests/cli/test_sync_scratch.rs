@@ -70,3 +70,34 @@ fn a_remote_with_a_relative_path_is_reached_as_plain_git_reaches_it() {
     let on_hub = n.env.git(&["-C", &n.hub, "for-each-ref", "refs/notes/"]).ok().stdout;
     assert!(on_hub.contains("refs/notes/tribune/ratings/alice"), "{on_hub}");
 }
+
+/// A remote with a push URL of its own (`remote.origin.pushurl`, rewritten by
+/// `url.<base>.pushInsteadOf`) gets the push there, as plain git pushes; the clone's
+/// remote-tracking refs (moved in `packed-refs`) record what was pushed, and git reads them.
+#[test]
+fn a_push_goes_to_the_push_url_plain_git_would_use_and_is_recorded_where_git_reads_it() {
+    let (n, a, _) = Net::two_with_heat();
+    let elsewhere = n.env.path("elsewhere.git").to_string_lossy().into_owned();
+    n.env.git(&["clone", "-q", "--bare", &n.hub, &elsewhere]).ok();
+    n.git(&a, &["config", "remote.origin.pushurl", "alias:elsewhere"]).ok();
+    n.git(&a, &["config", &format!("url.{elsewhere}.pushInsteadOf"), "alias:elsewhere"]).ok();
+    for rater in ["alice", "bob"] {
+        n.t(&a, &["rate", "heat-at-the-depot", "--score", "1", "--as", rater]).ok();
+    }
+    n.t(&a, &["sync"]).ok();
+    let there = n.env.git(&["-C", &elsewhere, "for-each-ref", "refs/notes/"]).ok().stdout;
+    assert!(there.contains("refs/notes/tribune/ratings/alice"), "{there}");
+    let hub = n.env.git(&["-C", &n.hub, "for-each-ref", "refs/notes/"]).ok().stdout;
+    assert!(!hub.contains("refs/notes/tribune/ratings/alice"), "{hub}");
+    // Recorded: git shows the remote-tracking refs at what was pushed.
+    let tracking = n
+        .git(&a, &["for-each-ref", "--format=%(objectname) %(refname)", "refs/tribune-sync/origin/notes/"])
+        .ok()
+        .stdout;
+    let local = n.git(&a, &["rev-parse", "refs/notes/tribune/ratings/bob"]).ok().stdout;
+    assert!(
+        tracking.contains(&format!("{} refs/tribune-sync/origin/notes/tribune/ratings/bob", local.trim())),
+        "{tracking}"
+    );
+    n.git(&a, &["fsck", "--strict"]).ok();
+}

@@ -54,3 +54,47 @@ fn synth_founded_with_voters_makes_a_commons_whose_voters_and_members_can_act() 
     let audit = env.tribune(&["-C", &dir, "audit", "--json"]).ok().json();
     assert_eq!(audit["findings"], serde_json::json!([]), "{audit}");
 }
+
+/// Everything synth writes is in its one pack, whole: plain git finds every object of every
+/// ref it made (trunk, editions, ratings, ballots), and the pack holds no loose leftovers.
+#[test]
+fn synth_packs_every_object_its_refs_reach() {
+    let env = Env::new();
+    let dir = env.path("synth").display().to_string();
+    let args = [
+        "synth",
+        &dir,
+        "--articles",
+        "60",
+        "--contingents",
+        "4",
+        "--batch",
+        "20",
+        "--single",
+        "5",
+        "--editions",
+        "3",
+        "--rewrites",
+        "10",
+        "--raters",
+        "5",
+        "--ratings",
+        "8",
+        "--voters",
+        "3",
+    ];
+    env.tribune(&args).ok();
+    env.git(&["-C", &dir, "fsck", "--strict", "--no-dangling"]).ok();
+    let refs = env.git(&["-C", &dir, "for-each-ref", "--format=%(refname)"]).ok().stdout;
+    for kind in ["refs/heads/contingents/", "refs/notes/tribune/ratings/", "refs/tribune/ballots/"] {
+        assert!(refs.lines().any(|r| r.starts_with(kind)), "no {kind} in:\n{refs}");
+    }
+    // Every object reachable from every ref is packed (only the commons' first commit, made
+    // before synth starts packing, is loose).
+    let loose = env.git(&["-C", &dir, "count-objects", "-v"]).ok().stdout;
+    let count: u64 = loose.lines().find_map(|l| l.strip_prefix("count: ")).unwrap().parse().unwrap();
+    assert!(count <= 3, "{loose}");
+    let listed = env.git(&["-C", &dir, "rev-list", "--objects", "--all"]).ok().stdout.lines().count();
+    let in_pack: usize = loose.lines().find_map(|l| l.strip_prefix("in-pack: ")).unwrap().parse().unwrap();
+    assert!(in_pack + count as usize >= listed, "{in_pack} packed + {count} loose < {listed} reachable");
+}
