@@ -465,6 +465,7 @@ fn rate(
             min_score: "1".into(),
             order: "score".into(),
             verified_only: false,
+            also: Vec::new(),
         };
         let who = at(founder, 0);
         let key = signer_of(&founder.id)?;

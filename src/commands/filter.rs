@@ -69,6 +69,12 @@ pub struct Add {
     /// Count only ratings signed by the rater's registered key.
     #[arg(long = "verified-only")]
     pub verified_only: bool,
+    /// A further condition on another dimension, from the same raters with the same
+    /// weights: DIMENSION=X (for example newsworthy=1); repeatable. A version passes when
+    /// every condition holds. (A condition with raters of its own is written in the
+    /// filter's file: see tribune-format(5), FILTERS.)
+    #[arg(long = "also", value_name = "DIMENSION=X", allow_hyphen_values = true)]
+    pub also: Vec<String>,
     /// Share the filter with everyone: commit it on the trunk, owned by you (the member whose
     /// key signs, or whose email is git's); only you or a member of your contingent may
     /// replace or remove it.
@@ -97,11 +103,28 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 id::validate("rater", rater).context("--trust")?;
                 trust_map.insert(rater.to_string(), weight);
             }
-            if !commons.config.ratings.dimensions.contains(&a.dimension) {
-                return Err(fail(
-                    format!("{:?} is not a rating dimension of this commons", a.dimension),
-                    format!("the dimensions in tribune.toml are: {}", commons.config.ratings.dimensions.join(", ")),
-                ));
+            let dimensions = &commons.config.ratings.dimensions;
+            let known = |d: &str, flag: &str| {
+                if dimensions.iter().any(|k| k == d) {
+                    return Ok(());
+                }
+                Err(fail(
+                    format!("{flag}{d:?} is not a rating dimension of this commons"),
+                    format!("the dimensions in tribune.toml are: {}", dimensions.join(", ")),
+                ))
+            };
+            known(&a.dimension, "")?;
+            let mut also = Vec::new();
+            for c in &a.also {
+                let Some((dimension, min)) = c.split_once('=') else {
+                    return Err(fail(format!("--also {c}: no minimum score"), "write DIMENSION=X, as newsworthy=1"));
+                };
+                known(dimension, &format!("--also {c}: "))?;
+                also.push(crate::model::filter::Condition {
+                    dimension: dimension.to_string(),
+                    min_score: min.to_string(),
+                    trust: None,
+                });
             }
             let f = Filter {
                 trust: trust_map,
@@ -109,6 +132,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 min_score: a.min_score,
                 order: a.order,
                 verified_only: a.verified_only,
+                also,
             };
             f.check().map_err(|m| fail(m, "see `tribune filter add --help`"))?;
             if a.shared {
@@ -143,7 +167,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 let trusts: Vec<String> =
                     f.trust.iter().map(|(r, w)| if *w == 1 { r.clone() } else { format!("{r}={w}") }).collect();
                 let owner = o.as_ref().map_or_else(|| "-".to_string(), |o| format!("{} ({})", o.member, o.contingent));
-                t.row([n.clone(), w.to_string(), owner, f.dimension.clone(), f.min_score.clone(), trusts.join(", ")]);
+                // Further conditions after the filter's own dimension.
+                let mut dimension = f.dimension.clone();
+                for c in &f.also {
+                    dimension.push_str(&format!(" + {} >= {}", c.dimension, c.min_score));
+                }
+                t.row([n.clone(), w.to_string(), owner, dimension, f.min_score.clone(), trusts.join(", ")]);
             }
             print_table(&t)
         }

@@ -148,9 +148,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut rivals: Vec<index::Entry> = Vec::new();
     if let Some(name) = &args.filter {
         let (filter, _) = crate::ratings::trust::load(&commons, name)?;
-        let min = filter.min();
         let all = crate::ratings::trust::tally_all(&commons, &filter)?;
-        tallies = all.into_iter().filter(|(_, t)| t.passes(min)).map(|(v, t)| (v.to_string(), t)).collect();
+        // Passing every condition; ranked by the filter's own.
+        tallies = all.into_iter().filter(|(_, t)| filter.passes(t)).map(|(v, t)| (v.to_string(), t[0])).collect();
         by_score = filter.order == "score";
         // Only when some passing version is not a trunk text are the editions read.
         let on_trunk = idx.articles.iter().filter(|e| tallies.contains_key(&e.version)).count();

@@ -74,10 +74,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for (v, notes) in list.iter().zip(all) {
         let filtered = match &filter {
             Some(f) => {
-                let (_, tally, _) = crate::ratings::trust::judge(f, v.version.parse()?, &notes);
+                let (judged, _) = crate::ratings::trust::judge(f, v.version.parse()?, &notes);
+                let tallies: Vec<_> = judged.iter().map(|(_, t)| *t).collect();
+                let own = tallies[0];
                 Some((
-                    if tally.weights == 0 { "unrated".to_string() } else { tally.mean().to_string() },
-                    tally.passes(f.min()),
+                    if own.weights == 0 { "unrated".to_string() } else { own.mean().to_string() },
+                    f.passes(&tallies),
                 ))
             }
             None => None,

@@ -55,9 +55,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(name) = &args.filter {
         let (filter, _) = crate::ratings::trust::load(&commons, name)?;
         for r in &mut ranked {
-            let (_, tally, _) = crate::ratings::trust::explain(&commons, &filter, list[r.0].version.parse()?)?;
-            r.2 = tally.passes(filter.min());
-            r.1 = (tally.weights > 0).then_some(tally);
+            let (judged, _) = crate::ratings::trust::explain(&commons, &filter, list[r.0].version.parse()?)?;
+            let tallies: Vec<_> = judged.iter().map(|(_, t)| *t).collect();
+            r.2 = filter.passes(&tallies);
+            r.1 = (tallies[0].weights > 0).then_some(tallies[0]);
         }
         // Passing versions first, then by weighted mean, exactly; unrated last.
         ranked.sort_by(|a, b| {

@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use crate::articles::history::resolve;
+use crate::model::filter::{Fraction, Tally};
 use crate::model::selector::split_selector;
 use crate::output::{print, print_json, print_table};
 use crate::ratings::trust;
@@ -33,6 +34,20 @@ struct Why<'a> {
     weighted: i64,
     weights: i64,
     min_score: String,
+    /// Every condition holds (the filter's own, then each of `also`).
+    passes: bool,
+    /// The filter's further conditions, each judged as the filter's own is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<Also>,
+}
+
+#[derive(Serialize)]
+struct Also {
+    dimension: String,
+    ratings: Vec<trust::Judged>,
+    weighted: i64,
+    weights: i64,
+    min_score: String,
     passes: bool,
 }
 
@@ -41,26 +56,63 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (slug, selector) = split_selector(&args.article)?;
     let (filter, _) = trust::load(&commons, &args.filter)?;
     let found = resolve(&commons, slug, selector)?;
-    let (judged, tally, warnings) = trust::explain(&commons, &filter, found.version)?;
+    let (mut judged, warnings) = trust::explain(&commons, &filter, found.version)?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
-    let min = filter.min();
-    let passes = tally.passes(min);
+    let tallies: Vec<Tally> = judged.iter().map(|(_, t)| *t).collect();
+    let passes = filter.passes(&tallies);
+    let rules = filter.rules();
+    let (own, tally) = judged.remove(0);
     if args.json {
+        let also = rules[1..]
+            .iter()
+            .zip(judged)
+            .map(|(r, (ratings, t))| Also {
+                dimension: r.dimension.to_string(),
+                ratings,
+                weighted: t.weighted,
+                weights: t.weights,
+                min_score: r.min.to_string(),
+                passes: t.passes(r.min),
+            })
+            .collect();
         return print_json(&Why {
             version: found.version.to_string(),
             place: &found.place,
             filter: &args.filter,
-            ratings: judged,
+            ratings: own,
             weighted: tally.weighted,
             weights: tally.weights,
-            min_score: min.to_string(),
+            min_score: rules[0].min.to_string(),
             passes,
+            also,
         });
     }
     let heading = format!("{slug} ({}, {}) under the filter {}:", found.version.short(10), found.place, args.filter);
     print(&ctx.style.fit(&heading))?;
+    print(&ctx.style.fit(&condition(ctx, &own, tally, rules[0].min)?))?;
+    for (rule, (ratings, t)) in rules[1..].iter().zip(&judged) {
+        let heading = format!("And {} at least {} (every condition must hold):", rule.dimension, rule.min);
+        print(&ctx.style.fit(&heading))?;
+        print(&ctx.style.fit(&condition(ctx, ratings, *t, rule.min)?))?;
+    }
+    if !judged.is_empty() {
+        let failed: Vec<&str> =
+            rules.iter().zip(&tallies).filter(|(r, t)| !t.passes(r.min)).map(|(r, _)| r.dimension).collect();
+        let verdict = if passes {
+            format!("It passes the filter: all {} conditions hold.", rules.len())
+        } else {
+            format!("It does not pass the filter: the condition on {} does not hold.", failed.join(" and "))
+        };
+        print(&ctx.style.fit(&verdict))?;
+    }
+    Ok(())
+}
+
+/// One condition's ratings as a table (printed here), and its arithmetic as a sentence.
+fn condition(ctx: &Ctx, judged: &[trust::Judged], tally: Tally, min: Fraction) -> Result<String> {
+    let passes = tally.passes(min);
     let mut out = String::new();
     if judged.is_empty() {
         out.push_str("No one has rated this version.\n");
@@ -71,7 +123,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .table(&["RATER", "DIMENSION", "SCORE", "WEIGHT", "COUNTED", "WHY NOT"])
             .free_text(&["WHY NOT"])
             .wrap();
-        for j in &judged {
+        for j in judged {
             t.row([
                 j.rater.clone(),
                 j.dimension.clone(),
@@ -102,5 +154,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )
     };
     out.push_str(&verdict);
-    print(&ctx.style.fit(&out))
+    Ok(out)
 }

@@ -18,6 +18,32 @@ pub struct Filter {
     /// Count only ratings whose notes commit is signed by the rater's registered key.
     #[serde(default)]
     pub verified_only: bool,
+    /// Further conditions, each on a dimension of its own: a version passes when the
+    /// filter's own condition and every one of these hold ("politics >= 1 from the raters
+    /// we trust AND newsworthy >= 1").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Condition>,
+}
+
+/// One further condition of a filter (`[[also]]` in its file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub dimension: String,
+    /// The least weighted mean score on `dimension` that passes, as an exact fraction.
+    pub min_score: String,
+    /// Raters and weights of its own; the filter's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<BTreeMap<String, u32>>,
+}
+
+/// A condition as it is applied: whose ratings count with what weight, on which dimension,
+/// and the least weighted mean that passes. A filter's own is the first of
+/// [`Filter::rules`].
+#[derive(Debug, Clone, Copy)]
+pub struct Rule<'a> {
+    pub trust: &'a BTreeMap<String, u32>,
+    pub dimension: &'a str,
+    pub min: Fraction,
 }
 
 /// Who a shared filter belongs to: the member who shared it and their contingent, kept in
@@ -101,14 +127,21 @@ impl Filter {
 
     /// What must hold of every filter.
     pub fn check(&self) -> Result<(), String> {
-        if self.trust.is_empty() {
-            return Err("a filter trusts no rater".into());
-        }
-        if let Some((r, _)) = self.trust.iter().find(|(_, w)| **w == 0) {
-            return Err(format!("the weight of {r} is 0; leave the rater out instead"));
-        }
+        check_trust(&self.trust, "")?;
         if Fraction::parse(&self.min_score).is_none() {
             return Err(format!("min_score {:?} is not a number such as 1, -1, 1/2 or 0.5", self.min_score));
+        }
+        for (i, c) in self.also.iter().enumerate() {
+            let at = format!(" (in [[also]] number {})", i + 1);
+            if c.dimension.trim().is_empty() {
+                return Err(format!("a condition names no dimension{at}"));
+            }
+            if Fraction::parse(&c.min_score).is_none() {
+                return Err(format!("min_score {:?} is not a number such as 1, -1, 1/2 or 0.5{at}", c.min_score));
+            }
+            if let Some(t) = &c.trust {
+                check_trust(t, &at)?;
+            }
         }
         if self.order != "score" && self.order != "date" {
             return Err(format!("order {:?} is neither score nor date", self.order));
@@ -118,6 +151,25 @@ impl Filter {
 
     pub fn min(&self) -> Fraction {
         Fraction::parse(&self.min_score).unwrap_or(Fraction { p: 0, q: 1 })
+    }
+
+    /// Every condition a version must meet: the filter's own first, then each of `also`.
+    pub fn rules(&self) -> Vec<Rule<'_>> {
+        let own = Rule { trust: &self.trust, dimension: &self.dimension, min: self.min() };
+        std::iter::once(own)
+            .chain(self.also.iter().map(|c| Rule {
+                trust: c.trust.as_ref().unwrap_or(&self.trust),
+                dimension: &c.dimension,
+                min: Fraction::parse(&c.min_score).unwrap_or(Fraction { p: 0, q: 1 }),
+            }))
+            .collect()
+    }
+
+    /// Does a version whose tallies under [`Filter::rules`] are `tallies` (in that order)
+    /// pass? Only when every condition holds.
+    pub fn passes(&self, tallies: &[Tally]) -> bool {
+        let rules = self.rules();
+        tallies.len() == rules.len() && rules.iter().zip(tallies).all(|(r, t)| t.passes(r.min))
     }
 
     pub fn to_toml(&self) -> String {
@@ -133,6 +185,17 @@ impl Filter {
         }
         toml::to_string(&table).unwrap_or_default()
     }
+}
+
+/// Every weight is positive, and some rater is trusted.
+fn check_trust(trust: &BTreeMap<String, u32>, at: &str) -> Result<(), String> {
+    if trust.is_empty() {
+        return Err(format!("a filter trusts no rater{at}"));
+    }
+    if let Some((r, _)) = trust.iter().find(|(_, w)| **w == 0) {
+        return Err(format!("the weight of {r} is 0; leave the rater out instead{at}"));
+    }
+    Ok(())
 }
 
 /// The weighted sum of scores and the sum of weights of a version's counted ratings.
@@ -209,6 +272,7 @@ mod tests {
                 min_score: Fraction { p, q }.to_string(),
                 order: if date { "date".into() } else { "score".into() },
                 verified_only,
+                also: if date { vec![Condition { dimension: "newsworthy".into(), min_score: "1/2".into(), trust: None }] } else { Vec::new() },
             };
             prop_assert_eq!(Filter::parse("f.toml", &f.to_toml()).unwrap(), f.clone());
             let owner = Owner { member: "ann".into(), contingent: "abc".into() };

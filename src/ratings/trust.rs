@@ -4,7 +4,7 @@ use super::{of_version, rater_ref};
 use crate::commons::Commons;
 use crate::error::fail;
 use crate::git::Oid;
-use crate::model::filter::{Filter, Tally};
+use crate::model::filter::{Filter, Rule, Tally};
 use crate::model::rating::{latest, parse_note, Rating};
 use crate::ratings::provenance::Provenance;
 use crate::signing::Verdict;
@@ -67,14 +67,19 @@ pub fn all(commons: &Commons) -> Result<Vec<(String, &'static str, Filter)>> {
 /// A note: the annotated object and the note's blob.
 type NoteBlob = (Oid, Oid);
 
-/// The tally of every version any trusted rater rated on the filter's dimension.
-/// Reads only the trusted raters' notes refs; a ref that cannot be read skips only that
-/// rater's records, with a warning.
-pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tally>> {
+/// The tallies of every version any trusted rater rated on a dimension the filter reads: one
+/// per condition of the filter ([`Filter::rules`], in that order). Reads each trusted
+/// rater's notes ref once, whatever the number of conditions; a ref that cannot be read
+/// skips only that rater's records, with a warning.
+pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Vec<Tally>>> {
     let repo = &commons.repo;
-    let mut out: HashMap<Oid, Tally> = HashMap::new();
+    let rules = filter.rules();
+    let mut out: HashMap<Oid, Vec<Tally>> = HashMap::new();
     let roster = commons.snapshot()?;
-    for (rater, weight) in &filter.trust {
+    let raters: std::collections::BTreeSet<&String> = rules.iter().flat_map(|r| r.trust.keys()).collect();
+    for rater in raters {
+        // The rater's weight in each condition (None: not trusted there).
+        let weights: Vec<Option<u32>> = rules.iter().map(|r| r.trust.get(rater).copied()).collect();
         let refname = rater_ref(rater);
         let Some(tip) = repo.ref_target(&refname)? else { continue };
         let read = || -> Result<(Vec<NoteBlob>, Option<Provenance>)> {
@@ -99,7 +104,8 @@ pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tall
         if filter.verified_only && prov.is_none() {
             continue;
         }
-        let score = |object: Oid, text: &[u8]| -> Option<i8> {
+        // The rater's latest score on each condition's dimension, where it is trusted.
+        let score = |object: Oid, text: &[u8]| -> Vec<Option<i8>> {
             let text = match &prov {
                 Some(p) => p.note(object, Some(text)),
                 None => text.into(),
@@ -114,16 +120,24 @@ pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tall
                 .zip(verdicts)
                 .filter(|(r, v)| {
                     r.rater == *rater
-                        && r.dimension == filter.dimension
+                        && rules.iter().any(|rule| rule.dimension == r.dimension)
                         && (!filter.verified_only || *v == Verdict::Verified)
                 })
                 .map(|(r, _)| r)
                 .collect();
-            latest(&mine).values().next().map(|r| r.score)
+            let latest = latest(&mine);
+            rules
+                .iter()
+                .zip(&weights)
+                .map(|(rule, w)| {
+                    w.and_then(|_| latest.get(&(rater.clone(), rule.dimension.to_string())).map(|r| r.score))
+                })
+                .collect()
         };
         let objects: HashMap<Oid, Oid> = ids.iter().map(|(o, b)| (*b, *o)).collect();
         let blobs: Vec<Oid> = ids.iter().map(|(_, b)| *b).collect();
-        let mut scores = repo.map_blobs(&blobs, |blob, bytes| objects.get(&blob).and_then(|o| score(*o, bytes)))?;
+        let mut scores =
+            repo.map_blobs(&blobs, |blob, bytes| objects.get(&blob).map(|o| score(*o, bytes)).unwrap_or_default())?;
         // Notes another writer removed whole.
         if let Some(p) = &prov {
             let present: std::collections::HashSet<Oid> = ids.iter().map(|(o, _)| *o).collect();
@@ -132,16 +146,21 @@ pub fn tally_all(commons: &Commons, filter: &Filter) -> Result<HashMap<Oid, Tall
                 scores.push(score(object, b""));
             }
         }
-        for ((object, _), score) in ids.into_iter().zip(scores) {
-            if let Some(s) = score {
-                let t = out.entry(object).or_default();
-                t.weighted += i64::from(*weight) * i64::from(s);
-                t.weights += i64::from(*weight);
+        for ((object, _), per_rule) in ids.into_iter().zip(scores) {
+            for (i, (s, w)) in per_rule.into_iter().zip(&weights).enumerate() {
+                if let (Some(s), Some(w)) = (s, w) {
+                    let t = out.entry(object).or_insert_with(|| vec![Tally::default(); rules.len()]);
+                    t[i].weighted += i64::from(*w) * i64::from(s);
+                    t[i].weights += i64::from(*w);
+                }
             }
         }
     }
     Ok(out)
 }
+
+/// One condition of a filter applied to a version: every rating judged, and the tally.
+pub type Condition = (Vec<Judged>, Tally);
 
 /// One rating and what the filter made of it.
 #[derive(Debug, Serialize)]
@@ -156,25 +175,43 @@ pub struct Judged {
     pub reason: Option<String>,
 }
 
-/// Every rating of `version`, each counted or left out with its reason, and the tally.
-pub fn explain(commons: &Commons, filter: &Filter, version: Oid) -> Result<(Vec<Judged>, Tally, Vec<String>)> {
+/// Every rating of `version` under each condition of the filter ([`Filter::rules`], in
+/// that order), each counted or left out with its reason, with the condition's tally; and
+/// the warnings about unreadable lines.
+pub fn explain(commons: &Commons, filter: &Filter, version: Oid) -> Result<(Vec<Condition>, Vec<String>)> {
     Ok(judge(filter, version, &of_version(commons, version)?))
 }
 
 /// [`explain`] over notes already read.
-pub fn judge(filter: &Filter, version: Oid, notes: &[super::Noted]) -> (Vec<Judged>, Tally, Vec<String>) {
-    let mut judged = Vec::new();
-    let mut tally = Tally::default();
+pub fn judge(filter: &Filter, version: Oid, notes: &[super::Noted]) -> (Vec<Condition>, Vec<String>) {
     let mut warnings = Vec::new();
     for noted in notes {
         for w in &noted.warnings {
             warnings.push(format!("the note of {} on {version}: {w}; that line is skipped", noted.rater));
         }
+    }
+    let rules = filter.rules();
+    let judged = rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            judge_rule(rule, filter.verified_only, if i == 0 { "the filter" } else { "this condition" }, notes)
+        })
+        .collect();
+    (judged, warnings)
+}
+
+/// The ratings under one condition; `reader` names it in the reasons ("the filter reads
+/// politics").
+fn judge_rule(rule: &Rule<'_>, verified_only: bool, reader: &str, notes: &[super::Noted]) -> Condition {
+    let mut judged = Vec::new();
+    let mut tally = Tally::default();
+    for noted in notes {
         let standing = |i: usize| noted.verdicts.get(i).cloned().unwrap_or(Verdict::Unsigned);
         // With verified ratings only, a record that does not count cannot replace one
         // that does: a forged later line must not hide the rater's own rating.
         let eligible: Vec<usize> =
-            (0..noted.ratings.len()).filter(|i| !filter.verified_only || standing(*i) == Verdict::Verified).collect();
+            (0..noted.ratings.len()).filter(|i| !verified_only || standing(*i) == Verdict::Verified).collect();
         let pool: Vec<Rating> = eligible.iter().map(|i| noted.ratings[*i].clone()).collect();
         let counting: Vec<usize> = {
             let latest = latest(&pool);
@@ -188,17 +225,17 @@ pub fn judge(filter: &Filter, version: Oid, notes: &[super::Noted]) -> (Vec<Judg
                 .collect()
         };
         for (i, r) in noted.ratings.iter().enumerate() {
-            let weight = filter.trust.get(&r.rater).copied();
+            let weight = rule.trust.get(&r.rater).copied();
             let verdict = standing(i);
             let reason = if weight.is_none() {
-                "not a rater this filter trusts".to_string()
-            } else if r.dimension != filter.dimension {
-                format!("rates {}, the filter reads {}", r.dimension, filter.dimension)
-            } else if filter.verified_only && verdict == Verdict::Forged {
+                format!("not a rater {} trusts", if reader == "the filter" { "this filter" } else { reader })
+            } else if r.dimension != rule.dimension {
+                format!("rates {}, {reader} reads {}", r.dimension, rule.dimension)
+            } else if verified_only && verdict == Verdict::Forged {
                 "forged (the rater has a registered key and the notes commit that added it is not signed by \
                  it), and the filter counts verified ratings only"
                     .to_string()
-            } else if filter.verified_only && verdict != Verdict::Verified {
+            } else if verified_only && verdict != Verdict::Verified {
                 "unsigned, and the filter counts verified ratings only".to_string()
             } else if !counting.contains(&i) {
                 "replaced by the same rater's later rating".to_string()
@@ -221,5 +258,5 @@ pub fn judge(filter: &Filter, version: Oid, notes: &[super::Noted]) -> (Vec<Judg
             });
         }
     }
-    (judged, tally, warnings)
+    (judged, tally)
 }

@@ -136,3 +136,71 @@ fn list_filter_shows_a_passing_rival_version_as_its_own_row() {
     assert!(rows.contains(&(B, "xyz", 2)), "the rival version passes and counts both versions: {rows:?}");
     assert_eq!(rows.len(), 2, "the trunk's B (rated -1) does not pass: {rows:?}");
 }
+
+/// A filter with a further condition (`--also newsworthy=1`) passes only the versions that
+/// meet both, exactly: A is good politics but not news, B news but bad politics, C both.
+/// `why` explains each condition with its arithmetic, `list --filter`, `versions --filter`
+/// and `ratings --filter` agree, and a condition with raters of its own (written in the
+/// file) counts only those raters.
+#[test]
+fn a_filter_on_two_dimensions_passes_what_meets_both() {
+    let (env, c) = commons();
+    const C: &str = "general-strike";
+    for (slug, title) in [(A, "Port blockade"), (B, "Rent strike"), (C, "General strike")] {
+        env.contribute(&c, slug, &article(title, "abc", "", "Body.\n")).ok();
+    }
+    for (slug, politics, news) in [(A, "2", "-1"), (B, "-1", "2"), (C, "1", "1")] {
+        env.tribune(&["-C", &c, "rate", slug, "--score", politics, "--as", "left"]).ok();
+        env.tribune(&["-C", &c, "rate", slug, "--dimension", "newsworthy", "--score", news, "--as", "left"]).ok();
+    }
+    add_filter(&env, &c, "both", &["left"], "1", &["--also", "newsworthy=1"]).ok();
+    let mut passing = slugs(&env, &c, "both");
+    passing.sort();
+    assert_eq!(passing, [C]);
+    // The politics condition alone would pass A and C.
+    let saved = add_filter(&env, &c, "politics-only", &["left"], "1", &[]).ok().stdout;
+    let dir = saved.trim().trim_end_matches('.').rsplit_once(" in ").unwrap().1.trim_end_matches("politics-only.toml");
+    let mut alone = slugs(&env, &c, "politics-only");
+    alone.sort();
+    assert_eq!(alone, [C, A]);
+
+    let why = env.tribune(&["-C", &c, "why", A, "--filter", "both"]).ok().stdout;
+    assert!(why.contains("And newsworthy at least 1"), "{why}");
+    assert!(why.contains("the condition on newsworthy does not hold"), "{why}");
+    assert!(why.contains("rates politics, this condition reads newsworthy"), "{why}");
+    let json = env.tribune(&["-C", &c, "why", A, "--filter", "both", "--json"]).ok().json();
+    assert_eq!(json["passes"], false, "{json}");
+    assert_eq!(json["weighted"], 2, "{json}");
+    assert_eq!(json["also"][0]["dimension"], "newsworthy", "{json}");
+    assert_eq!(json["also"][0]["weighted"], -1, "{json}");
+    assert_eq!(json["also"][0]["passes"], false, "{json}");
+    let json = env.tribune(&["-C", &c, "why", C, "--filter", "both", "--json"]).ok().json();
+    assert_eq!(json["passes"], true, "{json}");
+
+    let versions = env.tribune(&["-C", &c, "versions", B, "--filter", "both", "--json"]).ok().json();
+    assert!(versions.to_string().contains("false"), "{versions}");
+    let ratings = env.tribune(&["-C", &c, "ratings", C, "--filter", "both", "--json"]).ok().json();
+    assert!(ratings.to_string().contains("true"), "{ratings}");
+
+    // A condition with raters of its own: only `right` counts on newsworthy, and right
+    // finds C no news.
+    env.tribune(&["-C", &c, "rate", C, "--dimension", "newsworthy", "--score", "-2", "--as", "right"]).ok();
+    let private = format!("{dir}own.toml");
+    std::fs::write(
+        &private,
+        "trust = { left = 1 }\ndimension = \"politics\"\nmin_score = \"1\"\n\n[[also]]\ndimension = \
+         \"newsworthy\"\nmin_score = \"1\"\ntrust = { right = 1 }\n",
+    )
+    .unwrap();
+    assert_eq!(slugs(&env, &c, "own"), Vec::<String>::new());
+    let json = env.tribune(&["-C", &c, "why", C, "--filter", "own", "--json"]).ok().json();
+    assert_eq!((json["also"][0]["weighted"].as_i64(), json["also"][0]["weights"].as_i64()), (Some(-2), Some(1)));
+
+    // Bad conditions are refused with what and where.
+    add_filter(&env, &c, "bad", &["left"], "1", &["--also", "weather=1"])
+        .fails(1, "--also weather=1: \"weather\" is not a rating dimension");
+    add_filter(&env, &c, "bad", &["left"], "1", &["--also", "newsworthy"]).fails(1, "no minimum score");
+    add_filter(&env, &c, "bad", &["left"], "1", &["--also", "newsworthy=lots"]).fails(1, "[[also]] number 1");
+    std::fs::write(&private, "trust = { left = 1 }\ndimension = \"politics\"\nmin_score = \"1\"\n[[also]]\ndimension = \"newsworthy\"\nmin_score = \"1\"\ntrust = { right = 0 }\n").unwrap();
+    env.tribune(&["-C", &c, "list", "--filter", "own"]).fails(1, "the weight of right is 0");
+}
