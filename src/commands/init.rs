@@ -112,8 +112,14 @@ fn founders(id: &str, args: &Args) -> Result<crate::commons::Founders> {
     };
     let name = who(&args.name, "user.name", "GIT_AUTHOR_NAME");
     let email = who(&args.email, "user.email", "GIT_AUTHOR_EMAIL");
-    if name.is_empty() || name.chars().any(char::is_control) {
+    if name.is_empty() {
         return Err(fail("the founder has no name", "pass --name \"Rosa Lopez\" (or set git's user.name)"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(fail(
+            format!("the founder's name {name:?} holds a control character"),
+            "pass --name \"Rosa Lopez\", in printable characters",
+        ));
     }
     if !email.contains('@') || email.contains(char::is_whitespace) || email.contains(['<', '>']) {
         return Err(fail(format!("{email:?} is not an email address"), "pass --email name@example.org"));

@@ -96,9 +96,10 @@ fn roster_signer(commons: &Commons, key: Option<&Path>) -> Result<Option<Signer>
 /// commons, signed by a member of the new member's contingent), signed when a key is
 /// configured. Nothing is written when any check fails.
 pub fn admit(commons: &Commons, m: &Member, statement: Option<&str>, key: Option<&Path>) -> Result<Oid> {
+    // The roster's own checks (an id or email taken, an unknown contingent, a bad key)
+    // before any rule of who may change what: they are what the matter is.
+    add_member(&commons.snapshot()?, m, None)?;
     if let Some(slug) = statement {
-        // The roster's own checks first (contingent, email, key), then the statement's.
-        add_member(&commons.snapshot()?, m, None)?;
         let subject = format!("roster: add member {} ({}, {})", m.id, m.name, m.contingent);
         let extra = [("Contingent", m.contingent.as_str()), ("Member", m.id.as_str())];
         return enact(

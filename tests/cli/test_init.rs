@@ -233,3 +233,31 @@ fn a_tribune_toml_broken_with_plain_git_is_reported_with_its_file_and_line() {
     assert!(r.stderr.contains(&format!("tribune.toml:{line}:")), "the error names the line ({line}):\n{}", r.stderr);
     assert!(r.stderr.contains("hint:"), "{}", r.stderr);
 }
+
+/// A founder's name with a control character is refused as such (it said "no name"), and
+/// nothing is created.
+#[test]
+fn a_founders_name_with_a_control_character_is_named_as_the_problem() {
+    let env = Env::new();
+    let (key, _) = keypair(&env, "rosa");
+    let dir = env.path("c").display().to_string();
+    let r = env.tribune(&[
+        "init",
+        &dir,
+        "--org",
+        "Org",
+        "--founder",
+        "rosa",
+        "--contingent",
+        "abc",
+        "--email",
+        "rosa@example.org",
+        "--key",
+        &key,
+        "--name",
+        "Rosa\u{7}Lopez",
+    ]);
+    let r = r.fails(1, "holds a control character");
+    assert!(!r.stderr.contains("has no name"), "{}", r.stderr);
+    assert!(!std::path::Path::new(&dir).join("HEAD").exists());
+}

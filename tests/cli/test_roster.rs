@@ -327,3 +327,16 @@ fn a_roster_file_broken_with_plain_git_is_reported_with_its_line() {
 fn roster_json_with_a_subcommand_is_a_usage_error() {
     refused_in(Env::commons, &["roster", "--json", "add-contingent", "new", "--name", "New"], 2, &["add-contingent"]);
 }
+
+/// In a founded commons, adding a member under an id that is taken says so (whoever signs),
+/// not that only the member may change their keys; nothing is written.
+#[test]
+fn adding_a_member_whose_id_is_taken_says_so_in_a_founded_commons() {
+    let (env, c, _alice, xavier) = crate::test_article_rules::founded_two();
+    let before = rev(&env, &c, "main");
+    let args = ["-C", &c, "roster", "add-member", "alice", "--contingent", "xyz", "--name", "Alice Two"];
+    let r = env.tribune(&[&args[..], &["--email", "alice2@example.org", "--key", &xavier]].concat());
+    let r = r.fails(1, "the member \"alice\" already exists");
+    assert!(!r.stderr.contains("may change their keys"), "{}", r.stderr);
+    assert_eq!(rev(&env, &c, "main"), before);
+}
