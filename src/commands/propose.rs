@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::commons::{message, Change};
 use crate::error::fail;
 use crate::governance::{self, rules::Breach};
-use crate::model::statement::{format_deadline, parse_deadline, Fill, Statement};
+use crate::model::statement::{format_deadline, parse_deadline, Enactment, Fill, Statement};
 use crate::model::vote::{Basis, Ratio};
 use crate::model::{id, layout};
 use crate::output::{print, print_json, time};
@@ -189,6 +189,33 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 format!("a statement {slug:?} has already been proposed"),
                 "choose another slug with --slug; a proposed text cannot be changed, propose a new one",
             ));
+        }
+        // What the statement would enact must be possible on the roster as it is.
+        let mut added = std::collections::BTreeSet::new();
+        for e in &statement.enacts {
+            let refused = match e {
+                Enactment::AddContingent { contingent, .. } => {
+                    added.insert(contingent.clone());
+                    snap.contingent(contingent)?.is_some().then(|| format!("adds the contingent {contingent}, which is in the roster already"))
+                }
+                Enactment::RemoveContingent { contingent } => snap
+                    .contingent(contingent)?
+                    .is_none()
+                    .then(|| format!("removes the contingent {contingent}, which is not in the roster")),
+                Enactment::AddMember { member, contingent, .. } => {
+                    if snap.member(member)?.is_some() {
+                        Some(format!("adds the member {member}, who is in the roster already"))
+                    } else if snap.contingent(contingent)?.is_none() && !added.contains(contingent) {
+                        Some(format!("adds the member {member} to the contingent {contingent}, which is not in the roster nor added before it"))
+                    } else {
+                        None
+                    }
+                }
+                Enactment::Rules { .. } => None,
+            };
+            if let Some(why) = refused {
+                return Err(fail(format!("{name}: the statement {why}"), "correct its [[enacts]] entries"));
+            }
         }
         if let Some(p) = &proposer {
             // In a founded commons the proposer is the authorised member whose key signs,

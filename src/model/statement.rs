@@ -134,9 +134,17 @@ impl Statement {
         let enacts = match table.get("enacts") {
             None => Vec::new(),
             Some(toml::Value::Array(items)) => {
-                let mut out = Vec::new();
+                let mut out: Vec<Enactment> = Vec::new();
                 for item in items {
-                    out.push(enactment(item).map_err(|m| err("enacts", m))?);
+                    let e = enactment(item).map_err(|m| err("enacts", m))?;
+                    if let Some(same) = out.iter().find(|o| o.target() == e.target()) {
+                        let what = same.target();
+                        return Err(err(
+                            "enacts",
+                            format!("two [[enacts]] entries change {what}: one statement changes it once"),
+                        ));
+                    }
+                    out.push(e);
                 }
                 out
             }
@@ -258,6 +266,19 @@ impl Statement {
         let full = format!("+++\n{front}+++\n{body}");
         Statement::parse(file, &full)?;
         Ok(full)
+    }
+}
+
+impl Enactment {
+    /// What it changes, in words: two entries of one statement must not change the same.
+    pub fn target(&self) -> String {
+        match self {
+            Enactment::AddContingent { contingent, .. } | Enactment::RemoveContingent { contingent } => {
+                format!("the contingent {contingent}")
+            }
+            Enactment::Rules { .. } => "the rules".into(),
+            Enactment::AddMember { member, .. } => format!("the member {member}"),
+        }
     }
 }
 

@@ -779,3 +779,45 @@ fn a_hub_refuses_a_moved_approval_tag_with_a_clear_line() {
     );
     assert!(!r.stderr.contains("could not compare"), "{}", r.stderr);
 }
+
+/// A proposal whose [[enacts]] could never be applied is refused before anything is written:
+/// adding a contingent or a member already in the roster, removing a contingent that is not,
+/// a member of a contingent that neither exists nor is added first, or the same change twice.
+#[test]
+fn a_proposal_that_enacts_the_impossible_or_the_same_twice_is_refused() {
+    let (env, c, ann) = founded();
+    let (_, zed_pub) = keypair(&env, "zed");
+    let zed = zed_pub.trim();
+    let before = env.refs(&c);
+    let cases = [
+        (
+            "[[enacts]]\nadd_contingent = \"abc\"\nname = \"Again\"\n",
+            "adds the contingent abc, which is in the roster already",
+        ),
+        ("[[enacts]]\nremove_contingent = \"nope\"\n", "removes the contingent nope, which is not in the roster"),
+        (
+            &*format!("[[enacts]]\nadd_member = \"ann\"\ncontingent = \"abc\"\nkey = \"{zed}\"\n"),
+            "adds the member ann, who is in the roster already",
+        ),
+        (
+            &*format!("[[enacts]]\nadd_member = \"zed\"\ncontingent = \"qrs\"\nkey = \"{zed}\"\n"),
+            "which is not in the roster nor added before it",
+        ),
+        (
+            "[[enacts]]\nadd_contingent = \"xyz\"\nname = \"X\"\n\n[[enacts]]\nremove_contingent = \"xyz\"\n",
+            "two [[enacts]] entries change the contingent xyz",
+        ),
+    ];
+    let now = chrono::DateTime::parse_from_rfc3339(&env.now()).unwrap();
+    let deadline = (now + chrono::Duration::days(3)).to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    for (front, why) in cases {
+        let text = format!("+++\ntitle = \"Bad\"\ndeadline = \"{deadline}\"\n{front}+++\nThe organisation decides.\n");
+        let file = env.write("bad.md", text);
+        env.tribune(&["-C", &c, "propose", &file, "--key", &ann]).fails(1, why);
+    }
+    assert_eq!(env.refs(&c), before);
+    // Adding a contingent and its first member in one statement is fine.
+    let front = format!("[[enacts]]\nadd_contingent = \"xyz\"\nname = \"X\"\n\n[[enacts]]\nadd_member = \"zed\"\ncontingent = \"xyz\"\nkey = \"{zed}\"\n");
+    let text = format!("+++\ntitle = \"Good\"\ndeadline = \"{deadline}\"\n{front}+++\nThe organisation decides.\n");
+    env.tribune(&["-C", &c, "propose", &env.write("good.md", text), "--key", &ann]).ok();
+}
