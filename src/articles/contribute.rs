@@ -45,17 +45,44 @@ pub fn change_for(snap: &Snapshot<'_>, p: &Prepared, update: bool, who: Option<&
         }
         _ => {}
     }
+    let dir = layout::article_dir(&p.slug);
+    media_files_present(snap, &p.article, &dir, &p.attachments, &[])?;
     let verb = if update { "update" } else { "contribute" };
     let mut change = Change::new(message(
         &format!("{verb}: {}", p.article.title),
         &[("Action", verb), ("Article", &p.slug), ("Contingent", &p.article.contingent)],
     ))
     .put(path, p.text.clone());
-    let dir = layout::article_dir(&p.slug);
     for (name, data) in &p.attachments {
         change = change.put(format!("{dir}/{name}"), data.clone());
     }
     Ok((change.by(who), version))
+}
+
+/// Every `[[media]]` file of `article` is beside its text in `dir` once the change is made:
+/// attached now, or there already in `snap` and not removed.
+pub fn media_files_present(
+    snap: &Snapshot<'_>,
+    article: &Article,
+    dir: &str,
+    attached: &[(String, Vec<u8>)],
+    removed: &[String],
+) -> Result<()> {
+    for f in article.media.iter().filter_map(|m| m.file.as_deref()) {
+        if removed.iter().any(|r| r == f) {
+            return Err(fail(
+                format!("--detach {f}: the text's [[media]] entry names that file"),
+                "remove the entry from the text too (give the new text with --file), or keep the file",
+            ));
+        }
+        if !snap.exists(&format!("{dir}/{f}"))? && !attached.iter().any(|(n, _)| n == f) {
+            return Err(fail(
+                format!("a [[media]] entry names the file {f:?}, which is not beside the article"),
+                "attach it with --attach FILE, or remove the entry",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Commits `p` on the trunk as `actor` (signed with their key, when they have one), and
@@ -121,14 +148,25 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
 }
 
 /// An attachment's file, under a name that can be stored beside the article.
+/// Reads the files to attach, each named by its file name, refusing two of one name.
+pub fn read_attachments(paths: &[std::path::PathBuf], max: u64) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut attachments: Vec<(String, Vec<u8>)> = Vec::new();
+    for path in paths {
+        let (name, data) = read_attachment(path, max)?;
+        if attachments.iter().any(|(n, _)| *n == name) {
+            return Err(fail(
+                format!("two attachments are named {name:?}"),
+                "attachments are stored by file name beside the article: rename one of them",
+            ));
+        }
+        attachments.push((name, data));
+    }
+    Ok(attachments)
+}
+
 pub fn read_attachment(path: &Path, max: u64) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let ok = !name.is_empty()
-        && name.len() <= 128
-        && !name.starts_with('.')
-        && name != "index.md"
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if !ok {
+    if !crate::model::media::is_attachment_name(&name) {
         return Err(fail(
             format!("the attachment name {name:?} cannot be stored"),
             "attachment names use ASCII letters, digits, '.', '-' and '_', do not start with '.', and are not index.md; rename the file",

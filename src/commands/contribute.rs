@@ -124,17 +124,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(fail(format!("no slug can be made from the title {:?}", article.title), "pass --slug SLUG"));
     }
     id::validate("slug", &slug)?;
-    let mut attachments = Vec::new();
-    for path in &args.attach {
-        let (name, data) = contribute::read_attachment(path, args.max_size)?;
-        if attachments.iter().any(|(n, _)| *n == name) {
-            return Err(fail(
-                format!("two attachments are named {name:?}"),
-                "attachments are stored by file name beside the article: rename one of them",
-            ));
-        }
-        attachments.push((name, data));
-    }
+    let attachments = contribute::read_attachments(&args.attach, args.max_size)?;
     let prepared = contribute::Prepared { article, slug, text: stored.into_bytes(), attachments };
     let (commit, version) = contribute::commit(&commons, &prepared, args.update, &actor)?;
     let out = Contributed {
@@ -195,6 +185,7 @@ fn front_from_flags(name: &str, args: &Args, date: NaiveDate, body: &str) -> Res
         tags: args.tags.clone(),
         license: license.to_string(),
         derived_from: Vec::new(),
+        media: Vec::new(),
         body: body.to_string(),
     })
 }

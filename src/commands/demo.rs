@@ -243,7 +243,15 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         }
         let editions = crate::index::editions(&commons)?;
         let base = crate::versions::rewrite::base_for(&commons, &editions, slug, contingent)?;
-        let new = crate::versions::rewrite::NewText { slug, contingent, name: file, text, summary: Some(summary) };
+        let new = crate::versions::rewrite::NewText {
+            slug,
+            contingent,
+            name: file,
+            text,
+            summary: Some(summary),
+            attach: &[],
+            detach: &[],
+        };
         crate::versions::rewrite::commit_rewrite(&commons, &base, &new, Some(&who), Some(&signer))?;
         rewrites += 1;
     }

@@ -35,6 +35,17 @@ pub struct Args {
     /// A one-line summary of the rewrite, shown by `tribune versions`.
     #[arg(short = 'm', long = "message", value_name = "SUMMARY")]
     pub message: Option<String>,
+    /// Put this file beside the edition's text (replacing one of the same name); repeatable.
+    /// With --attach or --detach alone, the text stays as it is (marked as the contingent's).
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Remove the file of this name from beside the edition's text; repeatable.
+    #[arg(long = "detach", value_name = "NAME")]
+    pub detach: Vec<String>,
+    /// Largest accepted attachment in bytes: large media go by link (`[[media]]` with url
+    /// and sha256 in the front matter).
+    #[arg(long, value_name = "BYTES", default_value_t = super::contribute::DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
     #[command(flatten)]
     pub signing: super::acting::SignWith,
     /// Print the result as JSON.
@@ -68,8 +79,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let editions = index::editions(&commons)?;
     let base = base_for(&commons, &editions, &args.slug, &args.contingent)?;
-    let from_editor = args.file.is_none();
+    let attach = crate::articles::contribute::read_attachments(&args.attach, args.max_size)?;
+    if let Some(d) = args.detach.iter().find(|d| attach.iter().any(|(n, _)| n == *d)) {
+        return Err(crate::error::usage(
+            format!("{d} is both attached and detached"),
+            "give it to one of --attach and --detach",
+        ));
+    }
+    let files_only = args.file.is_none() && !(attach.is_empty() && args.detach.is_empty());
+    let from_editor = args.file.is_none() && !files_only;
     let (name, new_text) = match &args.file {
+        None if files_only => (format!("{}.md", args.slug), base.text.clone()),
         Some(f) => {
             let bytes = if f.as_os_str() == "-" {
                 let mut b = Vec::new();
@@ -90,7 +110,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Line endings as git stores text: a CRLF file is the same text as its LF twin.
     let new_text = new_text.replace("\r\n", "\n");
-    let new = NewText { slug: &args.slug, contingent: &args.contingent, name: &name, text: &new_text, summary };
+    let new = NewText {
+        slug: &args.slug,
+        contingent: &args.contingent,
+        name: &name,
+        text: &new_text,
+        summary,
+        attach: &attach,
+        detach: &args.detach,
+    };
     let (commit, version) = match commit_rewrite(&commons, &base, &new, None, signer.as_ref()) {
         Ok(done) => done,
         Err(e) if from_editor && new_text != base.text => {

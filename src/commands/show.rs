@@ -8,7 +8,7 @@ use crate::output::{clean, clean_text, print, print_json, print_raw};
 use anyhow::Result;
 use serde::Serialize;
 
-/// Show an article: title, byline, date, licence and body.
+/// Show an article: title, byline, date, licence and body, then its files and media.
 ///
 /// SLUG@VERSION picks a version: `trunk` (the default), a contingent id (that
 /// contingent's edition), or the first hex digits of a version id (see `tribune log`).
@@ -34,6 +34,15 @@ struct Shown<'a> {
     #[serde(flatten)]
     article: &'a Article,
     body: &'a str,
+    /// The files beside this version's text (name, blob id, size in bytes).
+    attachments: Vec<File>,
+}
+
+#[derive(Serialize)]
+struct File {
+    name: String,
+    id: String,
+    size: usize,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -56,6 +65,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     let contingent_name = commons.snapshot()?.contingent(&article.contingent).ok().flatten().map(|c| c.name);
+    let mut attachments = Vec::new();
+    for a in crate::articles::history::attachments(&commons, slug, found.version)? {
+        let size = commons.repo.read_blob(a.id.parse()?)?.len();
+        attachments.push(File { name: a.name, id: a.id, size });
+    }
     if args.json {
         return print_json(&Shown {
             slug,
@@ -64,6 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             contingent_name,
             article: &article,
             body: &article.body,
+            attachments,
         });
     }
     let s = &ctx.style;
@@ -90,5 +105,41 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     out.push('\n');
     out.push_str(&clean_text(article.body.trim_matches('\n')));
-    print(&out)
+    out.push('\n');
+    let media = media_lines(&article, &attachments);
+    if !media.is_empty() {
+        out.push_str(&format!("\n{}\n", s.bold("Files and media")));
+        for line in media {
+            out.push_str(&format!("  {}\n", clean(&line)));
+        }
+    }
+    print(out.trim_end())
+}
+
+/// One line per file beside the text (with its caption and credit when a `[[media]]`
+/// entry gives them) and per medium kept elsewhere (its URL and checksum).
+fn media_lines(article: &Article, files: &[File]) -> Vec<String> {
+    let about = |m: Option<&crate::model::media::Media>| {
+        let Some(m) = m else { return String::new() };
+        let mut s = String::new();
+        if let Some(c) = &m.caption {
+            s.push_str(&format!(": {c}"));
+        }
+        if let Some(c) = &m.credit {
+            s.push_str(&format!(" ({c})"));
+        }
+        s
+    };
+    let mut out = Vec::new();
+    for f in files {
+        let m = article.media.iter().find(|m| m.file.as_deref() == Some(&f.name));
+        let kind = m.map_or(crate::model::media::kind_of(&f.name), |m| m.kind.as_str());
+        out.push(format!("{}  {kind}, {}{}", f.name, crate::output::bytes(f.size as u64), about(m)));
+    }
+    for m in article.media.iter().filter(|m| m.url.is_some()) {
+        let sum = m.sha256.as_deref().map_or(String::new(), |h| format!(", sha256 {}", &h[..h.len().min(12)]));
+        let size = m.size.map_or(String::new(), |n| format!(", {}", crate::output::bytes(n)));
+        out.push(format!("{}  {}, kept elsewhere{size}{sum}{}", m.name(), m.kind, about(Some(m))));
+    }
+    out
 }

@@ -39,6 +39,10 @@ pub struct Article {
     pub license: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<Derivation>,
+    /// Captions and credits of the files beside the text, and media kept elsewhere
+    /// (`[[media]]`; see [`super::media`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<super::media::Media>,
     /// The Markdown after the front matter.
     #[serde(skip)]
     pub body: String,
@@ -198,6 +202,9 @@ impl Article {
             )
         })?;
         let derived_from = parse_derivations(&at, table.get("derived_from"))?;
+        let media = super::media::parse(table.get("media")).map_err(|m| {
+            at.err("media", m, "each [[media]] has file = \"NAME\" (beside the text) or url = \"https://…\" with sha256; optionally kind, caption, credit, size")
+        })?;
         if body.trim().is_empty() {
             return Err(UserError::with_hint(
                 format!("{file}: the article has no body (nothing after the closing '+++')"),
@@ -213,6 +220,7 @@ impl Article {
             tags,
             license: license.to_string(),
             derived_from,
+            media,
             body,
         })
     }
@@ -397,6 +405,7 @@ mod tests {
                 tags,
                 license: "CC0-1.0".into(),
                 derived_from: Vec::new(),
+                media: Vec::new(),
                 body: format!("{body}\n"),
             };
             prop_assume!(writable_date(a.date));

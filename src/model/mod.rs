@@ -5,6 +5,7 @@ pub mod batch;
 pub mod config;
 pub mod filter;
 pub mod id;
+pub mod media;
 pub mod rating;
 pub mod roster;
 pub mod selector;

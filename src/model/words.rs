@@ -11,6 +11,16 @@ pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A size for people: "512 bytes", "12.5 KB", "3.0 MB" (powers of 1,000, as files are sold).
+pub fn bytes(n: u64) -> String {
+    match n {
+        0..=999 => count(n, "byte", "bytes"),
+        1_000..=999_999 => format!("{:.1} KB", n as f64 / 1e3),
+        1_000_000..=999_999_999 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.1} GB", n as f64 / 1e9),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -22,5 +32,6 @@ mod tests {
         assert_eq!(short("abcdef", 3), "abc");
         assert_eq!(short("ab", 10), "ab");
         assert_eq!(short("é", 1), "é");
+        assert_eq!((bytes(1), bytes(12_500), bytes(3_000_000)), ("1 byte".into(), "12.5 KB".into(), "3.0 MB".into()));
     }
 }

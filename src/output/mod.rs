@@ -226,7 +226,7 @@ pub fn clean_text(s: &str) -> String {
     neutralise(s, true).into_owned()
 }
 
-pub use crate::model::words::{count, short};
+pub use crate::model::words::{bytes, count, short};
 
 pub use crate::model::time::{time, AsTime};
 

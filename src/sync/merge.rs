@@ -264,6 +264,8 @@ pub(super) fn keep_conflict(commons: &Commons, path: &str, ours: Option<Oid>, ke
             name: path,
             text: &text,
             summary: Some("This clone's trunk text, kept by tribune sync after a conflict"),
+            attach: &[],
+            detach: &[],
         };
         crate::versions::rewrite::commit_rewrite(commons, &base, &kept, None, None)?;
         Ok(Some((slug.to_string(), contingent)))

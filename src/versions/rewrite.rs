@@ -74,6 +74,10 @@ pub struct NewText<'a> {
     pub text: &'a str,
     /// The rewrite's one-line summary.
     pub summary: Option<&'a str>,
+    /// Files to put beside the text (added, or replacing one of the same name).
+    pub attach: &'a [(String, Vec<u8>)],
+    /// Names of files beside the text to remove.
+    pub detach: &'a [String],
 }
 
 /// Commits a new text (checked, with its provenance recorded) as the contingent's version
@@ -87,11 +91,12 @@ pub fn commit_rewrite(
     who: Option<&crate::git::Identity>,
     signer: Option<&crate::signing::Signer>,
 ) -> Result<(Oid, Oid)> {
-    let NewText { slug, contingent, name, text: new_text, summary } = *new;
+    let NewText { slug, contingent, name, text: new_text, summary, attach, detach } = *new;
     if summary.is_some_and(|m| m.contains('\n')) {
         return Err(crate::error::usage("-m takes one line", "summarise the rewrite in one line"));
     }
-    let text = prepare(name, new_text, base, slug, contingent)?;
+    let files_change = !attach.is_empty() || !detach.is_empty();
+    let text = prepare(name, new_text, base, slug, contingent, files_change)?;
     let version = Oid::hash_blob(text.as_bytes())?;
     let title = Article::parse(name, &text)?.title;
     let refname = format!("{CONTINGENT_BRANCHES}{contingent}");
@@ -117,14 +122,34 @@ pub fn commit_rewrite(
         || Ok(commons.repo.ref_target(&start_ref)?.or(commons.repo.ref_target(&commons.trunk_ref)?)),
         |snap| {
             if let Some((current, _)) = snap.blob(&path)? {
-                if current == version {
+                if current == version && !files_change {
                     return Err(fail(
                         format!("no change: contingents/{contingent} already has this text of {slug:?}"),
                         "edit the text first",
                     ));
                 }
             }
+            let dir = layout::article_dir(slug);
+            for d in detach {
+                if !snap.exists(&format!("{dir}/{d}"))? {
+                    return Err(fail(
+                        format!("--detach {d}: contingents/{contingent} has no file {d:?} beside {slug:?}"),
+                        "see the files with `tribune show SLUG@CONTINGENT`",
+                    ));
+                }
+            }
+            crate::articles::contribute::media_files_present(
+                snap,
+                &Article::parse(name, &text)?,
+                &dir,
+                attach,
+                detach,
+            )?;
             let mut change = Change::new(msg.clone()).put(path.clone(), text.clone().into_bytes()).by(who);
+            for (n, data) in attach {
+                change = change.put(format!("{dir}/{n}"), data.clone());
+            }
+            change.removes.extend(detach.iter().map(|d| format!("{dir}/{d}")));
             change.signer = signer.cloned();
             Ok((change, ()))
         },
@@ -132,9 +157,17 @@ pub fn commit_rewrite(
     Ok((commit, version))
 }
 
-/// Checks the edited text and records its provenance. Unchanged text is refused.
-pub fn prepare(name: &str, new_text: &str, base: &Base, slug: &str, contingent: &str) -> Result<String> {
-    if new_text == base.text || new_text.trim_end() == base.text.trim_end() {
+/// Checks the edited text and records its provenance. Unchanged text is refused, unless
+/// the files beside it change (`files_change`).
+pub fn prepare(
+    name: &str,
+    new_text: &str,
+    base: &Base,
+    slug: &str,
+    contingent: &str,
+    files_change: bool,
+) -> Result<String> {
+    if !files_change && (new_text == base.text || new_text.trim_end() == base.text.trim_end()) {
         return Err(fail(
             format!("no change: the text is the same as its base ({}, {})", base.place, base.version.short(10)),
             "edit the article before saving, or leave it alone",

@@ -1,0 +1,102 @@
+//! Issue 13, item 5: attachments that travel. `show` lists the files beside a version's text
+//! and the media it names (`[[media]]`: captions and credits, and large files kept elsewhere
+//! by URL and SHA-256); `rewrite --attach/--detach` changes a contingent's files.
+
+use crate::harness::*;
+
+const SLUG: &str = "strike-at-line-3";
+
+fn text(media: &str) -> String {
+    format!(
+        "+++\ntitle = \"Strike at line 3\"\nauthors = [\"R. Lopez\"]\ncontingent = \"abc\"\ndate = 2026-11-21\n\
+         license = \"CC0-1.0\"\n{media}+++\nWorkers stopped line 3.\n"
+    )
+}
+
+fn hash(s: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn show_lists_files_and_media_kept_elsewhere_with_their_credits() {
+    let (env, c) = commons();
+    let photo = env.write("line3.jpg", "JPEG");
+    let media = format!(
+        "[[media]]\nfile = \"line3.jpg\"\ncaption = \"Line 3 at dawn\"\ncredit = \"R. Lopez\"\n\
+         [[media]]\nurl = \"https://video.example.org/march.mp4\"\nsha256 = \"{}\"\nsize = 250000000\n\
+         caption = \"The march\"\ncredit = \"Camera: D. Okafor\"\n",
+        hash("video")
+    );
+    let file = env.write("a.md", text(&media));
+    env.tribune(&["-C", &c, "contribute", &file, "--attach", &photo]).ok();
+    let shown = env.tribune(&["-C", &c, "show", SLUG]).ok().stdout;
+    assert!(shown.contains("line3.jpg  image, 4 bytes: Line 3 at dawn (R. Lopez)"), "{shown}");
+    assert!(shown.contains("https://video.example.org/march.mp4  video, kept elsewhere, 250.0 MB"), "{shown}");
+    assert!(shown.contains("The march (Camera: D. Okafor)"), "{shown}");
+    let json = env.tribune(&["-C", &c, "show", SLUG, "--json"]).ok().json();
+    assert_eq!(json["attachments"][0]["name"], "line3.jpg", "{json}");
+    assert_eq!(json["attachments"][0]["size"], 4, "{json}");
+    assert_eq!(json["media"][1]["sha256"], hash("video"), "{json}");
+    assert_eq!(json["media"][1]["kind"], "video", "{json}");
+    // What plain git sees: the photo beside the text, the video not in git at all.
+    let files = env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "main"]).ok().stdout;
+    assert!(files.lines().any(|l| l.ends_with("/strike-at-line-3/line3.jpg")), "{files}");
+    env.fsck(&c);
+}
+
+#[test]
+fn bad_media_entries_are_refused_with_where_and_nothing_is_written() {
+    let (env, c) = commons();
+    let before = env.refs(&c);
+    for (media, why) in [
+        ("[[media]]\nurl = \"https://x.org/a.mp4\"\n", "needs its `sha256`"),
+        ("[[media]]\nurl = \"javascript:alert(1)\"\nsha256 = \"aa\"\n", "is not an http(s) address"),
+        ("[[media]]\nfile = \"missing.jpg\"\n", "names the file \"missing.jpg\", which is not beside the article"),
+        ("[[media]]\nfile = \"../../roster/x.toml\"\n", "is not the name of a file beside the text"),
+    ] {
+        let file = env.write("a.md", text(media));
+        let r = env.tribune(&["-C", &c, "contribute", &file]).fails(1, why);
+        assert!(r.stderr.contains("a.md:") || why.contains("not beside"), "{}", r.stderr);
+    }
+    assert_eq!(env.refs(&c), before);
+}
+
+#[test]
+fn a_contingent_attaches_and_detaches_files_on_its_edition() {
+    let (env, c) = commons();
+    let photo = env.write("line3.jpg", "JPEG");
+    env.tribune(&["-C", &c, "contribute", &env.write("a.md", text("")), "--attach", &photo]).ok();
+    let chart = env.write("chart.png", "PNG");
+    let r = env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--attach", &chart, "--json"]).ok().json();
+    let v1 = r["version"].as_str().unwrap().to_string();
+    let edition = env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "contingents/xyz"]).ok().stdout;
+    assert!(
+        edition.contains("/strike-at-line-3/chart.png") && edition.contains("/strike-at-line-3/line3.jpg"),
+        "{edition}"
+    );
+    let trunk = env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "main"]).ok().stdout;
+    assert!(!trunk.contains("chart.png"), "the trunk is untouched: {trunk}");
+    let shown = env.tribune(&["-C", &c, "show", &format!("{SLUG}@xyz")]).ok().stdout;
+    assert!(shown.contains("chart.png  image, 3 bytes"), "{shown}");
+    // The text is the contingent's version, made from the trunk's.
+    let json = env.tribune(&["-C", &c, "show", &format!("{SLUG}@xyz"), "--json"]).ok().json();
+    assert_eq!(json["contingent"], "xyz", "{json}");
+    env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--detach", "line3.jpg"]).ok();
+    let edition = env.git(&["-C", &c, "ls-tree", "-r", "--name-only", "contingents/xyz"]).ok().stdout;
+    assert!(!edition.contains("line3.jpg") && edition.contains("chart.png"), "{edition}");
+    let shown = env.tribune(&["-C", &c, "show", &format!("{SLUG}@xyz"), "--json"]).ok().json();
+    assert_ne!(shown["version"], v1.as_str());
+    env.fsck(&c);
+
+    // Refused, nothing written: a file that is not there, one both attached and detached,
+    // a name tribune does not store.
+    let before = env.refs(&c);
+    env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--detach", "nothing.png"])
+        .fails(1, "contingents/xyz has no file \"nothing.png\"");
+    env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--attach", &chart, "--detach", "chart.png"])
+        .fails(2, "both attached and detached");
+    let odd = env.write("my photo.jpg", "x");
+    env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--attach", &odd]).fails(1, "cannot be stored");
+    assert_eq!(env.refs(&c), before);
+}
