@@ -90,6 +90,11 @@ impl Repo {
     pub fn open_from_env() -> Result<Repo> {
         let inner = git2::Repository::open_from_env()
             .map_err(|e| anyhow!("could not open the git repository of this hook: {}", e.message()))?;
+        // libgit2 splits GIT_ALTERNATE_OBJECT_DIRECTORIES at every ':', quotes and all: a hub
+        // whose path holds one could not read its own objects while judging a push.
+        if let Some(odb) = pool::own_object_database(inner.path()) {
+            inner.set_odb(&odb).context("could not open the object database")?;
+        }
         Ok(Repo { inner })
     }
 

@@ -61,7 +61,14 @@ impl Repo {
         let (traits, mut entries) = parse(&text);
         let names: HashSet<&str> = entries.keys().map(String::as_str).collect();
         let mut changes = Vec::new();
+        // Each ref's own lock too, as git takes it to change a ref wherever it is stored:
+        // a transaction holding one has read the ref and will write it.
+        let mut held = Vec::new();
         for (name, new, expected) in updates {
+            let Some(lock) = lock_ref(&common, name) else {
+                out.rest.push(name.clone());
+                continue;
+            };
             if loose_or_above(&common, name) || ancestors(name).any(|a| names.contains(a)) {
                 out.rest.push(name.clone());
                 continue;
@@ -72,6 +79,7 @@ impl Repo {
                 continue;
             }
             changes.push((name.clone(), *new));
+            held.push(lock);
         }
         drop(names);
         if changes.is_empty() {
@@ -102,6 +110,7 @@ impl Repo {
         drop(f);
         std::fs::rename(&lock.0, &file).with_context(|| format!("could not replace {}", file.display()))?;
         std::mem::forget(lock);
+        drop(held);
         Ok(out)
     }
 }
@@ -125,6 +134,15 @@ fn parse(text: &str) -> (Vec<String>, BTreeMap<String, Vec<String>>) {
         }
     }
     (traits, entries)
+}
+
+/// Takes the lock of the ref `name` (`<name>.lock`, created, with its directories); None
+/// when another process holds it or it cannot be made.
+fn lock_ref(common: &Path, name: &str) -> Option<Lock> {
+    let path = common.join(format!("{name}.lock"));
+    std::fs::create_dir_all(path.parent()?).ok()?;
+    std::fs::OpenOptions::new().write(true).create_new(true).open(&path).ok()?;
+    Some(Lock(path))
 }
 
 /// `refs/a/b/c` → `refs/a/b`, `refs/a`, `refs`.
@@ -167,6 +185,8 @@ mod tests {
             .unwrap();
         std::fs::create_dir_all(tmp.path().join("refs/x")).unwrap();
         std::fs::write(tmp.path().join("refs/x/loose"), format!("{a}\n")).unwrap();
+        // A transaction of another process holds this ref's lock.
+        std::fs::write(tmp.path().join("refs/x/held.lock"), "").unwrap();
         let update = |name: &str, expected| (name.to_string(), b, expected);
         let got = repo
             .update_refs_packed(&[
@@ -175,12 +195,16 @@ mod tests {
                 update("refs/x/loose", Some(a)),
                 update("refs/x/stale", Some(a)),
                 update("refs/x/packed/below", None),
+                update("refs/x/held", None),
             ])
             .unwrap();
         assert_eq!(got.done, ["refs/x/packed", "refs/x/new"]);
         assert_eq!(got.moved, ["refs/x/stale"]);
-        assert_eq!(got.rest, ["refs/x/loose", "refs/x/packed/below"]);
+        assert_eq!(got.rest, ["refs/x/loose", "refs/x/packed/below", "refs/x/held"]);
         assert!(!tmp.path().join("packed-refs.lock").exists());
+        // The locks taken are released; the other process's is left alone.
+        assert!(!tmp.path().join("refs/x/packed.lock").exists() && !tmp.path().join("refs/x/new.lock").exists());
+        assert!(tmp.path().join("refs/x/held.lock").exists());
         let text = std::fs::read_to_string(tmp.path().join("packed-refs")).unwrap();
         assert_eq!(text, format!("# pack-refs with: peeled sorted \n{b} refs/x/new\n{b} refs/x/packed\n"));
         assert_eq!(repo.ref_target("refs/x/packed").unwrap(), Some(b));

@@ -75,7 +75,7 @@ impl Repo {
 ///
 /// A push's objects in quarantine (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES,
 /// while a hook runs) are read too, as [`Repo::open_from_env`] reads them.
-fn own_object_database(git_dir: &std::path::Path) -> Option<git2::Odb<'static>> {
+pub(super) fn own_object_database(git_dir: &std::path::Path) -> Option<git2::Odb<'static>> {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 16 + 1;
     let objects = git_dir.join("objects");
@@ -93,11 +93,75 @@ fn own_object_database(git_dir: &std::path::Path) -> Option<git2::Odb<'static>> 
         dirs.push(q.into());
     }
     dirs.push(distinct);
-    if let Some(alt) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
-        dirs.extend(std::env::split_paths(&alt).filter(|p| !p.as_os_str().is_empty()));
+    if let Some(alt) = std::env::var("GIT_ALTERNATE_OBJECT_DIRECTORIES").ok().filter(|a| !a.is_empty()) {
+        dirs.extend(alternate_dirs(&alt));
     }
     for dir in dirs {
         odb.add_disk_alternate(dir.to_str()?).ok()?;
     }
     Some(odb)
+}
+
+/// The directories of GIT_ALTERNATE_OBJECT_DIRECTORIES as git writes it: separated by ':',
+/// and a path that holds one (or starts with '"') in double quotes with C escapes (a hub
+/// at `/srv/a:b` has its quarantine's alternate written `"/srv/a:b/objects"`).
+fn alternate_dirs(s: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while chars.peek().is_some() {
+        let mut dir = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => match chars.next() {
+                        Some('n') => dir.push('\n'),
+                        Some('t') => dir.push('\t'),
+                        Some(d @ '0'..='7') => {
+                            // Three octal digits: one byte (ASCII here; others are kept as given).
+                            let mut v = d.to_digit(8).unwrap_or(0);
+                            for _ in 0..2 {
+                                if let Some(n) = chars.peek().and_then(|c| c.to_digit(8)) {
+                                    v = v * 8 + n;
+                                    chars.next();
+                                }
+                            }
+                            dir.push(char::from_u32(v).unwrap_or('?'));
+                        }
+                        Some(other) => dir.push(other),
+                        None => {}
+                    },
+                    c => dir.push(c),
+                }
+            }
+            // Up to the next separator.
+            for c in chars.by_ref() {
+                if c == ':' {
+                    break;
+                }
+            }
+        } else {
+            for c in chars.by_ref() {
+                if c == ':' {
+                    break;
+                }
+                dir.push(c);
+            }
+        }
+        if !dir.is_empty() {
+            out.push(dir.into());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn alternates_are_read_as_git_writes_them() {
+        let dirs = super::alternate_dirs("/a/objects:\"/srv/a:b/objects\":/c\\d::\"/q\\\"x\"");
+        let dirs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        assert_eq!(dirs, ["/a/objects", "/srv/a:b/objects", "/c\\d", "/q\"x"]);
+    }
 }

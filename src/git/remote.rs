@@ -414,8 +414,11 @@ fn get_config(dir: &Path, key: &str) -> Option<String> {
 }
 
 /// The one URL a push to `remote` goes to (its pushurl, else its url) and its receive-pack
-/// command, when nothing else of the remote's configuration bears on a push; None otherwise
-/// (several URLs, a proxy, …: the push then names the remote).
+/// command, when nothing else of the configuration bears on a push; None otherwise (several
+/// URLs, a proxy, any `url.<base>.insteadOf` or `pushInsteadOf` rule, which git applies to
+/// a remote's URLs by rules of its own: the push then names the remote). A relative path is
+/// made absolute from `cwd`, where git would resolve it, so that it cannot be taken for
+/// the name of another remote.
 ///
 /// git updates the remote-tracking refs of what it pushed to a named remote, one loose ref
 /// file each: pushed from the scratch repository (which has the remote's fetch refspecs
@@ -425,8 +428,8 @@ fn get_config(dir: &Path, key: &str) -> Option<String> {
 fn push_url(cwd: &Path, remote: &str) -> Option<(String, Option<String>)> {
     let escaped: String =
         remote.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect();
-    let out =
-        git(Some(cwd)).args(["config", "-z", "--get-regexp", &format!("^remote\\.{escaped}\\.")]).output().ok()?;
+    let pattern = format!("^(remote\\.{escaped}\\.|url\\.)");
+    let out = git(Some(cwd)).args(["config", "-z", "--get-regexp", &pattern]).output().ok()?;
     if !out.status.success() {
         return None;
     }
@@ -434,6 +437,7 @@ fn push_url(cwd: &Path, remote: &str) -> Option<(String, Option<String>)> {
     let (mut urls, mut push_urls, mut receive_pack) = (Vec::new(), Vec::new(), None);
     for item in String::from_utf8(out.stdout).ok()?.split('\0').filter(|i| !i.is_empty()) {
         let (key, value) = item.split_once('\n').unwrap_or((item, ""));
+        // A URL rewriting rule (`url.<base>.…`): git's own resolution, by the remote's name.
         let var = key.strip_prefix(&prefix)?.to_ascii_lowercase();
         match var.as_str() {
             "url" => urls.push(value.to_string()),
@@ -447,7 +451,15 @@ fn push_url(cwd: &Path, remote: &str) -> Option<(String, Option<String>)> {
     }
     let urls = if push_urls.is_empty() { urls } else { push_urls };
     match urls.as_slice() {
-        [url] if !url.is_empty() && !url.starts_with('-') => Some((url.clone(), receive_pack)),
+        [url] if !url.is_empty() && !url.starts_with('-') => {
+            // No ':' (no scheme, not scp-like) and not absolute: a path relative to `cwd`.
+            let url = if !url.contains(':') && !Path::new(url).is_absolute() {
+                cwd.join(url).to_str()?.to_string()
+            } else {
+                url.clone()
+            };
+            Some((url, receive_pack))
+        }
         _ => None,
     }
 }

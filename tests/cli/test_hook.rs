@@ -356,3 +356,24 @@ fn a_sync_refused_by_the_hubs_hook_says_the_hook_refused_it() {
     assert!(!r.stderr.contains("check your access"), "{}", r.stderr);
     assert_eq!(env.refs(&hub), before, "nothing was pushed");
 }
+
+/// A hub whose path holds ':' (git then quotes it in GIT_ALTERNATE_OBJECT_DIRECTORIES while
+/// the hook runs) judges a push by its own objects: an honest trunk commit is taken. It was
+/// refused as "not a commons", the hub's objects unread.
+#[test]
+fn a_hub_whose_path_holds_a_colon_reads_its_own_objects_in_the_hook() {
+    let env = Env::new();
+    let demo = env.path("demo").to_string_lossy().into_owned();
+    env.tribune(&["demo", &demo]).ok();
+    let hub = env.path("co:lon/hub.git").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "--bare", &demo, &hub]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let w = env.path("w").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", "-b", "main", &hub, &w]).ok();
+    write_files(&w, &[("NOTES.txt", Some("notes\n"))]);
+    env.git(&["-C", &w, "add", "NOTES.txt"]).ok();
+    env.git(&["-C", &w, "commit", "-q", "-m", "a file outside tribune's paths"]).ok();
+    let r = env.git(&["-C", &w, "push", "origin", "main"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(rev(&env, &hub, "main"), rev(&env, &w, "HEAD"));
+}

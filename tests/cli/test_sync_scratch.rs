@@ -72,7 +72,7 @@ fn a_remote_with_a_relative_path_is_reached_as_plain_git_reaches_it() {
 }
 
 /// A remote with a push URL of its own (`remote.origin.pushurl`, rewritten by
-/// `url.<base>.pushInsteadOf`) gets the push there, as plain git pushes; the clone's
+/// `url.<base>.insteadOf`) gets the push there, as plain git pushes; the clone's
 /// remote-tracking refs (moved in `packed-refs`) record what was pushed, and git reads them.
 #[test]
 fn a_push_goes_to_the_push_url_plain_git_would_use_and_is_recorded_where_git_reads_it() {
@@ -80,7 +80,7 @@ fn a_push_goes_to_the_push_url_plain_git_would_use_and_is_recorded_where_git_rea
     let elsewhere = n.env.path("elsewhere.git").to_string_lossy().into_owned();
     n.env.git(&["clone", "-q", "--bare", &n.hub, &elsewhere]).ok();
     n.git(&a, &["config", "remote.origin.pushurl", "alias:elsewhere"]).ok();
-    n.git(&a, &["config", &format!("url.{elsewhere}.pushInsteadOf"), "alias:elsewhere"]).ok();
+    n.git(&a, &["config", &format!("url.{elsewhere}.insteadOf"), "alias:elsewhere"]).ok();
     for rater in ["alice", "bob"] {
         n.t(&a, &["rate", "heat-at-the-depot", "--score", "1", "--as", rater]).ok();
     }
@@ -100,4 +100,38 @@ fn a_push_goes_to_the_push_url_plain_git_would_use_and_is_recorded_where_git_rea
         "{tracking}"
     );
     n.git(&a, &["fsck", "--strict"]).ok();
+}
+
+/// Where git pushes and a push to the bare URL would not: a relative URL that is also the
+/// name of another remote, and an explicit pushurl that a `pushInsteadOf` rule matches
+/// (git ignores the rule for a remote with a pushurl). Each sync goes where `git push
+/// origin` goes, and nothing reaches the other repository.
+#[test]
+fn a_push_never_goes_where_git_push_to_the_remote_would_not() {
+    let (n, a, _) = Net::two_with_heat();
+    let count = |repo: &str| n.env.git(&["-C", repo, "for-each-ref", "refs/notes/"]).ok().stdout.lines().count();
+    // A: origin's URL is the relative path `hubs/main`; a remote of that name is a decoy.
+    let decoy = n.env.path("decoy.git").to_string_lossy().into_owned();
+    n.env.git(&["init", "-q", "--bare", &decoy]).ok();
+    let hub = format!("{a}/hubs/main");
+    n.env.git(&["clone", "-q", "--bare", &n.hub, &hub]).ok();
+    n.git(&a, &["remote", "set-url", "origin", "hubs/main"]).ok();
+    n.git(&a, &["remote", "add", "hubs/main", &decoy]).ok();
+    n.t(&a, &["rate", "heat-at-the-depot", "--score", "1", "--as", "alice"]).ok();
+    n.t(&a, &["sync"]).ok();
+    assert_eq!(count(&decoy), 0, "the decoy got the push");
+    assert!(count(&hub) > 0, "origin's hub got nothing");
+    // B: an explicit pushurl, and a pushInsteadOf rule that matches it.
+    let pushed = n.env.path("pushed.git").to_string_lossy().into_owned();
+    let rewritten = n.env.path("rewritten.git").to_string_lossy().into_owned();
+    for r in [&pushed, &rewritten] {
+        n.env.git(&["clone", "-q", "--bare", &hub, r]).ok();
+    }
+    n.git(&a, &["remote", "set-url", "--push", "origin", &pushed]).ok();
+    n.git(&a, &["config", &format!("url.{rewritten}.pushInsteadOf"), &pushed]).ok();
+    n.t(&a, &["rate", "heat-at-the-depot", "--score", "2", "--as", "bob"]).ok();
+    n.t(&a, &["sync"]).ok();
+    let bob = |repo: &str| n.env.git(&["-C", repo, "for-each-ref", "refs/notes/tribune/ratings/bob"]).ok().stdout;
+    assert!(!bob(&pushed).is_empty(), "the pushurl got nothing");
+    assert!(bob(&rewritten).is_empty(), "the push went where pushInsteadOf points, which git ignores here");
 }
