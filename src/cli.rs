@@ -80,6 +80,8 @@ pub enum Command {
     Reply(commands::reply::Args),
     Challenges(commands::challenges::Args),
     Accountability(commands::accountability::Args),
+    Channel(commands::channel::Args),
+    Edition(commands::edition::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]

@@ -13,7 +13,10 @@ use crate::credits::CreditLine;
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
 mod data;
+mod newsletter;
+pub mod pdf;
 pub use data::*;
+pub use newsletter::{newsletter_html, newsletter_markdown, Newsletter, Paper};
 
 /// Everything an export shows, worded: what the formats print.
 #[derive(Debug)]

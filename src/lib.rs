@@ -12,6 +12,7 @@
 
 pub mod articles;
 pub mod challenges;
+pub mod channels;
 pub mod cli;
 pub mod commands;
 pub mod commons;

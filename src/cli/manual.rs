@@ -762,6 +762,130 @@ pub const PAGES: &[Page] = &[
         exit: &[],
     },
     Page {
+        command: "channel",
+        examples: &[
+            ("The channels:", "tribune channel list"),
+            (
+                "A fortnightly newsletter of abc, with a standing page:",
+                "tribune channel add shop-floor --as abc --title \"Shop floor news\" \\\n  \
+                 --standing back-page.md",
+            ),
+            ("Pin xyz's version of an article, first:", "tribune channel pick shop-floor warehouse-strike@xyz --at 1"),
+        ],
+        see_also: &["channel add", "channel pick", "channel show", "edition"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "channel add",
+        examples: &[
+            ("A channel of abc:", "tribune channel add shop-floor --as abc --title \"Shop floor news\""),
+            (
+                "Fed by a filter's ten best:",
+                "tribune channel add site --as xyz --title \"XYZ online\" \\\n  \
+                 --filter front-page --top 10",
+            ),
+        ],
+        see_also: &["channel pick", "edition new"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "channel list",
+        examples: &[("Every channel, with its picks and editions:", "tribune channel list"), ("As JSON:", "tribune channel list --json")],
+        see_also: &["channel show"],
+        uses: &[],
+        exit: &[],
+    },
+    Page {
+        command: "channel show",
+        examples: &[
+            ("A channel's picks and editions:", "tribune channel show shop-floor"),
+            ("abc's, when two contingents use the name, as JSON:", "tribune channel show abc/news --json"),
+        ],
+        see_also: &["channel list", "edition list"],
+        uses: &[],
+        exit: &[],
+    },
+    Page {
+        command: "channel pick",
+        examples: &[
+            ("The trunk's text, at the end:", "tribune channel pick shop-floor warehouse-strike"),
+            (
+                "One version by its id, second:",
+                "tribune channel pick shop-floor warehouse-strike@9f3b16 --at 2",
+            ),
+        ],
+        see_also: &["channel unpick", "versions", "edition new"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "channel unpick",
+        examples: &[("Take an article out of the picks:", "tribune channel unpick shop-floor warehouse-strike")],
+        see_also: &["channel pick"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "channel remove",
+        examples: &[("Close a channel, keeping its editions:", "tribune channel remove shop-floor")],
+        see_also: &["channel list"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "edition",
+        examples: &[
+            ("The next issue, of the channel's picks:", "tribune edition new shop-floor --title \"Week 48\""),
+            ("Print it:", "tribune edition export shop-floor 1 --format pdf -o week-48.pdf"),
+        ],
+        see_also: &["edition new", "edition list", "edition export", "channel"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "edition new",
+        examples: &[
+            ("Of the channel's current picks:", "tribune edition new shop-floor --title \"Week 48\""),
+            (
+                "Of two articles given here:",
+                "tribune edition new shop-floor --title \"Strike special\" \\\n  \
+                 --pick warehouse-strike@xyz --pick port-blockade",
+            ),
+            (
+                "Of a filter's five best:",
+                "tribune edition new site --title \"Today\" \\\n  \
+                 --from-filter front-page --top 5",
+            ),
+        ],
+        see_also: &["edition export", "channel pick"],
+        uses: &[Commits, Clock, Signs],
+        exit: &[],
+    },
+    Page {
+        command: "edition list",
+        examples: &[("A channel's editions:", "tribune edition list shop-floor")],
+        see_also: &["edition export"],
+        uses: &[],
+        exit: &[],
+    },
+    Page {
+        command: "edition export",
+        examples: &[
+            ("Issue 3 as an HTML page to print:", "tribune edition export shop-floor 3 -o issue-3.html"),
+            (
+                "As a PDF on Letter paper:",
+                "tribune edition export shop-floor 3 --format pdf \\\n  \
+                 --paper letter -o issue-3.pdf",
+            ),
+            ("As Markdown:", "tribune edition export shop-floor 3 --format md"),
+        ],
+        see_also: &["export", "credits"],
+        uses: &[],
+        exit: &[],
+    },
+    Page {
         command: "demo",
         examples: &[
             ("A demo commons in a fresh temporary directory:", "tribune demo"),

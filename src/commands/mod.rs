@@ -7,6 +7,7 @@ pub mod approve;
 pub mod audit;
 pub mod challenge;
 pub mod challenges;
+pub mod channel;
 pub mod clone;
 pub mod completions;
 pub mod contribute;
@@ -14,6 +15,7 @@ pub mod credit_check;
 pub mod credits;
 pub mod demo;
 pub mod diff;
+pub mod edition;
 mod editor;
 pub mod export;
 pub mod filter;
@@ -118,6 +120,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Reply(a) => reply::run(ctx, a),
         Command::Challenges(a) => challenges::run(ctx, a),
         Command::Accountability(a) => accountability::run(ctx, a),
+        Command::Channel(a) => channel::run(ctx, a),
+        Command::Edition(a) => edition::run(ctx, a),
         Command::Demo(a) => demo::run(ctx, a),
         Command::Completions(a) => completions::run(a),
         Command::GenerateMan(a) => man::run(a),

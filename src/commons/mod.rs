@@ -51,6 +51,8 @@ pub struct Change {
     pub puts: Vec<Put>,
     /// Files to set to objects already in the repository (path, blob id).
     pub links: Vec<(String, Oid)>,
+    /// Directories to set to trees already in the repository (path, tree id).
+    pub trees: Vec<(String, Oid)>,
     /// Parents after the branch's tip (a merge, such as bringing a branch up to the trunk).
     pub extra_parents: Vec<Oid>,
     pub removes: Vec<String>,
@@ -70,6 +72,7 @@ impl Change {
         Change {
             puts: Vec::new(),
             links: Vec::new(),
+            trees: Vec::new(),
             extra_parents: Vec::new(),
             removes: Vec::new(),
             message,
@@ -359,6 +362,9 @@ pub fn commit_on_from<T>(
         for (path, blob) in &change.links {
             edits.push(Edit::Put { path: path.clone(), blob: *blob });
         }
+        for (path, tree) in &change.trees {
+            edits.push(Edit::Tree { path: path.clone(), tree: *tree });
+        }
         for path in &change.removes {
             edits.push(Edit::Remove { path: path.clone() });
         }
@@ -387,6 +393,7 @@ pub fn commit_on_from<T>(
                     .iter()
                     .map(|p| p.path.clone())
                     .chain(change.links.iter().map(|(p, _)| p.clone()))
+                    .chain(change.trees.iter().map(|(p, _)| p.clone()))
                     .chain(change.removes.iter().cloned())
                     .collect();
                 if let Some(detail) = repo.refresh_worktree(refname, tree, new_tree, &paths) {

@@ -88,7 +88,7 @@ impl Export {
 }
 
 impl ArticleExport {
-    fn document(&self) -> Document {
+    pub(crate) fn document(&self) -> Document {
         let a = &self.article;
         Document {
             lang: self.lang.clone(),

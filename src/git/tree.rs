@@ -11,17 +11,19 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-/// One change to a tree: put a blob at a path, or remove whatever is there.
+/// One change to a tree: put a blob at a path, put a tree (by id, nothing copied), or
+/// remove whatever is there.
 #[derive(Debug, Clone)]
 pub enum Edit {
     Put { path: String, blob: Oid },
+    Tree { path: String, tree: Oid },
     Remove { path: String },
 }
 
 impl Edit {
     fn path(&self) -> &str {
         match self {
-            Edit::Put { path, .. } | Edit::Remove { path } => path,
+            Edit::Put { path, .. } | Edit::Tree { path, .. } | Edit::Remove { path } => path,
         }
     }
 }
@@ -149,6 +151,8 @@ impl Subtrees {
 
 enum Node {
     Blob(Option<Oid>),
+    /// A whole tree put by id.
+    Tree(Oid),
     Dir(BTreeMap<String, Node>),
 }
 
@@ -162,20 +166,21 @@ impl Repo {
             let mut dir = &mut root;
             for c in &comps[..comps.len() - 1] {
                 let node = dir.entry((*c).to_string()).or_insert_with(|| Node::Dir(BTreeMap::new()));
-                if let Node::Blob(_) = node {
+                if !matches!(node, Node::Dir(_)) {
                     *node = Node::Dir(BTreeMap::new());
                 }
                 dir = match node {
                     Node::Dir(d) => d,
-                    Node::Blob(_) => unreachable!("replaced by a directory above"),
+                    _ => unreachable!("replaced by a directory above"),
                 };
             }
             let leaf = comps[comps.len() - 1].to_string();
-            let value = match edit {
-                Edit::Put { blob, .. } => Some(*blob),
-                Edit::Remove { .. } => None,
+            let node = match edit {
+                Edit::Put { blob, .. } => Node::Blob(Some(*blob)),
+                Edit::Tree { tree, .. } => Node::Tree(*tree),
+                Edit::Remove { .. } => Node::Blob(None),
             };
-            dir.insert(leaf, Node::Blob(value));
+            dir.insert(leaf, node);
         }
         match self.apply(base, &root)? {
             Some(tree) => Ok(tree),
@@ -224,6 +229,9 @@ impl Repo {
             match node {
                 Node::Blob(Some(blob)) => {
                     tb.insert(name, blob.0, 0o100644).with_context(|| format!("could not add {name} to a tree"))?;
+                }
+                Node::Tree(tree) => {
+                    tb.insert(name, tree.0, 0o040000).with_context(|| format!("could not add {name}/ to a tree"))?;
                 }
                 Node::Blob(None) => {
                     if tb.get(name).ok().flatten().is_some() {

@@ -17,6 +17,8 @@
 //!   the proposal);
 //! - `refs/notes/tribune/ratings/<rater>`, for a rater who is a member with a key: never
 //!   deleted or rewritten, and every new commit signed by one of the rater's keys;
+//! - `refs/tribune/channels/<contingent>/<channel>`: never deleted or rewritten, and in a
+//!   founded commons every new commit signed by a member of `<contingent>`;
 //! - `refs/tags/statements/<slug>`: never deleted or moved, and a new one verifies;
 //! - any other ref under tribune's namespaces that does not have its kind's shape is refused.
 //!
@@ -113,6 +115,20 @@ pub enum Refusal {
         rater: String,
         commit: String,
     },
+    /// A channel is closed by a commit, never deleted: its editions stay readable.
+    ChannelDeleted {
+        channel: String,
+    },
+    ChannelRewritten {
+        channel: String,
+    },
+    /// A new commit of a contingent's channel not signed by one of its members.
+    ChannelNotSigned {
+        channel: String,
+        contingent: String,
+        commit: String,
+        signer: Option<String>,
+    },
     TagDeleted,
     TagMoved,
     TagDoesNotVerify {
@@ -187,6 +203,8 @@ fn kind_of(refname: &str, trunk_ref: &str) -> Option<Kind> {
         Some(Kind::Edition)
     } else if refname.starts_with("refs/notes/tribune/") {
         Some(Kind::Notes)
+    } else if refname.starts_with(crate::channels::CHANNEL_REFS) {
+        Some(Kind::Channel)
     } else if refname.starts_with("refs/tribune/") {
         Some(Kind::Ballots)
     } else if refname.starts_with("refs/tags/statements/") {
@@ -313,6 +331,30 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
             for commit in new_commits(repo, u.old, new)? {
                 if !signed_by(repo, commit, &keys)? {
                     return Ok(Some(Refusal::NotesNotSigned { rater: last, commit: commit.to_string() }));
+                }
+            }
+            None
+        }
+        Kind::Channel => {
+            let channel = u.refname.strip_prefix(crate::channels::CHANNEL_REFS).unwrap_or_default().to_string();
+            let contingent = channel.split('/').next().unwrap_or_default().to_string();
+            let Some(new) = u.new else { return Ok(Some(Refusal::ChannelDeleted { channel })) };
+            if !fast_forward {
+                return Ok(Some(Refusal::ChannelRewritten { channel }));
+            }
+            if !founded {
+                return Ok(None);
+            }
+            let tip = commons.trunk_tip()?;
+            for commit in new_commits(repo, u.old, new)? {
+                let judged = super::acts::standing_at(commons, tip, commit, &[contingent.as_str()])?;
+                if judged.standing != super::acts::Standing::Verified {
+                    return Ok(Some(Refusal::ChannelNotSigned {
+                        channel,
+                        contingent,
+                        commit: commit.to_string(),
+                        signer: judged.signer,
+                    }));
                 }
             }
             None

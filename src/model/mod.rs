@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod batch;
+pub mod channel;
 pub mod config;
 pub mod filter;
 pub mod id;

@@ -7,8 +7,9 @@ use crate::model::words::short;
 pub fn refusal(refname: &str, r: &Refusal) -> String {
     let why = match r {
         Refusal::Malformed => "not a ref tribune takes: tribune's refs are refs/heads/contingents/<id>, \
-                               refs/notes/tribune/ratings/<rater>, refs/tribune/ballots/<statement>/<member> and \
-                               refs/tags/statements/<slug>, each part an id"
+                               refs/notes/tribune/ratings/<rater>, refs/tribune/ballots/<statement>/<member>, \
+                               refs/tribune/channels/<contingent>/<channel> and refs/tags/statements/<slug>, each \
+                               part an id"
             .to_string(),
         Refusal::NotACommit { object } => format!("{} is not a commit", short(object, 10)),
         Refusal::TrunkDeleted => "the trunk is never deleted".to_string(),
@@ -48,6 +49,17 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
         Refusal::NotesNotSigned { rater, commit } => format!(
             "commit {} is not signed by {rater}, who has a key: only {rater} signs their ratings",
             short(commit, 10)
+        ),
+        Refusal::ChannelDeleted { channel } => {
+            format!("the channel {channel} is never deleted (`tribune channel remove` closes it, keeping its editions)")
+        }
+        Refusal::ChannelRewritten { channel } => {
+            format!("rewrites the channel {channel} (not a fast-forward): what a channel published is never taken back")
+        }
+        Refusal::ChannelNotSigned { channel, contingent, commit, signer } => format!(
+            "commit {} of the channel {channel}, {}: only a member of {contingent} may change it",
+            crate::model::words::short(commit, 10),
+            by(signer)
         ),
         Refusal::TagDeleted => "an approval tag is never deleted".to_string(),
         Refusal::TagMoved => "an approval tag is never moved".to_string(),

@@ -47,6 +47,7 @@ pub fn add(
             match edit {
                 Edit::Put { path, blob } => change.links.push((path, blob)),
                 Edit::Remove { path } => change.removes.push(path),
+                Edit::Tree { path, tree } => change.trees.push((path, tree)),
             }
         }
         Ok((change, ()))

@@ -16,6 +16,13 @@ pub struct Moved {
     pub ratings: BTreeMap<String, usize>,
     pub ballots: usize,
     pub statements: usize,
+    /// Commits on channels (picks, editions, channels made or closed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub channel_changes: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Moved {
@@ -30,6 +37,7 @@ impl Moved {
         }
         self.ballots += other.ballots;
         self.statements += other.statements;
+        self.channel_changes += other.channel_changes;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -39,6 +47,7 @@ impl Moved {
             && self.ratings.is_empty()
             && self.ballots == 0
             && self.statements == 0
+            && self.channel_changes == 0
     }
 
     /// "3 articles, 1 rewrite by xyz, 120 ratings by 4 raters, 2 ballots".
@@ -64,6 +73,9 @@ impl Moved {
         }
         if self.statements > 0 {
             parts.push(n(self.statements, "approved statement", "approved statements"));
+        }
+        if self.channel_changes > 0 {
+            parts.push(n(self.channel_changes, "channel change", "channel changes"));
         }
         if parts.is_empty() {
             "nothing".to_string()
@@ -132,6 +144,7 @@ pub(super) fn count(repo: &Repo, kind: Kind, name: &str, from: Option<Oid>, to: 
             }
         }
         Kind::Tag => moved.statements += 1,
+        Kind::Channel => moved.channel_changes += repo.walk(to, &hide)?.count(),
     }
     Ok(())
 }

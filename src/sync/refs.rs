@@ -10,6 +10,8 @@ pub enum Kind {
     Edition,
     Notes,
     Ballots,
+    /// `refs/tribune/channels/<contingent>/<channel>`.
+    Channel,
     Trunk,
     Tag,
 }
@@ -37,6 +39,8 @@ pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<P
         let rest = tracking.strip_prefix(&format!("{MIRRORS}{remote}/"))?;
         let kind = if rest.starts_with("notes/tribune/") {
             Kind::Notes
+        } else if rest.starts_with("tribune/channels/") {
+            Kind::Channel
         } else if rest.starts_with("tribune/") {
             Kind::Ballots
         } else if rest.starts_with("tags/statements/") {
@@ -51,6 +55,7 @@ pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<P
 
 /// Whether a ref's name has the shape of its kind: `contingents/<id>`,
 /// `notes/tribune/ratings/<rater>`, `tribune/ballots/<statement>/<member>`,
+/// `tribune/channels/<contingent>/<channel>`,
 /// `tags/statements/<slug>`, each part an id. A ref one level below another writer's
 /// (`…/ballots/s/m3/x`) would stop that writer from ever updating theirs, and git cannot
 /// hold both: such names are never taken or pushed.
@@ -66,6 +71,7 @@ pub fn well_formed(local: &str, kind: Kind, trunk_ref: &str) -> bool {
         Kind::Edition => ids(local.strip_prefix("refs/heads/contingents/"), 1),
         Kind::Notes => ids(local.strip_prefix(crate::ratings::RATINGS_REFS), 1),
         Kind::Ballots => ids(local.strip_prefix(crate::statements::BALLOT_REFS), 2),
+        Kind::Channel => ids(local.strip_prefix(crate::channels::CHANNEL_REFS), 2),
         Kind::Tag => ids(local.strip_prefix(crate::statements::TAG_REFS), 1),
     }
 }
@@ -87,7 +93,8 @@ pub(super) fn syncable_local(repo: &Repo, trunk_ref: &str) -> Result<Vec<(String
     for (prefix, kind) in [
         ("refs/heads/contingents/", Kind::Edition),
         ("refs/notes/tribune/", Kind::Notes),
-        ("refs/tribune/", Kind::Ballots),
+        ("refs/tribune/channels/", Kind::Channel),
+        ("refs/tribune/ballots/", Kind::Ballots),
         ("refs/tags/statements/", Kind::Tag),
     ] {
         for (name, id) in repo.refs_with_prefix(prefix)? {

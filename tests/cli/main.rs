@@ -7,6 +7,7 @@ mod sync_fixture;
 mod test_acts;
 mod test_article_rules;
 mod test_challenges;
+mod test_channels;
 mod test_concurrency;
 mod test_contribute;
 mod test_control_chars;

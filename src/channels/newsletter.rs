@@ -1,0 +1,48 @@
+//! One edition as a newsletter, as data: the masthead, each pinned version as `export`
+//! exports an article (credits, attachments), the standing page and the signature of the
+//! channel's contingent. `export::newsletter` words and lays it out.
+
+use super::*;
+use crate::export::{language, ArticleExport, Newsletter, Signer};
+use crate::model::article::Article;
+
+/// The newsletter of edition `number` of channel `id`. Texts and attachments come from the
+/// channel's own tree; only the credits are computed from the commons (as `tribune credits`
+/// does, one article at a time).
+pub fn build(commons: &Commons, id: &ChannelId, number: u32) -> Result<Newsletter> {
+    let read = edition(commons, id, number)?;
+    let contingent = commons.snapshot()?.require_contingent(&id.owner).with_context(|| {
+        format!("the channel {id} is signed by its contingent {}, which the roster does not hold", id.owner)
+    })?;
+    let exported_as = Signer { contingent: id.owner.clone(), name: contingent.name.clone() };
+    let mut articles = Vec::with_capacity(read.pinned.len());
+    for p in &read.pinned {
+        let name = format!("{}@{}", p.slug, &p.version[..10.min(p.version.len())]);
+        let article = Article::parse(&name, &p.text)?;
+        let version: Oid = p.version.parse().with_context(|| format!("{name}: not a version id"))?;
+        articles.push(ArticleExport {
+            slug: p.slug.clone(),
+            version: p.version.clone(),
+            lang: language(crate::model::article::language_of(&p.text).as_deref(), commons.config.lang.as_deref()),
+            credits: crate::credits::compute(commons, &p.slug, version)?,
+            attachments: p.attachments.clone(),
+            exported_as: Signer { contingent: exported_as.contingent.clone(), name: exported_as.name.clone() },
+            organisation: commons.config.name.clone(),
+            body: article.body.clone(),
+            article,
+        });
+    }
+    Ok(Newsletter {
+        channel: id.to_string(),
+        channel_title: read.channel_title,
+        number: read.edition.number,
+        title: read.edition.title,
+        date: read.edition.date,
+        made_by: read.edition.made_by,
+        lang: language(None, commons.config.lang.as_deref()),
+        articles,
+        standing: read.standing,
+        exported_as,
+        organisation: commons.config.name.clone(),
+    })
+}

@@ -1,0 +1,209 @@
+//! One edition of a channel as a printable newsletter: a masthead (the channel, the issue's
+//! number and date), each article as `export` words it (title, byline, body, credits) with
+//! its attachments, the channel's standing page, the public-domain notice and the signature
+//! of the channel's contingent. HTML (with print styles for A4 and Letter) and Markdown; PDF
+//! is the HTML printed by headless Chromium (`export::pdf`).
+
+use super::*;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// An edition, as data: what `edition export --json` would print and the formats word.
+#[derive(Debug, Serialize)]
+pub struct Newsletter {
+    /// `<contingent>/<channel>`.
+    pub channel: String,
+    pub channel_title: String,
+    pub number: u32,
+    /// The edition's own title.
+    pub title: String,
+    pub date: DateTime<Utc>,
+    pub made_by: String,
+    pub lang: String,
+    pub articles: Vec<ArticleExport>,
+    /// The channel's standing page (Markdown).
+    pub standing: Option<String>,
+    pub exported_as: Signer,
+    pub organisation: String,
+}
+
+/// The paper an HTML or PDF newsletter is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+impl Newsletter {
+    /// "No. 3 · 26 November 2026".
+    pub fn issue_line(&self) -> String {
+        format!("No. {} · {}", self.number, self.date.format("%-d %B %Y"))
+    }
+
+    /// The public-domain notice, naming the licences of the texts.
+    pub fn notice(&self) -> String {
+        let mut licences: Vec<&str> = self.articles.iter().map(|a| a.article.license.as_str()).collect();
+        licences.sort();
+        licences.dedup();
+        format!(
+            "The texts of this newsletter are in the public domain ({}): anyone may copy, change and publish them \
+             without asking.",
+            licences.join(", ")
+        )
+    }
+
+    pub fn signature(&self) -> String {
+        format!("The {} contingent of {}", self.exported_as.name, self.organisation)
+    }
+}
+
+const NEWS_STYLE: &str = "
+.masthead { border-bottom: 3px double #111; margin-bottom: 1.5em; text-align: center; }
+.masthead .org { text-transform: uppercase; letter-spacing: 0.1em; font-size: 0.85em; margin: 0; }
+.masthead h1 { margin: 0.1em 0; }
+.masthead .issue { margin: 0 0 0.6em; }
+.contents ol { padding-left: 1.4em; }
+.item { border-top: 1px solid #999; margin-top: 2em; padding-top: 0.5em; }
+.item h2 { font-size: 1.6em; line-height: 1.2; margin-bottom: 0.2em; }
+.item footer { border-top: none; margin-top: 1em; padding-top: 0; }
+.item footer h3 { font-size: 0.95em; margin: 0.6em 0 0.2em; }
+.standing { border-top: 3px double #111; margin-top: 2.5em; padding-top: 0.5em; }
+.closing { border-top: 1px solid #999; margin-top: 2em; padding-top: 1em; font-size: 0.9em; }
+@media print {
+  .item { break-before: auto; }
+  .item header, .item footer, .masthead { break-inside: avoid; }
+  .standing { break-before: page; }
+}
+";
+
+/// The page's `@page` rule for the paper.
+fn page_rule(paper: Paper) -> &'static str {
+    match paper {
+        Paper::A4 => "@page { size: A4; margin: 18mm 16mm; }",
+        Paper::Letter => "@page { size: letter; margin: 0.7in 0.65in; }",
+    }
+}
+
+/// Markdown as HTML, raw HTML shown as text and links made harmless (as `export` does).
+fn body_html(markdown: &str) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, parser(markdown));
+    out
+}
+
+fn credits_html(lines: &[CreditLine]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<section class=\"credits\">\n<h3>Credits</h3>\n<ul>\n");
+    for c in lines {
+        match safe_link(&c.link) {
+            Some(l) => {
+                out.push_str(&format!("<li>{} <a href=\"{}\">{}</a></li>\n", escape(&c.text), escape(l), escape(l)))
+            }
+            None => out.push_str(&format!("<li>{}</li>\n", escape(&c.text))),
+        }
+    }
+    out.push_str("</ul>\n</section>\n");
+    out
+}
+
+/// The newsletter as one standalone HTML page. Nothing from the data is live: every text is
+/// escaped, bodies go through the same Markdown reader as `export`, and the page's content
+/// security policy allows no script, no outside resource and no form.
+pub fn newsletter_html(n: &Newsletter, paper: Paper) -> String {
+    let heading = format!("{} — {}", n.channel_title, n.issue_line());
+    let mut out = format!("<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n", escape(&n.lang));
+    out.push_str(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
+         img-src data:; form-action 'none'\" />\n",
+    );
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
+    out.push_str(&format!(
+        "<title>{}</title>\n<style>{STYLE}{NEWS_STYLE}{}\n</style>\n</head>\n<body>\n",
+        escape(&heading),
+        page_rule(paper)
+    ));
+    out.push_str("<header class=\"masthead\">\n");
+    out.push_str(&format!("<p class=\"org\">{}</p>\n", escape(&n.signature())));
+    out.push_str(&format!("<h1>{}</h1>\n", escape(&n.channel_title)));
+    out.push_str(&format!("<p class=\"issue\">{} · {}</p>\n</header>\n", escape(&n.issue_line()), escape(&n.title)));
+    out.push_str("<nav class=\"contents\">\n<h2>In this issue</h2>\n<ol>\n");
+    for a in &n.articles {
+        out.push_str(&format!("<li>{}</li>\n", escape(&a.article.title)));
+    }
+    out.push_str("</ol>\n</nav>\n");
+    for a in &n.articles {
+        let d = a.document();
+        out.push_str("<article class=\"item\">\n<header>\n");
+        out.push_str(&format!("<h2>{}</h2>\n", escape(&d.title)));
+        if let Some(s) = &d.summary {
+            out.push_str(&format!("<p class=\"summary\">{}</p>\n", escape(s)));
+        }
+        if let Some(b) = &d.byline {
+            out.push_str(&format!("<p class=\"byline\">{}</p>\n", escape(b)));
+        }
+        out.push_str("</header>\n");
+        out.push_str(&body_html(&d.body));
+        out.push_str("<footer>\n");
+        out.push_str(&credits_html(&d.credits));
+        if !a.attachments.is_empty() {
+            out.push_str("<section class=\"attachments\">\n<h3>Attachments</h3>\n<ul>\n");
+            for f in &a.attachments {
+                out.push_str(&format!("<li>{} <small>({})</small></li>\n", escape(&f.name), escape(&f.id)));
+            }
+            out.push_str("</ul>\n</section>\n");
+        }
+        out.push_str("</footer>\n</article>\n");
+    }
+    if let Some(s) = &n.standing {
+        out.push_str("<section class=\"standing\">\n");
+        out.push_str(&body_html(s));
+        out.push_str("</section>\n");
+    }
+    out.push_str("<footer class=\"closing\">\n");
+    out.push_str(&format!("<p class=\"notice\">{}</p>\n", escape(&n.notice())));
+    out.push_str(&format!("<p class=\"signature\">{}</p>\n", escape(&n.signature())));
+    out.push_str("</footer>\n</body>\n</html>\n");
+    out
+}
+
+/// The newsletter as one Markdown document.
+pub fn newsletter_markdown(n: &Newsletter) -> String {
+    let mut out = format!("# {}\n\n", md_escape(&n.channel_title));
+    out.push_str(&format!("**{}** · {}\n\n", md_escape(&n.issue_line()), md_escape(&n.title)));
+    out.push_str(&format!("*{}*\n\n", md_escape(&n.signature())));
+    for a in &n.articles {
+        let d = a.document();
+        out.push_str(&format!("---\n\n## {}\n\n", md_escape(&d.title)));
+        if let Some(s) = &d.summary {
+            out.push_str(&format!("*{}*\n\n", md_escape(s)));
+        }
+        if let Some(b) = &d.byline {
+            out.push_str(&format!("{}\n\n", md_escape(b)));
+        }
+        out.push_str(&closed(d.body.trim_matches('\n')));
+        out.push_str("\n\n");
+        if !d.credits.is_empty() {
+            out.push_str("**Credits**\n\n");
+            for c in &d.credits {
+                out.push_str(&list_item(&md_escape(&c.text), safe_link(&c.link)));
+            }
+            out.push('\n');
+        }
+        if !a.attachments.is_empty() {
+            out.push_str("**Attachments**\n\n");
+            for f in &a.attachments {
+                out.push_str(&list_item(&format!("{} ({})", md_escape(&f.name), f.id), None));
+            }
+            out.push('\n');
+        }
+    }
+    if let Some(s) = &n.standing {
+        out.push_str("---\n\n");
+        out.push_str(&closed(s.trim_matches('\n')));
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!("---\n\n*{}*\n\n**{}**\n", md_escape(&n.notice()), md_escape(&n.signature())));
+    out
+}

@@ -1,0 +1,270 @@
+//! Channels (issue 13): a contingent's signed, ordered selection of pinned versions, each
+//! its own ref that plain git reads; picks that survive the trunk moving on and `git gc`;
+//! refusals before anything is written; parallel pickers; sync and the hub's hook.
+
+use crate::harness::*;
+
+const SLUG: &str = "port-blockade";
+
+/// A commons with abc, xyz, alice, the article port-blockade (abc) and the channel abc/news.
+pub fn with_channel(env: &Env) -> String {
+    let c = env.commons_with_article(SLUG);
+    env.tribune(&["-C", &c, "channel", "add", "news", "--title", "Shop floor news", "--as", "abc"]).ok();
+    c
+}
+
+pub const REF: &str = "refs/tribune/channels/abc/news";
+
+#[test]
+fn a_channel_is_its_own_ref_whose_files_plain_git_reads() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    env.contribute(&c, "rent-strike", &article("Rent strike", "xyz", "", "Tenants withhold.\n")).ok();
+    env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
+    let r = env.tribune(&["-C", &c, "channel", "pick", "news", "rent-strike", "--at", "1"]).ok();
+    assert!(r.stdout.contains("at place 1"), "{}", r.stdout);
+    let show = env.tribune(&["-C", &c, "channel", "show", "news", "--json"]).ok().json();
+    let slugs: Vec<&str> = show["picks"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["rent-strike", SLUG]);
+    assert_eq!(show["owner"], "abc");
+    assert_eq!(show["title"], "Shop floor news");
+    // Plain git: the settings, the picks and each pinned text, by version id.
+    let toml = env.git(&["-C", &c, "show", &format!("{REF}:channel.toml")]).ok().stdout;
+    assert!(toml.contains("owner = \"abc\""), "{toml}");
+    let version = rev(&env, &c, &format!("main:{}", text_path(SLUG)));
+    let pin = format!("{REF}:pins/{}/{version}/index.md", &version[..2]);
+    assert_eq!(rev(&env, &c, &pin), version);
+    let log = env.git(&["-C", &c, "log", "--format=%s%n%b", REF]).ok().stdout;
+    assert!(log.contains("Tribune-Action: channel") && log.contains("Tribune-Channel: abc/news"), "{log}");
+    let list = env.tribune(&["-C", &c, "channel", "list", "--json"]).ok().json();
+    assert_eq!(list[0]["id"], "abc/news");
+    assert_eq!(list[0]["picks"], 2);
+    // Unpicking takes it out of the picks, in order.
+    env.tribune(&["-C", &c, "channel", "unpick", "abc/news", "rent-strike"]).ok();
+    let show = env.tribune(&["-C", &c, "channel", "show", "news", "--json"]).ok().json();
+    assert_eq!(show["picks"].as_array().unwrap().len(), 1);
+    env.fsck(&c);
+}
+
+#[test]
+fn a_pinned_text_survives_a_trunk_update_and_gc() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    let old = rev(&env, &c, &format!("main:{}", text_path(SLUG)));
+    env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
+    env.tribune(&["-C", &c, "edition", "new", "news", "--title", "Issue one"]).ok();
+    let f = env.write("new.md", article("Port blockade", "abc", "", "Dockers stopped, then won.\n"));
+    env.tribune(&["-C", &c, "contribute", &f, "--slug", SLUG, "--update"]).ok();
+    assert_ne!(rev(&env, &c, &format!("main:{}", text_path(SLUG))), old);
+    env.git(&["-C", &c, "reflog", "expire", "--expire=now", "--all"]).ok();
+    env.git(&["-C", &c, "gc", "-q", "--prune=now"]).ok();
+    let text = env.git(&["-C", &c, "cat-file", "-p", &old]).ok().stdout;
+    assert!(text.contains("Dockers stopped.") && !text.contains("won"), "{text}");
+    let md = env.tribune(&["-C", &c, "edition", "export", "news", "1", "--format", "md"]).ok().stdout;
+    assert!(md.contains("Dockers stopped.") && !md.contains("then won"), "{md}");
+    env.fsck(&c);
+}
+
+#[test]
+fn a_closed_channel_keeps_its_editions_and_takes_no_more_picks() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
+    env.tribune(&["-C", &c, "edition", "new", "news", "--title", "One"]).ok();
+    env.tribune(&["-C", &c, "channel", "remove", "news"]).ok();
+    let show = env.tribune(&["-C", &c, "channel", "show", "news", "--json"]).ok().json();
+    assert!(show["closed_at"].is_string(), "{show:#}");
+    refused(&env, &c, &["-C", &c, "channel", "pick", "news", SLUG], 1, &["the channel abc/news is closed"]);
+    env.tribune(&["-C", &c, "edition", "export", "news", "1", "--format", "md"]).ok();
+}
+
+#[test]
+fn bad_input_is_refused_with_a_clear_message_and_writes_nothing() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    let t = |args: &[&str], needle: &str| {
+        refused(&env, &c, &[&["-C", c.as_str()][..], args].concat(), 1, &[needle]);
+    };
+    t(&["channel", "pick", "nope", SLUG], "there is no channel \"nope\"");
+    t(&["channel", "show", "nope"], "there is no channel \"nope\"");
+    t(&["channel", "pick", "news", "no-such-article"], "there is no article \"no-such-article\"");
+    t(&["channel", "pick", "news", &format!("{SLUG}@deadbeef")], "no version of \"port-blockade\" starts with");
+    t(&["channel", "add", "news", "--title", "Again", "--as", "abc"], "the channel abc/news exists already");
+    t(&["channel", "add", "News", "--title", "X", "--as", "abc"], "upper-case letters are not allowed");
+    t(&["channel", "add", "a..b", "--title", "X", "--as", "abc"], "could make it a path");
+    t(&["channel", "add", "other", "--title", "X", "--as", "nobody"], "there is no contingent \"nobody\"");
+    t(&["channel", "add", "other", "--title", "Bad\u{202e}title", "--as", "abc"], "U+202E");
+    t(&["channel", "unpick", "news", SLUG], "has no pick \"port-blockade\"");
+    t(&["edition", "new", "news", "--title", "Empty"], "the edition would have no articles");
+    t(&["edition", "export", "news", "1"], "abc/news has no edition 1");
+}
+
+#[test]
+fn a_bare_name_used_by_two_contingents_must_be_named_with_its_contingent() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    env.tribune(&["-C", &c, "channel", "add", "news", "--title", "XYZ news", "--as", "xyz"]).ok();
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "channel", "show", "news"],
+        1,
+        &["2 contingents have a channel named \"news\"", "abc/news, xyz/news"],
+    );
+    let show = env.tribune(&["-C", &c, "channel", "show", "xyz/news", "--json"]).ok().json();
+    assert_eq!(show["title"], "XYZ news");
+}
+
+#[test]
+fn two_pickers_at_once_both_land() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    let slugs: Vec<String> = (0..6).map(|i| format!("story-{i}")).collect();
+    for s in &slugs {
+        env.contribute(&c, s, &article(&format!("Story {s}"), "abc", "", "Text.\n")).ok();
+    }
+    let gate = Gate::new(&env, "go");
+    let children = slugs.iter().map(|s| env.spawn_behind(&gate, &["-C", &c, "channel", "pick", "news", s])).collect();
+    for r in gate.open(children) {
+        r.ok();
+    }
+    let show = env.tribune(&["-C", &c, "channel", "show", "news", "--json"]).ok().json();
+    let mut got: Vec<String> =
+        show["picks"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap().to_string()).collect();
+    got.sort();
+    assert_eq!(got, slugs);
+    env.fsck(&c);
+}
+
+/// A founded commons: abc (ann) and xyz (xena), founded by ann; the article port-blockade.
+fn founded(env: &Env) -> (String, String, String) {
+    let c = env.commons_with_article(SLUG);
+    let (ann, ann_pub) = keypair(env, "ann");
+    let (xena, xena_pub) = keypair(env, "xena");
+    let w = env.clone_of(&c, "w");
+    let member = |id: &str, cont: &str, key: &str| {
+        format!("name = \"{id}\"\ncontingent = \"{cont}\"\nemail = \"{id}@example.org\"\nkeys = [\"{key}\"]\n")
+    };
+    std::fs::write(format!("{w}/roster/members/ann.toml"), member("ann", "abc", &ann_pub)).unwrap();
+    std::fs::write(format!("{w}/roster/members/xena.toml"), member("xena", "xyz", &xena_pub)).unwrap();
+    std::fs::remove_file(format!("{w}/roster/members/alice.toml")).unwrap();
+    env.git(&["-C", &w, "add", "-A"]).ok();
+    let signing = format!("user.signingkey={ann}");
+    let msg = "found\n\nTribune-Founders: ann\n";
+    env.git(&["-C", &w, "-c", "gpg.format=ssh", "-c", &signing, "commit", "-q", "-S", "-m", msg]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "main"]).ok();
+    (c, ann, xena)
+}
+
+#[test]
+fn in_a_founded_commons_only_a_member_of_the_contingent_changes_its_channel_and_git_verifies_it() {
+    let env = Env::new();
+    let (c, ann, xena) = founded(&env);
+    let t = |args: &[&str]| env.tribune(&[&["-C", c.as_str()][..], args].concat());
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "channel", "add", "news", "--title", "N", "--as", "abc"],
+        1,
+        &["unsigned commit may not make the channel abc/news"],
+    );
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "channel", "add", "news", "--title", "N", "--as", "abc", "--key", &xena],
+        1,
+        &["only a member of abc may do that"],
+    );
+    // Without --as, the contingent of the member whose key signs.
+    t(&["channel", "add", "news", "--title", "N", "--key", &ann]).ok();
+    refused(&env, &c, &["-C", &c, "channel", "pick", "news", SLUG, "--key", &xena], 1, &["only a member of abc"]);
+    t(&["channel", "pick", "news", SLUG, "--key", &ann]).ok();
+    t(&["edition", "new", "news", "--title", "One", "--key", &ann]).ok();
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "edition", "new", "news", "--title", "Two", "--key", &xena],
+        1,
+        &["only a member of abc"],
+    );
+    let allowed = env.write("allowed", t(&["allowed-signers"]).ok().stdout);
+    for i in 0..3 {
+        git_with_signers(&env, &c, &allowed, &["verify-commit", &format!("{REF}~{i}")]).ok();
+    }
+    env.fsck(&c);
+}
+
+#[test]
+fn sync_carries_a_channel_and_its_edition_between_clones_and_reports_two_clones_editing_one() {
+    let env = Env::new();
+    let hub = with_channel(&env);
+    let a = env.path("a").to_string_lossy().into_owned();
+    let b = env.path("b").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &a]).ok();
+    env.tribune(&["clone", &hub, &b]).ok();
+    env.tribune(&["-C", &a, "channel", "pick", "news", SLUG]).ok();
+    env.tribune(&["-C", &a, "edition", "new", "news", "--title", "One"]).ok();
+    env.tribune(&["-C", &a, "sync"]).ok();
+    assert_eq!(rev(&env, &hub, REF), rev(&env, &a, REF));
+    env.tribune(&["-C", &b, "sync"]).ok();
+    assert_eq!(rev(&env, &b, REF), rev(&env, &a, REF));
+    let md = env.tribune(&["-C", &b, "edition", "export", "news", "1", "--format", "md"]).ok().stdout;
+    assert!(md.contains("Dockers stopped."), "{md}");
+    // Both make edition 2: the second to sync is told, and keeps its own.
+    env.tribune(&["-C", &a, "edition", "new", "news", "--title", "Two from a"]).ok();
+    env.tribune(&["-C", &b, "edition", "new", "news", "--title", "Two from b"]).ok();
+    env.tribune(&["-C", &a, "sync"]).ok();
+    let mine = rev(&env, &b, REF);
+    let r = env.tribune(&["-C", &b, "sync"]);
+    assert!(format!("{}{}", r.stdout, r.stderr).contains(REF), "{}{}", r.stdout, r.stderr);
+    assert_eq!(rev(&env, &b, REF), mine, "a diverged channel is left as it was");
+    assert_ne!(rev(&env, &hub, REF), mine);
+}
+
+#[test]
+fn the_hook_refuses_a_forged_channel_commit_a_deletion_and_a_rewrite() {
+    let env = Env::new();
+    let (hub, ann, xena) = founded(&env);
+    env.tribune(&["-C", &hub, "channel", "add", "news", "--title", "N", "--key", &ann]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let w = env.path("pusher").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &w]).ok();
+    // xena (xyz) adds a commit to abc's channel with plain git, signed with her own key.
+    let tip = rev(&env, &w, REF);
+    let tree = rev(&env, &w, &format!("{REF}^{{tree}}"));
+    let signing = format!("user.signingkey={xena}");
+    let forged = env
+        .git(&[
+            "-C",
+            &w,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &signing,
+            "commit-tree",
+            "-S",
+            "-p",
+            &tip,
+            "-m",
+            "forged\n\nTribune-Action: channel\nTribune-Channel: abc/news\n",
+            &tree,
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let r = env.git(&["-C", &w, "push", "origin", &format!("{forged}:{REF}")]);
+    assert!(r.code != 0 && r.stderr.contains("refused refs/tribune/channels/abc/news"), "{}", r.stderr);
+    assert!(r.stderr.contains("only a member of abc may change it"), "{}", r.stderr);
+    let r = env.git(&["-C", &w, "push", "origin", &format!(":{REF}")]);
+    assert!(r.code != 0 && r.stderr.contains("is never deleted"), "{}", r.stderr);
+    // ann's own commit passes.
+    env.tribune(&["-C", &w, "channel", "pick", "news", SLUG, "--key", &ann]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", REF]).ok();
+    // A rewrite back to the first commit is refused.
+    let r = env.git(&["-C", &w, "push", "-f", "origin", &format!("{tip}:{REF}")]);
+    assert!(r.code != 0 && r.stderr.contains("not a fast-forward"), "{}", r.stderr);
+    // A channel ref of the wrong shape is refused.
+    let r = env.git(&["-C", &w, "push", "origin", &format!("{tip}:refs/tribune/channels/abc/news/x")]);
+    assert!(r.code != 0, "{}", r.stderr);
+}
