@@ -15,6 +15,7 @@ mod test_credits;
 mod test_credits_review;
 mod test_demo;
 mod test_edge_cases;
+mod test_editions;
 mod test_filters;
 mod test_governance;
 mod test_hook;

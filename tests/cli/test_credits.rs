@@ -192,7 +192,7 @@ fn export_gives_markdown_html_and_text_with_credits_notice_and_signature() {
 
 /// Parses the whole document as XML (every element closed, attributes quoted, entities
 /// known) and returns the element names in order.
-fn well_formed(html: &str) -> Vec<String> {
+pub(crate) fn well_formed(html: &str) -> Vec<String> {
     let mut reader = quick_xml::Reader::from_str(html);
     let mut names = Vec::new();
     let mut depth = 0i32;
