@@ -184,9 +184,7 @@ fn hostile_titles_authors_contingent_names_and_links_are_inert_in_the_newsletter
     let c = env.init();
     let evil = "Evil <script>alert(1)</script> \\\"&";
     env.tribune(&["-C", &c, "roster", "add-contingent", "abc", "--name", "<img src=x onerror=alert(1)>"]).ok();
-    let text = format!(
-        "+++\ntitle = \"<script>alert('t')</script>\"\nauthors = [\"<b onmouseover=alert(2)>R</b>\"]\ncontingent = \"abc\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n+++\n[click](javascript:alert(3)) <script>alert(4)</script>\n"
-    );
+    let text = "+++\ntitle = \"<script>alert('t')</script>\"\nauthors = [\"<b onmouseover=alert(2)>R</b>\"]\ncontingent = \"abc\"\ndate = 2026-11-21\nlicense = \"CC0-1.0\"\n+++\n[click](javascript:alert(3)) <script>alert(4)</script>\n".to_string();
     env.contribute(&c, SLUG, &text).ok();
     env.tribune(&["-C", &c, "channel", "add", "news", "--title", evil, "--as", "abc", "--description", evil]).ok();
     env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
