@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::path::PathBuf;
 
+mod channels;
 mod credits;
 mod tour;
 
@@ -259,6 +260,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     let keys = write_keys(dir, &roster)?;
     vote(&commons, &roster, &mut at)?;
     let (challenges, answered) = credits::build(&commons, &roster, &mut at)?;
+    let channels = channels::build(&commons, &roster, &mut at)?;
     // For plain git's `tag -v` and `verify-commit`, as `tribune allowed-signers` prints it.
     let mut signers = String::new();
     for m in &roster.members {
@@ -270,7 +272,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
     Ok(format!(
         "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters, \
          one approved joint statement and one open for votes, {} credited articles (one reusing another without credit), \
-         {} public challenges ({} answered). The members' (public, demo-only) keys are in {}.",
+         {} public challenges ({} answered), {} channels with an edition each. The members' (public, demo-only) keys are in {}.",
         roster.org,
         roster.contingents.len(),
         roster.members.len(),
@@ -281,6 +283,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         credits::CREDITED.len(),
         challenges,
         answered,
+        channels,
         keys.display()
     ))
 }
