@@ -27,11 +27,13 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(r.stdout.contains("Approved by 1 of 1 vote, two-thirds required"), "{}", r.stdout);
     assert!(r.stdout.contains("Modified by XYZ Circle"), "{}", r.stdout);
     assert!(r.stdout.contains("abc (ABC Collective)  1         1         0"), "{}", r.stdout);
+    assert!(r.stdout.contains("Made edition 1 of abc/shop-floor: Week 48 (2 articles)"), "{}", r.stdout);
+    assert!(r.stdout.contains("editions/0001.toml"), "{}", r.stdout);
 
     // The reader's files, private key included, stay where the reader works: the bare
     // repository holds only what git and tribune put there.
     assert!(!body.lines().any(|l| l.trim_start().starts_with("cd ")), "the walkthrough changes directory");
-    for file in ["strike.md", "rent.md", "xyz.md", "statement.md", "rlopez-key", "signers", "strike.html"] {
+    for file in ["strike.md", "rent.md", "xyz.md", "statement.md", "rlopez-key", "signers", "strike.html", "week-48.html"] {
         assert!(env.path(file).is_file(), "{file} is not in the reader's directory");
     }
     let repository = ["HEAD", "config", "description", "hooks", "info", "objects", "refs", "packed-refs", "tribune"];
