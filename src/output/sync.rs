@@ -92,6 +92,15 @@ fn clash(contingent: &str, c: &Clash) -> String {
 /// A ref left as it was, and how to settle it.
 pub fn diverged(d: &Diverged, remote: &str) -> String {
     match d {
+        Diverged::Channel { refname, channel, here, there } => format!(
+            "{refname}: the channel {channel} was changed on this clone ({}) and on {remote} ({}); nothing was \
+             overwritten (two clones may each have made the same edition number). To take {remote}'s and redo your \
+             change on it: `git update-ref {refname} {}{remote}/{} {here}`, then pick or make the edition again",
+            short(here, 10),
+            short(there, 10),
+            crate::sync::MIRRORS,
+            refname.trim_start_matches("refs/"),
+        ),
         Diverged::Histories { refname, here, there } => format!(
             "{refname}: this clone and {remote} have different histories ({} here, {} there); nothing was \
              overwritten",

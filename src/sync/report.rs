@@ -99,6 +99,9 @@ pub enum Diverged {
     Edition { refname: String, contingent: String, clashes: Vec<Clash> },
     /// Two different approvals of one statement.
     Approvals { refname: String, statement: String, here: String, there: String },
+    /// A channel changed on both sides (picks or editions): never merged, since two clones
+    /// may each have made an edition with the same number.
+    Channel { refname: String, channel: String, here: String, there: String },
     /// A push-only sync: the remote has changes this clone lacks.
     RemoteAhead { refname: String },
 }

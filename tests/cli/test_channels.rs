@@ -216,9 +216,20 @@ fn sync_carries_a_channel_and_its_edition_between_clones_and_reports_two_clones_
     env.tribune(&["-C", &a, "sync"]).ok();
     let mine = rev(&env, &b, REF);
     let r = env.tribune(&["-C", &b, "sync"]);
-    assert!(format!("{}{}", r.stdout, r.stderr).contains(REF), "{}{}", r.stdout, r.stderr);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains(&format!("{REF}: the channel abc/news was changed on this clone")), "{said}");
+    assert_eq!(r.code, 1, "{said}");
     assert_eq!(rev(&env, &b, REF), mine, "a diverged channel is left as it was");
     assert_ne!(rev(&env, &hub, REF), mine);
+    // What it says to run takes the remote's, and the edition is made again on top.
+    let cmd = said.split('`').find(|s| s.starts_with("git update-ref")).unwrap().to_string();
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    env.git(&[&["-C", b.as_str()][..], &words[1..]].concat()).ok();
+    env.tribune(&["-C", &b, "edition", "new", "news", "--title", "Three from b"]).ok();
+    env.tribune(&["-C", &b, "sync"]).ok();
+    let list = env.tribune(&["-C", &hub, "edition", "list", "news", "--json"]).ok().json();
+    let titles: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["One", "Two from a", "Three from b"]);
 }
 
 #[test]

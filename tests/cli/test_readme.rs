@@ -33,7 +33,9 @@ fn the_readme_walkthrough_runs_as_written() {
     // The reader's files, private key included, stay where the reader works: the bare
     // repository holds only what git and tribune put there.
     assert!(!body.lines().any(|l| l.trim_start().starts_with("cd ")), "the walkthrough changes directory");
-    for file in ["strike.md", "rent.md", "xyz.md", "statement.md", "rlopez-key", "signers", "strike.html", "week-48.html"] {
+    for file in
+        ["strike.md", "rent.md", "xyz.md", "statement.md", "rlopez-key", "signers", "strike.html", "week-48.html"]
+    {
         assert!(env.path(file).is_file(), "{file} is not in the reader's directory");
     }
     let repository = ["HEAD", "config", "description", "hooks", "info", "objects", "refs", "packed-refs", "tribune"];
