@@ -3,7 +3,7 @@
 //! channel's contingent. `export::newsletter` words and lays it out.
 
 use super::*;
-use crate::export::{language, ArticleExport, Newsletter, Signer};
+use crate::export::{language, ArticleExport, Newsletter, Picture, Signer};
 use crate::model::article::Article;
 
 /// The newsletter of edition `number` of channel `id`. Texts and attachments come from the
@@ -16,7 +16,20 @@ pub fn build(commons: &Commons, id: &ChannelId, number: u32) -> Result<Newslette
     })?;
     let exported_as = Signer { contingent: id.owner.clone(), name: contingent.name.clone() };
     let mut articles = Vec::with_capacity(read.pinned.len());
+    let mut pictures = std::collections::BTreeMap::new();
+    let mut shown = 0usize;
     for p in &read.pinned {
+        for f in &p.attachments {
+            // Pictures up to 20 MiB in all are shown; the rest are listed.
+            let id: Oid = f.id.parse().with_context(|| format!("{}: not a blob id", f.name))?;
+            if pictures.contains_key(&f.id) || shown > 4 * Picture::MAX_BYTES {
+                continue;
+            }
+            if let Some(pic) = Picture::sniff(commons.repo.read_blob(id)?) {
+                shown += pic.data.len();
+                pictures.insert(f.id.clone(), pic);
+            }
+        }
         let name = format!("{}@{}", p.slug, &p.version[..10.min(p.version.len())]);
         let article = Article::parse(&name, &p.text)?;
         let version: Oid = p.version.parse().with_context(|| format!("{name}: not a version id"))?;
@@ -44,5 +57,6 @@ pub fn build(commons: &Commons, id: &ChannelId, number: u32) -> Result<Newslette
         standing: read.standing,
         exported_as,
         organisation: commons.config.name.clone(),
+        pictures,
     })
 }

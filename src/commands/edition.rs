@@ -44,8 +44,9 @@ pub struct New {
     /// picks; repeatable, in order.
     #[arg(long = "pick", value_name = "SLUG[@VERSION]", conflicts_with = "from_filter")]
     pub picks: Vec<String>,
-    /// Publish the trunk texts this filter passes, best first (as `list --filter` orders them).
-    #[arg(long, value_name = "FILTER")]
+    /// Publish the trunk texts this filter passes, best first (as `list --filter` orders them);
+    /// without a value, the channel's own filter (channel add --filter).
+    #[arg(long, value_name = "FILTER", num_args = 0..=1, default_missing_value = "")]
     pub from_filter: Option<String>,
     /// How many of the filter's best to publish (default: the channel's top, else 10).
     #[arg(long, value_name = "N", requires = "from_filter", value_parser = clap::value_parser!(u32).range(1..=500))]
@@ -137,11 +138,19 @@ fn new(commons: &crate::commons::Commons, a: New) -> Result<()> {
     check_text("title", &a.title, true).context("--title")?;
     let signer = act_for(commons, &id, "make an edition of", a.signing.key.as_deref())?;
     let source = if let Some(f) = &a.from_filter {
-        let top = match a.top {
-            Some(t) => t,
-            None => channels::read(commons, &id)?.settings.top.unwrap_or(10),
+        let settings = channels::read(commons, &id)?.settings;
+        let filter = match (f.as_str(), &settings.filter) {
+            ("", Some(own)) => own.clone(),
+            ("", None) => {
+                return Err(usage(
+                    format!("{id} has no filter of its own: --from-filter needs one"),
+                    "name it: --from-filter FILTER",
+                ))
+            }
+            (f, _) => f.to_string(),
         };
-        write::Source::Given(write::from_filter(commons, f, top as usize)?)
+        let top = a.top.or(settings.top).unwrap_or(10);
+        write::Source::Given(write::from_filter(commons, &filter, top as usize)?)
     } else if !a.picks.is_empty() {
         let mut list = Vec::new();
         for p in &a.picks {

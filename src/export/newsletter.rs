@@ -25,6 +25,62 @@ pub struct Newsletter {
     pub standing: Option<String>,
     pub exported_as: Signer,
     pub organisation: String,
+    /// The attachments that are pictures, by blob id, to show in the page (not in JSON: the
+    /// blob ids are there, under each article's attachments).
+    #[serde(skip)]
+    pub pictures: std::collections::BTreeMap<String, Picture>,
+}
+
+/// An attachment that is a PNG, JPEG, GIF or WebP picture, with its bytes.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    pub mime: &'static str,
+    pub data: Vec<u8>,
+}
+
+impl Picture {
+    /// The largest picture shown in a page (larger ones are listed, not shown).
+    pub const MAX_BYTES: usize = 5 << 20;
+
+    /// A picture, when `data` starts as one of the formats a browser shows (never SVG, which
+    /// can carry script).
+    pub fn sniff(data: Vec<u8>) -> Option<Picture> {
+        let mime = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else if data.starts_with(&[0xff, 0xd8, 0xff]) {
+            "image/jpeg"
+        } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+            "image/gif"
+        } else if data.len() > 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
+            "image/webp"
+        } else {
+            return None;
+        };
+        (data.len() <= Picture::MAX_BYTES).then_some(Picture { mime, data })
+    }
+
+    /// The picture as a `data:` address.
+    pub fn data_url(&self) -> String {
+        format!("data:{};base64,{}", self.mime, base64(&self.data))
+    }
+}
+
+/// Standard base64 with padding (RFC 4648).
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// The paper an HTML or PDF newsletter is laid out for.
@@ -67,6 +123,9 @@ const NEWS_STYLE: &str = "
 .item h2 { font-size: 1.6em; line-height: 1.2; margin-bottom: 0.2em; }
 .item footer { border-top: none; margin-top: 1em; padding-top: 0; }
 .item footer h3 { font-size: 0.95em; margin: 0.6em 0 0.2em; }
+figure { margin: 1em 0; break-inside: avoid; }
+figure img, .item img { max-width: 100%; height: auto; }
+figcaption { font-size: 0.85em; color: #444; }
 .standing { border-top: 3px double #111; margin-top: 2.5em; padding-top: 0.5em; }
 .closing { border-top: 1px solid #999; margin-top: 2em; padding-top: 1em; font-size: 0.9em; }
 @media print {
@@ -84,10 +143,19 @@ fn page_rule(paper: Paper) -> &'static str {
     }
 }
 
-/// Markdown as HTML, raw HTML shown as text and links made harmless (as `export` does).
-fn body_html(markdown: &str) -> String {
+/// Markdown as HTML, raw HTML shown as text and links made harmless (as `export` does); an
+/// image whose address is the name of one of `pictures` (an attachment beside the text, as
+/// `![](photo.jpg)`) shows that picture.
+fn body_html(markdown: &str, pictures: &std::collections::HashMap<&str, String>) -> String {
+    let events = parser(markdown).map(|e| match e {
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if pictures.contains_key(dest_url.as_ref()) => {
+            let dest_url = pictures[dest_url.as_ref()].clone().into();
+            Event::Start(Tag::Image { link_type, dest_url, title, id })
+        }
+        e => e,
+    });
     let mut out = String::new();
-    html::push_html(&mut out, parser(markdown));
+    html::push_html(&mut out, events);
     out
 }
 
@@ -144,7 +212,20 @@ pub fn newsletter_html(n: &Newsletter, paper: Paper) -> String {
             out.push_str(&format!("<p class=\"byline\">{}</p>\n", escape(b)));
         }
         out.push_str("</header>\n");
-        out.push_str(&body_html(&d.body));
+        let pictures: std::collections::HashMap<&str, String> =
+            a.attachments.iter().filter_map(|f| Some((f.name.as_str(), n.pictures.get(&f.id)?.data_url()))).collect();
+        out.push_str(&body_html(&d.body, &pictures));
+        // The pictures the text does not show itself, after it.
+        for f in &a.attachments {
+            if let Some(url) = pictures.get(f.name.as_str()).filter(|_| !d.body.contains(f.name.as_str())) {
+                out.push_str(&format!(
+                    "<figure><img src=\"{}\" alt=\"{}\" /><figcaption>{}</figcaption></figure>\n",
+                    escape(url),
+                    escape(&f.name),
+                    escape(&f.name)
+                ));
+            }
+        }
         out.push_str("<footer>\n");
         out.push_str(&credits_html(&d.credits));
         if !a.attachments.is_empty() {
@@ -158,7 +239,7 @@ pub fn newsletter_html(n: &Newsletter, paper: Paper) -> String {
     }
     if let Some(s) = &n.standing {
         out.push_str("<section class=\"standing\">\n");
-        out.push_str(&body_html(s));
+        out.push_str(&body_html(s, &Default::default()));
         out.push_str("</section>\n");
     }
     out.push_str("<footer class=\"closing\">\n");
@@ -206,4 +287,27 @@ pub fn newsletter_markdown(n: &Newsletter) -> String {
     }
     out.push_str(&format!("---\n\n*{}*\n\n**{}**\n", md_escape(&n.notice()), md_escape(&n.signature())));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xff, 0xfe, 0xfd, 0x00]), "//79AA==");
+    }
+
+    #[test]
+    fn only_pictures_a_browser_shows_are_pictures() {
+        assert_eq!(Picture::sniff(vec![0xff, 0xd8, 0xff, 0xe0]).unwrap().mime, "image/jpeg");
+        assert_eq!(Picture::sniff(b"\x89PNG\r\n\x1a\nrest".to_vec()).unwrap().mime, "image/png");
+        assert!(Picture::sniff(b"<svg onload=alert(1)>".to_vec()).is_none());
+        assert!(Picture::sniff(b"%PDF-1.4".to_vec()).is_none());
+    }
 }

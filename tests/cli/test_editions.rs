@@ -148,7 +148,7 @@ fn the_newsletter_has_a_masthead_credits_attachments_the_standing_page_and_the_s
         "<h2>Port blockade</h2>",
         "Dockers stopped.",
         "<h3>Credits</h3>",
-        "photo.jpg",
+        "<img src=\"data:image/jpeg;base64,/9j/4AABAg==\" alt=\"photo.jpg\" />",
         "The ABC caucus meets on Tuesdays.",
         "in the public domain (CC0-1.0)",
         "<p class=\"signature\">The ABC Collective contingent of Mass Organization XYZ</p>",
@@ -196,4 +196,21 @@ fn hostile_titles_authors_contingent_names_and_links_are_inert_in_the_newsletter
         assert!(!lower.contains(bad), "{bad:?} is live in\n{html}");
     }
     assert!(html.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;"), "{html}");
+}
+
+#[test]
+fn a_picture_the_text_shows_by_its_file_name_is_shown_there_and_not_again() {
+    let env = Env::new();
+    let c = env.commons();
+    let a = env.write("a.md", article("Port blockade", "abc", "", "![the gate](gate.png)\n\nDockers stopped.\n"));
+    let gate = env.write("gate.png", b"\x89PNG\r\n\x1a\nxyz");
+    let leaflet = env.write("leaflet.pdf", "%PDF-1.4 pretend\n");
+    env.tribune(&["-C", &c, "contribute", &a, "--slug", SLUG, "--attach", &gate, "--attach", &leaflet]).ok();
+    env.tribune(&["-C", &c, "channel", "add", "news", "--title", "News", "--as", "abc"]).ok();
+    env.tribune(&["-C", &c, "edition", "new", "news", "--title", "One", "--pick", SLUG]).ok();
+    let html = env.tribune(&["-C", &c, "edition", "export", "news", "1"]).ok().stdout;
+    crate::test_credits::well_formed(&html);
+    assert_eq!(html.matches("src=\"data:image/png;base64,iVBORw0KGgp4eXo=\"").count(), 1, "{html}");
+    assert!(html.contains("alt=\"the gate\""), "{html}");
+    assert!(html.contains("leaflet.pdf") && !html.contains("data:application/pdf"), "{html}");
 }
