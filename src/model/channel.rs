@@ -1,6 +1,7 @@
 //! Channels and their editions as files: `channel.toml`, `picks.toml` and
 //! `editions/<NNNN>.toml` of a channel's ref (see tribune-format(5), CHANNELS), parsed and
-//! written. Pure data: no I/O.
+//! written. Pure data: no I/O. Tribune writes these files, so a key it does not know is one
+//! a later format added, and is read past rather than refused.
 
 use crate::error::UserError;
 use chrono::{DateTime, Utc};
@@ -15,7 +16,6 @@ pub const MAX_TEXT: usize = 500;
 
 /// `channel.toml`: what the channel is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,7 +35,6 @@ pub struct Settings {
 
 /// One pinned version of an article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Pick {
     pub slug: String,
     /// The version's blob id.
@@ -49,7 +48,6 @@ pub struct Pick {
 
 /// `picks.toml`: the channel's ordered picks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Picks {
     #[serde(default, rename = "pick")]
     pub picks: Vec<Pick>,
@@ -57,7 +55,6 @@ pub struct Picks {
 
 /// One article of an edition: the slug and the pinned version, with the title it had.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Item {
     pub slug: String,
     pub version: String,
@@ -66,7 +63,6 @@ pub struct Item {
 
 /// `editions/<NNNN>.toml`: one numbered, dated issue of the channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Edition {
     pub number: u32,
     pub title: String,
@@ -184,7 +180,8 @@ mod tests {
         };
         assert_eq!(Edition::parse("editions/0003.toml", &e.to_toml()).unwrap(), e);
         assert!(Settings::parse("channel.toml", "title = \"x\"\nowner = \"../x\"\n").is_err());
-        assert!(Settings::parse("channel.toml", "title = \"x\"\nowner = \"a\"\nbogus = 1\n").is_err());
+        // A key a later format adds is read past.
+        assert!(Settings::parse("channel.toml", "title = \"x\"\nowner = \"a\"\nlater = 1\n").is_ok());
     }
 
     #[test]
