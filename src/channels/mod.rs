@@ -332,6 +332,9 @@ pub fn edition(commons: &Commons, id: &ChannelId, number: u32) -> Result<Edition
     let Some((_, text)) = commons.repo.blob_at(files.tree, &path)? else {
         let have = editions_in(commons, id, files.tree)?;
         let hint = match (have.first(), have.last()) {
+            (Some(a), Some(b)) if a.number == b.number => {
+                format!("{id} has one edition, {}; see `tribune edition list {id}`", a.number)
+            }
             (Some(a), Some(b)) => {
                 format!("{id} has editions {} to {}; see `tribune edition list {id}`", a.number, b.number)
             }

@@ -210,11 +210,11 @@ fn add(commons: &crate::commons::Commons, a: Add) -> Result<()> {
         closed_at: None,
     };
     let commit = write::add(commons, &id, settings, standing, &act(commons, signer.as_ref())?)?;
-    print(&format!(
+    print(&crate::output::here::here(&format!(
         "Made the channel {id}: {}\n  ref     {}\n  commit  {commit}\n  pick articles with `tribune channel pick {id} SLUG`",
         clean(&a.title),
         id.refname()
-    ))
+    )))
 }
 
 fn pick(commons: &crate::commons::Commons, a: PickArgs) -> Result<()> {
@@ -238,7 +238,9 @@ fn list(ctx: &Ctx, commons: &crate::commons::Commons, a: List) -> Result<()> {
         return print_json(&all);
     }
     if all.is_empty() {
-        return print("No channels. Make one with `tribune channel add NAME --title TITLE`.");
+        return print(&crate::output::here::here(
+            "No channels. Make one with `tribune channel add NAME --title TITLE`.",
+        ));
     }
     let mut t = ctx.style.table(&["CHANNEL", "PICKS", "EDITIONS", "LAST", "TITLE"]).free_text(&["TITLE"]);
     for c in &all {

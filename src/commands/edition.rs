@@ -176,10 +176,10 @@ fn new(commons: &crate::commons::Commons, a: New) -> Result<()> {
         return print_json(&Made { channel: id.to_string(), commit: commit.to_string(), edition: &edition });
     }
     let mut out = format!(
-        "Made edition {} of {id}: {} ({} articles)\n  commit  {commit}\n",
+        "Made edition {} of {id}: {} ({})\n  commit  {commit}\n",
         edition.number,
         clean(&edition.title),
-        edition.articles.len()
+        crate::model::words::count(edition.articles.len() as u64, "article", "articles")
     );
     for (i, item) in edition.articles.iter().enumerate() {
         out.push_str(&format!("  {:>2}. {}@{}  {}\n", i + 1, item.slug, &item.version[..10], clean(&item.title)));
@@ -188,7 +188,7 @@ fn new(commons: &crate::commons::Commons, a: New) -> Result<()> {
         "  export it with `tribune edition export {id} {} --format html -o newsletter.html`",
         edition.number
     ));
-    print(&out)
+    print(&crate::output::here::here(&out))
 }
 
 fn export(commons: &crate::commons::Commons, a: Export) -> Result<()> {

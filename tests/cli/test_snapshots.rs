@@ -459,6 +459,30 @@ fn credits_export_and_credit_check() {
 }
 
 #[test]
+fn channels_and_editions() {
+    let env = Env::new();
+    commons_with_strike(&env);
+    env.write("xyz.md", xyz_text());
+    given(&env, &format!("-C c rewrite {SLUG} --contingent xyz --file xyz.md -m 'Stress the show of strength'"));
+    env.write("back.md", "## Who we are\n\nThe ABC Collective meets on Tuesdays.\n");
+    snap(
+        &env,
+        "channel_add",
+        "-C c channel add shop-floor --as abc --title 'Shop floor news' --description 'Every other Friday' \
+         --standing back.md",
+    );
+    snap(&env, "channel_pick", &format!("-C c channel pick shop-floor {SLUG}@xyz"));
+    snap(&env, "channel_show", "-C c channel show shop-floor");
+    snap(&env, "channel_list_json", "-C c channel list --json");
+    snap(&env, "edition_new", "-C c edition new shop-floor --title 'Week 48'");
+    snap(&env, "edition_list", "-C c edition list shop-floor");
+    snap(&env, "edition_export_markdown", "-C c edition export shop-floor 1 --format md");
+    snap(&env, "edition_export_html", "-C c edition export shop-floor 1");
+    snap(&env, "channel_pick_no_such_channel", &format!("-C c channel pick shop-flor {SLUG}"));
+    snap(&env, "edition_export_no_such_edition", "-C c edition export shop-floor 2");
+}
+
+#[test]
 fn sync_through_a_hub() {
     let env = Env::new();
     given(&env, "init hub --org 'Mass Organization XYZ'");
