@@ -51,6 +51,9 @@ pub fn merged(m: &Merged, remote: &str) -> String {
         Merged::Edition { refname, .. } => {
             format!("{refname}: the rewrites made on this clone and on {remote} were merged")
         }
+        Merged::Channel { refname, channel } => {
+            format!("{refname}: the changes to the channel {channel} made on this clone and on {remote} were merged")
+        }
     }
 }
 
@@ -92,15 +95,29 @@ fn clash(contingent: &str, c: &Clash) -> String {
 /// A ref left as it was, and how to settle it.
 pub fn diverged(d: &Diverged, remote: &str) -> String {
     match d {
-        Diverged::Channel { refname, channel, here, there } => format!(
-            "{refname}: the channel {channel} was changed on this clone ({}) and on {remote} ({}); nothing was \
-             overwritten (two clones may each have made the same edition number). To take {remote}'s and redo your \
-             change on it: `git update-ref {refname} {}{remote}/{} {here}`, then pick or make the edition again",
-            short(here, 10),
-            short(there, 10),
-            crate::sync::MIRRORS,
-            refname.trim_start_matches("refs/"),
-        ),
+        Diverged::Channel { refname, channel, owner, here, there, clashes } => {
+            let why = if clashes.is_empty() {
+                format!(
+                    "merging it is an act of {owner}, and git's signing key here is no member's of {owner}: sync \
+                     from a clone whose user.signingkey is one"
+                )
+            } else {
+                format!(
+                    "both changed {} (both picked, or both made an edition with that number); to take {remote}'s and \
+                     redo your change on it: `git update-ref {refname} {}{remote}/{} {here}`, then pick or make the \
+                     edition again",
+                    clashes.join(", "),
+                    crate::sync::MIRRORS,
+                    refname.trim_start_matches("refs/"),
+                )
+            };
+            format!(
+                "{refname}: the channel {channel} was changed on this clone ({}) and on {remote} ({}); nothing was \
+                 overwritten: {why}",
+                short(here, 10),
+                short(there, 10),
+            )
+        }
         Diverged::Histories { refname, here, there } => format!(
             "{refname}: this clone and {remote} have different histories ({} here, {} there); nothing was \
              overwritten",

@@ -106,18 +106,7 @@ pub(super) fn integrate_one(
                     merge_ballots(&Fork { commons, pair, ours, theirs }, report)
                 }
                 Kind::Edition => merge_edition(&Fork { commons, pair, ours, theirs }, report),
-                Kind::Channel => {
-                    add_line(
-                        &mut report.diverged,
-                        Diverged::Channel {
-                            refname: pair.local.clone(),
-                            channel: pair.local.trim_start_matches(crate::channels::CHANNEL_REFS).to_string(),
-                            here: ours.to_string(),
-                            there: theirs.to_string(),
-                        },
-                    );
-                    Ok(Some(arrived))
-                }
+                Kind::Channel => merge_channel(&Fork { commons, pair, ours, theirs }, report),
                 _ => {
                     add_line(
                         &mut report.diverged,

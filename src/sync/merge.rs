@@ -26,7 +26,7 @@ pub(super) struct Fork<'a> {
 impl Fork<'_> {
     /// Moves the ref from `ours` to the merge `commit`, counting what arrived from the
     /// remote; None when the ref moved meanwhile (nothing is lost: the next sync merges again).
-    fn land(&self, kind: Kind, commit: Oid) -> Result<Option<Moved>> {
+    pub(super) fn land(&self, kind: Kind, commit: Oid) -> Result<Option<Moved>> {
         let mut arrived = Moved::default();
         count(&self.commons.repo, kind, &self.pair.local, Some(self.ours), self.theirs, &mut arrived)?;
         Ok(move_ref(self.commons, &self.pair.local, Some(self.ours), commit)?.then_some(arrived))

@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod channels;
 mod count;
 mod integrate;
 mod merge;
@@ -27,6 +28,7 @@ mod push;
 mod refs;
 mod report;
 
+use channels::*;
 pub use count::Moved;
 use count::*;
 use integrate::*;

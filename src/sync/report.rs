@@ -85,6 +85,8 @@ pub enum Merged {
     Ballots { refname: String, member: String, statement: String, same_seq: Option<u64> },
     /// A contingent's edition, file by file.
     Edition { refname: String, contingent: String },
+    /// A channel whose two sides changed different files (a pick here, an edition there).
+    Channel { refname: String, channel: String },
 }
 
 /// A ref left as it was.
@@ -99,9 +101,10 @@ pub enum Diverged {
     Edition { refname: String, contingent: String, clashes: Vec<Clash> },
     /// Two different approvals of one statement.
     Approvals { refname: String, statement: String, here: String, there: String },
-    /// A channel changed on both sides (picks or editions): never merged, since two clones
-    /// may each have made an edition with the same number.
-    Channel { refname: String, channel: String, here: String, there: String },
+    /// A channel changed on both sides and not merged: both changed `clashes` (picks.toml,
+    /// or an edition with one number), or, when that is empty, no member of `owner` signs
+    /// here to merge it.
+    Channel { refname: String, channel: String, owner: String, here: String, there: String, clashes: Vec<String> },
     /// A push-only sync: the remote has changes this clone lacks.
     RemoteAhead { refname: String },
 }

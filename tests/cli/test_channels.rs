@@ -230,6 +230,21 @@ fn sync_carries_a_channel_and_its_edition_between_clones_and_reports_two_clones_
     let list = env.tribune(&["-C", &hub, "edition", "list", "news", "--json"]).ok().json();
     let titles: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["One", "Two from a", "Three from b"]);
+    // One clone changes the picks while the other makes an edition: different files of the
+    // channel's tree, so the sync merges them.
+    env.tribune(&["-C", &a, "sync"]).ok();
+    env.tribune(&["-C", &a, "channel", "unpick", "news", SLUG]).ok();
+    env.tribune(&["-C", &b, "edition", "new", "news", "--title", "Four from b"]).ok();
+    env.tribune(&["-C", &a, "sync"]).ok();
+    let r = env.tribune(&["-C", &b, "sync"]).ok();
+    assert!(r.stdout.contains("the changes to the channel abc/news made on this clone"), "{}", r.stdout);
+    let show = env.tribune(&["-C", &hub, "channel", "show", "news", "--json"]).ok().json();
+    assert_eq!(show["picks"].as_array().unwrap().len(), 0, "{show:#}");
+    assert_eq!(show["editions"].as_array().unwrap().len(), 4, "{show:#}");
+    let merge = env.git(&["-C", &hub, "log", "-1", "--format=%P%n%B", REF]).ok().stdout;
+    assert_eq!(merge.lines().next().unwrap().split(' ').count(), 2, "{merge}");
+    assert!(merge.contains("Tribune-Action: merge-channel"), "{merge}");
+    env.fsck(&hub);
 }
 
 #[test]
@@ -278,4 +293,38 @@ fn the_hook_refuses_a_forged_channel_commit_a_deletion_and_a_rewrite() {
     // A channel ref of the wrong shape is refused.
     let r = env.git(&["-C", &w, "push", "origin", &format!("{tip}:refs/tribune/channels/abc/news/x")]);
     assert!(r.code != 0, "{}", r.stderr);
+}
+
+#[test]
+fn in_a_founded_commons_sync_merges_a_channel_only_with_a_members_key_and_the_hub_takes_the_merge() {
+    let env = Env::new();
+    let (hub, ann, _xena) = founded(&env);
+    env.tribune(&["-C", &hub, "channel", "add", "news", "--title", "N", "--key", &ann]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let clone = |name: &str| {
+        let d = env.path(name).to_string_lossy().into_owned();
+        env.tribune(&["clone", &hub, &d]).ok();
+        d
+    };
+    let (a, b) = (clone("a"), clone("b"));
+    // b has no member's key configured: it cannot merge, and says so.
+    env.tribune(&["-C", &a, "channel", "pick", "news", SLUG, "--key", &ann]).ok();
+    env.tribune(&["-C", &b, "edition", "new", "news", "--title", "One", "--pick", SLUG, "--key", &ann]).ok();
+    env.tribune(&["-C", &a, "sync"]).ok();
+    let mine = rev(&env, &b, REF);
+    let r = env.tribune(&["-C", &b, "sync"]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("git's signing key here is no member's of abc"), "{said}");
+    assert_eq!(r.code, 1, "{said}");
+    assert_eq!(rev(&env, &b, REF), mine);
+    // With ann's key as git's signing key, the merge is signed and the hub takes it.
+    env.git(&["-C", &b, "config", "gpg.format", "ssh"]).ok();
+    env.git(&["-C", &b, "config", "user.signingkey", &ann]).ok();
+    let r = env.tribune(&["-C", &b, "sync"]).ok();
+    assert!(r.stdout.contains("were merged"), "{}", r.stdout);
+    assert_eq!(rev(&env, &hub, REF), rev(&env, &b, REF));
+    let show = env.tribune(&["-C", &hub, "channel", "show", "news", "--json"]).ok().json();
+    assert_eq!((show["picks"].as_array().unwrap().len(), show["editions"].as_array().unwrap().len()), (1, 1));
+    let allowed = env.write("allowed", env.tribune(&["-C", &hub, "allowed-signers"]).ok().stdout);
+    git_with_signers(&env, &hub, &allowed, &["verify-commit", REF]).ok();
 }
