@@ -182,7 +182,8 @@ fn new(commons: &crate::commons::Commons, a: New) -> Result<()> {
         crate::model::words::count(edition.articles.len() as u64, "article", "articles")
     );
     for (i, item) in edition.articles.iter().enumerate() {
-        out.push_str(&format!("  {:>2}. {}@{}  {}\n", i + 1, item.slug, &item.version[..10], clean(&item.title)));
+        let short: String = item.version.chars().take(10).collect();
+        out.push_str(&format!("  {:>2}. {}@{short}  {}\n", i + 1, item.slug, clean(&item.title)));
     }
     out.push_str(&format!(
         "  export it with `tribune edition export {id} {} --format html -o newsletter.html`",

@@ -98,9 +98,26 @@ impl Settings {
     }
 }
 
+/// Refuses a slug that is not an id and a version that is not a full blob id (a file
+/// written with plain git could name `../x`).
+fn check_pinned(path: &str, slug: &str, version: &str) -> Result<(), UserError> {
+    let hex = version.len() == 40 && version.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !crate::model::id::is_valid(slug) || !hex {
+        return Err(UserError::with_hint(
+            format!("{path}: {slug:?}@{version:?} is not a slug and a full version id"),
+            "the channel's files are written by tribune; see `man 5 tribune-format` (CHANNELS)",
+        ));
+    }
+    Ok(())
+}
+
 impl Picks {
     pub fn parse(path: &str, text: &str) -> Result<Picks, UserError> {
-        parse(path, text)
+        let picks: Picks = parse(path, text)?;
+        for p in &picks.picks {
+            check_pinned(path, &p.slug, &p.version)?;
+        }
+        Ok(picks)
     }
     pub fn to_toml(&self) -> String {
         write(self)
@@ -109,7 +126,11 @@ impl Picks {
 
 impl Edition {
     pub fn parse(path: &str, text: &str) -> Result<Edition, UserError> {
-        parse(path, text)
+        let edition: Edition = parse(path, text)?;
+        for a in &edition.articles {
+            check_pinned(path, &a.slug, &a.version)?;
+        }
+        Ok(edition)
     }
     pub fn to_toml(&self) -> String {
         write(self)
@@ -180,6 +201,9 @@ mod tests {
         };
         assert_eq!(Edition::parse("editions/0003.toml", &e.to_toml()).unwrap(), e);
         assert!(Settings::parse("channel.toml", "title = \"x\"\nowner = \"../x\"\n").is_err());
+        let bad =
+            "[[pick]]\nslug = \"a\"\nversion = \"../x\"\nfrom = \"trunk\"\nby = \"R\"\nat = 2026-11-26T10:00:00Z\n";
+        assert!(Picks::parse("picks.toml", bad).is_err());
         // A key a later format adds is read past.
         assert!(Settings::parse("channel.toml", "title = \"x\"\nowner = \"a\"\nlater = 1\n").is_ok());
     }
