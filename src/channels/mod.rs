@@ -176,6 +176,24 @@ pub(crate) fn files_at(commons: &Commons, id: &ChannelId, commit: Oid) -> Result
     Ok(Files { settings, picks, standing: text(STANDING)?, tree })
 }
 
+/// Whether a commit can be a channel's tip: its files read (channel.toml naming the ref's
+/// contingent, picks, editions), and every version they name is pinned in its tree. What a
+/// hub refuses to take; Err names what is wrong.
+pub fn check_tip(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<()> {
+    let files = files_at(commons, id, commit)?;
+    let editions = editions_in(commons, id, files.tree)?;
+    let named = files
+        .picks
+        .picks
+        .iter()
+        .map(|p| (&p.slug, &p.version))
+        .chain(editions.iter().flat_map(|e| e.articles.iter().map(|a| (&a.slug, &a.version))));
+    for (slug, version) in named {
+        pinned_at(commons, files.tree, slug, version, "")?;
+    }
+    Ok(())
+}
+
 /// The editions of a channel's tree, oldest first.
 pub(crate) fn editions_in(commons: &Commons, id: &ChannelId, tree: Oid) -> Result<Vec<Edition>> {
     let repo = &commons.repo;

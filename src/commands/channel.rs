@@ -111,8 +111,10 @@ pub struct Unpick {
     pub signing: super::acting::SignWith,
 }
 
-/// Close a channel. Its ref and history stay, so its editions stay readable and exportable;
-/// it takes no more picks or editions.
+/// Close a channel, keeping its history and editions.
+///
+/// A channel is never deleted: a last commit records when it closed. Its ref and history
+/// stay, so its editions stay readable and exportable; it takes no more picks or editions.
 #[derive(Debug, clap::Args)]
 pub struct Remove {
     /// The channel: NAME or CONTINGENT/NAME.

@@ -122,6 +122,11 @@ pub enum Refusal {
     ChannelRewritten {
         channel: String,
     },
+    /// The new tip is not a channel tribune can read (see `channels::check_tip`).
+    ChannelUnreadable {
+        channel: String,
+        why: String,
+    },
     /// A new commit of a contingent's channel not signed by one of its members.
     ChannelNotSigned {
         channel: String,
@@ -341,6 +346,11 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
             let Some(new) = u.new else { return Ok(Some(Refusal::ChannelDeleted { channel })) };
             if !fast_forward {
                 return Ok(Some(Refusal::ChannelRewritten { channel }));
+            }
+            if let Some(id) = crate::channels::ChannelId::of_ref(&u.refname) {
+                if let Err(e) = crate::channels::check_tip(commons, &id, new) {
+                    return Ok(Some(Refusal::ChannelUnreadable { channel, why: format!("{e:#}") }));
+                }
             }
             if !founded {
                 return Ok(None);

@@ -56,6 +56,9 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
         Refusal::ChannelRewritten { channel } => {
             format!("rewrites the channel {channel} (not a fast-forward): what a channel published is never taken back")
         }
+        Refusal::ChannelUnreadable { channel, why } => {
+            format!("the new tip of the channel {channel} is not one tribune can read: {why}")
+        }
         Refusal::ChannelNotSigned { channel, contingent, commit, signer } => format!(
             "commit {} of the channel {channel}, {}: only a member of {contingent} may change it",
             crate::model::words::short(commit, 10),

@@ -284,6 +284,17 @@ fn the_hook_refuses_a_forged_channel_commit_a_deletion_and_a_rewrite() {
     assert!(r.stderr.contains("only a member of abc may change it"), "{}", r.stderr);
     let r = env.git(&["-C", &w, "push", "origin", &format!(":{REF}")]);
     assert!(r.code != 0 && r.stderr.contains("is never deleted"), "{}", r.stderr);
+    // Even signed by a member, a tip whose files are not a channel's is refused.
+    let empty = rev(&env, &w, "HEAD^{tree}");
+    let signing = format!("user.signingkey={ann}");
+    let junk = env
+        .git(&["-C", &w, "-c", "gpg.format=ssh", "-c", &signing, "commit-tree", "-S", "-p", &tip, "-m", "junk", &empty])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let r = env.git(&["-C", &w, "push", "origin", &format!("{junk}:{REF}")]);
+    assert!(r.code != 0 && r.stderr.contains("is not one tribune can read"), "{}", r.stderr);
     // ann's own commit passes.
     env.tribune(&["-C", &w, "channel", "pick", "news", SLUG, "--key", &ann]).ok();
     env.git(&["-C", &w, "push", "-q", "origin", REF]).ok();
