@@ -20,6 +20,7 @@ pub fn step(s: &Step) -> String {
 /// A ref that points at something malformed, here or on `remote`.
 pub fn malformed(m: &Malformed, remote: &str) -> String {
     let what = match &m.found {
+        Some(why) if m.wanted == "channel" => format!("not a channel tribune reads: {why}"),
         Some(k) => format!("a {k}, not {}", if m.wanted == "tag" { "a tag object" } else { "a commit" }),
         None => "an object this repository does not have".to_string(),
     };

@@ -68,6 +68,15 @@ pub(super) fn integrate_one(
         add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
         return Ok(Some(arrived));
     }
+    // A channel whose files tribune cannot read (or whose pins are missing) is not taken:
+    // every read of it here would fail.
+    if let Some(id) = crate::channels::ChannelId::of_ref(&pair.local).filter(|_| pair.kind == Kind::Channel) {
+        if let Err(e) = crate::channels::check_tip(commons, &id, theirs) {
+            let what = ("channel", Some(format!("{e:#}")));
+            add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
+            return Ok(Some(arrived));
+        }
+    }
     if pair.kind == Kind::Tag {
         return tag(commons, pair, ours, theirs, dry_run, report);
     }

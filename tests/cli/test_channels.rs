@@ -339,3 +339,21 @@ fn in_a_founded_commons_sync_merges_a_channel_only_with_a_members_key_and_the_hu
     let allowed = env.write("allowed", env.tribune(&["-C", &hub, "allowed-signers"]).ok().stdout);
     git_with_signers(&env, &hub, &allowed, &["verify-commit", REF]).ok();
 }
+
+#[test]
+fn sync_does_not_take_a_channel_whose_files_tribune_cannot_read() {
+    let env = Env::new();
+    let hub = with_channel(&env);
+    let a = env.path("a").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &a]).ok();
+    let mine = rev(&env, &a, REF);
+    // Someone puts the trunk's tree on the hub's channel ref with plain git.
+    let tree = rev(&env, &hub, "main^{tree}");
+    let junk = env.git(&["-C", &hub, "commit-tree", "-p", &mine, "-m", "junk", &tree]).ok().stdout.trim().to_string();
+    env.git(&["-C", &hub, "update-ref", REF, &junk]).ok();
+    let r = env.tribune(&["-C", &a, "sync"]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("not a channel tribune reads") && said.contains("has no channel.toml"), "{said}");
+    assert_eq!(rev(&env, &a, REF), mine, "the unreadable channel is not taken");
+    env.tribune(&["-C", &a, "channel", "show", "news"]).ok();
+}
