@@ -24,3 +24,11 @@ grep -q 'contingent of Mass Organization XYZ' <<<"$dom" || { echo "no signature 
 "$browser" --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$work/page.pdf" "file://$work/page.html" 2>/dev/null
 head -c 4 "$work/page.pdf" | grep -q '%PDF' || { echo "Chromium printed no PDF" >&2; exit 1; }
 echo "Chromium rendered the exported page and printed it ($(wc -c <"$work/page.pdf") bytes of PDF)."
+# The demo's newsletter: tribune prints it to PDF itself, through the same browser.
+"$T" -C "$work/demo" edition export shop-floor 1 --format html -o "$work/news.html" 2>/dev/null
+dom=$("$browser" --headless --no-sandbox --disable-gpu --dump-dom "file://$work/news.html" 2>/dev/null)
+grep -q '<h1>Shop Floor News</h1>' <<<"$dom" || { echo "no masthead in the newsletter's DOM" >&2; exit 1; }
+grep -q 'The Rank-and-File Caucus contingent of Mass Organization XYZ' <<<"$dom" || { echo "no signature in the newsletter's DOM" >&2; exit 1; }
+"$T" -C "$work/demo" edition export shop-floor 1 --format pdf -o "$work/news.pdf" 2>/dev/null
+head -c 4 "$work/news.pdf" | grep -q '%PDF' || { echo "tribune printed no newsletter PDF" >&2; exit 1; }
+echo "Chromium rendered the demo's newsletter and tribune printed it ($(wc -c <"$work/news.pdf") bytes of PDF)."
