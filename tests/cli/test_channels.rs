@@ -357,3 +357,20 @@ fn sync_does_not_take_a_channel_whose_files_tribune_cannot_read() {
     assert_eq!(rev(&env, &a, REF), mine, "the unreadable channel is not taken");
     env.tribune(&["-C", &a, "channel", "show", "news"]).ok();
 }
+
+#[test]
+fn without_as_a_channel_belongs_to_the_contingent_of_the_member_acting() {
+    let mut env = Env::new();
+    let c = env.commons_with_article(SLUG);
+    refused(
+        &env,
+        &c,
+        &["-C", &c, "channel", "add", "news", "--title", "N"],
+        1,
+        &["no contingent to keep the channel", "--as CONTINGENT"],
+    );
+    // alice (abc) by git's email.
+    env.vars = vec![("GIT_AUTHOR_EMAIL".into(), "alice@example.org".into())];
+    env.tribune(&["-C", &c, "channel", "add", "news", "--title", "N"]).ok();
+    assert_eq!(env.tribune(&["-C", &c, "channel", "show", "news", "--json"]).ok().json()["owner"], "abc");
+}
