@@ -108,6 +108,40 @@ pub struct Channel {
     pub editions: Vec<EditionSummary>,
     pub refname: String,
     pub tip: String,
+    /// In a founded commons, the commits of the channel's history not signed by a member of
+    /// its contingent (a clone may have fetched them from a hub without tribune's hook):
+    /// what they changed is not the contingent's act.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<Unverified>,
+}
+
+/// A commit of a channel that is not an act of its contingent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unverified {
+    pub commit: String,
+    pub summary: String,
+    #[serde(flatten)]
+    pub judged: crate::governance::acts::Judged,
+}
+
+/// The commits of a channel's history, from `tip`, that are not signed by a member of its
+/// contingent in the authorised roster at the trunk's tip (none in an unfounded commons,
+/// where nothing is refused). A channel is a short history, so it is read whole.
+pub fn unverified(commons: &Commons, id: &ChannelId, tip: Oid) -> Result<Vec<Unverified>> {
+    if crate::governance::audit::audit_root(commons)?.is_none() {
+        return Ok(Vec::new());
+    }
+    let at = commons.trunk_tip()?;
+    let mut out = Vec::new();
+    for commit in commons.repo.walk(tip, &[])? {
+        let commit = commit?;
+        let judged = crate::governance::acts::standing_at(commons, at, commit, &[id.owner.as_str()])?;
+        if judged.standing != crate::governance::acts::Standing::Verified {
+            let summary = commons.repo.commit(commit)?.summary().to_string();
+            out.push(Unverified { commit: commit.to_string(), summary, judged });
+        }
+    }
+    Ok(out)
 }
 
 /// A pinned version, as a channel keeps it.
@@ -312,6 +346,7 @@ pub fn read(commons: &Commons, id: &ChannelId) -> Result<Channel> {
         editions,
         refname,
         tip: tip.to_string(),
+        unverified: unverified(commons, id, tip)?,
     })
 }
 

@@ -256,6 +256,7 @@ fn list(ctx: &Ctx, commons: &crate::commons::Commons, a: List) -> Result<()> {
 fn show(ctx: &Ctx, commons: &crate::commons::Commons, a: Show) -> Result<()> {
     let id = channels::find(commons, &a.channel)?;
     let c = channels::read(commons, &id)?;
+    warn_unverified(&c);
     if a.json {
         return print_json(&c);
     }
@@ -297,6 +298,25 @@ fn show(ctx: &Ctx, commons: &crate::commons::Commons, a: Show) -> Result<()> {
         print_editions(ctx, &c.editions)?;
     }
     Ok(())
+}
+
+/// A warning, on standard error, for each commit of the channel that is not its
+/// contingent's act (founded commons only).
+pub(super) fn warn_unverified(c: &channels::Channel) {
+    for u in &c.unverified {
+        let by = u.judged.signer.as_deref().map(|m| format!(", signed by {m}")).unwrap_or_default();
+        eprintln!(
+            "warning: {}",
+            crate::output::clean(&format!(
+                "commit {} of the channel {} ({}) is {}{by}: not an act of {}",
+                &u.commit[..10],
+                c.id,
+                u.summary,
+                u.judged.standing.name(),
+                c.owner
+            ))
+        );
+    }
 }
 
 /// The editions of a channel as a table.

@@ -1,6 +1,6 @@
 //! `tribune edition`: a channel's numbered, dated issues, and their export as a newsletter.
 
-use super::channel::{act, act_for, print_editions};
+use super::channel::{act, act_for, print_editions, warn_unverified};
 use super::Ctx;
 use crate::channels::{self, write};
 use crate::error::{fail, usage};
@@ -198,6 +198,7 @@ fn export(commons: &crate::commons::Commons, a: Export) -> Result<()> {
     if a.format == Format::Pdf && !a.json && to.is_none() {
         return Err(usage("a PDF is written to a file: -o FILE is missing", "add -o newsletter.pdf"));
     }
+    warn_unverified(&channels::read(commons, &id)?);
     let news = channels::newsletter::build(commons, &id, a.number)?;
     let paper = match a.paper {
         PaperArg::A4 => Paper::A4,

@@ -191,6 +191,40 @@ fn in_a_founded_commons_only_a_member_of_the_contingent_changes_its_channel_and_
     for i in 0..3 {
         git_with_signers(&env, &c, &allowed, &["verify-commit", &format!("{REF}~{i}")]).ok();
     }
+    let show = t(&["channel", "show", "news", "--json"]).ok();
+    assert!(show.stderr.is_empty() && show.json().get("unverified").is_none(), "{}", show.stderr);
+    // A commit xena put on the channel with plain git (as a hub without the hook would take
+    // it) is shown for what it is, wherever the channel is read.
+    let tip = rev(&env, &c, REF);
+    let tree = rev(&env, &c, &format!("{REF}^{{tree}}"));
+    let signing = format!("user.signingkey={xena}");
+    let forged = env
+        .git(&[
+            "-C",
+            &c,
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &signing,
+            "commit-tree",
+            "-S",
+            "-p",
+            &tip,
+            "-m",
+            "forged",
+            &tree,
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.git(&["-C", &c, "update-ref", REF, &forged]).ok();
+    let show = t(&["channel", "show", "news", "--json"]).ok();
+    let warning = format!("commit {} of the channel abc/news (forged) is unauthorised, signed by xena", &forged[..10]);
+    assert!(show.stderr.contains(&warning), "{}", show.stderr);
+    assert_eq!(show.json()["unverified"][0]["commit"], forged.as_str());
+    let export = t(&["edition", "export", "news", "1", "--format", "md"]).ok();
+    assert!(export.stderr.contains(&warning), "{}", export.stderr);
     env.fsck(&c);
 }
 
