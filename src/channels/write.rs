@@ -252,10 +252,10 @@ pub fn new_edition(
 /// says; ties newest first, then by slug.
 pub fn from_filter(commons: &Commons, name: &str, top: usize) -> Result<Vec<Resolved>> {
     let (filter, _) = crate::ratings::trust::load(commons, name)?;
-    let min = filter.min();
     let tallies = crate::ratings::trust::tally_all(commons, &filter)?;
+    // Passing every condition of the filter; ranked by its own.
     let passing: std::collections::HashMap<String, crate::model::filter::Tally> =
-        tallies.into_iter().filter(|(_, t)| t.passes(min)).map(|(v, t)| (v.to_string(), t)).collect();
+        tallies.into_iter().filter(|(_, t)| filter.passes(t)).map(|(v, t)| (v.to_string(), t[0])).collect();
     let idx = crate::index::load(commons)?;
     let mut rows: Vec<&crate::index::Entry> =
         idx.articles.iter().filter(|e| passing.contains_key(&e.version)).collect();
