@@ -222,7 +222,7 @@ pub fn newsletter_html(n: &Newsletter, paper: Paper) -> String {
                     "<figure><img src=\"{}\" alt=\"{}\" /><figcaption>{}</figcaption></figure>\n",
                     escape(url),
                     escape(&f.name),
-                    escape(&f.name)
+                    escape(&caption(&a.article, &f.name))
                 ));
             }
         }
@@ -231,7 +231,27 @@ pub fn newsletter_html(n: &Newsletter, paper: Paper) -> String {
         if !a.attachments.is_empty() {
             out.push_str("<section class=\"attachments\">\n<h3>Attachments</h3>\n<ul>\n");
             for f in &a.attachments {
-                out.push_str(&format!("<li>{} <small>({})</small></li>\n", escape(&f.name), escape(&f.id)));
+                out.push_str(&format!(
+                    "<li>{} <small>({})</small></li>\n",
+                    escape(&caption(&a.article, &f.name)),
+                    escape(&f.id)
+                ));
+            }
+            out.push_str("</ul>\n</section>\n");
+        }
+        let elsewhere = kept_elsewhere(&a.article);
+        if !elsewhere.is_empty() {
+            // Printed, the address is what a reader can follow: it is written out.
+            out.push_str("<section class=\"media\">\n<h3>Media</h3>\n<ul>\n");
+            for (m, url, about) in elsewhere {
+                let sum = m.sha256.as_deref().unwrap_or_default();
+                out.push_str(&format!(
+                    "<li>{}: <a href=\"{}\" rel=\"nofollow noopener\">{}</a> <small>(SHA-256 {})</small></li>\n",
+                    escape(&about),
+                    escape(url),
+                    escape(url),
+                    escape(sum)
+                ));
             }
             out.push_str("</ul>\n</section>\n");
         }
@@ -247,6 +267,34 @@ pub fn newsletter_html(n: &Newsletter, paper: Paper) -> String {
     out.push_str(&format!("<p class=\"signature\">{}</p>\n", escape(&n.signature())));
     out.push_str("</footer>\n</body>\n</html>\n");
     out
+}
+
+/// How a file beside an article is captioned: its `[[media]]` caption and credit, else its
+/// name.
+fn caption(article: &crate::model::article::Article, name: &str) -> String {
+    let Some(m) = article.media.iter().find(|m| m.file.as_deref() == Some(name)) else { return name.to_string() };
+    let mut s = m.caption.clone().unwrap_or_else(|| name.to_string());
+    if let Some(c) = &m.credit {
+        s.push_str(&format!(" ({c})"));
+    }
+    s
+}
+
+/// The media an article names that are kept elsewhere: each with its URL (http or https,
+/// as the model admits) and its words (kind, caption, credit).
+fn kept_elsewhere(article: &crate::model::article::Article) -> Vec<(&crate::model::media::Media, &str, String)> {
+    article
+        .media
+        .iter()
+        .filter_map(|m| {
+            let url = m.url.as_deref()?;
+            let mut about = m.caption.clone().unwrap_or_else(|| m.kind.clone());
+            if let Some(c) = &m.credit {
+                about.push_str(&format!(" ({c})"));
+            }
+            Some((m, url, about))
+        })
+        .collect()
 }
 
 /// The newsletter as one Markdown document.
@@ -275,7 +323,16 @@ pub fn newsletter_markdown(n: &Newsletter) -> String {
         if !a.attachments.is_empty() {
             out.push_str("**Attachments**\n\n");
             for f in &a.attachments {
-                out.push_str(&list_item(&format!("{} ({})", md_escape(&f.name), f.id), None));
+                out.push_str(&list_item(&format!("{} ({})", md_escape(&caption(&a.article, &f.name)), f.id), None));
+            }
+            out.push('\n');
+        }
+        let elsewhere = kept_elsewhere(&a.article);
+        if !elsewhere.is_empty() {
+            out.push_str("**Media**\n\n");
+            for (m, url, about) in elsewhere {
+                let text = format!("{} (SHA-256 {})", md_escape(&about), m.sha256.as_deref().unwrap_or_default());
+                out.push_str(&list_item(&text, Some(url)));
             }
             out.push('\n');
         }

@@ -103,7 +103,10 @@ pub fn parse(v: Option<&toml::Value>) -> Result<Vec<Media>, String> {
             }
             (None, Some(u)) => {
                 let scheme_ok = u.starts_with("https://") || u.starts_with("http://");
-                if !scheme_ok || u.contains(char::is_whitespace) || u.len() <= "https://".len() {
+                // Unencoded quotes and angle brackets are no part of an address (RFC 3986), and
+                // would close the markup that carries it.
+                let odd = u.contains(char::is_whitespace) || u.contains(['<', '>', '"', '\\', '`', '{', '}']);
+                if !scheme_ok || odd || u.len() <= "https://".len() {
                     return Err(format!("`url` {u:?} is not an http(s) address{at}"));
                 }
                 let Some(h) = sha256 else {

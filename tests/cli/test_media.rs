@@ -100,3 +100,40 @@ fn a_contingent_attaches_and_detaches_files_on_its_edition() {
     env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--attach", &odd]).fails(1, "cannot be stored");
     assert_eq!(env.refs(&c), before);
 }
+
+/// An edition carries an article's media: a file's caption and credit under its picture and
+/// in the list of attachments, and a medium kept elsewhere as a link written out with its
+/// checksum; a caption with markup is inert, and a URL that would close the markup is
+/// refused when the article is contributed.
+#[test]
+fn an_edition_prints_captions_credits_and_media_kept_elsewhere() {
+    let (env, c) = commons();
+    let photo = env.write("line3.jpg", [0xFFu8, 0xD8, 0xFF, 0xE0, 0, 1, 2]);
+    let media = format!(
+        "[[media]]\nfile = \"line3.jpg\"\ncaption = \"Line 3 <script>alert(1)</script>\"\ncredit = \"R. Lopez\"\n\
+         [[media]]\nurl = \"https://video.example.org/march.mp4\"\nsha256 = \"{}\"\ncaption = \"The march\"\n",
+        hash("video")
+    );
+    env.tribune(&["-C", &c, "contribute", &env.write("a.md", text(&media)), "--attach", &photo]).ok();
+    env.tribune(&["-C", &c, "channel", "add", "news", "--title", "Shop floor news", "--as", "abc"]).ok();
+    env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
+    env.tribune(&["-C", &c, "edition", "new", "news", "--title", "One"]).ok();
+    let html = env.tribune(&["-C", &c, "edition", "export", "news", "1", "--format", "html"]).ok().stdout;
+    crate::test_credits::well_formed(&html);
+    assert!(
+        html.contains("<figcaption>Line 3 &lt;script&gt;alert(1)&lt;/script&gt; (R. Lopez)</figcaption>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains("The march: <a href=\"https://video.example.org/march.mp4\" rel=\"nofollow noopener\">"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("(SHA-256 {})", hash("video"))), "{html}");
+    let md = env.tribune(&["-C", &c, "edition", "export", "news", "1", "--format", "md"]).ok().stdout;
+    assert!(md.contains("- The march (SHA-256 "), "{md}");
+    assert!(md.contains("<https://video.example.org/march.mp4>"), "{md}");
+    let bad = format!("[[media]]\nurl = \"https://x.org/a>b\"\nsha256 = \"{}\"\n", hash("x"));
+    env.tribune(&["-C", &c, "contribute", &env.write("b.md", text(&bad)), "--slug", "other"])
+        .fails(1, "is not an http(s) address");
+}
