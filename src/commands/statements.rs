@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let style = &ctx.style;
     let mut table =
-        style.table(&["STATEMENT", "STATUS", "Y/N/A OF", "RULE", "DEADLINE", "TITLE"]).free_text(&["TITLE"]);
+        style.table(&["STATEMENT", "STATUS", "YES/NO/ABSTAIN", "RULE", "DEADLINE", "TITLE"]).free_text(&["TITLE"]);
     for r in &rows {
         let status = match r.status.as_str() {
             "approved" => Cell::toned("approved", Tone::Green),
