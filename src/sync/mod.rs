@@ -107,14 +107,20 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
         let mut held = Vec::new();
         let refs = outgoing(commons, remote_name, &mut held, &mut report)?;
         if !opts.fetch {
-            for name in held {
-                report.diverged.push(Diverged::RemoteAhead { refname: name });
+            for name in &held {
+                report.diverged.push(Diverged::RemoteAhead { refname: name.clone() });
             }
         }
         if opts.dry_run {
             for r in &refs {
                 report.plan.push(Step::Push { refname: r.remote_ref.clone() });
                 count_push(&commons.repo, r, &mut report.left)?;
+            }
+            // A ref changed on both sides is merged, and the merge then pushed.
+            for name in &held {
+                if report.plan.iter().any(|s| matches!(s, Step::Merge { refname } if refname == name)) {
+                    report.plan.push(Step::Push { refname: name.clone() });
+                }
             }
             break;
         }

@@ -258,6 +258,13 @@ fn dry_run_and_fetch_only_push_nothing() {
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(j["arrived"]["articles"], 1);
     assert!(j["pushed"].as_array().unwrap().is_empty());
+    // Both trunks moved: the dry run says the trunk would be merged, then pushed.
+    n.contribute(&a, "Again on a", "abc", "Text.");
+    n.t(&a, &["sync"]).ok();
+    n.contribute(&b, "Only on b", "abc", "Text.");
+    let r = n.t(&b, &["sync", "--dry-run"]).ok();
+    assert!(r.stdout.contains("would merge refs/heads/main"), "{}", r.stdout);
+    assert!(r.stdout.contains("would push refs/heads/main"), "{}", r.stdout);
 }
 
 #[test]
