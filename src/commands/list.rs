@@ -247,13 +247,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.filter.is_some() {
         headers.push("SCORE");
     }
+    // In an edition, whether each text is the contingent's own (a column of its own: a mark
+    // after the title was cut off with it).
+    if args.edition.is_some() {
+        headers.push("REWRITTEN");
+    }
     let mut t = ctx.style.table(&headers).free_text(&["TITLE"]);
     for e in rows {
-        // In an edition, a `*` marks the contingent's own text.
-        let title = if edited.contains(&e.slug) { format!("{} *", e.title) } else { e.title.clone() };
-        let mut row = vec![e.slug.clone(), title, e.contingent.clone(), e.date.clone(), count(e).to_string()];
+        let mut row = vec![e.slug.clone(), e.title.clone(), e.contingent.clone(), e.date.clone(), count(e).to_string()];
         if let Some(s) = score_of(e) {
             row.push(s);
+        }
+        if args.edition.is_some() {
+            row.push(if edited.contains(&e.slug) { "yes".into() } else { String::new() });
         }
         t.row(row);
     }
