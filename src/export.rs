@@ -67,7 +67,12 @@ fn harmless(url: &str) -> bool {
     }
 }
 
-/// Escapes text for HTML element content and quoted attributes.
+/// Escapes text for HTML element content and quoted attributes. The invisible characters
+/// that reorder text (embeddings, overrides, isolates: [`reorders`]) are shown as
+/// `\u{202e}`, as on a terminal: a title holding a right-to-left override would otherwise
+/// reverse the credit line it is set in, the authors' names and the contingent with it.
+///
+/// [`reorders`]: crate::model::words::reorders
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -77,16 +82,22 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if crate::model::words::reorders(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Escapes text so Markdown shows it literally.
+/// Escapes text so Markdown shows it literally (and the characters that reorder text
+/// visibly, as [`escape`] does).
 fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if crate::model::words::reorders(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            continue;
+        }
         if "\\`*_[]<>~".contains(c) {
             out.push('\\');
         }

@@ -166,6 +166,12 @@ pub fn read_attachments(paths: &[std::path::PathBuf], max: u64) -> Result<Vec<(S
 
 pub fn read_attachment(path: &Path, max: u64) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if path.is_dir() {
+        return Err(fail(
+            format!("--attach {}: is a directory", path.display()),
+            "attach files one by one: --attach DIR/photo.jpg",
+        ));
+    }
     if !crate::model::media::is_attachment_name(&name) {
         return Err(fail(
             format!("the attachment name {name:?} cannot be stored"),

@@ -233,11 +233,20 @@ pub(crate) fn editions_in(commons: &Commons, id: &ChannelId, tree: Oid) -> Resul
     let repo = &commons.repo;
     let mut out = Vec::new();
     for e in repo.list_dir(tree, EDITIONS)? {
-        if e.is_tree || channel::edition_number(&e.name).is_none() {
-            continue;
-        }
+        let Some(number) = channel::edition_number(&e.name).filter(|_| !e.is_tree) else { continue };
+        let name = format!("{}:{EDITIONS}/{}", id.refname(), e.name);
         let text = String::from_utf8_lossy(&repo.read_blob(e.id)?).into_owned();
-        out.push(Edition::parse(&format!("{}:{EDITIONS}/{}", id.refname(), e.name), &text)?);
+        let edition = Edition::parse(&name, &text)?;
+        // One file per number, named by it as tribune names it: anything else would make
+        // `edition list` and `edition export` disagree about which issue is which.
+        let expected = channel::edition_file(edition.number);
+        if edition.number != number || expected != format!("{EDITIONS}/{}", e.name) {
+            return Err(fail(
+                format!("{name} holds edition {}: tribune names that file {expected}", edition.number),
+                "the channel was changed with plain git; an edition's file is named by its number",
+            ));
+        }
+        out.push(edition);
     }
     out.sort_by_key(|e| e.number);
     Ok(out)
@@ -360,6 +369,17 @@ pub(crate) fn pinned_at(commons: &Commons, tree: Oid, slug: &str, version: &str,
             "the channel was not written by tribune, or was changed with plain git",
         ));
     };
+    // A version is its text's blob id: a pin holding any other text is a forgery (the words
+    // would go out under the version's id and its authors' credit).
+    if text.0.to_string() != version {
+        return Err(fail(
+            format!(
+                "the channel's {dir}/index.md is not the version {version} it pins for {slug} (it holds {})",
+                text.0
+            ),
+            "the channel was changed with plain git; a pinned text cannot change",
+        ));
+    }
     let attachments = repo
         .list_dir(tree, &dir)?
         .into_iter()

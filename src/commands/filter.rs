@@ -120,6 +120,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     return Err(fail(format!("--also {c}: no minimum score"), "write DIMENSION=X, as newsworthy=1"));
                 };
                 known(dimension, &format!("--also {c}: "))?;
+                if crate::model::filter::Fraction::parse(min).is_none() {
+                    return Err(crate::error::usage(
+                        format!("--also {c}: {min:?} is not a number such as 1, -1, 1/2 or 0.5"),
+                        "write DIMENSION=X, as newsworthy=1",
+                    ));
+                }
                 also.push(crate::model::filter::Condition {
                     dimension: dimension.to_string(),
                     min_score: min.to_string(),

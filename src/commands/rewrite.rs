@@ -80,6 +80,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let editions = index::editions(&commons)?;
     let base = base_for(&commons, &editions, &args.slug, &args.contingent)?;
     let attach = crate::articles::contribute::read_attachments(&args.attach, args.max_size)?;
+    if let Some(d) = args.detach.iter().find(|d| !crate::model::media::is_attachment_name(d)) {
+        let hint = if d == "index.md" {
+            "index.md is the text itself: give a new text with --file instead"
+        } else {
+            "give the name of a file beside the text, as `tribune show SLUG@CONTINGENT` lists it"
+        };
+        return Err(fail(format!("--detach {d}: not the name of a file beside the text"), hint));
+    }
     if let Some(d) = args.detach.iter().find(|d| attach.iter().any(|(n, _)| n == *d)) {
         return Err(crate::error::usage(
             format!("{d} is both attached and detached"),

@@ -69,6 +69,12 @@ impl Locator<'_> {
     fn err(&self, key: &str, message: String, hint: &str) -> UserError {
         UserError::with_hint(format!("{}:{}: {message}", self.file, self.line_of(key)), hint)
     }
+    /// The line of the `n`th (from 1) `[[key]]` table header, else of `key = …`.
+    fn line_of_table(&self, key: &str, n: usize) -> usize {
+        let header = format!("[[{key}]]");
+        let found = self.front.lines().enumerate().filter(|(_, l)| l.trim() == header).nth(n.saturating_sub(1));
+        found.map(|(i, _)| i + 2).unwrap_or_else(|| self.line_of(key))
+    }
 }
 
 const FRONT_HINT: &str =
@@ -202,8 +208,9 @@ impl Article {
             )
         })?;
         let derived_from = parse_derivations(&at, table.get("derived_from"))?;
-        let media = super::media::parse(table.get("media")).map_err(|m| {
-            at.err("media", m, "each [[media]] has file = \"NAME\" (beside the text) or url = \"https://…\" with sha256; optionally kind, caption, credit, size")
+        let media = super::media::parse(table.get("media")).map_err(|(n, m)| {
+            let hint = "each [[media]] has file = \"NAME\" (beside the text) or url = \"https://…\" with sha256; optionally kind, caption, credit, size";
+            UserError::with_hint(format!("{}:{}: {m}", at.file, at.line_of_table("media", n)), hint)
         })?;
         if body.trim().is_empty() {
             return Err(UserError::with_hint(

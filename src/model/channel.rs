@@ -161,9 +161,7 @@ pub fn check_text(what: &str, s: &str, required: bool) -> Result<(), UserError> 
             format!("shorten the {what}"),
         ));
     }
-    if let Some(c) =
-        s.chars().find(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-    {
+    if let Some(c) = s.chars().find(|c| c.is_control() || crate::model::words::is_bidi_control(*c)) {
         return Err(UserError::with_hint(
             format!("the {what} holds the character U+{:04X}", c as u32),
             format!("write the {what} on one line, without control or direction characters"),

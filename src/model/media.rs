@@ -59,8 +59,14 @@ pub fn is_attachment_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-/// Reads the `media` array of a front matter (None: there is none). Errors are messages.
-pub fn parse(v: Option<&toml::Value>) -> Result<Vec<Media>, String> {
+/// Reads the `media` array of a front matter (None: there is none). An error is the number
+/// of the entry (from 1; 0: the array itself) and the message.
+pub fn parse(v: Option<&toml::Value>) -> Result<Vec<Media>, (usize, String)> {
+    let mut at = 0;
+    entries(v, &mut at).map_err(|m| (at, m))
+}
+
+fn entries(v: Option<&toml::Value>, number: &mut usize) -> Result<Vec<Media>, String> {
     let items = match v {
         None => return Ok(Vec::new()),
         Some(toml::Value::Array(items)) => items,
@@ -68,6 +74,7 @@ pub fn parse(v: Option<&toml::Value>) -> Result<Vec<Media>, String> {
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
+        *number = i + 1;
         let at = format!(" ([[media]] number {})", i + 1);
         let toml::Value::Table(t) = item else { return Err(format!("each media entry must be a table{at}")) };
         let text = |k: &str| -> Result<Option<String>, String> {
@@ -153,7 +160,7 @@ mod tests {
 
     fn read(s: &str) -> Result<Vec<Media>, String> {
         let t: toml::Table = toml::from_str(s).unwrap();
-        parse(t.get("media"))
+        parse(t.get("media")).map_err(|(_, m)| m)
     }
 
     #[test]

@@ -11,6 +11,19 @@ pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The characters of Unicode's Bidi_Control property: marks (U+061C, U+200E, U+200F),
+/// embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). Invisible, they
+/// reorder the text around them: a title holding an override reverses what follows it.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): what reorders
+/// the text after it up to the end of its paragraph (the marks only tip one neutral).
+pub fn reorders(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A size for people: "512 bytes", "12.5 KB", "3.0 MB" (powers of 1,000, as files are sold).
 pub fn bytes(n: u64) -> String {
     match n {

@@ -197,7 +197,7 @@ pub fn print_prose(style: &Style, text: &str) -> Result<()> {
 /// override would otherwise reverse the rest of its table row, the ids after it included.
 pub fn neutralise(s: &str, multiline: bool) -> Cow<'_, str> {
     let keep = |c: char| multiline && (c == '\n' || c == '\t');
-    let bidi = |c: char| !multiline && matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let bidi = |c: char| !multiline && crate::model::words::reorders(c);
     if !s.chars().any(|c| (c.is_control() && !keep(c)) || bidi(c)) {
         return Cow::Borrowed(s);
     }

@@ -165,6 +165,8 @@ pub(super) fn count_push(repo: &Repo, r: &PushRef, left: &mut Moved) -> Result<(
         Kind::Notes
     } else if r.local.starts_with("refs/tags/") {
         Kind::Tag
+    } else if r.local.starts_with(crate::channels::CHANNEL_REFS) {
+        Kind::Channel
     } else {
         Kind::Ballots
     };

@@ -238,7 +238,9 @@ fn sync_carries_a_channel_and_its_edition_between_clones_and_reports_two_clones_
     env.tribune(&["clone", &hub, &b]).ok();
     env.tribune(&["-C", &a, "channel", "pick", "news", SLUG]).ok();
     env.tribune(&["-C", &a, "edition", "new", "news", "--title", "One"]).ok();
-    env.tribune(&["-C", &a, "sync"]).ok();
+    let r = env.tribune(&["-C", &a, "sync"]).ok();
+    // What went out is said: the pick and the edition, two channel changes.
+    assert!(r.stdout.contains("To origin: 2 channel changes"), "{}", r.stdout);
     assert_eq!(rev(&env, &hub, REF), rev(&env, &a, REF));
     env.tribune(&["-C", &b, "sync"]).ok();
     assert_eq!(rev(&env, &b, REF), rev(&env, &a, REF));
@@ -407,4 +409,39 @@ fn without_as_a_channel_belongs_to_the_contingent_of_the_member_acting() {
     env.vars = vec![("GIT_AUTHOR_EMAIL".into(), "alice@example.org".into())];
     env.tribune(&["-C", &c, "channel", "add", "news", "--title", "N"]).ok();
     assert_eq!(env.tribune(&["-C", &c, "channel", "show", "news", "--json"]).ok().json()["owner"], "abc");
+}
+
+/// A pinned text is its version: a channel whose pin holds another text (the words would go
+/// out under the version's id and its authors' credit), or whose edition file disagrees
+/// with its number, is refused when read, with what is wrong; sync does not take it.
+#[test]
+fn a_pin_or_an_edition_changed_with_plain_git_is_refused_when_read() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
+    env.tribune(&["-C", &c, "edition", "new", "news", "--title", "One"]).ok();
+    let good = rev(&env, &c, REF);
+    // Swap one file of the channel's tree with plain git: a new commit on the channel.
+    let forge = |path: &str, text: &str| -> String {
+        let w = env.path("w").to_string_lossy().into_owned();
+        let _ = std::fs::remove_dir_all(&w);
+        env.git(&["-C", &c, "worktree", "add", "-q", "--detach", &w, &good]).ok();
+        write_files(&w, &[(path, Some(text))]);
+        env.git(&["-C", &w, "add", "-A"]).ok();
+        env.git(&["-C", &w, "commit", "-q", "-m", "forged\n\nTribune-Action: channel\nTribune-Channel: abc/news"]).ok();
+        let forged = rev(&env, &w, "HEAD");
+        env.git(&["-C", &c, "worktree", "remove", "--force", &w]).ok();
+        env.git(&["-C", &c, "update-ref", REF, &forged]).ok();
+        forged
+    };
+    let v = rev(&env, &c, &format!("main:{}", text_path(SLUG)));
+    let pin = format!("pins/{}/{v}/index.md", &v[..2]);
+    forge(&pin, &article("Port blockade", "abc", "", "The strike was a mistake, go back to work.\n"));
+    env.tribune(&["-C", &c, "edition", "export", "news", "1", "--format", "md"])
+        .fails(1, &format!("is not the version {v} it pins"));
+    env.git(&["-C", &c, "update-ref", REF, &good]).ok();
+    let one = env.git(&["-C", &c, "show", &format!("{REF}:editions/0001.toml")]).ok().stdout;
+    forge("editions/0001.toml", &one.replace("number = 1", "number = 7"));
+    env.tribune(&["-C", &c, "edition", "list", "news"])
+        .fails(1, "holds edition 7: tribune names that file editions/0007.toml");
 }

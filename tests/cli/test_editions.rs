@@ -214,3 +214,25 @@ fn a_picture_the_text_shows_by_its_file_name_is_shown_there_and_not_again() {
     assert!(html.contains("alt=\"the gate\""), "{html}");
     assert!(html.contains("leaflet.pdf") && !html.contains("data:application/pdf"), "{html}");
 }
+
+/// An article title holding a right-to-left override does not reverse the credit line it is
+/// set in (the authors and the contingent after it): the override is shown, not obeyed.
+/// Channel titles refuse every direction control, the marks included.
+#[test]
+fn a_direction_override_in_a_title_is_shown_not_obeyed_in_the_newsletter() {
+    let env = Env::new();
+    let c = with_channel(&env);
+    let text = article("Heat report \u{202e}", "abc", "", "It was hot.\n");
+    env.contribute(&c, "heat-report", &text).ok();
+    env.tribune(&["-C", &c, "channel", "pick", "news", "heat-report"]).ok();
+    env.tribune(&["-C", &c, "edition", "new", "news", "--title", "One"]).ok();
+    for format in ["html", "md"] {
+        let out = env.tribune(&["-C", &c, "edition", "export", "news", "1", "--format", format]).ok().stdout;
+        assert!(!out.contains('\u{202e}'), "{format}: {out}");
+        assert!(out.contains("Heat report \\u{202e}"), "{format}: {out}");
+    }
+    for mark in ['\u{200e}', '\u{200f}', '\u{61c}'] {
+        env.tribune(&["-C", &c, "channel", "add", "other", "--title", &format!("News {mark}"), "--as", "abc"])
+            .fails(1, "holds the character U+");
+    }
+}

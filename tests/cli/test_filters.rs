@@ -200,7 +200,8 @@ fn a_filter_on_two_dimensions_passes_what_meets_both() {
     add_filter(&env, &c, "bad", &["left"], "1", &["--also", "weather=1"])
         .fails(1, "--also weather=1: \"weather\" is not a rating dimension");
     add_filter(&env, &c, "bad", &["left"], "1", &["--also", "newsworthy"]).fails(1, "no minimum score");
-    add_filter(&env, &c, "bad", &["left"], "1", &["--also", "newsworthy=lots"]).fails(1, "[[also]] number 1");
+    add_filter(&env, &c, "bad", &["left"], "1", &["--also", "newsworthy=lots"])
+        .fails(2, "--also newsworthy=lots: \"lots\" is not a number");
     std::fs::write(&private, "trust = { left = 1 }\ndimension = \"politics\"\nmin_score = \"1\"\n[[also]]\ndimension = \"newsworthy\"\nmin_score = \"1\"\ntrust = { right = 0 }\n").unwrap();
     env.tribune(&["-C", &c, "list", "--filter", "own"]).fails(1, "the weight of right is 0");
 }

@@ -49,6 +49,15 @@ fn show_lists_files_and_media_kept_elsewhere_with_their_credits() {
 fn bad_media_entries_are_refused_with_where_and_nothing_is_written() {
     let (env, c) = commons();
     let before = env.refs(&c);
+    // An error names the line of its [[media]] table (the second one here, line 10).
+    let two =
+        format!("[[media]]\nurl = \"https://x.org/a.mp4\"\nsha256 = \"{}\"\n[[media]]\nfile = \"a b\"\n", hash("a"));
+    let file = env.write("a.md", text(&two));
+    env.tribune(&["-C", &c, "contribute", &file]).fails(1, "a.md:10: `file` \"a b\" is not the name of a file");
+    let dir = env.path("photos");
+    std::fs::create_dir_all(&dir).unwrap();
+    env.tribune(&["-C", &c, "contribute", &env.write("b.md", text("")), "--attach", dir.to_str().unwrap()])
+        .fails(1, "is a directory");
     for (media, why) in [
         ("[[media]]\nurl = \"https://x.org/a.mp4\"\n", "needs its `sha256`"),
         ("[[media]]\nurl = \"javascript:alert(1)\"\nsha256 = \"aa\"\n", "is not an http(s) address"),
@@ -98,6 +107,9 @@ fn a_contingent_attaches_and_detaches_files_on_its_edition() {
         .fails(2, "both attached and detached");
     let odd = env.write("my photo.jpg", "x");
     env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--attach", &odd]).fails(1, "cannot be stored");
+    // The text itself is not a file to detach (it left the edition without its version).
+    env.tribune(&["-C", &c, "rewrite", SLUG, "--contingent", "xyz", "--detach", "index.md"])
+        .fails(1, "index.md is the text itself");
     assert_eq!(env.refs(&c), before);
 }
 
