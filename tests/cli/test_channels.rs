@@ -197,27 +197,7 @@ fn in_a_founded_commons_only_a_member_of_the_contingent_changes_its_channel_and_
     // it) is shown for what it is, wherever the channel is read.
     let tip = rev(&env, &c, REF);
     let tree = rev(&env, &c, &format!("{REF}^{{tree}}"));
-    let signing = format!("user.signingkey={xena}");
-    let forged = env
-        .git(&[
-            "-C",
-            &c,
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &signing,
-            "commit-tree",
-            "-S",
-            "-p",
-            &tip,
-            "-m",
-            "forged",
-            &tree,
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let forged = signed_commit(&env, &c, &xena, &tree, &[&tip], "forged");
     env.git(&["-C", &c, "update-ref", REF, &forged]).ok();
     let show = t(&["channel", "show", "news", "--json"]).ok();
     let warning = format!("commit {} of the channel abc/news (forged) is unauthorised, signed by xena", &forged[..10]);
@@ -294,27 +274,14 @@ fn the_hook_refuses_a_forged_channel_commit_a_deletion_and_a_rewrite() {
     // xena (xyz) adds a commit to abc's channel with plain git, signed with her own key.
     let tip = rev(&env, &w, REF);
     let tree = rev(&env, &w, &format!("{REF}^{{tree}}"));
-    let signing = format!("user.signingkey={xena}");
-    let forged = env
-        .git(&[
-            "-C",
-            &w,
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &signing,
-            "commit-tree",
-            "-S",
-            "-p",
-            &tip,
-            "-m",
-            "forged\n\nTribune-Action: channel\nTribune-Channel: abc/news\n",
-            &tree,
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let forged = signed_commit(
+        &env,
+        &w,
+        &xena,
+        &tree,
+        &[&tip],
+        "forged\n\nTribune-Action: channel\nTribune-Channel: abc/news\n",
+    );
     let r = env.git(&["-C", &w, "push", "origin", &format!("{forged}:{REF}")]);
     assert!(r.code != 0 && r.stderr.contains("refused refs/tribune/channels/abc/news"), "{}", r.stderr);
     assert!(r.stderr.contains("only a member of abc may change it"), "{}", r.stderr);

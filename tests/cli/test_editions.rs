@@ -67,41 +67,12 @@ fn an_edition_of_a_filters_best_takes_the_top_n_best_first() {
         env.tribune(&["-C", &c, "rate", slug, "--score", score, "--as", "left"]).ok();
     }
     add_filter(&env, &c, "lefty", &["left"], "1", &[]).ok();
-    let e = env
-        .tribune(&[
-            "-C",
-            &c,
-            "edition",
-            "new",
-            "news",
-            "--title",
-            "Best",
-            "--from-filter",
-            "lefty",
-            "--top",
-            "5",
-            "--json",
-        ])
-        .ok()
-        .json();
-    assert_eq!(titles(&e), ["B story", "A story"]);
-    let e = env
-        .tribune(&[
-            "-C",
-            &c,
-            "edition",
-            "new",
-            "news",
-            "--title",
-            "Top",
-            "--from-filter",
-            "lefty",
-            "--top",
-            "1",
-            "--json",
-        ])
-        .ok()
-        .json();
+    let best = |title: &str, top: &str| {
+        let args = ["-C", &c, "edition", "new", "news", "--title", title, "--from-filter", "lefty", "--top", top];
+        env.tribune(&[&args[..], &["--json"]].concat()).ok().json()
+    };
+    assert_eq!(titles(&best("Best", "5")), ["B story", "A story"]);
+    let e = best("Top", "1");
     assert_eq!(titles(&e), ["B story"]);
     refused(
         &env,
