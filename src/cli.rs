@@ -75,6 +75,7 @@ pub enum Command {
     Clone(commands::clone::Args),
     Credits(commands::credits::Args),
     Export(commands::export::Args),
+    Site(commands::site::Args),
     CreditCheck(commands::credit_check::Args),
     Challenge(commands::challenge::Args),
     Reply(commands::reply::Args),

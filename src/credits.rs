@@ -100,7 +100,13 @@ const MAX_STEPS: usize = 10_000;
 struct Ctx<'a> {
     commons: &'a Commons,
     roster: HashMap<String, Who>,
+    editions: &'a crate::index::Editions,
+    /// Every article's trunk log, when read at once (see [`compute_with`]).
+    logs: Option<&'a Logs>,
 }
+
+/// Every article's trunk log, as `articles::history::all_logs` reads them in one walk.
+pub type Logs = HashMap<String, Vec<crate::articles::history::LogEntry>>;
 
 impl Ctx<'_> {
     fn who(&mut self, id: &str) -> Who {
@@ -144,7 +150,13 @@ pub fn link(a: &Article) -> Option<&Derivation> {
 /// Is `v` one of `slug`'s versions: a blob that is its trunk text now, an edition's text of
 /// it, a rewrite of it (its own base names `slug`), a text with its title, or one of its
 /// earlier trunk texts? (A derived_from entry could name any object.)
-fn version_of(commons: &Commons, editions: &crate::index::Editions, slug: &str, v: Oid) -> Result<bool> {
+fn version_of(
+    commons: &Commons,
+    editions: &crate::index::Editions,
+    slug: &str,
+    v: Oid,
+    logs: Option<&Logs>,
+) -> Result<bool> {
     let repo = &commons.repo;
     if !repo.has_object(v) || repo.read_blob(v).is_err() {
         return Ok(false);
@@ -167,13 +179,28 @@ fn version_of(commons: &Commons, editions: &crate::index::Editions, slug: &str, 
             return Ok(true);
         }
     }
+    if let Some(log) = logs.and_then(|l| l.get(slug)) {
+        return Ok(log.iter().any(|e| e.version == Some(v)));
+    }
     Ok(crate::articles::history::log(commons, slug, None)?.iter().any(|e| e.version == Some(v)))
 }
 
 /// Computes the credits of `version` of `slug`.
 pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
+    compute_with(commons, slug, version, &crate::index::editions(commons)?, None)
+}
+
+/// [`compute`] with the editions already read, and every article's trunk log when known
+/// (a site build credits every article: one walk of the history instead of one each).
+pub fn compute_with(
+    commons: &Commons,
+    slug: &str,
+    version: Oid,
+    editions: &crate::index::Editions,
+    logs: Option<&Logs>,
+) -> Result<Credits> {
     let repo = &commons.repo;
-    let mut ctx = Ctx { commons, roster: HashMap::new() };
+    let mut ctx = Ctx { commons, roster: HashMap::new(), editions, logs };
     let mut chain: Vec<Step> = Vec::new(); // newest first
     let mut notes = Vec::new();
     let mut quotes: Vec<Derivation> = Vec::new();
@@ -181,7 +208,6 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
     let (mut slug_now, mut current) = (slug.to_string(), version);
     let mut title = String::new();
     let mut external: Option<Step> = None;
-    let editions = crate::index::editions(commons)?;
     loop {
         if !seen.insert(current) || seen.len() > MAX_STEPS {
             notes.push(format!("the provenance of {} loops back on itself", current.short(10)));
@@ -218,7 +244,7 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
         let next_slug = from.slug.clone().unwrap_or_else(|| slug_now.clone());
         let named: Option<Oid> = from.version.as_deref().and_then(|v| v.parse().ok());
         let given = match named {
-            Some(v) if version_of(commons, &editions, &next_slug, v)? => Some(v),
+            Some(v) if version_of(commons, editions, &next_slug, v, logs)? => Some(v),
             _ => None,
         };
         let next = match given {
@@ -298,7 +324,10 @@ pub fn compute(commons: &Commons, slug: &str, version: Oid) -> Result<Credits> {
 
 /// Adds the trunk texts of `slug` up to `version` (newest first) to `chain`.
 fn trunk_line(ctx: &mut Ctx<'_>, slug: &str, version: Oid, article: &Article, chain: &mut Vec<Step>) -> Result<()> {
-    let log = crate::articles::history::log(ctx.commons, slug, None)?;
+    let log = match ctx.logs {
+        Some(logs) if crate::model::id::is_valid(slug) => logs.get(slug).cloned().unwrap_or_default(),
+        _ => crate::articles::history::log(ctx.commons, slug, None)?,
+    };
     let Some(at) = log.iter().position(|e| e.version == Some(version)) else {
         // Not a trunk text (or no longer on the trunk): it is its own original.
         chain.push(ctx.step("original", slug, version, article));
@@ -331,10 +360,10 @@ fn source(ctx: &mut Ctx<'_>, d: Derivation) -> Result<Source> {
         ..Source::default()
     };
     let Some(slug) = &d.slug else { return Ok(s) };
-    let editions = crate::index::editions(ctx.commons)?;
+    let editions = ctx.editions;
     let named: Option<Oid> = d.version.as_deref().and_then(|v| v.parse().ok());
     let given = match named {
-        Some(v) if version_of(ctx.commons, &editions, slug, v)? => Some(v),
+        Some(v) if version_of(ctx.commons, editions, slug, v, ctx.logs)? => Some(v),
         _ => None,
     };
     let version = match given {

@@ -106,6 +106,21 @@ fn md_escape(s: &str) -> String {
     out
 }
 
+/// An address a page may link to: http(s) or mailto (None for anything else, such as
+/// `javascript:`).
+pub fn safe_url(link: &str) -> Option<&str> {
+    let l = link.trim_start().to_ascii_lowercase();
+    (l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:")).then_some(link)
+}
+
+/// A Markdown body as an HTML fragment, as every HTML export renders it: raw HTML in it is
+/// shown as text, and links and images to anything but harmless addresses are dropped.
+pub fn body_html(markdown: &str) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, parser(markdown));
+    out
+}
+
 /// A link only when it is an http(s) or mailto address.
 fn safe_link(link: &Option<String>) -> Option<&str> {
     link.as_deref().filter(|l| l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:"))
@@ -229,8 +244,7 @@ footer ul { padding-left: 1.2em; margin-top: 0; }
 ";
 
 pub fn html(d: &Document) -> String {
-    let mut body = String::new();
-    html::push_html(&mut body, parser(&d.body));
+    let body = body_html(&d.body);
     let mut out = format!("<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n", escape(&d.lang));
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
     out.push_str(&format!(

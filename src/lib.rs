@@ -29,6 +29,7 @@ pub mod output;
 pub mod progress;
 pub mod ratings;
 pub mod signing;
+pub mod site;
 pub mod statements;
 pub mod sync;
 pub mod versions;

@@ -691,6 +691,34 @@ pub const PAGES: &[Page] = &[
         exit: &[],
     },
     Page {
+        command: "site",
+        examples: &[
+            ("The public site, with canonical links and a sitemap:", "tribune site build public --base-url https://news.example.org/"),
+            ("Restyle it: write the default templates, edit them, build with them:", "tribune site templates my-templates"),
+        ],
+        see_also: &["site build", "site templates", "export", "list"],
+        uses: &[Clock],
+        exit: &[],
+    },
+    Page {
+        command: "site build",
+        examples: &[
+            ("Build, or bring up to date, the site in public/:", "tribune site build public --base-url https://news.example.org/"),
+            ("With your own templates, every page again:", "tribune site build public --templates my-templates --full"),
+            ("What was written, as JSON:", "tribune site build public --json"),
+        ],
+        see_also: &["site templates", "export", "verify"],
+        uses: &[Clock],
+        exit: &[],
+    },
+    Page {
+        command: "site templates",
+        examples: &[("The default templates, to edit:", "tribune site templates my-templates")],
+        see_also: &["site build"],
+        uses: &[],
+        exit: &[],
+    },
+    Page {
         command: "credit-check",
         examples: &[
             ("Texts that reuse another article's words without credit:", "tribune credit-check"),

@@ -32,6 +32,7 @@ pub mod reply;
 pub mod rewrite;
 pub mod roster;
 pub mod show;
+pub mod site;
 pub mod statements;
 pub mod sync;
 pub mod synth;
@@ -115,6 +116,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Clone(a) => clone::run(ctx, a),
         Command::Credits(a) => credits::run(ctx, a),
         Command::Export(a) => export::run(ctx, a),
+        Command::Site(a) => site::run(ctx, a),
         Command::CreditCheck(a) => credit_check::run(ctx, a),
         Command::Challenge(a) => challenge::run(ctx, a),
         Command::Reply(a) => reply::run(ctx, a),

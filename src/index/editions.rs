@@ -56,6 +56,8 @@ pub struct Edition {
     /// Where the branch last left the trunk ("" when it never did).
     pub fork: String,
     path: PathBuf,
+    /// Its texts held in memory once [`Editions::preload`] read them.
+    loaded: std::sync::OnceLock<BTreeMap<String, BranchVersion>>,
 }
 
 /// Every edition, fresh for the current refs.
@@ -82,6 +84,17 @@ impl Editions {
         Ok(out)
     }
 
+    /// Reads every edition's texts into memory, so that later lookups ([`Edition::get`],
+    /// [`Editions::rewrites`]) read no file: for work that asks about every article.
+    pub fn preload(&self) -> Result<()> {
+        for e in &self.list {
+            if e.loaded.get().is_none() {
+                let _ = e.loaded.set(e.versions()?);
+            }
+        }
+        Ok(())
+    }
+
     /// A digest of every edition's ref and tip: what derived counts are keyed by.
     pub fn key(&self) -> String {
         let mut h = sha1_smol::Sha1::new();
@@ -97,6 +110,9 @@ impl Editions {
 impl Edition {
     /// This edition's own text of `slug`, found by binary search in its file.
     pub fn get(&self, slug: &str) -> Result<Option<BranchVersion>> {
+        if let Some(all) = self.loaded.get() {
+            return Ok(all.get(slug).cloned());
+        }
         let text =
             std::fs::read_to_string(&self.path).with_context(|| format!("could not read {}", self.path.display()))?;
         let body = match text.find('\n') {
@@ -139,6 +155,9 @@ impl Edition {
 
     /// All of this edition's own texts.
     pub fn versions(&self) -> Result<BTreeMap<String, BranchVersion>> {
+        if let Some(all) = self.loaded.get() {
+            return Ok(all.clone());
+        }
         Ok(read_file(&self.path).map(|f| f.versions).unwrap_or_default())
     }
 }
@@ -263,7 +282,7 @@ pub fn load(commons: &Commons) -> Result<Editions> {
             .unwrap_or(&refname)
             .to_string();
         let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
-        list.push(Edition { refname, label, contingent, tip, fork, path });
+        list.push(Edition { refname, label, contingent, tip, fork, path, loaded: Default::default() });
     }
     // Each edition read on its own, on every core (a cold build reads a hundred editions of
     // a thousand rewrites each); written in order.

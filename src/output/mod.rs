@@ -6,6 +6,7 @@ pub mod here;
 pub mod hook;
 pub mod pager;
 pub mod progress;
+pub mod site;
 pub mod sync;
 mod table;
 pub mod verification;

@@ -148,6 +148,80 @@ fn noted_on(commons: &Commons, roster: &Snapshot<'_>, version: Oid, refs: Vec<(S
     Ok(out)
 }
 
+/// Every rater's notes on every version, each rater's ref read once (on all cores), each
+/// note handed to `keep` as it is read, which keeps what it needs of it: what a site build
+/// asks instead of one lookup per rater and version. Records are judged as
+/// [`of_versions`] judges them (a verified record another writer removed is shown); a
+/// notes ref that cannot be read is an event and costs only its owner's records.
+pub fn every_note<T: Send>(commons: &Commons, keep: impl Fn(Oid, Noted) -> Option<T> + Sync) -> Result<Vec<(Oid, T)>> {
+    let roster = commons.snapshot()?;
+    let refs = commons.repo.refs_with_prefix(RATINGS_REFS)?;
+    let mut keyed = Vec::with_capacity(refs.len());
+    for (refname, tip) in refs {
+        let rater = refname.trim_start_matches(RATINGS_REFS).to_string();
+        let keys = keys_of(&roster, &rater)?;
+        keyed.push((refname, rater, tip, keys));
+    }
+    let state = commons.state_dir();
+    let read = commons.repo.par_map(&keyed, 2, |repo, (_, rater, tip, keys)| {
+        let one = || -> Result<Vec<(Oid, T)>> {
+            let notes = repo.notes_in(repo.commit_tree(*tip)?)?;
+            let p = if keys.is_empty() {
+                None
+            } else {
+                Some(crate::ratings::provenance::of_rater(repo, &state, rater, *tip, keys)?)
+            };
+            let mut objects: Vec<(Oid, Option<Oid>)> =
+                notes.into_iter().map(|(o, (_, blob))| (o, Some(blob))).collect();
+            if let Some(p) = &p {
+                for o in p.restored_objects() {
+                    if !objects.iter().any(|(x, _)| *x == o) {
+                        objects.push((o, None));
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for (object, blob) in objects {
+                let text = match blob {
+                    Some(b) => Some(repo.read_blob(b)?),
+                    None => None,
+                };
+                let (text, verdicts) = match &p {
+                    None => {
+                        let Some(text) = text else { continue };
+                        let n = parse_note(&text).0.len();
+                        (text, vec![crate::signing::Verdict::Unsigned; n])
+                    }
+                    Some(p) => {
+                        let note = p.note(object, text.as_deref()).into_owned();
+                        if note.is_empty() {
+                            continue;
+                        }
+                        let v = crate::ratings::provenance::verdicts_of_note(p, object, &note);
+                        (note, v)
+                    }
+                };
+                let (ratings, warnings) = parse_note(&text);
+                let (ratings, verdicts): (Vec<Rating>, Vec<_>) =
+                    ratings.into_iter().zip(verdicts).filter(|(r, _)| r.rater == *rater).unzip();
+                if let Some(t) = keep(object, Noted { rater: rater.clone(), ratings, warnings, verdicts }) {
+                    out.push((object, t));
+                }
+            }
+            Ok(out)
+        };
+        Ok(one().map_err(|e| (e, *tip)))
+    })?;
+    let mut out = Vec::new();
+    for ((refname, _, _, _), r) in keyed.iter().zip(read) {
+        match r {
+            Ok(v) => out.extend(v),
+            Err((e, tip)) => broken_ref(&commons.repo, refname, tip, &e),
+        }
+    }
+    Ok(out)
+}
+
 pub mod provenance;
 pub mod shared;
 pub mod trust;

@@ -1,0 +1,395 @@
+//! One build: what changed since the manifest, the pages to render (articles on all
+//! cores), and the output put in place atomically.
+
+use super::article::{self, Inputs};
+use super::collect::{self, Data};
+use super::lists::{self, Planned};
+use super::output::{self, Existing, Manifest};
+use super::templates::{self, Templates};
+use super::{Named, Options, Report, SiteCtx};
+use crate::commons::Commons;
+use crate::git::Oid;
+use crate::index::Entry;
+use crate::ratings::RATINGS_REFS;
+use anyhow::{anyhow, Result};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Sitemap files hold at most this many addresses (the protocol's limit).
+const SITEMAP_CHUNK: usize = 50_000;
+
+/// Builds the site in `opts.out`.
+pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
+    let tdir = opts.templates.as_deref();
+    // Everything that can be refused is refused before OUT is touched.
+    let templates = templates::load(tdir)?;
+    let existing = output::existing(&opts.out)?;
+    let base = opts.base_url.as_deref();
+    let repo = &commons.repo;
+    let tip = commons.trunk_tip()?;
+    let tree = repo.commit_tree(tip)?;
+    let global = global_key(commons, tree, base, &templates)?;
+    let old = match existing {
+        Existing::Site(Some(m)) if !opts.full && m.global == global => Some(m),
+        _ => None,
+    };
+    let data = collect::read(commons)?;
+    let site = SiteCtx {
+        name: data.org.clone(),
+        lang: data.lang.clone(),
+        base_url: base.map(str::to_string),
+        filters: data.filters.iter().map(|(n, _)| Named { name: n.clone() }).collect(),
+        channels: Vec::new(),
+    };
+    let rater_refs = repo.refs_with_prefix(RATINGS_REFS)?;
+    let on_trunk: HashSet<&str> = data.entries.iter().map(|e| e.slug.as_str()).collect();
+    // The articles to build: all, or those whose inputs moved since the manifest.
+    let dirty: Option<BTreeSet<String>> = match &old {
+        Some(m) => changed_articles(commons, &data, m, tree, &rater_refs)?,
+        None => None,
+    };
+    let todo: Vec<&Entry> = match &dirty {
+        Some(d) => data.entries.iter().filter(|e| d.contains(&e.slug)).collect(),
+        None => data.entries.iter().collect(),
+    };
+    let ratings = match &dirty {
+        None => collect::all_ratings(commons)?,
+        Some(_) => {
+            let mut versions: Vec<Oid> = Vec::new();
+            for e in &todo {
+                versions.extend(e.version.parse::<Oid>().ok());
+                for r in data.rivals.get(&e.slug).into_iter().flatten() {
+                    versions.extend(r.v.version.parse::<Oid>().ok());
+                }
+            }
+            versions.sort();
+            versions.dedup();
+            collect::some_ratings(commons, &versions)?
+        }
+    };
+    let logs = match &dirty {
+        None => Some(crate::articles::history::all_logs(commons)?),
+        Some(_) => None,
+    };
+    let staging = match &old {
+        Some(_) => {
+            clear_stale_staging(&opts.out);
+            output::inside(&opts.out)?
+        }
+        None => output::beside(&opts.out)?,
+    };
+    let stage = output::Staging { dir: staging.path().to_path_buf() };
+    let old_pages = old.as_ref().map(|m| &m.pages);
+    let mut pages: BTreeMap<String, String> = BTreeMap::new();
+    let mut written: Vec<String> = Vec::new();
+    let mut unchanged = 0usize;
+    // Article pages, on all cores.
+    let inputs =
+        Inputs { data: &data, ratings: &ratings, logs: logs.as_ref(), site: &site, base_url: base, trunk_tree: tree };
+    let built = render_articles(commons, &inputs, &todo, &templates, tdir, &stage, old_pages)?;
+    let articles_built = built.len();
+    for b in built {
+        for (path, key, wrote) in b {
+            if wrote {
+                written.push(path.clone());
+            } else {
+                unchanged += 1;
+            }
+            pages.insert(path, key);
+        }
+    }
+    // Pages of articles not built again stay as the manifest has them.
+    if let Some(m) = &old {
+        for (path, key) in &m.pages {
+            if let Some(slug) = path.strip_prefix("articles/").and_then(|p| p.split('/').next()) {
+                if on_trunk.contains(slug) && !dirty.as_ref().is_some_and(|d| d.contains(slug)) {
+                    pages.insert(path.clone(), key.clone());
+                }
+            }
+        }
+    }
+    // Keeps a rendered file when its bytes differ from what OUT has.
+    let mut put =
+        |path: String, key: String, bytes: Option<&[u8]>, pages: &mut BTreeMap<String, String>| -> Result<()> {
+            if old_pages.and_then(|p| p.get(&path)) == Some(&key) {
+                unchanged += 1;
+            } else {
+                if let Some(b) = bytes {
+                    stage.write(&path, b)?;
+                }
+                written.push(path.clone());
+            }
+            pages.insert(path, key);
+            Ok(())
+        };
+    // Every list page, rendered, kept when its bytes changed.
+    let counts = |e: &Entry| {
+        1 + data.rivals.get(&e.slug).map_or(0, |rs| {
+            let mut vs: Vec<&str> = rs.iter().map(|r| r.v.version.as_str()).filter(|v| *v != e.version).collect();
+            vs.sort();
+            vs.dedup();
+            vs.len()
+        })
+    };
+    let items = lists::items(&data, &counts, base);
+    let mut planned: Vec<Planned> = Vec::new();
+    for l in lists::listings(commons, &data, &items)? {
+        planned.extend(lists::listing_pages(&site, &l, base));
+    }
+    planned.extend(lists::contingent_pages(&site, &data, &items, base)?);
+    planned.extend(super::statements::pages(commons, &site, &data, base)?);
+    if let Some(b) = base {
+        planned.extend(sitemap(b, &items, &planned, &templates, tdir)?);
+    }
+    for p in planned {
+        let bytes = templates.render(p.template, p.ctx, tdir)?;
+        let key = sha1_smol::Sha1::from(bytes.as_bytes()).digest().to_string();
+        put(p.path, key, Some(bytes.as_bytes()), &mut pages)?;
+    }
+    let style_key = sha1_smol::Sha1::from(templates.style.as_bytes()).digest().to_string();
+    put("style.css".into(), style_key, Some(templates.style.as_bytes()), &mut pages)?;
+    let removed: Vec<String> = match &old {
+        Some(m) => m.pages.keys().filter(|p| !pages.contains_key(*p)).cloned().collect(),
+        None => Vec::new(),
+    };
+    let manifest = Manifest {
+        tribune_site: output::FORMAT,
+        global,
+        trunk: tip.to_string(),
+        trunk_tree: tree.to_string(),
+        editions: data
+            .editions
+            .list
+            .iter()
+            .map(|e| Ok((e.refname.clone(), (e.tip.to_string(), e.versions()?.into_keys().collect()))))
+            .collect::<Result<_>>()?,
+        raters: rater_refs.iter().map(|(r, t)| (r.clone(), t.to_string())).collect(),
+        pages,
+    };
+    let files = manifest.pages.len();
+    let mode = if old.is_some() { "incremental" } else { "full" };
+    if old.is_some() {
+        output::commit_into(staging, &opts.out, &written, &removed, &manifest)?;
+    } else {
+        output::write_manifest(staging.path(), &manifest)?;
+        output::swap_in(staging, &opts.out)?;
+    }
+    Ok(Report { out: opts.out.display().to_string(), mode, files, written, removed, unchanged, articles_built })
+}
+
+/// Staging directories a killed build left in OUT.
+fn clear_stale_staging(out: &std::path::Path) {
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(".tribune-site-staging") {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// What every page depends on: when it changes, every page is built again.
+fn global_key(commons: &Commons, tree: Oid, base: Option<&str>, t: &Templates) -> Result<String> {
+    let repo = &commons.repo;
+    let mut h = sha1_smol::Sha1::new();
+    h.update(format!("tribune {} site {}\n", env!("CARGO_PKG_VERSION"), output::FORMAT).as_bytes());
+    h.update(base.unwrap_or("").as_bytes());
+    h.update(t.digest.as_bytes());
+    for path in ["roster", crate::model::layout::CONFIG, "filters"] {
+        let id = repo.entry_at(tree, path)?.map(|e| e.id.to_string()).unwrap_or_default();
+        h.update(format!("\n{path} {id}").as_bytes());
+    }
+    Ok(h.digest().to_string())
+}
+
+/// The articles whose pages may have changed since the manifest, from what moved: the
+/// trunk's articles (a tree diff), the editions that moved (their texts before and now),
+/// the rating refs that moved (the notes that changed), the challenges that changed.
+/// None when that cannot be told (a commit of the manifest is gone): build everything.
+fn changed_articles(
+    commons: &Commons,
+    data: &Data,
+    m: &Manifest,
+    tree: Oid,
+    rater_refs: &[(String, Oid)],
+) -> Result<Option<BTreeSet<String>>> {
+    let repo = &commons.repo;
+    let Some(old_tree) = m.trunk_tree.parse::<Oid>().ok().filter(|t| repo.has_object(*t)) else { return Ok(None) };
+    let mut out = BTreeSet::new();
+    let slug_of = |path: &str| path.split('/').nth(3).map(str::to_string);
+    for c in repo.changed_paths(Some(old_tree), tree, crate::model::layout::ARTICLES)? {
+        out.extend(slug_of(&c.path));
+    }
+    // Editions: every slug an edition that moved had or has.
+    let now: HashMap<&str, &crate::index::Edition> =
+        data.editions.list.iter().map(|e| (e.refname.as_str(), e)).collect();
+    for (refname, (tip, slugs)) in &m.editions {
+        if now.get(refname.as_str()).map(|e| e.tip.to_string()) != Some(tip.clone()) {
+            out.extend(slugs.iter().cloned());
+        }
+    }
+    for e in &data.editions.list {
+        if m.editions.get(&e.refname).map(|(t, _)| t.as_str()) != Some(e.tip.to_string().as_str()) {
+            out.extend(e.versions()?.into_keys());
+        }
+    }
+    // Ratings: the versions whose notes changed on the refs that moved.
+    let mut versions: HashSet<Oid> = HashSet::new();
+    let mut gone = false;
+    for (refname, tip) in rater_refs {
+        let old = m.raters.get(refname).and_then(|t| t.parse::<Oid>().ok());
+        if old == Some(*tip) {
+            continue;
+        }
+        let old_tree = match old {
+            Some(o) if repo.has_object(o) => Some(repo.commit_tree(o)?),
+            Some(_) => return Ok(None),
+            None => None,
+        };
+        for (object, _, _) in repo.changed_notes(old_tree, repo.commit_tree(*tip)?)? {
+            versions.insert(object);
+        }
+    }
+    for refname in m.raters.keys() {
+        if !rater_refs.iter().any(|(r, _)| r == refname) {
+            gone = true;
+        }
+    }
+    if gone {
+        // A rater's ref deleted: which of its notes went is no longer to be read cheaply.
+        return Ok(None);
+    }
+    if !versions.is_empty() {
+        let hex: HashSet<String> = versions.iter().map(|v| v.to_string()).collect();
+        for e in &data.entries {
+            if hex.contains(&e.version) {
+                out.insert(e.slug.clone());
+            }
+        }
+        for (slug, rs) in &data.rivals {
+            if rs.iter().any(|r| hex.contains(&r.v.version)) {
+                out.insert(slug.clone());
+            }
+        }
+    }
+    // Challenges and replies that changed: the articles they are about, then and now.
+    for c in repo.changed_paths(Some(old_tree), tree, "challenges")? {
+        let Some(id) = c.path.split('/').nth(2) else { continue };
+        for blob in [c.old, c.new].into_iter().flatten() {
+            if !c.path.ends_with("/index.md") || c.path.contains("/replies/") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&repo.read_blob(blob)?).into_owned();
+            if let Ok(ch) = crate::challenges::parse_challenge(id, &c.path, &text) {
+                out.extend(ch.about);
+            }
+        }
+        if let Some(ch) = data.challenges.iter().find(|ch| ch.id == id) {
+            out.extend(ch.about.clone());
+        }
+    }
+    Ok(Some(out))
+}
+
+/// One article's files: (path, key, written?) for its page and each attachment.
+type Files = Vec<(String, String, bool)>;
+
+/// Renders the articles' pages on all cores, each thread with its own handle on the
+/// repository, writing each page whose bytes changed into the staging directory.
+fn render_articles(
+    commons: &Commons,
+    inp: &Inputs<'_>,
+    todo: &[&Entry],
+    templates: &Templates,
+    tdir: Option<&std::path::Path>,
+    stage: &output::Staging,
+    old: Option<&BTreeMap<String, String>>,
+) -> Result<Vec<Files>> {
+    let one = |c: &Commons, e: &Entry| -> Result<Files> {
+        let built = article::build(c, inp, e)?;
+        let bytes = templates.render("article.html", minijinja::Value::from_serialize(&built.ctx), tdir)?;
+        let path = format!("{}/index.html", article::page_dir(&e.slug));
+        let key = sha1_smol::Sha1::from(bytes.as_bytes()).digest().to_string();
+        let mut out = Vec::new();
+        let fresh = old.and_then(|o| o.get(&path)) != Some(&key);
+        if fresh {
+            stage.write(&path, bytes.as_bytes())?;
+        }
+        out.push((path, key, fresh));
+        for (file, blob) in built.files {
+            let key = blob.to_string();
+            let fresh = old.and_then(|o| o.get(&file)) != Some(&key);
+            if fresh {
+                stage.write(&file, &c.repo.read_blob(blob)?)?;
+            }
+            out.push((file, key, fresh));
+        }
+        Ok(out)
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    if todo.len() < 64 || threads < 2 {
+        return todo.iter().map(|e| one(commons, e)).collect();
+    }
+    let git_dir = commons.repo.git_dir().to_path_buf();
+    let tip = commons.trunk_tip()?;
+    let one = &one;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let git_dir = git_dir.clone();
+                scope.spawn(move || -> Result<Vec<Files>> {
+                    let c = Commons::at_tip(crate::git::Repo::open_git_dir(&git_dir)?, tip)?;
+                    todo.iter().skip(t).step_by(threads).map(|e| one(&c, e)).collect()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(todo.len());
+        for h in handles {
+            out.extend(h.join().map_err(|_| anyhow!("a worker thread failed"))??);
+        }
+        Ok(out)
+    })
+}
+
+/// sitemap.xml: every page's address (articles oldest first, so that a new one changes
+/// only the last file); past 50,000 addresses, an index of sitemaps/<n>.xml.
+fn sitemap(
+    base: &str,
+    items: &[lists::Item],
+    planned: &[Planned],
+    templates: &Templates,
+    tdir: Option<&std::path::Path>,
+) -> Result<Vec<Planned>> {
+    #[derive(serde::Serialize)]
+    struct Url {
+        loc: String,
+        lastmod: String,
+    }
+    let dir_of = |p: &str| p.strip_suffix("index.html").map(str::to_string).unwrap_or_else(|| p.to_string());
+    let mut urls: Vec<Url> = planned
+        .iter()
+        .filter(|p| p.path.ends_with(".html"))
+        .map(|p| Url { loc: format!("{base}{}", dir_of(&p.path)), lastmod: String::new() })
+        .collect();
+    urls.extend(items.iter().rev().map(|i| Url {
+        loc: format!("{base}articles/{}/", i.slug),
+        lastmod: i.updated.get(..10).unwrap_or("").to_string(),
+    }));
+    let _ = (templates, tdir);
+    if urls.len() <= SITEMAP_CHUNK {
+        let ctx = minijinja::context! { urls => urls };
+        return Ok(vec![Planned { path: "sitemap.xml".into(), template: "sitemap.xml", ctx }]);
+    }
+    let mut out = Vec::new();
+    let mut index = Vec::new();
+    for (n, chunk) in urls.chunks(SITEMAP_CHUNK).enumerate() {
+        let path = format!("sitemaps/{}.xml", n + 1);
+        index.push(format!("{base}{path}"));
+        out.push(Planned { path, template: "sitemap.xml", ctx: minijinja::context! { urls => chunk } });
+    }
+    out.push(Planned {
+        path: "sitemap.xml".into(),
+        template: "sitemap.xml",
+        ctx: minijinja::context! { index => index },
+    });
+    Ok(out)
+}

@@ -1,0 +1,435 @@
+//! The pages made from lists: front pages (the newest articles, and one per shared filter,
+//! paged) and their Atom feeds, the contingents' pages, the joint statements' pages and
+//! the sitemap. Each is worked out from data already in memory (the index, the editions,
+//! the challenges), so that every build can render them all.
+//!
+//! A front page is a [`Listing`]: a page kind and a data source. Channel front pages plug
+//! in as one more listing each (kind `channel`, under `channels/<id>/`), with no change to
+//! the templates or the paging.
+
+use super::article::{challenge_ctx, when, ChallengeCtx};
+use super::collect::{clean, Data};
+use super::{PageHead, SiteCtx};
+use crate::commons::Commons;
+use crate::index::Entry;
+use anyhow::Result;
+use serde::Serialize;
+
+/// Articles on one page of a front page.
+pub const PAGE_SIZE: usize = 50;
+/// Entries in a feed.
+pub const FEED_SIZE: usize = 50;
+/// Articles and rewrites listed on a contingent's page.
+pub const CONTINGENT_LIST: usize = 200;
+
+/// A front page's source: its kind (`all`, `filter`, later `channel`), its place and its
+/// articles in the order shown (newest first, or best first for a filter ordered by score).
+pub struct Listing {
+    pub kind: &'static str,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// Its directory in the site ("" for the site's front page, `filters/<name>/`).
+    pub dir: String,
+    pub items: Vec<Item>,
+}
+
+/// An article as lists and feeds show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub slug: String,
+    pub title: String,
+    pub contingent: String,
+    pub contingent_name: String,
+    pub contingent_page: bool,
+    /// The authors, joined ("A, B and C").
+    pub authors: String,
+    pub author_list: Vec<String>,
+    pub date: String,
+    pub summary: String,
+    pub version: String,
+    /// How many distinct versions (the trunk's and rival ones).
+    pub versions: usize,
+    /// Under a filter: the weighted mean score.
+    pub score: String,
+    /// When it arrived on the trunk (RFC 3339): a feed entry's `updated`.
+    pub updated: String,
+    /// A feed entry's id and link.
+    pub id: String,
+    pub href: String,
+    #[serde(skip)]
+    pub key: (i64, u64),
+}
+
+#[derive(Serialize)]
+pub struct ListingCtx<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub total: usize,
+}
+
+#[derive(Serialize, Default)]
+pub struct Paging {
+    pub label: String,
+    pub newer: Option<String>,
+    pub older: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FrontCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub page: PageHead,
+    pub root: String,
+    pub listing: ListingCtx<'a>,
+    pub items: &'a [Item],
+    pub paging: Paging,
+}
+
+#[derive(Serialize)]
+pub struct FeedMeta {
+    pub id: String,
+    pub updated: String,
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub alternate: String,
+}
+
+#[derive(Serialize)]
+pub struct FeedCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub listing: ListingCtx<'a>,
+    pub feed: FeedMeta,
+    pub items: &'a [Item],
+}
+
+/// The absolute address of a path of the site, or None without a base URL.
+pub fn absolute(base: Option<&str>, path: &str) -> Option<String> {
+    base.map(|b| format!("{b}{path}"))
+}
+
+/// Every article of the trunk as an item, newest first.
+pub fn items(data: &Data, counts: &dyn Fn(&Entry) -> usize, base: Option<&str>) -> Vec<Item> {
+    let mut out: Vec<Item> = data.entries.iter().map(|e| item(data, e, counts(e), base)).collect();
+    out.sort_by(|a, b| b.key.cmp(&a.key).then_with(|| b.date.cmp(&a.date)).then_with(|| a.slug.cmp(&b.slug)));
+    out
+}
+
+fn item(data: &Data, e: &Entry, versions: usize, base: Option<&str>) -> Item {
+    let (contingent_name, contingent_page) = match data.contingents.get(&e.contingent) {
+        Some(c) => (c.name.clone(), true),
+        None => (clean(&e.contingent), false),
+    };
+    let author_list: Vec<String> = e.authors.iter().map(|a| clean(a)).collect();
+    let path = format!("articles/{}/", e.slug);
+    Item {
+        slug: e.slug.clone(),
+        title: clean(&e.title),
+        contingent: e.contingent.clone(),
+        contingent_name,
+        contingent_page,
+        authors: crate::credits::and_list(&author_list),
+        author_list,
+        date: clean(&e.date),
+        summary: String::new(),
+        version: e.version.clone(),
+        versions,
+        score: String::new(),
+        updated: crate::git::Timestamp { seconds: e.arrived, offset_minutes: 0 }.rfc3339_utc(),
+        id: absolute(base, &path).unwrap_or_else(|| format!("urn:tribune:article:{}", e.slug)),
+        href: absolute(base, &path).unwrap_or_else(|| format!("{path}index.html")),
+        key: (e.arrived, e.arrived_seq),
+    }
+}
+
+/// The site's front page and one per shared filter.
+pub fn listings(commons: &Commons, data: &Data, all: &[Item]) -> Result<Vec<Listing>> {
+    let mut out = vec![Listing {
+        kind: "all",
+        name: String::new(),
+        title: "Newest articles".into(),
+        description: format!("The newest articles of the common database of {}.", data.org),
+        dir: String::new(),
+        items: all.to_vec(),
+    }];
+    for (name, filter) in &data.filters {
+        let min = filter.min();
+        let tallies = crate::ratings::trust::tally_all(commons, filter)?;
+        let mut items: Vec<(Item, crate::model::filter::Tally)> = all
+            .iter()
+            .filter_map(|i| {
+                let t = i.version.parse().ok().and_then(|v| tallies.get(&v).copied())?;
+                t.passes(min).then(|| {
+                    let mut i = i.clone();
+                    i.score = t.mean().to_string();
+                    (i, t)
+                })
+            })
+            .collect();
+        if filter.order == "score" {
+            // Best first, exactly; the list is already newest first for ties.
+            items.sort_by(|(_, a), (_, b)| {
+                (i128::from(b.weighted) * i128::from(a.weights)).cmp(&(i128::from(a.weighted) * i128::from(b.weights)))
+            });
+        }
+        let trusted: Vec<String> = filter.trust.keys().map(|r| clean(r)).collect();
+        out.push(Listing {
+            kind: "filter",
+            name: name.clone(),
+            title: format!("Filter: {name}"),
+            description: format!(
+                "Articles whose {} ratings by {} reach {}.",
+                clean(&filter.dimension),
+                crate::credits::and_list(&trusted),
+                clean(&filter.min_score)
+            ),
+            dir: format!("filters/{name}/"),
+            items: items.into_iter().map(|(i, _)| i).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// One rendered page to be: its path in the site, its template and its context.
+pub struct Planned {
+    pub path: String,
+    pub template: &'static str,
+    pub ctx: minijinja::Value,
+}
+
+/// "../" for each directory level of `path`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// A listing's pages: its front page, its archive (numbered from the oldest, so that a new
+/// article changes only the newest archive page) and its feed.
+pub fn listing_pages(site: &SiteCtx, l: &Listing, base: Option<&str>) -> Vec<Planned> {
+    let mut out = Vec::new();
+    let total = l.items.len();
+    let lc = || ListingCtx { kind: l.kind, name: &l.name, title: &l.title, description: &l.description, total };
+    let pages = total.div_ceil(PAGE_SIZE);
+    let feed_href = "feed.xml".to_string();
+    // Archive page n (1-based) holds the items of ranks (n-1)*P .. n*P counted from the oldest.
+    let archive = |n: usize| -> &[Item] {
+        let (from_old, to_old) = ((n - 1) * PAGE_SIZE, (n * PAGE_SIZE).min(total));
+        &l.items[total - to_old..total - from_old]
+    };
+    let index_path = format!("{}index.html", l.dir);
+    let older_than_front = (total > PAGE_SIZE).then(|| (total - PAGE_SIZE - 1) / PAGE_SIZE + 1);
+    let front = FrontCtx {
+        site,
+        page: PageHead::new(&l.title, &l.description, base, &l.dir, Some(feed_href.clone())),
+        root: root_of(&index_path),
+        listing: lc(),
+        items: &l.items[..total.min(PAGE_SIZE)],
+        paging: Paging { label: String::new(), newer: None, older: older_than_front.map(|n| format!("page/{n}.html")) },
+    };
+    out.push(Planned { path: index_path, template: "front.html", ctx: minijinja::Value::from_serialize(&front) });
+    for n in 1..=pages {
+        let path = format!("{}page/{n}.html", l.dir);
+        let ctx = FrontCtx {
+            site,
+            page: PageHead::new(&format!("{} (page {n} of {pages})", l.title), &l.description, base, &path, None),
+            root: root_of(&path),
+            listing: lc(),
+            items: archive(n),
+            paging: Paging {
+                label: format!("page {n} of {pages}, oldest first"),
+                newer: Some(if n == pages { "../index.html".to_string() } else { format!("{}.html", n + 1) }),
+                older: (n > 1).then(|| format!("{}.html", n - 1)),
+            },
+        };
+        out.push(Planned { path, template: "front.html", ctx: minijinja::Value::from_serialize(&ctx) });
+    }
+    let feed_items = &l.items[..total.min(FEED_SIZE)];
+    let updated = feed_items.iter().map(|i| i.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let feed_path = format!("{}feed.xml", l.dir);
+    let feed = FeedCtx {
+        site,
+        listing: lc(),
+        feed: FeedMeta {
+            id: absolute(base, &feed_path).unwrap_or_else(|| format!("urn:tribune:feed:{}:{}", l.kind, l.name)),
+            updated,
+            self_: absolute(base, &feed_path).unwrap_or_else(|| "feed.xml".into()),
+            alternate: absolute(base, &l.dir).unwrap_or_else(|| "index.html".into()),
+        },
+        items: feed_items,
+    };
+    out.push(Planned { path: feed_path, template: "feed.xml", ctx: minijinja::Value::from_serialize(&feed) });
+    out
+}
+
+#[derive(Serialize)]
+struct Record {
+    received: usize,
+    answered: usize,
+    unanswered: usize,
+    median: String,
+    oldest_open: String,
+}
+
+#[derive(Serialize)]
+struct Listed {
+    slug: String,
+    title: String,
+    date: String,
+    short: String,
+    status: &'static str,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct ContingentCtx<'a> {
+    site: &'a SiteCtx,
+    page: PageHead,
+    root: &'static str,
+    contingent: &'a super::collect::ContingentInfo,
+    record: Record,
+    received: Vec<ChallengeWithAbout>,
+    asked: Vec<ChallengeWithAbout>,
+    articles: Vec<Listed>,
+    articles_total: usize,
+    rewrites: Vec<Listed>,
+    rewrites_total: usize,
+}
+
+#[derive(Serialize)]
+struct ChallengeWithAbout {
+    #[serde(flatten)]
+    c: ChallengeCtx,
+    about: String,
+    about_page: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    name: String,
+    articles: usize,
+    rewrites: usize,
+    received: usize,
+    answered: usize,
+    unanswered: usize,
+}
+
+/// Each contingent's page, and the page listing them all.
+pub fn contingent_pages(site: &SiteCtx, data: &Data, all: &[Item], base: Option<&str>) -> Result<Vec<Planned>> {
+    let ids: Vec<(String, Option<String>)> =
+        data.contingents.values().map(|c| (c.id.clone(), Some(c.name.clone()))).collect();
+    // The figures of `tribune accountability`; the age of the oldest open challenge is
+    // shown as its date, so that a page does not change with the day it is built on.
+    let records = crate::challenges::accountability(&data.challenges, &ids, chrono::DateTime::UNIX_EPOCH);
+    let on_trunk: std::collections::HashSet<&str> = data.entries.iter().map(|e| e.slug.as_str()).collect();
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for c in data.contingents.values() {
+        let path = format!("contingents/{}/index.html", c.id);
+        let rec = records.iter().find(|r| r.contingent == c.id);
+        let with_about = |ch: &crate::challenges::Challenge| ChallengeWithAbout {
+            c: challenge_ctx(data, ch),
+            about: ch.about.as_deref().map(clean).unwrap_or_default(),
+            about_page: ch.about.as_deref().is_some_and(|a| on_trunk.contains(a)),
+        };
+        let received: Vec<ChallengeWithAbout> =
+            data.challenges.iter().filter(|ch| ch.to == c.id).map(with_about).collect();
+        let asked: Vec<ChallengeWithAbout> =
+            data.challenges.iter().filter(|ch| ch.from == c.id).map(with_about).collect();
+        let oldest_open = data
+            .challenges
+            .iter()
+            .filter(|ch| ch.to == c.id && ch.answer().is_none())
+            .map(|ch| ch.asked_at)
+            .min()
+            .map(|t| when(&t))
+            .unwrap_or_else(|| "none".into());
+        let theirs: Vec<&Item> = all.iter().filter(|i| i.contingent == c.id).collect();
+        let mut rewrites: Vec<(i64, Listed)> = Vec::new();
+        for e in data.editions.list.iter().filter(|e| e.contingent == c.id) {
+            for (slug, v) in e.versions()? {
+                if !crate::model::id::is_valid(&slug) || !on_trunk.contains(slug.as_str()) {
+                    continue;
+                }
+                let trunk =
+                    data.entries.binary_search_by(|x| x.slug.as_str().cmp(&slug)).ok().map(|i| &data.entries[i]);
+                let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+                let status = crate::versions::status(
+                    &v.version,
+                    nonempty(&v.trunk_base).as_deref(),
+                    trunk.map(|t| t.version.as_str()),
+                );
+                rewrites.push((
+                    v.time,
+                    Listed {
+                        short: v.version.get(..10).unwrap_or(&v.version).to_string(),
+                        slug,
+                        title: clean(&v.title),
+                        date: String::new(),
+                        status: status.name(),
+                        summary: clean(&v.summary),
+                    },
+                ));
+            }
+        }
+        rewrites.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
+        let record = Record {
+            received: rec.map_or(0, |r| r.received),
+            answered: rec.map_or(0, |r| r.answered),
+            unanswered: rec.map_or(0, |r| r.unanswered),
+            median: rec
+                .and_then(|r| r.median_seconds)
+                .map(crate::challenges::human)
+                .unwrap_or_else(|| "none answered".into()),
+            oldest_open,
+        };
+        rows.push(Row {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            articles: theirs.len(),
+            rewrites: rewrites.len(),
+            received: record.received,
+            answered: record.answered,
+            unanswered: record.unanswered,
+        });
+        let description = if c.description.is_empty() {
+            format!("The {} contingent of {}: its articles, rewrites and challenges.", c.name, data.org)
+        } else {
+            c.description.clone()
+        };
+        let ctx = ContingentCtx {
+            site,
+            page: PageHead::new(&c.name, &description, base, &format!("contingents/{}/", c.id), None),
+            root: "../../",
+            contingent: c,
+            record,
+            received,
+            asked,
+            articles_total: theirs.len(),
+            articles: theirs
+                .iter()
+                .take(CONTINGENT_LIST)
+                .map(|i| Listed {
+                    slug: i.slug.clone(),
+                    title: i.title.clone(),
+                    date: i.date.clone(),
+                    short: String::new(),
+                    status: "",
+                    summary: String::new(),
+                })
+                .collect(),
+            rewrites_total: rewrites.len(),
+            rewrites: rewrites.into_iter().take(CONTINGENT_LIST).map(|(_, l)| l).collect(),
+        };
+        out.push(Planned { path, template: "contingent.html", ctx: minijinja::Value::from_serialize(&ctx) });
+    }
+    let path = "contingents/index.html".to_string();
+    let ctx = minijinja::context! {
+        site => site,
+        page => PageHead::new("Contingents", &format!("The contingents of {} and their public record.", data.org), base, "contingents/", None),
+        root => "../",
+        contingents => rows,
+    };
+    out.push(Planned { path, template: "contingents.html", ctx });
+    Ok(out)
+}
