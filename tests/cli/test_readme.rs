@@ -29,6 +29,11 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(r.stdout.contains("abc (ABC Collective)  1         1         0"), "{}", r.stdout);
     assert!(r.stdout.contains("Made edition 1 of abc/shop-floor: Week 48 (2 articles)"), "{}", r.stdout);
     assert!(r.stdout.contains("editions/0001.toml"), "{}", r.stdout);
+    assert!(r.stdout.contains("Built the site in public (full)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(incremental): 0 of"), "{}", r.stdout);
+    let statement =
+        std::fs::read_to_string(env.path("public/statements/solidarity-with-the-warehouse-strike/index.html"));
+    assert!(statement.unwrap().contains("class=\"verified\""), "the approved statement is verified on the site");
 
     // The reader's files, private key included, stay where the reader works: the bare
     // repository holds only what git and tribune put there.
