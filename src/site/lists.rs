@@ -243,9 +243,19 @@ pub fn listing_pages(site: &SiteCtx, l: &Listing, base: Option<&str>) -> Vec<Pla
         };
         out.push(Planned { path, template: "front.html", ctx: minijinja::Value::from_serialize(&ctx) });
     }
-    let feed_items = &l.items[..total.min(FEED_SIZE)];
-    let updated = feed_items.iter().map(|i| i.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let feed_path = format!("{}feed.xml", l.dir);
+    // Without a base URL, entries link relative to the feed.
+    let feed_items: Vec<Item> = l.items[..total.min(FEED_SIZE)]
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            if base.is_none() {
+                i.href = format!("{}{}", root_of(&feed_path), i.href);
+            }
+            i
+        })
+        .collect();
+    let updated = feed_items.iter().map(|i| i.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let feed = FeedCtx {
         site,
         listing: lc(),
@@ -255,7 +265,7 @@ pub fn listing_pages(site: &SiteCtx, l: &Listing, base: Option<&str>) -> Vec<Pla
             self_: absolute(base, &feed_path).unwrap_or_else(|| "feed.xml".into()),
             alternate: absolute(base, &l.dir).unwrap_or_else(|| "index.html".into()),
         },
-        items: feed_items,
+        items: &feed_items,
     };
     out.push(Planned { path: feed_path, template: "feed.xml", ctx: minijinja::Value::from_serialize(&feed) });
     out

@@ -98,7 +98,7 @@ fn crawl(site: &Path) -> BTreeMap<String, String> {
                         "{rel}: a dangerous link {k}={v:?}"
                     );
                     let internal = !v.contains(':') && !v.starts_with('#') && !v.is_empty();
-                    if internal && is_page {
+                    if internal && (is_page || rel.ends_with("feed.xml")) {
                         let target = v.split('#').next().unwrap();
                         let mut p = f.parent().unwrap().join(target);
                         if target.ends_with('/') {
