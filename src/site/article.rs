@@ -389,3 +389,28 @@ pub fn challenge_ctx(data: &Data, c: &crate::challenges::Challenge) -> Challenge
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_are_safe_file_names_and_pages_are_served_as_text() {
+        assert_eq!(safe_file_name("photo 1.JPG"), "photo-1.JPG");
+        assert_eq!(safe_file_name("../../etc/passwd"), "file..-..-etc-passwd.txt");
+        assert_eq!(safe_file_name(".htaccess"), "file.htaccess.txt");
+        assert_eq!(safe_file_name("x.html"), "x.html.txt");
+        assert_eq!(safe_file_name("logo.svg"), "logo.svg.txt");
+        assert_eq!(safe_file_name("report.pdf"), "report.pdf");
+        assert_eq!(kind_of("clip.webm"), "video");
+        assert_eq!(kind_of("a.png"), "image");
+    }
+
+    #[test]
+    fn a_word_diff_is_escaped_html() {
+        let c = textdiff::compare("a <b> c\n", "a <i> c\n");
+        let h = diff_html(&c);
+        assert!(h.contains("<del>&lt;b&gt;</del>") && h.contains("<ins>&lt;i&gt;</ins>"), "{h}");
+        assert!(!h.contains("<b>") && !h.contains("<i>"), "{h}");
+    }
+}
