@@ -153,6 +153,11 @@ impl Edition {
         Ok(out)
     }
 
+    /// Its texts, when [`Editions::preload`] read them.
+    pub fn loaded(&self) -> Option<&BTreeMap<String, BranchVersion>> {
+        self.loaded.get()
+    }
+
     /// All of this edition's own texts.
     pub fn versions(&self) -> Result<BTreeMap<String, BranchVersion>> {
         if let Some(all) = self.loaded.get() {

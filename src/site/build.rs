@@ -78,15 +78,26 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         None => output::beside(&opts.out)?,
     };
     let stage = output::Staging { dir: staging.path().to_path_buf() };
-    let old_pages = old.as_ref().map(|m| &m.pages);
-    let mut pages: BTreeMap<String, String> = BTreeMap::new();
+    // The files of the site: the last build's, brought up to date below.
+    let mut old = old;
+    let mut pages: BTreeMap<String, String> = old.as_mut().map(|m| std::mem::take(&mut m.pages)).unwrap_or_default();
     let mut written: Vec<String> = Vec::new();
     let mut unchanged = 0usize;
     // Article pages, on all cores.
     let inputs =
         Inputs { data: &data, ratings: &ratings, logs: logs.as_ref(), site: &site, base_url: base, trunk_tree: tree };
-    let built = render_articles(commons, &inputs, &todo, &templates, tdir, &stage, old_pages)?;
+    let known = old.is_some().then_some(&pages);
+    let built = render_articles(commons, &inputs, &todo, &templates, tdir, &stage, known)?;
     let articles_built = built.len();
+    // The files of the articles built again replace all they had (an attachment may be gone).
+    let mut stale: BTreeSet<String> = BTreeSet::new();
+    for e in &todo {
+        let prefix = format!("{}/", article::page_dir(&e.slug));
+        stale.extend(pages.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)).map(|(p, _)| p.clone()));
+    }
+    for p in &stale {
+        pages.remove(p);
+    }
     for b in built {
         for (path, key, wrote) in b {
             if wrote {
@@ -94,31 +105,23 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
             } else {
                 unchanged += 1;
             }
+            stale.remove(&path);
             pages.insert(path, key);
         }
     }
-    // Pages of articles not built again stay as the manifest has them.
-    if let Some(m) = &old {
-        for (path, key) in &m.pages {
-            if let Some(slug) = path.strip_prefix("articles/").and_then(|p| p.split('/').next()) {
-                if on_trunk.contains(slug) && !dirty.as_ref().is_some_and(|d| d.contains(slug)) {
-                    pages.insert(path.clone(), key.clone());
-                }
-            }
-        }
-    }
+    let mut removed: Vec<String> = stale.into_iter().collect();
     // Keeps a rendered file when its bytes differ from what OUT has.
     let mut put =
         |path: String, key: String, bytes: Option<&[u8]>, pages: &mut BTreeMap<String, String>| -> Result<()> {
-            if old_pages.and_then(|p| p.get(&path)) == Some(&key) {
+            if pages.get(&path) == Some(&key) {
                 unchanged += 1;
             } else {
                 if let Some(b) = bytes {
                     stage.write(&path, b)?;
                 }
                 written.push(path.clone());
+                pages.insert(path, key);
             }
-            pages.insert(path, key);
             Ok(())
         };
     // Every list page, rendered, kept when its bytes changed.
@@ -132,25 +135,54 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     };
     let items = lists::items(&data, &counts, base);
     let mut planned: Vec<Planned> = Vec::new();
-    for l in lists::listings(commons, &data, &items)? {
-        planned.extend(lists::listing_pages(&site, &l, base));
+    let ls = lists::listings(commons, &data, &items)?;
+    for l in ls {
+        planned.extend(lists::listing_pages(&site, &l, base, old.as_ref().map(|m| &m.inputs)));
     }
     planned.extend(lists::contingent_pages(&site, &data, &items, base)?);
     planned.extend(super::statements::pages(commons, &site, &data, base)?);
     if let Some(b) = base {
-        planned.extend(sitemap(b, &items, &planned, &templates, tdir)?);
+        planned.extend(sitemap(b, &items, &planned, &templates, tdir, old.as_ref().map(|m| &m.inputs))?);
     }
+    let mut inputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut listed: HashSet<String> = HashSet::new();
     for p in planned {
-        let bytes = templates.render(p.template, p.ctx, tdir)?;
-        let key = sha1_smol::Sha1::from(bytes.as_bytes()).digest().to_string();
-        put(p.path, key, Some(bytes.as_bytes()), &mut pages)?;
+        listed.insert(p.path.clone());
+        let input = match p.input {
+            Some(i) => i,
+            None => digest_of(&p.ctx)?,
+        };
+        let known = old.as_ref().and_then(|m| Some((m.inputs.get(&p.path)?, pages.get(&p.path)?.clone())));
+        match known {
+            // Rendered from the same data with the same templates: the same bytes.
+            Some((i, key)) if *i == input => put(p.path.clone(), key, None, &mut pages)?,
+            _ => {
+                let bytes = templates.render(p.template, p.ctx, tdir)?;
+                let key = sha1_smol::Sha1::from(bytes.as_bytes()).digest().to_string();
+                put(p.path.clone(), key, Some(bytes.as_bytes()), &mut pages)?;
+            }
+        }
+        inputs.insert(p.path, input);
     }
     let style_key = sha1_smol::Sha1::from(templates.style.as_bytes()).digest().to_string();
     put("style.css".into(), style_key, Some(templates.style.as_bytes()), &mut pages)?;
-    let removed: Vec<String> = match &old {
-        Some(m) => m.pages.keys().filter(|p| !pages.contains_key(*p)).cloned().collect(),
-        None => Vec::new(),
-    };
+    listed.insert("style.css".into());
+    // What the last build wrote and this one does not: articles no longer on the trunk,
+    // list pages no longer made (a filter removed, an archive page fewer).
+    if old.is_some() {
+        let gone: Vec<String> = pages
+            .keys()
+            .filter(|p| match p.strip_prefix("articles/").and_then(|r| r.split('/').next()) {
+                Some(slug) => !on_trunk.contains(slug),
+                None => !listed.contains(*p),
+            })
+            .cloned()
+            .collect();
+        for p in gone {
+            pages.remove(&p);
+            removed.push(p);
+        }
+    }
     let manifest = Manifest {
         tribune_site: output::FORMAT,
         global,
@@ -160,10 +192,16 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
             .editions
             .list
             .iter()
-            .map(|e| Ok((e.refname.clone(), (e.tip.to_string(), e.versions()?.into_keys().collect()))))
-            .collect::<Result<_>>()?,
+            .map(|e| {
+                (
+                    e.refname.clone(),
+                    (e.tip.to_string(), e.loaded().into_iter().flatten().map(|(k, _)| k.clone()).collect()),
+                )
+            })
+            .collect(),
         raters: rater_refs.iter().map(|(r, t)| (r.clone(), t.to_string())).collect(),
         pages,
+        inputs,
     };
     let files = manifest.pages.len();
     let mode = if old.is_some() { "incremental" } else { "full" };
@@ -350,6 +388,28 @@ fn render_articles(
     })
 }
 
+/// The SHA-1 of a page's data, as JSON.
+fn digest_of(ctx: &minijinja::Value) -> Result<String> {
+    struct Hashing(sha1_smol::Sha1);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.update(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(sha1_smol::Sha1::new());
+    serde_json::to_writer(std::io::BufWriter::with_capacity(1 << 16, &mut h), ctx)?;
+    Ok(h.0.digest().to_string())
+}
+
+/// `YYYY-MM-DD`.
+fn is_day(d: &str) -> bool {
+    d.len() == 10 && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+}
+
 /// sitemap.xml: every page's address (articles oldest first, so that a new one changes
 /// only the last file); past 50,000 addresses, an index of sitemaps/<n>.xml.
 fn sitemap(
@@ -358,6 +418,7 @@ fn sitemap(
     planned: &[Planned],
     templates: &Templates,
     tdir: Option<&std::path::Path>,
+    known: Option<&BTreeMap<String, String>>,
 ) -> Result<Vec<Planned>> {
     #[derive(serde::Serialize)]
     struct Url {
@@ -372,24 +433,44 @@ fn sitemap(
         .collect();
     urls.extend(items.iter().rev().map(|i| Url {
         loc: format!("{base}articles/{}/", i.slug),
-        lastmod: i.updated.get(..10).unwrap_or("").to_string(),
+        // The article's own day, when it is one (the sitemap's format).
+        lastmod: if is_day(&i.date) { i.date.clone() } else { String::new() },
     }));
     let _ = (templates, tdir);
+    // Each file's digest is its addresses': a file whose digest is the last build's is not
+    // made again.
+    let plan = |path: String, urls: &[Url], index: &[String]| {
+        let mut h = sha1_smol::Sha1::new();
+        for u in urls {
+            h.update(u.loc.as_bytes());
+            h.update(b" ");
+            h.update(u.lastmod.as_bytes());
+            h.update(b"\n");
+        }
+        for i in index {
+            h.update(i.as_bytes());
+            h.update(b"\n");
+        }
+        let input = h.digest().to_string();
+        let ctx = if known.and_then(|k| k.get(&path)) == Some(&input) {
+            minijinja::Value::UNDEFINED
+        } else if index.is_empty() {
+            minijinja::context! { urls => urls }
+        } else {
+            minijinja::context! { index => index }
+        };
+        Planned { path, template: "sitemap.xml", input: Some(input), ctx }
+    };
     if urls.len() <= SITEMAP_CHUNK {
-        let ctx = minijinja::context! { urls => urls };
-        return Ok(vec![Planned { path: "sitemap.xml".into(), template: "sitemap.xml", ctx }]);
+        return Ok(vec![plan("sitemap.xml".into(), &urls, &[])]);
     }
     let mut out = Vec::new();
     let mut index = Vec::new();
     for (n, chunk) in urls.chunks(SITEMAP_CHUNK).enumerate() {
         let path = format!("sitemaps/{}.xml", n + 1);
         index.push(format!("{base}{path}"));
-        out.push(Planned { path, template: "sitemap.xml", ctx: minijinja::context! { urls => chunk } });
+        out.push(plan(path, chunk, &[]));
     }
-    out.push(Planned {
-        path: "sitemap.xml".into(),
-        template: "sitemap.xml",
-        ctx: minijinja::context! { index => index },
-    });
+    out.push(plan("sitemap.xml".into(), &[], &index));
     Ok(out)
 }

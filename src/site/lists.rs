@@ -14,6 +14,7 @@ use crate::commons::Commons;
 use crate::index::Entry;
 use anyhow::Result;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Articles on one page of a front page.
 pub const PAGE_SIZE: usize = 50;
@@ -24,14 +25,15 @@ pub const CONTINGENT_LIST: usize = 200;
 
 /// A front page's source: its kind (`all`, `filter`, later `channel`), its place and its
 /// articles in the order shown (newest first, or best first for a filter ordered by score).
-pub struct Listing {
+pub struct Listing<'a> {
     pub kind: &'static str,
     pub name: String,
     pub title: String,
     pub description: String,
     /// Its directory in the site ("" for the site's front page, `filters/<name>/`).
     pub dir: String,
-    pub items: Vec<Item>,
+    /// The site's items as they are, or (under a filter) with their score.
+    pub items: Vec<Cow<'a, Item>>,
 }
 
 /// An article as lists and feeds show it.
@@ -52,11 +54,12 @@ pub struct Item {
     pub versions: usize,
     /// Under a filter: the weighted mean score.
     pub score: String,
-    /// When it arrived on the trunk (RFC 3339): a feed entry's `updated`.
+    /// In a feed: when it arrived on the trunk (RFC 3339), the entry's `updated`.
     pub updated: String,
-    /// A feed entry's id and link.
+    /// In a feed: the entry's id and link.
     pub id: String,
     pub href: String,
+    /// When it arrived on the trunk, and its place there: the order of the lists.
     #[serde(skip)]
     pub key: (i64, u64),
 }
@@ -83,7 +86,7 @@ pub struct FrontCtx<'a> {
     pub page: PageHead,
     pub root: String,
     pub listing: ListingCtx<'a>,
-    pub items: &'a [Item],
+    pub items: &'a [Cow<'a, Item>],
     pub paging: Paging,
 }
 
@@ -122,7 +125,7 @@ fn item(data: &Data, e: &Entry, versions: usize, base: Option<&str>) -> Item {
         None => (clean(&e.contingent), false),
     };
     let author_list: Vec<String> = e.authors.iter().map(|a| clean(a)).collect();
-    let path = format!("articles/{}/", e.slug);
+    let _ = base;
     Item {
         slug: e.slug.clone(),
         title: clean(&e.title),
@@ -136,31 +139,33 @@ fn item(data: &Data, e: &Entry, versions: usize, base: Option<&str>) -> Item {
         version: e.version.clone(),
         versions,
         score: String::new(),
-        updated: crate::git::Timestamp { seconds: e.arrived, offset_minutes: 0 }.rfc3339_utc(),
-        id: absolute(base, &path).unwrap_or_else(|| format!("urn:tribune:article:{}", e.slug)),
-        href: absolute(base, &path).unwrap_or_else(|| format!("{path}index.html")),
+        // Written for the few items of a feed (see `listing_pages`).
+        updated: String::new(),
+        id: String::new(),
+        href: String::new(),
         key: (e.arrived, e.arrived_seq),
     }
 }
 
 /// The site's front page and one per shared filter.
-pub fn listings(commons: &Commons, data: &Data, all: &[Item]) -> Result<Vec<Listing>> {
+pub fn listings<'a>(commons: &Commons, data: &Data, all: &'a [Item]) -> Result<Vec<Listing<'a>>> {
     let mut out = vec![Listing {
         kind: "all",
         name: String::new(),
         title: "Newest articles".into(),
         description: format!("The newest articles of the common database of {}.", data.org),
         dir: String::new(),
-        items: all.to_vec(),
+        items: all.iter().map(Cow::Borrowed).collect(),
     }];
     for (name, filter) in &data.filters {
-        let min = filter.min();
         let tallies = crate::ratings::trust::tally_all(commons, filter)?;
+        // Passing every condition of the filter; ranked by its own.
         let mut items: Vec<(Item, crate::model::filter::Tally)> = all
             .iter()
             .filter_map(|i| {
-                let t = i.version.parse().ok().and_then(|v| tallies.get(&v).copied())?;
-                t.passes(min).then(|| {
+                let ts = i.version.parse().ok().and_then(|v| tallies.get(&v))?;
+                let t = ts[0];
+                filter.passes(ts).then(|| {
                     let mut i = i.clone();
                     i.score = t.mean().to_string();
                     (i, t)
@@ -185,7 +190,7 @@ pub fn listings(commons: &Commons, data: &Data, all: &[Item]) -> Result<Vec<List
                 clean(&filter.min_score)
             ),
             dir: format!("filters/{name}/"),
-            items: items.into_iter().map(|(i, _)| i).collect(),
+            items: items.into_iter().map(|(i, _)| Cow::Owned(i)).collect(),
         });
     }
     Ok(out)
@@ -195,7 +200,54 @@ pub fn listings(commons: &Commons, data: &Data, all: &[Item]) -> Result<Vec<List
 pub struct Planned {
     pub path: String,
     pub template: &'static str,
+    /// A digest of the page's data when it is cheaper to work out than the data itself
+    /// (a front page's: its items' fields); None: the digest of `ctx` as JSON.
+    pub input: Option<String>,
+    /// The template's data (undefined when `input` is the last build's: not needed).
     pub ctx: minijinja::Value,
+}
+
+impl Planned {
+    pub fn new(path: String, template: &'static str, ctx: minijinja::Value) -> Planned {
+        Planned { path, template, input: None, ctx }
+    }
+}
+
+/// What a page of a listing shows, as one digest: its heading, paging and every field of
+/// its items that a template can show.
+fn listing_digest(head: &[&str], items: &[Cow<'_, Item>]) -> String {
+    let mut h = sha1_smol::Sha1::new();
+    for part in head {
+        h.update(part.as_bytes());
+        h.update(b"\x1e");
+    }
+    for i in items {
+        let versions = i.versions.to_string();
+        let key = format!("{} {}", i.key.0, i.key.1);
+        for f in [
+            &i.slug,
+            &i.title,
+            &i.contingent,
+            &i.contingent_name,
+            &i.authors,
+            &i.date,
+            &i.summary,
+            &i.version,
+            &versions,
+            &i.score,
+            &key,
+        ] {
+            h.update(f.as_bytes());
+            h.update(b"\x1f");
+        }
+        h.update(if i.contingent_page { b"1" } else { b"0" });
+        for a in &i.author_list {
+            h.update(a.as_bytes());
+            h.update(b"\x1f");
+        }
+        h.update(b"\x1e");
+    }
+    h.digest().to_string()
 }
 
 /// "../" for each directory level of `path`.
@@ -205,14 +257,24 @@ pub fn root_of(path: &str) -> String {
 
 /// A listing's pages: its front page, its archive (numbered from the oldest, so that a new
 /// article changes only the newest archive page) and its feed.
-pub fn listing_pages(site: &SiteCtx, l: &Listing, base: Option<&str>) -> Vec<Planned> {
+pub fn listing_pages(
+    site: &SiteCtx,
+    l: &Listing<'_>,
+    base: Option<&str>,
+    known: Option<&std::collections::BTreeMap<String, String>>,
+) -> Vec<Planned> {
+    // A page whose digest is the last build's needs no data: its bytes are the same.
+    let plan = |path: String, template: &'static str, input: String, ctx: &dyn Fn() -> minijinja::Value| {
+        let ctx = if known.and_then(|k| k.get(&path)) == Some(&input) { minijinja::Value::UNDEFINED } else { ctx() };
+        Planned { path, template, input: Some(input), ctx }
+    };
     let mut out = Vec::new();
     let total = l.items.len();
     let lc = || ListingCtx { kind: l.kind, name: &l.name, title: &l.title, description: &l.description, total };
     let pages = total.div_ceil(PAGE_SIZE);
     let feed_href = "feed.xml".to_string();
     // Archive page n (1-based) holds the items of ranks (n-1)*P .. n*P counted from the oldest.
-    let archive = |n: usize| -> &[Item] {
+    let archive = |n: usize| -> &[Cow<'_, Item>] {
         let (from_old, to_old) = ((n - 1) * PAGE_SIZE, (n * PAGE_SIZE).min(total));
         &l.items[total - to_old..total - from_old]
     };
@@ -226,32 +288,39 @@ pub fn listing_pages(site: &SiteCtx, l: &Listing, base: Option<&str>) -> Vec<Pla
         items: &l.items[..total.min(PAGE_SIZE)],
         paging: Paging { label: String::new(), newer: None, older: older_than_front.map(|n| format!("page/{n}.html")) },
     };
-    out.push(Planned { path: index_path, template: "front.html", ctx: minijinja::Value::from_serialize(&front) });
+    let older = front.paging.older.clone().unwrap_or_default();
+    let input = listing_digest(&["front", &l.title, &l.description, &total.to_string(), &older], front.items);
+    out.push(plan(index_path, "front.html", input, &|| minijinja::Value::from_serialize(&front)));
     for n in 1..=pages {
         let path = format!("{}page/{n}.html", l.dir);
         let ctx = FrontCtx {
             site,
-            page: PageHead::new(&format!("{} (page {n} of {pages})", l.title), &l.description, base, &path, None),
+            page: PageHead::new(&format!("{} (page {n})", l.title), &l.description, base, &path, None),
             root: root_of(&path),
-            listing: lc(),
+            // No total on an archive page: a new article must change only the newest one.
+            listing: ListingCtx { total: archive(n).len(), ..lc() },
             items: archive(n),
             paging: Paging {
-                label: format!("page {n} of {pages}, oldest first"),
+                label: format!("page {n}, oldest first"),
                 newer: Some(if n == pages { "../index.html".to_string() } else { format!("{}.html", n + 1) }),
                 older: (n > 1).then(|| format!("{}.html", n - 1)),
             },
         };
-        out.push(Planned { path, template: "front.html", ctx: minijinja::Value::from_serialize(&ctx) });
+        let (newer, older) =
+            (ctx.paging.newer.clone().unwrap_or_default(), ctx.paging.older.clone().unwrap_or_default());
+        let input = listing_digest(&["archive", &l.title, &l.description, &newer, &older], ctx.items);
+        out.push(plan(path, "front.html", input, &|| minijinja::Value::from_serialize(&ctx)));
     }
     let feed_path = format!("{}feed.xml", l.dir);
-    // Without a base URL, entries link relative to the feed.
     let feed_items: Vec<Item> = l.items[..total.min(FEED_SIZE)]
         .iter()
         .map(|i| {
-            let mut i = i.clone();
-            if base.is_none() {
-                i.href = format!("{}{}", root_of(&feed_path), i.href);
-            }
+            let mut i = i.clone().into_owned();
+            let path = format!("articles/{}/", i.slug);
+            i.updated = crate::git::Timestamp { seconds: i.key.0, offset_minutes: 0 }.rfc3339_utc();
+            i.id = absolute(base, &path).unwrap_or_else(|| format!("urn:tribune:article:{}", i.slug));
+            // Without a base URL, entries link relative to the feed.
+            i.href = absolute(base, &path).unwrap_or_else(|| format!("{}{path}index.html", root_of(&feed_path)));
             i
         })
         .collect();
@@ -267,7 +336,9 @@ pub fn listing_pages(site: &SiteCtx, l: &Listing, base: Option<&str>) -> Vec<Pla
         },
         items: &feed_items,
     };
-    out.push(Planned { path: feed_path, template: "feed.xml", ctx: minijinja::Value::from_serialize(&feed) });
+    let feed_cows: Vec<Cow<'_, Item>> = feed.items.iter().map(Cow::Borrowed).collect();
+    let input = listing_digest(&["feed", &l.title, &feed.feed.id, &feed.feed.updated, &feed.feed.self_], &feed_cows);
+    out.push(plan(feed_path, "feed.xml", input, &|| minijinja::Value::from_serialize(&feed)));
     out
 }
 
@@ -334,6 +405,10 @@ pub fn contingent_pages(site: &SiteCtx, data: &Data, all: &[Item], base: Option<
     let on_trunk: std::collections::HashSet<&str> = data.entries.iter().map(|e| e.slug.as_str()).collect();
     let mut out = Vec::new();
     let mut rows = Vec::new();
+    let mut by_contingent: std::collections::HashMap<&str, Vec<&Item>> = Default::default();
+    for i in all {
+        by_contingent.entry(i.contingent.as_str()).or_default().push(i);
+    }
     for c in data.contingents.values() {
         let path = format!("contingents/{}/index.html", c.id);
         let rec = records.iter().find(|r| r.contingent == c.id);
@@ -354,35 +429,39 @@ pub fn contingent_pages(site: &SiteCtx, data: &Data, all: &[Item], base: Option<
             .min()
             .map(|t| when(&t))
             .unwrap_or_else(|| "none".into());
-        let theirs: Vec<&Item> = all.iter().filter(|i| i.contingent == c.id).collect();
-        let mut rewrites: Vec<(i64, Listed)> = Vec::new();
+        let theirs: &[&Item] = by_contingent.get(c.id.as_str()).map_or(&[], |v| v.as_slice());
+        // The newest rewrites: sorted by reference, and only those listed worded.
+        let mut found: Vec<(&str, &crate::index::BranchVersion)> = Vec::new();
         for e in data.editions.list.iter().filter(|e| e.contingent == c.id) {
-            for (slug, v) in e.versions()? {
-                if !crate::model::id::is_valid(&slug) || !on_trunk.contains(slug.as_str()) {
-                    continue;
+            for (slug, v) in e.loaded().into_iter().flatten() {
+                if on_trunk.contains(slug.as_str()) {
+                    found.push((slug.as_str(), v));
                 }
-                let trunk =
-                    data.entries.binary_search_by(|x| x.slug.as_str().cmp(&slug)).ok().map(|i| &data.entries[i]);
+            }
+        }
+        found.sort_by(|a, b| b.1.time.cmp(&a.1.time).then_with(|| a.0.cmp(b.0)));
+        let rewrites_total = found.len();
+        let rewrites: Vec<Listed> = found
+            .into_iter()
+            .take(CONTINGENT_LIST)
+            .map(|(slug, v)| {
+                let trunk = data.entries.binary_search_by(|x| x.slug.as_str().cmp(slug)).ok().map(|i| &data.entries[i]);
                 let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
                 let status = crate::versions::status(
                     &v.version,
                     nonempty(&v.trunk_base).as_deref(),
                     trunk.map(|t| t.version.as_str()),
                 );
-                rewrites.push((
-                    v.time,
-                    Listed {
-                        short: v.version.get(..10).unwrap_or(&v.version).to_string(),
-                        slug,
-                        title: clean(&v.title),
-                        date: String::new(),
-                        status: status.name(),
-                        summary: clean(&v.summary),
-                    },
-                ));
-            }
-        }
-        rewrites.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
+                Listed {
+                    short: v.version.get(..10).unwrap_or(&v.version).to_string(),
+                    slug: slug.to_string(),
+                    title: clean(&v.title),
+                    date: String::new(),
+                    status: status.name(),
+                    summary: clean(&v.summary),
+                }
+            })
+            .collect();
         let record = Record {
             received: rec.map_or(0, |r| r.received),
             answered: rec.map_or(0, |r| r.answered),
@@ -397,7 +476,7 @@ pub fn contingent_pages(site: &SiteCtx, data: &Data, all: &[Item], base: Option<
             id: c.id.clone(),
             name: c.name.clone(),
             articles: theirs.len(),
-            rewrites: rewrites.len(),
+            rewrites: rewrites_total,
             received: record.received,
             answered: record.answered,
             unanswered: record.unanswered,
@@ -428,10 +507,10 @@ pub fn contingent_pages(site: &SiteCtx, data: &Data, all: &[Item], base: Option<
                     summary: String::new(),
                 })
                 .collect(),
-            rewrites_total: rewrites.len(),
-            rewrites: rewrites.into_iter().take(CONTINGENT_LIST).map(|(_, l)| l).collect(),
+            rewrites_total,
+            rewrites,
         };
-        out.push(Planned { path, template: "contingent.html", ctx: minijinja::Value::from_serialize(&ctx) });
+        out.push(Planned::new(path, "contingent.html", minijinja::Value::from_serialize(&ctx)));
     }
     let path = "contingents/index.html".to_string();
     let ctx = minijinja::context! {
@@ -440,6 +519,6 @@ pub fn contingent_pages(site: &SiteCtx, data: &Data, all: &[Item], base: Option<
         root => "../",
         contingents => rows,
     };
-    out.push(Planned { path, template: "contingents.html", ctx });
+    out.push(Planned::new(path, "contingents.html", ctx));
     Ok(out)
 }

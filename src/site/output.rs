@@ -32,6 +32,11 @@ pub struct Manifest {
     pub raters: BTreeMap<String, String>,
     /// Each file of the site: its path and a digest of its bytes (an attachment: its blob).
     pub pages: BTreeMap<String, String>,
+    /// Each list page (front pages, feeds, contingents, statements, sitemap): a digest of
+    /// the data it was rendered from. The same data (and the same global digest) renders
+    /// the same bytes, so such a page is not rendered again.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
 }
 
 /// What OUT is now.

@@ -105,7 +105,7 @@ pub fn pages(commons: &Commons, site: &SiteCtx, data: &Data, base: Option<&str>)
             root => "../../",
             statement => &ctx,
         };
-        out.push(Planned { path, template: "statement.html", ctx: page_ctx });
+        out.push(Planned::new(path, "statement.html", page_ctx));
         list.push(ctx);
     }
     let ctx = minijinja::context! {
@@ -114,6 +114,6 @@ pub fn pages(commons: &Commons, site: &SiteCtx, data: &Data, base: Option<&str>)
         root => "../",
         statements => list,
     };
-    out.push(Planned { path: "statements/index.html".into(), template: "statements.html", ctx });
+    out.push(Planned::new("statements/index.html".into(), "statements.html", ctx));
     Ok(out)
 }

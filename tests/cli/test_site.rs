@@ -274,6 +274,24 @@ fn a_rebuild_after_one_contribution_rewrites_only_the_pages_it_changes() {
     assert_eq!(inode(&other), before, "an unchanged page is left as it was");
     let pages = crawl(&out);
     assert!(pages["index.html"].contains("Night shift organises"));
+    // A rating by a reader with no key: only the page of the article rated changes.
+    let rated = "articles/eastgate-families-hold-vigil-for-yard-safety/index.html";
+    let before = read(&out.join(rated));
+    env.tribune(&[
+        "-C",
+        &d,
+        "rate",
+        "eastgate-families-hold-vigil-for-yard-safety",
+        "--score",
+        "2",
+        "--as",
+        "reader-one",
+    ])
+    .ok();
+    let (_, written, _) = build_json(&env, &d, &o);
+    assert_eq!(written, vec![rated.to_string()], "only the rated article's page");
+    assert_ne!(read(&out.join(rated)), before);
+
     assert!(!files(&out).iter().any(|p| p.to_string_lossy().contains("staging")), "no staging left in OUT");
 }
 
