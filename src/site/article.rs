@@ -287,16 +287,15 @@ pub fn describe(markdown: &str) -> String {
 }
 
 fn rivals(commons: &Commons, inp: &Inputs<'_>, entry: &Entry, trunk_body: &str) -> Result<Vec<RivalCtx>> {
-    let Some(list) = inp.data.rivals.get(entry.slug.as_str()) else { return Ok(Vec::new()) };
-    let mut list: Vec<&super::collect::Rival> = list.iter().collect();
-    list.sort_by(|a, b| b.v.time.cmp(&a.v.time).then_with(|| a.label.cmp(&b.label)));
+    let mut list: Vec<super::collect::Rival<'_>> = inp.data.rivals(&entry.slug).collect();
+    list.sort_by(|a, b| b.v.time.cmp(&a.v.time).then_with(|| a.label.cmp(b.label)));
     let mut out: Vec<RivalCtx> = Vec::new();
     for r in list {
-        let (name, page) = contingent_name(inp.data, &r.contingent);
+        let (name, page) = contingent_name(inp.data, r.contingent);
         if let Some(existing) = out.iter_mut().find(|x| x.version == r.v.version) {
-            existing.places.push(clean(&r.label));
+            existing.places.push(clean(r.label));
             if !existing.contingents.iter().any(|c| c.id == r.contingent) {
-                existing.contingents.push(Who { id: r.contingent.clone(), name, page });
+                existing.contingents.push(Who { id: r.contingent.to_string(), name, page });
             }
             continue;
         }
@@ -312,8 +311,8 @@ fn rivals(commons: &Commons, inp: &Inputs<'_>, entry: &Entry, trunk_body: &str) 
         out.push(RivalCtx {
             version: r.v.version.clone(),
             short: version.short(10),
-            places: vec![clean(&r.label)],
-            contingents: vec![Who { id: r.contingent.clone(), name, page }],
+            places: vec![clean(r.label)],
+            contingents: vec![Who { id: r.contingent.to_string(), name, page }],
             title: clean(&r.v.title),
             author: clean(&r.v.author),
             date: if r.v.commit.is_empty() {

@@ -57,7 +57,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
             let mut versions: Vec<Oid> = Vec::new();
             for e in &todo {
                 versions.extend(e.version.parse::<Oid>().ok());
-                for r in data.rivals.get(&e.slug).into_iter().flatten() {
+                for r in data.rivals(&e.slug) {
                     versions.extend(r.v.version.parse::<Oid>().ok());
                 }
             }
@@ -126,12 +126,11 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         };
     // Every list page, rendered, kept when its bytes changed.
     let counts = |e: &Entry| {
-        1 + data.rivals.get(&e.slug).map_or(0, |rs| {
-            let mut vs: Vec<&str> = rs.iter().map(|r| r.v.version.as_str()).filter(|v| *v != e.version).collect();
-            vs.sort();
-            vs.dedup();
-            vs.len()
-        })
+        let mut vs: Vec<&str> =
+            data.rivals(&e.slug).map(|r| r.v.version.as_str()).filter(|v| *v != e.version).collect();
+        vs.sort_unstable();
+        vs.dedup();
+        1 + vs.len()
     };
     let items = lists::items(&data, &counts, base);
     let mut planned: Vec<Planned> = Vec::new();
@@ -205,7 +204,18 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     };
     let files = manifest.pages.len();
     let mode = if old.is_some() { "incremental" } else { "full" };
-    if old.is_some() {
+    // Nothing written, nothing moved: the manifest as it is says the same.
+    let same = old.as_ref().is_some_and(|m| {
+        written.is_empty()
+            && removed.is_empty()
+            && m.trunk == manifest.trunk
+            && m.editions == manifest.editions
+            && m.raters == manifest.raters
+            && m.inputs == manifest.inputs
+    });
+    if same {
+        drop(staging);
+    } else if old.is_some() {
         output::commit_into(staging, &opts.out, &written, &removed, &manifest)?;
     } else {
         output::write_manifest(staging.path(), &manifest)?;
@@ -303,9 +313,9 @@ fn changed_articles(
                 out.insert(e.slug.clone());
             }
         }
-        for (slug, rs) in &data.rivals {
-            if rs.iter().any(|r| hex.contains(&r.v.version)) {
-                out.insert(slug.clone());
+        for slug in data.rival_slugs() {
+            if data.rivals(slug).any(|r| hex.contains(&r.v.version)) {
+                out.insert(slug.to_string());
             }
         }
     }

@@ -22,12 +22,12 @@ pub struct ContingentInfo {
 }
 
 /// A rival version on an edition: where it is and what made it.
-#[derive(Debug, Clone)]
-pub struct Rival {
+#[derive(Debug, Clone, Copy)]
+pub struct Rival<'a> {
     /// `contingents/abc`, `origin/contingents/abc`.
-    pub label: String,
-    pub contingent: String,
-    pub v: BranchVersion,
+    pub label: &'a str,
+    pub contingent: &'a str,
+    pub v: &'a BranchVersion,
 }
 
 /// A version's ratings on one dimension: each rater's latest record counts.
@@ -48,7 +48,8 @@ pub struct Data {
     pub lang: String,
     /// The trunk's articles whose slug is a valid id (a page needs a safe path), by slug.
     pub entries: Vec<Entry>,
-    pub rivals: HashMap<String, Vec<Rival>>,
+    /// Slug → the editions (their places in `editions.list`) with a text of their own.
+    rivals: HashMap<String, Vec<u32>>,
     pub contingents: BTreeMap<String, ContingentInfo>,
     /// Shared filters (filters/<name>.toml on the trunk) with a valid name.
     pub filters: Vec<(String, Filter)>,
@@ -56,6 +57,22 @@ pub struct Data {
     /// Slug → indices into `challenges` of those about it.
     pub challenges_about: HashMap<String, Vec<usize>>,
     pub editions: crate::index::Editions,
+}
+
+impl Data {
+    /// The rival versions of `slug`: each edition's own text of it.
+    pub fn rivals<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = Rival<'a>> + 'a {
+        self.rivals.get(slug).into_iter().flatten().filter_map(move |i| {
+            let e = self.editions.list.get(*i as usize)?;
+            let v = e.loaded()?.get(slug)?;
+            Some(Rival { label: &e.label, contingent: &e.contingent, v })
+        })
+    }
+
+    /// Every slug with rival versions.
+    pub fn rival_slugs(&self) -> impl Iterator<Item = &str> {
+        self.rivals.keys().map(String::as_str)
+    }
 }
 
 /// Nothing from the data reaches a page as a control character (XML 1.0 forbids most of
@@ -72,10 +89,10 @@ pub fn read(commons: &Commons) -> Result<Data> {
     let editions = idx.editions;
     editions.preload()?;
     let entries: Vec<Entry> = idx.articles.into_iter().filter(|e| crate::model::id::is_valid(&e.slug)).collect();
-    let mut rivals: HashMap<String, Vec<Rival>> = HashMap::new();
-    for e in &editions.list {
-        for (slug, v) in e.versions()? {
-            rivals.entry(slug).or_default().push(Rival { label: e.label.clone(), contingent: e.contingent.clone(), v });
+    let mut rivals: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, e) in editions.list.iter().enumerate() {
+        for slug in e.loaded().into_iter().flatten().map(|(s, _)| s) {
+            rivals.entry(slug.clone()).or_default().push(i as u32);
         }
     }
     let snap = commons.snapshot()?;
