@@ -184,7 +184,23 @@ fn hostile_titles_authors_bodies_names_and_attachments_are_inert_in_every_page_a
     );
     let f = env.write("evil.md", &text);
     let attach = env.write("page.html", "<script>alert('attachment')</script>");
-    env.tribune(&["-C", &c, "contribute", &f, "--slug", "evil", "--attach", &attach]).ok();
+    let photo = env.write("picket-line.png", b"\x89PNG\r\n\x1a\n not really");
+    let clip = env.write("march.webm", b"webm");
+    env.tribune(&[
+        "-C",
+        &c,
+        "contribute",
+        &f,
+        "--slug",
+        "evil",
+        "--attach",
+        &attach,
+        "--attach",
+        &photo,
+        "--attach",
+        &clip,
+    ])
+    .ok();
     env.tribune(&[
         "-C",
         &c,
@@ -212,6 +228,14 @@ fn hostile_titles_authors_bodies_names_and_attachments_are_inert_in_every_page_a
         assert!(!text.to_ascii_lowercase().contains("<a href=\"javascript"), "{rel}");
         assert!(!text.contains("<b>bold"), "{rel}: markup from a title is live");
     }
+    // Images in figures with their caption, videos in a video element, copied beside the page.
+    assert!(page.contains("<img src=\"files/picket-line.png\" alt=\"picket-line.png\" />"), "{page}");
+    assert!(page.contains("<figcaption>picket-line.png</figcaption>"), "{page}");
+    assert!(page.contains("<video controls=\"controls\" preload=\"metadata\" src=\"files/march.webm\">"), "{page}");
+    assert_eq!(
+        std::fs::read(out.join("articles/evil/files/picket-line.png")).unwrap(),
+        b"\x89PNG\r\n\x1a\n not really"
+    );
     // The attachment is served as text, never as a page of the site.
     assert!(out.join("articles/evil/files/page.html.txt").exists());
     assert!(!out.join("articles/evil/files/page.html").exists());
