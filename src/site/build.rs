@@ -139,12 +139,31 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         planned.extend(lists::listing_pages(&site, &l, base, old.as_ref().map(|m| &m.inputs)));
     }
     planned.extend(lists::contingent_pages(&site, &data, &items, base)?);
-    planned.extend(super::statements::pages(commons, &site, &data, base)?);
+    // The statements' pages are tallied and verified again only when what they are made
+    // from moved: a recount reads every ballot.
+    let statements_state = super::statements::state(commons)?;
+    let statements_kept = old.as_ref().is_some_and(|m| m.statements == statements_state && !m.statements.is_empty());
+    if !statements_kept {
+        planned.extend(super::statements::pages(commons, &site, &data, base)?);
+    }
     if let Some(b) = base {
-        planned.extend(sitemap(b, &items, &planned, &templates, tdir, old.as_ref().map(|m| &m.inputs))?);
+        let mut paths: Vec<String> = planned.iter().map(|p| p.path.clone()).collect();
+        if statements_kept {
+            let kept = old.as_ref().map(|m| &m.inputs).into_iter().flatten().map(|(p, _)| p);
+            paths.extend(kept.filter(|p| p.starts_with("statements/")).cloned());
+        }
+        planned.extend(sitemap(b, &items, &paths, &templates, tdir, old.as_ref().map(|m| &m.inputs))?);
     }
     let mut inputs: BTreeMap<String, String> = BTreeMap::new();
     let mut listed: HashSet<String> = HashSet::new();
+    if statements_kept {
+        for (path, input) in old.as_ref().map(|m| &m.inputs).into_iter().flatten() {
+            if path.starts_with("statements/") {
+                listed.insert(path.clone());
+                inputs.insert(path.clone(), input.clone());
+            }
+        }
+    }
     for p in planned {
         listed.insert(p.path.clone());
         let input = match p.input {
@@ -201,6 +220,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         raters: rater_refs.iter().map(|(r, t)| (r.clone(), t.to_string())).collect(),
         pages,
         inputs,
+        statements: statements_state,
     };
     let files = manifest.pages.len();
     let mode = if old.is_some() { "incremental" } else { "full" };
@@ -212,6 +232,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
             && m.editions == manifest.editions
             && m.raters == manifest.raters
             && m.inputs == manifest.inputs
+            && m.statements == manifest.statements
     });
     if same {
         drop(staging);
@@ -425,7 +446,7 @@ fn is_day(d: &str) -> bool {
 fn sitemap(
     base: &str,
     items: &[lists::Item],
-    planned: &[Planned],
+    paths: &[String],
     templates: &Templates,
     tdir: Option<&std::path::Path>,
     known: Option<&BTreeMap<String, String>>,
@@ -436,10 +457,10 @@ fn sitemap(
         lastmod: String,
     }
     let dir_of = |p: &str| p.strip_suffix("index.html").map(str::to_string).unwrap_or_else(|| p.to_string());
-    let mut urls: Vec<Url> = planned
+    let mut urls: Vec<Url> = paths
         .iter()
-        .filter(|p| p.path.ends_with(".html"))
-        .map(|p| Url { loc: format!("{base}{}", dir_of(&p.path)), lastmod: String::new() })
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| Url { loc: format!("{base}{}", dir_of(p)), lastmod: String::new() })
         .collect();
     urls.extend(items.iter().rev().map(|i| Url {
         loc: format!("{base}articles/{}/", i.slug),

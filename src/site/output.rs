@@ -37,6 +37,9 @@ pub struct Manifest {
     /// the same bytes, so such a page is not rendered again.
     #[serde(default)]
     pub inputs: BTreeMap<String, String>,
+    /// What the statements' pages were made from (see `statements::state`).
+    #[serde(default)]
+    pub statements: String,
 }
 
 /// What OUT is now.

@@ -30,6 +30,33 @@ pub struct StatementCtx {
     pub body_html: String,
 }
 
+/// What the statements' pages are made from, as one digest: the trunk's statements/ tree,
+/// the approval tags and ballot refs and their tips, and which deadlines have passed (a
+/// vote closes with time alone). The same digest makes the same pages (a ballot dated in
+/// the future is counted once a later build finds something else moved).
+pub fn state(commons: &Commons) -> Result<String> {
+    let repo = &commons.repo;
+    let tree = repo.commit_tree(commons.trunk_tip()?)?;
+    let mut h = sha1_smol::Sha1::new();
+    let dir = repo.entry_at(tree, crate::model::layout::STATEMENTS)?.map(|e| e.id.to_string()).unwrap_or_default();
+    h.update(dir.as_bytes());
+    for prefix in ["refs/tags/statements/", "refs/tribune/ballots/"] {
+        for (name, tip) in repo.refs_with_prefix(prefix)? {
+            h.update(format!("\n{name} {tip}").as_bytes());
+        }
+    }
+    let now = crate::git::commit_time()?.seconds;
+    for slug in crate::statements::slugs(commons)? {
+        let path = format!("{}/{slug}/index.md", crate::model::layout::STATEMENTS);
+        let Some((_, bytes)) = repo.blob_at(tree, &path)? else { continue };
+        let passed = crate::model::statement::Statement::parse(&path, &String::from_utf8_lossy(&bytes))
+            .map(|st| st.deadline.timestamp() <= now)
+            .unwrap_or(false);
+        h.update(format!("\n{slug} {passed}").as_bytes());
+    }
+    Ok(h.digest().to_string())
+}
+
 /// Every statement's page, and the page listing them.
 pub fn pages(commons: &Commons, site: &SiteCtx, data: &Data, base: Option<&str>) -> Result<Vec<Planned>> {
     let now = crate::git::commit_time()?.seconds;

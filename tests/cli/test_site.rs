@@ -315,6 +315,14 @@ fn a_rebuild_after_one_contribution_rewrites_only_the_pages_it_changes() {
     let (_, written, _) = build_json(&env, &d, &o);
     assert_eq!(written, vec![rated.to_string()], "only the rated article's page");
     assert_ne!(read(&out.join(rated)), before);
+    // A ballot: only the statement's pages are counted again.
+    let key = format!("{d}/tribune/demo-keys/tnguyen");
+    env.tribune(&["-C", &d, "vote", "for-a-citywide-heat-standard-at-work", "yes", "--as", "tnguyen", "--key", &key])
+        .ok();
+    let (_, written, _) = build_json(&env, &d, &o);
+    let statement = "statements/for-a-citywide-heat-standard-at-work/index.html";
+    assert_eq!(written, vec![statement.to_string(), "statements/index.html".to_string()]);
+    assert!(read(&out.join(statement)).contains("Voting is open: 3 yes, 1 no"), "{}", read(&out.join(statement)));
 
     assert!(!files(&out).iter().any(|p| p.to_string_lossy().contains("staging")), "no staging left in OUT");
 }
