@@ -152,6 +152,8 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
             let kept = old.as_ref().map(|m| &m.inputs).into_iter().flatten().map(|(p, _)| p);
             paths.extend(kept.filter(|p| p.starts_with("statements/")).cloned());
         }
+        // In name order: the same pages make the same sitemap, however they were planned.
+        paths.sort();
         planned.extend(sitemap(b, &items, &paths, &templates, tdir, old.as_ref().map(|m| &m.inputs))?);
     }
     let mut inputs: BTreeMap<String, String> = BTreeMap::new();

@@ -165,6 +165,11 @@ fn the_demo_site_shows_articles_rival_versions_contingents_and_verified_statemen
         "a shared filter's front page"
     );
     assert!(out.join("style.css").exists() && out.join(".tribune-site.json").exists());
+    // Built again with nothing new: nothing written, the sitemap included.
+    let j =
+        env.tribune(&["-C", &d, "site", "build", &o, "--base-url", "https://news.example.org", "--json"]).ok().json();
+    assert_eq!(j["mode"], "incremental");
+    assert_eq!(j["written"].as_array().unwrap().len(), 0, "{j}");
     // Without a base URL: no absolute links, no sitemap, and every link still resolves.
     let plain = env.path("plain");
     env.tribune(&["-C", &d, "site", "build", &plain.to_string_lossy()]).ok();
