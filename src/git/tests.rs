@@ -158,3 +158,35 @@ proptest! {
         prop_assert_eq!(from_nothing, reference(&repo, None, b));
     }
 }
+
+/// A tree of more shards than one thread lists alone (a cold index of many articles) gives
+/// every path, in order, as libgit2's diff from nothing does, files at the top included.
+#[test]
+fn a_large_tree_listed_on_every_core_gives_every_path_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repo::init_bare(dir.path(), "main").unwrap();
+    let mut edits = Vec::new();
+    for i in 0..300u32 {
+        let blob = repo.write_blob(format!("text {i}").as_bytes()).unwrap();
+        edits.push(Edit::Put { path: format!("articles/{:02x}/{i}/index.md", i % 200), blob });
+        if i % 50 == 0 {
+            edits.push(Edit::Put { path: format!("articles/top-{i}.md"), blob });
+        }
+    }
+    let tree = repo.edit_tree(None, &edits).unwrap();
+    let mine: Vec<_> =
+        repo.changed_paths(None, tree, "articles").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+    let expected: Vec<_> =
+        reference(&repo, None, tree).into_iter().filter(|(p, _, _)| p.starts_with("articles/")).collect();
+    let mut sorted = mine.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    // In the order diff_trees gives (name order, level by level), which is libgit2's here too.
+    let serial = {
+        let mut out = Vec::new();
+        let sub = repo.entry_at(tree, "articles").unwrap().unwrap().id;
+        repo.all_paths(sub, "articles/", &mut out).unwrap();
+        out.into_iter().map(|c| (c.path, c.old, c.new)).collect::<Vec<_>>()
+    };
+    assert_eq!(mine, serial);
+}

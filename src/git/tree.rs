@@ -432,7 +432,11 @@ impl Repo {
         let new_sub = sub(new)?;
         let mut out = Vec::new();
         let base = if prefix.is_empty() { String::new() } else { format!("{}/", prefix.trim_end_matches('/')) };
-        self.diff_trees(old_sub, new_sub, &base, &mut out)?;
+        match (old_sub, new_sub) {
+            // Everything is new (a cold index): listed on every core.
+            (None, Some(new)) => self.all_paths_par(new, &base, &mut out)?,
+            _ => self.diff_trees(old_sub, new_sub, &base, &mut out)?,
+        }
         Ok(out)
     }
 }
