@@ -6,7 +6,7 @@ use super::collect::{self, Data};
 use super::lists::{self, Planned};
 use super::output::{self, Existing, Manifest};
 use super::templates::{self, Templates};
-use super::{Named, Options, Report, SiteCtx};
+use super::{Channel, Named, Options, Report, SiteCtx};
 use crate::commons::Commons;
 use crate::git::Oid;
 use crate::index::Entry;
@@ -27,7 +27,8 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
     let tree = repo.commit_tree(tip)?;
-    let global = global_key(commons, tree, base, &templates)?;
+    let channels = crate::channels::list(commons)?;
+    let global = global_key(commons, tree, base, &templates, &channels)?;
     let old = match existing {
         Existing::Site(Some(m)) if !opts.full && m.global == global => Some(m),
         _ => None,
@@ -38,7 +39,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         lang: data.lang.clone(),
         base_url: base.map(str::to_string),
         filters: data.filters.iter().map(|(n, _)| Named { name: n.clone() }).collect(),
-        channels: Vec::new(),
+        channels: channels.iter().map(|c| Channel { id: c.id.clone(), title: c.title.clone() }).collect(),
     };
     let rater_refs = repo.refs_with_prefix(RATINGS_REFS)?;
     let on_trunk: HashSet<&str> = data.entries.iter().map(|e| e.slug.as_str()).collect();
@@ -134,7 +135,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     };
     let items = lists::items(&data, &counts, base);
     let mut planned: Vec<Planned> = Vec::new();
-    let ls = lists::listings(commons, &data, &items)?;
+    let ls = lists::listings(commons, &data, &items, &channels)?;
     for l in ls {
         planned.extend(lists::listing_pages(&site, &l, base, old.as_ref().map(|m| &m.inputs)));
     }
@@ -259,9 +260,19 @@ fn clear_stale_staging(out: &std::path::Path) {
 }
 
 /// What every page depends on: when it changes, every page is built again.
-fn global_key(commons: &Commons, tree: Oid, base: Option<&str>, t: &Templates) -> Result<String> {
+fn global_key(
+    commons: &Commons,
+    tree: Oid,
+    base: Option<&str>,
+    t: &Templates,
+    channels: &[crate::channels::Summary],
+) -> Result<String> {
     let repo = &commons.repo;
     let mut h = sha1_smol::Sha1::new();
+    // Every page's navigation names the channels.
+    for c in channels {
+        h.update(format!("channel {}\t{}\n", c.id, c.title).as_bytes());
+    }
     h.update(format!("tribune {} site {}\n", env!("CARGO_PKG_VERSION"), output::FORMAT).as_bytes());
     h.update(base.unwrap_or("").as_bytes());
     h.update(t.digest.as_bytes());

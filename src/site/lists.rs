@@ -147,8 +147,13 @@ fn item(data: &Data, e: &Entry, versions: usize, base: Option<&str>) -> Item {
     }
 }
 
-/// The site's front page and one per shared filter.
-pub fn listings<'a>(commons: &Commons, data: &Data, all: &'a [Item]) -> Result<Vec<Listing<'a>>> {
+/// The site's front page, one per shared filter and one per channel.
+pub fn listings<'a>(
+    commons: &Commons,
+    data: &Data,
+    all: &'a [Item],
+    channels: &[crate::channels::Summary],
+) -> Result<Vec<Listing<'a>>> {
     let mut out = vec![Listing {
         kind: "all",
         name: String::new(),
@@ -191,6 +196,31 @@ pub fn listings<'a>(commons: &Commons, data: &Data, all: &'a [Item]) -> Result<V
             ),
             dir: format!("filters/{name}/"),
             items: items.into_iter().map(|(i, _)| Cow::Owned(i)).collect(),
+        });
+    }
+    // A channel's front page: its picks, in its order (a channel with none, fed by a filter:
+    // its newest edition's articles), each as the site lists the article (whose page shows
+    // the pinned version among the trunk's and the rival ones).
+    let by_slug: std::collections::HashMap<&str, &Item> = all.iter().map(|i| (i.slug.as_str(), i)).collect();
+    for s in channels {
+        let id = crate::channels::ChannelId::new(&s.owner, &s.name)?;
+        let channel = crate::channels::read(commons, &id)?;
+        let mut slugs: Vec<String> = channel.picks.iter().map(|p| p.slug.clone()).collect();
+        if let (true, Some(last)) = (slugs.is_empty(), &s.last_edition) {
+            slugs = crate::channels::edition(commons, &id, last.number)?.pinned.into_iter().map(|p| p.slug).collect();
+        }
+        let items = slugs.iter().filter_map(|slug| by_slug.get(slug.as_str()).map(|i| Cow::Borrowed(*i))).collect();
+        let owner = data.contingents.get(&s.owner).map_or(s.owner.clone(), |c| clean(&c.name));
+        out.push(Listing {
+            kind: "channel",
+            name: s.id.clone(),
+            title: format!("{} ({owner})", clean(&s.title)),
+            description: match &s.description {
+                Some(d) => clean(d),
+                None => format!("The articles {owner} picked for its channel {}.", clean(&s.title)),
+            },
+            dir: format!("channels/{}/", s.id),
+            items,
         });
     }
     Ok(out)

@@ -60,7 +60,7 @@ pub struct SiteCtx {
     pub base_url: Option<String>,
     /// The shared filters, each with a front page: `{name}`.
     pub filters: Vec<Named>,
-    /// Channel front pages, once channels exist: `{id, title}` (empty for now).
+    /// Channel front pages: `{id, title}` (`id` is `<contingent>/<channel>`).
     pub channels: Vec<Channel>,
 }
 

@@ -165,6 +165,18 @@ fn the_demo_site_shows_articles_rival_versions_contingents_and_verified_statemen
         "a shared filter's front page"
     );
     assert!(out.join("style.css").exists() && out.join(".tribune-site.json").exists());
+    // A front page and a feed per channel, named in every page's navigation: the caucus's
+    // newsletter lists its picks, Redline's site channel (fed by a filter) its edition's.
+    let shop = &pages["channels/rfc/shop-floor/index.html"];
+    assert!(shop.contains("Shop Floor News (Rank-and-File Caucus)"), "{shop}");
+    let picks = env.tribune(&["-C", &d, "channel", "show", "shop-floor", "--json"]).ok().json();
+    let picked = picks["picks"][0]["slug"].as_str().unwrap();
+    assert!(shop.contains(&format!("articles/{picked}/index.html")), "{shop}");
+    assert!(
+        pages.contains_key("channels/rfc/shop-floor/feed.xml") && pages.contains_key("channels/redline/site/feed.xml")
+    );
+    assert!(pages["channels/redline/site/index.html"].contains("articles/"), "the site channel lists its edition");
+    assert!(index.contains("channels/rfc/shop-floor/index.html"), "the navigation names the channel");
     // Built again with nothing new: nothing written, the sitemap included.
     let j =
         env.tribune(&["-C", &d, "site", "build", &o, "--base-url", "https://news.example.org", "--json"]).ok().json();
@@ -328,6 +340,14 @@ fn a_rebuild_after_one_contribution_rewrites_only_the_pages_it_changes() {
     let statement = "statements/for-a-citywide-heat-standard-at-work/index.html";
     assert_eq!(written, vec![statement.to_string(), "statements/index.html".to_string()]);
     assert!(read(&out.join(statement)).contains("Voting is open: 3 yes, 1 no"), "{}", read(&out.join(statement)));
+    // A pick on the caucus's newsletter: only the channel's pages (front, archive) and feed.
+    let key = format!("{d}/tribune/demo-keys/rlopez");
+    env.tribune(&["-C", &d, "channel", "pick", "shop-floor", "night-shift", "--key", &key]).ok();
+    let (_, mut written, _) = build_json(&env, &d, &o);
+    written.sort();
+    let channel = ["feed.xml", "index.html", "page/1.html"].map(|p| format!("channels/rfc/shop-floor/{p}"));
+    assert_eq!(written, channel);
+    assert!(read(&out.join("channels/rfc/shop-floor/index.html")).contains("Night shift organises"));
 
     assert!(!files(&out).iter().any(|p| p.to_string_lossy().contains("staging")), "no staging left in OUT");
 }
