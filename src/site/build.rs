@@ -139,7 +139,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     for l in ls {
         planned.extend(lists::listing_pages(&site, &l, base, old.as_ref().map(|m| &m.inputs)));
     }
-    planned.extend(lists::contingent_pages(&site, &data, &items, base)?);
+    planned.extend(super::contingents::contingent_pages(&site, &data, &items, base)?);
     // The statements' pages are tallied and verified again only when what they are made
     // from moved: a recount reads every ballot.
     let statements_state = super::statements::state(commons)?;

@@ -12,6 +12,7 @@
 
 pub mod article;
 pub mod collect;
+pub mod contingents;
 pub mod lists;
 pub mod output;
 pub mod statements;
