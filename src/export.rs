@@ -116,8 +116,26 @@ pub fn safe_url(link: &str) -> Option<&str> {
 /// A Markdown body as an HTML fragment, as every HTML export renders it: raw HTML in it is
 /// shown as text, and links and images to anything but harmless addresses are dropped.
 pub fn body_html(markdown: &str) -> String {
+    body_html_with(markdown, &std::collections::HashMap::new())
+}
+
+/// [`body_html`], with the links and images that name a file beside the text (`photo.jpg`,
+/// `./photo.jpg`) sent where that file is published (`files` maps the name to its address).
+pub fn body_html_with(markdown: &str, files: &std::collections::HashMap<String, String>) -> String {
+    let moved = |url: &str| files.get(url.strip_prefix("./").unwrap_or(url)).cloned();
+    let events = parser(markdown).map(|e| match e {
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if moved(&dest_url).is_some() => {
+            let dest_url = moved(&dest_url).unwrap_or_default().into();
+            Event::Start(Tag::Image { link_type, dest_url, title, id })
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if moved(&dest_url).is_some() => {
+            let dest_url = moved(&dest_url).unwrap_or_default().into();
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+        }
+        e => e,
+    });
     let mut out = String::new();
-    html::push_html(&mut out, parser(markdown));
+    html::push_html(&mut out, events);
     out
 }
 

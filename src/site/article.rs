@@ -186,15 +186,29 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
     let credits = crate::credits::compute_with(commons, slug, version, &data.editions, inp.logs).ok();
     let mut files = Vec::new();
     let mut attachments = Vec::new();
+    // The attachments' names, and where the site publishes them (for the body's links).
+    let mut moved = std::collections::HashMap::new();
     let dir = crate::model::layout::article_dir(slug);
     for e in repo.list_dir(inp.trunk_tree, &dir)?.into_iter().filter(|e| !e.is_tree && e.name != "index.md") {
         let name = safe_file_name(&e.name);
         files.push((format!("{}/files/{name}", page_dir(slug)), e.id));
-        let caption = clean(&e.name);
+        moved.insert(e.name.clone(), format!("files/{name}"));
+        // Its `[[media]]` caption and credit, else its name.
+        let media = article.as_ref().and_then(|a| a.media.iter().find(|m| m.file.as_deref() == Some(e.name.as_str())));
+        let caption = match media {
+            Some(m) => {
+                let mut c = m.caption.clone().unwrap_or_else(|| e.name.clone());
+                if let Some(credit) = &m.credit {
+                    c.push_str(&format!(" ({credit})"));
+                }
+                clean(&c)
+            }
+            None => clean(&e.name),
+        };
         attachments.push(AttachmentCtx {
             href: format!("files/{name}"),
             kind: kind_of(&name),
-            name: caption.clone(),
+            name: clean(&e.name),
             caption,
         });
     }
@@ -244,7 +258,7 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
             contingent_page: cpage,
             version: entry.version.clone(),
             version_short: version.short(10),
-            body_html: crate::export::body_html(&clean(&body)),
+            body_html: crate::export::body_html_with(&clean(&body), &moved),
             notice: clean(&notice),
             signature: clean(&signature),
         },

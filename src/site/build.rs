@@ -29,6 +29,25 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     let tree = repo.commit_tree(tip)?;
     let channels = crate::channels::list(commons)?;
     let global = global_key(commons, tree, base, &templates, &channels)?;
+    // A whole build swaps a new directory in for OUT: what the user keeps there beside the
+    // site (`.git`, `CNAME`) would be lost, so it is refused, naming them.
+    if let Existing::Site(Some(m)) = &existing {
+        if opts.full || m.global != global {
+            let foreign = output::foreign_files(&opts.out, m);
+            if !foreign.is_empty() {
+                let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
+                let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
+                return Err(crate::error::fail(
+                    format!(
+                        "{} holds files the site did not write ({}{more}), which a whole build would lose: nothing was written",
+                        opts.out.display(),
+                        shown.join(", ")
+                    ),
+                    "move them out of the site's directory (deploy from a copy), then build again",
+                ));
+            }
+        }
+    }
     let old = match existing {
         Existing::Site(Some(m)) if !opts.full && m.global == global => Some(m),
         _ => None,

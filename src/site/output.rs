@@ -66,6 +66,15 @@ pub fn existing(out: &Path) -> Result<Existing> {
     let manifest = out.join(MANIFEST);
     if manifest.exists() {
         let parsed = std::fs::read(&manifest).ok().and_then(|b| serde_json::from_slice::<Manifest>(&b).ok());
+        // A manifest is only believed when every path it names is one a build writes: a
+        // path out of OUT (`..`, absolute) would have a rebuild remove or replace files
+        // anywhere. Without it the site is built whole.
+        if let Some(bad) = parsed.as_ref().and_then(|m| m.pages.keys().chain(m.inputs.keys()).find(|p| !safe_rel(p))) {
+            return Err(fail(
+                format!("{} names {bad:?}, which is no file of a site: nothing was written", manifest.display()),
+                "the manifest was changed by hand or by someone else; remove it (the next build is then whole) after checking the directory",
+            ));
+        }
         return Ok(Existing::Site(parsed.filter(|m| m.tribune_site == FORMAT)));
     }
     let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
@@ -76,6 +85,64 @@ pub fn existing(out: &Path) -> Result<Existing> {
         format!("{} is not a tribune site (it has no {MANIFEST}) and is not empty: nothing was written", out.display()),
         "give a new or empty directory; a site is rebuilt only where an earlier `tribune site build` wrote it",
     ))
+}
+
+/// Is `rel` a path a build writes under OUT: relative, of plain names (no `..`, `.`, empty
+/// part, backslash or control character)?
+pub fn safe_rel(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && rel.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && !rel.contains(|c: char| c == '\\' || c.is_control())
+}
+
+/// Refuses to write at `rel` under OUT when a directory on the way there is a symbolic link
+/// (it could lead out of OUT) or anything other than a directory.
+fn no_link_on_the_way(out: &Path, rel: &str) -> Result<()> {
+    let mut at = out.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                return Err(fail(
+                    format!(
+                        "{} is not a directory tribune made (a symbolic link or a file): nothing more was written",
+                        at.display()
+                    ),
+                    "remove it from the site's directory, or build with --full",
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The files under OUT that its manifest does not list (nor are the manifest or a staging
+/// directory): what a user keeps beside the site (`.git`, `CNAME`), which a full build's
+/// swap would lose.
+pub fn foreign_files(out: &Path, manifest: &Manifest) -> Vec<String> {
+    fn walk(dir: &Path, rel: &str, manifest: &Manifest, found: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            if rel.is_empty() && (name == MANIFEST || name.starts_with(".tribune-site-staging")) {
+                continue;
+            }
+            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            if is_dir && manifest.pages.keys().any(|p| p.starts_with(&format!("{path}/"))) {
+                walk(&e.path(), &path, manifest, found);
+            } else if !manifest.pages.contains_key(&path) {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(out, "", manifest, &mut found);
+    found.sort();
+    found
 }
 
 /// A place to write files before they go into OUT.
@@ -162,6 +229,9 @@ pub fn commit_into(
     removed: &[String],
     manifest: &Manifest,
 ) -> Result<()> {
+    for rel in files.iter().chain(removed) {
+        no_link_on_the_way(out, rel)?;
+    }
     for rel in files {
         let to = out.join(rel);
         if let Some(parent) = to.parent() {

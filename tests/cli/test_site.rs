@@ -420,3 +420,61 @@ fn site_templates_writes_the_defaults_and_never_replaces_a_file() {
     env.tribune(&["-C", &c, "site", "build", &out.to_string_lossy(), "--templates", &t]).ok();
     assert_eq!(read(&out.join("style.css")), "body { color: red; }");
 }
+
+/// What is in OUT besides the site stays safe: a manifest naming paths out of OUT is not
+/// believed (a rebuild would have removed files anywhere), a whole build refuses to lose the
+/// user's own files (`.git`, `CNAME`), and no write goes through a symbolic link in OUT.
+#[test]
+#[cfg(unix)]
+fn a_rebuild_never_writes_or_removes_outside_the_site() {
+    let (env, d) = demo();
+    let out = env.path("public");
+    let o = out.to_string_lossy().into_owned();
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    let victim = env.path("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("precious"), "mine").unwrap();
+    // A forged manifest.
+    let manifest = out.join(".tribune-site.json");
+    let kept = read(&manifest);
+    let mut m: serde_json::Value = serde_json::from_str(&kept).unwrap();
+    m["pages"]["../victim/precious"] = serde_json::json!("0");
+    std::fs::write(&manifest, m.to_string()).unwrap();
+    env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "names \"../victim/precious\", which is no file of a site");
+    assert_eq!(read(&victim.join("precious")), "mine");
+    std::fs::write(&manifest, &kept).unwrap();
+    // The user's own files in OUT: a whole build refuses to lose them; an incremental one keeps them.
+    std::fs::write(out.join("CNAME"), "news.example.org").unwrap();
+    env.tribune(&["-C", &d, "site", "build", &o, "--full"]).fails(1, "holds files the site did not write (CNAME)");
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    assert_eq!(read(&out.join("CNAME")), "news.example.org");
+    // A directory of the site replaced by a link out of it: the update is refused, nothing
+    // written through it.
+    let slug = "warehouse-workers-shut-down-line-3-over-heat";
+    let dir = out.join(format!("articles/{slug}"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&victim, &dir).unwrap();
+    env.tribune(&["-C", &d, "rate", slug, "--score", "1", "--as", "reader-two"]).ok();
+    env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "is not a directory tribune made");
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1, "nothing written through the link");
+}
+
+/// An image the text shows by its attachment's name (`![p](line3.jpg)`, as it is written
+/// beside the text in the repository) is shown on the site from where the site publishes
+/// it, and its `[[media]]` caption and credit caption it.
+#[test]
+fn an_image_named_by_its_attachment_is_shown_from_the_sites_copy() {
+    let (env, c) = commons();
+    let photo = env.write("line3.jpg", [0xFFu8, 0xD8, 0xFF, 0xE0, 0, 1]);
+    let text = "+++\ntitle = \"Line 3\"\nauthors = [\"R. Lopez\"]\ncontingent = \"abc\"\ndate = 2026-11-21\n\
+                license = \"CC0-1.0\"\n[[media]]\nfile = \"line3.jpg\"\ncaption = \"At dawn\"\ncredit = \"R. Lopez\"\n\
+                +++\nThe line stopped.\n\n![the line](line3.jpg)\n";
+    env.tribune(&["-C", &c, "contribute", &env.write("a.md", text), "--slug", "line-3", "--attach", &photo]).ok();
+    let out = env.path("public");
+    env.tribune(&["-C", &c, "site", "build", &out.to_string_lossy()]).ok();
+    let page = read(&out.join("articles/line-3/index.html"));
+    assert!(page.contains("src=\"files/line3.jpg\""), "{page}");
+    assert!(page.contains("At dawn (R. Lopez)"), "{page}");
+    assert!(out.join("articles/line-3/files/line3.jpg").exists());
+    crawl(&out);
+}
