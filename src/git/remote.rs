@@ -21,7 +21,7 @@ pub enum Progress {
     Quiet,
 }
 
-fn git(dir: Option<&Path>) -> Command {
+pub(super) fn git(dir: Option<&Path>) -> Command {
     let mut cmd = Command::new("git");
     if let Some(d) = dir {
         cmd.arg("-C").arg(d);
@@ -270,7 +270,7 @@ pub fn push(git_dir: &Path, cwd: &Path, remote: &str, refs: &[PushRef], progress
     for r in refs.iter().filter(|r| r.force) {
         cmd.arg(format!("--force-with-lease={}:{}", r.remote_ref, r.expect.as_deref().unwrap_or(&zero)));
     }
-    match push_url(cwd, remote) {
+    match super::scratch::push_url(cwd, remote) {
         Some((url, receive_pack)) => {
             if let Some(rp) = receive_pack {
                 cmd.arg(format!("--receive-pack={rp}"));
@@ -411,57 +411,6 @@ pub fn set_config(dir: &Path, key: &str, value: &str) -> Result<()> {
 fn get_config(dir: &Path, key: &str) -> Option<String> {
     let out = git(Some(dir)).args(["config", "--get", key]).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// The one URL a push to `remote` goes to (its pushurl, else its url) and its receive-pack
-/// command, when nothing else of the configuration bears on a push; None otherwise (several
-/// URLs, a proxy, any `url.<base>.insteadOf` or `pushInsteadOf` rule, which git applies to
-/// a remote's URLs by rules of its own: the push then names the remote). A relative path is
-/// made absolute from `cwd`, where git would resolve it, so that it cannot be taken for
-/// the name of another remote.
-///
-/// git updates the remote-tracking refs of what it pushed to a named remote, one loose ref
-/// file each: pushed from the scratch repository (which has the remote's fetch refspecs
-/// through its configuration) that wrote, and then removed, a file for every one of two
-/// thousand refs, which took longer than the push. Pushed to the URL, git updates none; sync
-/// moves the commons' own remote-tracking refs itself, all at once.
-fn push_url(cwd: &Path, remote: &str) -> Option<(String, Option<String>)> {
-    let escaped: String =
-        remote.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect();
-    let pattern = format!("^(remote\\.{escaped}\\.|url\\.)");
-    let out = git(Some(cwd)).args(["config", "-z", "--get-regexp", &pattern]).output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let prefix = format!("remote.{remote}.");
-    let (mut urls, mut push_urls, mut receive_pack) = (Vec::new(), Vec::new(), None);
-    for item in String::from_utf8(out.stdout).ok()?.split('\0').filter(|i| !i.is_empty()) {
-        let (key, value) = item.split_once('\n').unwrap_or((item, ""));
-        // A URL rewriting rule (`url.<base>.…`): git's own resolution, by the remote's name.
-        let var = key.strip_prefix(&prefix)?.to_ascii_lowercase();
-        match var.as_str() {
-            "url" => urls.push(value.to_string()),
-            "pushurl" => push_urls.push(value.to_string()),
-            "receivepack" => receive_pack = Some(value.to_string()),
-            // What a fetch reads, or what the explicit refspecs of the push override.
-            "fetch" | "tagopt" | "mirror" | "push" | "prune" | "prunetags" | "skipdefaultupdate" | "skipfetchall"
-            | "uploadpack" | "promisor" | "partialclonefilter" => {}
-            _ => return None,
-        }
-    }
-    let urls = if push_urls.is_empty() { urls } else { push_urls };
-    match urls.as_slice() {
-        [url] if !url.is_empty() && !url.starts_with('-') => {
-            // No ':' (no scheme, not scp-like) and not absolute: a path relative to `cwd`.
-            let url = if !url.contains(':') && !Path::new(url).is_absolute() {
-                cwd.join(url).to_str()?.to_string()
-            } else {
-                url.clone()
-            };
-            Some((url, receive_pack))
-        }
-        _ => None,
-    }
 }
 
 /// Every value of a multi-valued configuration key (empty when there is none).

@@ -15,6 +15,7 @@ pub mod collect;
 pub mod contingents;
 pub mod lists;
 pub mod output;
+mod sitemap;
 pub mod statements;
 pub mod templates;
 
