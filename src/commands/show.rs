@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let contingent_name = commons.snapshot()?.contingent(&article.contingent).ok().flatten().map(|c| c.name);
     let mut attachments = Vec::new();
     for a in crate::articles::history::attachments(&commons, slug, found.version)? {
-        let size = commons.repo.read_blob(a.id.parse()?)?.len();
+        let size = commons.repo.object_size(a.id.parse()?)?;
         attachments.push(File { name: a.name, id: a.id, size });
     }
     if args.json {

@@ -280,6 +280,13 @@ impl Repo {
         }
     }
 
+    /// The size in bytes of object `id`, from its header (a blob is not read whole).
+    pub fn object_size(&self, id: Oid) -> Result<usize> {
+        let odb = self.inner.odb().context("could not open the object database")?;
+        let (size, _) = odb.read_header(id.0).map_err(|e| anyhow!("could not read object {id}: {}", e.message()))?;
+        Ok(size)
+    }
+
     /// Reads a commit; None when `id` names another kind of object (or nothing).
     pub fn commit_if_commit(&self, id: Oid) -> Result<Option<CommitInfo>> {
         match self.inner.find_object(id.0, None) {
