@@ -59,7 +59,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         let mut out = String::new();
         if args.dry_run {
-            out.push_str(&format!("Dry run against {r}: nothing was changed here or there.\n"));
+            out.push_str(&format!(
+                "Dry run against {r}: nothing was changed here or there but the remote-tracking refs the fetch moved.\n"
+            ));
             if report.plan.is_empty() {
                 out.push_str("Nothing to merge or push.\n");
             }

@@ -14,6 +14,9 @@ pub fn step(s: &Step) -> String {
         Step::Merge { refname } => format!("merge {refname} (changed on both sides)"),
         Step::VerifyAndTake { refname } => format!("verify and take {refname}"),
         Step::Push { refname } => format!("push {refname}"),
+        Step::PushMerged { refname } => {
+            format!("push {refname} once merged, if the merge can be made (one file changed on both sides stops it)")
+        }
     }
 }
 

@@ -119,7 +119,7 @@ pub fn sync(commons: &Commons, remote_name: &str, opts: &Options) -> Result<Repo
             // A ref changed on both sides is merged, and the merge then pushed.
             for name in &held {
                 if report.plan.iter().any(|s| matches!(s, Step::Merge { refname } if refname == name)) {
-                    report.plan.push(Step::Push { refname: name.clone() });
+                    report.plan.push(Step::PushMerged { refname: name.clone() });
                 }
             }
             break;

@@ -54,6 +54,11 @@ pub enum Step {
     Push {
         refname: String,
     },
+    /// Pushed once the merge above it is made, if it can be (a dry run does not try it: a
+    /// text, a channel's picks or an edition changed on both sides stops it).
+    PushMerged {
+        refname: String,
+    },
 }
 
 /// Where a ref is.
