@@ -269,6 +269,10 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         signers.push_str(&format!("{} namespaces=\"git\" {}\n", m.email, key.join(" ")));
     }
     std::fs::write(commons.state_dir().join("allowed-signers"), signers).context("could not write allowed-signers")?;
+    // The public site, beside the demo's keys (what `tribune site build` writes).
+    let site =
+        crate::site::Options { out: commons.state_dir().join("site"), base_url: None, templates: None, full: false };
+    crate::site::build(&commons, &site)?;
     Ok(format!(
         "{}: {} contingents, {} members, {} articles, {} rewrites by rival contingents, {} ratings by {} raters, 2 filters, \
          one approved joint statement and one open for votes, {} credited articles (one reusing another without credit), \

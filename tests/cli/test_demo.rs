@@ -36,6 +36,10 @@ fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
         ran += 1;
     }
     assert!(ran >= 4, "the tour names too few commands");
+    // The demo built its public site, and the tour names the front page to open.
+    let front = format!("{d}/tribune/site/index.html");
+    assert!(r.stdout.lines().any(|l| l.trim() == front), "{}", r.stdout);
+    assert!(std::fs::read_to_string(&front).unwrap().contains("channels/rfc/shop-floor/index.html"));
     // Rival versions: three articles rewritten by two contingents, one rewrite stale.
     let mut rewritten = 0;
     let mut statuses = Vec::new();

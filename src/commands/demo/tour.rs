@@ -2,7 +2,7 @@
 
 /// The tour's commands on the demo commons at `d` (an absolute path), each with what it
 /// shows ("" when the line before said it).
-pub(super) fn commands(d: &str) -> [(&'static str, String); 31] {
+pub(super) fn commands(d: &str) -> [(&'static str, String); 33] {
     let w = "tenants-at-400-willowmere-begin-rent-strike-over-repairs";
     let heat = "warehouse-workers-shut-down-line-3-over-heat";
     let approved = "solidarity-with-the-tenants-of-400-willowmere";
@@ -43,6 +43,8 @@ pub(super) fn commands(d: &str) -> [(&'static str, String); 31] {
         ("channels: a workplace newsletter and a site, each with an edition", format!("tribune -C {d} channel list")),
         ("", format!("tribune -C {d} channel show shop-floor")),
         ("the newsletter, ready to print", format!("tribune -C {d} edition export shop-floor 1 --format md")),
+        ("the public site, built: open this page in a browser", format!("{d}/tribune/site/index.html")),
+        ("", format!("tribune -C {d} site build {d}/tribune/site")),
         ("plain git sees every action", format!("git -C {d} log --format='%h %an: %s' -5")),
         ("", format!("git -C {d} fsck --strict")),
     ]
