@@ -19,6 +19,7 @@ mod settings;
 mod sign;
 mod tag;
 mod tree;
+mod treediff;
 mod worktree;
 
 pub use commit::{trailers, CommitInfo};
@@ -387,88 +388,6 @@ impl Repo {
             .commit_signed(&content, signature.trim_end(), Some("gpgsig"))
             .context("could not write a signed commit")?;
         Ok(Oid(id))
-    }
-
-    fn diff_trees(&self, old: Option<Oid>, new: Option<Oid>, base: &str, out: &mut Vec<PathChange>) -> Result<()> {
-        if old == new {
-            return Ok(());
-        }
-        if let (None, Some(new)) = (old, new) {
-            return self.all_paths(new, base, out);
-        }
-        // Each side as one compact listing in name order, merged: an allocation for each
-        // name that differs, none for the others (a diff of two editions of 100,000
-        // articles compares 256 directories of 200 entries on each side).
-        let listing = |t: Option<Oid>| t.map(|t| self.entries(t)).transpose().map(Option::unwrap_or_default);
-        let (la, lb) = (listing(old)?, listing(new)?);
-        let (mut a, mut b) = (la.iter_kinds().peekable(), lb.iter_kinds().peekable());
-        loop {
-            let (ea, eb) = match (a.peek(), b.peek()) {
-                (None, None) => break,
-                (Some(x), Some(y)) if x.0 == y.0 => (a.next(), b.next()),
-                (Some(x), Some(y)) if x.0 > y.0 => (None, b.next()),
-                (None, Some(_)) => (None, b.next()),
-                _ => (a.next(), None),
-            };
-            let name = ea.or(eb).map(|e| e.0).unwrap_or_default();
-            let (ea, eb) = (ea.map(|(_, id, t)| (id, t)), eb.map(|(_, id, t)| (id, t)));
-            if ea == eb {
-                continue;
-            }
-            let path = format!("{base}{}", String::from_utf8_lossy(name));
-            let blob = |e: Option<(Oid, bool)>| e.filter(|(_, t)| !t).map(|(id, _)| id);
-            let tree = |e: Option<(Oid, bool)>| e.filter(|(_, t)| *t).map(|(id, _)| id);
-            let (ba, bb) = (blob(ea), blob(eb));
-            if ba != bb {
-                out.push(PathChange { path: path.clone(), old: ba, new: bb });
-            }
-            let (ta, tb) = (tree(ea), tree(eb));
-            if ta != tb {
-                self.diff_trees(ta, tb, &format!("{path}/"), out)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// [`Repo::all_paths`] of a large tree on every core: its subtrees split between the
-    /// threads, the paths put together in order. (A cold index lists the 256 shards of
-    /// 100,000 articles this way, beside the walk of the trunk's history.)
-    fn all_paths_par(&self, tree: Oid, base: &str, out: &mut Vec<PathChange>) -> Result<()> {
-        let top: Vec<(String, Oid, bool)> = self
-            .entries(tree)?
-            .iter_kinds()
-            .map(|(name, id, is_tree)| (String::from_utf8_lossy(name).into_owned(), id, is_tree))
-            .collect();
-        let parts = self.par_map(&top, 64, |repo, (name, id, is_tree)| {
-            let mut part = Vec::new();
-            if *is_tree {
-                repo.all_paths(*id, &format!("{base}{name}/"), &mut part)?;
-            } else {
-                part.push(PathChange { path: format!("{base}{name}"), old: None, new: Some(*id) });
-            }
-            Ok(part)
-        })?;
-        out.extend(parts.into_iter().flatten());
-        Ok(())
-    }
-
-    /// [`Repo::diff_trees`] from nothing: every blob under `tree` is added. (A cold index
-    /// build lists 100,000 articles this way: one allocation per entry, no maps.)
-    fn all_paths(&self, tree: Oid, base: &str, out: &mut Vec<PathChange>) -> Result<()> {
-        // In name order, as diff_trees gives them.
-        for (name, id, is_tree) in self.entries(tree)?.iter_kinds() {
-            let name = String::from_utf8_lossy(name);
-            let mut path = String::with_capacity(base.len() + name.len() + 1);
-            path.push_str(base);
-            path.push_str(&name);
-            if is_tree {
-                path.push('/');
-                self.all_paths(id, &path, out)?;
-            } else {
-                out.push(PathChange { path, old: None, new: Some(id) });
-            }
-        }
-        Ok(())
     }
 
     pub(crate) fn raw(&self) -> &git2::Repository {

@@ -159,6 +159,93 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Large directories with a few changes, as an edition's shards are: the entries both
+    /// sides share byte for byte are skipped, the rest merged in git's order.
+    #[test]
+    fn changed_paths_agrees_with_libgit2s_diff_on_large_directories(
+        names in prop::collection::btree_set("[abc]{1,4}(-[ab])?", 40..80),
+        edits in prop::collection::vec((0usize..200, 0u8..4), 0..8),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init_bare(dir.path(), "main").unwrap();
+        let names: Vec<&String> = names.iter().collect();
+        // Each name a directory holding a file, and every third one a file beside them.
+        let mut files: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        for (i, n) in names.iter().enumerate() {
+            files.insert(format!("d/{n}/index.md"), format!("text {i}"));
+            if i % 3 == 0 {
+                files.insert(format!("d/{n}.txt"), format!("file {i}"));
+            }
+        }
+        let mut second = files.clone();
+        for (at, what) in &edits {
+            let n = names[at % names.len()];
+            match what {
+                0 => { second.insert(format!("d/{n}/index.md"), "changed".into()); }
+                1 => { second.remove(&format!("d/{n}/index.md")); }
+                2 => { second.insert(format!("d/{n}-new/index.md"), "new".into()); }
+                // A name that is a directory on one side and a file on the other.
+                _ => { second.retain(|p, _| !p.starts_with(&format!("d/{n}/"))); second.insert(format!("d/{n}"), "now a file".into()); }
+            }
+        }
+        let tree_of = |files: &std::collections::BTreeMap<String, String>| {
+            let edits: Vec<Edit> = files
+                .iter()
+                .map(|(p, c)| Edit::Put { path: p.clone(), blob: repo.write_blob(c.as_bytes()).unwrap() })
+                .collect();
+            repo.edit_tree(None, &edits).unwrap()
+        };
+        let (a, b) = (tree_of(&files), tree_of(&second));
+        for (x, y) in [(a, b), (b, a)] {
+            let mut mine: Vec<_> = repo.changed_paths(Some(x), y, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+            mine.sort();
+            prop_assert_eq!(mine, reference(&repo, Some(x), y));
+        }
+    }
+}
+
+/// A mode spelled with a leading zero, or made executable, is the same file; a gitlink is
+/// no file of a commons; a damaged tree is an error.
+#[test]
+fn changed_paths_reads_modes_as_git_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repo::init_bare(dir.path(), "main").unwrap();
+    let blob = repo.write_blob(b"x").unwrap();
+    let other = repo.write_blob(b"y").unwrap();
+    let sub = repo.edit_tree(None, &[Edit::Put { path: "f".into(), blob }]).unwrap();
+    let odb = repo.inner.odb().unwrap();
+    let raw_tree = |entries: &[(&str, &str, Oid)]| {
+        let mut raw = Vec::new();
+        for (mode, name, id) in entries {
+            raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            raw.extend_from_slice(id.0.as_bytes());
+        }
+        Oid(odb.write(git2::ObjectType::Tree, &raw).unwrap())
+    };
+    let padding: Vec<(&str, String)> = (0..40).map(|i| ("100644", format!("p{i:02}"))).collect();
+    let with = |extra: &[(&str, &str, Oid)]| {
+        let mut all: Vec<(&str, &str, Oid)> = vec![("040000", "a", sub), ("100644", "b", blob)];
+        all.extend(padding.iter().map(|(m, n)| (*m, n.as_str(), blob)));
+        all.extend_from_slice(extra);
+        raw_tree(&all)
+    };
+    let old = with(&[("160000", "z", blob)]);
+    let new = raw_tree(&{
+        let mut all: Vec<(&str, &str, Oid)> = vec![("40000", "a", sub), ("100755", "b", blob)];
+        all.extend(padding.iter().map(|(m, n)| (*m, n.as_str(), blob)));
+        all.push(("100644", "z", other));
+        all
+    });
+    let changes: Vec<_> =
+        repo.changed_paths(Some(old), new, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
+    assert_eq!(changes, [("z".to_string(), None, Some(other))]);
+    let damaged = Oid(odb.write(git2::ObjectType::Tree, &b"100644 b\0short"[..]).unwrap());
+    let err = repo.changed_paths(Some(old), damaged, "").unwrap_err();
+    assert!(format!("{err:#}").contains("damaged"), "{err:#}");
+}
+
 /// A tree of more shards than one thread lists alone (a cold index of many articles) gives
 /// every path, in order, as libgit2's diff from nothing does, files at the top included.
 #[test]

@@ -61,11 +61,13 @@ fn shared_mut() -> std::sync::RwLockWriteGuard<'static, Option<SharedTrees>> {
     SHARED.write().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The subdirectories of one tree, by name, in name order: all their names in one buffer, so
-/// that reading thousands of versions of a directory of hundreds of directories (the
-/// article shards) costs a few allocations each, not one per entry.
+/// The subdirectories of one tree, by name, in name order: the tree's bytes as stored, and
+/// where each entry's name is in them, so that reading thousands of versions of a directory
+/// of hundreds of directories (the article shards) costs a few allocations each, not one
+/// per entry, and two versions can be compared byte for byte.
 #[derive(Debug, Default)]
 pub struct Subtrees {
+    /// The tree's bytes as git stores it.
     names: Vec<u8>,
     /// Start and end of the name in `names`, the entry's id, and whether it is a tree
     /// (always, but in the listings of [`Repo::entries`]).
@@ -79,6 +81,11 @@ impl Subtrees {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The tree's bytes as git stores it.
+    pub(super) fn raw(&self) -> &[u8] {
+        &self.names
     }
 
     /// Name (as stored: bytes) and id of each subdirectory, in name order.
@@ -267,7 +274,44 @@ impl Repo {
 }
 
 /// The mode bits of a gitlink entry (a submodule's commit).
-const GITLINK: u32 = 0o160000;
+pub(super) const GITLINK: u32 = 0o160000;
+
+/// One entry of a tree as git stores it, read at a byte offset of the tree's bytes.
+pub(super) struct RawEntry {
+    /// Where its name starts and ends in the tree's bytes.
+    pub name: (usize, usize),
+    pub id: Oid,
+    /// Its mode's type bits (`0o040000` for a tree).
+    pub kind: u32,
+    /// Where the next entry starts.
+    pub end: usize,
+}
+
+impl RawEntry {
+    pub fn is_tree(&self) -> bool {
+        self.kind == 0o040000
+    }
+}
+
+/// The entry of `data` (a tree's bytes) that starts at `at`: its mode in octal, a space, its
+/// name, a NUL and its id's 20 bytes; None when that is not what is there (a damaged tree).
+pub(super) fn raw_entry(data: &[u8], at: usize) -> Option<RawEntry> {
+    let rest = data.get(at..)?;
+    let space = rest.iter().position(|b| *b == b' ')?;
+    let nul = space + rest[space..].iter().position(|b| *b == 0)?;
+    let id = git2::Oid::from_bytes(rest.get(nul + 1..nul + 21)?).ok()?;
+    // A directory's mode is 40000 (or 040000, as some old writers padded it).
+    let mode = rest[..space].iter().try_fold(0u32, |m, b| match b {
+        b'0'..=b'7' if m < 1 << 24 => Some(m * 8 + u32::from(b - b'0')),
+        _ => None,
+    })?;
+    Some(RawEntry { name: (at + space + 1, at + nul), id: Oid(id), kind: mode & 0o170000, end: at + nul + 21 })
+}
+
+/// The error of a tree that does not parse.
+pub(super) fn damaged(tree: Oid) -> anyhow::Error {
+    anyhow!("could not read tree {tree}: it is damaged")
+}
 
 impl Repo {
     /// The entry at `path` (slash-separated) under `tree`, if any.
@@ -352,6 +396,14 @@ impl Repo {
         Ok(listing)
     }
 
+    /// The listing of `tree` that [`Repo::share_trees`] kept, if any.
+    pub(super) fn kept(tree: Oid) -> Option<Arc<Subtrees>> {
+        if !SHARING.load(Ordering::Acquire) {
+            return None;
+        }
+        shared().as_ref().and_then(|s| s.listings.get(&tree).cloned())
+    }
+
     /// Shares the tree listings read by [`Repo::changed_paths`] between every handle of this
     /// process until [`Repo::stop_sharing_trees`]: with `fill`, each listing read is kept;
     /// without, the ones kept are only looked up. A cold index build keeps the trunk's
@@ -369,40 +421,33 @@ impl Repo {
         *shared_mut() = None;
     }
 
-    /// Read from the object database and parsed here, not as a libgit2 tree: libgit2 parses
-    /// every entry's mode as a number and keeps an array of entries, which was half the
-    /// cost of reading the directories of 100,000 articles.
-    fn listing(&self, tree: Oid, trees_only: bool) -> Result<Subtrees> {
+    /// The bytes of `tree` as git stores it (entries of mode, name and id).
+    pub(super) fn tree_bytes(&self, tree: Oid) -> Result<Vec<u8>> {
         let odb = self.inner.odb().context("could not open the object database")?;
         let object = odb.read(tree.0).with_context(|| format!("could not read tree {tree}"))?;
         if object.kind() != git2::ObjectType::Tree {
             bail!("could not read tree {tree}: it is a {}", object.kind());
         }
-        let damaged = || anyhow!("could not read tree {tree}: it is damaged");
-        let mut data = object.data();
-        let mut out = Subtrees { names: Vec::new(), entries: Vec::new() };
-        // Each entry: the mode in octal, a space, the name, a NUL, the id's 20 bytes.
-        while !data.is_empty() {
-            let space = data.iter().position(|b| *b == b' ').ok_or_else(damaged)?;
-            let nul = space + data[space..].iter().position(|b| *b == 0).ok_or_else(damaged)?;
-            let id = data.get(nul + 1..nul + 21).ok_or_else(damaged)?;
-            // A directory's mode is 40000 (or 040000, as some old writers padded it).
-            let mode = data[..space].iter().try_fold(0u32, |m, b| match b {
-                b'0'..=b'7' if m < 1 << 24 => Some(m * 8 + u32::from(b - b'0')),
-                _ => None,
-            });
-            let kind = mode.ok_or_else(damaged)? & 0o170000;
-            let is_tree = kind == 0o040000;
+        Ok(object.data().to_vec())
+    }
+
+    /// Read from the object database and parsed here, not as a libgit2 tree: libgit2 parses
+    /// every entry's mode as a number and keeps an array of entries, which was half the
+    /// cost of reading the directories of 100,000 articles.
+    fn listing(&self, tree: Oid, trees_only: bool) -> Result<Subtrees> {
+        let data = self.tree_bytes(tree)?;
+        let mut entries = Vec::new();
+        let mut at = 0;
+        while at < data.len() {
+            let e = raw_entry(&data, at).ok_or_else(|| damaged(tree))?;
             // A gitlink (a submodule's commit, 160000) is no file of a commons: skipped, as
             // by every other reading of a tree here.
-            if kind != GITLINK && (is_tree || !trees_only) {
-                let start = out.names.len() as u32;
-                out.names.extend_from_slice(&data[space + 1..nul]);
-                let id = git2::Oid::from_bytes(id).map_err(|_| damaged())?;
-                out.entries.push((start, out.names.len() as u32, Oid(id), is_tree));
+            if e.kind != GITLINK && (e.is_tree() || !trees_only) {
+                entries.push((e.name.0 as u32, e.name.1 as u32, e.id, e.is_tree()));
             }
-            data = &data[nul + 21..];
+            at = e.end;
         }
+        let mut out = Subtrees { names: data, entries };
         // Git's order puts `a-b` before `a` (it compares `a/`); name order lets both sides
         // of a comparison be merged, and is already the order of any run without such names.
         let names = &out.names;

@@ -132,6 +132,7 @@ pub fn load(commons: &Commons) -> Result<Index> {
         impl Drop for Unshare {
             fn drop(&mut self) {
                 crate::git::Repo::stop_sharing_trees();
+                crate::git::Repo::enable_object_cache();
             }
         }
         let _unshare = Unshare;
@@ -426,9 +427,9 @@ fn refresh_trunk(
         }
     };
     if old_tree.is_none() {
-        // What is read next (the editions, each article of a rewrite looked up in the
-        // trunk's tree) reads the same directories again and again.
-        crate::git::Repo::enable_object_cache();
+        // The editions' diffs from their fork points read the trunk's directories kept
+        // here; each edition's own directories are read once, so the object cache stays
+        // off until they are (see `load`).
         crate::git::Repo::share_trees(false);
     }
     for Changed { slug, shard, id, fields } in changed {
