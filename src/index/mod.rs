@@ -113,6 +113,7 @@ pub fn load(commons: &Commons) -> Result<Index> {
     let mut file: IndexFile =
         std::fs::read_to_string(&path).ok().and_then(|text| IndexFile::parse(&text)).unwrap_or_default();
     let old_tree: Option<Oid> = file.trunk_tree.parse().ok().filter(|t| repo.has_object(*t));
+    let mut saving = false;
     if file.trunk != tip.to_string() || old_tree.is_none() {
         let old_tip: Option<Oid> = file.trunk.parse().ok();
         let old = old_tree.zip(old_tip);
@@ -122,9 +123,25 @@ pub fn load(commons: &Commons) -> Result<Index> {
         file.trunk_seq = seq;
         file.trunk = tip.to_string();
         file.trunk_tree = tree.to_string();
-        // Best effort: an index that cannot be saved is rebuilt next time.
-        let _ = save(&path, &file);
+        saving = true;
     }
+    // The trunk's part is saved on another thread while the editions are read (writing
+    // 100,000 entries is a tenth of a site's incremental build). Best effort: an index
+    // that cannot be saved is rebuilt next time.
+    let (editions, branch_versions) = std::thread::scope(|scope| {
+        let file = &file;
+        let saved = saving.then(|| scope.spawn(move || save(&path, file)));
+        let read = editions_and_counts(commons);
+        if let Some(saved) = saved {
+            let _ = saved.join();
+        }
+        read
+    })?;
+    Ok(Index { articles: file.articles, editions, branch_versions })
+}
+
+/// The editions, brought up to date, and the distinct versions of each article on them.
+fn editions_and_counts(commons: &Commons) -> Result<(Editions, HashMap<String, Vec<String>>)> {
     let editions = {
         // The trunk's directories kept by a full build (see refresh_trunk) are freed once
         // the editions are read, whatever happened.
@@ -139,7 +156,7 @@ pub fn load(commons: &Commons) -> Result<Index> {
         editions::load(commons)?
     };
     let branch_versions = counts(commons, &editions)?;
-    Ok(Index { articles: file.articles, editions, branch_versions })
+    Ok((editions, branch_versions))
 }
 
 /// Slug → distinct versions across the editions, cached in `counts.tsv` and keyed by
