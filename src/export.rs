@@ -16,7 +16,7 @@ mod data;
 mod newsletter;
 pub mod pdf;
 pub use data::*;
-pub use newsletter::{newsletter_html, newsletter_markdown, Newsletter, Paper, Picture};
+pub use newsletter::{newsletter_html, newsletter_markdown, KeptBy, Newsletter, Paper, Picture};
 
 /// Everything an export shows, worded: what the formats print.
 #[derive(Debug)]

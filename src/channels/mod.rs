@@ -20,8 +20,11 @@ use serde::Serialize;
 pub mod newsletter;
 pub mod write;
 
-/// Where channels live: `refs/tribune/channels/<contingent>/<channel>`.
+/// Where contingents' channels live: `refs/tribune/channels/<contingent>/<channel>`.
 pub const CHANNEL_REFS: &str = "refs/tribune/channels/";
+
+/// Where members' own channels live: `refs/tribune/member-channels/<member>/<channel>`.
+pub const MEMBER_CHANNEL_REFS: &str = "refs/tribune/member-channels/";
 
 pub const SETTINGS: &str = "channel.toml";
 pub const PICKS: &str = "picks.toml";
@@ -35,43 +38,77 @@ pub fn pin_dir(version: &str) -> String {
     format!("pins/{}/{version}", &version[..2.min(version.len())])
 }
 
-/// A channel's name: the contingent that keeps it and its own name, each an id.
+/// A channel's name: who keeps it (a contingent, or one member) and its own name, each an
+/// id. Written `<contingent>/<channel>`, or `@<member>/<channel>` for a member's own.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ChannelId {
     pub owner: String,
     pub name: String,
+    /// Whether `owner` is a member (a member's own channel), not a contingent.
+    pub member: bool,
 }
 
 impl ChannelId {
-    /// Checks both parts against the id rule.
+    /// A contingent's channel; checks both parts against the id rule.
     pub fn new(owner: &str, name: &str) -> Result<ChannelId> {
         crate::model::id::validate("contingent id", owner)?;
         crate::model::id::validate("channel name", name)?;
-        Ok(ChannelId { owner: owner.to_string(), name: name.to_string() })
+        Ok(ChannelId { owner: owner.to_string(), name: name.to_string(), member: false })
+    }
+    /// A member's own channel; checks both parts against the id rule.
+    pub fn of_member(member: &str, name: &str) -> Result<ChannelId> {
+        crate::model::id::validate("member id", member)?;
+        crate::model::id::validate("channel name", name)?;
+        Ok(ChannelId { owner: member.to_string(), name: name.to_string(), member: true })
     }
     pub fn refname(&self) -> String {
-        format!("{CHANNEL_REFS}{}/{}", self.owner, self.name)
+        let prefix = if self.member { MEMBER_CHANNEL_REFS } else { CHANNEL_REFS };
+        format!("{prefix}{}/{}", self.owner, self.name)
     }
-    /// The ref name's channel, when it has a channel's shape.
+    /// The ref name's channel, when it has a channel's shape (either kind).
     pub fn of_ref(refname: &str) -> Option<ChannelId> {
+        if let Some(rest) = refname.strip_prefix(MEMBER_CHANNEL_REFS) {
+            let (owner, name) = rest.split_once('/')?;
+            return ChannelId::of_member(owner, name).ok();
+        }
         let (owner, name) = refname.strip_prefix(CHANNEL_REFS)?.split_once('/')?;
         ChannelId::new(owner, name).ok()
+    }
+    /// `<contingent>/<channel>` or `@<member>/<channel>` (see [`std::fmt::Display`]).
+    pub fn parse(given: &str) -> Result<ChannelId> {
+        let (owner, name) = given.split_once('/').ok_or_else(|| {
+            fail(
+                format!("{given:?} is not CONTINGENT/NAME or @MEMBER/NAME"),
+                "name a channel as `tribune channel list` does",
+            )
+        })?;
+        match owner.strip_prefix('@') {
+            Some(member) => ChannelId::of_member(member, name),
+            None => ChannelId::new(owner, name),
+        }
+    }
+    /// Who keeps it, as a reader is told: `the contingent abc`, `the member rlopez`.
+    pub fn keeper(&self) -> String {
+        format!("the {} {}", if self.member { "member" } else { "contingent" }, self.owner)
     }
 }
 
 impl std::fmt::Display for ChannelId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.owner, self.name)
+        let at = if self.member { "@" } else { "" };
+        write!(f, "{at}{}/{}", self.owner, self.name)
     }
 }
 
 /// One channel in a listing.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
-    /// `<contingent>/<channel>`.
+    /// `<contingent>/<channel>`, or `@<member>/<channel>`.
     pub id: String,
     pub owner: String,
     pub name: String,
+    /// Whether a member keeps it (else a contingent).
+    pub member: bool,
     pub title: String,
     pub description: Option<String>,
     pub closed: bool,
@@ -99,6 +136,8 @@ pub struct Channel {
     pub id: String,
     pub owner: String,
     pub name: String,
+    /// Whether a member keeps it (else a contingent).
+    pub member: bool,
     #[serde(flatten)]
     pub settings: Settings,
     /// The standing page printed at the back of each edition (Markdown).
@@ -109,8 +148,8 @@ pub struct Channel {
     pub refname: String,
     pub tip: String,
     /// In a founded commons, the commits of the channel's history not signed by a member of
-    /// its contingent (a clone may have fetched them from a hub without tribune's hook):
-    /// what they changed is not the contingent's act.
+    /// its contingent (by the member, for a member's channel; a clone may have fetched them
+    /// from a hub without tribune's hook): what they changed is not the keeper's act.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<Unverified>,
 }
@@ -124,9 +163,10 @@ pub struct Unverified {
     pub judged: crate::governance::acts::Judged,
 }
 
-/// The commits of a channel's history, from `tip`, that are not signed by a member of its
-/// contingent in the authorised roster at the trunk's tip (none in an unfounded commons,
-/// where nothing is refused). A channel is a short history, so it is read whole.
+/// The commits of a channel's history, from `tip`, that are not its keeper's acts by the
+/// authorised roster at the trunk's tip (`governance::acts::channel_standing_at`; none in
+/// an unfounded commons, where nothing is refused). A channel is a short history, so it is
+/// read whole.
 pub fn unverified(commons: &Commons, id: &ChannelId, tip: Oid) -> Result<Vec<Unverified>> {
     if crate::governance::audit::audit_root(commons)?.is_none() {
         return Ok(Vec::new());
@@ -135,7 +175,7 @@ pub fn unverified(commons: &Commons, id: &ChannelId, tip: Oid) -> Result<Vec<Unv
     let mut out = Vec::new();
     for commit in commons.repo.walk(tip, &[])? {
         let commit = commit?;
-        let judged = crate::governance::acts::standing_at(commons, at, commit, &[id.owner.as_str()])?;
+        let judged = crate::governance::acts::channel_standing_at(commons, at, commit, id)?;
         if judged.standing != crate::governance::acts::Standing::Verified {
             let summary = commons.repo.commit(commit)?.summary().to_string();
             out.push(Unverified { commit: commit.to_string(), summary, judged });
@@ -162,6 +202,8 @@ pub struct EditionRead {
     pub channel: String,
     pub channel_title: String,
     pub owner: String,
+    /// Whether a member keeps the channel (else a contingent).
+    pub member: bool,
     #[serde(flatten)]
     pub edition: Edition,
     pub pinned: Vec<Pinned>,
@@ -197,10 +239,17 @@ pub(crate) fn files_at(commons: &Commons, id: &ChannelId, commit: Oid) -> Result
         ));
     };
     let settings = Settings::parse(&format!("{refname}:{SETTINGS}"), &settings)?;
-    if settings.owner != id.owner {
+    if settings.owner != id.owner || settings.member != id.member {
+        let kind = |m: bool| if m { "member" } else { "contingent" };
         return Err(fail(
-            format!("{refname}:{SETTINGS} names the owner {:?}, not {:?}", settings.owner, id.owner),
-            "a channel belongs to the contingent its ref names",
+            format!(
+                "{refname}:{SETTINGS} names the {} {:?}, not the {} {:?}",
+                kind(settings.member),
+                settings.owner,
+                kind(id.member),
+                id.owner
+            ),
+            "a channel belongs to the contingent (or member) its ref names",
         ));
     }
     let picks = match text(PICKS)? {
@@ -211,7 +260,7 @@ pub(crate) fn files_at(commons: &Commons, id: &ChannelId, commit: Oid) -> Result
 }
 
 /// Whether a commit can be a channel's tip: its files read (channel.toml naming the ref's
-/// contingent, picks, editions), and every version they name is pinned in its tree. What a
+/// contingent or member, picks, editions), and every version they name is pinned in its tree. What a
 /// hub refuses to take; Err names what is wrong.
 pub fn check_tip(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<()> {
     let files = files_at(commons, id, commit)?;
@@ -266,7 +315,7 @@ fn summary_of(e: &Edition) -> EditionSummary {
 /// with a warning event, so that one broken channel does not hide the others.
 pub fn list(commons: &Commons) -> Result<Vec<Summary>> {
     let mut out = Vec::new();
-    for (refname, tip) in commons.repo.refs_with_prefix(CHANNEL_REFS)? {
+    for (refname, tip) in all_refs(commons)? {
         let Some(id) = ChannelId::of_ref(&refname) else { continue };
         let read = files_at(commons, &id, tip).and_then(|f| Ok((editions_in(commons, &id, f.tree)?, f)));
         let (editions, files) = match read {
@@ -280,6 +329,7 @@ pub fn list(commons: &Commons) -> Result<Vec<Summary>> {
             id: id.to_string(),
             owner: id.owner.clone(),
             name: id.name.clone(),
+            member: id.member,
             title: files.settings.title.clone(),
             description: files.settings.description.clone(),
             closed: files.settings.closed_at.is_some(),
@@ -292,30 +342,33 @@ pub fn list(commons: &Commons) -> Result<Vec<Summary>> {
     Ok(out)
 }
 
-/// Finds a channel by `NAME` or `CONTINGENT/NAME`: a bare name must be one contingent's.
+/// Every channel ref, contingents' first, then members'.
+fn all_refs(commons: &Commons) -> Result<Vec<(String, Oid)>> {
+    let mut refs = commons.repo.refs_with_prefix(CHANNEL_REFS)?;
+    refs.extend(commons.repo.refs_with_prefix(MEMBER_CHANNEL_REFS)?);
+    Ok(refs)
+}
+
+/// Finds a channel by `NAME`, `CONTINGENT/NAME` or `@MEMBER/NAME`: a bare name must be one
+/// keeper's (a contingent's or a member's).
 pub fn find(commons: &Commons, given: &str) -> Result<ChannelId> {
-    if let Some((owner, name)) = given.split_once('/') {
-        let id = ChannelId::new(owner, name).with_context(|| format!("the channel {given:?}"))?;
+    if given.contains('/') {
+        let id = ChannelId::parse(given).with_context(|| format!("the channel {given:?}"))?;
         if commons.repo.ref_target(&id.refname())?.is_none() {
             return Err(no_channel(commons, given));
         }
         return Ok(id);
     }
     crate::model::id::validate("channel name", given)?;
-    let mut found: Vec<ChannelId> = commons
-        .repo
-        .refs_with_prefix(CHANNEL_REFS)?
-        .iter()
-        .filter_map(|(r, _)| ChannelId::of_ref(r))
-        .filter(|id| id.name == given)
-        .collect();
+    let mut found: Vec<ChannelId> =
+        all_refs(commons)?.iter().filter_map(|(r, _)| ChannelId::of_ref(r)).filter(|id| id.name == given).collect();
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(no_channel(commons, given)),
         _ => Err(fail(
-            format!("{} contingents have a channel named {given:?}", found.len()),
+            format!("{} channels are named {given:?}", found.len()),
             format!(
-                "name it with its contingent: {}",
+                "name it with its keeper: {}",
                 found.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
             ),
         )),
@@ -323,9 +376,7 @@ pub fn find(commons: &Commons, given: &str) -> Result<ChannelId> {
 }
 
 fn no_channel(commons: &Commons, given: &str) -> anyhow::Error {
-    let known: Vec<String> = commons
-        .repo
-        .refs_with_prefix(CHANNEL_REFS)
+    let known: Vec<String> = all_refs(commons)
         .unwrap_or_default()
         .iter()
         .filter_map(|(r, _)| ChannelId::of_ref(r))
@@ -349,6 +400,7 @@ pub fn read(commons: &Commons, id: &ChannelId) -> Result<Channel> {
         id: id.to_string(),
         owner: id.owner.clone(),
         name: id.name.clone(),
+        member: id.member,
         settings: files.settings,
         standing: files.standing,
         picks: files.picks.picks,
@@ -425,6 +477,7 @@ pub fn edition(commons: &Commons, id: &ChannelId, number: u32) -> Result<Edition
         channel: id.to_string(),
         channel_title: files.settings.title.clone(),
         owner: id.owner.clone(),
+        member: id.member,
         edition,
         pinned,
         standing: files.standing,

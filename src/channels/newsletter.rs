@@ -1,6 +1,6 @@
 //! One edition as a newsletter, as data: the masthead, each pinned version as `export`
 //! exports an article (credits, attachments), the standing page and the signature of the
-//! channel's contingent. `export::newsletter` words and lays it out.
+//! channel's contingent (of a member's channel: the member's). `export::newsletter` words and lays it out.
 
 use super::*;
 use crate::export::{language, ArticleExport, Newsletter, Picture, Signer};
@@ -11,10 +11,22 @@ use crate::model::article::Article;
 /// does, one article at a time).
 pub fn build(commons: &Commons, id: &ChannelId, number: u32) -> Result<Newsletter> {
     let read = edition(commons, id, number)?;
-    let contingent = commons.snapshot()?.require_contingent(&id.owner).with_context(|| {
-        format!("the channel {id} is signed by its contingent {}, which the roster does not hold", id.owner)
+    let snap = commons.snapshot()?;
+    // A member's channel is signed by the member, of their contingent.
+    let member = match id.member {
+        true => Some(snap.member(&id.owner)?.ok_or_else(|| {
+            fail(
+                format!("the channel {id} is signed by the member {}, whom the roster does not hold", id.owner),
+                "see `tribune roster list`",
+            )
+        })?),
+        false => None,
+    };
+    let of = member.as_ref().map_or(id.owner.as_str(), |m| m.contingent.as_str());
+    let contingent = snap.require_contingent(of).with_context(|| {
+        format!("the channel {id} is signed by the contingent {of}, which the roster does not hold")
     })?;
-    let exported_as = Signer { contingent: id.owner.clone(), name: contingent.name.clone() };
+    let exported_as = Signer { contingent: of.to_string(), name: contingent.name.clone() };
     let mut articles = Vec::with_capacity(read.pinned.len());
     let mut pictures = std::collections::BTreeMap::new();
     let mut shown = 0usize;
@@ -56,6 +68,7 @@ pub fn build(commons: &Commons, id: &ChannelId, number: u32) -> Result<Newslette
         articles,
         standing: read.standing,
         exported_as,
+        kept_by: member.map(|m| crate::export::KeptBy { member: m.id, name: m.name }),
         organisation: commons.config.name.clone(),
         pictures,
     })

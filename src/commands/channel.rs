@@ -11,11 +11,13 @@ use std::path::PathBuf;
 
 /// Keep channels: named, signed selections of article versions, in order.
 ///
-/// A channel belongs to a contingent (refs/tribune/channels/<contingent>/<name>). A pick pins
-/// one version of an article: what the channel publishes stays what it was when the trunk
-/// moves on. `tribune edition new` makes the channel's next numbered, dated edition. In a
-/// founded commons every change is signed by a member of the channel's contingent.
-/// A channel is named NAME, or CONTINGENT/NAME when two contingents use one name.
+/// A channel belongs to a contingent (refs/tribune/channels/<contingent>/<name>) or, made
+/// with `channel add NAME --member`, to one member (refs/tribune/member-channels/<member>/<name>).
+/// A pick pins one version of an article: what the channel publishes stays what it was when
+/// the trunk moves on. `tribune edition new` makes the channel's next numbered, dated
+/// edition. In a founded commons every change is signed by a member of the channel's
+/// contingent (of a member's channel: by that member). A channel is named NAME, or
+/// CONTINGENT/NAME (@MEMBER/NAME for a member's) when two keepers use one name.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -43,8 +45,13 @@ pub struct Add {
     pub title: String,
     /// The contingent that keeps it (default: the contingent of the member whose key signs,
     /// or with git's email).
-    #[arg(long = "as", value_name = "CONTINGENT")]
+    #[arg(long = "as", value_name = "CONTINGENT", conflicts_with = "member")]
     pub contingent: Option<String>,
+    /// Make it a member's own channel, not a contingent's: kept (and, in a founded commons,
+    /// signed) by the member whose key signs, or in an unfounded commons by the member with
+    /// git's email, or MEMBER. It is named @MEMBER/NAME.
+    #[arg(long, value_name = "MEMBER", num_args = 0..=1, default_missing_value = "")]
+    pub member: Option<String>,
     /// A description of the channel.
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
@@ -72,7 +79,7 @@ pub struct List {
 /// Show a channel: its picks, in order, and its editions.
 #[derive(Debug, clap::Args)]
 pub struct Show {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     /// Print the channel as JSON.
@@ -83,7 +90,7 @@ pub struct Show {
 /// Pin a version of an article in a channel.
 #[derive(Debug, clap::Args)]
 pub struct PickArgs {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     /// The article and version: SLUG (the trunk's text), SLUG@CONTINGENT (its rival
@@ -101,7 +108,7 @@ pub struct PickArgs {
 /// Take an article out of a channel's picks.
 #[derive(Debug, clap::Args)]
 pub struct Unpick {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     /// The article's slug.
@@ -117,7 +124,7 @@ pub struct Unpick {
 /// stay, so its editions stay readable and exportable; it takes no more picks or editions.
 #[derive(Debug, clap::Args)]
 pub struct Remove {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     #[command(flatten)]
@@ -148,14 +155,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 /// The signer of an act on channel `id`, refused before anything is written when the actor
-/// may not act for its contingent.
+/// may not act for its keeper (its contingent, or the member).
 pub(super) fn act_for(
     commons: &crate::commons::Commons,
     id: &ChannelId,
     verb: &str,
     key: Option<&std::path::Path>,
 ) -> Result<Option<crate::signing::Signer>> {
-    crate::commons::actor::acting_for(commons, &format!("{verb} the channel {id}"), &[&id.owner], key)
+    crate::commons::actor::Actor::new(commons, key)?.may_act_on_channel(
+        commons,
+        &format!("{verb} the channel {id}"),
+        id,
+    )
 }
 
 /// Who acts, now.
@@ -176,24 +187,11 @@ fn add(commons: &crate::commons::Commons, a: Add) -> Result<()> {
         crate::ratings::trust::load(commons, f).context("--filter")?;
     }
     let actor = crate::commons::actor::Actor::new(commons, a.signing.key.as_deref())?;
-    let owner = match &a.contingent {
-        Some(c) => {
-            crate::model::id::validate("contingent id", c).context("--as")?;
-            c.clone()
-        }
-        None => match actor.member_in(commons)? {
-            Some(m) => m.contingent,
-            None => {
-                return Err(fail(
-                    "no contingent to keep the channel: the key that signs, and git's email, are no member's",
-                    "name the contingent with --as CONTINGENT",
-                ))
-            }
-        },
+    let id = match &a.member {
+        Some(given) => member_channel(commons, &actor, given, &a.name)?,
+        None => contingent_channel(commons, &actor, a.contingent.as_deref(), &a.name)?,
     };
-    commons.snapshot()?.require_contingent(&owner).context("--as")?;
-    let id = ChannelId::new(&owner, &a.name)?;
-    let signer = actor.may_act_for(commons, &format!("make the channel {id}"), &[&owner])?;
+    let signer = actor.may_act_on_channel(commons, &format!("make the channel {id}"), &id)?;
     let standing = match &a.standing {
         Some(path) => {
             let bytes = std::fs::read(path)
@@ -206,7 +204,8 @@ fn add(commons: &crate::commons::Commons, a: Add) -> Result<()> {
     let settings = Settings {
         title: a.title.clone(),
         description: a.description.clone(),
-        owner: owner.clone(),
+        owner: id.owner.clone(),
+        member: id.member,
         filter: a.filter.clone(),
         top: a.top,
         closed_at: None,
@@ -217,6 +216,62 @@ fn add(commons: &crate::commons::Commons, a: Add) -> Result<()> {
         clean(&a.title),
         id.refname()
     )))
+}
+
+/// A member's own channel: `--member MEMBER`, else (`--member` alone) the member acting.
+fn member_channel(
+    commons: &crate::commons::Commons,
+    actor: &crate::commons::actor::Actor,
+    given: &str,
+    name: &str,
+) -> Result<ChannelId> {
+    let member = if given.is_empty() {
+        match actor.member_in(commons)? {
+            Some(m) => m.id,
+            None => {
+                return Err(fail(
+                    "no member to keep the channel: the key that signs, and git's email, are no member's",
+                    "sign with a member's key (--key FILE), or name the member with --member MEMBER",
+                ))
+            }
+        }
+    } else {
+        crate::model::id::validate("member id", given).context("--member")?;
+        given.to_string()
+    };
+    if commons.snapshot()?.member(&member).ok().flatten().is_none() {
+        return Err(fail(
+            format!("the roster has no member {member:?}"),
+            "a member's channel is kept by a member of the roster: see `tribune roster list`",
+        ));
+    }
+    ChannelId::of_member(&member, name)
+}
+
+/// A contingent's channel: `--as CONTINGENT`, else the contingent of the member acting.
+fn contingent_channel(
+    commons: &crate::commons::Commons,
+    actor: &crate::commons::actor::Actor,
+    given: Option<&str>,
+    name: &str,
+) -> Result<ChannelId> {
+    let owner = match given {
+        Some(c) => {
+            crate::model::id::validate("contingent id", c).context("--as")?;
+            c.to_string()
+        }
+        None => match actor.member_in(commons)? {
+            Some(m) => m.contingent,
+            None => {
+                return Err(fail(
+                    "no contingent to keep the channel: the key that signs, and git's email, are no member's",
+                    "name the contingent with --as CONTINGENT",
+                ))
+            }
+        },
+    };
+    commons.snapshot()?.require_contingent(&owner).context("--as")?;
+    ChannelId::new(&owner, name)
 }
 
 fn pick(commons: &crate::commons::Commons, a: PickArgs) -> Result<()> {
@@ -265,7 +320,7 @@ fn show(ctx: &Ctx, commons: &crate::commons::Commons, a: Show) -> Result<()> {
     if let Some(d) = &c.settings.description {
         out.push_str(&format!("{}\n", clean(d)));
     }
-    let mut facts = vec![format!("kept by {}", c.owner)];
+    let mut facts = vec![format!("kept by {}", if c.member { "the member " } else { "" }.to_string() + &c.owner)];
     if let Some(f) = &c.settings.filter {
         facts.push(format!("fed by the filter {f} (top {})", c.settings.top.unwrap_or(10)));
     }
@@ -308,11 +363,12 @@ pub(super) fn warn_unverified(c: &channels::Channel) {
         eprintln!(
             "warning: {}",
             crate::output::clean(&format!(
-                "commit {} of the channel {} ({}) is {}{by}: not an act of {}",
+                "commit {} of the channel {} ({}) is {}{by}: not an act of {}{}",
                 &u.commit[..10],
                 c.id,
                 u.summary,
                 u.judged.standing.name(),
+                if c.member { "the member " } else { "" },
                 c.owner
             ))
         );

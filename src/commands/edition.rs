@@ -15,7 +15,7 @@ use std::path::PathBuf;
 ///
 /// An edition is the channel's next numbered, dated issue: an ordered list of pinned
 /// versions, signed by its maker (in a founded commons, a member of the channel's
-/// contingent), kept on the channel's ref with the texts it publishes, so that it can be
+/// contingent; of a member's own channel, that member), kept on the channel's ref with the texts it publishes, so that it can be
 /// exported again, unchanged, after the trunk moves on.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,7 +34,7 @@ pub enum Sub {
 /// given with --pick, or of a filter's best.
 #[derive(Debug, clap::Args)]
 pub struct New {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     /// The edition's title ("Two weeks on the shop floor").
@@ -61,7 +61,7 @@ pub struct New {
 /// List a channel's editions.
 #[derive(Debug, clap::Args)]
 pub struct List {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     /// Print the list as JSON.
@@ -71,10 +71,11 @@ pub struct List {
 
 /// Export an edition as one printable newsletter: masthead, articles with their credits and
 /// attachments, the channel's standing page, the public-domain notice and the signature
-/// "The <contingent name> contingent of <organisation>".
+/// "The <contingent name> contingent of <organisation>" (of a member's own channel:
+/// "<member name>, of the <contingent name> contingent of <organisation>").
 #[derive(Debug, clap::Args)]
 pub struct Export {
-    /// The channel: NAME or CONTINGENT/NAME.
+    /// The channel: NAME, CONTINGENT/NAME or @MEMBER/NAME.
     #[arg(value_name = "CHANNEL")]
     pub channel: String,
     /// The edition's number.

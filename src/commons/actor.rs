@@ -193,6 +193,26 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// Refuses, before anything is written, a change of the channel `id` that this actor may
+    /// not make (`governance::acts::check_channel`: a contingent's channel in the
+    /// contingent's name, a member's own only by the member); `what` names the change.
+    /// Returns the key to sign it with.
+    pub fn may_act_on_channel(
+        &self,
+        commons: &Commons,
+        what: &str,
+        id: &crate::channels::ChannelId,
+    ) -> Result<Option<Signer>> {
+        if !id.member {
+            return self.may_act_for(commons, what, &[&id.owner]);
+        }
+        let signer = self.owner.as_ref().map(|(m, c)| (m.as_str(), c.as_str()));
+        crate::governance::acts::check_channel(self.founded, id, what, signer)?;
+        Ok(self.signer.clone())
+    }
+}
+
 /// The signer of an act in the name of `contingents` (see [`Actor::may_act_for`]).
 pub fn acting_for(commons: &Commons, what: &str, contingents: &[&str], key: Option<&Path>) -> Result<Option<Signer>> {
     Actor::new(commons, key)?.may_act_for(commons, what, contingents)

@@ -1,7 +1,7 @@
 //! One edition of a channel as a printable newsletter: a masthead (the channel, the issue's
 //! number and date), each article as `export` words it (title, byline, body, credits) with
 //! its attachments, the channel's standing page, the public-domain notice and the signature
-//! of the channel's contingent. HTML (with print styles for A4 and Letter) and Markdown; PDF
+//! of the channel's contingent (or member). HTML (with print styles for A4 and Letter) and Markdown; PDF
 //! is the HTML printed by headless Chromium (`export::pdf`).
 
 use super::*;
@@ -23,12 +23,23 @@ pub struct Newsletter {
     pub articles: Vec<ArticleExport>,
     /// The channel's standing page (Markdown).
     pub standing: Option<String>,
+    /// The contingent that signs it (of a member's channel: the member's contingent).
     pub exported_as: Signer,
+    /// The member who keeps the channel and signs the newsletter (a member's channel only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_by: Option<KeptBy>,
     pub organisation: String,
     /// The attachments that are pictures, by blob id, to show in the page (not in JSON: the
     /// blob ids are there, under each article's attachments).
     #[serde(skip)]
     pub pictures: std::collections::BTreeMap<String, Picture>,
+}
+
+/// The member whose own channel a newsletter is from: their id and name in the roster.
+#[derive(Debug, Serialize)]
+pub struct KeptBy {
+    pub member: String,
+    pub name: String,
 }
 
 /// An attachment that is a PNG, JPEG, GIF or WebP picture, with its bytes.
@@ -108,8 +119,13 @@ impl Newsletter {
         )
     }
 
+    /// "The ABC contingent of XYZ", or for a member's channel "Rosa Lopez, of the ABC
+    /// contingent of XYZ".
     pub fn signature(&self) -> String {
-        format!("The {} contingent of {}", self.exported_as.name, self.organisation)
+        match &self.kept_by {
+            Some(m) => format!("{}, of the {} contingent of {}", m.name, self.exported_as.name, self.organisation),
+            None => format!("The {} contingent of {}", self.exported_as.name, self.organisation),
+        }
     }
 }
 

@@ -121,3 +121,71 @@ pub fn standing_at(commons: &crate::commons::Commons, at: Oid, commit: Oid, cont
         None => Judged { standing: Standing::Unauthorised, signer: None },
     })
 }
+
+/// The standing of `commit` as an act on the channel `id`, by the authorised roster at `at`:
+/// a contingent's channel is changed in the contingent's name (signed by any of its
+/// members); a member's own channel only by that member. The one judgement of who may
+/// write a channel: the commands (through [`check_channel`]), the hook, sync and the
+/// readers (`channels::unverified`) all ask it.
+pub fn channel_standing_at(
+    commons: &crate::commons::Commons,
+    at: Oid,
+    commit: Oid,
+    id: &crate::channels::ChannelId,
+) -> Result<Judged> {
+    if !id.member {
+        return standing_at(commons, at, commit, &[id.owner.as_str()]);
+    }
+    if commons.repo.commit_signature(commit)?.is_none() {
+        return Ok(Judged { standing: Standing::Unsigned, signer: None });
+    }
+    Ok(match super::audit::signer_at(commons, at, commit)? {
+        Some((member, _)) => {
+            let standing = if member == id.owner { Standing::Verified } else { Standing::Unauthorised };
+            Judged { standing, signer: Some(member) }
+        }
+        None => Judged { standing: Standing::Unauthorised, signer: None },
+    })
+}
+
+/// Refuses, before anything is written, a change of the channel `id` (`what` names it) by
+/// a signer that is `signer` (the authorised member whose key signs, None: unsigned or
+/// nobody's key) and a member of `signer_contingent`: a contingent's channel takes a member
+/// of the contingent, a member's channel the member. Nothing is refused in an unfounded
+/// commons (`founded` false).
+pub fn check_channel(
+    founded: bool,
+    id: &crate::channels::ChannelId,
+    what: &str,
+    signer: Option<(&str, &str)>,
+) -> Result<()> {
+    if !founded {
+        return Ok(());
+    }
+    let allowed = match signer {
+        Some((member, contingent)) => {
+            if id.member {
+                member == id.owner
+            } else {
+                contingent == id.owner
+            }
+        }
+        None => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let acting = match signer {
+        Some((m, c)) => format!("{m} (a member of {c}) may not"),
+        None => "an unsigned commit, or one whose key belongs to no member of the roster, may not".to_string(),
+    };
+    let (rule, hint) = if id.member {
+        (format!("only {} signs their own channels", id.owner), format!("sign with {}'s key (--key FILE)", id.owner))
+    } else {
+        (
+            format!("a member of {} signs its channels", id.owner),
+            format!("sign with the key of a member of {}", id.owner),
+        )
+    };
+    Err(crate::error::fail(format!("{acting} {what}: {rule}"), hint))
+}

@@ -19,6 +19,8 @@
 //!   deleted or rewritten, and every new commit signed by one of the rater's keys;
 //! - `refs/tribune/channels/<contingent>/<channel>`: never deleted or rewritten, and in a
 //!   founded commons every new commit signed by a member of `<contingent>`;
+//! - `refs/tribune/member-channels/<member>/<channel>`: the same, every new commit signed by
+//!   `<member>` (`acts::channel_standing_at` judges both kinds);
 //! - `refs/tags/statements/<slug>`: never deleted or moved, and a new one verifies;
 //! - any other ref under tribune's namespaces that does not have its kind's shape is refused.
 //!
@@ -134,6 +136,13 @@ pub enum Refusal {
         commit: String,
         signer: Option<String>,
     },
+    /// A new commit of a member's own channel not signed by that member.
+    MemberChannelNotSigned {
+        channel: String,
+        member: String,
+        commit: String,
+        signer: Option<String>,
+    },
     TagDeleted,
     TagMoved,
     TagDoesNotVerify {
@@ -208,7 +217,9 @@ fn kind_of(refname: &str, trunk_ref: &str) -> Option<Kind> {
         Some(Kind::Edition)
     } else if refname.starts_with("refs/notes/tribune/") {
         Some(Kind::Notes)
-    } else if refname.starts_with(crate::channels::CHANNEL_REFS) {
+    } else if refname.starts_with(crate::channels::CHANNEL_REFS)
+        || refname.starts_with(crate::channels::MEMBER_CHANNEL_REFS)
+    {
         Some(Kind::Channel)
     } else if refname.starts_with("refs/tribune/") {
         Some(Kind::Ballots)
@@ -341,29 +352,27 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
             None
         }
         Kind::Channel => {
-            let channel = u.refname.strip_prefix(crate::channels::CHANNEL_REFS).unwrap_or_default().to_string();
-            let contingent = channel.split('/').next().unwrap_or_default().to_string();
+            // `well_formed` let only a channel's shape through.
+            let Some(id) = crate::channels::ChannelId::of_ref(&u.refname) else { return Ok(Some(Refusal::Malformed)) };
+            let channel = id.to_string();
             let Some(new) = u.new else { return Ok(Some(Refusal::ChannelDeleted { channel })) };
             if !fast_forward {
                 return Ok(Some(Refusal::ChannelRewritten { channel }));
             }
-            if let Some(id) = crate::channels::ChannelId::of_ref(&u.refname) {
-                if let Err(e) = crate::channels::check_tip(commons, &id, new) {
-                    return Ok(Some(Refusal::ChannelUnreadable { channel, why: format!("{e:#}") }));
-                }
+            if let Err(e) = crate::channels::check_tip(commons, &id, new) {
+                return Ok(Some(Refusal::ChannelUnreadable { channel, why: format!("{e:#}") }));
             }
             if !founded {
                 return Ok(None);
             }
             let tip = commons.trunk_tip()?;
             for commit in new_commits(repo, u.old, new)? {
-                let judged = super::acts::standing_at(commons, tip, commit, &[contingent.as_str()])?;
+                let judged = super::acts::channel_standing_at(commons, tip, commit, &id)?;
                 if judged.standing != super::acts::Standing::Verified {
-                    return Ok(Some(Refusal::ChannelNotSigned {
-                        channel,
-                        contingent,
-                        commit: commit.to_string(),
-                        signer: judged.signer,
+                    let (commit, signer) = (commit.to_string(), judged.signer);
+                    return Ok(Some(match id.member {
+                        true => Refusal::MemberChannelNotSigned { channel, member: id.owner, commit, signer },
+                        false => Refusal::ChannelNotSigned { channel, contingent: id.owner, commit, signer },
                     }));
                 }
             }

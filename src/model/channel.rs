@@ -20,8 +20,12 @@ pub struct Settings {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The contingent that keeps it (the same as in the ref's name).
+    /// The contingent that keeps it (the same as in the ref's name), or the member, for a
+    /// member's own channel.
     pub owner: String,
+    /// Whether `owner` is a member (`member = true`, a member's own channel).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub member: bool,
     /// A filter (shared or private) that suggests picks: `edition new --from-filter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -89,7 +93,7 @@ fn write<T: Serialize>(value: &T) -> String {
 impl Settings {
     pub fn parse(path: &str, text: &str) -> Result<Settings, UserError> {
         let s: Settings = parse(path, text)?;
-        crate::model::id::validate("contingent id", &s.owner)
+        crate::model::id::validate(if s.member { "member id" } else { "contingent id" }, &s.owner)
             .map_err(|e| UserError::with_hint(format!("{path}: {}", e.message), e.hint.unwrap_or_default()))?;
         Ok(s)
     }
@@ -181,6 +185,7 @@ mod tests {
             title: "Shop floor news".into(),
             description: Some("Every two weeks".into()),
             owner: "abc".into(),
+            member: false,
             filter: Some("politics".into()),
             top: Some(5),
             closed_at: None,
@@ -202,6 +207,10 @@ mod tests {
         let bad =
             "[[pick]]\nslug = \"a\"\nversion = \"../x\"\nfrom = \"trunk\"\nby = \"R\"\nat = 2026-11-26T10:00:00Z\n";
         assert!(Picks::parse("picks.toml", bad).is_err());
+        let mine = Settings { member: true, ..s.clone() };
+        assert!(mine.to_toml().contains("member = true"));
+        assert_eq!(Settings::parse("channel.toml", &mine.to_toml()).unwrap(), mine);
+        assert!(!s.to_toml().contains("member"));
         // A key a later format adds is read past.
         assert!(Settings::parse("channel.toml", "title = \"x\"\nowner = \"a\"\nlater = 1\n").is_ok());
     }

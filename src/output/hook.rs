@@ -8,7 +8,7 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
     let why = match r {
         Refusal::Malformed => "not a ref tribune takes: tribune's refs are refs/heads/contingents/<id>, \
                                refs/notes/tribune/ratings/<rater>, refs/tribune/ballots/<statement>/<member>, \
-                               refs/tribune/channels/<contingent>/<channel> and refs/tags/statements/<slug>, each \
+                               refs/tribune/channels/<contingent>/<channel>, refs/tribune/member-channels/<member>/<channel> and refs/tags/statements/<slug>, each \
                                part an id"
             .to_string(),
         Refusal::NotACommit { object } => format!("{} is not a commit", short(object, 10)),
@@ -61,6 +61,11 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
         }
         Refusal::ChannelNotSigned { channel, contingent, commit, signer } => format!(
             "commit {} of the channel {channel}, {}: only a member of {contingent} may change it",
+            crate::model::words::short(commit, 10),
+            by(signer)
+        ),
+        Refusal::MemberChannelNotSigned { channel, member, commit, signer } => format!(
+            "commit {} of the channel {channel}, {}: only {member} may change their own channel",
             crate::model::words::short(commit, 10),
             by(signer)
         ),

@@ -219,21 +219,28 @@ pub fn listings<'a>(
     // the pinned version among the trunk's and the rival ones).
     let by_slug: std::collections::HashMap<&str, &Item> = all.iter().map(|i| (i.slug.as_str(), i)).collect();
     for s in channels {
-        let id = crate::channels::ChannelId::new(&s.owner, &s.name)?;
+        let id = crate::channels::ChannelId::parse(&s.id)?;
         let channel = crate::channels::read(commons, &id)?;
         let mut slugs: Vec<String> = channel.picks.iter().map(|p| p.slug.clone()).collect();
         if let (true, Some(last)) = (slugs.is_empty(), &s.last_edition) {
             slugs = crate::channels::edition(commons, &id, last.number)?.pinned.into_iter().map(|p| p.slug).collect();
         }
         let items = slugs.iter().filter_map(|slug| by_slug.get(slug.as_str()).map(|i| Cow::Borrowed(*i))).collect();
-        let owner = data.contingents.get(&s.owner).map_or(s.owner.clone(), |c| clean(&c.name));
+        // A member's channel is named by the member's name (their id when the roster no
+        // longer holds them), and lives under `channels/@<member>/<name>/`.
+        let owner = if s.member {
+            commons.snapshot()?.member(&s.owner).ok().flatten().map_or(s.owner.clone(), |m| clean(&m.name))
+        } else {
+            data.contingents.get(&s.owner).map_or(s.owner.clone(), |c| clean(&c.name))
+        };
+        let their = if s.member { "their" } else { "its" };
         out.push(Listing {
             kind: "channel",
             name: s.id.clone(),
             title: format!("{} ({owner})", clean(&s.title)),
             description: match &s.description {
                 Some(d) => clean(d),
-                None => format!("The articles {owner} picked for its channel {}.", clean(&s.title)),
+                None => format!("The articles {owner} picked for {their} channel {}.", clean(&s.title)),
             },
             dir: format!("channels/{}/", s.id),
             items,

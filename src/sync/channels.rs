@@ -8,8 +8,9 @@ use super::*;
 pub(super) fn merge_channel(fork: &Fork<'_>, report: &mut Report) -> Result<Option<Moved>> {
     let Fork { commons, pair, ours, theirs } = *fork;
     let repo = &commons.repo;
-    let channel = pair.local.trim_start_matches(crate::channels::CHANNEL_REFS).to_string();
-    let owner = channel.split('/').next().unwrap_or_default().to_string();
+    let Some(id) = crate::channels::ChannelId::of_ref(&pair.local) else { return Ok(Some(Moved::default())) };
+    let channel = id.to_string();
+    let owner = id.owner.clone();
     let leave = |report: &mut Report, clashes: Vec<String>| {
         add_line(
             &mut report.diverged,
@@ -29,11 +30,12 @@ pub(super) fn merge_channel(fork: &Fork<'_>, report: &mut Report) -> Result<Opti
     if !merge.conflicts.is_empty() {
         return leave(report, merge.conflicts.keys().cloned().collect());
     }
-    // The merge is an act in the contingent's name like any change of the channel: in a
-    // founded commons git's signing key must be a member's of it, else a clone that has one
-    // merges it (an unsigned merge would be refused by the hub).
+    // The merge is an act in the keeper's name like any change of the channel: in a founded
+    // commons git's signing key must be a member's of its contingent (the member's, of a
+    // member's channel), else a clone that has one merges it (an unsigned merge would be
+    // refused by the hub).
     let signer = match crate::commons::actor::Actor::new(commons, None)
-        .and_then(|a| a.may_act_for(commons, &format!("merge the channel {channel}"), &[&owner]))
+        .and_then(|a| a.may_act_on_channel(commons, &format!("merge the channel {channel}"), &id))
     {
         Ok(s) => s,
         Err(_) => return leave(report, Vec::new()),

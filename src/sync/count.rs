@@ -165,7 +165,9 @@ pub(super) fn count_push(repo: &Repo, r: &PushRef, left: &mut Moved) -> Result<(
         Kind::Notes
     } else if r.local.starts_with("refs/tags/") {
         Kind::Tag
-    } else if r.local.starts_with(crate::channels::CHANNEL_REFS) {
+    } else if r.local.starts_with(crate::channels::CHANNEL_REFS)
+        || r.local.starts_with(crate::channels::MEMBER_CHANNEL_REFS)
+    {
         Kind::Channel
     } else {
         Kind::Ballots

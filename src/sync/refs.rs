@@ -10,7 +10,8 @@ pub enum Kind {
     Edition,
     Notes,
     Ballots,
-    /// `refs/tribune/channels/<contingent>/<channel>`.
+    /// `refs/tribune/channels/<contingent>/<channel>` and
+    /// `refs/tribune/member-channels/<member>/<channel>`.
     Channel,
     Trunk,
     Tag,
@@ -39,7 +40,7 @@ pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<P
         let rest = tracking.strip_prefix(&format!("{MIRRORS}{remote}/"))?;
         let kind = if rest.starts_with("notes/tribune/") {
             Kind::Notes
-        } else if rest.starts_with("tribune/channels/") {
+        } else if rest.starts_with("tribune/channels/") || rest.starts_with("tribune/member-channels/") {
             Kind::Channel
         } else if rest.starts_with("tribune/") {
             Kind::Ballots
@@ -55,7 +56,7 @@ pub(super) fn pair_of(tracking: &str, remote: &str, trunk_ref: &str) -> Option<P
 
 /// Whether a ref's name has the shape of its kind: `contingents/<id>`,
 /// `notes/tribune/ratings/<rater>`, `tribune/ballots/<statement>/<member>`,
-/// `tribune/channels/<contingent>/<channel>`,
+/// `tribune/channels/<contingent>/<channel>`, `tribune/member-channels/<member>/<channel>`,
 /// `tags/statements/<slug>`, each part an id. A ref one level below another writer's
 /// (`…/ballots/s/m3/x`) would stop that writer from ever updating theirs, and git cannot
 /// hold both: such names are never taken or pushed.
@@ -71,7 +72,10 @@ pub fn well_formed(local: &str, kind: Kind, trunk_ref: &str) -> bool {
         Kind::Edition => ids(local.strip_prefix("refs/heads/contingents/"), 1),
         Kind::Notes => ids(local.strip_prefix(crate::ratings::RATINGS_REFS), 1),
         Kind::Ballots => ids(local.strip_prefix(crate::statements::BALLOT_REFS), 2),
-        Kind::Channel => ids(local.strip_prefix(crate::channels::CHANNEL_REFS), 2),
+        Kind::Channel => {
+            ids(local.strip_prefix(crate::channels::CHANNEL_REFS), 2)
+                || ids(local.strip_prefix(crate::channels::MEMBER_CHANNEL_REFS), 2)
+        }
         Kind::Tag => ids(local.strip_prefix(crate::statements::TAG_REFS), 1),
     }
 }
@@ -94,6 +98,7 @@ pub(super) fn syncable_local(repo: &Repo, trunk_ref: &str) -> Result<Vec<(String
         ("refs/heads/contingents/", Kind::Edition),
         ("refs/notes/tribune/", Kind::Notes),
         ("refs/tribune/channels/", Kind::Channel),
+        ("refs/tribune/member-channels/", Kind::Channel),
         ("refs/tribune/ballots/", Kind::Ballots),
         ("refs/tags/statements/", Kind::Tag),
     ] {

@@ -27,6 +27,7 @@ mod test_list_order;
 mod test_list_show_log;
 mod test_man_and_completions;
 mod test_media;
+mod test_member_channels;
 mod test_merge_attacks;
 mod test_pager;
 mod test_parallel_writers;

@@ -109,7 +109,7 @@ fn a_bare_name_used_by_two_contingents_must_be_named_with_its_contingent() {
         &c,
         &["-C", &c, "channel", "show", "news"],
         1,
-        &["2 contingents have a channel named \"news\"", "abc/news, xyz/news"],
+        &["2 channels are named \"news\"", "abc/news, xyz/news"],
     );
     let show = env.tribune(&["-C", &c, "channel", "show", "xyz/news", "--json"]).ok().json();
     assert_eq!(show["title"], "XYZ news");

@@ -29,6 +29,8 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(r.stdout.contains("abc (ABC Collective)  1         1         0"), "{}", r.stdout);
     assert!(r.stdout.contains("Made edition 1 of abc/shop-floor: Week 48 (2 articles)"), "{}", r.stdout);
     assert!(r.stdout.contains("editions/0001.toml"), "{}", r.stdout);
+    assert!(r.stdout.contains("Made edition 1 of @rlopez/reading: November (1 article)"), "{}", r.stdout);
+    assert!(r.stdout.contains("@rlopez/reading"), "{}", r.stdout);
     assert!(r.stdout.contains("Built the site in public (full)"), "{}", r.stdout);
     assert!(r.stdout.contains("(incremental): 0 of"), "{}", r.stdout);
     let statement =

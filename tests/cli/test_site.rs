@@ -75,7 +75,7 @@ fn elements(text: &str, what: &Path) -> Vec<(String, Vec<(String, String)>)> {
 
 /// Checks every page and feed of the site: well-formed, no script, no event handler, no
 /// dangerous link, and every internal href/src resolves to a file. Returns the pages read.
-fn crawl(site: &Path) -> BTreeMap<String, String> {
+pub(crate) fn crawl(site: &Path) -> BTreeMap<String, String> {
     let mut pages = BTreeMap::new();
     for f in files(site) {
         let rel = f.strip_prefix(site).unwrap().to_string_lossy().into_owned();
@@ -115,7 +115,7 @@ fn crawl(site: &Path) -> BTreeMap<String, String> {
 }
 
 /// Every feed parses as Atom, with a title, an id and dated entries.
-fn check_feeds(pages: &BTreeMap<String, String>) -> usize {
+pub(crate) fn check_feeds(pages: &BTreeMap<String, String>) -> usize {
     let mut n = 0;
     for (rel, text) in pages.iter().filter(|(p, _)| p.ends_with("feed.xml")) {
         let feed = feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{rel} is not a feed: {e}"));

@@ -44,6 +44,7 @@ pub fn build(
         let signer = signer_of(member)?;
         let id = ChannelId::new(owner, name)?;
         let settings = Settings {
+            member: false,
             title: title.into(),
             description: Some(description.into()),
             owner: owner.into(),
