@@ -3,6 +3,7 @@
 //! ratings and credits, and the challenges that concern it.
 
 use super::collect::{clean, Data, DimRating};
+pub use super::media::{safe_file_name, AttachmentCtx, MediaCtx};
 use super::{PageHead, SiteCtx};
 use crate::commons::Commons;
 use crate::credits::{CreditLine, Logs};
@@ -25,6 +26,8 @@ pub struct Ctx<'a> {
     pub trunk: TrunkCtx,
     pub credits: Vec<CreditLine>,
     pub attachments: Vec<AttachmentCtx>,
+    /// The trunk text's `[[media]]` kept elsewhere.
+    pub media: Vec<MediaCtx>,
     pub rivals: Vec<RivalCtx>,
     pub challenges: Vec<ChallengeCtx>,
 }
@@ -56,16 +59,6 @@ pub struct TrunkCtx {
 }
 
 #[derive(Serialize)]
-pub struct AttachmentCtx {
-    pub name: String,
-    /// Relative to the page.
-    pub href: String,
-    /// `image`, `video` or `file`.
-    pub kind: &'static str,
-    pub caption: String,
-}
-
-#[derive(Serialize)]
 pub struct Who {
     pub id: String,
     pub name: String,
@@ -87,6 +80,10 @@ pub struct RivalCtx {
     pub words_removed: usize,
     pub ratings: Vec<DimRating>,
     pub credits: Vec<CreditLine>,
+    /// Its own files, under `files/<version>/`.
+    pub attachments: Vec<AttachmentCtx>,
+    /// Its `[[media]]` kept elsewhere.
+    pub media: Vec<MediaCtx>,
     /// The word diff against the trunk text, rendered by tribune.
     pub diff_html: String,
 }
@@ -135,33 +132,6 @@ pub fn page_dir(slug: &str) -> String {
     format!("articles/{slug}")
 }
 
-/// A name from a tree as a file name a web server serves harmlessly: letters, digits, `.`,
-/// `-` and `_`, not starting with a dot, and (so that an `.html` or `.svg` file cannot run
-/// script on the site) with `.txt` appended unless its type is one a browser shows inertly.
-pub fn safe_file_name(name: &str) -> String {
-    let mut s: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
-    if s.is_empty() || s.starts_with('.') {
-        s = format!("file{s}");
-    }
-    if kind_of(&s) == "file" && !matches!(extension(&s).as_str(), "pdf" | "txt" | "csv" | "odt" | "docx" | "epub") {
-        s.push_str(".txt");
-    }
-    s
-}
-
-fn extension(name: &str) -> String {
-    name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
-}
-
-fn kind_of(name: &str) -> &'static str {
-    match extension(name).as_str() {
-        "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" => "image",
-        "mp4" | "webm" | "ogv" | "m4v" => "video",
-        _ => "file",
-    }
-}
-
 pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -184,34 +154,11 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
     let body = article.as_ref().map_or_else(|| textdiff::front_and_body(&text).1, |a| a.body.clone());
     let (cname, cpage) = contingent_name(data, &entry.contingent);
     let credits = crate::credits::compute_with(commons, slug, version, &data.editions, inp.logs).ok();
-    let mut files = Vec::new();
-    let mut attachments = Vec::new();
-    // The attachments' names, and where the site publishes them (for the body's links).
-    let mut moved = std::collections::HashMap::new();
+    // The attachments, and where the site publishes them (for the body's links).
     let dir = crate::model::layout::article_dir(slug);
-    for e in repo.list_dir(inp.trunk_tree, &dir)?.into_iter().filter(|e| !e.is_tree && e.name != "index.md") {
-        let name = safe_file_name(&e.name);
-        files.push((format!("{}/files/{name}", page_dir(slug)), e.id));
-        moved.insert(e.name.clone(), format!("files/{name}"));
-        // Its `[[media]]` caption and credit, else its name.
-        let media = article.as_ref().and_then(|a| a.media.iter().find(|m| m.file.as_deref() == Some(e.name.as_str())));
-        let caption = match media {
-            Some(m) => {
-                let mut c = m.caption.clone().unwrap_or_else(|| e.name.clone());
-                if let Some(credit) = &m.credit {
-                    c.push_str(&format!(" ({credit})"));
-                }
-                clean(&c)
-            }
-            None => clean(&e.name),
-        };
-        attachments.push(AttachmentCtx {
-            href: format!("files/{name}"),
-            kind: kind_of(&name),
-            name: clean(&e.name),
-            caption,
-        });
-    }
+    let page = page_dir(slug);
+    let trunk_files = super::media::files(repo, inp.trunk_tree, &dir, article.as_ref(), &page, "files/")?;
+    let mut files = trunk_files.copies;
     // The worded parts (byline, credit lines, notice, signature) as `export` words them.
     let (byline, notice, signature, credit_lines) = match (&article, &credits) {
         (Some(a), Some(c)) => {
@@ -234,7 +181,7 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
     let credit_lines = safe_credits(credit_lines);
     let summary = article.as_ref().and_then(|a| a.summary.clone()).map(|s| clean(&s));
     let description = summary.clone().unwrap_or_else(|| describe(&body));
-    let rivals = rivals(commons, inp, entry, &body)?;
+    let rivals = rivals(commons, inp, entry, &body, &mut files)?;
     let challenges = data
         .challenges_about
         .get(slug.as_str())
@@ -258,13 +205,14 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
             contingent_page: cpage,
             version: entry.version.clone(),
             version_short: version.short(10),
-            body_html: crate::export::body_html_with(&clean(&body), &moved),
+            body_html: crate::export::body_html_with(&clean(&body), &trunk_files.moved),
             notice: clean(&notice),
             signature: clean(&signature),
         },
         trunk: TrunkCtx { ratings: inp.ratings.get(&version).cloned().unwrap_or_default() },
         credits: credit_lines,
-        attachments,
+        attachments: trunk_files.shown,
+        media: super::media::elsewhere(article.as_ref()),
         rivals,
         challenges,
     };
@@ -300,7 +248,16 @@ pub fn describe(markdown: &str) -> String {
     clean(&out)
 }
 
-fn rivals(commons: &Commons, inp: &Inputs<'_>, entry: &Entry, trunk_body: &str) -> Result<Vec<RivalCtx>> {
+/// The rival versions, newest first, one per text (with every place that holds it); each
+/// one's own files (those beside it in the newest edition that holds it) are added to
+/// `files`, under `files/<version>/`.
+fn rivals(
+    commons: &Commons,
+    inp: &Inputs<'_>,
+    entry: &Entry,
+    trunk_body: &str,
+    files: &mut Vec<(String, Oid)>,
+) -> Result<Vec<RivalCtx>> {
     let mut list: Vec<super::collect::Rival<'_>> = inp.data.rivals(&entry.slug).collect();
     list.sort_by(|a, b| b.v.time.cmp(&a.v.time).then_with(|| a.label.cmp(b.label)));
     let mut out: Vec<RivalCtx> = Vec::new();
@@ -317,6 +274,18 @@ fn rivals(commons: &Commons, inp: &Inputs<'_>, entry: &Entry, trunk_body: &str) 
         let text = String::from_utf8_lossy(&commons.repo.read_blob(version)?).into_owned();
         // One comparison per rival: its counts and its rendering come from the same diff.
         let c = textdiff::compare_bodies(trunk_body, &text);
+        let parsed = Article::parse(&format!("{}@{}", entry.slug, version.short(10)), &text).ok();
+        let dir = crate::model::layout::article_dir(&entry.slug);
+        let under = format!("files/{version}/");
+        let own = super::media::files(
+            &commons.repo,
+            commons.repo.commit_tree(r.tip)?,
+            &dir,
+            parsed.as_ref(),
+            &page_dir(&entry.slug),
+            &under,
+        )?;
+        files.extend(own.copies);
         let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let status = crate::versions::status(&r.v.version, nonempty(&r.v.trunk_base).as_deref(), Some(&entry.version));
         let credits = crate::credits::compute_with(commons, &entry.slug, version, &inp.data.editions, inp.logs)
@@ -340,6 +309,8 @@ fn rivals(commons: &Commons, inp: &Inputs<'_>, entry: &Entry, trunk_body: &str) 
             words_removed: c.words_removed,
             ratings: inp.ratings.get(&version).cloned().unwrap_or_default(),
             credits,
+            attachments: own.shown,
+            media: super::media::elsewhere(parsed.as_ref()),
             diff_html: diff_html(&c),
         });
     }
@@ -406,18 +377,6 @@ pub fn challenge_ctx(data: &Data, c: &crate::challenges::Challenge) -> Challenge
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn attachment_names_are_safe_file_names_and_pages_are_served_as_text() {
-        assert_eq!(safe_file_name("photo 1.JPG"), "photo-1.JPG");
-        assert_eq!(safe_file_name("../../etc/passwd"), "file..-..-etc-passwd.txt");
-        assert_eq!(safe_file_name(".htaccess"), "file.htaccess.txt");
-        assert_eq!(safe_file_name("x.html"), "x.html.txt");
-        assert_eq!(safe_file_name("logo.svg"), "logo.svg.txt");
-        assert_eq!(safe_file_name("report.pdf"), "report.pdf");
-        assert_eq!(kind_of("clip.webm"), "video");
-        assert_eq!(kind_of("a.png"), "image");
-    }
 
     #[test]
     fn a_word_diff_is_escaped_html() {

@@ -28,6 +28,8 @@ pub struct Rival<'a> {
     pub label: &'a str,
     pub contingent: &'a str,
     pub v: &'a BranchVersion,
+    /// The edition's tip (its tree holds the version's files).
+    pub tip: crate::git::Oid,
 }
 
 /// A version's ratings on one dimension: each rater's latest record counts.
@@ -65,7 +67,7 @@ impl Data {
         self.rivals.get(slug).into_iter().flatten().filter_map(move |i| {
             let e = self.editions.list.get(*i as usize)?;
             let v = e.loaded()?.get(slug)?;
-            Some(Rival { label: &e.label, contingent: &e.contingent, v })
+            Some(Rival { label: &e.label, contingent: &e.contingent, v, tip: e.tip })
         })
     }
 

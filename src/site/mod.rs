@@ -14,6 +14,7 @@ pub mod article;
 pub mod collect;
 pub mod contingents;
 pub mod lists;
+pub mod media;
 pub mod output;
 mod sitemap;
 pub mod statements;

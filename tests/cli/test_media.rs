@@ -149,3 +149,85 @@ fn an_edition_prints_captions_credits_and_media_kept_elsewhere() {
     env.tribune(&["-C", &c, "contribute", &env.write("b.md", text(&bad)), "--slug", "other"])
         .fails(1, "is not an http(s) address");
 }
+
+/// The site carries every version's files and media: the trunk's attachments under
+/// files/<name>, each rival version's own under files/<version>/<name> (a file of the same
+/// name does not collide), and every `[[media]]` kept elsewhere as a link with its SHA-256,
+/// never embedded; an address that is not http(s), put there with plain git, is no link.
+#[test]
+fn the_site_shows_every_versions_attachments_and_media_kept_elsewhere() {
+    let (env, c) = commons();
+    let photo = env.write("line3.jpg", [0xFFu8, 0xD8, 0xFF, 0xE0, 1]);
+    let media = format!(
+        "[[media]]\nfile = \"line3.jpg\"\ncaption = \"Line 3 at dawn\"\ncredit = \"R. Lopez\"\n\
+         [[media]]\nurl = \"https://video.example.org/march.mp4\"\nsha256 = \"{}\"\nsize = 250000000\n\
+         caption = \"The march\"\ncredit = \"Camera: D. Okafor\"\n",
+        hash("video")
+    );
+    env.tribune(&["-C", &c, "contribute", &env.write("a.md", text(&media)), "--attach", &photo]).ok();
+    // xyz's version: its own line3.jpg (other bytes), a chart, and its own video.
+    let theirs = env.write("x/line3.jpg", [0xFFu8, 0xD8, 0xFF, 0xE0, 2, 2]);
+    let chart = env.write("chart.png", "PNG");
+    let their_media = format!(
+        "[[media]]\nfile = \"chart.png\"\ncaption = \"Output by shift\"\n\
+         [[media]]\nurl = \"http://tv.example.org/interview.webm\"\nsha256 = \"{}\"\nkind = \"video\"\ncaption = \"Interview\"\n",
+        hash("interview")
+    );
+    let new =
+        env.write("b.md", text(&their_media).replace("Workers stopped line 3.", "Workers of xyz stopped line 3."));
+    let r = env
+        .tribune(&[
+            "-C",
+            &c,
+            "rewrite",
+            SLUG,
+            "--contingent",
+            "xyz",
+            "--file",
+            &new,
+            "--attach",
+            &theirs,
+            "--attach",
+            &chart,
+            "--json",
+        ])
+        .ok()
+        .json();
+    let v = r["version"].as_str().unwrap().to_string();
+    let out = env.path("site");
+    env.tribune(&["-C", &c, "site", "build", &out.to_string_lossy()]).ok();
+    let pages = crate::test_site::crawl(&out);
+    let page = &pages[&format!("articles/{SLUG}/index.html")];
+    let dir = out.join(format!("articles/{SLUG}"));
+    assert_eq!(std::fs::read(dir.join("files/line3.jpg")).unwrap(), [0xFF, 0xD8, 0xFF, 0xE0, 1]);
+    assert_eq!(std::fs::read(dir.join(format!("files/{v}/line3.jpg"))).unwrap(), [0xFF, 0xD8, 0xFF, 0xE0, 2, 2]);
+    assert_eq!(std::fs::read(dir.join(format!("files/{v}/chart.png"))).unwrap(), b"PNG");
+    assert!(page.contains(&format!("src=\"files/{v}/chart.png\" alt=\"Output by shift\"")), "{page}");
+    assert!(page.contains(&format!("src=\"files/{v}/line3.jpg\"")), "{page}");
+    assert!(page.contains("src=\"files/line3.jpg\" alt=\"Line 3 at dawn (R. Lopez)\""), "{page}");
+    assert!(
+        page.contains("video: <a href=\"https://video.example.org/march.mp4\" rel=\"nofollow noopener\">The march</a> (Camera: D. Okafor) · 250.0 MB"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("SHA-256 <code>{}</code>", hash("video"))), "{page}");
+    assert!(
+        page.contains("<a href=\"http://tv.example.org/interview.webm\" rel=\"nofollow noopener\">Interview</a>"),
+        "{page}"
+    );
+    assert!(page.contains(&hash("interview")), "{page}");
+    // Kept elsewhere is linked, never embedded.
+    assert!(!page.contains("src=\"https://") && !page.contains("src=\"http://"), "{page}");
+
+    // A text put on the trunk with plain git whose medium is a javascript: address.
+    let w = env.clone_of(&c, "w");
+    let hostile =
+        format!("[[media]]\nurl = \"javascript:alert(1)\"\nsha256 = \"{}\"\ncaption = \"Click\"\n", hash("x"));
+    write_files(&w, &[(&text_path(SLUG), Some(&text(&hostile)))]);
+    commit_and_push(&env, &w, "main", "hostile");
+    env.tribune(&["-C", &c, "site", "build", &out.to_string_lossy()]).ok();
+    let pages = crate::test_site::crawl(&out);
+    let page = &pages[&format!("articles/{SLUG}/index.html")];
+    assert!(!page.to_ascii_lowercase().contains("href=\"javascript:"), "{page}");
+    // The rival's files are still there beside it.
+    assert!(dir.join(format!("files/{v}/chart.png")).is_file());
+}
