@@ -122,10 +122,25 @@ pub struct Inputs<'a> {
     pub trunk_tree: Oid,
 }
 
-/// A built page: its context, and the attachment blobs to copy beside it.
+/// A built page: its context, the attachment blobs to copy beside it, and the other
+/// articles its credits (the trunk text's and the rivals') were worked out from.
 pub struct Built<'a> {
     pub ctx: Ctx<'a>,
     pub files: Vec<(String, Oid)>,
+    /// Sorted, without the article itself: when one of them changes, so may the page.
+    pub sources: Vec<String>,
+}
+
+/// The articles, other than `slug`, that credits were worked out from: every step's and
+/// every quoted source's (what `credits::compute_with` read: their texts, trunk histories
+/// and versions).
+fn sources_of(slug: &str, credits: &crate::credits::Credits, out: &mut std::collections::BTreeSet<String>) {
+    let steps = std::iter::once(&credits.original).chain(&credits.modifications).map(|s| &s.work);
+    for work in steps.chain(&credits.quotes) {
+        if let Some(s) = work.slug.as_deref().filter(|s| *s != slug) {
+            out.insert(s.to_string());
+        }
+    }
 }
 
 pub fn page_dir(slug: &str) -> String {
@@ -154,6 +169,10 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
     let body = article.as_ref().map_or_else(|| textdiff::front_and_body(&text).1, |a| a.body.clone());
     let (cname, cpage) = contingent_name(data, &entry.contingent);
     let credits = crate::credits::compute_with(commons, slug, version, &data.editions, inp.logs).ok();
+    let mut sources = std::collections::BTreeSet::new();
+    if let Some(c) = &credits {
+        sources_of(slug, c, &mut sources);
+    }
     // The attachments, and where the site publishes them (for the body's links).
     let dir = crate::model::layout::article_dir(slug);
     let page = page_dir(slug);
@@ -181,7 +200,7 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
     let credit_lines = safe_credits(credit_lines);
     let summary = article.as_ref().and_then(|a| a.summary.clone()).map(|s| clean(&s));
     let description = summary.clone().unwrap_or_else(|| describe(&body));
-    let rivals = rivals(commons, inp, entry, &body, &mut files)?;
+    let rivals = rivals(commons, inp, entry, &body, &mut files, &mut sources)?;
     let challenges = data
         .challenges_about
         .get(slug.as_str())
@@ -216,7 +235,7 @@ pub fn build<'a>(commons: &Commons, inp: &Inputs<'a>, entry: &Entry) -> Result<B
         rivals,
         challenges,
     };
-    Ok(Built { ctx, files })
+    Ok(Built { ctx, files, sources: sources.into_iter().collect() })
 }
 
 /// Credit lines with their text cleaned and only harmless links kept.
@@ -250,13 +269,14 @@ pub fn describe(markdown: &str) -> String {
 
 /// The rival versions, newest first, one per text (with every place that holds it); each
 /// one's own files (those beside it in the newest edition that holds it) are added to
-/// `files`, under `files/<version>/`.
+/// `files`, under `files/<version>/`, and the articles its credits read to `sources`.
 fn rivals(
     commons: &Commons,
     inp: &Inputs<'_>,
     entry: &Entry,
     trunk_body: &str,
     files: &mut Vec<(String, Oid)>,
+    sources: &mut std::collections::BTreeSet<String>,
 ) -> Result<Vec<RivalCtx>> {
     let mut list: Vec<super::collect::Rival<'_>> = inp.data.rivals(&entry.slug).collect();
     list.sort_by(|a, b| b.v.time.cmp(&a.v.time).then_with(|| a.label.cmp(b.label)));
@@ -289,7 +309,10 @@ fn rivals(
         let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let status = crate::versions::status(&r.v.version, nonempty(&r.v.trunk_base).as_deref(), Some(&entry.version));
         let credits = crate::credits::compute_with(commons, &entry.slug, version, &inp.data.editions, inp.logs)
-            .map(|c| safe_credits(c.lines()))
+            .map(|c| {
+                sources_of(&entry.slug, &c, sources);
+                safe_credits(c.lines())
+            })
             .unwrap_or_default();
         out.push(RivalCtx {
             version: r.v.version.clone(),

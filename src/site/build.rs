@@ -117,7 +117,24 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     for p in &stale {
         pages.remove(p);
     }
-    for b in built {
+    // What each article page's credits were worked out from (see `changed_articles`): the
+    // pages built now say it anew, the others keep what the manifest said.
+    let mut inputs: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(m) = &old {
+        let page_of =
+            |p: &str| p.strip_prefix("articles/").and_then(|r| r.strip_suffix("/index.html")).map(str::to_string);
+        for (path, input) in &m.inputs {
+            if page_of(path).is_some_and(|slug| {
+                on_trunk.contains(slug.as_str()) && dirty.as_ref().is_some_and(|d| !d.contains(&slug))
+            }) {
+                inputs.insert(path.clone(), input.clone());
+            }
+        }
+    }
+    for (slug, sources, b) in built {
+        if !sources.is_empty() {
+            inputs.insert(format!("{}/index.html", article::page_dir(&slug)), format!("credits {}", sources.join(" ")));
+        }
         for (path, key, wrote) in b {
             if wrote {
                 written.push(path.clone());
@@ -183,7 +200,6 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         paths.sort();
         planned.extend(super::sitemap::sitemap(b, &items, &paths, old.as_ref().map(|m| &m.inputs)));
     }
-    let mut inputs: BTreeMap<String, String> = BTreeMap::new();
     let mut listed: HashSet<String> = HashSet::new();
     if statements_kept {
         for (path, input) in old.as_ref().map(|m| &m.inputs).into_iter().flatten() {
@@ -340,6 +356,17 @@ fn changed_articles(
             out.extend(e.versions()?.into_keys());
         }
     }
+    // Credits: a page whose credits were worked out from an article that changed (its text,
+    // its trunk history, an edition's version of it), as the manifest recorded them.
+    let mut credited = Vec::new();
+    for (path, input) in &m.inputs {
+        let Some(slug) = path.strip_prefix("articles/").and_then(|r| r.strip_suffix("/index.html")) else { continue };
+        let Some(sources) = input.strip_prefix("credits ") else { continue };
+        if sources.split(' ').any(|s| out.contains(s)) {
+            credited.push(slug.to_string());
+        }
+    }
+    out.extend(credited);
     // Ratings: the versions whose notes changed on the refs that moved.
     let mut versions: HashSet<Oid> = HashSet::new();
     let mut gone = false;
@@ -401,6 +428,9 @@ fn changed_articles(
 /// One article's files: (path, key, written?) for its page and each attachment.
 type Files = Vec<(String, String, bool)>;
 
+/// One article built: its slug, the articles its credits were worked out from, its files.
+type Rendered = (String, Vec<String>, Files);
+
 /// Renders the articles' pages on all cores, each thread with its own handle on the
 /// repository, writing each page whose bytes changed into the staging directory.
 fn render_articles(
@@ -411,8 +441,8 @@ fn render_articles(
     tdir: Option<&std::path::Path>,
     stage: &output::Staging,
     old: Option<&BTreeMap<String, String>>,
-) -> Result<Vec<Files>> {
-    let one = |c: &Commons, e: &Entry| -> Result<Files> {
+) -> Result<Vec<Rendered>> {
+    let one = |c: &Commons, e: &Entry| -> Result<Rendered> {
         let built = article::build(c, inp, e)?;
         let bytes = templates.render("article.html", minijinja::Value::from_serialize(&built.ctx), tdir)?;
         let path = format!("{}/index.html", article::page_dir(&e.slug));
@@ -431,7 +461,7 @@ fn render_articles(
             }
             out.push((file, key, fresh));
         }
-        Ok(out)
+        Ok((e.slug.clone(), built.sources, out))
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     if todo.len() < 64 || threads < 2 {
@@ -444,7 +474,7 @@ fn render_articles(
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let git_dir = git_dir.clone();
-                scope.spawn(move || -> Result<Vec<Files>> {
+                scope.spawn(move || -> Result<Vec<Rendered>> {
                     let c = Commons::at_tip(crate::git::Repo::open_git_dir(&git_dir)?, tip)?;
                     todo.iter().skip(t).step_by(threads).map(|e| one(&c, e)).collect()
                 })
