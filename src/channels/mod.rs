@@ -359,6 +359,19 @@ pub fn find(commons: &Commons, given: &str) -> Result<ChannelId> {
         }
         return Ok(id);
     }
+    if let Some(member) = given.strip_prefix('@') {
+        let theirs: Vec<String> = all_refs(commons)?
+            .iter()
+            .filter_map(|(r, _)| ChannelId::of_ref(r))
+            .filter(|id| id.member && id.owner == member)
+            .map(|id| id.to_string())
+            .collect();
+        let hint = match theirs.is_empty() {
+            true => format!("a member's channel is named @MEMBER/NAME; {member:?} has none"),
+            false => format!("a member's channel is named @MEMBER/NAME: {}", theirs.join(", ")),
+        };
+        return Err(fail(format!("{given:?} names a member, not one of their channels"), hint));
+    }
     crate::model::id::validate("channel name", given)?;
     let mut found: Vec<ChannelId> =
         all_refs(commons)?.iter().filter_map(|(r, _)| ChannelId::of_ref(r)).filter(|id| id.name == given).collect();

@@ -8,8 +8,9 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
     let why = match r {
         Refusal::Malformed => "not a ref tribune takes: tribune's refs are refs/heads/contingents/<id>, \
                                refs/notes/tribune/ratings/<rater>, refs/tribune/ballots/<statement>/<member>, \
-                               refs/tribune/channels/<contingent>/<channel>, refs/tribune/member-channels/<member>/<channel> and refs/tags/statements/<slug>, each \
-                               part an id"
+                               refs/tribune/channels/<contingent>/<channel>, \
+                               refs/tribune/member-channels/<member>/<channel> and refs/tags/statements/<slug>, \
+                               each part an id"
             .to_string(),
         Refusal::NotACommit { object } => format!("{} is not a commit", short(object, 10)),
         Refusal::TrunkDeleted => "the trunk is never deleted".to_string(),

@@ -82,6 +82,7 @@ fn bad_member_channel_input_is_refused_and_writes_nothing() {
     t(&["channel", "add", "x", "--member", "Bad/Name", "--title", "X"], "--member");
     t(&["channel", "show", "@nobody/mine"], "there is no channel \"@nobody/mine\"");
     t(&["channel", "show", "@Bad/mine"], "upper-case letters are not allowed");
+    t(&["channel", "show", "@alice"], "a member's channel is named @MEMBER/NAME: @alice/mine");
     env.tribune(&["-C", &c, "channel", "add", "x", "--member", "--as", "abc", "--title", "X"])
         .fails(2, "cannot be used with");
     // Without a member to keep it, it says how to name one.
