@@ -100,7 +100,12 @@ fn clash(contingent: &str, c: &Clash) -> String {
 pub fn diverged(d: &Diverged, remote: &str) -> String {
     match d {
         Diverged::Channel { refname, channel, owner, here, there, clashes } => {
-            let why = if clashes.is_empty() {
+            let why = if clashes.is_empty() && channel.starts_with('@') {
+                format!(
+                    "merging it is an act of the member {owner}, and git's signing key here is not {owner}'s: sync \
+                     from a clone whose user.signingkey is {owner}'s"
+                )
+            } else if clashes.is_empty() {
                 format!(
                     "merging it is an act of {owner}, and git's signing key here is no member's of {owner}: sync \
                      from a clone whose user.signingkey is one"

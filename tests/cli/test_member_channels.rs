@@ -222,6 +222,37 @@ fn the_hook_refuses_a_member_channel_commit_forged_by_another_member_of_the_same
 }
 
 #[test]
+fn in_a_founded_commons_only_the_members_key_merges_their_channel_and_the_hub_takes_the_merge() {
+    let env = Env::new();
+    let (hub, [ann, bob, _]) = founded(&env);
+    env.tribune(&["-C", &hub, "channel", "add", "own", "--member", "--title", "T", "--key", &ann]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let clone = |name: &str| {
+        let d = env.path(name).to_string_lossy().into_owned();
+        env.tribune(&["clone", &hub, &d]).ok();
+        d
+    };
+    let (a, b) = (clone("a"), clone("b"));
+    env.tribune(&["-C", &a, "channel", "pick", "own", SLUG, "--key", &ann]).ok();
+    env.tribune(&["-C", &b, "edition", "new", "own", "--title", "One", "--pick", SLUG, "--key", &ann]).ok();
+    env.tribune(&["-C", &a, "sync"]).ok();
+    // bob's key (of ann's contingent) configured on b does not make the merge.
+    env.git(&["-C", &b, "config", "gpg.format", "ssh"]).ok();
+    env.git(&["-C", &b, "config", "user.signingkey", &bob]).ok();
+    let mine = rev(&env, &b, ANNS);
+    let r = env.tribune(&["-C", &b, "sync"]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("merging it is an act of the member ann, and git's signing key here is not ann's"), "{said}");
+    assert_eq!((r.code, rev(&env, &b, ANNS)), (1, mine), "{said}");
+    env.git(&["-C", &b, "config", "user.signingkey", &ann]).ok();
+    let r = env.tribune(&["-C", &b, "sync"]).ok();
+    assert!(r.stdout.contains("were merged"), "{}", r.stdout);
+    assert_eq!(rev(&env, &hub, ANNS), rev(&env, &b, ANNS));
+    let allowed = env.write("allowed", env.tribune(&["-C", &hub, "allowed-signers"]).ok().stdout);
+    git_with_signers(&env, &hub, &allowed, &["verify-commit", ANNS]).ok();
+}
+
+#[test]
 fn sync_carries_and_merges_a_member_channel_between_two_clones() {
     let mut env = Env::new();
     let hub = with_member_channel(&mut env);
@@ -257,6 +288,10 @@ fn the_site_has_a_page_and_a_feed_for_a_member_channel_and_a_hostile_ref_is_iner
     let mut env = Env::new();
     let c = with_member_channel(&mut env);
     env.tribune(&["-C", &c, "channel", "pick", "mine", SLUG]).ok();
+    // A member whose name is markup keeps a channel: the name is text wherever it shows.
+    let hostile = "<img src=x onerror=alert(1)>";
+    env.tribune(&add_member_args(&c, ["eve", "abc", hostile, "eve@example.org"], &[])).ok();
+    env.tribune(&["-C", &c, "channel", "add", "x", "--member", "eve", "--title", "<b>Eve's</b>"]).ok();
     // A ref under member-channels whose name is not an id is nobody's channel.
     let tip = rev(&env, &c, REF);
     env.git(&["-C", &c, "update-ref", "refs/tribune/member-channels/\"><b>x/y", &tip]).ok();
@@ -271,7 +306,10 @@ fn the_site_has_a_page_and_a_feed_for_a_member_channel_and_a_hostile_ref_is_iner
     // Every page's navigation links it.
     assert!(pages["index.html"].contains("channels/@alice/mine/index.html"), "{}", pages["index.html"]);
     for (path, text) in &pages {
-        assert!(!text.contains("<b>x") && !path.contains('"'), "{path}");
+        assert!(!text.contains("<b>") && !path.contains('"'), "{path}");
     }
     assert!(!Path::new(&out).join("channels/@\"><b>x").exists());
+    let eve = &pages["channels/@eve/x/index.html"];
+    assert!(eve.contains("&lt;b&gt;Eve&#39;s&lt;/b&gt; (&lt;img src=x onerror=alert(1)&gt;)"), "{eve}");
+    assert!(!eve.contains("<img src=x"), "{eve}");
 }
