@@ -177,6 +177,7 @@ fn the_demo_site_shows_articles_rival_versions_contingents_and_verified_statemen
     );
     assert!(pages["channels/redline/site/index.html"].contains("articles/"), "the site channel lists its edition");
     assert!(index.contains("channels/rfc/shop-floor/index.html"), "the navigation names the channel");
+    assert!(pages["channels/@rlopez/reading/index.html"].contains("Rosa&#39;s reading list (Rosa Lopez)"));
     // Built again with nothing new: nothing written, the sitemap included.
     let j =
         env.tribune(&["-C", &d, "site", "build", &o, "--base-url", "https://news.example.org", "--json"]).ok().json();

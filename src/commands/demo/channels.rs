@@ -1,6 +1,6 @@
 //! The demo's channels: a workplace newsletter of the Rank-and-File Caucus, picked by hand
-//! with a standing page, and Redline's site channel, fed by the left-front filter; each with
-//! its first edition.
+//! with a standing page, Redline's site channel, fed by the left-front filter, and Rosa
+//! Lopez's own reading list; each with its first edition.
 
 use super::{signer_of, DemoMember, DemoRoster};
 use crate::channels::{write, ChannelId};
@@ -21,7 +21,7 @@ const PICKS: [(&str, &str); 3] = [
     ("eastgate-families-hold-vigil-for-yard-safety", "trunk"),
 ];
 
-/// Two channels with one edition each. Returns how many channels.
+/// Three channels with one edition each. Returns how many channels.
 pub fn build(
     commons: &Commons,
     roster: &DemoRoster,
@@ -67,5 +67,23 @@ pub fn build(
         let edition_title = if filter.is_some() { "This week's front page" } else { "Heat, rent and the yard" };
         write::new_edition(commons, &id, edition_title, &source, &write::Act { who: at(m, 0), signer: Some(&signer) })?;
     }
-    Ok(plan.len())
+    // A member's own channel: Rosa Lopez's reading list, signed with her key alone.
+    let m = who("rlopez")?;
+    let signer = signer_of("rlopez")?;
+    let id = ChannelId::of_member("rlopez", "reading")?;
+    let settings = Settings {
+        member: true,
+        title: "Rosa's reading list".into(),
+        description: Some("What Rosa Lopez reads before the caucus meets.".into()),
+        owner: "rlopez".into(),
+        filter: None,
+        top: None,
+        closed_at: None,
+    };
+    let mut act = || write::Act { who: at(m, 0), signer: Some(&signer) };
+    write::add(commons, &id, settings, None, &act())?;
+    let (slug, selector) = PICKS[0];
+    write::pick(commons, &id, &write::resolve(commons, slug, Some(selector))?, None, &act())?;
+    write::new_edition(commons, &id, "Before Friday", &write::Source::Picks, &act())?;
+    Ok(plan.len() + 1)
 }

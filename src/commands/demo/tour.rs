@@ -40,7 +40,7 @@ pub(super) fn commands(d: &str) -> [(&'static str, String); 33] {
         ("", format!("tribune -C {d} credit-check")),
         ("public challenges, answered and not; who answers, and how fast", format!("tribune -C {d} challenges")),
         ("", format!("tribune -C {d} accountability")),
-        ("channels: a workplace newsletter and a site, each with an edition", format!("tribune -C {d} channel list")),
+        ("channels: a newsletter, a site, a member's own; an edition each", format!("tribune -C {d} channel list")),
         ("", format!("tribune -C {d} channel show shop-floor")),
         ("the newsletter, ready to print", format!("tribune -C {d} edition export shop-floor 1 --format md")),
         ("the public site, built: open this page in a browser", format!("{d}/tribune/site/index.html")),
