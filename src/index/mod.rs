@@ -49,7 +49,7 @@ use std::path::PathBuf;
 const FORMAT: u32 = 5;
 
 /// One article as the trunk has it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Entry {
     pub slug: String,
     pub title: String,
@@ -96,8 +96,19 @@ impl Index {
     /// How many distinct versions of an article exist across the trunk and the
     /// contingent branches.
     pub fn version_count(&self, e: &Entry) -> usize {
-        1 + self.branch_versions.get(&e.slug).map_or(0, |vs| vs.iter().filter(|v| **v != e.version).count())
+        version_count(&self.branch_versions, e)
     }
+
+    /// Its parts: the trunk's articles, the editions, and what [`version_count`] reads.
+    pub fn into_parts(self) -> (Vec<Entry>, Editions, HashMap<String, Vec<String>>) {
+        (self.articles, self.editions, self.branch_versions)
+    }
+}
+
+/// How many distinct versions of an article exist across the trunk and the contingent
+/// branches, from the distinct versions of each slug on the branches.
+pub fn version_count(branch_versions: &HashMap<String, Vec<String>>, e: &Entry) -> usize {
+    1 + branch_versions.get(&e.slug).map_or(0, |vs| vs.iter().filter(|v| **v != e.version).count())
 }
 
 fn index_path(commons: &Commons) -> PathBuf {
@@ -386,10 +397,9 @@ fn refresh_trunk(
         crate::git::Repo::disable_object_cache();
         crate::git::Repo::share_trees(true);
     }
-    let mut by_slug: BTreeMap<String, Entry> =
-        if old_tree.is_some() { old.into_iter().map(|e| (e.slug.clone(), e)).collect() } else { BTreeMap::new() };
+    let mut by_slug = BySlug::new(if old_tree.is_some() { old } else { Vec::new() });
     // The texts that changed, read (removed ones leave `by_slug` here).
-    let read_texts = |by_slug: &mut BTreeMap<String, Entry>| -> Result<Vec<Changed>> {
+    let read_texts = |by_slug: &mut BySlug| -> Result<Vec<Changed>> {
         let mut changed = Vec::new();
         for change in repo.changed_paths(old_tree, tree, layout::ARTICLES)? {
             let Some(slug) = slug_of_text_path(&change.path) else {
@@ -449,6 +459,7 @@ fn refresh_trunk(
         // off until they are (see `load`).
         crate::git::Repo::share_trees(false);
     }
+    let mut new = Vec::with_capacity(changed.len());
     for Changed { slug, shard, id, fields } in changed {
         let mut entry = fields.into_entry(slug.clone(), id);
         // A text that changed but did not arrive in the commits read keeps its time.
@@ -456,9 +467,79 @@ fn refresh_trunk(
             Some(a) => (a.time, a.seq),
             None => by_slug.get(&slug).map_or((0, 0), |old| (old.arrived, old.arrived_seq)),
         };
-        by_slug.insert(slug, entry);
+        new.push(entry);
     }
-    Ok((by_slug.into_values().collect(), arrived.tip_seq))
+    by_slug.put_all(new);
+    Ok((by_slug.0, arrived.tip_seq))
+}
+
+/// The entries in slug order, edited in place: a few changes to 100,000 entries move some
+/// of them, rather than rebuild a map of them all.
+struct BySlug(Vec<Entry>);
+
+impl BySlug {
+    fn new(mut entries: Vec<Entry>) -> BySlug {
+        // An index file is written in slug order; one that is not is put in order.
+        if !entries.is_sorted_by(|a, b| a.slug < b.slug) {
+            // The last of a slug's entries is kept, as a map would keep it.
+            entries.reverse();
+            entries.sort_by(|a, b| a.slug.cmp(&b.slug));
+            entries.dedup_by(|later, earlier| later.slug == earlier.slug);
+        }
+        BySlug(entries)
+    }
+
+    fn find(&self, slug: &str) -> std::result::Result<usize, usize> {
+        self.0.binary_search_by(|e| e.slug.as_str().cmp(slug))
+    }
+
+    fn get(&self, slug: &str) -> Option<&Entry> {
+        self.find(slug).ok().map(|i| &self.0[i])
+    }
+
+    fn remove(&mut self, slug: &str) {
+        if let Ok(i) = self.find(slug) {
+            self.0.remove(i);
+        }
+    }
+
+    /// Puts each of `new` in place of the entry of its slug, or beside the others.
+    fn put_all(&mut self, mut new: Vec<Entry>) {
+        if new.len() <= 1_000 {
+            for e in new {
+                match self.find(&e.slug) {
+                    Ok(i) => self.0[i] = e,
+                    Err(i) => self.0.insert(i, e),
+                }
+            }
+            return;
+        }
+        // Many (a cold build): merged in one pass, the new entry of a slug winning (and of
+        // new ones, the last).
+        new.reverse();
+        new.sort_by(|a, b| a.slug.cmp(&b.slug));
+        new.dedup_by(|later, earlier| later.slug == earlier.slug);
+        let old = std::mem::take(&mut self.0);
+        let mut out = Vec::with_capacity(old.len() + new.len());
+        let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
+        loop {
+            let order = match (old.peek(), new.peek()) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(o), Some(n)) => o.slug.cmp(&n.slug),
+            };
+            match order {
+                std::cmp::Ordering::Less => out.extend(old.next()),
+                std::cmp::Ordering::Greater => out.extend(new.next()),
+                std::cmp::Ordering::Equal => {
+                    old.next();
+                    out.extend(new.next());
+                }
+            }
+        }
+        self.0 = out;
+    }
 }
 
 #[cfg(test)]

@@ -171,3 +171,28 @@ fn only_article_texts_have_slugs() {
     assert_eq!(slug_of_text_path(&format!("articles/{shard}/strike/photo.jpg")), None);
     assert_eq!(slug_of_text_path("statements/x/index.md"), None);
 }
+
+proptest! {
+    /// The entries edited in place give what a map of them by slug gives: each slug once, in
+    /// order, the newest entry of a slug winning, from few changes or many.
+    #[test]
+    fn entries_edited_in_place_agree_with_a_map(
+        old in prop::collection::vec(("[a-e]{1,3}", 0i64..5), 0..40),
+        removed in prop::collection::vec("[a-e]{1,3}", 0..5),
+        new in prop::collection::vec(("[a-e]{1,3}", 5i64..9), 0..1_200),
+    ) {
+        let entry = |(slug, arrived): &(String, i64)| Entry { slug: slug.clone(), arrived: *arrived, ..Entry::default() };
+        let mut map: std::collections::BTreeMap<String, i64> = old.iter().map(|(s, a)| (s.clone(), *a)).collect();
+        let mut by_slug = BySlug::new(old.iter().map(entry).collect());
+        for r in &removed {
+            map.remove(r);
+            by_slug.remove(r);
+        }
+        for (s, a) in &new {
+            map.insert(s.clone(), *a);
+        }
+        by_slug.put_all(new.iter().map(entry).collect());
+        let got: Vec<(String, i64)> = by_slug.0.into_iter().map(|e| (e.slug, e.arrived)).collect();
+        prop_assert_eq!(got, map.into_iter().collect::<Vec<_>>());
+    }
+}

@@ -161,13 +161,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
             Ok(())
         };
     // Every list page, rendered, kept when its bytes changed.
-    let counts = |e: &Entry| {
-        let mut vs: Vec<&str> =
-            data.rivals(&e.slug).map(|r| r.v.version.as_str()).filter(|v| *v != e.version).collect();
-        vs.sort_unstable();
-        vs.dedup();
-        1 + vs.len()
-    };
+    let counts = |e: &Entry| data.version_count(e);
     let items = lists::items(&data, &counts, base);
     let mut planned: Vec<Planned> = Vec::new();
     // The contingents' pages on the other core, beside the front pages (which read the

@@ -59,6 +59,8 @@ pub struct Data {
     /// Slug → indices into `challenges` of those about it.
     pub challenges_about: HashMap<String, Vec<usize>>,
     pub editions: crate::index::Editions,
+    /// Slug → the distinct versions of it on the editions (see [`Data::version_count`]).
+    branch_versions: HashMap<String, Vec<String>>,
 }
 
 impl Data {
@@ -69,6 +71,11 @@ impl Data {
             let v = e.loaded()?.get(slug)?;
             Some(Rival { label: &e.label, contingent: &e.contingent, v, tip: e.tip })
         })
+    }
+
+    /// How many distinct versions of the article exist, the trunk's and the editions'.
+    pub fn version_count(&self, e: &Entry) -> usize {
+        crate::index::version_count(&self.branch_versions, e)
     }
 
     /// Every slug with rival versions.
@@ -87,10 +94,9 @@ pub fn clean(s: &str) -> String {
 }
 
 pub fn read(commons: &Commons) -> Result<Data> {
-    let idx = crate::index::load(commons)?;
-    let editions = idx.editions;
+    let (articles, editions, branch_versions) = crate::index::load(commons)?.into_parts();
     editions.preload()?;
-    let entries: Vec<Entry> = idx.articles.into_iter().filter(|e| crate::model::id::is_valid(&e.slug)).collect();
+    let entries: Vec<Entry> = articles.into_iter().filter(|e| crate::model::id::is_valid(&e.slug)).collect();
     let mut rivals: HashMap<String, Vec<u32>> = HashMap::new();
     for (i, e) in editions.list.iter().enumerate() {
         for slug in e.loaded().into_iter().flatten().map(|(s, _)| s) {
@@ -125,6 +131,7 @@ pub fn read(commons: &Commons) -> Result<Data> {
         challenges,
         challenges_about,
         editions,
+        branch_versions,
     })
 }
 
