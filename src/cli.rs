@@ -17,7 +17,7 @@ const GLOBAL: &str = "Global options";
 /// without a supermajority vote. Everything is an ordinary git object that plain `git`
 /// can show, verify and sync.
 #[derive(Debug, Parser)]
-#[command(name = "tribune", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "tribune", version, propagate_version = true, max_term_width = HELP_WIDTH)]
 pub struct Cli {
     /// Run as if tribune was started in DIR instead of the current directory.
     #[arg(short = 'C', long = "directory", value_name = "DIR", global = true, help_heading = GLOBAL)]
@@ -122,6 +122,18 @@ fn with_examples(mut cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
+/// The help wrapped to the terminal's width (at most [`HELP_WIDTH`]), told to clap rather
+/// than left to its own detection (see [`crate::output::help_width`]).
+fn fit_help(cmd: clap::Command) -> clap::Command {
+    match crate::output::help_width() {
+        Some(w) => cmd.term_width(w.min(HELP_WIDTH)),
+        None => cmd,
+    }
+}
+
+/// The widest `--help` is wrapped to, however wide the terminal: longer lines read badly.
+const HELP_WIDTH: usize = 100;
+
 impl Cli {
     /// Parses the process's arguments against [`command`], exiting as clap does on an error.
     pub fn parse_with_examples() -> Cli {
@@ -129,7 +141,7 @@ impl Cli {
         // The examples are only ever shown by help: the other runs do without writing them
         // (a tenth of the start-up of a command as short as `show`).
         let asks_help = std::env::args_os().skip(1).any(|a| a == "-h" || a == "--help" || a == "help");
-        let cmd = if asks_help { command() } else { Cli::command() };
+        let cmd = if asks_help { fit_help(command()) } else { Cli::command() };
         Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
     }
 

@@ -48,7 +48,7 @@ pub const ENVIRONMENT: &[(&str, &[Uses], &str)] = &[
     (
         "COLUMNS",
         &[],
-        "The width tables are fitted to when standard output is a terminal, before the width the terminal reports.",
+        "The width tables (when standard output is a terminal) and --help are fitted to, before the width the terminal reports.",
     ),
     (
         "GIT_PAGER",

@@ -50,6 +50,10 @@ pub enum Action {
 }
 
 #[derive(Debug, clap::Args)]
+// On two lines, so that `--help` fits 80 columns (clap never wraps a usage line).
+#[command(
+    override_usage = "tribune filter add [OPTIONS] --trust <RATER[=WEIGHT]>\n       --dimension <DIMENSION> --min-score <X> <NAME>"
+)]
 pub struct Add {
     /// The filter's name: lowercase letters, digits and '-'.
     pub name: String,

@@ -127,6 +127,10 @@ pub struct AddContingent {
 }
 
 #[derive(Debug, clap::Args)]
+// On two lines, so that `--help` fits 80 columns (clap never wraps a usage line).
+#[command(
+    override_usage = "tribune roster add-member [OPTIONS] --contingent <ID> --name <NAME>\n       --email <EMAIL> <ID>"
+)]
 pub struct AddMember {
     /// The member's id: lowercase letters, digits and '-' (e.g. rlopez).
     #[arg(value_name = "ID")]

@@ -170,6 +170,19 @@ fn terminal_width() -> Option<u16> {
     (width >= MIN_TERMINAL_WIDTH).then_some(width)
 }
 
+/// The width `--help` is wrapped to: the terminal's, found as tables find it (COLUMNS, else
+/// what the terminal reports), so that help fits the terminal even where clap's own guess
+/// fails (it takes a terminal that reports no rows, as a fresh pseudo-terminal does, for no
+/// terminal at all, and then wraps at 100). None when standard output is not a terminal
+/// and COLUMNS is not set: clap's default then.
+pub fn help_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().is_some_and(|c| c.trim().parse::<u16>().is_ok_and(|w| w > 0));
+    if !columns && !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_width().map(usize::from)
+}
+
 /// A line for standard error (an error, a hint, a warning), fitted to the terminal as
 /// [`Style::fit`] fits prose when standard error is one.
 pub fn fit_for_stderr(text: &str) -> String {

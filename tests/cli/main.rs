@@ -18,6 +18,7 @@ mod test_edge_cases;
 mod test_editions;
 mod test_filters;
 mod test_governance;
+mod test_help_width;
 mod test_hook;
 mod test_init;
 mod test_json_output;
