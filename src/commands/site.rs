@@ -33,7 +33,8 @@ pub enum Action {
     Build(Build),
     /// Write the default templates to DIR, to edit and pass to `site build --templates DIR`.
     Templates {
-        /// The directory to write them to (made if missing; files already there are not replaced).
+        /// The directory to write them to (made if missing). Only the templates missing from
+        /// it are written: a file already there is kept as it is, and named.
         dir: PathBuf,
     },
 }
@@ -74,8 +75,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             print(&crate::output::site::report(&report))
         }
         Action::Templates { dir } => {
-            let written = site::templates::write_defaults(&dir)?;
-            print(&crate::output::site::templates_written(&dir, &written))
+            let done = site::templates::write_defaults(&dir)?;
+            print(&crate::output::site::templates_written(&dir, &done))
         }
     }
 }

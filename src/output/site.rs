@@ -1,7 +1,7 @@
 //! What `tribune site` says it did.
 
 use crate::site::Report;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// "Built the site in OUT (incremental): 4 files written, 2,313 unchanged, 0 removed."
 pub fn report(r: &Report) -> String {
@@ -17,13 +17,18 @@ pub fn report(r: &Report) -> String {
     )
 }
 
-pub fn templates_written(dir: &Path, files: &[PathBuf]) -> String {
-    let names: Vec<String> =
-        files.iter().filter_map(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-    format!(
-        "Wrote the default templates to {}: {}.\nEdit them, then build with `tribune site build OUT --templates {}`.",
-        super::clean_text(&dir.display().to_string()),
-        names.join(", "),
-        super::clean_text(&dir.display().to_string())
-    )
+/// What `site templates` wrote and kept.
+pub fn templates_written(dir: &Path, done: &crate::site::templates::Written) -> String {
+    let dir = super::clean_text(&dir.display().to_string());
+    let kept = done.kept.join(", ");
+    let mut out = if done.written.is_empty() {
+        format!("Wrote nothing: {dir} already holds every template ({kept}), kept as they are.")
+    } else {
+        format!("Wrote the default templates to {dir}: {}.", done.written.join(", "))
+    };
+    if !done.kept.is_empty() && !done.written.is_empty() {
+        out.push_str(&format!("\nKept the files already there, not replaced: {kept}."));
+    }
+    out.push_str(&format!("\nEdit them, then build with `tribune site build OUT --templates {dir}`."));
+    out
 }

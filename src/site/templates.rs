@@ -152,23 +152,65 @@ impl Templates {
     }
 }
 
-/// Writes the default templates into `dir` (made if missing), refusing to replace a file.
-pub fn write_defaults(dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| fail(format!("cannot make the directory {}: {e}", dir.display()), "check the path"))?;
-    let existing: Vec<&str> = DEFAULTS.iter().map(|(n, _)| *n).filter(|n| dir.join(n).exists()).collect();
-    if !existing.is_empty() {
+/// What `write_defaults` did: the templates it wrote, and those it found already there
+/// and left as they are.
+pub struct Written {
+    pub written: Vec<String>,
+    pub kept: Vec<String>,
+}
+
+/// Writes the default templates into `dir` (made if missing), each one that is not there
+/// yet: a file already there is never replaced (it may be the user's edit). Nothing is left
+/// written when one cannot be.
+pub fn write_defaults(dir: &Path) -> Result<Written> {
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
         return Err(fail(
-            format!("{} already holds {}: nothing was written", dir.display(), existing.join(", ")),
-            "choose an empty directory, or move those files away first",
+            format!("{} is a file, not a directory: nothing was written", dir.display()),
+            "give a directory for the templates (a new one, or one that holds some already)",
         ));
     }
-    let mut out = Vec::new();
+    std::fs::create_dir_all(dir).map_err(|e| {
+        fail(format!("cannot make the directory {}: {}: nothing was written", dir.display(), why(&e)), "check the path")
+    })?;
+    let mut done = Written { written: Vec::new(), kept: Vec::new() };
     for (name, text) in DEFAULTS {
         let path = dir.join(name);
-        std::fs::write(&path, text)
-            .map_err(|e| fail(format!("cannot write {}: {e}", path.display()), "check the path and permissions"))?;
-        out.push(path);
+        let made = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+        let result = match made {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                done.kept.push(name.to_string());
+                continue;
+            }
+            Err(e) => Err(e),
+            Ok(mut f) => std::io::Write::write_all(&mut f, text.as_bytes()),
+        };
+        if let Err(e) = result {
+            // Made here, so removed: what was there before is untouched.
+            for n in done.written.iter().map(String::as_str).chain([*name]) {
+                let _ = std::fs::remove_file(dir.join(n));
+            }
+            return Err(fail(
+                format!("cannot write {}: {}: nothing was written", path.display(), why(&e)),
+                format!("check that you can write in {}, or give another directory", dir.display()),
+            ));
+        }
+        done.written.push(name.to_string());
     }
-    Ok(out)
+    Ok(done)
+}
+
+/// An I/O error in words, without the OS's code.
+fn why(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        PermissionDenied => "permission denied".into(),
+        NotFound => "a directory on the way does not exist".into(),
+        NotADirectory | AlreadyExists => "a part of the path is a file, not a directory".into(),
+        ReadOnlyFilesystem => "the file system is read-only".into(),
+        StorageFull => "the disk is full".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
 }
