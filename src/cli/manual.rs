@@ -32,6 +32,8 @@ pub enum Uses {
     Editor,
     /// Runs the `git` program.
     Git,
+    /// Builds the static site.
+    Site,
 }
 
 /// The exit statuses every command shares.
@@ -117,6 +119,11 @@ pub const ENVIRONMENT: &[(&str, &[Uses], &str)] = &[
         "The editor for the new text when --file is not given, in git's order: GIT_EDITOR, core.editor, VISUAL, EDITOR, then vi on a terminal.",
     ),
     ("VISUAL", &[Editor], "See GIT_EDITOR."),
+    (
+        "TRIBUNE_TEST_SITE_KILL",
+        &[Site],
+        "For tribune's own crash tests only: stops the build at the moment it names (staged, journaled, applying or beside) as a kill would, leaving what a killed build leaves.",
+    ),
     ("EDITOR", &[Editor], "See GIT_EDITOR."),
 ];
 
@@ -708,7 +715,7 @@ pub const PAGES: &[Page] = &[
             ("What was written, as JSON:", "tribune site build public --json"),
         ],
         see_also: &["site templates", "export", "verify"],
-        uses: &[Clock],
+        uses: &[Clock, Site],
         exit: &[],
     },
     Page {

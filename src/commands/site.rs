@@ -26,10 +26,14 @@ pub enum Action {
     /// Write the site to OUT, building again only the pages whose inputs changed.
     ///
     /// OUT must be new, empty, or a site an earlier build wrote (it holds
-    /// .tribune-site.json, the manifest). A first (or --full) build is written beside OUT
-    /// and swapped into place; a later one writes its changed pages into a staging
-    /// directory inside OUT, renames each into place and writes the manifest last, so OUT
-    /// never holds a half-written file.
+    /// .tribune-site.json, the manifest); a symbolic link to a directory is followed, the
+    /// site built where it points. A first (or --full) build is written beside OUT and
+    /// swapped into place; a later one stages its changed pages and the new manifest inside
+    /// OUT, writes a journal of what to move, then renames each into place, the manifest
+    /// last, so OUT never holds a half-written file, and a build killed half way is
+    /// finished (or dropped, when killed before its journal) by the next build. One build
+    /// of a site runs at a time: another meanwhile is refused (the lock file is
+    /// .OUT.tribune-site.lock, beside OUT).
     Build(Build),
     /// Write the default templates to DIR, to edit and pass to `site build --templates DIR`.
     Templates {

@@ -19,7 +19,10 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     let tdir = opts.templates.as_deref();
     // Everything that can be refused is refused before OUT is touched.
     let templates = templates::load(tdir)?;
-    let existing = output::existing(&opts.out)?;
+    // OUT locked against other builds, what a killed one left finished or cleared.
+    let target = super::target::Target::lock(&opts.out, opts.full)?;
+    let out = target.dir();
+    let existing = output::existing(out)?;
     let base = opts.base_url.as_deref();
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
@@ -30,7 +33,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     // site (`.git`, `CNAME`) would be lost, so it is refused, naming them.
     if let Existing::Site(Some(m)) = &existing {
         if opts.full || m.global != global {
-            let foreign = output::foreign_files(&opts.out, m);
+            let foreign = output::foreign_files(out, m);
             if !foreign.is_empty() {
                 let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
                 let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
@@ -90,13 +93,10 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         Some(_) => None,
     };
     let staging = match &old {
-        Some(_) => {
-            clear_stale_staging(&opts.out);
-            output::inside(&opts.out)?
-        }
-        None => output::beside(&opts.out)?,
+        Some(_) => output::inside(out)?,
+        None => output::beside(out)?,
     };
-    let stage = output::Staging { dir: staging.path().to_path_buf() };
+    let stage = staging.stage();
     // The files of the site: the last build's, brought up to date below.
     let mut old = old;
     let mut pages: BTreeMap<String, String> = old.as_mut().map(|m| std::mem::take(&mut m.pages)).unwrap_or_default();
@@ -276,23 +276,11 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     if same {
         drop(staging);
     } else if old.is_some() {
-        output::commit_into(staging, &opts.out, &written, &removed, &manifest)?;
+        output::commit_into(staging, out, &written, &removed, &manifest)?;
     } else {
-        output::write_manifest(staging.path(), &manifest)?;
-        output::swap_in(staging, &opts.out)?;
+        output::swap_in(staging, out, &manifest)?;
     }
     Ok(Report { out: opts.out.display().to_string(), mode, files, written, removed, unchanged, articles_built })
-}
-
-/// Staging directories a killed build left in OUT.
-fn clear_stale_staging(out: &std::path::Path) {
-    if let Ok(entries) = std::fs::read_dir(out) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(".tribune-site-staging") {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
 }
 
 /// What every page depends on: when it changes, every page is built again.

@@ -18,6 +18,7 @@ pub mod media;
 pub mod output;
 mod sitemap;
 pub mod statements;
+mod target;
 pub mod templates;
 
 mod build;

@@ -1,18 +1,24 @@
 //! Writing the site without ever leaving anything half-written in OUT: a full build is
-//! written into a directory beside OUT and swapped into place; an incremental one renders
-//! every changed page into a staging directory inside OUT, then renames each into place
-//! and writes the manifest last.
+//! written into a directory beside OUT and swapped into place; an incremental one stages
+//! every changed page and the new manifest inside OUT, makes them durable, writes a
+//! journal (its commit point), then renames each into place, the manifest last. A build
+//! killed after its journal is finished by the next ([`recover`]), one killed before it
+//! is dropped.
 
 use crate::error::fail;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name in OUT: what marks a directory as a tribune site.
 pub const MANIFEST: &str = ".tribune-site.json";
-/// The staging directory of an incremental build, inside OUT.
+/// The staging directory of an incremental build, inside OUT: the pages in `files`, the
+/// new manifest, and once all of it is there the journal, the build's commit point.
 const STAGING: &str = ".tribune-site-staging";
+const STAGED_FILES: &str = "files";
+const STAGED_MANIFEST: &str = "manifest.json";
+const JOURNAL: &str = "journal.json";
 /// The manifest's format.
 pub const FORMAT: u32 = 1;
 
@@ -161,35 +167,65 @@ impl Staging {
     }
 }
 
-/// A staging directory beside OUT, for a full build (removed if the build fails).
-pub fn beside(out: &Path) -> Result<tempfile::TempDir> {
+/// A build's staging directory, removed when dropped unless its content was put in place.
+pub struct Staged {
+    root: PathBuf,
+    /// Where the site's files are staged: the root (beside OUT), or `files` in it (inside).
+    files: PathBuf,
+    armed: bool,
+}
+
+impl Staged {
+    /// Where the pages are written.
+    pub fn stage(&self) -> Staging {
+        Staging { dir: self.files.clone() }
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
+/// A staging directory beside OUT (`.OUT.tribune-build-XXXXXX`), for a full build; the
+/// next build removes it if this one is killed (see `target`).
+pub fn beside(out: &Path) -> Result<Staged> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| fail(format!("cannot make {}: {e}", parent.display()), "check the path and permissions"))?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}.tribune-build-"))
+    let dir = tempfile::Builder::new()
+        .prefix(&format!(".{name}{}", super::target::BESIDE))
         .tempdir_in(&parent)
-        .map_err(|e| fail(format!("cannot write in {}: {e}", parent.display()), "check the permissions"))
+        .map_err(|e| fail(format!("cannot write in {}: {e}", parent.display()), "check the permissions"))?
+        .keep();
+    Ok(Staged { root: dir.clone(), files: dir, armed: true })
 }
 
-/// A staging directory inside OUT, for an incremental build.
-pub fn inside(out: &Path) -> Result<tempfile::TempDir> {
-    tempfile::Builder::new()
-        .prefix(STAGING)
-        .tempdir_in(out)
-        .map_err(|e| fail(format!("cannot write in {}: {e}", out.display()), "check the permissions"))
+/// The staging directory inside OUT, for an incremental build (one at a time: the build
+/// holds OUT's lock).
+pub fn inside(out: &Path) -> Result<Staged> {
+    let root = out.join(STAGING);
+    let files = root.join(STAGED_FILES);
+    let made = std::fs::create_dir(&root).and_then(|()| std::fs::create_dir(&files));
+    made.map_err(|e| fail(format!("cannot write in {}: {e}", out.display()), "check the permissions"))?;
+    Ok(Staged { root, files, armed: true })
 }
 
-/// Puts a fully built site in place of OUT: one atomic exchange where the system has it
-/// (Linux renameat2), else OUT moved aside and the new one renamed in.
-pub fn swap_in(built: tempfile::TempDir, out: &Path) -> Result<()> {
+/// Puts a fully built site (its manifest written into it here) in place of OUT: one atomic
+/// exchange where the system has it (Linux renameat2), else OUT moved aside and the new one
+/// renamed in.
+pub fn swap_in(mut staged: Staged, out: &Path, manifest: &Manifest) -> Result<()> {
+    write_json(&staged.files, MANIFEST, manifest, false)?;
     // A temporary directory is private to its owner; a site is for a web server to read.
-    readable(built.path());
-    let built = built.keep();
+    readable(&staged.root);
+    kill_point("beside");
+    staged.armed = false;
+    let built = staged.root.clone();
     if !out.exists() {
         return std::fs::rename(&built, out).with_context(|| format!("could not move the site to {}", out.display()));
     }
@@ -197,10 +233,11 @@ pub fn swap_in(built: tempfile::TempDir, out: &Path) -> Result<()> {
         // `built` now holds the old site.
         return std::fs::remove_dir_all(&built).with_context(|| format!("could not remove {}", built.display()));
     }
-    let old = built.with_extension("old");
+    let mut old = built.clone().into_os_string();
+    old.push(".old");
     std::fs::rename(out, &old).with_context(|| format!("could not move {} aside", out.display()))?;
     std::fs::rename(&built, out).with_context(|| format!("could not move the site to {}", out.display()))?;
-    std::fs::remove_dir_all(&old).with_context(|| format!("could not remove {}", old.display()))
+    std::fs::remove_dir_all(&old).with_context(|| format!("could not remove {}", PathBuf::from(&old).display()))
 }
 
 #[cfg(target_os = "linux")]
@@ -220,10 +257,22 @@ fn exchange(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Moves each staged file into OUT (each rename atomic), removes the pages that are gone,
-/// then writes the manifest, last.
+/// What an incremental build does to OUT once everything is staged: written down (durably)
+/// before any of it is done, so that a build killed half way is finished by the next.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    tribune_site_journal: u32,
+    /// Files to move from the staging directory into OUT.
+    write: Vec<String>,
+    /// Files to remove from OUT.
+    remove: Vec<String>,
+}
+
+/// Puts an incremental build in place: the new manifest staged beside the pages, all of it
+/// made durable, then the journal (the commit point), then each staged file renamed into
+/// OUT (each rename atomic), the pages that are gone removed, the manifest last.
 pub fn commit_into(
-    staged: tempfile::TempDir,
+    mut staged: Staged,
     out: &Path,
     files: &[String],
     removed: &[String],
@@ -232,14 +281,82 @@ pub fn commit_into(
     for rel in files.iter().chain(removed) {
         no_link_on_the_way(out, rel)?;
     }
-    for rel in files {
+    write_json(&staged.root, STAGED_MANIFEST, manifest, false)?;
+    // What the journal names must be on disk before the journal is.
+    sync_all(files.iter().map(|f| staged.files.join(f)).chain([staged.root.join(STAGED_MANIFEST)]))?;
+    kill_point("staged");
+    let journal = Journal { tribune_site_journal: FORMAT, write: files.to_vec(), remove: removed.to_vec() };
+    write_json(&staged.root, JOURNAL, &journal, true)?;
+    // From here on the build is done, whoever finishes it.
+    staged.armed = false;
+    kill_point("journaled");
+    roll_forward(out, &staged.root, &journal)
+}
+
+/// Finishes or clears what a killed incremental build left in OUT (called under OUT's
+/// lock, before OUT is read): a staging directory with a journal is rolled forward; one
+/// without was never committed, and is removed.
+/// With `full` (a build that writes every page again anyway), a journal that cannot be
+/// followed is dropped rather than refused.
+pub fn recover(out: &Path, full: bool) -> Result<()> {
+    if !out.join(MANIFEST).is_file() {
+        return Ok(());
+    }
+    let root = out.join(STAGING);
+    let is_dir = std::fs::symlink_metadata(&root).is_ok_and(|m| m.is_dir());
+    let journal = std::fs::read(root.join(JOURNAL)).ok().and_then(|b| serde_json::from_slice::<Journal>(&b).ok());
+    match journal {
+        Some(j) if is_dir => {
+            if let Some(bad) = j.write.iter().chain(&j.remove).find(|p| !safe_rel(p)) {
+                return Err(fail(
+                    format!(
+                        "{} names {bad:?}, which is no file of a site: nothing was written",
+                        root.join(JOURNAL).display()
+                    ),
+                    format!("the journal was changed by hand; remove {} and build with --full", root.display()),
+                ));
+            }
+            let done = roll_forward(out, &root, &j);
+            if !full {
+                done.with_context(|| format!("could not finish the build {} records", root.display()))?;
+            }
+        }
+        _ => {}
+    }
+    // Staging directories without a journal (and those of older versions, with a suffix).
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(STAGING) && e.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Does what `journal` says; each step can be done again (a file already moved is not in
+/// the staging directory any more, one already removed is not in OUT), so a build killed
+/// here is finished by the next. The staging directory goes last, its journal first.
+fn roll_forward(out: &Path, root: &Path, journal: &Journal) -> Result<()> {
+    for rel in journal.write.iter().chain(&journal.remove) {
+        no_link_on_the_way(out, rel)?;
+    }
+    let staged = root.join(STAGED_FILES);
+    for (i, rel) in journal.write.iter().enumerate() {
+        let from = staged.join(rel);
+        if std::fs::symlink_metadata(&from).is_err() {
+            continue;
+        }
         let to = out.join(rel);
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("could not make {}", parent.display()))?;
         }
-        std::fs::rename(staged.path().join(rel), &to).with_context(|| format!("could not write {}", to.display()))?;
+        std::fs::rename(&from, &to).with_context(|| format!("could not write {}", to.display()))?;
+        if i == 0 {
+            kill_point("applying");
+        }
     }
-    for rel in removed {
+    for rel in &journal.remove {
         let path = out.join(rel);
         let _ = std::fs::remove_file(&path);
         // Directories left empty go too (an article's, its files').
@@ -251,9 +368,54 @@ pub fn commit_into(
             dir = d.parent();
         }
     }
-    write_manifest(out, manifest)?;
-    drop(staged);
+    let manifest = root.join(STAGED_MANIFEST);
+    if manifest.exists() {
+        std::fs::rename(&manifest, out.join(MANIFEST)).context("could not write the manifest")?;
+    }
+    // The renames on disk before the journal that would redo them goes.
+    sync_dirs(out, journal.write.iter().chain(&journal.remove));
+    std::fs::remove_file(root.join(JOURNAL)).with_context(|| format!("could not remove {}", root.display()))?;
+    let _ = std::fs::remove_dir_all(root);
     Ok(())
+}
+
+/// Makes `files` durable, then the directories they are in: what was written, and the
+/// names it was written (or renamed) under. One fsync per file and directory, so the cost
+/// is that of what the build wrote, whatever else the file system is busy with.
+fn sync_all(files: impl Iterator<Item = PathBuf>) -> Result<()> {
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for f in files {
+        // Only files are staged; anything else (gone, a directory) is left to its directory.
+        if f.is_file() {
+            std::fs::File::open(&f)
+                .and_then(|h| h.sync_all())
+                .with_context(|| format!("could not sync {}", f.display()))?;
+        }
+        dirs.extend(f.parent().map(Path::to_path_buf));
+    }
+    for d in dirs {
+        // Not every system can sync a directory (Windows): the files are what count most.
+        let _ = std::fs::File::open(&d).and_then(|h| h.sync_all());
+    }
+    Ok(())
+}
+
+/// Syncs OUT and the directories of `paths` under it (their names, after renames and removals).
+fn sync_dirs<'a>(out: &Path, paths: impl Iterator<Item = &'a String>) {
+    let mut dirs: BTreeSet<PathBuf> = paths.filter_map(|p| out.join(p).parent().map(Path::to_path_buf)).collect();
+    dirs.insert(out.to_path_buf());
+    for d in dirs {
+        let _ = std::fs::File::open(&d).and_then(|h| h.sync_all());
+    }
+}
+
+/// Test hook, the moments a kill leaves something to recover: `TRIBUNE_TEST_SITE_KILL`
+/// naming one of them (`staged`, `journaled`, `applying`, `beside`) stops the build there
+/// as SIGKILL would, nothing cleaned up. The crash-safety tests use it.
+fn kill_point(at: &str) {
+    if std::env::var_os("TRIBUNE_TEST_SITE_KILL").is_some_and(|v| v == at) {
+        std::process::abort();
+    }
 }
 
 #[cfg(unix)]
@@ -265,16 +427,29 @@ fn readable(path: &Path) {
 #[cfg(not(unix))]
 fn readable(_: &Path) {}
 
-/// Writes the manifest atomically (a temporary file renamed over it).
-pub fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
+/// Writes `value` as JSON at `dir/name` atomically (a temporary file renamed over it),
+/// readable by all; with `durable`, on disk (the file and its directory) before it returns.
+fn write_json(dir: &Path, name: &str, value: &impl Serialize, durable: bool) -> Result<()> {
     let mut tmp =
-        tempfile::NamedTempFile::new_in(out).with_context(|| format!("could not write in {}", out.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), manifest)?;
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("could not write in {}", dir.display()))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        serde_json::to_writer(&mut w, value)?;
+        std::io::Write::flush(&mut w)?;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(out.join(MANIFEST)).map_err(|e| e.error).context("could not write the manifest")?;
+    if durable {
+        tmp.as_file().sync_all().with_context(|| format!("could not write {}", dir.join(name).display()))?;
+    }
+    tmp.persist(dir.join(name))
+        .map_err(|e| e.error)
+        .with_context(|| format!("could not write {}", dir.join(name).display()))?;
+    if durable {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
     Ok(())
 }

@@ -42,6 +42,7 @@ mod test_signing;
 mod test_since;
 mod test_site;
 mod test_site_credits;
+mod test_site_robustness;
 mod test_site_templates;
 mod test_slugs;
 mod test_snapshots;
