@@ -61,6 +61,12 @@ pub const BESIDE: &str = ".tribune-build-";
 fn resolve(out: &Path) -> Result<PathBuf> {
     let is_link = std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink());
     if !is_link {
+        // `.` or `site/..` has no name to put the lock and the whole build beside it by.
+        if out.file_name().is_none() {
+            if let Ok(dir) = std::fs::canonicalize(out) {
+                return Ok(dir);
+            }
+        }
         return Ok(out.to_path_buf());
     }
     let to = std::fs::read_link(out).map(|p| p.display().to_string()).unwrap_or_default();

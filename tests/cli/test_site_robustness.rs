@@ -172,6 +172,21 @@ fn a_second_build_of_the_same_site_at_once_is_refused_and_writes_nothing() {
     assert!(!lock_path.exists(), "the lock file goes with the build");
 }
 
+/// OUT given as `.` (the directory the build runs in): built there, its lock and whole
+/// build beside it under its real name, not inside it.
+#[test]
+fn an_out_given_as_dot_is_built_beside_its_real_name() {
+    let (env, d) = demo();
+    let www = env.path("www");
+    std::fs::create_dir(&www).unwrap();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "cd www && exec \"$0\" -C \"$1\" site build ."]).arg(binary()).arg(&d);
+    let r = env.run_command(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(www.join("index.html").is_file());
+    assert!(!names(&www).iter().any(|n| n.contains(".tribune-build-") || n.ends_with(".lock")), "{:?}", names(&www));
+}
+
 /// OUT a symbolic link to a directory: the site is built where it points, beside that
 /// directory, and the link stays a link; a link to nothing or to a file is refused by name.
 #[test]
