@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety (DESIGN invariant 2; issue 12). Long writes are killed with SIGKILL, their
 # whole process group at once (git children included), at random moments: `synth`,
-# `rate --batch` of a large file, `sync` to a local bare hub, and parallel writers of every
-# kind. After every kill:
+# `rate --batch` of a large file, `sync` to a local bare hub, parallel writers of every
+# kind, and `site build` (see 5 for what it must leave). After every kill:
 #   - `git fsck --strict` is clean and every ref points at a complete object;
 #   - whatever the killed command reported as done before it died is there;
 #   - what a command reports only at its end was written to each ref whole or not at all;
@@ -458,6 +458,59 @@ for t in $(seq 1 $TRIALS); do
     sound "$par"
     finish_trial "parallel writers killed at $ms ms ($reported records reported before, all checked)"
     if [ $last_failed = 1 ]; then mv "$par" "$work/failed-parallel-$t" && mv "$out" "$work/failed-parallel-$t-out"; fi
+done
+
+###########################################################################################
+# 5. site build of 2,000 articles, incremental (after ratings on 300) or --full, killed at random
+#    moments. Every file a reader sees in OUT meanwhile is whole, the old site's or the new
+#    one's; the next build finishes (or drops) what the killed one left, and OUT is then
+#    exactly what a whole build makes; nothing of a build is left beside OUT.
+site_repo=$work/site-repo
+"$tribune" synth "$site_repo" --articles 2000 --contingents 5 --batch 500 --single 20 >/dev/null 2>&1 ||
+    die "synth for the site failed"
+"$tribune" -C "$site_repo" site build "$work/site-old" >/dev/null || die "site build failed"
+git -C "$site_repo" ls-tree -r --name-only refs/heads/main articles |
+    sed -n 's|^articles/../../\([^/]*\)/index\.md$|\1|p' | head -300 | awk '{ printf "{\"slug\":\"%s\",\"score\":1,\"rater\":\"cs\"}\n", $1 }' >"$work/site.jsonl"
+"$tribune" -C "$site_repo" rate --batch "$work/site.jsonl" >/dev/null || die "rate --batch for the site failed"
+t0=$(now_ms)
+"$tribune" -C "$site_repo" site build "$work/site-new" >/dev/null || die "site build failed"
+t_site_full=$(($(now_ms) - t0))
+cp -a "$work/site-old" "$work/site-inc"
+t0=$(now_ms)
+"$tribune" -C "$site_repo" site build "$work/site-inc" >/dev/null || die "site build failed"
+t_site_inc=$(($(now_ms) - t0))
+diff -r "$work/site-inc" "$work/site-new" >/dev/null || die "an incremental build differs from a whole one"
+rm -rf "$work/site-inc"
+echo "site build: a whole build takes $t_site_full ms, an incremental one (300 pages) $t_site_inc ms"
+for t in $(seq 1 $TRIALS); do
+    out=$work/site-$t
+    cp -a "$work/site-old" "$out"
+    if [ $((t % 2)) = 1 ]; then
+        # Late, mostly: most of an incremental build is reading and rendering, its renames
+        # come at the end.
+        kind=incremental extra=()
+        ms=$(between $((t_site_inc / 4)) $((t_site_inc * 9 / 10)))
+    else
+        kind=full extra=(--full)
+        ms=$(between $((t_site_full / 20)) $((t_site_full * 3 / 4)))
+    fi
+    run_killed "$ms" "$work/site-$t.out" "$tribune" -C "$site_repo" site build "$out" "${extra[@]}"
+    # The files that are not the new site's must be the old one's (diff -rq lists them).
+    [ -f "$out/index.html" ] || problem "$kind: OUT has no front page after the kill"
+    while read -r rel; do
+        case $rel in .tribune-site-staging | .tribune-site-staging/*) continue ;; esac
+        cmp -s "$out/$rel" "$work/site-old/$rel" || problem "$kind: $rel is neither the old site's nor the new one's"
+    done < <(diff -rq "$out" "$work/site-new" 2>&1 |
+        sed -n -e "s|^Files $out/\(.*\) and $work/site-new/.* differ\$|\1|p" -e "s|^Only in $out: \(.*\)\$|\1|p" \
+            -e "s|^Only in $out/\(.*\): \(.*\)\$|\1/\2|p")
+    "$tribune" -C "$site_repo" site build "$out" >"$work/site-$t.next" 2>&1 ||
+        problem "$kind: the build after the kill failed: $(cat "$work/site-$t.next")"
+    diff -r "$out" "$work/site-new" >/dev/null || problem "$kind: after the next build, OUT differs from a whole build"
+    left=$(find "$work" -maxdepth 1 -name ".site-$t.tribune-*")
+    [ -z "$left" ] || problem "$kind: left beside OUT: $left"
+    how=$([ "$status" = 137 ] && echo "killed at $ms ms" || echo "finished (exit $status) before the kill at $ms ms")
+    finish_trial "site build ($kind) $how"
+    [ $last_failed = 1 ] || rm -rf "$out"
 done
 
 elapsed=$((SECONDS - started))
