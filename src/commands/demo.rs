@@ -411,7 +411,7 @@ fn rate(
     use std::collections::BTreeMap;
     let editions = crate::index::editions(commons)?;
     let mut versions: Vec<(String, crate::git::Oid)> = Vec::new();
-    for e in crate::index::load(commons)?.articles {
+    for e in crate::index::load(commons)?.into_parts().0 {
         versions.push((e.slug.clone(), e.version.parse()?));
         for (_, v) in editions.rewrites(&e.slug)? {
             versions.push((e.slug.clone(), v.version.parse()?));

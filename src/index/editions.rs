@@ -298,19 +298,20 @@ pub fn load(commons: &Commons) -> Result<Editions> {
         let contingent = refname.rsplit('/').next().unwrap_or_default().to_string();
         list.push(Edition { refname, label, contingent, tip, fork, path, loaded: Default::default() });
     }
-    // Each edition read on its own, on every core (a cold build reads a hundred editions of
-    // a thousand rewrites each); written in order.
+    // Each edition read and its file written on its own, on every core (a cold build reads
+    // a hundred editions of a thousand rewrites each).
     // A cold build (no index yet) reads every edition's history: worth showing.
     let progress = crate::progress::start_if(seen.is_none(), "reading editions", Some(stale.len() as u64));
-    let files = repo.par_map(&stale, 2, |repo, (_, tip, old)| {
-        let file = refresh(repo, trunk, *tip, old.clone());
-        progress.advance(1);
-        file
-    })?;
-    for ((i, _, _), file) in stale.iter().zip(files) {
-        let e = &mut list[*i];
+    let listed = &list;
+    let forks = repo.par_map(&stale, 2, |repo, (i, tip, old)| {
+        let file = refresh(repo, trunk, *tip, old.clone())?;
+        let e = &listed[*i];
         write_atomic(&e.path, render(&e.refname, &file).as_bytes())?;
-        e.fork = file.fork;
+        progress.advance(1);
+        Ok(file.fork)
+    })?;
+    for ((i, _, _), fork) in stale.iter().zip(forks) {
+        list[*i].fork = fork;
     }
     // Files of branches that are gone. A file written in the last minute is left alone: it
     // may be that of a branch another process created after this one listed the refs, and
