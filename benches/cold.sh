@@ -53,7 +53,8 @@ cat_file() {
   git -C "$1" cat-file --batch < "$2"
 }
 
-# The median of RUNS wall times of a command, after `prep` (not timed) before each.
+# The median of RUNS wall times of a command, after `prep` (not timed) before each, to the
+# millisecond (the growth figure divides by a time of about 0.2 s).
 median() {
   local prep=$1; shift
   local times=()
@@ -63,12 +64,14 @@ median() {
     s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
     times+=("$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }')")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }'
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", a[int((NR + 1) / 2)] }'
 }
 
 "$T" -C "$work/a100000" filter add twenty --trust r0000 --trust r0001 --trust r0002 --dimension politics \
   --min-score 1 >/dev/null 2>&1 || true
 declare -A cold
+bench_quiet
+echo "load when the measuring starts: $(cut -d' ' -f1-3 /proc/loadavg)"
 for pack in "" "-deep"; do
   for n in 10000 100000; do
     dir=$work/a$n$pack

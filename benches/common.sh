@@ -26,6 +26,16 @@ bench_env() {
   export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.org
 }
 
+# A measurement on a busy machine measures the machine: waits (at most two minutes) for the
+# one-minute load average to fall under 1.
+bench_quiet() {
+  for _ in $(seq 24); do
+    awk '{ exit !($1 < 1.0) }' /proc/loadavg && return
+    sleep 5
+  done
+  echo "(the machine stayed busy: load $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
 bench_setup() {
   local work=$1 what=$2
   shift 2
