@@ -18,6 +18,15 @@ fn reference(repo: &Repo, old: Option<Oid>, new: Oid) -> Vec<(String, Option<Oid
     out
 }
 
+/// A tree of these files (path → contents).
+fn tree_of(repo: &Repo, files: &std::collections::BTreeMap<String, String>) -> Oid {
+    let edits: Vec<Edit> = files
+        .iter()
+        .map(|(p, c)| Edit::Put { path: p.clone(), blob: repo.write_blob(c.as_bytes()).unwrap() })
+        .collect();
+    repo.edit_tree(None, &edits).unwrap()
+}
+
 /// Every message here is read alike by both parsers or differs as `trailers` documents.
 #[test]
 fn libgit2_reads_trailers_differently() {
@@ -142,13 +151,7 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repo::init_bare(dir.path(), "main").unwrap();
-        let tree_of = |files: &std::collections::BTreeMap<String, String>| {
-            let edits: Vec<Edit> = files
-                .iter()
-                .map(|(p, c)| Edit::Put { path: p.clone(), blob: repo.write_blob(c.as_bytes()).unwrap() })
-                .collect();
-            repo.edit_tree(None, &edits).unwrap()
-        };
+        let tree_of = |files: &std::collections::BTreeMap<String, String>| tree_of(&repo, files);
         let (a, b) = (tree_of(&first), tree_of(&second));
         let mut mine: Vec<_> = repo.changed_paths(Some(a), b, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
         mine.sort();
@@ -190,13 +193,7 @@ proptest! {
                 _ => { second.retain(|p, _| !p.starts_with(&format!("d/{n}/"))); second.insert(format!("d/{n}"), "now a file".into()); }
             }
         }
-        let tree_of = |files: &std::collections::BTreeMap<String, String>| {
-            let edits: Vec<Edit> = files
-                .iter()
-                .map(|(p, c)| Edit::Put { path: p.clone(), blob: repo.write_blob(c.as_bytes()).unwrap() })
-                .collect();
-            repo.edit_tree(None, &edits).unwrap()
-        };
+        let tree_of = |files: &std::collections::BTreeMap<String, String>| tree_of(&repo, files);
         let (a, b) = (tree_of(&files), tree_of(&second));
         for (x, y) in [(a, b), (b, a)] {
             let mut mine: Vec<_> = repo.changed_paths(Some(x), y, "").unwrap().into_iter().map(|c| (c.path, c.old, c.new)).collect();
