@@ -303,24 +303,32 @@ pub fn recover(out: &Path, full: bool) -> Result<()> {
         return Ok(());
     }
     let root = out.join(STAGING);
-    let is_dir = std::fs::symlink_metadata(&root).is_ok_and(|m| m.is_dir());
+    let meta = std::fs::symlink_metadata(&root).ok();
+    // Tribune's own name in OUT held by a file or a link: no build of its own.
+    if meta.as_ref().is_some_and(|m| !m.is_dir()) {
+        let _ = std::fs::remove_file(&root);
+    }
+    let is_dir = meta.is_some_and(|m| m.is_dir());
     let journal = std::fs::read(root.join(JOURNAL)).ok().and_then(|b| serde_json::from_slice::<Journal>(&b).ok());
     match journal {
-        Some(j) if is_dir => {
-            if let Some(bad) = j.write.iter().chain(&j.remove).find(|p| !safe_rel(p)) {
+        Some(j) if is_dir => match followable(out, &root, &j) {
+            Err(why) if full => drop(why),
+            Err(why) => {
                 return Err(fail(
+                    format!("{} cannot be followed: {why}: nothing was written", root.join(JOURNAL).display()),
                     format!(
-                        "{} names {bad:?}, which is no file of a site: nothing was written",
-                        root.join(JOURNAL).display()
+                        "the staging directory was not left by a build of this site; remove {} and build with --full",
+                        root.display()
                     ),
-                    format!("the journal was changed by hand; remove {} and build with --full", root.display()),
-                ));
+                ))
             }
-            let done = roll_forward(out, &root, &j);
-            if !full {
-                done.with_context(|| format!("could not finish the build {} records", root.display()))?;
+            Ok(()) => {
+                let done = roll_forward(out, &root, &j);
+                if !full {
+                    done.with_context(|| format!("could not finish the build {} records", root.display()))?;
+                }
             }
-        }
+        },
         _ => {}
     }
     // Staging directories without a journal (and those of older versions, with a suffix).
@@ -329,6 +337,50 @@ pub fn recover(out: &Path, full: bool) -> Result<()> {
             if e.file_name().to_string_lossy().starts_with(STAGING) && e.file_type().is_ok_and(|t| t.is_dir()) {
                 let _ = std::fs::remove_dir_all(e.path());
             }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a journal found in OUT is one a build of this site wrote, which may be followed:
+/// every path it names a file of a site, every file it writes staged as a plain file (no
+/// symbolic link on the way, inside the staging directory or OUT) and listed by the
+/// staged manifest, every file it removes listed by OUT's manifest. (Anyone who can write
+/// in OUT could plant one; followed blindly, it would publish what a link points to, or
+/// remove what the site never wrote.)
+fn followable(out: &Path, root: &Path, journal: &Journal) -> std::result::Result<(), String> {
+    let read = |path: PathBuf| -> Option<Manifest> { serde_json::from_slice(&std::fs::read(path).ok()?).ok() };
+    let staged_manifest = root.join(STAGED_MANIFEST);
+    // The manifest is moved into place after every removal: when it was, they were done.
+    let (new, moved) = match std::fs::symlink_metadata(&staged_manifest) {
+        Ok(m) if m.is_file() => (read(staged_manifest).ok_or("its staged manifest does not parse")?, false),
+        Ok(_) => return Err("its staged manifest is not a plain file".into()),
+        Err(_) => (read(out.join(MANIFEST)).ok_or("the site's manifest does not parse")?, true),
+    };
+    let old = read(out.join(MANIFEST)).unwrap_or_default();
+    if let Some(bad) = journal.write.iter().chain(&journal.remove).find(|p| !safe_rel(p)) {
+        return Err(format!("it names {bad:?}, which is no file of a site"));
+    }
+    if let Some(bad) = journal.write.iter().find(|p| !new.pages.contains_key(*p)) {
+        return Err(format!("it writes {bad:?}, which its manifest does not list"));
+    }
+    let removable = |p: &String| match moved {
+        true => std::fs::symlink_metadata(out.join(p)).is_err(),
+        false => old.pages.contains_key(p) && !new.pages.contains_key(p),
+    };
+    if let Some(bad) = journal.remove.iter().find(|p| !removable(p)) {
+        return Err(format!("it removes {bad:?}, which the site's manifest does not list"));
+    }
+    let staged = root.join(STAGED_FILES);
+    match std::fs::symlink_metadata(&staged) {
+        Ok(m) if !m.is_dir() => return Err(format!("{} is not a directory", staged.display())),
+        _ => {}
+    }
+    for rel in &journal.write {
+        no_link_on_the_way(&staged, rel).map_err(|e| format!("{e:#}"))?;
+        match std::fs::symlink_metadata(staged.join(rel)) {
+            Ok(m) if !m.is_file() => return Err(format!("{rel:?} is staged as something else than a file")),
+            _ => {}
         }
     }
     Ok(())

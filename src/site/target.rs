@@ -93,10 +93,28 @@ fn parent_of(dir: &Path) -> PathBuf {
 /// Opens and locks `path`, made if missing; refused at once when another process holds it.
 fn take(path: &Path, out: &Path) -> Result<File> {
     loop {
-        let file =
-            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(
-                |e| fail(format!("cannot make the lock file {}: {e}", path.display()), "check the permissions"),
-            )?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // Never through a symbolic link: a link planted there would have the build write
+        // its process id over whatever it points to.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        let file = options.open(path).map_err(|e| {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            match link {
+                true => fail(
+                    format!("{} is a symbolic link, not a lock file tribune made: nothing was written", path.display()),
+                    "remove the link, then build again",
+                ),
+                false => fail(format!("cannot open the lock file {}: {e}", path.display()), "check the permissions"),
+            }
+        })?;
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(fail(
+                format!("{} is not a plain file, so not a lock file tribune made: nothing was written", path.display()),
+                "remove it, then build again",
+            ));
+        }
         match try_lock(&file) {
             Ok(true) => {}
             Ok(false) => {

@@ -226,3 +226,64 @@ fn an_out_that_is_a_symbolic_link_is_built_where_it_points_and_stays_a_link() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
     assert!(!env.path("nowhere").exists());
 }
+
+/// A staging directory planted in OUT (anyone who can write there could) is not followed:
+/// its links would publish what they point to, its journal remove what the site never
+/// wrote. Refused, nothing moved; `--full` drops it and builds.
+#[test]
+fn a_planted_staging_directory_is_refused_not_followed() {
+    let (env, d) = demo();
+    let out = env.path("site");
+    let o = out.to_string_lossy().into_owned();
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    let secret = env.path("secret");
+    std::fs::create_dir_all(&secret).unwrap();
+    std::fs::write(secret.join("id_ed25519"), "PRIVATE KEY").unwrap();
+    std::fs::write(out.join("CNAME"), "news.example.org").unwrap();
+    let staging = out.join(".tribune-site-staging");
+    let plant = |journal: &str, link_files: bool| {
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).unwrap();
+        if link_files {
+            std::os::unix::fs::symlink(&secret, staging.join("files")).unwrap();
+        }
+        std::fs::write(staging.join("journal.json"), journal).unwrap();
+    };
+    let cases = [
+        // The files staged through a link to the builder's own files.
+        (r#"{"tribune_site_journal":1,"write":["id_ed25519"],"remove":[]}"#, true, "id_ed25519"),
+        // A removal of a file the site never wrote.
+        (r#"{"tribune_site_journal":1,"write":[],"remove":["CNAME"]}"#, false, "CNAME"),
+    ];
+    let before = tree(&out);
+    for (journal, link, named) in cases {
+        plant(journal, link);
+        let r = env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "cannot be followed");
+        assert!(r.stderr.contains(named), "{}", r.stderr);
+        std::fs::remove_dir_all(&staging).unwrap();
+        assert_eq!(tree(&out), before, "nothing moved");
+        assert_eq!(std::fs::read_to_string(secret.join("id_ed25519")).unwrap(), "PRIVATE KEY");
+        assert!(!out.join("id_ed25519").exists());
+    }
+    // A whole build drops it (the user's CNAME is refused as ever: moved out first).
+    plant(cases[0].0, true);
+    std::fs::remove_file(out.join("CNAME")).unwrap();
+    env.tribune(&["-C", &d, "site", "build", &o, "--full"]).ok();
+    assert!(!staging.exists());
+    assert_eq!(std::fs::read_to_string(secret.join("id_ed25519")).unwrap(), "PRIVATE KEY");
+}
+
+/// The lock file beside OUT is never opened through a symbolic link: a link planted there
+/// would have had the build write its process id over what it points to.
+#[test]
+fn a_lock_file_that_is_a_symbolic_link_is_refused_and_its_target_kept() {
+    let (env, d) = demo();
+    let out = env.path("site");
+    let o = out.to_string_lossy().into_owned();
+    let victim = env.path("victim.txt");
+    std::fs::write(&victim, "precious config").unwrap();
+    std::os::unix::fs::symlink(&victim, env.path(".site.tribune-site.lock")).unwrap();
+    env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "is a symbolic link");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious config");
+    assert!(!out.exists(), "nothing was built");
+}
