@@ -46,6 +46,9 @@ pub enum Action {
 /// is not tribune's is left alone, and the install refused. A repository with a work tree
 /// is refused: git refuses pushes to its checked-out branch anyway, and a hub is bare. The
 /// hub's audit is brought up to date, so that the first push judges only its own commits.
+/// Unless the hub sets receive.fsckObjects itself, it is set to true: git then refuses
+/// malformed objects (a tree with two entries of one name), which git and tribune could
+/// read differently.
 #[derive(Debug, clap::Args)]
 pub struct Install {
     /// The bare hub (default: the current directory, or -C DIR).
@@ -123,6 +126,17 @@ fn install(ctx: &Ctx, args: Install) -> Result<()> {
             }
         }
     }
+    // git checks every object pushed as `git fsck` does (a tree with two entries of one
+    // name, or out of order, is read differently by git and by tribune): unless the hub
+    // says otherwise.
+    let fsck_note = match repo.config_string("receive.fsckObjects") {
+        None => {
+            repo.set_config_string("receive.fsckObjects", "true")?;
+            None
+        }
+        Some(v) if !matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1") => Some(v),
+        Some(_) => None,
+    };
     let exe = std::env::current_exe().context("could not find the path of this tribune binary")?;
     let exe = exe.canonicalize().unwrap_or(exe);
     let script = format!(
@@ -141,6 +155,11 @@ fn install(ctx: &Ctx, args: Install) -> Result<()> {
     }
     std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))?;
     let mut out = format!("Installed the pre-receive hook {}: it runs {}.", path.display(), exe.display());
+    if let Some(v) = fsck_note {
+        out.push_str(&format!(
+            "\nNote: receive.fsckObjects is {v}: git takes malformed objects, which git and tribune may read apart."
+        ));
+    }
     if let Some(head) = trunk_note {
         out.push_str(&format!("\nThe trunk is {head}, the branch HEAD names (recorded as {key})."));
     }

@@ -377,3 +377,39 @@ fn a_hub_whose_path_holds_a_colon_reads_its_own_objects_in_the_hook() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(rev(&env, &hub, "main"), rev(&env, &w, "HEAD"));
 }
+
+/// The install has git check every pushed object as `git fsck` does: a tree with two
+/// entries of one name (which git and tribune would read apart) is refused with the push.
+#[test]
+fn install_has_git_refuse_malformed_trees_pushed() {
+    let env = Env::new();
+    let hub = env.commons_with_article("port-blockade");
+    let r = env.tribune(&["hook", "install", &hub]).ok();
+    assert!(!r.stdout.contains("receive.fsckObjects"), "{}", r.stdout);
+    assert_eq!(env.git(&["-C", &hub, "config", "receive.fsckObjects"]).ok().stdout.trim(), "true");
+    let daemon = Daemon::start(&env);
+    let w = env.path("w").to_string_lossy().into_owned();
+    env.git(&["clone", "-q", &daemon.url("c"), &w]).ok();
+    // A tree naming one file twice, written as git never would.
+    let blob = env.git(&["-C", &w, "rev-parse", "HEAD:tribune.toml"]).ok().stdout.trim().to_string();
+    let mut raw = Vec::new();
+    for _ in 0..2 {
+        raw.extend_from_slice(b"100644 index.md\0");
+        raw.extend((0..20).map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).unwrap()));
+    }
+    let file = env.path("tree.raw");
+    std::fs::write(&file, raw).unwrap();
+    let tree =
+        env.git(&["-C", &w, "hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok().stdout;
+    let commit = env.git(&["-C", &w, "commit-tree", tree.trim(), "-p", "HEAD", "-m", "dup"]).ok().stdout;
+    let before = env.refs(&hub);
+    let r = env.git(&["-C", &w, "push", "origin", &format!("{}:refs/heads/other", commit.trim())]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("duplicateEntries") || r.stderr.contains("fsck"), "{}", r.stderr);
+    assert_eq!(env.refs(&hub), before);
+    // A hub that says otherwise is left as it says, with a note.
+    env.git(&["-C", &hub, "config", "receive.fsckObjects", "false"]).ok();
+    let r = env.tribune(&["hook", "install", &hub]).ok();
+    assert!(r.stdout.contains("receive.fsckObjects is false"), "{}", r.stdout);
+    drop(daemon);
+}
