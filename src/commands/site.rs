@@ -60,8 +60,9 @@ pub struct Build {
     #[arg(long)]
     pub full: bool,
     /// Print what was done as JSON: out, mode (full or incremental), files, written and
-    /// removed (paths relative to OUT), unchanged (files built again with the same bytes)
-    /// and articles_built.
+    /// removed (paths relative to OUT), unchanged (files built again with the same bytes),
+    /// articles_built, and withheld (channels left off the site, each with the number of
+    /// commits of its history not made by its keeper).
     #[arg(long)]
     pub json: bool,
 }

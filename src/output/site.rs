@@ -6,7 +6,7 @@ use std::path::Path;
 /// "Built the site in OUT (incremental): 4 files written, 2,313 unchanged, 0 removed."
 pub fn report(r: &Report) -> String {
     let out = super::clean_text(&r.out);
-    format!(
+    let mut text = format!(
         "Built the site in {out} ({}): {} of {} files written, {} unchanged, {} removed; {} article pages built.",
         r.mode,
         r.written.len(),
@@ -14,7 +14,17 @@ pub fn report(r: &Report) -> String {
         r.unchanged,
         r.removed.len(),
         r.articles_built
-    )
+    );
+    for (channel, commits) in &r.withheld {
+        text.push_str(&format!(
+            "\nLeft off the site: the channel {}, whose history holds {} not made by its keeper (`tribune channel show {}` names {}).",
+            super::clean_text(channel),
+            crate::model::words::count(*commits as u64, "commit", "commits"),
+            super::clean_text(channel),
+            if *commits == 1 { "it" } else { "them" }
+        ));
+    }
+    text
 }
 
 /// What `site templates` wrote and kept.

@@ -27,7 +27,22 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
     let tree = repo.commit_tree(tip)?;
-    let channels = crate::channels::list(commons)?;
+    // A channel whose history holds commits that are not its keeper's acts (in a founded
+    // commons) is not published in the keeper's name: left off the site, and said.
+    let mut withheld = Vec::new();
+    let mut channels = crate::channels::list(commons)?;
+    channels.retain(|c| {
+        let id = crate::channels::ChannelId::parse(&c.id).ok();
+        let tip = c.tip.parse::<Oid>().ok();
+        let bad = match (id, tip) {
+            (Some(id), Some(tip)) => crate::channels::unverified(commons, &id, tip).map(|u| u.len()).unwrap_or(1),
+            _ => 1,
+        };
+        if bad > 0 {
+            withheld.push((c.id.clone(), bad));
+        }
+        bad == 0
+    });
     let global = global_key(commons, tree, base, &templates, &channels)?;
     // A whole build swaps a new directory in for OUT: what the user keeps there beside the
     // site (`.git`, `CNAME`) would be lost, so it is refused, naming them.
@@ -280,7 +295,16 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     } else {
         output::swap_in(staging, out, &manifest)?;
     }
-    Ok(Report { out: opts.out.display().to_string(), mode, files, written, removed, unchanged, articles_built })
+    Ok(Report {
+        out: opts.out.display().to_string(),
+        mode,
+        files,
+        written,
+        removed,
+        unchanged,
+        articles_built,
+        withheld,
+    })
 }
 
 /// What every page depends on: when it changes, every page is built again.

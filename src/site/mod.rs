@@ -54,6 +54,9 @@ pub struct Report {
     pub unchanged: usize,
     /// Articles whose pages were built.
     pub articles_built: usize,
+    /// Channels left off the site, each with the number of commits of its history that are
+    /// not its keeper's acts (`tribune channel show` names them).
+    pub withheld: Vec<(String, usize)>,
 }
 
 /// What every page's template gets as `site`.

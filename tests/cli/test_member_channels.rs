@@ -164,6 +164,13 @@ fn in_a_founded_commons_only_the_member_changes_their_channel_not_even_their_con
     }
     let show = t(&["channel", "show", "own", "--json"]).ok();
     assert!(show.stderr.is_empty() && show.json().get("unverified").is_none(), "{}", show.stderr);
+    let site = env.path("site");
+    let s = site.to_string_lossy().into_owned();
+    let page = site.join("channels/@ann/own/index.html");
+    let built = t(&["site", "build", &s]).ok();
+    assert!(page.is_file() && !built.stdout.contains("Left off"), "{}", built.stdout);
+    let nav = "channels/@ann/own/index.html";
+    assert!(std::fs::read_to_string(site.join("index.html")).unwrap().contains(nav));
     // bob's commit put there with plain git is not ann's act, wherever it is read.
     let tip = rev(&env, &c, ANNS);
     let tree = rev(&env, &c, &format!("{ANNS}^{{tree}}"));
@@ -182,6 +189,18 @@ fn in_a_founded_commons_only_the_member_changes_their_channel_not_even_their_con
         "{}",
         md.stdout
     );
+    // Nor is it published in ann's name: the site leaves the channel off, and says so.
+    let built = t(&["site", "build", &s]).ok();
+    assert!(
+        built
+            .stdout
+            .contains("Left off the site: the channel @ann/own, whose history holds 1 commit not made by its keeper"),
+        "{}",
+        built.stdout
+    );
+    assert!(!page.exists());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(!index.contains(nav), "the navigation still names it");
 }
 
 #[test]
