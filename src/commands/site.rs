@@ -52,7 +52,7 @@ pub struct Build {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// A directory of templates: each file replaces the default of the same name
-    /// (base.html, front.html, article.html, contingent.html, contingents.html,
+    /// (base.html, front.html, article.html, pinned.html, contingent.html, contingents.html,
     /// statement.html, statements.html, feed.xml, sitemap.xml, style.css).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

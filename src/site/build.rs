@@ -183,9 +183,14 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     // shared filters' ratings through the repository, on this thread).
     let (fronts, contingents) = std::thread::scope(|scope| {
         let contingents = scope.spawn(|| super::contingents::contingent_pages(&site, &data, &items, base));
-        let fronts = lists::listings(commons, &data, &items, &channels).map(|ls| {
+        let fronts = lists::listings(commons, &data, &items, &channels).and_then(|ls| {
             let known = old.as_ref().map(|m| &m.inputs);
-            ls.iter().flat_map(|l| lists::listing_pages(&site, l, base, known)).collect::<Vec<_>>()
+            let mut pages = Vec::new();
+            for l in &ls {
+                pages.extend(lists::listing_pages(&site, l, base, known));
+                pages.extend(super::pinned::pages(&site, &l.title, &l.dir, &l.pins, base)?);
+            }
+            Ok(pages)
         });
         let contingents = contingents.join().map_err(|_| anyhow!("making the contingents' pages failed"));
         (fronts, contingents)

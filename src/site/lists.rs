@@ -33,10 +33,12 @@ pub struct Listing<'a> {
     pub dir: String,
     /// The site's items as they are, or (under a filter) with their score.
     pub items: Vec<Cow<'a, Item>>,
+    /// A channel's pinned versions, each with a page of its own.
+    pub pins: Vec<super::pinned::Doc>,
 }
 
 /// An article as lists and feeds show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Item {
     pub slug: String,
     pub title: String,
@@ -58,6 +60,8 @@ pub struct Item {
     /// In a feed: the entry's id and link.
     pub id: String,
     pub href: String,
+    /// Its page, from the site's top: the article's, or a channel's pinned version's.
+    pub page: String,
     /// When it arrived on the trunk, and its place there: the order of the lists.
     #[serde(skip)]
     pub key: (i64, u64),
@@ -159,6 +163,7 @@ fn item(data: &Data, e: &Entry, versions: usize, base: Option<&str>) -> Item {
         updated: String::new(),
         id: String::new(),
         href: String::new(),
+        page: format!("articles/{}/index.html", e.slug),
         key: (e.arrived, e.arrived_seq),
     }
 }
@@ -177,6 +182,7 @@ pub fn listings<'a>(
         description: format!("The newest articles of the common database of {}.", data.org),
         dir: String::new(),
         items: all.iter().map(Cow::Borrowed).collect(),
+        pins: Vec::new(),
     }];
     for (name, filter) in &data.filters {
         let tallies = crate::ratings::trust::tally_all(commons, filter)?;
@@ -212,6 +218,7 @@ pub fn listings<'a>(
             ),
             dir: format!("filters/{name}/"),
             items: items.into_iter().map(|(i, _)| Cow::Owned(i)).collect(),
+            pins: Vec::new(),
         });
     }
     // A channel's front page: its picks, in its order (a channel with none, fed by a filter:
@@ -225,7 +232,8 @@ pub fn listings<'a>(
         if let (true, Some(last)) = (slugs.is_empty(), &s.last_edition) {
             slugs = crate::channels::edition(commons, &id, last.number)?.pinned.into_iter().map(|p| p.slug).collect();
         }
-        let items = slugs.iter().filter_map(|slug| by_slug.get(slug.as_str()).map(|i| Cow::Borrowed(*i))).collect();
+        let pins = super::pinned::docs(commons, data, s, &by_slug)?;
+        let items = pins.iter().map(|d| Cow::Owned(d.item.clone())).collect();
         // A member's channel is named by the member's name (their id when the roster no
         // longer holds them), and lives under `channels/@<member>/<name>/`.
         let owner = if s.member {
@@ -244,6 +252,7 @@ pub fn listings<'a>(
             },
             dir: format!("channels/{}/", s.id),
             items,
+            pins,
         });
     }
     Ok(out)
@@ -286,6 +295,7 @@ fn listing_digest(head: &[&str], items: &[Cow<'_, Item>]) -> String {
             &i.date,
             &i.summary,
             &i.version,
+            &i.page,
             &versions,
             &i.score,
             &key,
@@ -369,7 +379,7 @@ pub fn listing_pages(
         .iter()
         .map(|i| {
             let mut i = i.clone().into_owned();
-            let path = format!("articles/{}/", i.slug);
+            let path = i.page.trim_end_matches("index.html").to_string();
             i.updated = crate::git::Timestamp { seconds: i.key.0, offset_minutes: 0 }.rfc3339_utc();
             i.id = absolute(base, &path).unwrap_or_else(|| format!("urn:tribune:article:{}", i.slug));
             // Without a base URL, entries link relative to the feed.

@@ -16,6 +16,7 @@ pub mod contingents;
 pub mod lists;
 pub mod media;
 pub mod output;
+mod pinned;
 mod sitemap;
 pub mod statements;
 mod target;

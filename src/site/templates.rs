@@ -16,6 +16,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("templates/base.html")),
     ("front.html", include_str!("templates/front.html")),
     ("article.html", include_str!("templates/article.html")),
+    ("pinned.html", include_str!("templates/pinned.html")),
     ("contingent.html", include_str!("templates/contingent.html")),
     ("contingents.html", include_str!("templates/contingents.html")),
     ("statement.html", include_str!("templates/statement.html")),

@@ -319,7 +319,10 @@ fn the_site_has_a_page_and_a_feed_for_a_member_channel_and_a_hostile_ref_is_iner
     let pages = crate::test_site::crawl(&out);
     let page = &pages["channels/@alice/mine/index.html"];
     assert!(page.contains("<h1>Alice&#39;s picks (Alice)</h1>"), "{page}");
-    assert!(page.contains("articles/port-blockade/index.html"), "{page}");
+    // Its pick links the version pinned, on a page of its own, which links the article's.
+    let (pinned, text) = pages.iter().find(|(p, _)| p.starts_with("channels/@alice/mine/v/")).expect("a pinned page");
+    assert!(page.contains(&pinned["channels/@alice/mine/".len()..]), "{page}");
+    assert!(text.contains("articles/port-blockade/index.html"), "{text}");
     assert!(pages.contains_key("channels/@alice/mine/feed.xml"));
     assert!(crate::test_site::check_feeds(&pages) >= 2);
     // Every page's navigation links it.

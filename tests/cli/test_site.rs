@@ -170,12 +170,16 @@ fn the_demo_site_shows_articles_rival_versions_contingents_and_verified_statemen
     let shop = &pages["channels/rfc/shop-floor/index.html"];
     assert!(shop.contains("Shop Floor News (Rank-and-File Caucus)"), "{shop}");
     let picks = env.tribune(&["-C", &d, "channel", "show", "shop-floor", "--json"]).ok().json();
-    let picked = picks["picks"][0]["slug"].as_str().unwrap();
-    assert!(shop.contains(&format!("articles/{picked}/index.html")), "{shop}");
+    let (picked, version) =
+        (picks["picks"][0]["slug"].as_str().unwrap(), picks["picks"][0]["version"].as_str().unwrap());
+    // Each pick links the version pinned, on a page of its own that links the article's.
+    assert!(shop.contains(&format!("v/{version}/index.html")), "{shop}");
+    let pinned = &pages[&format!("channels/rfc/shop-floor/v/{version}/index.html")];
+    assert!(pinned.contains(&format!("articles/{picked}/index.html")) && pinned.contains("Picked by"), "{pinned}");
     assert!(
         pages.contains_key("channels/rfc/shop-floor/feed.xml") && pages.contains_key("channels/redline/site/feed.xml")
     );
-    assert!(pages["channels/redline/site/index.html"].contains("articles/"), "the site channel lists its edition");
+    assert!(pages["channels/redline/site/index.html"].contains("v/"), "the site channel lists its edition's versions");
     assert!(index.contains("channels/rfc/shop-floor/index.html"), "the navigation names the channel");
     assert!(pages["channels/@rlopez/reading/index.html"].contains("Rosa&#39;s reading list (Rosa Lopez)"));
     // Built again with nothing new: nothing written, the sitemap included.
@@ -346,7 +350,10 @@ fn a_rebuild_after_one_contribution_rewrites_only_the_pages_it_changes() {
     env.tribune(&["-C", &d, "channel", "pick", "shop-floor", "night-shift", "--key", &key]).ok();
     let (_, mut written, _) = build_json(&env, &d, &o);
     written.sort();
-    let channel = ["feed.xml", "index.html", "page/1.html"].map(|p| format!("channels/rfc/shop-floor/{p}"));
+    let picks = env.tribune(&["-C", &d, "channel", "show", "shop-floor", "--json"]).ok().json();
+    let pick = picks["picks"].as_array().unwrap().iter().find(|p| p["slug"] == "night-shift").unwrap().clone();
+    let pinned = format!("v/{}/index.html", pick["version"].as_str().unwrap());
+    let channel = ["feed.xml", "index.html", "page/1.html", &pinned].map(|p| format!("channels/rfc/shop-floor/{p}"));
     assert_eq!(written, channel);
     assert!(read(&out.join("channels/rfc/shop-floor/index.html")).contains("Night shift organises"));
 
@@ -479,4 +486,35 @@ fn an_image_named_by_its_attachment_is_shown_from_the_sites_copy() {
     assert!(page.contains("At dawn (R. Lopez)"), "{page}");
     assert!(out.join("articles/line-3/files/line3.jpg").exists());
     crawl(&out);
+}
+
+/// A pick pins one version: when the trunk moves on, the channel's page on the site still
+/// shows the text it picked, and the article's page the new one.
+#[test]
+fn a_channels_pick_stays_on_the_site_as_it_was_when_the_trunk_moves_on() {
+    let env = Env::new();
+    let d = env.path("demo").to_string_lossy().into_owned();
+    env.tribune(&["demo", &d]).ok();
+    let out = env.path("site");
+    let o = out.to_string_lossy().into_owned();
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    let picks = env.tribune(&["-C", &d, "channel", "show", "shop-floor", "--json"]).ok().json();
+    let (slug, version) = (picks["picks"][0]["slug"].as_str().unwrap(), picks["picks"][0]["version"].as_str().unwrap());
+    let pinned = out.join(format!("channels/rfc/shop-floor/v/{version}/index.html"));
+    let before = read(&pinned);
+    let pinned_title = env.tribune(&["-C", &d, "show", &format!("{slug}@{version}"), "--json"]).ok().json();
+    let title = pinned_title["title"].as_str().unwrap().replace('\'', "&#39;");
+    assert!(before.contains(&title), "{before}");
+    // The trunk's text of it changes.
+    let path = env.git(&["-C", &d, "ls-tree", "-r", "--name-only", "main", "articles"]).ok().stdout;
+    let path = path.lines().find(|p| p.contains(&format!("/{slug}/index.md"))).unwrap().to_string();
+    let old = env.git(&["-C", &d, "show", &format!("main:{path}")]).ok().stdout;
+    let file = env.write("changed.md", old + "\nA later paragraph.\n");
+    let key = format!("{d}/tribune/demo-keys/lbaptiste");
+    env.tribune(&["-C", &d, "contribute", &file, "--slug", slug, "--update", "--key", &key]).ok();
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    assert_eq!(read(&pinned), before, "the pinned page changed with the trunk");
+    let article = read(&out.join(format!("articles/{slug}/index.html")));
+    assert!(article.contains("A later paragraph."), "{article}");
+    assert!(!read(&pinned).contains("A later paragraph."));
 }

@@ -1,0 +1,106 @@
+//! A channel's picks on the site: each pinned version on a page of its own under the
+//! channel's directory (`channels/<id>/v/<version>/`), read from the channel's tree, so
+//! what a channel published stays what it was when the trunk moves on; its front page and
+//! feed list and link those pages, with each pinned version's own title and byline.
+
+use super::collect::{clean, Data};
+use super::lists::{root_of, Item, Planned};
+use super::{PageHead, SiteCtx};
+use crate::channels::{ChannelId, Summary};
+use crate::commons::Commons;
+use crate::git::Oid;
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One pinned version as its page shows it.
+#[derive(Serialize, Clone)]
+pub struct Doc {
+    pub item: Item,
+    /// "Picked by … on … from …", or the edition it was printed in.
+    pub picked: String,
+    /// The pinned text's body, rendered by tribune and neutralised.
+    pub body_html: String,
+    /// Whether the article is on the trunk (so has a page of its own).
+    pub on_trunk: bool,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    site: &'a SiteCtx,
+    page: PageHead,
+    root: String,
+    doc: &'a Doc,
+    channel: &'a str,
+    channel_href: String,
+}
+
+/// The pinned versions a channel's front page lists, in its order: its picks, or (a
+/// channel fed by a filter, with none) its newest edition's articles.
+pub fn docs(commons: &Commons, data: &Data, s: &Summary, by_slug: &HashMap<&str, &Item>) -> Result<Vec<Doc>> {
+    let id = ChannelId::parse(&s.id)?;
+    let channel = crate::channels::read(commons, &id)?;
+    let tree = commons.repo.commit_tree(channel.tip.parse::<Oid>()?)?;
+    let mut wanted: Vec<(String, String, String)> = channel
+        .picks
+        .iter()
+        .map(|p| {
+            let by = p.by.split(" <").next().unwrap_or(&p.by);
+            (p.slug.clone(), p.version.clone(), format!("Picked by {} on {}.", clean(by), p.at.format("%-d %B %Y")))
+        })
+        .collect();
+    if let (true, Some(last)) = (wanted.is_empty(), &s.last_edition) {
+        let edition = crate::channels::edition(commons, &id, last.number)?;
+        let line = format!("Printed in edition {} of {}.", edition.edition.number, last.date.format("%-d %B %Y"));
+        wanted = edition.pinned.into_iter().map(|p| (p.slug, p.version, line.clone())).collect();
+    }
+    let mut out = Vec::new();
+    for (slug, version, picked) in wanted {
+        let pinned = crate::channels::pinned_at(commons, tree, &slug, &version, "")?;
+        let article = crate::model::article::Article::parse(&format!("{slug}@{version}"), &pinned.text).ok();
+        let on_trunk = by_slug.contains_key(slug.as_str());
+        let mut item = match by_slug.get(slug.as_str()) {
+            Some(i) => (*i).clone(),
+            // An article no longer on the trunk: what the pinned text says of itself.
+            None => Item { slug: slug.clone(), versions: 1, ..Item::default() },
+        };
+        if let Some(a) = &article {
+            item.title = clean(&a.title);
+            item.author_list = a.authors.iter().map(|x| clean(x)).collect();
+            item.authors = crate::credits::and_list(&item.author_list);
+            item.date = a.date.to_string();
+            if a.contingent != item.contingent {
+                item.contingent_page = data.contingents.contains_key(&a.contingent);
+                item.contingent_name =
+                    data.contingents.get(&a.contingent).map_or_else(|| clean(&a.contingent), |c| c.name.clone());
+                item.contingent = a.contingent.clone();
+            }
+        }
+        item.version = version.clone();
+        item.page = format!("channels/{}/v/{version}/index.html", s.id);
+        let body = article.map(|a| a.body).unwrap_or_default();
+        let body_html = crate::export::body_html_with(&clean(&body), &HashMap::new());
+        out.push(Doc { item, picked, body_html, on_trunk });
+    }
+    Ok(out)
+}
+
+/// The page of each pinned version of a channel's listing (`dir`: the channel's directory).
+pub fn pages(site: &SiteCtx, title: &str, dir: &str, docs: &[Doc], base: Option<&str>) -> Result<Vec<Planned>> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let path = doc.item.page.clone();
+        let page_dir = path.trim_end_matches("index.html");
+        let root = root_of(&path);
+        let ctx = PageCtx {
+            site,
+            page: PageHead::new(&doc.item.title, &format!("As {title} published it."), base, page_dir, None),
+            channel_href: format!("{root}{dir}index.html"),
+            root,
+            doc,
+            channel: title,
+        };
+        out.push(Planned { path, template: "pinned.html", input: None, ctx: minijinja::Value::from_serialize(&ctx) });
+    }
+    Ok(out)
+}
