@@ -17,7 +17,7 @@ pub fn build(commons: &Commons, id: &ChannelId, number: u32) -> Result<Newslette
         true => Some(snap.member(&id.owner)?.ok_or_else(|| {
             fail(
                 format!("the channel {id} is signed by the member {}, whom the roster does not hold", id.owner),
-                "see `tribune roster list`",
+                "see `tribune roster`",
             )
         })?),
         false => None,

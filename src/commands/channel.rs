@@ -242,7 +242,7 @@ fn member_channel(
     if commons.snapshot()?.member(&member).ok().flatten().is_none() {
         return Err(fail(
             format!("the roster has no member {member:?}"),
-            "a member's channel is kept by a member of the roster: see `tribune roster list`",
+            "a member's channel is kept by a member of the roster: see `tribune roster`",
         ));
     }
     ChannelId::of_member(&member, name)

@@ -280,7 +280,7 @@ pub fn build(dir: &std::path::Path) -> Result<String> {
         roster.org,
         roster.contingents.len(),
         roster.members.len(),
-        ARTICLES.len(),
+        ARTICLES.len() + credits::CREDITED.len(),
         rewrites,
         ratings,
         raters,

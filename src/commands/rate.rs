@@ -28,7 +28,7 @@ pub struct Args {
           required_unless_present = "batch", conflicts_with = "batch")]
     pub score: Option<i8>,
     /// Many ratings from a file (- for standard input): JSON lines
-    /// ({"slug":…,"score":…,"version":…,"rater":…,"dimension":…,"comment":…}) or CSV with a
+    /// ({"slug": …, "score": …, "version": …, "rater": …, "dimension": …, "comment": …}) or CSV with a
     /// header naming those columns. One notes commit per rater; nothing is written unless
     /// every line is valid.
     #[arg(long, value_name = "FILE")]

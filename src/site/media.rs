@@ -84,8 +84,20 @@ pub fn files(
     under: &str,
 ) -> Result<Files> {
     let mut out = Files::default();
+    let mut taken = std::collections::HashSet::new();
     for e in repo.list_dir(tree, dir)?.into_iter().filter(|e| !e.is_tree && e.name != "index.md") {
-        let name = safe_file_name(&e.name);
+        // Two names made the same by the cleaning (`a b.png`, `a-b.png`) stay two files:
+        // the later one in the tree's order numbered (`a-b-2.png`), whatever the build.
+        let mut name = safe_file_name(&e.name);
+        let mut n = 1;
+        while !taken.insert(name.clone()) {
+            n += 1;
+            let clean = safe_file_name(&e.name);
+            name = match clean.split_once('.') {
+                Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+                None => format!("{clean}-{n}"),
+            };
+        }
         let href = format!("{under}{name}");
         out.copies.push((format!("{page_dir}/{href}"), e.id));
         out.moved.insert(e.name.clone(), href.clone());
@@ -143,6 +155,34 @@ mod tests {
         assert_eq!(safe_file_name("report.pdf"), "report.pdf");
         assert_eq!(kind_of("clip.webm"), "video");
         assert_eq!(kind_of("a.png"), "image");
+    }
+
+    /// Names the cleaning makes the same stay two files, the later in the tree's order
+    /// numbered, and a body's links follow each to its own.
+    #[test]
+    fn names_made_the_same_stay_two_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init_bare(dir.path(), "main").unwrap();
+        let edits: Vec<crate::git::Edit> = ["a b.png", "a-b.png", "x.html", "x.html.txt", "index.md"]
+            .iter()
+            .map(|n| crate::git::Edit::Put { path: format!("d/{n}"), blob: repo.write_blob(n.as_bytes()).unwrap() })
+            .collect();
+        let tree = repo.edit_tree(None, &edits).unwrap();
+        let files = files(&repo, tree, "d", None, "articles/s", "files/").unwrap();
+        let names: Vec<&str> = files.copies.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "articles/s/files/a-b.png",
+                "articles/s/files/a-b-2.png",
+                "articles/s/files/x.html.txt",
+                "articles/s/files/x-2.html.txt"
+            ]
+        );
+        assert_eq!(files.moved["a b.png"], "files/a-b.png");
+        assert_eq!(files.moved["a-b.png"], "files/a-b-2.png");
+        let distinct: std::collections::HashSet<_> = files.copies.iter().map(|(_, id)| *id).collect();
+        assert_eq!(distinct.len(), 4);
     }
 
     #[test]

@@ -14,7 +14,7 @@ fn demo() -> (Env, String, Run) {
 fn the_demo_builds_a_commons_whose_tour_commands_all_work() {
     let (env, dir, r) = demo();
     let d = dir.as_str();
-    assert!(r.stdout.contains("3 contingents, 7 members, 12 articles"), "{}", r.stdout);
+    assert!(r.stdout.contains("3 contingents, 7 members, 14 articles"), "{}", r.stdout);
     env.fsck(d);
     let roster = env.tribune(&["-C", d, "roster", "--json"]).ok().json();
     assert!(roster["contingents"].as_array().unwrap().len() >= 3);
