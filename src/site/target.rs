@@ -12,10 +12,13 @@ use std::path::{Path, PathBuf};
 /// The directory a build writes, locked against every other build of it until dropped.
 pub struct Target {
     dir: PathBuf,
-    lock: PathBuf,
+    /// The lock file beside OUT, when this build could make it.
+    lock: Option<PathBuf>,
     /// Held open: the lock lasts as long as the file is open (and ends with the process,
     /// however it ends, so a killed build never leaves a lock that blocks the next one).
     file: Option<File>,
+    /// OUT's own directory, locked too when it exists (see [`Target::lock`]).
+    _dir_lock: Option<File>,
 }
 
 impl Target {
@@ -23,15 +26,36 @@ impl Target {
     /// or clears what a killed build of it left (`full`: see [`output::recover`]).
     pub fn lock(out: &Path, full: bool) -> Result<Target> {
         let dir = resolve(out)?;
+        // OUT's own directory first, when there is one: a build that may not write beside
+        // it (a web root in a directory of root's) still keeps every other build out, as
+        // every build of an existing site holds this lock too.
+        let dir_lock = match File::open(&dir) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => match try_lock(&f) {
+                Ok(true) => Some(f),
+                Ok(false) => return Err(busy(out, &dir.display().to_string(), None)),
+                Err(_) => None,
+            },
+            _ => None,
+        };
         let parent = parent_of(&dir);
-        std::fs::create_dir_all(&parent)
-            .map_err(|e| fail(format!("cannot make {}: {e}", parent.display()), "check the path and permissions"))?;
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
         let lock = parent.join(format!(".{name}{LOCK_SUFFIX}"));
-        let file = take(&lock, out)?;
-        let target = Target { dir, lock, file: Some(file) };
+        // Only an incremental build of a site already there can do without the lock beside
+        // it (a whole build writes beside OUT anyway).
+        let beside_optional = dir_lock.is_some() && !writable(&parent) && !lock.exists();
+        let file = if beside_optional {
+            None
+        } else {
+            std::fs::create_dir_all(&parent).map_err(|e| {
+                fail(format!("cannot make {}: {e}", parent.display()), "check the path and permissions")
+            })?;
+            Some(take(&lock, out)?)
+        };
+        let target = Target { dir, lock: file.is_some().then_some(lock), file, _dir_lock: dir_lock };
         // Nobody else builds this site now: what is left of another build is a dead one's.
-        clear_beside(&parent, &name);
+        if target.file.is_some() {
+            clear_beside(&parent, &name);
+        }
         output::recover(&target.dir, full)?;
         Ok(target)
     }
@@ -46,7 +70,9 @@ impl Drop for Target {
     fn drop(&mut self) {
         // Removed while still held: a build that opened it meanwhile finds, once it holds
         // it, that it is no longer the file at that path, and takes the new one (see `take`).
-        let _ = std::fs::remove_file(&self.lock);
+        if let Some(lock) = &self.lock {
+            let _ = std::fs::remove_file(lock);
+        }
         drop(self.file.take());
     }
 }
@@ -119,15 +145,7 @@ fn take(path: &Path, out: &Path) -> Result<File> {
             Ok(true) => {}
             Ok(false) => {
                 let holder = std::fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u32>().ok());
-                let by = holder.map(|p| format!(" (process {p})")).unwrap_or_default();
-                return Err(fail(
-                    format!(
-                        "another build{by} is writing the site in {} (it holds {}): nothing was written",
-                        out.display(),
-                        path.display()
-                    ),
-                    "wait for it to end, then build again; the lock goes with the process that holds it",
-                ));
+                return Err(busy(out, &path.display().to_string(), holder));
             }
             Err(e) => {
                 return Err(fail(
@@ -143,6 +161,29 @@ fn take(path: &Path, out: &Path) -> Result<File> {
             return Ok(file);
         }
     }
+}
+
+/// Another build holds the lock on `what` (a lock file, or OUT's directory).
+fn busy(out: &Path, what: &str, holder: Option<u32>) -> anyhow::Error {
+    let by = holder.map(|p| format!(" (process {p})")).unwrap_or_default();
+    fail(
+        format!("another build{by} is writing the site in {} (it holds {what}): nothing was written", out.display()),
+        "wait for it to end, then build again; the lock goes with the process that holds it",
+    )
+}
+
+/// Whether this process may make files in `dir`.
+#[cfg(unix)]
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid NUL-terminated path; access(2) reads it and nothing else.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(_: &Path) -> bool {
+    true
 }
 
 /// Takes an exclusive flock(2) lock on `file` without waiting: false when another process

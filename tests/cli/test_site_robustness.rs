@@ -287,3 +287,27 @@ fn a_lock_file_that_is_a_symbolic_link_is_refused_and_its_target_kept() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious config");
     assert!(!out.exists(), "nothing was built");
 }
+
+/// Every build of an existing site also locks OUT's own directory: a build that may not
+/// make files beside OUT (a web root in a directory of root's) can still build, and is
+/// still kept apart from every other build.
+#[test]
+fn a_build_locks_outs_own_directory_too() {
+    let (env, d) = demo();
+    let out = env.path("public");
+    let o = out.to_string_lossy().into_owned();
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    change(&env, &d);
+    let before = tree(&out);
+    let dir = std::fs::File::open(&out).unwrap();
+    use std::os::fd::AsRawFd;
+    // SAFETY: a file descriptor `dir` owns.
+    assert_eq!(unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    let r = env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "another build");
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    env.tribune(&["-C", &d, "site", "build", &o, "--full"]).fails(1, "another build");
+    assert_eq!(tree(&out), before, "nothing written");
+    drop(dir);
+    env.tribune(&["-C", &d, "site", "build", &o]).ok();
+    assert_ne!(tree(&out), before);
+}
