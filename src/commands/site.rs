@@ -61,8 +61,8 @@ pub struct Build {
     pub full: bool,
     /// Print what was done as JSON: out, mode (full or incremental), files, written and
     /// removed (paths relative to OUT), unchanged (files built again with the same bytes),
-    /// articles_built, and withheld (channels left off the site, each with the number of
-    /// commits of its history not made by its keeper).
+    /// articles_built, and withheld (channels left off the site: their newest commit was
+    /// not made by their keeper).
     #[arg(long)]
     pub json: bool,
 }

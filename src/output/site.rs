@@ -15,13 +15,10 @@ pub fn report(r: &Report) -> String {
         r.removed.len(),
         r.articles_built
     );
-    for (channel, commits) in &r.withheld {
+    for channel in &r.withheld {
+        let channel = super::clean_text(channel);
         text.push_str(&format!(
-            "\nLeft off the site: the channel {}, whose history holds {} not made by its keeper (`tribune channel show {}` names {}).",
-            super::clean_text(channel),
-            crate::model::words::count(*commits as u64, "commit", "commits"),
-            super::clean_text(channel),
-            if *commits == 1 { "it" } else { "them" }
+            "\nLeft off the site: the channel {channel}, whose newest commit was not made by its keeper (`tribune channel show {channel}` says whose it is)."
         ));
     }
     text

@@ -55,9 +55,9 @@ pub struct Report {
     pub unchanged: usize,
     /// Articles whose pages were built.
     pub articles_built: usize,
-    /// Channels left off the site, each with the number of commits of its history that are
-    /// not its keeper's acts (`tribune channel show` names them).
-    pub withheld: Vec<(String, usize)>,
+    /// Channels left off the site: their newest commit is not their keeper's act
+    /// (`tribune channel show` says whose it is).
+    pub withheld: Vec<String>,
 }
 
 /// What every page's template gets as `site`.
