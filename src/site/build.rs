@@ -192,17 +192,19 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
         let contingents = scope.spawn(|| super::contingents::contingent_pages(&site, &data, &items, base));
         let fronts = lists::listings(commons, &data, &items, &channels).and_then(|ls| {
             let known = old.as_ref().map(|m| &m.inputs);
-            let mut pages = Vec::new();
+            let (mut pages, mut files) = (Vec::new(), Vec::new());
             for l in &ls {
                 pages.extend(lists::listing_pages(&site, l, base, known));
                 pages.extend(super::pinned::pages(&site, &l.title, &l.dir, &l.pins, base)?);
+                files.extend(l.pins.iter().flat_map(|d| d.files.iter().cloned()));
             }
-            Ok(pages)
+            Ok((pages, files))
         });
         let contingents = contingents.join().map_err(|_| anyhow!("making the contingents' pages failed"));
         (fronts, contingents)
     });
-    planned.extend(fronts?);
+    let (fronts, pinned_files) = fronts?;
+    planned.extend(fronts);
     planned.extend(contingents??);
     // The statements' pages are tallied and verified again only when what they are made
     // from moved: a recount reads every ballot.
@@ -251,6 +253,14 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     let style_key = sha1_smol::Sha1::from(templates.style.as_bytes()).digest().to_string();
     put("style.css".into(), style_key, Some(templates.style.as_bytes()), &mut pages)?;
     listed.insert("style.css".into());
+    // The files pinned beside the channels' picks, copied beside their pages (read only
+    // when they are not there already).
+    for (path, id) in pinned_files {
+        let key = id.to_string();
+        let bytes = if pages.get(&path) == Some(&key) { None } else { Some(repo.read_blob(id)?) };
+        put(path.clone(), key, bytes.as_deref(), &mut pages)?;
+        listed.insert(path);
+    }
     // What the last build wrote and this one does not: articles no longer on the trunk,
     // list pages no longer made (a filter removed, an archive page fewer).
     if old.is_some() {

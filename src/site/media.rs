@@ -45,6 +45,14 @@ pub struct Files {
     pub moved: HashMap<String, String>,
 }
 
+/// The `n`th file of one cleaned name: `a-b.png` → `a-b-2.png`.
+pub fn numbered(clean: &str, n: usize) -> String {
+    match clean.split_once('.') {
+        Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+        None => format!("{clean}-{n}"),
+    }
+}
+
 /// A name from a tree as a file name a web server serves harmlessly: letters, digits, `.`,
 /// `-` and `_`, not starting with a dot, and (so that an `.html` or `.svg` file cannot run
 /// script on the site) with `.txt` appended unless its type is one a browser shows inertly.
@@ -92,11 +100,7 @@ pub fn files(
         let mut n = 1;
         while !taken.insert(name.clone()) {
             n += 1;
-            let clean = safe_file_name(&e.name);
-            name = match clean.split_once('.') {
-                Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
-                None => format!("{clean}-{n}"),
-            };
+            name = numbered(&safe_file_name(&e.name), n);
         }
         let href = format!("{under}{name}");
         out.copies.push((format!("{page_dir}/{href}"), e.id));

@@ -23,6 +23,9 @@ pub struct Doc {
     pub body_html: String,
     /// Whether the article is on the trunk (so has a page of its own).
     pub on_trunk: bool,
+    /// The files pinned beside the text, copied beside its page: (path in the site, blob).
+    #[serde(skip)]
+    pub files: Vec<(String, Oid)>,
 }
 
 #[derive(Serialize)]
@@ -77,10 +80,27 @@ pub fn docs(commons: &Commons, data: &Data, s: &Summary, by_slug: &HashMap<&str,
             }
         }
         item.version = version.clone();
-        item.page = format!("channels/{}/v/{version}/index.html", s.id);
+        let dir = format!("channels/{}/v/{version}", s.id);
+        item.page = format!("{dir}/index.html");
+        // The files pinned beside it, beside its page, and the body's links to them there
+        // (two names the cleaning makes the same numbered, as on an article's page).
+        let mut moved = HashMap::new();
+        let mut files = Vec::new();
+        let mut taken = std::collections::HashSet::new();
+        for a in &pinned.attachments {
+            let Ok(id) = a.id.parse::<Oid>() else { continue };
+            let mut name = super::media::safe_file_name(&a.name);
+            let mut n = 1;
+            while !taken.insert(name.clone()) {
+                n += 1;
+                name = super::media::numbered(&super::media::safe_file_name(&a.name), n);
+            }
+            moved.insert(a.name.clone(), format!("files/{name}"));
+            files.push((format!("{dir}/files/{name}"), id));
+        }
         let body = article.map(|a| a.body).unwrap_or_default();
-        let body_html = crate::export::body_html_with(&clean(&body), &HashMap::new());
-        out.push(Doc { item, picked, body_html, on_trunk });
+        let body_html = crate::export::body_html_with(&clean(&body), &moved);
+        out.push(Doc { item, picked, body_html, on_trunk, files });
     }
     Ok(out)
 }

@@ -135,9 +135,14 @@ fn take(path: &Path, out: &Path) -> Result<File> {
                 false => fail(format!("cannot open the lock file {}: {e}", path.display()), "check the permissions"),
             }
         })?;
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
+        // A plain file of its own: a hard link to another file would have the build write
+        // its process id over that one.
+        if !file.metadata().is_ok_and(|m| m.is_file() && links(&m) == 1) {
             return Err(fail(
-                format!("{} is not a plain file, so not a lock file tribune made: nothing was written", path.display()),
+                format!(
+                    "{} is not a plain file of its own, so not a lock file tribune made: nothing was written",
+                    path.display()
+                ),
                 "remove it, then build again",
             ));
         }
@@ -170,6 +175,17 @@ fn busy(out: &Path, what: &str, holder: Option<u32>) -> anyhow::Error {
         format!("another build{by} is writing the site in {} (it holds {what}): nothing was written", out.display()),
         "wait for it to end, then build again; the lock goes with the process that holds it",
     )
+}
+
+/// How many names the file has.
+#[cfg(unix)]
+fn links(m: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(m)
+}
+
+#[cfg(not(unix))]
+fn links(_: &std::fs::Metadata) -> u64 {
+    1
 }
 
 /// Whether this process may make files in `dir`.

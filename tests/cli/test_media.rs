@@ -231,3 +231,22 @@ fn the_site_shows_every_versions_attachments_and_media_kept_elsewhere() {
     // The rival's files are still there beside it.
     assert!(dir.join(format!("files/{v}/chart.png")).is_file());
 }
+
+/// A channel's pinned version carries the files pinned beside it onto its own page: the
+/// body's picture is there, and every link of the site leads somewhere.
+#[test]
+fn a_pinned_versions_page_has_the_files_pinned_beside_it() {
+    let (env, c) = commons();
+    let photo = env.write("line3.jpg", [0xFFu8, 0xD8, 0xFF, 0xE0, 9, 9]);
+    let body = text("").replace("Workers stopped line 3.", "Workers stopped line 3.\n\n![Line 3](line3.jpg)");
+    env.tribune(&["-C", &c, "contribute", &env.write("a.md", body), "--attach", &photo]).ok();
+    env.tribune(&["-C", &c, "channel", "add", "news", "--title", "Shop floor news", "--as", "abc"]).ok();
+    env.tribune(&["-C", &c, "channel", "pick", "news", SLUG]).ok();
+    let out = env.path("site");
+    env.tribune(&["-C", &c, "site", "build", &out.to_string_lossy()]).ok();
+    let pages = crate::test_site::crawl(&out);
+    let (path, page) = pages.iter().find(|(p, _)| p.starts_with("channels/abc/news/v/")).expect("a pinned page");
+    assert!(page.contains("src=\"files/line3.jpg\""), "{page}");
+    let copy = out.join(path.trim_end_matches("index.html")).join("files/line3.jpg");
+    assert_eq!(std::fs::read(copy).unwrap(), [0xFFu8, 0xD8, 0xFF, 0xE0, 9, 9]);
+}

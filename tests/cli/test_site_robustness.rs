@@ -286,6 +286,11 @@ fn a_lock_file_that_is_a_symbolic_link_is_refused_and_its_target_kept() {
     env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "is a symbolic link");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious config");
     assert!(!out.exists(), "nothing was built");
+    // Nor through a hard link.
+    std::fs::remove_file(env.path(".site.tribune-site.lock")).unwrap();
+    std::fs::hard_link(&victim, env.path(".site.tribune-site.lock")).unwrap();
+    env.tribune(&["-C", &d, "site", "build", &o]).fails(1, "not a plain file of its own");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious config");
 }
 
 /// Every build of an existing site also locks OUT's own directory: a build that may not
