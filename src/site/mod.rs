@@ -11,6 +11,7 @@
 //! bytes change.
 
 pub mod article;
+mod at;
 pub mod collect;
 pub mod contingents;
 pub mod lists;

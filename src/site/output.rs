@@ -6,7 +6,7 @@
 //! is dropped.
 
 use crate::error::fail;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -393,40 +393,49 @@ fn roll_forward(out: &Path, root: &Path, journal: &Journal) -> Result<()> {
     for rel in journal.write.iter().chain(&journal.remove) {
         no_link_on_the_way(out, rel)?;
     }
-    let staged = root.join(STAGED_FILES);
+    // From here on relative to open directories, never through a link (see `at`): the
+    // checks above say what is wrong; these keep a link swapped in meanwhile from leading
+    // anywhere.
+    let out_dir = super::at::Dir::open(out).with_context(|| format!("could not open {}", out.display()))?;
+    let name = root.file_name().map_or(STAGING.into(), |n| n.to_string_lossy());
+    let staging = out_dir.sub(&name, false)?.with_context(|| format!("{} is gone", root.display()))?;
+    let staged = staging.sub(STAGED_FILES, false)?;
     for (i, rel) in journal.write.iter().enumerate() {
-        let from = staged.join(rel);
-        if std::fs::symlink_metadata(&from).is_err() {
-            continue;
+        let (dir, leaf) = super::at::split(rel);
+        let Some(from) = staged.as_ref().map(|s| s.sub(dir, false)).transpose()?.flatten() else { continue };
+        match from.is_file(leaf)? {
+            // Moved already (by the build that was killed).
+            None => continue,
+            Some(false) => bail!("{rel} is staged as something else than a file"),
+            Some(true) => {}
         }
         let to = out.join(rel);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("could not make {}", parent.display()))?;
-        }
-        std::fs::rename(&from, &to).with_context(|| format!("could not write {}", to.display()))?;
+        let into =
+            out_dir.sub(dir, true)?.with_context(|| format!("could not make the directory of {}", to.display()))?;
+        from.rename_to(leaf, &into, leaf).with_context(|| format!("could not write {}", to.display()))?;
         if i == 0 {
             kill_point("applying");
         }
     }
     for rel in &journal.remove {
-        let path = out.join(rel);
-        let _ = std::fs::remove_file(&path);
+        let (dir, leaf) = super::at::split(rel);
+        let Some(d) = out_dir.sub(dir, false).ok().flatten() else { continue };
+        let _ = d.remove(leaf, false);
         // Directories left empty go too (an article's, its files').
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != out) {
-            if std::fs::remove_dir(d).is_err() {
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        while let Some(last) = parts.pop() {
+            let Some(parent) = out_dir.sub(&parts.join("/"), false).ok().flatten() else { break };
+            if parent.remove(last, true).is_err() {
                 break;
             }
-            dir = d.parent();
         }
     }
-    let manifest = root.join(STAGED_MANIFEST);
-    if manifest.exists() {
-        std::fs::rename(&manifest, out.join(MANIFEST)).context("could not write the manifest")?;
+    if staging.is_file(STAGED_MANIFEST)? == Some(true) {
+        staging.rename_to(STAGED_MANIFEST, &out_dir, MANIFEST).context("could not write the manifest")?;
     }
     // The renames on disk before the journal that would redo them goes.
     sync_dirs(out, journal.write.iter().chain(&journal.remove));
-    std::fs::remove_file(root.join(JOURNAL)).with_context(|| format!("could not remove {}", root.display()))?;
+    staging.remove(JOURNAL, false).with_context(|| format!("could not remove {}", root.join(JOURNAL).display()))?;
     let _ = std::fs::remove_dir_all(root);
     Ok(())
 }
