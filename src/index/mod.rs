@@ -10,10 +10,13 @@ use crate::commons::Commons;
 use crate::git::Oid;
 use crate::model::layout;
 use anyhow::{Context, Result};
+use by_slug::BySlug;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 mod arrivals;
+mod by_slug;
+mod counts;
 mod editions;
 mod front;
 pub mod noted;
@@ -176,66 +179,8 @@ fn editions_and_counts(commons: &Commons) -> Result<(Editions, HashMap<String, V
         let _unshare = Unshare;
         editions::load(commons)?
     };
-    let branch_versions = counts(commons, &editions)?;
+    let branch_versions = counts::counts(commons, &editions)?;
     Ok((editions, branch_versions))
-}
-
-/// Slug → distinct versions across the editions, cached in `counts.tsv` and keyed by
-/// every edition's tip.
-fn counts(commons: &Commons, editions: &Editions) -> Result<HashMap<String, Vec<String>>> {
-    let path = commons.state_dir().join("index").join("counts.tsv");
-    let header = format!("counts\t{FORMAT}\t{}", editions.key());
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let mut lines = text.lines();
-        if lines.next() == Some(header.as_str()) {
-            let mut out = HashMap::new();
-            for line in lines {
-                if let Some((slug, vs)) = line.split_once('\t') {
-                    out.insert(slug.to_string(), vs.split(',').map(str::to_string).collect());
-                }
-            }
-            return Ok(out);
-        }
-    }
-    // Each half of the editions on a core of its own, then put together.
-    let gather = |part: &[editions::Edition]| -> Result<HashMap<String, Vec<String>>> {
-        let mut sets: HashMap<String, Vec<String>> = HashMap::new();
-        for e in part {
-            for (slug, version) in e.slug_versions()? {
-                let vs = sets.entry(slug).or_default();
-                if !vs.contains(&version) {
-                    vs.push(version);
-                }
-            }
-        }
-        Ok(sets)
-    };
-    let (first, second) = editions.list.split_at(editions.list.len() / 2);
-    let (sets, other) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| gather(second));
-        (gather(first), other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    let mut sets = sets?;
-    for (slug, vs) in other? {
-        let mine = sets.entry(slug).or_default();
-        for v in vs {
-            if !mine.contains(&v) {
-                mine.push(v);
-            }
-        }
-    }
-    let mut slugs: Vec<(&String, &mut Vec<String>)> = sets.iter_mut().collect();
-    slugs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut text = header + "\n";
-    for (slug, vs) in slugs {
-        vs.sort_unstable();
-        text.push_str(slug);
-        text.push('\t');
-        text.push_str(&vs.join(","));
-        text.push('\n');
-    }
-    let _ = editions::write_atomic(&path, text.as_bytes());
-    Ok(sets)
 }
 
 /// The summary a rewrite was given (`-m`: the message's second paragraph when it is not
@@ -514,75 +459,6 @@ fn refresh_trunk(
     }
     by_slug.put_all(new);
     Ok((by_slug.0, arrived.tip_seq))
-}
-
-/// The entries in slug order, edited in place: a few changes to 100,000 entries move some
-/// of them, rather than rebuild a map of them all.
-struct BySlug(Vec<Entry>);
-
-impl BySlug {
-    fn new(mut entries: Vec<Entry>) -> BySlug {
-        // An index file is written in slug order; one that is not is put in order.
-        if !entries.is_sorted_by(|a, b| a.slug < b.slug) {
-            // The last of a slug's entries is kept, as a map would keep it.
-            entries.reverse();
-            entries.sort_by(|a, b| a.slug.cmp(&b.slug));
-            entries.dedup_by(|later, earlier| later.slug == earlier.slug);
-        }
-        BySlug(entries)
-    }
-
-    fn find(&self, slug: &str) -> std::result::Result<usize, usize> {
-        self.0.binary_search_by(|e| e.slug.as_str().cmp(slug))
-    }
-
-    fn get(&self, slug: &str) -> Option<&Entry> {
-        self.find(slug).ok().map(|i| &self.0[i])
-    }
-
-    fn remove(&mut self, slug: &str) {
-        if let Ok(i) = self.find(slug) {
-            self.0.remove(i);
-        }
-    }
-
-    /// Puts each of `new` in place of the entry of its slug, or beside the others.
-    fn put_all(&mut self, mut new: Vec<Entry>) {
-        if new.len() <= 1_000 {
-            for e in new {
-                match self.find(&e.slug) {
-                    Ok(i) => self.0[i] = e,
-                    Err(i) => self.0.insert(i, e),
-                }
-            }
-            return;
-        }
-        // Many (a cold build): merged in one pass, the new entry of a slug winning (and of
-        // new ones, the last).
-        new.reverse();
-        new.sort_by(|a, b| a.slug.cmp(&b.slug));
-        new.dedup_by(|later, earlier| later.slug == earlier.slug);
-        let old = std::mem::take(&mut self.0);
-        let mut out = Vec::with_capacity(old.len() + new.len());
-        let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
-        loop {
-            let order = match (old.peek(), new.peek()) {
-                (None, None) => break,
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (Some(o), Some(n)) => o.slug.cmp(&n.slug),
-            };
-            match order {
-                std::cmp::Ordering::Less => out.extend(old.next()),
-                std::cmp::Ordering::Greater => out.extend(new.next()),
-                std::cmp::Ordering::Equal => {
-                    old.next();
-                    out.extend(new.next());
-                }
-            }
-        }
-        self.0 = out;
-    }
 }
 
 #[cfg(test)]

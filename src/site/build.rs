@@ -27,29 +27,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     let repo = &commons.repo;
     let tip = commons.trunk_tip()?;
     let tree = repo.commit_tree(tip)?;
-    // A channel whose newest commit is not its keeper's act (in a founded commons) is not
-    // published in the keeper's name: left off the site, and said. (Its newest commit
-    // only: the keeper's next act, made on what they had, vouches for it again; so a key
-    // rotated since the older commits does not withhold it, nor does a forged commit
-    // slipped under a later one of theirs.)
-    let mut withheld = Vec::new();
-    let mut channels = crate::channels::list(commons)?;
-    let founded = crate::governance::audit::audit_root(commons)?.is_some();
-    let trunk_tip = commons.trunk_tip()?;
-    channels.retain(|c| {
-        let id = crate::channels::ChannelId::parse(&c.id).ok();
-        let tip = c.tip.parse::<Oid>().ok();
-        let keepers = match (id, tip) {
-            _ if !founded => true,
-            (Some(id), Some(tip)) => crate::governance::acts::channel_standing_at(commons, trunk_tip, tip, &id)
-                .is_ok_and(|j| j.standing == crate::governance::acts::Standing::Verified),
-            _ => false,
-        };
-        if !keepers {
-            withheld.push(c.id.clone());
-        }
-        keepers
-    });
+    let (channels, withheld) = super::pinned::publishable(commons, crate::channels::list(commons)?)?;
     let global = global_key(commons, tree, base, &templates, &channels)?;
     // A whole build swaps a new directory in for OUT: what the user keeps there beside the
     // site (`.git`, `CNAME`) would be lost, so it is refused, naming them.

@@ -124,3 +124,28 @@ pub fn pages(site: &SiteCtx, title: &str, dir: &str, docs: &[Doc], base: Option<
     }
     Ok(out)
 }
+
+/// The channels the site publishes, and those it leaves off (by id): a channel whose newest
+/// commit is not its keeper's act (in a founded commons) is not published in the keeper's
+/// name. Its newest commit only: the keeper's next act, made on what they had, vouches for
+/// it again (so a key rotated since the older commits does not withhold it; `channel
+/// show` still names any commit that is not the keeper's).
+pub fn publishable(commons: &Commons, mut channels: Vec<Summary>) -> Result<(Vec<Summary>, Vec<String>)> {
+    if crate::governance::audit::audit_root(commons)?.is_none() {
+        return Ok((channels, Vec::new()));
+    }
+    let trunk_tip = commons.trunk_tip()?;
+    let mut withheld = Vec::new();
+    channels.retain(|c| {
+        let keepers = match (ChannelId::parse(&c.id), c.tip.parse::<Oid>()) {
+            (Ok(id), Ok(tip)) => crate::governance::acts::channel_standing_at(commons, trunk_tip, tip, &id)
+                .is_ok_and(|j| j.standing == crate::governance::acts::Standing::Verified),
+            _ => false,
+        };
+        if !keepers {
+            withheld.push(c.id.clone());
+        }
+        keepers
+    });
+    Ok((channels, withheld))
+}
