@@ -291,7 +291,7 @@ pub fn build(commons: &Commons, opts: &Options) -> Result<Report> {
     if same {
         drop(staging);
     } else if old.is_some() {
-        output::commit_into(staging, out, &written, &removed, &manifest)?;
+        super::journal::commit_into(staging, out, &written, &removed, &manifest)?;
     } else {
         output::swap_in(staging, out, &manifest)?;
     }

@@ -14,6 +14,7 @@ pub mod article;
 mod at;
 pub mod collect;
 pub mod contingents;
+mod journal;
 pub mod lists;
 pub mod media;
 pub mod output;

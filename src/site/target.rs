@@ -3,7 +3,6 @@
 //! time, and what a killed build left behind dealt with before anything is read (its
 //! journal finished, its staging directories removed).
 
-use super::output;
 use crate::error::fail;
 use anyhow::Result;
 use std::fs::File;
@@ -23,7 +22,7 @@ pub struct Target {
 
 impl Target {
     /// Resolves OUT, takes its lock (refused when another build holds it), then finishes
-    /// or clears what a killed build of it left (`full`: see [`output::recover`]).
+    /// or clears what a killed build of it left (`full`: see [`super::journal::recover`]).
     pub fn lock(out: &Path, full: bool) -> Result<Target> {
         let dir = resolve(out)?;
         // OUT's own directory first, when there is one: a build that may not write beside
@@ -56,7 +55,7 @@ impl Target {
         if target.file.is_some() {
             clear_beside(&parent, &name);
         }
-        output::recover(&target.dir, full)?;
+        super::journal::recover(&target.dir, full)?;
         Ok(target)
     }
 
