@@ -222,16 +222,9 @@ pub fn listings<'a>(
         });
     }
     // A channel's front page: its picks, in its order (a channel with none, fed by a filter:
-    // its newest edition's articles), each as the site lists the article (whose page shows
-    // the pinned version among the trunk's and the rival ones).
+    // its newest edition's articles), each the version it pinned, on a page of its own.
     let by_slug: std::collections::HashMap<&str, &Item> = all.iter().map(|i| (i.slug.as_str(), i)).collect();
     for s in channels {
-        let id = crate::channels::ChannelId::parse(&s.id)?;
-        let channel = crate::channels::read(commons, &id)?;
-        let mut slugs: Vec<String> = channel.picks.iter().map(|p| p.slug.clone()).collect();
-        if let (true, Some(last)) = (slugs.is_empty(), &s.last_edition) {
-            slugs = crate::channels::edition(commons, &id, last.number)?.pinned.into_iter().map(|p| p.slug).collect();
-        }
         let pins = super::pinned::docs(commons, data, s, &by_slug)?;
         let items = pins.iter().map(|d| Cow::Owned(d.item.clone())).collect();
         // A member's channel is named by the member's name (their id when the roster no

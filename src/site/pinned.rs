@@ -42,9 +42,12 @@ struct PageCtx<'a> {
 /// channel fed by a filter, with none) its newest edition's articles.
 pub fn docs(commons: &Commons, data: &Data, s: &Summary, by_slug: &HashMap<&str, &Item>) -> Result<Vec<Doc>> {
     let id = ChannelId::parse(&s.id)?;
-    let channel = crate::channels::read(commons, &id)?;
-    let tree = commons.repo.commit_tree(channel.tip.parse::<Oid>()?)?;
-    let mut wanted: Vec<(String, String, String)> = channel
+    // Its files at the tip the list read (not its history: whose acts they were is judged
+    // by `publishable`).
+    let files = crate::channels::files_at(commons, &id, s.tip.parse::<Oid>()?)?;
+    let tree = files.tree;
+    let mut wanted: Vec<(String, String, String)> = files
+        .picks
         .picks
         .iter()
         .map(|p| {
