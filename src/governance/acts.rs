@@ -133,6 +133,11 @@ pub fn channel_standing_at(
     commit: Oid,
     id: &crate::channels::ChannelId,
 ) -> Result<Judged> {
+    // A commit made for another channel, copied under this one's ref, is no act on this one.
+    if names_another_channel(commons, commit, id)?.is_some() {
+        let signer = super::audit::signer_at(commons, at, commit)?.map(|(m, _)| m);
+        return Ok(Judged { standing: Standing::Unauthorised, signer });
+    }
     if !id.member {
         return standing_at(commons, at, commit, &[id.owner.as_str()]);
     }
@@ -146,6 +151,19 @@ pub fn channel_standing_at(
         }
         None => Judged { standing: Standing::Unauthorised, signer: None },
     })
+}
+
+/// The channel `commit` says it acts on (its `Tribune-Channel` trailer, which every
+/// commit tribune makes on a channel carries), when that is another than `id`: a signed
+/// commit of one channel copied under another's ref (a closed channel brought back under
+/// a new name) is no act on it.
+pub fn names_another_channel(
+    commons: &crate::commons::Commons,
+    commit: Oid,
+    id: &crate::channels::ChannelId,
+) -> Result<Option<String>> {
+    let info = commons.repo.commit(commit)?;
+    Ok(info.trailer("Tribune-Channel").map(str::trim).filter(|named| *named != id.to_string()).map(str::to_string))
 }
 
 /// Refuses, before anything is written, a change of the channel `id` (`what` names it) by

@@ -129,6 +129,12 @@ pub enum Refusal {
         channel: String,
         why: String,
     },
+    /// A new commit of a channel made for another one (its Tribune-Channel trailer).
+    ChannelOfAnother {
+        channel: String,
+        commit: String,
+        named: String,
+    },
     /// A new commit of a contingent's channel not signed by one of its members.
     ChannelNotSigned {
         channel: String,
@@ -367,6 +373,9 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
             }
             let tip = commons.trunk_tip()?;
             for commit in new_commits(repo, u.old, new)? {
+                if let Some(named) = super::acts::names_another_channel(commons, commit, &id)? {
+                    return Ok(Some(Refusal::ChannelOfAnother { channel, commit: commit.to_string(), named }));
+                }
                 let judged = super::acts::channel_standing_at(commons, tip, commit, &id)?;
                 if judged.standing != super::acts::Standing::Verified {
                     let (commit, signer) = (commit.to_string(), judged.signer);

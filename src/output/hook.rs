@@ -57,6 +57,11 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
         Refusal::ChannelRewritten { channel } => {
             format!("rewrites the channel {channel} (not a fast-forward): what a channel published is never taken back")
         }
+        Refusal::ChannelOfAnother { channel, commit, named } => format!(
+            "commit {} was made for the channel {}, not {channel}: a channel's commits are not copied under another's name",
+            short(commit, 10),
+            super::clean_text(named)
+        ),
         Refusal::ChannelUnreadable { channel, why } => {
             format!("the new tip of the channel {channel} is not one tribune can read: {why}")
         }

@@ -224,6 +224,10 @@ fn the_hook_refuses_a_member_channel_commit_forged_by_another_member_of_the_same
     assert!(r.code != 0 && r.stderr.contains(&format!("refused {ANNS}")), "{}", r.stderr);
     assert!(r.stderr.contains("signed by bob: only ann may change their own channel"), "{}", r.stderr);
     assert_eq!(rev(&env, &hub, ANNS), tip);
+    // ann's own signed commits, copied under another name (a closed channel brought back
+    // with plain git), are no act on that channel.
+    let r = env.git(&["-C", &w, "push", "origin", &format!("{tip}:refs/tribune/member-channels/ann/own-2")]);
+    assert!(r.code != 0 && r.stderr.contains("was made for the channel @ann/own, not @ann/own-2"), "{}", r.stderr);
     // bob cannot make a channel in ann's name either.
     let made = signed_commit(&env, &w, &bob, &tree, &[], "mine\n");
     let r = env.git(&["-C", &w, "push", "origin", &format!("{made}:refs/tribune/member-channels/ann/other")]);
