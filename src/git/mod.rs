@@ -11,6 +11,7 @@ mod notes;
 mod oid;
 mod pack;
 mod packed;
+mod packread;
 mod pool;
 mod refs;
 pub mod remote;
@@ -53,6 +54,9 @@ pub struct TreeEntry {
 /// An open repository.
 pub struct Repo {
     inner: git2::Repository,
+    /// Its pack files, for reading trees and blobs without libgit2 (see `packread`):
+    /// looked up on first use; None when libgit2 should read everything.
+    packs: std::cell::OnceCell<Option<std::sync::Arc<packread::Packs>>>,
 }
 
 /// Does this directory hold (or sit inside) a git repository?
@@ -62,10 +66,20 @@ pub enum Discovery {
 }
 
 impl Repo {
+    fn wrap(inner: git2::Repository) -> Repo {
+        Repo { inner, packs: std::cell::OnceCell::new() }
+    }
+
+    /// The object `id` read from the pack files directly, when it is there; None leaves it
+    /// to libgit2.
+    fn read_packed(&self, id: Oid) -> Option<(packread::Kind, Vec<u8>)> {
+        self.packs.get_or_init(|| packread::Packs::of(self.inner.path())).as_ref()?.read(id)
+    }
+
     /// Finds the repository at or above `dir`, as git does.
     pub fn discover(dir: &Path) -> Result<Discovery> {
         match git2::Repository::discover(dir) {
-            Ok(inner) => Ok(Discovery::Found(Repo { inner })),
+            Ok(inner) => Ok(Discovery::Found(Repo::wrap(inner))),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(Discovery::NotFound),
             Err(e) => Err(anyhow!("could not open the git repository at {}: {}", dir.display(), e.message())),
         }
@@ -78,7 +92,7 @@ impl Repo {
             git2::RepositoryOpenFlags::NO_SEARCH,
             std::iter::empty::<&std::ffi::OsStr>(),
         ) {
-            Ok(inner) => Ok(Some(Repo { inner })),
+            Ok(inner) => Ok(Some(Repo::wrap(inner))),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(anyhow!("could not open the git repository at {}: {}", dir.display(), e.message())),
         }
@@ -96,7 +110,7 @@ impl Repo {
         if let Some(odb) = pool::own_object_database(inner.path()) {
             inner.set_odb(&odb).context("could not open the object database")?;
         }
-        Ok(Repo { inner })
+        Ok(Repo::wrap(inner))
     }
 
     /// Is this a bare repository?
@@ -110,7 +124,7 @@ impl Repo {
         opts.bare(true).mkpath(true).initial_head(&format!("refs/heads/{trunk}"));
         let inner = git2::Repository::init_opts(dir, &opts)
             .with_context(|| format!("could not create a git repository at {}", dir.display()))?;
-        Ok(Repo { inner })
+        Ok(Repo::wrap(inner))
     }
 
     /// The git directory (`.git` of a work tree, or the bare repository itself).
@@ -239,6 +253,9 @@ impl Repo {
 
     /// The contents of a blob.
     pub fn read_blob(&self, id: Oid) -> Result<Vec<u8>> {
+        if let Some((packread::Kind::Blob, bytes)) = self.read_packed(id) {
+            return Ok(bytes);
+        }
         let blob = self.inner.find_blob(id.0).with_context(|| format!("could not read blob {id}"))?;
         Ok(blob.content().to_vec())
     }

@@ -60,10 +60,13 @@ impl Repo {
         if let Some(odb) = own_object_database(inner.path()) {
             inner.set_odb(&odb).context("could not open the object database")?;
         }
-        Ok(Repo { inner })
+        Ok(Repo::wrap(inner))
     }
 
     fn read_blob_ref<R>(&self, id: Oid, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        if let Some((super::packread::Kind::Blob, bytes)) = self.read_packed(id) {
+            return Ok(f(&bytes));
+        }
         let blob = self.inner.find_blob(id.0).with_context(|| format!("could not read blob {id}"))?;
         Ok(f(blob.content()))
     }

@@ -39,12 +39,17 @@ pub struct TreeMerge {
     pub conflicts: BTreeMap<String, Option<Oid>>,
 }
 
+/// The listings [`Repo::share_trees`] keeps, by tree.
+pub(super) type KeptListings = HashMap<Oid, Arc<Subtrees>>;
+
 /// Whether [`Repo::share_trees`] is on (checked without the lock).
 static SHARING: AtomicBool = AtomicBool::new(false);
 
 #[derive(Default)]
 struct SharedTrees {
-    listings: HashMap<Oid, Arc<Subtrees>>,
+    /// Behind an `Arc` of its own so that a diff takes the whole map once (see
+    /// [`Repo::kept_listings`]) rather than a lock and a count for each directory.
+    listings: Arc<KeptListings>,
     filling: bool,
 }
 
@@ -390,18 +395,21 @@ impl Repo {
         let listing = Arc::new(self.listing(tree, false)?);
         if filling {
             if let Some(s) = shared_mut().as_mut() {
-                s.listings.insert(tree, listing.clone());
+                // Not shared while filling (see kept_listings): no copy is made.
+                Arc::make_mut(&mut s.listings).insert(tree, listing.clone());
             }
         }
         Ok(listing)
     }
 
-    /// The listing of `tree` that [`Repo::share_trees`] kept, if any.
-    pub(super) fn kept(tree: Oid) -> Option<Arc<Subtrees>> {
+    /// The listings that [`Repo::share_trees`] kept, once it no longer fills them: a diff
+    /// looks up thousands of directories there, and a lock and a reference count taken for
+    /// each, on lines of memory both cores write, were a tenth of an editions pass.
+    pub(super) fn kept_listings() -> Option<Arc<KeptListings>> {
         if !SHARING.load(Ordering::Acquire) {
             return None;
         }
-        shared().as_ref().and_then(|s| s.listings.get(&tree).cloned())
+        shared().as_ref().filter(|s| !s.filling).map(|s| s.listings.clone())
     }
 
     /// Shares the tree listings read by [`Repo::changed_paths`] between every handle of this
@@ -423,6 +431,9 @@ impl Repo {
 
     /// The bytes of `tree` as git stores it (entries of mode, name and id).
     pub(super) fn tree_bytes(&self, tree: Oid) -> Result<Vec<u8>> {
+        if let Some((super::packread::Kind::Tree, bytes)) = self.read_packed(tree) {
+            return Ok(bytes);
+        }
         let odb = self.inner.odb().context("could not open the object database")?;
         let object = odb.read(tree.0).with_context(|| format!("could not read tree {tree}"))?;
         if object.kind() != git2::ObjectType::Tree {
@@ -480,7 +491,10 @@ impl Repo {
         match (old_sub, new_sub) {
             // Everything is new (a cold index): listed on every core.
             (None, Some(new)) => self.all_paths_par(new, &base, &mut out)?,
-            _ => self.diff_trees(old_sub, new_sub, &base, &mut out)?,
+            _ => {
+                let kept = Repo::kept_listings();
+                self.diff_trees(old_sub, new_sub, &base, kept.as_deref(), &mut out)?
+            }
         }
         Ok(out)
     }

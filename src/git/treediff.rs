@@ -3,19 +3,19 @@
 //! costs a comparison of the two shards' bytes and the parsing of the entries that differ,
 //! not of all eight hundred (a cold index diffs a hundred editions of 256 such shards).
 
-use super::tree::{damaged, raw_entry, RawEntry, GITLINK};
+use super::tree::{damaged, raw_entry, KeptListings, RawEntry, GITLINK};
 use super::{Oid, PathChange, Repo};
 use anyhow::Result;
 use std::cmp::Ordering;
 
 /// A tree's bytes: a listing [`Repo::share_trees`] kept, or read for this diff.
-enum Bytes {
-    Kept(std::sync::Arc<super::Subtrees>),
+enum Bytes<'a> {
+    Kept(&'a super::Subtrees),
     Read(Vec<u8>),
     Nothing,
 }
 
-impl Bytes {
+impl Bytes<'_> {
     fn get(&self) -> &[u8] {
         match self {
             Bytes::Kept(listing) => listing.raw(),
@@ -26,18 +26,19 @@ impl Bytes {
 }
 
 impl Repo {
-    /// The bytes of `tree`; with `look`, from the listings kept when they hold it.
-    fn bytes_of(&self, tree: Option<Oid>, look: bool) -> Result<Bytes> {
+    /// The bytes of `tree`, from the listings `kept` when they hold it.
+    fn bytes_of<'a>(&self, tree: Option<Oid>, kept: Option<&'a KeptListings>) -> Result<Bytes<'a>> {
         Ok(match tree {
             None => Bytes::Nothing,
-            Some(t) => match Repo::kept(t).filter(|_| look) {
+            Some(t) => match kept.and_then(|k| k.get(&t)) {
                 Some(listing) => Bytes::Kept(listing),
                 None => Bytes::Read(self.tree_bytes(t)?),
             },
         })
     }
 
-    /// The blob paths under `old` and `new` that differ, each prefixed with `base`.
+    /// The blob paths under `old` and `new` that differ, each prefixed with `base`; the
+    /// old side's directories are taken from `kept` when it holds them.
     ///
     /// Both trees are in git's order, so the entries they share byte for byte are skipped
     /// by comparing their bytes; the others are merged in that order (a name that is a file
@@ -47,6 +48,7 @@ impl Repo {
         old: Option<Oid>,
         new: Option<Oid>,
         base: &str,
+        kept: Option<&KeptListings>,
         out: &mut Vec<PathChange>,
     ) -> Result<()> {
         if old == new {
@@ -57,7 +59,7 @@ impl Repo {
         }
         // The listings kept are the trunk's, which is the old side of the diffs that read
         // them (an edition's from its fork point): the new side is not looked up there.
-        let (bytes_a, bytes_b) = (self.bytes_of(old, true)?, self.bytes_of(new, false)?);
+        let (bytes_a, bytes_b) = (self.bytes_of(old, kept)?, self.bytes_of(new, None)?);
         let (a, b) = (bytes_a.get(), bytes_b.get());
         let bad = |side: Option<Oid>| side.map_or_else(|| anyhow::anyhow!("a tree is damaged"), damaged);
         let (mut pa, mut pb) = (0, 0);
@@ -92,7 +94,7 @@ impl Repo {
                 (None, Some(e)) => &b[e.name.0..e.name.1],
                 (None, None) => continue,
             };
-            self.entry_changed(&format!("{base}{}", String::from_utf8_lossy(name)), ea, eb, out)?;
+            self.entry_changed(&format!("{base}{}", String::from_utf8_lossy(name)), ea, eb, kept, out)?;
         }
         Ok(())
     }
@@ -104,6 +106,7 @@ impl Repo {
         path: &str,
         ea: Option<RawEntry>,
         eb: Option<RawEntry>,
+        kept: Option<&KeptListings>,
         out: &mut Vec<PathChange>,
     ) -> Result<()> {
         // A gitlink (a submodule's commit) is no file of a commons: as if absent.
@@ -121,7 +124,7 @@ impl Repo {
         }
         let (ta, tb) = (tree(ea), tree(eb));
         if ta != tb {
-            self.diff_trees(ta, tb, &format!("{path}/"), out)?;
+            self.diff_trees(ta, tb, &format!("{path}/"), kept, out)?;
         }
         Ok(())
     }

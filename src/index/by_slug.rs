@@ -33,7 +33,7 @@ impl BySlug {
     }
 
     /// Puts each of `new` in place of the entry of its slug, or beside the others.
-    pub(super) fn put_all(&mut self, mut new: Vec<Entry>) {
+    pub(super) fn put_all(&mut self, new: Vec<Entry>) {
         if new.len() <= 1_000 {
             for e in new {
                 match self.find(&e.slug) {
@@ -45,9 +45,7 @@ impl BySlug {
         }
         // Many (a cold build): merged in one pass, the new entry of a slug winning (and of
         // new ones, the last).
-        new.reverse();
-        new.sort_by(|a, b| a.slug.cmp(&b.slug));
-        new.dedup_by(|later, earlier| later.slug == earlier.slug);
+        let new = sorted_by_slug(new);
         let old = std::mem::take(&mut self.0);
         let mut out = Vec::with_capacity(old.len() + new.len());
         let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
@@ -68,5 +66,67 @@ impl BySlug {
             }
         }
         self.0 = out;
+    }
+}
+
+/// `entries` in slug order, the last of a slug's entries kept.
+fn sorted_by_slug(entries: Vec<Entry>) -> Vec<Entry> {
+    // Equal slugs: the later entry first, so that it is the one kept.
+    let order = order_by(&entries, |e| &e.slug, |a, b| b.cmp(&a));
+    let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    let mut out: Vec<Entry> = Vec::with_capacity(slots.len());
+    for i in order {
+        if let Some(e) = slots[i].take() {
+            if out.last().is_none_or(|last| last.slug != e.slug) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// The positions of `items` in the order of their `key`, ties broken by `then` on the
+/// positions. Sorted by the key's first eight bytes held beside each position, the keys
+/// themselves compared only when those are equal: comparing 100,000 slugs through their
+/// pointers, as a sort of the items does, missed the cache on most comparisons.
+pub(super) fn order_by<T>(
+    items: &[T],
+    key: impl Fn(&T) -> &str,
+    then: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let head = |s: &str| {
+        let mut b = [0u8; 8];
+        let n = s.len().min(8);
+        b[..n].copy_from_slice(&s.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut order: Vec<(u64, usize)> = items.iter().enumerate().map(|(i, t)| (head(key(t)), i)).collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| key(&items[a.1]).cmp(key(&items[b.1]))).then_with(|| then(a.1, b.1))
+    });
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The keyed sort gives what a sort of the entries by slug gives, the last of a
+        /// slug's entries kept (slugs sharing long heads, and of every length around eight).
+        #[test]
+        fn the_keyed_sort_is_a_sort_by_slug_keeping_the_last(
+            slugs in prop::collection::vec("(abcdefgh|abcdefg|ab|a)?[a-c\u{e9}-]{0,3}", 0..60)
+        ) {
+            let entries: Vec<Entry> = slugs.iter().enumerate()
+                .map(|(i, s)| Entry { slug: s.clone(), version: i.to_string(), ..Default::default() })
+                .collect();
+            let mut expected = entries.clone();
+            expected.reverse();
+            expected.sort_by(|a, b| a.slug.cmp(&b.slug));
+            expected.dedup_by(|later, earlier| later.slug == earlier.slug);
+            prop_assert_eq!(sorted_by_slug(entries), expected);
+        }
     }
 }

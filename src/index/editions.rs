@@ -12,7 +12,7 @@ use crate::commons::Commons;
 use crate::git::{Oid, Repo};
 use crate::model::layout;
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 const FORMAT: u32 = 3;
@@ -448,9 +448,37 @@ fn version_from(
 }
 
 /// The texts of a branch's fork point at the paths the branch changed (None: absent there).
-struct AtFork {
-    tree: Oid,
-    texts: HashMap<String, Option<Oid>>,
+pub(super) struct AtFork {
+    pub(super) tree: Oid,
+    pub(super) texts: HashMap<String, Option<Oid>>,
+}
+
+/// The changes of a commit on the fork point whose tree is `at`, from the branch's changes
+/// since the fork (`since_fork`, to the tip's tree `tip`) and the few the commits above it
+/// made: a bulk rewrite under one more commit is not diffed from the fork again (a second
+/// reading of a thousand rewritten directories).
+pub(super) fn from_fork(
+    repo: &Repo,
+    fork: &AtFork,
+    since_fork: &[crate::git::PathChange],
+    at: Oid,
+    tip: Oid,
+) -> Result<Vec<crate::git::PathChange>> {
+    // What the commits above changed: there the commit's text is the old side.
+    let above = repo.changed_paths(Some(at), tip, layout::ARTICLES)?;
+    let above_paths: HashSet<&str> = above.iter().map(|c| c.path.as_str()).collect();
+    let mut out: Vec<crate::git::PathChange> =
+        since_fork.iter().filter(|c| !above_paths.contains(c.path.as_str())).cloned().collect();
+    for c in above {
+        let at_fork = match fork.texts.get(&c.path) {
+            Some(old) => *old,
+            None => repo.entry_at(fork.tree, &c.path)?.filter(|e| !e.is_tree).map(|e| e.id),
+        };
+        if at_fork != c.old {
+            out.push(crate::git::PathChange { path: c.path, old: at_fork, new: c.old });
+        }
+    }
+    Ok(out)
 }
 
 /// Computes a branch's own texts from its fork point: what it changed since it last left
@@ -488,14 +516,20 @@ fn recompute(repo: &Repo, trunk: Oid, tip: Oid, old: Option<File>) -> Result<Fil
                 continue;
             }
             let parent_tree = repo.commit_tree(info.parents[0])?;
-            // The commit that made the whole branch (a bulk rewrite on the fork point): its
-            // changes are the fork's, diffed already.
+            // A commit made on the fork point (a bulk rewrite, perhaps with commits since):
+            // its changes are the fork's, diffed already, but where the commits above it
+            // changed the text again.
             let own;
-            let changes: &[crate::git::PathChange] = if Some(parent_tree) == fork_tree && info.tree == tree {
-                &since_fork
-            } else {
-                own = repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)?;
-                &own
+            let changes: &[crate::git::PathChange] = match &at_fork {
+                Some(f) if parent_tree == f.tree && info.tree == tree => &since_fork,
+                Some(f) if parent_tree == f.tree => {
+                    own = from_fork(repo, f, &since_fork, info.tree, tree)?;
+                    &own
+                }
+                _ => {
+                    own = repo.changed_paths(Some(parent_tree), info.tree, layout::ARTICLES)?;
+                    &own
+                }
             };
             for change in changes {
                 let Some(slug) = slug_of_text_path(&change.path) else { continue };

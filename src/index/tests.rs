@@ -196,3 +196,40 @@ proptest! {
         prop_assert_eq!(got, map.into_iter().collect::<Vec<_>>());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// The changes of a commit made on the fork point, worked out from the branch's
+    /// changes since the fork and the few made above it, are the commit's own diff: texts
+    /// rewritten again above, set back to the fork's, removed, or added only above.
+    #[test]
+    fn a_commit_on_the_fork_point_has_the_changes_its_own_diff_has(
+        below in prop::collection::btree_map(0u8..24, prop::option::of(0u8..4), 0..12),
+        above in prop::collection::btree_map(0u8..24, prop::option::of(0u8..5), 0..6),
+    ) {
+        use crate::git::{Edit, Repo};
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init_bare(dir.path(), "main").unwrap();
+        let path = |i: u8| format!("articles/{:02x}/{i}/index.md", i % 3);
+        let blob = |i: u8, v: u8| repo.write_blob(format!("text {i} version {v}").as_bytes()).unwrap();
+        // The fork: texts 0..16 at version 0.
+        let fork_edits: Vec<Edit> = (0..16).map(|i| Edit::Put { path: path(i), blob: blob(i, 0) }).collect();
+        let fork = repo.edit_tree(None, &fork_edits).unwrap();
+        let edits = |changes: &std::collections::BTreeMap<u8, Option<u8>>| -> Vec<Edit> {
+            changes.iter().map(|(i, v)| match v {
+                Some(v) => Edit::Put { path: path(*i), blob: blob(*i, *v) },
+                None => Edit::Remove { path: path(*i) },
+            }).collect()
+        };
+        let at = repo.edit_tree(Some(fork), &edits(&below)).unwrap();
+        let tip = repo.edit_tree(Some(at), &edits(&above)).unwrap();
+        let since_fork = repo.changed_paths(Some(fork), tip, layout::ARTICLES).unwrap();
+        let at_fork = editions::AtFork { tree: fork, texts: since_fork.iter().map(|c| (c.path.clone(), c.old)).collect() };
+        let key = |c: &crate::git::PathChange| (c.path.clone(), c.old, c.new);
+        let mut got: Vec<_> = editions::from_fork(&repo, &at_fork, &since_fork, at, tip).unwrap().iter().map(key).collect();
+        let mut expected: Vec<_> = repo.changed_paths(Some(fork), at, layout::ARTICLES).unwrap().iter().map(key).collect();
+        got.sort();
+        expected.sort();
+        prop_assert_eq!(got, expected);
+    }
+}

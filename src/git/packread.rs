@@ -1,0 +1,425 @@
+//! Trees and blobs read straight from the repository's pack files.
+//!
+//! A cold index reads every article's text and directory: 600,000 object reads on a
+//! commons of 100,000 articles. Through libgit2 each read searches the pack index by
+//! bisection (a dozen probes into 25 MB of object ids, most of them cache misses once the
+//! index outgrows the processor's cache, so the cost per read grew with the commons), takes
+//! a lock, and sets up and frees an inflate stream. Here the index is searched by
+//! interpolation (object ids are uniformly spread: two or three probes), the inflate
+//! stream and a cache of delta bases belong to the thread, and nothing is locked.
+//!
+//! Anything this reader does not find or cannot read (a loose object, one in an alternate
+//! object directory or in a pack written after the packs were listed, a damaged pack) is
+//! left to libgit2, which reads it or says what is wrong: the caller falls back. An object
+//! found here is the object of that id, as in any pack git wrote; nothing here is trusted
+//! beyond that (every length and offset is checked, and a stream that does not inflate to
+//! the size its header gives is not used).
+
+use super::Oid;
+use flate2::{Decompress, FlushDecompress, Status};
+use memmap2::Mmap;
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// What kind of object was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Commit,
+    Tree,
+    Blob,
+    Tag,
+}
+
+/// The packs of one object directory, as listed when first asked for.
+pub(crate) struct Packs {
+    packs: Vec<Pack>,
+}
+
+struct Pack {
+    /// Distinguishes this pack's offsets from another's in the thread's base cache.
+    id: usize,
+    idx: Mmap,
+    data: Mmap,
+    count: usize,
+    fanout: [u32; 256],
+}
+
+const HASH: usize = 20;
+/// Longer chains than git ever writes (its default depth is 50) are left to libgit2.
+const MAX_CHAIN: usize = 10_000;
+/// Version 2 index: magic and version, then the fan-out table.
+const IDX_HEADER: usize = 8;
+const FANOUT: usize = 256 * 4;
+
+static NEXT_PACK: AtomicUsize = AtomicUsize::new(0);
+
+/// The packs of each object directory opened in this process, shared by its threads.
+static OPENED: Mutex<Vec<(std::path::PathBuf, Option<Arc<Packs>>)>> = Mutex::new(Vec::new());
+
+impl Packs {
+    /// The packs of `objects/pack` under the git directory `git_dir`, opened once per
+    /// process; None when there are none this reader can read.
+    pub(crate) fn of(git_dir: &Path) -> Option<Arc<Packs>> {
+        let mut opened = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, packs)) = opened.iter().find(|(p, _)| p == git_dir) {
+            return packs.clone();
+        }
+        let packs = Packs::open(&git_dir.join("objects").join("pack")).map(Arc::new);
+        opened.push((git_dir.to_path_buf(), packs.clone()));
+        packs
+    }
+
+    fn open(dir: &Path) -> Option<Packs> {
+        let mut packs = Vec::new();
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "idx") {
+                if let Some(pack) = Pack::open(&path) {
+                    packs.push(pack);
+                }
+            }
+        }
+        // The largest first: most objects are there.
+        packs.sort_by_key(|p| std::cmp::Reverse(p.count));
+        (!packs.is_empty()).then_some(Packs { packs })
+    }
+
+    /// The object `id`: its kind and bytes, or None to ask libgit2.
+    pub(crate) fn read(&self, id: Oid) -> Option<(Kind, Vec<u8>)> {
+        let id = id.0.as_bytes();
+        let (pack, at) = self.packs.iter().find_map(|p| p.find(id).map(|i| (p, p.offset(i))))?;
+        THREAD.with(|t| pack.read_at(&mut t.borrow_mut(), at?))
+    }
+}
+
+impl Pack {
+    fn open(idx_path: &Path) -> Option<Pack> {
+        let idx = map(idx_path)?;
+        let data = map(&idx_path.with_extension("pack"))?;
+        if idx.len() < IDX_HEADER + FANOUT || idx[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
+            return None;
+        }
+        let mut fanout = [0u32; 256];
+        for (i, f) in fanout.iter_mut().enumerate() {
+            *f = be32(&idx, IDX_HEADER + 4 * i)?;
+        }
+        if fanout.windows(2).any(|w| w[0] > w[1]) {
+            return None;
+        }
+        let count = fanout[255] as usize;
+        // Ids, checksums, offsets, then large offsets and two trailing hashes.
+        let fixed = IDX_HEADER + FANOUT + count * (HASH + 4 + 4) + 2 * HASH;
+        if idx.len() < fixed || (idx.len() - fixed) % 8 != 0 {
+            return None;
+        }
+        if data.len() < 12 + HASH || &data[..4] != b"PACK" || !matches!(be32(&data, 4)?, 2 | 3) {
+            return None;
+        }
+        // The pack's own hash, at its end, is the one its index names.
+        if data[data.len() - HASH..] != idx[idx.len() - 2 * HASH..idx.len() - HASH] {
+            return None;
+        }
+        Some(Pack { id: NEXT_PACK.fetch_add(1, Ordering::Relaxed), idx, data, count, fanout })
+    }
+
+    fn id_at(&self, i: usize) -> &[u8] {
+        let at = IDX_HEADER + FANOUT + i * HASH;
+        &self.idx[at..at + HASH]
+    }
+
+    /// The 64 bits after an id's first byte, by which ids in one fan-out bucket are spread.
+    fn key_at(&self, i: usize) -> u64 {
+        key(self.id_at(i))
+    }
+
+    /// The position of `id` in the index. Within its fan-out bucket the ids are spread
+    /// evenly, so each probe's position is interpolated between the keys known at the
+    /// range's ends (at first the smallest and largest possible), reading one id per probe;
+    /// a few probes narrow the range to a handful of ids, bisected. Each probe into a large
+    /// index is a cache miss: bisection took a dozen of them.
+    fn find(&self, id: &[u8]) -> Option<usize> {
+        let first = usize::from(id[0]);
+        let mut lo = if first == 0 { 0 } else { self.fanout[first - 1] as usize };
+        let mut hi = self.fanout[first] as usize;
+        let want = key(id);
+        // Keys just below `lo` and at `hi`, as far as known.
+        let (mut klo, mut khi) = (0u64, u64::MAX);
+        let mut probes = 0;
+        while hi - lo > 8 && probes < 8 {
+            probes += 1;
+            let span = u128::from(khi - klo).max(1);
+            let at = lo + (u128::from(want.saturating_sub(klo)) * (hi - lo) as u128 / span) as usize;
+            let at = at.min(hi - 1);
+            match self.id_at(at).cmp(id) {
+                std::cmp::Ordering::Equal => return Some(at),
+                std::cmp::Ordering::Less => (lo, klo) = (at + 1, self.key_at(at)),
+                std::cmp::Ordering::Greater => (hi, khi) = (at, self.key_at(at)),
+            }
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.id_at(mid).cmp(id) {
+                std::cmp::Ordering::Equal => return Some(mid),
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        None
+    }
+
+    /// The pack offset of the object at position `i` of the index.
+    fn offset(&self, i: usize) -> Option<usize> {
+        let offsets = IDX_HEADER + FANOUT + self.count * (HASH + 4);
+        let small = be32(&self.idx, offsets + 4 * i)?;
+        if small & 0x8000_0000 == 0 {
+            return Some(small as usize);
+        }
+        let at = offsets + 4 * self.count + 8 * (small & 0x7fff_ffff) as usize;
+        let hi = u64::from(be32(&self.idx, at)?);
+        let lo = u64::from(be32(&self.idx, at + 4)?);
+        usize::try_from(hi << 32 | lo).ok()
+    }
+
+    /// Reads the object at `at`, resolving deltas (each base is kept in the thread's cache).
+    fn read_at(&self, t: &mut ThreadState, at: usize) -> Option<(Kind, Vec<u8>)> {
+        // The deltas from `at` down to a whole object or a cached base: (offset, where the
+        // delta's stream starts, its size).
+        let mut chain: Vec<(usize, usize, usize)> = Vec::new();
+        let mut here = at;
+        let (kind, mut bytes, cached) = loop {
+            if let Some((kind, base)) = t.cache.get(self.id, here) {
+                break (kind, base.to_vec(), true);
+            }
+            let (kind, size, start) = self.header(here)?;
+            match kind {
+                1..=4 => {
+                    let kind = [Kind::Commit, Kind::Tree, Kind::Blob, Kind::Tag][usize::from(kind) - 1];
+                    break (kind, inflate(&mut t.inflater, self.data.get(start..)?, size)?, false);
+                }
+                6 => {
+                    let (back, len) = ofs_distance(self.data.get(start..)?)?;
+                    chain.push((here, start + len, size));
+                    here = here.checked_sub(back).filter(|b| *b > 0)?;
+                }
+                7 => {
+                    let base = self.data.get(start..start + HASH)?;
+                    chain.push((here, start + HASH, size));
+                    // A base named by id is in the same pack in every pack git keeps.
+                    let i = self.find(base)?;
+                    here = self.offset(i)?;
+                }
+                _ => return None,
+            }
+            if chain.len() > MAX_CHAIN {
+                return None;
+            }
+        };
+        // `bytes` is the object at `here`; each delta above it is applied in turn, and each
+        // base kept for other chains through it.
+        let mut base_at = here;
+        let mut keep = !cached;
+        while let Some((offset, start, size)) = chain.pop() {
+            let delta = inflate(&mut t.inflater, self.data.get(start..)?, size)?;
+            let next = apply(&bytes, &delta)?;
+            if keep {
+                t.cache.put(self.id, base_at, kind, &bytes);
+            }
+            keep = true;
+            bytes = next;
+            base_at = offset;
+        }
+        Some((kind, bytes))
+    }
+
+    /// An entry's type, size, and where its data (or delta base reference) starts.
+    fn header(&self, at: usize) -> Option<(u8, usize, usize)> {
+        let mut i = at;
+        let mut c = *self.data.get(i)?;
+        i += 1;
+        let kind = (c >> 4) & 7;
+        let mut size = usize::from(c & 15);
+        let mut shift = 4;
+        while c & 0x80 != 0 {
+            c = *self.data.get(i)?;
+            i += 1;
+            if shift > 57 {
+                return None;
+            }
+            size |= usize::from(c & 0x7f) << shift;
+            shift += 7;
+        }
+        Some((kind, size, i))
+    }
+}
+
+/// The offset back to an OFS_DELTA's base, and how many bytes encode it.
+fn ofs_distance(data: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    let mut c = *data.first()?;
+    let mut back = usize::from(c & 0x7f);
+    while c & 0x80 != 0 {
+        i += 1;
+        c = *data.get(i)?;
+        back = back.checked_add(1)?.checked_mul(128)? | usize::from(c & 0x7f);
+    }
+    Some((back, i + 1))
+}
+
+/// Inflates a zlib stream that must hold exactly `size` bytes.
+fn inflate(z: &mut Decompress, input: &[u8], size: usize) -> Option<Vec<u8>> {
+    z.reset(true);
+    let mut out = Vec::with_capacity(size);
+    // One call inflates the whole object when `out` has room for it and one byte more (to
+    // see the stream end rather than a full buffer).
+    out.reserve_exact(1);
+    loop {
+        let before = (z.total_in(), z.total_out());
+        let status = z.decompress_vec(input.get(z.total_in() as usize..)?, &mut out, FlushDecompress::Finish).ok()?;
+        match status {
+            Status::StreamEnd => break,
+            _ if (z.total_in(), z.total_out()) == before => return None,
+            _ if out.len() > size => return None,
+            _ => out.reserve(64),
+        }
+    }
+    (out.len() == size).then_some(out)
+}
+
+/// Applies a git delta to `base`.
+fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut i = 0;
+    let varint = |i: &mut usize| -> Option<usize> {
+        let mut v = 0usize;
+        let mut shift = 0;
+        loop {
+            let c = *delta.get(*i)?;
+            *i += 1;
+            if shift > 57 {
+                return None;
+            }
+            v |= usize::from(c & 0x7f) << shift;
+            shift += 7;
+            if c & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+    };
+    if varint(&mut i)? != base.len() {
+        return None;
+    }
+    let size = varint(&mut i)?;
+    let mut out = Vec::with_capacity(size);
+    while i < delta.len() {
+        let op = delta[i];
+        i += 1;
+        if op & 0x80 != 0 {
+            let mut field = |bits: u8, bytes: usize| -> Option<usize> {
+                let mut v = 0usize;
+                for b in 0..bytes {
+                    if op & (bits << b) != 0 {
+                        v |= usize::from(*delta.get(i)?) << (8 * b);
+                        i += 1;
+                    }
+                }
+                Some(v)
+            };
+            let offset = field(0x01, 4)?;
+            let len = match field(0x10, 3)? {
+                0 => 0x10000,
+                n => n,
+            };
+            out.extend_from_slice(base.get(offset..offset.checked_add(len)?)?);
+        } else if op != 0 {
+            let len = usize::from(op);
+            out.extend_from_slice(delta.get(i..i + len)?);
+            i += len;
+        } else {
+            return None;
+        }
+        if out.len() > size {
+            return None;
+        }
+    }
+    (out.len() == size).then_some(out)
+}
+
+fn map(path: &Path) -> Option<Mmap> {
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: git never rewrites a pack or its index in place (it writes new files and
+    // renames them), and a file removed while mapped stays readable.
+    unsafe { Mmap::map(&file) }.ok()
+}
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn key(id: &[u8]) -> u64 {
+    u64::from_be_bytes(id[1..9].try_into().unwrap_or_default())
+}
+
+/// Each thread's inflate stream and delta bases.
+struct ThreadState {
+    inflater: Decompress,
+    cache: BaseCache,
+}
+
+thread_local! {
+    static THREAD: RefCell<ThreadState> =
+        RefCell::new(ThreadState { inflater: Decompress::new(true), cache: BaseCache::new() });
+}
+
+/// Delta bases by pack and offset, in a fixed number of slots (as git's own delta base
+/// cache): a chain read again starts from its nearest base kept.
+struct BaseCache {
+    slots: Vec<Option<Base>>,
+    bytes: usize,
+}
+
+struct Base {
+    pack: usize,
+    offset: usize,
+    kind: Kind,
+    bytes: Vec<u8>,
+}
+
+const SLOTS: usize = 4096;
+const CACHE_BYTES: usize = 64 << 20;
+
+impl BaseCache {
+    fn new() -> BaseCache {
+        BaseCache { slots: (0..SLOTS).map(|_| None).collect(), bytes: 0 }
+    }
+
+    fn slot(pack: usize, offset: usize) -> usize {
+        ((offset.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ pack) >> 7) & (SLOTS - 1)
+    }
+
+    fn get(&self, pack: usize, offset: usize) -> Option<(Kind, &[u8])> {
+        match &self.slots[Self::slot(pack, offset)] {
+            Some(b) if b.pack == pack && b.offset == offset => Some((b.kind, &b.bytes)),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, pack: usize, offset: usize, kind: Kind, bytes: &[u8]) {
+        if bytes.len() > CACHE_BYTES / 16 {
+            return;
+        }
+        let at = Self::slot(pack, offset);
+        if let Some(old) = self.slots[at].take() {
+            self.bytes -= old.bytes.len();
+        }
+        if self.bytes + bytes.len() > CACHE_BYTES {
+            self.slots.iter_mut().for_each(|s| *s = None);
+            self.bytes = 0;
+        }
+        self.bytes += bytes.len();
+        self.slots[at] = Some(Base { pack, offset, kind, bytes: bytes.to_vec() });
+    }
+}
+
+#[cfg(test)]
+mod tests;
