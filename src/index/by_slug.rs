@@ -46,6 +46,10 @@ impl BySlug {
         // Many (a cold build): merged in one pass, the new entry of a slug winning (and of
         // new ones, the last).
         let new = sorted_by_slug(new);
+        if self.0.is_empty() {
+            self.0 = new;
+            return;
+        }
         let old = std::mem::take(&mut self.0);
         let mut out = Vec::with_capacity(old.len() + new.len());
         let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
@@ -73,13 +77,11 @@ impl BySlug {
 fn sorted_by_slug(entries: Vec<Entry>) -> Vec<Entry> {
     // Equal slugs: the later entry first, so that it is the one kept.
     let order = order_by(&entries, |e| &e.slug, |a, b| b.cmp(&a));
-    let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
-    let mut out: Vec<Entry> = Vec::with_capacity(slots.len());
+    let mut entries = entries;
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
     for i in order {
-        if let Some(e) = slots[i].take() {
-            if out.last().is_none_or(|last| last.slug != e.slug) {
-                out.push(e);
-            }
+        if out.last().is_none_or(|last| last.slug != entries[i].slug) {
+            out.push(std::mem::take(&mut entries[i]));
         }
     }
     out

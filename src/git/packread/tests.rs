@@ -222,3 +222,77 @@ proptest! {
         prop_assert_eq!(wrong, 0);
     }
 }
+
+/// An index of `ids` (sorted here) and an empty pack it names, as files in `dir`.
+fn index_of(dir: &Path, ids: &mut Vec<[u8; 20]>) -> Pack {
+    ids.sort();
+    ids.dedup();
+    let mut idx = vec![0xff, b't', b'O', b'c', 0, 0, 0, 2];
+    for b in 0..256usize {
+        let n = ids.iter().filter(|id| usize::from(id[0]) <= b).count() as u32;
+        idx.extend(n.to_be_bytes());
+    }
+    ids.iter().for_each(|id| idx.extend(id));
+    idx.extend(vec![0u8; 4 * ids.len()]);
+    (0..ids.len() as u32).for_each(|i| idx.extend((12 + i).to_be_bytes()));
+    let hash = [7u8; 20];
+    idx.extend(hash);
+    idx.extend([0u8; 20]);
+    let mut pack = b"PACK\0\0\0\x02\0\0\0\0".to_vec();
+    pack.extend(hash);
+    std::fs::write(dir.join("p.idx"), idx).unwrap();
+    std::fs::write(dir.join("p.pack"), pack).unwrap();
+    Pack::open(&dir.join("p.idx")).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// The interpolating search finds every id of a large index at its place, and no id
+    /// that is not there: ids spread evenly, and ids bunched (a bucket of ids sharing most
+    /// of their bytes, as someone could make by trying many contents).
+    #[test]
+    fn the_search_finds_each_id_at_its_place_and_nothing_else(
+        seed in any::<u64>(),
+        n in 1usize..40_000,
+        bunched in 0usize..3_000,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = seed | 1;
+        let mut next = || { state ^= state << 13; state ^= state >> 7; state ^= state << 17; state };
+        let mut ids: Vec<[u8; 20]> = (0..n).map(|_| {
+            let mut id = [0u8; 20];
+            id.iter_mut().for_each(|b| *b = next() as u8);
+            id
+        }).collect();
+        // Bunched: the same first nine bytes, then anything.
+        for _ in 0..bunched {
+            let mut id = [0x5au8; 20];
+            id[9..].iter_mut().for_each(|b| *b = next() as u8);
+            ids.push(id);
+        }
+        let pack = index_of(dir.path(), &mut ids);
+        for (i, id) in ids.iter().enumerate() {
+            prop_assert_eq!(pack.find(id), Some(i));
+        }
+        for _ in 0..2_000 {
+            let mut id = [0u8; 20];
+            id.iter_mut().for_each(|b| *b = next() as u8);
+            if bunched > 0 && next() % 2 == 0 {
+                id[..9].copy_from_slice(&[0x5a; 9]);
+            }
+            prop_assert_eq!(pack.find(&id), ids.binary_search(&id).ok());
+        }
+    }
+}
+
+proptest! {
+    /// The gallop from anywhere finds what a bisection finds.
+    #[test]
+    fn the_gallop_finds_the_first_position_a_bisection_finds(
+        mut v in prop::collection::vec(0u64..50, 0..80), x in 0u64..55, near in 0usize..100,
+    ) {
+        v.sort();
+        prop_assert_eq!(first_not(&v, near, |s| s < x), v.partition_point(|s| *s < x));
+        prop_assert_eq!(first_not(&v, near, |s| s <= x), v.partition_point(|s| *s <= x));
+    }
+}
