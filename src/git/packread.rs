@@ -51,6 +51,9 @@ struct Pack {
 const HASH: usize = 20;
 /// Longer chains than git ever writes (its default depth is 50) are left to libgit2.
 const MAX_CHAIN: usize = 10_000;
+/// The most memory set aside for an object before it is read (a damaged size is not
+/// believed; a real object larger than this still reads, by growing).
+const MAX_PREALLOC: usize = 64 << 20;
 /// One id of so many is sampled (see [`Pack::samples`]).
 const STRIDE: usize = 16;
 /// Version 2 index: magic and version, then the fan-out table.
@@ -266,10 +269,9 @@ fn ofs_distance(data: &[u8]) -> Option<(usize, usize)> {
 /// Inflates a zlib stream that must hold exactly `size` bytes.
 fn inflate(z: &mut Decompress, input: &[u8], size: usize) -> Option<Vec<u8>> {
     z.reset(true);
-    let mut out = Vec::with_capacity(size);
-    // One call inflates the whole object when `out` has room for it and one byte more (to
-    // see the stream end rather than a full buffer).
-    out.reserve_exact(1);
+    // Room for the whole object (one call inflates it), but no more than a damaged header
+    // could make anyone allocate.
+    let mut out = Vec::with_capacity(size.saturating_add(1).min(MAX_PREALLOC));
     loop {
         let before = (z.total_in(), z.total_out());
         let status = z.decompress_vec(input.get(z.total_in() as usize..)?, &mut out, FlushDecompress::Finish).ok()?;
@@ -306,7 +308,7 @@ fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let size = varint(&mut i)?;
-    let mut out = Vec::with_capacity(size);
+    let mut out = Vec::with_capacity(size.min(MAX_PREALLOC));
     while i < delta.len() {
         let op = delta[i];
         i += 1;

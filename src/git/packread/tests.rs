@@ -296,3 +296,37 @@ proptest! {
         prop_assert_eq!(first_not(&v, near, |s| s <= x), v.partition_point(|s| *s <= x));
     }
 }
+
+/// A pack of one object at offset 12, whose entry is `entry`, and its index naming `id`.
+fn one_object_pack(dir: &Path, id: [u8; 20], entry: &[u8]) -> Pack {
+    let mut ids = vec![id];
+    index_of(dir, &mut ids);
+    let mut pack = b"PACK\0\0\0\x02\0\0\0\x01".to_vec();
+    pack.extend(entry);
+    pack.extend([7u8; 20]);
+    std::fs::write(dir.join("p.pack"), pack).unwrap();
+    Pack::open(&dir.join("p.idx")).unwrap()
+}
+
+#[test]
+fn a_header_claiming_a_huge_size_reads_as_nothing_without_allocating_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(b"hello").unwrap();
+    let stream = z.finish().unwrap();
+    let id = [0x42u8; 20];
+    // A blob (type 3) of 2^60 bytes: the size in 4 + 7 * 8 bits.
+    let mut entry = vec![0x80 | (3 << 4)];
+    entry.extend([0xffu8; 7]);
+    entry.push(0x0f);
+    entry.extend(&stream);
+    let pack = one_object_pack(dir.path(), id, &entry);
+    let packs = Packs { packs: vec![pack] };
+    assert!(packs.read(Oid(git2::Oid::from_bytes(&id).unwrap())).is_none());
+    // The same stream with its true size reads.
+    let mut entry = vec![(3 << 4) | 5];
+    entry.extend(&stream);
+    let packs = Packs { packs: vec![one_object_pack(dir.path(), id, &entry)] };
+    assert_eq!(packs.read(Oid(git2::Oid::from_bytes(&id).unwrap())), Some((Kind::Blob, b"hello".to_vec())));
+}
