@@ -21,7 +21,8 @@ use anyhow::Result;
 /// until the member votes again); an edition changed on two clones merges file by file, or,
 /// when both changed one text, is named and left alone, with how to settle it; a
 /// statement tag is taken only if it verifies. A ref that points at something malformed is
-/// named in a warning, never taken or pushed. Finally one atomic push, with a lease on
+/// named in a warning, never taken or pushed; git checks every fetched object as `git fsck`
+/// does, and a remote that holds malformed ones (a tree naming a file twice) gives nothing. Finally one atomic push, with a lease on
 /// every ref, publishes this clone's new work; if another clone pushed meanwhile, sync
 /// fetches again and retries. Two syncs may run at once in one clone.
 #[derive(Debug, clap::Args)]

@@ -125,6 +125,13 @@ fn failure(what: &str, stderr: &str) -> anyhow::Error {
     if let Some(e) = lock_in_the_way(stderr, what) {
         return e;
     }
+    if stderr.contains("fsck error") || stderr.contains("index-pack failed") && stderr.contains("error: object ") {
+        return fail(
+            format!("git could not {what}: the remote holds malformed objects, which git refused{}", detail(stderr)),
+            "nothing was taken; whoever keeps the remote can find them with `git fsck` (a hub where \
+             `tribune hook install` ran refuses them when they are pushed)",
+        );
+    }
     fail(
         format!("git could not {what}{}", detail(stderr)),
         "check the remote's URL and your access to it (`git remote -v`, `git fetch`)",
@@ -182,7 +189,10 @@ pub fn fetch(dir: &Path, remote: &str, progress: Progress) -> Result<()> {
     let mut attempt: u32 = 0;
     loop {
         let mut cmd = git(Some(dir));
-        cmd.args(["fetch", "--prune", "--no-tags"]);
+        // git checks what it fetches as `git fsck` does (a tree naming one entry twice,
+        // which git and tribune could read apart, is refused) unless this clone's
+        // fetch.fsckObjects says otherwise.
+        cmd.args(["-c", "transfer.fsckObjects=true", "fetch", "--prune", "--no-tags"]);
         cmd.arg(if progress == Progress::Show { "--progress" } else { "--quiet" });
         cmd.arg(remote);
         let out = capture(cmd, &what, progress)?;
@@ -340,8 +350,9 @@ fn lost_race(rejected: &[String], stderr: &str) -> bool {
 /// `git clone URL DIR` (bare or with a work tree).
 pub fn clone(url: &str, dir: &Path, bare: bool, progress: Progress) -> Result<()> {
     let mut cmd = git(None);
-    // `origin` whatever clone.defaultRemoteName says; tags only through tribune's refspec.
-    cmd.args(["clone", "--origin", "origin", "--no-tags"]);
+    // `origin` whatever clone.defaultRemoteName says; tags only through tribune's refspec;
+    // every object checked as `git fsck` does (see `fetch`).
+    cmd.args(["-c", "transfer.fsckObjects=true", "clone", "--origin", "origin", "--no-tags"]);
     if bare {
         cmd.arg("--bare");
     }

@@ -1,7 +1,7 @@
 //! Sync through an ordinary bare git remote: clones that work apart converge, lose
 //! nothing, and never overwrite each other's refs.
 
-use crate::harness::{keypair, refused};
+use crate::harness::{keypair, refused, state};
 use crate::sync_fixture::*;
 
 fn slug(title: &str) -> String {
@@ -344,4 +344,43 @@ fn thousands_of_refs_are_pushed_in_leased_batches() {
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(j["arrived"]["ratings"].as_object().unwrap().len(), 2500);
     assert_eq!(n.refs(&a), n.refs(&b));
+}
+
+/// A remote without tribune's hook can hold a tree naming one file twice (pushed with plain
+/// git), which git and tribune could read apart: `sync` has git check what it fetches,
+/// takes nothing, and says why.
+#[test]
+fn a_malformed_tree_on_an_unguarded_remote_is_not_taken() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    let blob = n.git(&a, &["rev-parse", "HEAD:tribune.toml"]).ok().stdout.trim().to_string();
+    let mut raw = Vec::new();
+    for _ in 0..2 {
+        raw.extend_from_slice(b"100644 index.md\0");
+        raw.extend((0..20).map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).unwrap()));
+    }
+    let file = n.env.path("tree.raw");
+    std::fs::write(&file, raw).unwrap();
+    let tree = n.git(&a, &["hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok().stdout;
+    let commit = n.git(&a, &["commit-tree", tree.trim(), "-p", "HEAD", "-m", "dup"]).ok().stdout;
+    // The hub (no hook, git's defaults) takes it.
+    n.git(&a, &["push", "-q", "origin", &format!("{}:refs/heads/main", commit.trim())]).ok();
+    let before = state(&n.env, &b);
+    let r = n.t(&b, &["sync"]).fails(1, "malformed objects");
+    for needle in ["duplicateEntries", "git fsck", "hint:"] {
+        assert!(r.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", r.stderr);
+    }
+    // Nothing taken: no ref moved, no object kept (git leaves the refused pack as a
+    // temporary file, which `git prune` removes).
+    let (refs, objects) = state(&n.env, &b);
+    let objects: Vec<String> = objects.into_iter().filter(|f| !f.starts_with("objects/pack/tmp_pack_")).collect();
+    assert_eq!((refs, objects), before);
+    n.git(&b, &["fsck", "--strict"]).ok();
+    // Nor does a clone of it (through git's transport: a clone of a local path links the
+    // objects as they are).
+    let x = n.env.path("x");
+    let url = format!("file://{}", n.hub);
+    let r = n.env.tribune(&["clone", &url, &x.to_string_lossy()]).fails(1, "malformed objects");
+    assert!(r.stderr.contains("duplicateEntries"), "{}", r.stderr);
+    assert!(!x.exists());
 }
