@@ -8,7 +8,8 @@
 # and 1,000 (each edition 1,000 rewrites, each rater 1,000 ratings). Targets: cold list and list --filter <= 5 s, within 3x of git.
 # Then `ratings SLUG` (<= 50 ms) on the same commons, whose 1,000 raters rated 1,000
 # versions each.
-# Rerun with:  bash benches/cold.sh [WORKDIR]   (RUNS=… cold runs each, default 3)
+# Rerun with:  bash benches/cold.sh [WORKDIR]   (RUNS=… cold runs each, default 3; the
+# 10,000-article list runs three times as many)
 # Needs GNU time (/usr/bin/time) and python3. The commons take about 5 minutes to build and
 # 2 GB of disk; they are kept in WORKDIR and used again. Do not run it while a cargo build
 # runs: on 2 cores the build takes one of them.
@@ -69,7 +70,7 @@ median() {
 
 "$T" -C "$work/a100000" filter add twenty --trust r0000 --trust r0001 --trust r0002 --dimension politics \
   --min-score 1 >/dev/null 2>&1 || true
-declare -A cold
+declare -A cold gits
 bench_quiet
 echo "load when the measuring starts: $(cut -d' ' -f1-3 /proc/loadavg)"
 for pack in "" "-deep"; do
@@ -78,9 +79,11 @@ for pack in "" "-deep"; do
     texts "$dir" > "$work/texts$n$pack"
     git_s=$(median "true" cat_file "$dir" "$work/texts$n$pack")
     # The small build, a tenth of the time, is run three times as often: the growth figure
-    # divides by it, and its median moves most from run to run.
+    # divides by it, and its median moves most from run to run. (`runs=… median` sets runs
+    # for that call of the function only.)
     list_s=$(runs=$((n == 10000 ? runs * 3 : runs)) median "rm -rf $dir/tribune/index" "$T" -C "$dir" list --limit 1)
     cold[$n$pack]=$list_s
+    gits[$n$pack]=$git_s
     line="$(printf '%-26s' "$n articles${pack:+, deep}"): cold list $list_s s, git cat-file of $(wc -l < "$work/texts$n$pack") texts $git_s s"
     line="$line ($(awk -v a="$list_s" -v b="$git_s" 'BEGIN { printf "%.1f", a / b }')x)"
     if [ "$n" = 100000 ]; then
@@ -90,7 +93,7 @@ for pack in "" "-deep"; do
     fi
     echo "$line"
   done
-  echo "growth 10,000 -> 100,000 articles${pack:+ (deep)}: $(awk -v a="${cold[100000$pack]}" -v b="${cold[10000$pack]}" 'BEGIN { printf "%.1f", a / b }')x"
+  echo "growth 10,000 -> 100,000 articles${pack:+ (deep)}: $(awk -v a="${cold[100000$pack]}" -v b="${cold[10000$pack]}" 'BEGIN { printf "%.1f", a / b }')x (git cat-file: $(awk -v a="${gits[100000$pack]}" -v b="${gits[10000$pack]}" 'BEGIN { printf "%.1f", a / b }')x)"
 done
 
 dir=$work/a100000

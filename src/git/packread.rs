@@ -3,17 +3,19 @@
 //! A cold index reads every article's text and directory: 800,000 object reads on a
 //! commons of 100,000 articles. Through libgit2 each read bisects the pack index (a dozen
 //! probes into 25 MB of object ids, most of them cache misses once the index outgrows the
-//! processor's cache, so that each read cost more in a larger commons), takes a lock, and
-//! sets up and frees an inflate stream. Here the index is searched through a sample of
-//! its ids that stays in the cache, leaving one short run of the index to read; the
-//! inflate stream and a cache of delta bases belong to the thread, and nothing is locked.
+//! processor's 1 MiB L2 cache), takes a lock, and sets up and frees an inflate stream.
+//! Here the index is searched through a sample of its ids that stays in the cache, leaving
+//! one short run of the index to read; the inflate stream and a cache of delta bases belong
+//! to the thread, and nothing is locked.
 //!
-//! Anything this reader does not find or cannot read (a loose object, one in an alternate
-//! object directory or in a pack written after the packs were listed, a damaged pack) is
-//! left to libgit2, which reads it or says what is wrong: the caller falls back. An object
-//! found here is the object of that id, as in any pack git wrote; nothing here is trusted
-//! beyond that (every length and offset is checked, and a stream that does not inflate to
-//! the size its header gives is not used).
+//! Anything this reader does not find or cannot read is left to libgit2, which reads it or
+//! says what is wrong: a loose object, one in an alternate object directory, one in a pack
+//! written after this process first listed the packs (the list is kept for the process's
+//! life: such objects are read more slowly, never wrongly), or damage that breaks a zlib
+//! stream, an entry's size or a delta. Every length and offset read from the files is
+//! checked before it is used. As for git and for libgit2 (whose hash check tribune turns
+//! off), an index damaged in its ids or offsets can name another object; `git fsck` finds
+//! that damage.
 
 use super::Oid;
 use flate2::{Decompress, FlushDecompress, Status};
@@ -49,7 +51,8 @@ struct Pack {
 }
 
 const HASH: usize = 20;
-/// Longer chains than git ever writes (its default depth is 50) are left to libgit2.
+/// Longer chains than git ever writes (its default depth is 50, its limit 4095) are left
+/// to libgit2.
 const MAX_CHAIN: usize = 10_000;
 /// The most memory set aside for an object before it is read (a damaged size is not
 /// believed; a real object larger than this still reads, by growing).
@@ -130,7 +133,9 @@ impl Pack {
         }
         let mut pack = Pack { id: NEXT_PACK.fetch_add(1, Ordering::Relaxed), idx, data, count, samples: Vec::new() };
         pack.samples = (0..count).step_by(STRIDE).map(|i| head(pack.id_at(i))).collect();
-        // Ids out of order would make the search miss objects: libgit2 reads that index.
+        // Sampled ids out of order would make the search miss objects: that index is left
+        // to libgit2. (Disorder between samples only makes objects missed here, and read by
+        // libgit2.)
         if pack.samples.windows(2).any(|w| w[0] > w[1]) {
             return None;
         }
@@ -145,7 +150,7 @@ impl Pack {
     /// The position of `id` in the index: the run of ids between two samples is found
     /// among the samples, then bisected (a few reads next to each other in memory). A
     /// bisection of the whole index, as libgit2's, made a dozen reads far apart, each a
-    /// cache miss once the index (25 MB for 886,000 objects) outgrew the processor's cache.
+    /// cache miss once the index (25 MB for 886,000 objects) outgrew the processor's 1 MiB L2 cache.
     fn find(&self, id: &[u8]) -> Option<usize> {
         use std::cmp::Ordering::{Equal, Greater, Less};
         let want = head(id);
@@ -200,14 +205,15 @@ impl Pack {
                 6 => {
                     let (back, len) = ofs_distance(self.data.get(start..)?)?;
                     chain.push((here, start + len, size));
-                    here = here.checked_sub(back).filter(|b| *b > 0)?;
+                    // A base lies before its delta, after the pack's header.
+                    here = here.checked_sub(back).filter(|b| back > 0 && *b >= 12)?;
                 }
                 7 => {
                     let base = self.data.get(start..start + HASH)?;
                     chain.push((here, start + HASH, size));
                     // A base named by id is in the same pack in every pack git keeps.
                     let i = self.find(base)?;
-                    here = self.offset(i)?;
+                    here = self.offset(i).filter(|b| *b != here && *b >= 12)?;
                 }
                 _ => return None,
             }
@@ -400,8 +406,9 @@ thread_local! {
         RefCell::new(ThreadState { inflater: Decompress::new(true), cache: BaseCache::new() });
 }
 
-/// Delta bases by pack and offset, in a fixed number of slots (as git's own delta base
-/// cache): a chain read again starts from its nearest base kept.
+/// Delta bases by pack and offset, in a fixed number of slots (one base per slot, the
+/// newest kept; everything dropped past 64 MiB): a chain read again starts from its
+/// nearest base kept.
 struct BaseCache {
     slots: Vec<Option<Base>>,
     bytes: usize,
@@ -423,7 +430,7 @@ impl BaseCache {
     }
 
     fn slot(pack: usize, offset: usize) -> usize {
-        ((offset.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ pack) >> 7) & (SLOTS - 1)
+        (((offset as u64) ^ (pack as u64) << 48).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 52) as usize & (SLOTS - 1)
     }
 
     fn get(&self, pack: usize, offset: usize) -> Option<(Kind, &[u8])> {

@@ -247,7 +247,7 @@ fn index_of(dir: &Path, ids: &mut Vec<[u8; 20]>) -> Pack {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
-    /// The interpolating search finds every id of a large index at its place, and no id
+    /// The search through the samples finds every id of a large index at its place, and no id
     /// that is not there: ids spread evenly, and ids bunched (a bucket of ids sharing most
     /// of their bytes, as someone could make by trying many contents).
     #[test]
@@ -329,4 +329,23 @@ fn a_header_claiming_a_huge_size_reads_as_nothing_without_allocating_it() {
     entry.extend(&stream);
     let packs = Packs { packs: vec![one_object_pack(dir.path(), id, &entry)] };
     assert_eq!(packs.read(Oid(git2::Oid::from_bytes(&id).unwrap())), Some((Kind::Blob, b"hello".to_vec())));
+}
+
+#[test]
+fn a_delta_whose_base_is_itself_reads_as_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = [0x42u8; 20];
+    let read = |entry: Vec<u8>| {
+        let packs = Packs { packs: vec![one_object_pack(dir.path(), id, &entry)] };
+        packs.read(Oid(git2::Oid::from_bytes(&id).unwrap()))
+    };
+    // A delta (type 6) of 5 bytes whose base is 0 bytes back: itself.
+    assert_eq!(read(vec![(6 << 4) | 5, 0x00, 0x78, 0x9c]), None);
+    // 12 bytes back: the pack's header, where no object is.
+    assert_eq!(read(vec![(6 << 4) | 5, 12, 0x78, 0x9c]), None);
+    // A delta (type 7) naming its own id as its base.
+    let mut entry = vec![(7 << 4) | 5];
+    entry.extend(id);
+    entry.extend([0x78, 0x9c]);
+    assert_eq!(read(entry), None);
 }
