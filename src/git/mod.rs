@@ -57,6 +57,8 @@ pub struct Repo {
     /// Its pack files, for reading trees and blobs without libgit2 (see `packread`):
     /// looked up on first use; None when libgit2 should read everything.
     packs: std::cell::OnceCell<Option<std::sync::Arc<packread::Packs>>>,
+    /// Objects read through libgit2 before the packs were opened (see `read_packed`).
+    early_reads: std::cell::Cell<u32>,
 }
 
 /// Does this directory hold (or sit inside) a git repository?
@@ -67,13 +69,25 @@ pub enum Discovery {
 
 impl Repo {
     fn wrap(inner: git2::Repository) -> Repo {
-        Repo { inner, packs: std::cell::OnceCell::new() }
+        Repo { inner, packs: std::cell::OnceCell::new(), early_reads: std::cell::Cell::new(0) }
     }
 
     /// The object `id` read from the pack files directly, when it is there; None leaves it
-    /// to libgit2.
+    /// to libgit2. Opening the packs checks their indexes whole (a few milliseconds for a
+    /// large commons), which pays for itself over many reads only: a handle reads its first
+    /// objects through libgit2, unless another handle of the process opened the packs.
     fn read_packed(&self, id: Oid) -> Option<(packread::Kind, Vec<u8>)> {
-        self.packs.get_or_init(|| packread::Packs::of(self.inner.path())).as_ref()?.read(id)
+        const EARLY: u32 = 256;
+        let dir = self.inner.commondir();
+        let packs = match self.packs.get() {
+            Some(packs) => packs,
+            None if self.early_reads.get() < EARLY && !packread::Packs::opened(dir) => {
+                self.early_reads.set(self.early_reads.get() + 1);
+                return None;
+            }
+            None => self.packs.get_or_init(|| packread::Packs::of(dir)),
+        };
+        packs.as_ref()?.read(id)
     }
 
     /// Finds the repository at or above `dir`, as git does.

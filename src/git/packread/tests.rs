@@ -185,6 +185,20 @@ fn an_index_that_is_not_a_version_2_index_of_its_pack_is_not_used() {
         let at = b.len() - 2 * HASH;
         b[at] ^= 1
     }));
+    // A fan-out entry raised, still in order: ids stand outside their buckets.
+    assert!(damaged(&|b| {
+        let k = (0..255).find(|k| be32(b, IDX_HEADER + 4 * k).unwrap() < be32(b, IDX_HEADER + 4 * (k + 1)).unwrap());
+        let k = k.unwrap();
+        let next = b[IDX_HEADER + 4 * (k + 1)..][..4].to_vec();
+        b[IDX_HEADER + 4 * k..][..4].copy_from_slice(&next);
+    }));
+    // Two neighbouring ids swapped (within one bucket, between two samples).
+    assert!(damaged(&|b| {
+        let at = IDX_HEADER + FANOUT + 5 * HASH;
+        let (x, y) = (b[at..at + HASH].to_vec(), b[at + HASH..at + 2 * HASH].to_vec());
+        b[at..at + HASH].copy_from_slice(&y);
+        b[at + HASH..at + 2 * HASH].copy_from_slice(&x);
+    }));
     assert!(!damaged(&|_| {}));
 }
 
