@@ -421,7 +421,7 @@ thread_local! {
 }
 
 /// Delta bases by pack and offset, in a fixed number of slots (one base per slot, the
-/// newest kept; everything dropped past 64 MiB): a chain read again starts from its
+/// newest kept; everything dropped past 16 MiB): a chain read again starts from its
 /// nearest base kept.
 struct BaseCache {
     slots: Vec<Option<Base>>,
@@ -436,7 +436,7 @@ struct Base {
 }
 
 const SLOTS: usize = 4096;
-const CACHE_BYTES: usize = 64 << 20;
+const CACHE_BYTES: usize = 16 << 20;
 
 impl BaseCache {
     fn new() -> BaseCache {
