@@ -350,9 +350,10 @@ fn lost_race(rejected: &[String], stderr: &str) -> bool {
 /// `git clone URL DIR` (bare or with a work tree).
 pub fn clone(url: &str, dir: &Path, bare: bool, progress: Progress) -> Result<()> {
     let mut cmd = git(None);
-    // `origin` whatever clone.defaultRemoteName says; tags only through tribune's refspec;
-    // every object checked as `git fsck` does (see `fetch`).
-    cmd.args(["-c", "transfer.fsckObjects=true", "clone", "--origin", "origin", "--no-tags"]);
+    // `origin` whatever clone.defaultRemoteName says; tags only through tribune's refspec.
+    // (Not checked as `fetch` is: git's check of a whole commons made a clone of 100,000
+    // articles six times slower, 10.6 s to 65.5 s.)
+    cmd.args(["clone", "--origin", "origin", "--no-tags"]);
     if bare {
         cmd.arg("--bare");
     }
