@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 mod arrivals;
+mod branch_texts;
 mod by_slug;
 mod counts;
 mod editions;

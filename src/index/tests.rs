@@ -224,9 +224,9 @@ proptest! {
         let at = repo.edit_tree(Some(fork), &edits(&below)).unwrap();
         let tip = repo.edit_tree(Some(at), &edits(&above)).unwrap();
         let since_fork = repo.changed_paths(Some(fork), tip, layout::ARTICLES).unwrap();
-        let at_fork = editions::AtFork { tree: fork, texts: since_fork.iter().map(|c| (c.path.clone(), c.old)).collect() };
+        let at_fork = branch_texts::AtFork { tree: fork, texts: since_fork.iter().map(|c| (c.path.clone(), c.old)).collect() };
         let key = |c: &crate::git::PathChange| (c.path.clone(), c.old, c.new);
-        let mut got: Vec<_> = editions::from_fork(&repo, &at_fork, &since_fork, at, tip).unwrap().iter().map(key).collect();
+        let mut got: Vec<_> = branch_texts::from_fork(&repo, &at_fork, &since_fork, at, tip).unwrap().iter().map(key).collect();
         let mut expected: Vec<_> = repo.changed_paths(Some(fork), at, layout::ARTICLES).unwrap().iter().map(key).collect();
         got.sort();
         expected.sort();
