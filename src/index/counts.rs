@@ -43,7 +43,6 @@ pub(super) fn counts(commons: &Commons, editions: &Editions) -> Result<HashMap<S
     let order = super::by_slug::order_by(&pairs, |p| &p.0, |a, b| pairs[a].1.cmp(&pairs[b].1));
     let mut sets: HashMap<String, Vec<String>> = HashMap::with_capacity(order.len());
     let mut text = header + "\n";
-    let mut slots: Vec<Option<(String, String)>> = pairs.into_iter().map(Some).collect();
     let mut group: Option<(String, Vec<String>)> = None;
     let mut flush = |group: Option<(String, Vec<String>)>, text: &mut String| {
         if let Some((slug, vs)) = group {
@@ -55,7 +54,7 @@ pub(super) fn counts(commons: &Commons, editions: &Editions) -> Result<HashMap<S
         }
     };
     for i in order {
-        let Some((slug, version)) = slots[i].take() else { continue };
+        let (slug, version) = std::mem::take(&mut pairs[i]);
         match &mut group {
             Some((s, vs)) if *s == slug => {
                 if vs.last() != Some(&version) {
