@@ -297,10 +297,6 @@ pub fn cast(
         Some(m) => KeyRing::new([&m]),
         None => KeyRing::default(),
     };
-    // An approval that appears while the ballot is written closes the vote before it: the
-    // ballot, dated before the tag and left out of it, would void it. Then the ballot is
-    // taken back (see `approve`, which checks its tag once written, for the other order).
-    let tag_before = commons.repo.ref_target(&super::tag_ref(slug))?;
     for attempt in 0..100 {
         let tip = commons.repo.ref_target(&refname)?;
         let previous = match tip {
@@ -321,8 +317,7 @@ pub fn cast(
         let commit = commons.repo.write_commit(tree, &parents, author, committer, &text, Some(&|d| signer.sign(d)))?;
         match commons.repo.update_ref(&refname, commit, tip, &format!("tribune: vote {} on {slug}", choice.as_str()))? {
             RefUpdate::Done => {
-                let tag_now = commons.repo.ref_target(&super::tag_ref(slug))?;
-                if tag_now.is_none() || tag_now == tag_before {
+                if !closed_before(commons, slug, commit)? {
                     return Ok(Written { commit, seq, refname, previous });
                 }
                 let undone = match tip {
@@ -342,6 +337,27 @@ pub fn cast(
         }
     }
     Err(fail(format!("{refname} kept moving"), "another process is voting as this member at the same time; try again"))
+}
+
+/// Does an approval in place close the vote before the ballot just written? An approval
+/// that appears (or becomes valid) while a ballot is written closes the vote before it: the
+/// ballot, dated before the tag and left out of it, would void it or at least go uncounted,
+/// so it is taken back (`approve`, which checks its tag once written, covers the other
+/// order). Judged by what the tag's check finds now, not by whether the tag's id changed
+/// while the ballot was written: an approval taken back and written again with the same
+/// count has the same id, and a tag that did not verify when the vote began (other ballots
+/// racing it, since taken back) may verify now. A tag that counts this ballot, or that fails
+/// for any reason but left-out ballots, this one among them, does not close the vote.
+fn closed_before(commons: &Commons, slug: &str, ballot: Oid) -> Result<bool> {
+    let Some(tag) = commons.repo.ref_target(&super::tag_ref(slug))? else { return Ok(false) };
+    let ballot = ballot.to_string();
+    let v = verify_tag(commons, slug, tag)?;
+    if v.ballots.iter().any(|b| b.commit == ballot) {
+        return Ok(false);
+    }
+    Ok(v.problems.iter().all(
+        |p| matches!(p, Problem::LeftOutBallotsChangeIt { ballots, .. } if ballots.iter().any(|b| b.ballot == ballot)),
+    ))
 }
 
 /// The highest sequence number among the member's own ballots reachable from `tip` (0 when

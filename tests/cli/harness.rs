@@ -321,6 +321,40 @@ impl Env {
     }
 }
 
+/// An ssh-agent on a socket in the sandbox, killed when dropped, even when a test fails.
+pub struct Agent {
+    child: std::process::Child,
+    pub sock: String,
+}
+
+impl Agent {
+    pub fn start(env: &Env) -> Agent {
+        let sock = env.path("agent.sock").to_string_lossy().into_owned();
+        let child = Command::new("ssh-agent")
+            .args(["-D", "-a", &sock])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ssh-agent runs");
+        let agent = Agent { child, sock };
+        for _ in 0..500 {
+            if std::path::Path::new(&agent.sock).exists() {
+                return agent;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("ssh-agent did not open {}", agent.sock);
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A new sandbox with [`Env::commons`] in it.
 pub fn commons() -> (Env, String) {
     let env = Env::new();

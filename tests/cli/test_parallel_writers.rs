@@ -8,6 +8,7 @@ use crate::harness::*;
 use crate::vote_fixture::{self, Vote, DEADLINE, SLUG};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
 
 /// Processes per command, per round.
 const N: usize = 8;
@@ -299,4 +300,74 @@ fn an_approval_racing_votes_is_never_reported_when_it_does_not_verify() {
         }
         env.git(&["-C", c, "fsck", "--strict"]).ok();
     }
+}
+
+/// The race above, made to happen every time: a `vote` begins while the approval in place
+/// does not verify (a ballot racing it, dated before it and changing its outcome), and that
+/// ballot is taken back while the vote signs, so that the approval verifies again. The
+/// vote's ballot, dated before the tag and changing its outcome, would void it: it is taken
+/// back and the vote says so. (It was kept: the tag's id had not changed while the ballot
+/// was written, and that was all the vote looked at; an approval taken back and written
+/// again with the same count has the same id.)
+#[test]
+fn a_ballot_that_would_void_an_approval_made_while_it_was_signed_is_taken_back() {
+    let mut v = vote_fixture::setup(4);
+    // 3 yes of 4: decided; one of them turning to no makes it open again.
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    let before = v.env.last();
+    v.approve("m1").ok();
+    v.verify().ok();
+    let c = v.c.clone();
+    let yes = v.tip("m2");
+
+    // Every command from now on is dated before the approval.
+    v.env.set_clock(&before);
+    v.env.freeze_clock();
+    // m2's "no", as a racing vote would leave it: the approval does not verify.
+    let racing = v.git_ballot("m2", &v.message("m2", "no", 2), Some(v.key("m2")), Some(&yes));
+    let r = v.verify().fails(1, "failed verification");
+    assert!(r.stdout.contains("the tag leaves out valid ballots"), "{}", r.stdout);
+
+    // m2 votes no again, signing through ssh-keygen (the key is in an agent) behind a
+    // signing program that waits for a file.
+    let agent = Agent::start(&v.env);
+    v.env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
+    let mut add = Command::new("ssh-add");
+    add.arg(v.key("m2"));
+    v.env.run_command(add).ok();
+    std::fs::remove_file(v.key("m2")).unwrap();
+    let (arrived, go) = (v.env.path("arrived"), v.env.path("go"));
+    let program = v.env.script(
+        "waiting-keygen",
+        &format!(
+            "touch '{}'\nwhile [ ! -e '{}' ]; do sleep 0.02; done\nexec ssh-keygen \"$@\"",
+            arrived.display(),
+            go.display()
+        ),
+    );
+    v.env.git(&["-C", &c, "config", "gpg.ssh.program", &program]).ok();
+    let pubkey = format!("{}.pub", v.key("m2"));
+    let mut cmd = Command::new(binary());
+    cmd.args(["-C", &c, "vote", SLUG, "no", "--as", "m2", "--key", &pubkey]);
+    v.env.pin_command(&mut cmd);
+    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    for _ in 0..3000 {
+        if arrived.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(arrived.exists(), "the vote never came to sign its ballot");
+
+    // The racing ballot is taken back meanwhile: the approval verifies again.
+    v.env.git(&["-C", &c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m2"), &yes, &racing]).ok();
+    v.verify().ok();
+    std::fs::write(&go, "").unwrap();
+    let vote = finish(child);
+
+    vote.fails(1, "was approved while this ballot was being cast; the ballot was not recorded");
+    assert_eq!(v.tip("m2"), yes, "m2's ballot is back at the yes the approval counted");
+    let r = v.verify();
+    assert_eq!(r.code, 0, "the approval still verifies: {}{}", r.stdout, r.stderr);
+    v.env.fsck(&c);
 }

@@ -2,7 +2,7 @@
 //! protected by a passphrase, signed through `ssh-keygen -Y sign` as git does.
 
 use crate::harness::*;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const SLUG: &str = "port-blockade";
 
@@ -14,40 +14,6 @@ fn setup(passphrase: &str) -> (Env, String, String, String) {
     let c = env.commons_with_article(SLUG);
     add_keyed_member(&env, &c, "erin", "abc", &public).ok();
     (env, key, public, c)
-}
-
-/// An ssh-agent on a socket in the sandbox, killed when dropped, even when a test fails.
-struct Agent {
-    child: std::process::Child,
-    sock: String,
-}
-
-impl Agent {
-    fn start(env: &Env) -> Agent {
-        let sock = env.path("agent.sock").to_string_lossy().into_owned();
-        let child = Command::new("ssh-agent")
-            .args(["-D", "-a", &sock])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ssh-agent runs");
-        let agent = Agent { child, sock };
-        for _ in 0..500 {
-            if std::path::Path::new(&agent.sock).exists() {
-                return agent;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        panic!("ssh-agent did not open {}", agent.sock);
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Runs a command with no controlling terminal (`setsid`), so that ssh-keygen can never open
