@@ -229,6 +229,24 @@ impl Commons {
             None => None,
         };
         let Some((_, text)) = text else {
+            if let Some(tip) = tip {
+                if let Some((had, _)) = readable_config(&repo, tip)? {
+                    return Err(fail(
+                        format!(
+                            "{} is a tribune commons no more: {trunk_ref} lost its {} after commit {}",
+                            repo.display_path().display(),
+                            layout::CONFIG,
+                            had.short(10)
+                        ),
+                        format!(
+                            "`git log {had}..{trunk_ref} -- {}` shows the commit that removed it; set the trunk \
+                             back with `git update-ref {trunk_ref} {had}`, or commit {} again",
+                            layout::CONFIG,
+                            layout::CONFIG
+                        ),
+                    ));
+                }
+            }
             return Err(fail(
                 format!(
                     "{} is a git repository but not a tribune commons: {trunk_ref} has no {}",

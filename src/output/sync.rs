@@ -24,6 +24,7 @@ pub fn step(s: &Step) -> String {
 pub fn malformed(m: &Malformed, remote: &str) -> String {
     let what = match &m.found {
         Some(why) if m.wanted == "channel" => format!("not a channel tribune reads: {why}"),
+        Some(why) if m.wanted == "commons" => format!("not a commons tribune reads: {why}"),
         Some(k) => format!("a {k}, not {}", if m.wanted == "tag" { "a tag object" } else { "a commit" }),
         None => "an object this repository does not have".to_string(),
     };
@@ -32,6 +33,11 @@ pub fn malformed(m: &Malformed, remote: &str) -> String {
         Side::Here => format!(
             "{name}: points at {id} ({what}), so it is not pushed; remove it with `git update-ref -d {name}` if it \
              should not be there"
+        ),
+        Side::Remote if m.wanted == "commons" => format!(
+            "{name}: {remote}'s copy points at {id} ({what}); it was not taken, and this clone's trunk stays \
+             where it was until {remote}'s is repaired (a hub with tribune's hook, `tribune hook install`, refuses \
+             such a push)"
         ),
         Side::Remote => format!(
             "{name}: {remote}'s copy points at {id} ({what}); it was not taken, and only the records on that ref \

@@ -77,6 +77,14 @@ pub(super) fn integrate_one(
             return Ok(Some(arrived));
         }
     }
+    // A trunk without a tribune.toml that parses is not taken either: every command here
+    // would stop on it, sync included (a hub without tribune's hook takes any push).
+    if pair.kind == Kind::Trunk {
+        if let Some(why) = unreadable_trunk(repo, theirs)? {
+            add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, ("commons", Some(why))));
+            return Ok(Some(arrived));
+        }
+    }
     if pair.kind == Kind::Tag {
         return tag(commons, pair, ours, theirs, dry_run, report);
     }
@@ -147,6 +155,15 @@ pub(super) fn malformed(repo: &Repo, kind: Kind, id: Oid) -> Result<Option<(&'st
         Some(k) if k == want => None,
         found => Some((want, found.map(|k| k.to_string()))),
     })
+}
+
+/// Why a trunk at `tip` would not be a commons (None: it would be): no tribune.toml, or
+/// one that does not parse, as opening the commons would find.
+fn unreadable_trunk(repo: &Repo, tip: Oid) -> Result<Option<String>> {
+    let Some((_, text)) = repo.blob_at(repo.commit_tree(tip)?, layout::CONFIG)? else {
+        return Ok(Some(format!("it has no {}", layout::CONFIG)));
+    };
+    Ok(crate::model::config::Config::parse(&String::from_utf8_lossy(&text)).err().map(|e| e.message))
 }
 
 /// The warning for a ref, here or on the remote, that points at something malformed.

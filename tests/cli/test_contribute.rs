@@ -525,6 +525,33 @@ fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
     refused(&env, &bare, &["-C", &bare, "contribute", &f], 1, &["not a tribune commons"]);
 }
 
+/// A commons whose trunk lost tribune.toml (a commit made with plain git, or taken by an
+/// older sync from a hub without tribune's hook): the message names the last commit that
+/// had it, and the hint puts the trunk back there.
+#[test]
+fn a_trunk_that_lost_its_tribune_toml_is_named_with_the_way_back() {
+    let (env, c) = commons();
+    let good = rev(&env, &c, "refs/heads/main");
+    let w = env.clone_of(&c, "w");
+    env.git(&["-C", &w, "rm", "-q", "tribune.toml"]).ok();
+    env.git(&["-C", &w, "commit", "-q", "-m", "no rules"]).ok();
+    env.git(&["-C", &w, "commit", "-q", "--allow-empty", "-m", "and more"]).ok();
+    env.git(&["-C", &w, "push", "-q", "origin", "HEAD:main"]).ok();
+    let r = refused(
+        &env,
+        &c,
+        &["-C", &c, "list"],
+        1,
+        &[
+            &format!("lost its tribune.toml after commit {}", &good[..10]),
+            &format!("git update-ref refs/heads/main {good}"),
+        ],
+    );
+    assert!(r.stderr.contains(&format!("git log {good}..refs/heads/main -- tribune.toml")), "{}", r.stderr);
+    env.git(&["-C", &c, "update-ref", "refs/heads/main", &good]).ok();
+    env.tribune(&["-C", &c, "list"]).ok();
+}
+
 #[test]
 fn usage_errors_exit_2_and_write_nothing() {
     let (env, c) = commons();

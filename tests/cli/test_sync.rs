@@ -377,3 +377,50 @@ fn a_malformed_tree_on_an_unguarded_remote_is_not_taken() {
     assert_eq!((refs, objects), before);
     n.git(&b, &["fsck", "--strict"]).ok();
 }
+
+/// A hub without tribune's hook takes any push. A trunk commit pushed with plain git that
+/// removes tribune.toml, or leaves one that does not parse, was taken by `sync`, and the
+/// clone was a commons no more: every command stopped on it, sync too, even once the hub
+/// was repaired. Now that trunk is named and left, the rest of the sync goes on, and a
+/// repaired hub syncs as before.
+#[test]
+fn a_trunk_that_is_not_a_commons_is_not_taken_from_an_unguarded_hub() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    let good = crate::harness::rev(&n.env, &n.hub, "refs/heads/main");
+    // Something else for b to take meanwhile: m1's ballot, cast on a.
+    n.t(&a, &["vote", "for-the-rent-strike", "yes", "--as", "m1", "--key", n.key(1)]).ok();
+    n.t(&a, &["sync"]).ok();
+    let w = n.env.clone_of(&n.hub, "w");
+    for (change, needle) in [
+        (None, "not a commons tribune reads: it has no tribune.toml"),
+        (Some("[org\nname = "), "not a commons tribune reads: tribune.toml"),
+    ] {
+        n.git(&w, &["reset", "-q", "--hard", &good]).ok();
+        match change {
+            None => n.git(&w, &["rm", "-q", "tribune.toml"]).ok(),
+            Some(text) => {
+                std::fs::write(format!("{w}/tribune.toml"), text).unwrap();
+                n.git(&w, &["commit", "-q", "-a", "-m", "rules"]).ok()
+            }
+        };
+        n.git(&w, &["commit", "-q", "--allow-empty", "-m", "no commons"]).ok();
+        n.git(&w, &["push", "-q", "--force", "origin", "HEAD:main"]).ok();
+        let r = n.t(&b, &["sync"]).ok();
+        assert!(r.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", r.stderr);
+        assert!(r.stderr.contains("it was not taken"), "{}", r.stderr);
+        assert_eq!(crate::harness::rev(&n.env, &b, "refs/heads/main"), good, "b's trunk stays");
+        n.t(&b, &["list"]).ok();
+        n.t(&b, &["tally", "for-the-rent-strike"]).ok();
+        assert_eq!(
+            crate::harness::rev(&n.env, &b, "refs/tribune/ballots/for-the-rent-strike/m1"),
+            crate::harness::rev(&n.env, &a, "refs/tribune/ballots/for-the-rent-strike/m1"),
+            "m1's ballot arrived all the same"
+        );
+    }
+    // The hub repaired: b syncs as before, without a warning.
+    n.git(&n.hub, &["update-ref", "refs/heads/main", &good]).ok();
+    let r = n.t(&b, &["sync"]).ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    n.git(&b, &["fsck", "--strict"]).ok();
+}
