@@ -90,7 +90,8 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Escapes text so Markdown shows it literally (and the characters that reorder text
-/// visibly, as [`escape`] does).
+/// visibly, as [`escape`] does). `&` is escaped too: `&#x202E;` in a title would otherwise
+/// be turned by any renderer into the override it names, and `&lt;b&gt;` into a tag's text.
 fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -98,7 +99,7 @@ fn md_escape(s: &str) -> String {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
             continue;
         }
-        if "\\`*_[]<>~".contains(c) {
+        if "\\`*_[]<>~&".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -449,6 +450,13 @@ pub fn is_language_tag(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_shows_entities_and_overrides_as_written() {
+        assert_eq!(md_escape("a &#x202E; b"), "a \\&#x202E; b");
+        assert_eq!(md_escape("&lt;b&gt;"), "\\&lt;b\\&gt;");
+        assert_eq!(md_escape("a\u{202e}b <i>"), "a\\u{202e}b \\<i\\>");
+    }
 
     #[test]
     fn the_language_is_the_texts_then_the_commons_then_english() {
