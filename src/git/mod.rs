@@ -20,6 +20,7 @@ mod settings;
 mod sign;
 mod tag;
 mod tree;
+mod treecheck;
 mod treediff;
 mod worktree;
 
@@ -31,6 +32,7 @@ pub use oid::Oid;
 pub use refs::{backoff, RefUpdate};
 pub use tag::TagInfo;
 pub use tree::{Edit, Subtrees, TreeMerge};
+pub use treecheck::BadTree;
 
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};

@@ -424,3 +424,53 @@ fn a_trunk_that_is_not_a_commons_is_not_taken_from_an_unguarded_hub() {
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     n.git(&b, &["fsck", "--strict"]).ok();
 }
+
+/// `tribune clone` takes objects as git's clone does, unchecked (git's check made a clone of
+/// 100,000 articles six times slower); the trees of every ref it took are checked as `git
+/// fsck` checks them. A hub without tribune's hook holding a tree that names `index.md`
+/// twice (which git and tribune could read apart) gives no clone at all, and says why.
+#[test]
+fn a_clone_of_a_hub_holding_a_malformed_tree_is_refused_and_removed() {
+    let n = Net::new();
+    let a = n.clone("a");
+    let blob = n.git(&a, &["rev-parse", "HEAD:tribune.toml"]).ok().stdout.trim().to_string();
+    let good = n.git(&a, &["rev-parse", "HEAD^{tree}"]).ok().stdout.trim().to_string();
+    let mut raw = Vec::new();
+    for _ in 0..2 {
+        raw.extend_from_slice(b"100644 index.md\0");
+        raw.extend((0..20).map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).unwrap()));
+    }
+    let file = n.env.path("tree.raw");
+    std::fs::write(&file, raw).unwrap();
+    let bad = n.git(&a, &["hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok().stdout;
+    let bad = bad.trim();
+    // The malformed tree as a directory of an edition, beside the trunk's files.
+    let listing = n.git(&a, &["ls-tree", &good]).ok().stdout;
+    let tree = n.env.write("tree.txt", format!("{listing}040000 tree {bad}\tzz-odd\n"));
+    let mut mktree = std::process::Command::new("git");
+    mktree.args(["-C", &a, "mktree"]).stdin(std::fs::File::open(&tree).unwrap());
+    let top = n.env.run_command(mktree).ok().stdout;
+    let commit = n.git(&a, &["commit-tree", top.trim(), "-p", "HEAD", "-m", "odd"]).ok().stdout;
+    // The hub (no hook, git's defaults) takes it.
+    n.git(&a, &["push", "-q", "origin", &format!("{}:refs/heads/contingents/abc", commit.trim())]).ok();
+
+    let dir = n.env.path("b");
+    let r = n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).fails(1, "holds a malformed tree");
+    for needle in
+        [bad, "(in its branch contingents/abc)", "duplicateEntries", "index.md", "nothing was cloned", "hint:"]
+    {
+        assert!(r.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", r.stderr);
+    }
+    assert!(!dir.exists(), "the clone is removed");
+    // Into an empty directory that was there: left there, empty.
+    let empty = n.env.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    n.env.tribune(&["clone", &n.hub, &empty.to_string_lossy()]).fails(1, "nothing was cloned");
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "the directory is left empty");
+    // The hub repaired: the clone is made.
+    n.git(&n.hub, &["update-ref", "-d", "refs/heads/contingents/abc"]).ok();
+    n.git(&n.hub, &["gc", "-q", "--prune=now"]).ok();
+    n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).ok();
+    n.env.tribune(&["-C", &dir.to_string_lossy(), "list"]).ok();
+    n.git(&dir.to_string_lossy(), &["fsck", "--strict"]).ok();
+}
