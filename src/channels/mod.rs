@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 pub mod newsletter;
+pub mod provenance;
 pub mod write;
 
 /// Where contingents' channels live: `refs/tribune/channels/<contingent>/<channel>`.

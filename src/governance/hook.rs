@@ -17,8 +17,10 @@
 //!   the proposal);
 //! - `refs/notes/tribune/ratings/<rater>`, for a rater who is a member with a key: never
 //!   deleted or rewritten, and every new commit signed by one of the rater's keys;
-//! - `refs/tribune/channels/<contingent>/<channel>`: never deleted or rewritten, and in a
-//!   founded commons every new commit signed by a member of `<contingent>`;
+//! - `refs/tribune/channels/<contingent>/<channel>`: never deleted or rewritten, every
+//!   version its new tip pins anew found as its article's on the trunk or an edition
+//!   (`channels::provenance`), and in a founded commons every new commit signed by a member
+//!   of `<contingent>`;
 //! - `refs/tribune/member-channels/<member>/<channel>`: the same, every new commit signed by
 //!   `<member>` (`acts::channel_standing_at` judges both kinds);
 //! - `refs/tags/statements/<slug>`: never deleted or moved, and a new one verifies;
@@ -198,6 +200,18 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
         out.has_commons = true;
         out.founded = super::audit::audit_root(c)?.is_some();
     }
+    // Where a channel's new pins may come from: the trunk and editions the hub holds, and
+    // the ones this push brings.
+    let mut sources = crate::channels::provenance::Sources::default();
+    if let Some(c) = &commons {
+        sources = crate::channels::provenance::Sources::of_clone(c)?;
+        sources.add_trunk(c.trunk_tip()?);
+        for u in updates.iter().filter(|u| u.refname.starts_with("refs/heads/contingents/")) {
+            if let Some(new) = u.new.filter(|n| repo.commit_if_commit(*n).ok().flatten().is_some()) {
+                sources.add_edition(new);
+            }
+        }
+    }
     for u in updates {
         let refusal = match kind_of(&u.refname, &trunk_ref) {
             None => None,
@@ -205,7 +219,7 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
             Some(Kind::Trunk) => trunk(&repo, commons.as_ref(), u, &mut out.refused)?,
             Some(kind) => match &commons {
                 None => Some(Refusal::NoCommons),
-                Some(c) => other(c, kind, u, out.founded)?,
+                Some(c) => other(c, kind, u, out.founded, &sources)?,
             },
         };
         if let Some(r) = refusal {
@@ -261,7 +275,13 @@ fn trunk(
 }
 
 /// Every ref but the trunk.
-fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Option<Refusal>> {
+fn other(
+    commons: &Commons,
+    kind: Kind,
+    u: &Update,
+    founded: bool,
+    sources: &crate::channels::provenance::Sources,
+) -> Result<Option<Refusal>> {
     let repo = &commons.repo;
     let last = u.refname.rsplit('/').next().unwrap_or_default().to_string();
     if let (Some(new), true) = (u.new, kind != Kind::Tag) {
@@ -365,7 +385,9 @@ fn other(commons: &Commons, kind: Kind, u: &Update, founded: bool) -> Result<Opt
             if !fast_forward {
                 return Ok(Some(Refusal::ChannelRewritten { channel }));
             }
-            if let Err(e) = crate::channels::check_tip(commons, &id, new) {
+            let checked = crate::channels::check_tip(commons, &id, new)
+                .and_then(|()| crate::channels::provenance::check_new_pins(commons, &id, u.old, new, sources));
+            if let Err(e) = checked {
                 return Ok(Some(Refusal::ChannelUnreadable { channel, why: format!("{e:#}") }));
             }
             if !founded {

@@ -71,7 +71,12 @@ pub(super) fn integrate_one(
     // A channel whose files tribune cannot read (or whose pins are missing) is not taken:
     // every read of it here would fail.
     if let Some(id) = crate::channels::ChannelId::of_ref(&pair.local).filter(|_| pair.kind == Kind::Channel) {
-        if let Err(e) = crate::channels::check_tip(commons, &id, theirs) {
+        // What it pins anew must be its articles' (their directories as a branch held them).
+        let checked = crate::channels::check_tip(commons, &id, theirs).and_then(|()| {
+            let sources = crate::channels::provenance::Sources::of_clone(commons)?;
+            crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, &sources)
+        });
+        if let Err(e) = checked {
             let what = ("channel", Some(format!("{e:#}")));
             add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
             return Ok(Some(arrived));

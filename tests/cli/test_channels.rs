@@ -412,3 +412,96 @@ fn a_pin_or_an_edition_changed_with_plain_git_is_refused_when_read() {
     env.tribune(&["-C", &c, "edition", "list", "news"])
         .fails(1, "holds edition 7: tribune names that file editions/0007.toml");
 }
+
+/// A pin is an article's directory as a branch held it, named with that article's slug. A
+/// keeper who, with plain git, names another article's text with a slug, or puts other
+/// files beside a pinned text, is refused by the hub's hook, and `sync` does not take it
+/// from a hub without one. Picks of an older trunk text, of the trunk's text with its
+/// attachment, and of an edition's rewrite pushed in the same push, all pass.
+#[test]
+fn a_pin_named_with_another_slug_or_given_other_files_is_refused_by_the_hook_and_sync() {
+    let env = Env::new();
+    let hub = with_channel(&env);
+    env.contribute(&hub, "dock-news", &article("Dock news", "abc", "", "The dockers met.\n")).ok();
+    env.contribute(&hub, "rent-strike", &article("Rent strike", "xyz", "", "Tenants withhold rent.\n")).ok();
+    let older = rev(&env, &hub, &format!("main:{}", text_path(SLUG)));
+    let f = env.write("update.md", article("Port blockade", "abc", "", "Dockers stopped, and won.\n"));
+    env.tribune(&["-C", &hub, "contribute", &f, "--slug", SLUG, "--update"]).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let a = env.path("a").to_string_lossy().into_owned();
+    let b = env.path("b").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &a]).ok();
+    env.tribune(&["clone", &hub, &b]).ok();
+
+    // Honest picks: a text the trunk held before (pinned alone), the trunk's dock news with
+    // a picture beside it, and xyz's rewrite of the rent strike, pushed with the pick.
+    env.tribune(&["-C", &a, "channel", "pick", "news", &format!("{SLUG}@{}", &older[..10])]).ok();
+    let photo = env.write("photo.jpg", b"\xff\xd8\xff not really a picture");
+    let f = env.write("dock.md", article("Dock news", "abc", "", "The dockers met. ![](photo.jpg)\n"));
+    env.tribune(&["-C", &a, "contribute", &f, "--slug", "dock-news", "--update", "--attach", &photo]).ok();
+    env.tribune(&["-C", &a, "channel", "pick", "news", "dock-news"]).ok();
+    let f = env.write("rent.md", article("Rent strike", "xyz", "", "Tenants withhold rent, all of them.\n"));
+    env.tribune(&["-C", &a, "rewrite", "rent-strike", "--contingent", "xyz", "--file", &f]).ok();
+    env.tribune(&["-C", &a, "channel", "pick", "news", "rent-strike@xyz"]).ok();
+    env.tribune(&["-C", &a, "sync"]).ok();
+    let honest = rev(&env, &a, REF);
+    assert_eq!(rev(&env, &hub, REF), honest, "the hub took the honest picks");
+    env.tribune(&["-C", &b, "sync"]).ok();
+    assert_eq!(rev(&env, &b, REF), honest);
+
+    // The same channel changed with plain git on a, as a new commit on its ref.
+    let forge = |edit: &dyn Fn(&str)| -> String {
+        let w = env.path("w").to_string_lossy().into_owned();
+        let _ = std::fs::remove_dir_all(&w);
+        env.git(&["-C", &a, "worktree", "add", "-q", "--detach", &w, &honest]).ok();
+        edit(&w);
+        env.git(&["-C", &w, "add", "-A"]).ok();
+        env.git(&["-C", &w, "commit", "-q", "-m", "forged\n\nTribune-Action: channel\nTribune-Channel: abc/news"]).ok();
+        let forged = rev(&env, &w, "HEAD");
+        env.git(&["-C", &a, "worktree", "remove", "--force", &w]).ok();
+        forged
+    };
+    let dock = rev(&env, &a, &format!("main:{}", text_path("dock-news")));
+    // dock news's text, named as the port blockade (a text the trunk never held there).
+    let relabelled = forge(&|w| {
+        // The port blockade's own pick out, dock news's renamed.
+        let picks = std::fs::read_to_string(format!("{w}/picks.toml")).unwrap();
+        let picks: Vec<&str> = picks.split("[[pick]]").filter(|p| !p.contains(&format!("slug = \"{SLUG}\""))).collect();
+        let picks = picks.join("[[pick]]").replace("slug = \"dock-news\"", &format!("slug = \"{SLUG}\""));
+        std::fs::write(format!("{w}/picks.toml"), picks).unwrap();
+    });
+    // dock news with another picture beside it.
+    let pictured = forge(&|w| {
+        std::fs::write(format!("{w}/pins/{}/{dock}/photo.jpg", &dock[..2]), "another picture").unwrap();
+    });
+    for (forged, needle) in [
+        (&relabelled, format!("is not {SLUG}'s: no commit of the trunk or an edition held that directory")),
+        (&pictured, "is not dock-news's: no commit of the trunk or an edition held that directory".to_string()),
+    ] {
+        let r = env.git(&["-C", &a, "push", "origin", &format!("{forged}:{REF}")]);
+        assert!(r.code != 0 && r.stderr.contains("refused refs/tribune/channels/abc/news"), "{}", r.stderr);
+        assert!(r.stderr.contains(&needle), "stderr lacks {needle:?}:\n{}", r.stderr);
+        assert_eq!(rev(&env, &hub, REF), honest);
+        // A hub without the hook takes it (a fetch on the hub itself); b's sync does not.
+        env.git(&["-C", &a, "update-ref", "refs/forged", forged]).ok();
+        env.git(&["-C", &hub, "fetch", "-q", &a, &format!("+refs/forged:{REF}")]).ok();
+        let r = env.tribune(&["-C", &b, "sync"]);
+        let said = format!("{}{}", r.stdout, r.stderr);
+        assert!(said.contains("not a channel tribune reads") && said.contains(&needle), "{said}");
+        assert_eq!(rev(&env, &b, REF), honest, "b keeps the honest channel");
+        env.git(&["-C", &hub, "update-ref", REF, &honest]).ok();
+    }
+    env.tribune(&["-C", &b, "channel", "show", "news"]).ok();
+    env.fsck(&b);
+    // xyz rewrites the rent strike again, and the trunk moves on: a new clone takes the
+    // channel whole, every pin found in a history (the edition's, the trunk's).
+    let f = env.write("rent2.md", article("Rent strike", "xyz", "", "Tenants won.\n"));
+    env.tribune(&["-C", &b, "rewrite", "rent-strike", "--contingent", "xyz", "--file", &f]).ok();
+    let f = env.write("dock2.md", article("Dock news", "abc", "", "The dockers met again.\n"));
+    env.tribune(&["-C", &b, "contribute", &f, "--slug", "dock-news", "--update"]).ok();
+    env.tribune(&["-C", &b, "sync"]).ok();
+    let c = env.path("c2").to_string_lossy().into_owned();
+    let r = env.tribune(&["clone", &hub, &c]).ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_eq!(rev(&env, &c, REF), honest, "the new clone took the channel");
+}

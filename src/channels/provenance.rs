@@ -1,0 +1,197 @@
+//! Where a pinned version comes from. A pin (`pins/<vv>/<version>/`) is an article's
+//! directory as a branch held it: its index.md is the version, its other files the
+//! attachments beside it, and a pick or an edition names it with the article's slug. A
+//! keeper could change any of that with plain git: name ctw's text as another article's, or
+//! put other pictures beside it, under the version's id and its authors' credit. So what a
+//! channel's new tip pins that its old tip did not is looked for on the trunk and the
+//! editions: the same directory at the slug's place in some commit (or, for a pin of the
+//! text alone, the same text there). The tips first, where a fresh pick is found at once;
+//! then the branches' histories, each commit's changes only, newest first.
+
+use super::*;
+use crate::git::Repo;
+use crate::model::layout;
+use std::collections::{BTreeSet, HashSet};
+
+/// The commits a pin may come from: the heads of trunks and editions, this clone's and the
+/// copies a sync has just fetched, or what a push brings.
+#[derive(Debug, Default)]
+pub struct Sources {
+    trunks: Vec<Oid>,
+    editions: Vec<Oid>,
+}
+
+/// An edition's own commits walked before the trunks' histories (beyond, they are the
+/// trunk's): enough for nearly every pick, so that the trunks are rarely walked at all.
+const EDITION_FIRST_WALK: usize = 2_000;
+
+impl Sources {
+    /// This clone's trunk and editions, and every remote's copies of them.
+    pub fn of_clone(commons: &Commons) -> Result<Sources> {
+        let repo = &commons.repo;
+        let mut s = Sources::default();
+        s.trunks.extend(repo.ref_target(&commons.trunk_ref)?);
+        let trunk = commons.trunk_ref.trim_start_matches("refs/heads/");
+        for (name, tip) in repo.refs_with_prefix("refs/remotes/")? {
+            let Some((_, branch)) = name["refs/remotes/".len()..].split_once('/') else { continue };
+            if branch == trunk {
+                s.trunks.push(tip);
+            } else if branch.starts_with("contingents/") {
+                s.editions.push(tip);
+            }
+        }
+        s.editions.extend(repo.refs_with_prefix("refs/heads/contingents/")?.into_iter().map(|(_, tip)| tip));
+        Ok(s)
+    }
+
+    /// Adds the head of a trunk (a push's).
+    pub fn add_trunk(&mut self, tip: Oid) {
+        self.trunks.push(tip);
+    }
+
+    /// Adds the head of an edition (a push's).
+    pub fn add_edition(&mut self, tip: Oid) {
+        self.editions.push(tip);
+    }
+
+    fn all(&self) -> impl Iterator<Item = Oid> + '_ {
+        let mut seen = HashSet::new();
+        self.trunks.iter().chain(&self.editions).copied().filter(move |t| seen.insert(*t))
+    }
+}
+
+/// One pin to find: the article, the version, the pin's directory, and whether that holds
+/// the text alone (a version no branch held any more when it was picked).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Want {
+    slug: String,
+    version: Oid,
+    dir: Oid,
+    alone: bool,
+}
+
+/// Checks what channel `id`'s commit `new` pins and `old` did not (a version named with
+/// another slug, a pin with other files): each must be found on the trunk or an edition of
+/// `sources`. Err names the first that is not.
+pub fn check_new_pins(commons: &Commons, id: &ChannelId, old: Option<Oid>, new: Oid, sources: &Sources) -> Result<()> {
+    let before = match old {
+        Some(o) => named(commons, id, o).unwrap_or_default(),
+        None => BTreeSet::new(),
+    };
+    let mut pending: Vec<Want> = named(commons, id, new)?.difference(&before).cloned().collect();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let repo = &commons.repo;
+    for tip in sources.all() {
+        let tree = repo.commit_tree(tip)?;
+        retain_missing(repo, tree, &mut pending)?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+    }
+    // The histories: the editions' own commits, then the trunks', then the rest of the
+    // editions' (down to where the trunks' were walked).
+    let mut walked = HashSet::new();
+    for tip in &sources.editions {
+        walk(repo, *tip, Some(EDITION_FIRST_WALK), &mut HashSet::new(), &mut pending)?;
+    }
+    for tip in sources.trunks.iter().chain(&sources.editions) {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        walk(repo, *tip, None, &mut walked, &mut pending)?;
+    }
+    match pending.first() {
+        None => Ok(()),
+        Some(w) => Err(fail(
+            format!(
+                "{}'s pin {} is not {}'s: no commit of the trunk or an edition held {}{}",
+                id.refname(),
+                pin_dir(&w.version.to_string()),
+                w.slug,
+                if w.alone { "that text as its text" } else { "that directory as its directory" },
+                if w.alone { "" } else { " (the text with those files beside it)" }
+            ),
+            "the channel was changed with plain git; a pin is an article's directory as a branch held it, as \
+             `tribune channel pick` and `tribune edition new` make it",
+        )),
+    }
+}
+
+/// Every (article, version, pin) the channel's commit names in its picks and editions.
+fn named(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<BTreeSet<Want>> {
+    let repo = &commons.repo;
+    let files = files_at(commons, id, commit)?;
+    let editions = editions_in(commons, id, files.tree)?;
+    let pairs = files
+        .picks
+        .picks
+        .iter()
+        .map(|p| (&p.slug, &p.version))
+        .chain(editions.iter().flat_map(|e| e.articles.iter().map(|a| (&a.slug, &a.version))));
+    let mut out = BTreeSet::new();
+    for (slug, version) in pairs {
+        let dir = pin_dir(version);
+        let Some(entry) = repo.entry_at(files.tree, &dir)?.filter(|e| e.is_tree) else {
+            return Err(fail(
+                format!("the channel's tree has no {dir} for {slug}@{version}"),
+                "the channel was not written by tribune, or was changed with plain git",
+            ));
+        };
+        let version: Oid = version.parse()?;
+        let listing = repo.list_dir(entry.id, "")?;
+        let alone = listing.len() == 1 && listing[0].name == "index.md" && listing[0].id == version;
+        out.insert(Want { slug: slug.clone(), version, dir: entry.id, alone });
+    }
+    Ok(out)
+}
+
+/// Drops from `pending` what `tree` (a commit's) holds.
+fn retain_missing(repo: &Repo, tree: Oid, pending: &mut Vec<Want>) -> Result<()> {
+    let mut kept = Vec::with_capacity(pending.len());
+    for w in pending.drain(..) {
+        if !holds(repo, tree, &w)? {
+            kept.push(w);
+        }
+    }
+    *pending = kept;
+    Ok(())
+}
+
+/// Does `tree` (a commit's) hold the pin's directory at its article's place, or, for a pin
+/// of the text alone, its text?
+fn holds(repo: &Repo, tree: Oid, w: &Want) -> Result<bool> {
+    let Some(dir) = repo.entry_at(tree, &layout::article_dir(&w.slug))?.filter(|e| e.is_tree) else {
+        return Ok(false);
+    };
+    Ok(dir.id == w.dir || (w.alone && repo.child(dir.id, "index.md")? == Some(w.version)))
+}
+
+/// Walks the first parents from `tip` (at most `limit` commits, none of `walked`), looking
+/// at each commit only where it changed a pending article's directory.
+fn walk(repo: &Repo, tip: Oid, limit: Option<usize>, walked: &mut HashSet<Oid>, pending: &mut Vec<Want>) -> Result<()> {
+    let mut at = Some(tip);
+    let mut steps = 0;
+    while let Some(commit) = at {
+        if pending.is_empty() || limit.is_some_and(|l| steps >= l) || !walked.insert(commit) {
+            return Ok(());
+        }
+        steps += 1;
+        let Some(info) = repo.commit_if_commit(commit)? else { return Ok(()) };
+        let parent_tree = match info.parents.first() {
+            Some(p) => Some(repo.commit_tree(*p)?),
+            None => None,
+        };
+        let dirs: HashSet<String> = pending.iter().map(|w| layout::article_dir(&w.slug)).collect();
+        let touched = repo
+            .changed_paths(parent_tree, info.tree, layout::ARTICLES)?
+            .iter()
+            .any(|c| dirs.iter().any(|d| c.path.starts_with(d.as_str()) && c.path[d.len()..].starts_with('/')));
+        if touched {
+            retain_missing(repo, info.tree, pending)?;
+        }
+        at = info.parents.first().copied();
+    }
+    Ok(())
+}
