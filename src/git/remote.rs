@@ -132,6 +132,15 @@ fn failure(what: &str, stderr: &str) -> anyhow::Error {
              `tribune hook install` ran refuses them when they are pushed)",
         );
     }
+    // The remote's repository is damaged (a corrupt object, a broken pack): its URL is fine.
+    let remote_says = |m: &str| stderr.lines().any(|l| l.starts_with("remote:") && l.contains(m));
+    if ["is corrupt", "repository corruption", "inflate:", "pack-objects died"].iter().any(|m| remote_says(m)) {
+        return fail(
+            format!("git could not {what}: the remote's repository is damaged{}", detail(stderr)),
+            "nothing was taken; whoever keeps the remote can find what is damaged with `git fsck` there (and \
+             restore it from a clone)",
+        );
+    }
     fail(
         format!("git could not {what}{}", detail(stderr)),
         "check the remote's URL and your access to it (`git remote -v`, `git fetch`)",

@@ -474,3 +474,27 @@ fn a_clone_of_a_hub_holding_a_malformed_tree_is_refused_and_removed() {
     n.env.tribune(&["-C", &dir.to_string_lossy(), "list"]).ok();
     n.git(&dir.to_string_lossy(), &["fsck", "--strict"]).ok();
 }
+
+/// A hub whose repository is damaged (a corrupt object) is not a wrong URL: the message says
+/// what is wrong where, and nothing is taken.
+#[test]
+fn a_damaged_hub_is_named_as_damaged_not_as_a_wrong_url() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    n.contribute(&a, "Heat at the depot", "abc", "The original report.");
+    n.t(&a, &["sync"]).ok();
+    // The new text's blob, loose on the hub (a small push is unpacked), made garbage.
+    let blob = n.git(&a, &["rev-parse", &format!("main:{}", crate::harness::text_path("heat-at-the-depot"))]).ok();
+    let blob = blob.stdout.trim();
+    let file = std::path::Path::new(&n.hub).join("objects").join(&blob[..2]).join(&blob[2..]);
+    assert!(file.exists(), "the blob is loose on the hub");
+    let mut perms = std::fs::metadata(&file).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&file, perms).unwrap();
+    std::fs::write(&file, "garbage").unwrap();
+    let before = n.refs(&b);
+    let r = n.t(&b, &["sync"]).fails(1, "the remote's repository is damaged");
+    assert!(r.stderr.contains("git fsck") && !r.stderr.contains("check the remote's URL"), "{}", r.stderr);
+    assert_eq!(n.refs(&b), before, "nothing taken");
+}
