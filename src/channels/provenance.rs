@@ -26,13 +26,18 @@ pub struct Sources {
 const EDITION_FIRST_WALK: usize = 2_000;
 
 impl Sources {
-    /// This clone's trunk and editions, and every remote's copies of them.
-    pub fn of_clone(commons: &Commons) -> Result<Sources> {
+    /// This clone's trunk and editions, and `remote`'s copies of them (a sync's, just
+    /// fetched).
+    pub fn of_clone(commons: &Commons, remote: Option<&str>) -> Result<Sources> {
         let repo = &commons.repo;
         let mut s = Sources::default();
         s.trunks.extend(repo.ref_target(&commons.trunk_ref)?);
         let trunk = commons.trunk_ref.trim_start_matches("refs/heads/");
-        for (name, tip) in repo.refs_with_prefix("refs/remotes/")? {
+        let tracking = match remote {
+            Some(r) => repo.refs_with_prefix(&format!("refs/remotes/{r}/"))?,
+            None => Vec::new(),
+        };
+        for (name, tip) in tracking {
             let Some((_, branch)) = name["refs/remotes/".len()..].split_once('/') else { continue };
             if branch == trunk {
                 s.trunks.push(tip);

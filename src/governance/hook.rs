@@ -204,7 +204,7 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
     // the ones this push brings.
     let mut sources = crate::channels::provenance::Sources::default();
     if let Some(c) = &commons {
-        sources = crate::channels::provenance::Sources::of_clone(c)?;
+        sources = crate::channels::provenance::Sources::of_clone(c, None)?;
         sources.add_trunk(c.trunk_tip()?);
         for u in updates.iter().filter(|u| u.refname.starts_with("refs/heads/contingents/")) {
             if let Some(new) = u.new.filter(|n| repo.commit_if_commit(*n).ok().flatten().is_some()) {

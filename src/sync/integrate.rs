@@ -73,7 +73,7 @@ pub(super) fn integrate_one(
     if let Some(id) = crate::channels::ChannelId::of_ref(&pair.local).filter(|_| pair.kind == Kind::Channel) {
         // What it pins anew must be its articles' (their directories as a branch held them).
         let checked = crate::channels::check_tip(commons, &id, theirs).and_then(|()| {
-            let sources = crate::channels::provenance::Sources::of_clone(commons)?;
+            let sources = crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?;
             crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, &sources)
         });
         if let Err(e) = checked {
