@@ -129,7 +129,7 @@ fn failure(what: &str, stderr: &str) -> anyhow::Error {
         return fail(
             format!("git could not {what}: the remote holds malformed objects, which git refused{}", detail(stderr)),
             "nothing was taken; whoever keeps the remote can find them with `git fsck` (a hub where \
-             `tribune hook install` ran refuses them when they are pushed)",
+             `tribune hook install HUB` ran refuses them when they are pushed)",
         );
     }
     // The remote's repository is damaged (a corrupt object, a broken pack): its URL is fine.
@@ -147,14 +147,41 @@ fn failure(what: &str, stderr: &str) -> anyhow::Error {
     )
 }
 
-/// git's non-empty lines, indented under the message (nothing when it said nothing).
+/// git's non-empty lines, indented under the message (nothing when it said nothing), less
+/// its progress meters (each rewritten with `\r`) and the refs it updated: on a terminal
+/// they came before the error, and they would bury it.
 fn detail(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&str> =
+        stderr.split(['\n', '\r']).map(str::trim_end).filter(|l| !l.trim().is_empty() && !is_progress(l)).collect();
     if lines.is_empty() {
         String::new()
     } else {
         format!(":\n  {}", lines.join("\n  "))
     }
+}
+
+/// A line of git's progress, or of the refs a fetch or push updated (`From …`, ` * [new
+/// branch] …`, `   1a2b..3c4d  main -> origin/main`); a rejected ref (` ! […]`) is kept.
+fn is_progress(line: &str) -> bool {
+    let l = line.strip_prefix("remote:").map_or(line, str::trim_start);
+    const METERS: [&str; 10] = [
+        "Enumerating objects",
+        "Counting objects",
+        "Compressing objects",
+        "Receiving objects",
+        "Resolving deltas",
+        "Unpacking objects",
+        "Writing objects",
+        "Delta compression",
+        "Total ",
+        "Checking connectivity",
+    ];
+    if METERS.iter().any(|m| l.starts_with(m)) || line.starts_with("From ") || line.starts_with("To ") {
+        return true;
+    }
+    let updated = line.strip_prefix("   ").or(line.strip_prefix(" * ")).or(line.strip_prefix(" + "));
+    let updated = updated.or(line.strip_prefix(" - ")).or(line.strip_prefix(" t ")).or(line.strip_prefix(" = "));
+    updated.is_some_and(|rest| rest.contains(" -> ") || rest.starts_with('['))
 }
 
 /// The lock file git could not create because it exists ("Unable to create '….lock': File
@@ -448,6 +475,22 @@ pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detail_of_an_error_leaves_out_progress_and_updated_refs() {
+        let stderr = "remote: Enumerating objects: 6, done.        \nremote: Counting objects:  16% (1/6)        \r\
+                      remote: Counting objects: 100% (6/6), done.        \nReceiving objects:  50% (3/6)\r\
+                      Receiving objects: 100% (6/6), done.\nFrom /srv/hub\n * [new branch]      main -> origin/main\n\
+                      \x20  d97c08f..8ce5305  x -> origin/x\n\
+                      error: object 1a2b: duplicateEntries: contains duplicate file entries\n\
+                      fatal: fsck error in packed object\n ! [rejected]        main -> main (fetch first)\n";
+        assert_eq!(
+            detail(stderr),
+            ":\n  error: object 1a2b: duplicateEntries: contains duplicate file entries\n  fatal: fsck error in \
+             packed object\n   ! [rejected]        main -> main (fetch first)"
+        );
+        assert_eq!(detail("remote: Total 3 (delta 0)\n"), "");
+    }
 
     #[test]
     fn a_lock_git_could_not_create_is_named_with_why_removing_it_is_safe() {

@@ -34,7 +34,8 @@ fn with_directory(text: &str, dir: &str) -> String {
         let (before, after) = rest.split_at(i + CALL.len());
         out.push_str(before);
         let word = after.split([' ', '`']).next().unwrap_or("");
-        if !matches!(word, "init" | "clone" | "demo" | "-C" | "--directory" | "help" | "completions") {
+        // `hook` runs on the hub, which a hint names itself (`tribune hook install HUB`).
+        if !matches!(word, "init" | "clone" | "demo" | "hook" | "-C" | "--directory" | "help" | "completions") {
             out.push_str("-C ");
             out.push_str(dir);
             out.push(' ');
@@ -57,6 +58,7 @@ mod tests {
         );
         assert_eq!(with_directory("`tribune -C x sync`", "c"), "`tribune -C x sync`");
         assert_eq!(with_directory("no command here", "c"), "no command here");
+        assert_eq!(with_directory("`tribune hook install HUB`", "c"), "`tribune hook install HUB`");
         assert_eq!(with_directory("run `tribune sync`", "'a b'"), "run `tribune -C 'a b' sync`");
     }
 }
