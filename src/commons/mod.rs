@@ -40,6 +40,32 @@ fn readable_config(repo: &Repo, tip: Oid) -> Result<Option<(Oid, Config)>> {
     Ok(None)
 }
 
+/// The error of a trunk that lost tribune.toml after commit `had` (a plain git commit, or
+/// one taken by an older sync from a hub without tribune's hook), with the way back: in a
+/// work tree the file restored by a new commit, in a bare repository the trunk set back.
+fn lost_config(repo: &Repo, trunk_ref: &str, had: Oid) -> anyhow::Error {
+    let shown = repo.display_path();
+    let dir = shown.to_string_lossy();
+    let dir = dir.trim_end_matches('/');
+    let quoted = crate::git::shell_word(Path::new(dir));
+    let (config, short, trunk) = (layout::CONFIG, had.short(10), trunk_ref.trim_start_matches("refs/heads/"));
+    let log = format!("`git -C {quoted} log {short}..{trunk} -- {config}` shows the commit that removed it");
+    let back = if repo.work_dir().is_some() {
+        format!(
+            "restore it with `git -C {quoted} checkout {short} -- {config}` and commit it (`git -C {quoted} commit -m \
+             \"Restore {config}\"`; the commits since stay)"
+        )
+    } else {
+        format!(
+            "put the trunk back with `git -C {quoted} update-ref {trunk_ref} {had}` (the commits after it are dropped)"
+        )
+    };
+    fail(
+        format!("{dir} is no longer a tribune commons: its trunk ({trunk_ref}) lost {config} after commit {short}"),
+        format!("{log}; {back}"),
+    )
+}
+
 /// A file to write in a commit: its path on the trunk and its bytes.
 pub struct Put {
     pub path: String,
@@ -231,20 +257,7 @@ impl Commons {
         let Some((_, text)) = text else {
             if let Some(tip) = tip {
                 if let Some((had, _)) = readable_config(&repo, tip)? {
-                    return Err(fail(
-                        format!(
-                            "{} is a tribune commons no more: {trunk_ref} lost its {} after commit {}",
-                            repo.display_path().display(),
-                            layout::CONFIG,
-                            had.short(10)
-                        ),
-                        format!(
-                            "`git log {had}..{trunk_ref} -- {}` shows the commit that removed it; set the trunk \
-                             back with `git update-ref {trunk_ref} {had}`, or commit {} again",
-                            layout::CONFIG,
-                            layout::CONFIG
-                        ),
-                    ));
+                    return Err(lost_config(&repo, &trunk_ref, had));
                 }
             }
             return Err(fail(

@@ -29,7 +29,7 @@ pub use date::approxidate;
 pub use identity::{commit_time, parse_git_date, Identity, Timestamp};
 pub use notes::union_lines;
 pub use oid::Oid;
-pub use refs::{backoff, RefUpdate};
+pub use refs::{backoff, shell_word, RefUpdate};
 pub use tag::TagInfo;
 pub use tree::{Edit, Subtrees, TreeMerge};
 pub use treecheck::BadTree;

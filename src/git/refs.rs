@@ -162,7 +162,7 @@ pub fn stale_lock_hint(lock: &Path) -> String {
 }
 
 /// `path` as one shell word.
-fn shell_word(path: &Path) -> String {
+pub fn shell_word(path: &Path) -> String {
     let s = path.display().to_string();
     if s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b)) {
         s

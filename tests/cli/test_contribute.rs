@@ -527,7 +527,8 @@ fn contributing_to_a_git_repository_that_is_not_a_commons_is_refused() {
 
 /// A commons whose trunk lost tribune.toml (a commit made with plain git, or taken by an
 /// older sync from a hub without tribune's hook): the message names the last commit that
-/// had it, and the hint puts the trunk back there.
+/// had it, and the hint's commands, run as given, make it a commons again: in a bare
+/// repository the trunk set back, in a work tree the file restored by a new commit.
 #[test]
 fn a_trunk_that_lost_its_tribune_toml_is_named_with_the_way_back() {
     let (env, c) = commons();
@@ -537,19 +538,29 @@ fn a_trunk_that_lost_its_tribune_toml_is_named_with_the_way_back() {
     env.git(&["-C", &w, "commit", "-q", "-m", "no rules"]).ok();
     env.git(&["-C", &w, "commit", "-q", "--allow-empty", "-m", "and more"]).ok();
     env.git(&["-C", &w, "push", "-q", "origin", "HEAD:main"]).ok();
-    let r = refused(
-        &env,
-        &c,
-        &["-C", &c, "list"],
-        1,
-        &[
-            &format!("lost its tribune.toml after commit {}", &good[..10]),
-            &format!("git update-ref refs/heads/main {good}"),
-        ],
-    );
-    assert!(r.stderr.contains(&format!("git log {good}..refs/heads/main -- tribune.toml")), "{}", r.stderr);
-    env.git(&["-C", &c, "update-ref", "refs/heads/main", &good]).ok();
+    // Each hint's commands, as the reader would paste them (from the sandbox).
+    let follow = |hint: &str| {
+        for cmd in hint.split('`').skip(1).step_by(2).filter(|c| c.starts_with("git ") && !c.contains(" log ")) {
+            let mut sh = std::process::Command::new("sh");
+            sh.args(["-c", cmd]);
+            env.run_command(sh).ok();
+        }
+    };
+    let r = refused(&env, &c, &["-C", &c, "list"], 1, &[&format!("lost tribune.toml after commit {}", &good[..10])]);
+    assert!(r.stderr.contains("is no longer a tribune commons: its trunk (refs/heads/main)"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("git -C {c} log {}..main -- tribune.toml", &good[..10])), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("git -C {c} update-ref refs/heads/main {good}")), "{}", r.stderr);
+    follow(&r.stderr);
     env.tribune(&["-C", &c, "list"]).ok();
+    // In a work tree: the hint restores the file with a commit; the commits since stay.
+    let r = env.tribune(&["-C", &w, "list"]).fails(1, "is no longer a tribune commons");
+    assert!(r.stderr.contains(&format!("git -C {w} checkout {} -- tribune.toml", &good[..10])), "{}", r.stderr);
+    let tip = rev(&env, &w, "HEAD");
+    follow(&r.stderr.replace('\n', " "));
+    env.tribune(&["-C", &w, "list"]).ok();
+    assert_eq!(rev(&env, &w, "HEAD~1"), tip, "the commits since stay");
+    let status = env.git(&["-C", &w, "status", "--porcelain"]).ok().stdout;
+    assert!(status.trim().is_empty(), "the work tree is clean: {status}");
 }
 
 #[test]
