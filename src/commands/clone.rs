@@ -11,9 +11,10 @@ use std::path::PathBuf;
 ///
 /// The clone gets the trunk (checked out, unless --bare), and tribune's refspecs on
 /// `origin` so that `tribune sync` (or a plain `git fetch`) brings editions, ratings,
-/// ballots and statement tags; a first sync takes them all (tags only if they verify).
-/// The trees of every branch are checked as `git fsck` checks them: a hub holding one
-/// that git and tribune could read apart (a file named twice) gives no clone.
+/// ballots and statement tags; then runs a first sync, which takes them all (tags only if
+/// they verify). The trees of every ref it took are checked as `git fsck` checks them: a
+/// hub holding one that git and tribune could read apart (a file named twice) gives no
+/// clone, nor does a first sync that fails (the directory is removed).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The commons to clone: any URL or path git accepts.
@@ -46,7 +47,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let progress = if ctx.style.tty { Progress::Show } else { Progress::Quiet };
     let existed = dir.exists();
     remote::clone(&args.url, &dir, args.bare, progress)?;
-    refuse_bad_trees(&args.url, &dir, existed)?;
+    refuse_bad_trees(&args.url, &dir, existed, &["refs/heads/", "refs/remotes/"])?;
     choose_trunk(&dir, args.bare)?;
     let commons = match crate::commons::Commons::open(&dir) {
         Ok(c) => c,
@@ -61,7 +62,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // kinds get tribune's, which mirror the remote under refs/remotes/origin/.
     crate::sync::ensure_refspecs(commons.repo.git_dir(), "origin")?;
     let opts = crate::sync::Options { fetch: true, push: false, dry_run: false, progress };
-    let report = crate::sync::sync(&commons, "origin", &opts)?;
+    // A clone is whole or not at all: one whose first sync fails, or that took a malformed
+    // tree on any ref (a local clone copies the remote's objects unchecked, notes and
+    // ballots included), is removed.
+    let report = match crate::sync::sync(&commons, "origin", &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            drop(commons);
+            let (_, hint) = crate::error::classify(&e);
+            let left = remove_clone(&dir, existed);
+            return Err(fail(
+                format!("cloned {} into {}, but its first sync failed, so {left}: {e:#}", args.url, dir.display()),
+                hint.unwrap_or_default(),
+            ));
+        }
+    };
+    drop(commons);
+    refuse_bad_trees(&args.url, &dir, existed, &["refs/notes/", "refs/tribune/", "refs/tribune-sync/", "refs/tags/"])?;
+    let commons = crate::commons::Commons::open(&dir)?;
     // The clone remembers the commons' identity, its root of authority (tribune.root), so
     // that a hub whose history is later replaced wholesale is noticed by `tribune audit`.
     let root = crate::governance::audit::audit_root(&commons)?;
@@ -98,18 +116,42 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 /// with `git init --bare` and filled by `tribune sync` still names git's default branch).
 /// A trunk not called `main` is recorded in `tribune.trunk`.
 /// git's clone takes objects unchecked (asking git to check them made a clone of 100,000
-/// articles six times slower): the trees of every ref are checked here, as `git fsck` checks
-/// them, for what would let tribune and git read one apart (a name twice, say). One found,
-/// the clone is removed (the directory was new, or empty) and nothing is left.
-fn refuse_bad_trees(url: &str, dir: &std::path::Path, existed: bool) -> Result<()> {
+/// articles six times slower): the trees of the refs under `prefixes` are checked here, as
+/// `git fsck` checks them, for what would let tribune and git read one apart (a name twice,
+/// say). One found, the clone is removed (the directory was new, or empty).
+fn refuse_bad_trees(url: &str, dir: &std::path::Path, existed: bool, prefixes: &[&str]) -> Result<()> {
     let Some(repo) = crate::git::Repo::open_exact(dir)? else { return Ok(()) };
-    let Some(bad) = repo.first_bad_tree(&repo.refs_with_prefix("refs/")?)? else { return Ok(()) };
+    let mut tips = Vec::new();
+    for prefix in prefixes {
+        tips.extend(repo.refs_with_prefix(prefix)?);
+    }
+    let Some(bad) = repo.first_bad_tree(&tips)? else { return Ok(()) };
     drop(repo);
+    let left = remove_clone(dir, existed);
+    let branch = bad.refname.strip_prefix("refs/remotes/origin/").or(bad.refname.strip_prefix("refs/heads/"));
+    let from = branch.map_or(bad.refname.clone(), |b| format!("its branch {b}"));
+    let hub = crate::git::shell_word(std::path::Path::new(url));
+    Err(fail(
+        format!(
+            "{url} holds a malformed tree {} (in {from}): {}; git and tribune might read different files under \
+             that name, so {left}",
+            bad.tree, bad.problem
+        ),
+        format!(
+            "whoever keeps {hub} can see it with `git fsck` there, and remove it by deleting or rewriting the ref \
+             that holds it; a hub with tribune's hook (`tribune hook install HUB`) refuses such a push"
+        ),
+    ))
+}
+
+/// Removes what the clone put in `dir` (the directory too, unless it `existed`, empty), and
+/// says so.
+fn remove_clone(dir: &std::path::Path, existed: bool) -> String {
     let removed = if existed {
         std::fs::read_dir(dir).and_then(|entries| {
             entries.map(|e| e.map(|e| e.path())).try_for_each(|p| {
                 let p = p?;
-                if p.is_dir() {
+                if p.is_dir() && !p.is_symlink() {
                     std::fs::remove_dir_all(p)
                 } else {
                     std::fs::remove_file(p)
@@ -119,20 +161,10 @@ fn refuse_bad_trees(url: &str, dir: &std::path::Path, existed: bool) -> Result<(
     } else {
         std::fs::remove_dir_all(dir)
     };
-    let left = match removed {
+    match removed {
         Ok(()) => "nothing was cloned".to_string(),
         Err(e) => format!("the clone in {} could not be removed ({e}): remove it", dir.display()),
-    };
-    let branch = bad.refname.strip_prefix("refs/remotes/origin/").or(bad.refname.strip_prefix("refs/heads/"));
-    let from = branch.map_or(bad.refname.clone(), |b| format!("its branch {b}"));
-    Err(fail(
-        format!(
-            "{url} holds a malformed tree {} (in {from}): {}; git and tribune could read it apart, so {left}",
-            bad.tree, bad.problem
-        ),
-        "ask whoever keeps that repository to run `git fsck` there; a hub with tribune's hook (`tribune hook \
-         install`) refuses such a push",
-    ))
+    }
 }
 
 fn choose_trunk(dir: &std::path::Path, bare: bool) -> Result<()> {

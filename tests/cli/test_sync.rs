@@ -467,8 +467,26 @@ fn a_clone_of_a_hub_holding_a_malformed_tree_is_refused_and_removed() {
     std::fs::create_dir(&empty).unwrap();
     n.env.tribune(&["clone", &n.hub, &empty.to_string_lossy()]).fails(1, "nothing was cloned");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "the directory is left empty");
-    // The hub repaired: the clone is made.
+    // On a rater's notes ref instead: a clone from a path copies every object, unchecked,
+    // and the first sync fetches nothing; through file:// the first sync's fetch refuses it.
     n.git(&n.hub, &["update-ref", "-d", "refs/heads/contingents/abc"]).ok();
+    n.git(&n.hub, &["update-ref", "refs/notes/tribune/ratings/odd", commit.trim()]).ok();
+    let r = n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).fails(1, "holds a malformed tree");
+    assert!(
+        r.stderr.contains("refs/notes/tribune/ratings/odd") && r.stderr.contains("nothing was cloned"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.exists(), "the clone is removed");
+    let url = format!("file://{}", n.hub);
+    let r = n
+        .env
+        .tribune(&["clone", &url, &dir.to_string_lossy()])
+        .fails(1, "its first sync failed, so nothing was cloned");
+    assert!(r.stderr.contains("malformed objects") && !r.stderr.contains("Receiving objects"), "{}", r.stderr);
+    assert!(!dir.exists(), "the clone is removed");
+    // The hub repaired: the clone is made.
+    n.git(&n.hub, &["update-ref", "-d", "refs/notes/tribune/ratings/odd"]).ok();
     n.git(&n.hub, &["gc", "-q", "--prune=now"]).ok();
     n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).ok();
     n.env.tribune(&["-C", &dir.to_string_lossy(), "list"]).ok();
