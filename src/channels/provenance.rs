@@ -73,6 +73,8 @@ struct Want {
     version: Oid,
     dir: Oid,
     alone: bool,
+    /// The pin's files, for the message.
+    files: Vec<String>,
 }
 
 /// Checks what channel `id`'s commit `new` pins and `old` did not (a version named with
@@ -109,18 +111,24 @@ pub fn check_new_pins(commons: &Commons, id: &ChannelId, old: Option<Oid>, new: 
     }
     match pending.first() {
         None => Ok(()),
-        Some(w) => Err(fail(
-            format!(
-                "{}'s pin {} is not {}'s: no commit of the trunk or an edition held {}{}",
-                id.refname(),
-                pin_dir(&w.version.to_string()),
-                w.slug,
-                if w.alone { "that text as its text" } else { "that directory as its directory" },
-                if w.alone { "" } else { " (the text with those files beside it)" }
-            ),
-            "the channel was changed with plain git; a pin is an article's directory as a branch held it, as \
-             `tribune channel pick` and `tribune edition new` make it",
-        )),
+        Some(w) => {
+            let version = w.version.to_string();
+            let pin = format!("pins/{}/{}…", &version[..2], &version[..10]);
+            let what = if w.alone {
+                "this text as that article's text".to_string()
+            } else {
+                format!("that article's directory with exactly these files ({})", w.files.join(", "))
+            };
+            Err(fail(
+                format!(
+                    "the pin of {} ({pin}) is no version of that article: no commit of the trunk or an edition had \
+                     {what}",
+                    w.slug
+                ),
+                "a pin is an article's directory as a branch held it, text and files unchanged; pick the article \
+                 again with `tribune channel pick` rather than editing the channel with git",
+            ))
+        }
     }
 }
 
@@ -147,7 +155,8 @@ fn named(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<BTreeSet<Want
         let version: Oid = version.parse()?;
         let listing = repo.list_dir(entry.id, "")?;
         let alone = listing.len() == 1 && listing[0].name == "index.md" && listing[0].id == version;
-        out.insert(Want { slug: slug.clone(), version, dir: entry.id, alone });
+        let files = listing.into_iter().map(|e| e.name).collect();
+        out.insert(Want { slug: slug.clone(), version, dir: entry.id, alone, files });
     }
     Ok(out)
 }

@@ -131,6 +131,12 @@ pub enum Refusal {
         channel: String,
         why: String,
     },
+    /// The new tip pins, anew, what no branch held as the article it names (see
+    /// `channels::provenance`).
+    PinNotItsArticle {
+        channel: String,
+        why: String,
+    },
     /// A new commit of a channel made for another one (its Tribune-Channel trailer).
     ChannelOfAnother {
         channel: String,
@@ -385,10 +391,11 @@ fn other(
             if !fast_forward {
                 return Ok(Some(Refusal::ChannelRewritten { channel }));
             }
-            let checked = crate::channels::check_tip(commons, &id, new)
-                .and_then(|()| crate::channels::provenance::check_new_pins(commons, &id, u.old, new, sources));
-            if let Err(e) = checked {
+            if let Err(e) = crate::channels::check_tip(commons, &id, new) {
                 return Ok(Some(Refusal::ChannelUnreadable { channel, why: format!("{e:#}") }));
+            }
+            if let Err(e) = crate::channels::provenance::check_new_pins(commons, &id, u.old, new, sources) {
+                return Ok(Some(Refusal::PinNotItsArticle { channel, why: format!("{e:#}") }));
             }
             if !founded {
                 return Ok(None);

@@ -65,6 +65,9 @@ pub fn refusal(refname: &str, r: &Refusal) -> String {
         Refusal::ChannelUnreadable { channel, why } => {
             format!("the new tip of the channel {channel} is not one tribune can read: {why}")
         }
+        Refusal::PinNotItsArticle { why, .. } => {
+            format!("{why}; pick the article again with `tribune channel pick` rather than editing the channel with git")
+        }
         Refusal::ChannelNotSigned { channel, contingent, commit, signer } => format!(
             "commit {} of the channel {channel}, {}: only a member of {contingent} may change it",
             crate::model::words::short(commit, 10),

@@ -25,6 +25,7 @@ pub fn malformed(m: &Malformed, remote: &str) -> String {
     let what = match &m.found {
         Some(why) if m.wanted == "channel" => format!("not a channel tribune reads: {why}"),
         Some(why) if m.wanted == "commons" => format!("not a commons tribune reads: {why}"),
+        Some(why) if m.wanted == "pins" => format!("a channel whose {why}"),
         Some(k) => format!("a {k}, not {}", if m.wanted == "tag" { "a tag object" } else { "a commit" }),
         None => "an object this repository does not have".to_string(),
     };
@@ -34,9 +35,12 @@ pub fn malformed(m: &Malformed, remote: &str) -> String {
             "{name}: points at {id} ({what}), so it is not pushed; remove it with `git update-ref -d {name}` if it \
              should not be there"
         ),
+        Side::Remote if m.wanted == "pins" => format!(
+            "{name}: {remote}'s copy points at {id}, {what}; it was not taken, and the rest of the sync went ahead"
+        ),
         Side::Remote if m.wanted == "commons" => format!(
             "{name}: {remote}'s copy points at {id} ({what}); it was not taken, and this clone's trunk stays \
-             where it was until {remote}'s is repaired (a hub with tribune's hook, `tribune hook install`, refuses \
+             where it was until {remote}'s is repaired (a hub with tribune's hook, `tribune hook install HUB`, refuses \
              such a push)"
         ),
         Side::Remote => format!(

@@ -72,12 +72,14 @@ pub(super) fn integrate_one(
     // every read of it here would fail.
     if let Some(id) = crate::channels::ChannelId::of_ref(&pair.local).filter(|_| pair.kind == Kind::Channel) {
         // What it pins anew must be its articles' (their directories as a branch held them).
-        let checked = crate::channels::check_tip(commons, &id, theirs).and_then(|()| {
-            let sources = crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?;
-            crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, &sources)
-        });
-        if let Err(e) = checked {
+        if let Err(e) = crate::channels::check_tip(commons, &id, theirs) {
             let what = ("channel", Some(format!("{e:#}")));
+            add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
+            return Ok(Some(arrived));
+        }
+        let sources = crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?;
+        if let Err(e) = crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, &sources) {
+            let what = ("pins", Some(format!("{e:#}")));
             add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
             return Ok(Some(arrived));
         }

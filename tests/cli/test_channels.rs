@@ -475,8 +475,14 @@ fn a_pin_named_with_another_slug_or_given_other_files_is_refused_by_the_hook_and
         std::fs::write(format!("{w}/pins/{}/{dock}/photo.jpg", &dock[..2]), "another picture").unwrap();
     });
     for (forged, needle) in [
-        (&relabelled, format!("is not {SLUG}'s: no commit of the trunk or an edition held that directory")),
-        (&pictured, "is not dock-news's: no commit of the trunk or an edition held that directory".to_string()),
+        (
+            &relabelled,
+            format!("the pin of {SLUG} (pins/{}/{}…) is no version of that article: no commit of the trunk or an edition had that article's directory with exactly these files (index.md, photo.jpg)", &dock[..2], &dock[..10]),
+        ),
+        (
+            &pictured,
+            "the pin of dock-news (pins/".to_string() + &dock[..2] + "/" + &dock[..10] + "…) is no version of that article: no commit of the trunk or an edition had that article's directory with exactly these files (index.md, photo.jpg)",
+        ),
     ] {
         let r = env.git(&["-C", &a, "push", "origin", &format!("{forged}:{REF}")]);
         assert!(r.code != 0 && r.stderr.contains("refused refs/tribune/channels/abc/news"), "{}", r.stderr);
@@ -487,7 +493,7 @@ fn a_pin_named_with_another_slug_or_given_other_files_is_refused_by_the_hook_and
         env.git(&["-C", &hub, "fetch", "-q", &a, &format!("+refs/forged:{REF}")]).ok();
         let r = env.tribune(&["-C", &b, "sync"]);
         let said = format!("{}{}", r.stdout, r.stderr);
-        assert!(said.contains("not a channel tribune reads") && said.contains(&needle), "{said}");
+        assert!(said.contains("it was not taken, and the rest of the sync went ahead") && said.contains(&needle), "{said}");
         assert_eq!(rev(&env, &b, REF), honest, "b keeps the honest channel");
         env.git(&["-C", &hub, "update-ref", REF, &honest]).ok();
     }
