@@ -17,9 +17,10 @@ mod tour;
 
 /// Build a demo commons and print a tour of commands to try.
 ///
-/// Three contingents, seven members and twelve labour-news articles (written for this
-/// project, public domain) from `fixtures/demo/`, embedded in the binary. Commit dates are
-/// fixed, so every demo has the same commit ids.
+/// Three contingents, seven members and fourteen labour-news articles (written for this
+/// project, public domain; two of them reuse others' texts, to show credits) from
+/// `fixtures/demo/`, embedded in the binary. Commit dates are fixed, so every demo has the
+/// same commit ids.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to build it (must be new or empty); default: a fresh temporary directory.

@@ -329,8 +329,12 @@ pub fn cast(
                     return Ok(Written { commit, seq, refname, previous });
                 }
                 return Err(fail(
-                    format!("{slug} was approved while this ballot was being cast; the ballot was not recorded"),
-                    format!("check the approval with `tribune verify {slug}`"),
+                    format!(
+                        "{slug} was approved (tag {}) while this ballot was being cast: voting is closed, and this \
+                         ballot was taken back",
+                        super::tag_name(slug)
+                    ),
+                    format!("see the result with `tribune tally {slug}` and check it with `tribune verify {slug}`"),
                 ));
             }
             RefUpdate::Moved => std::thread::sleep(crate::git::backoff(attempt.min(6))),

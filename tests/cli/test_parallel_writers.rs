@@ -365,7 +365,7 @@ fn a_ballot_that_would_void_an_approval_made_while_it_was_signed_is_taken_back()
     std::fs::write(&go, "").unwrap();
     let vote = finish(child);
 
-    vote.fails(1, "was approved while this ballot was being cast; the ballot was not recorded");
+    vote.fails(1, &format!("was approved (tag statements/{SLUG}) while this ballot was being cast: voting is closed, and this ballot was taken back"));
     assert_eq!(v.tip("m2"), yes, "m2's ballot is back at the yes the approval counted");
     let r = v.verify();
     assert_eq!(r.code, 0, "the approval still verifies: {}{}", r.stdout, r.stderr);
