@@ -13,9 +13,9 @@ use comfy_table::{presets, Attribute, Color, ColumnConstraint, ContentArrangemen
 const FREE_TEXT_FLOOR: u16 = 5;
 
 /// The narrowest a free-text column may get before the table is read as records (one line
-/// per field, see [`Table::render`]): the floor itself, so a table stays a table, its titles
-/// cut with an ellipsis, as long as its ids fit.
-const READABLE_FREE_TEXT: u16 = FREE_TEXT_FLOOR;
+/// per field, see [`Table::render`]): a dozen characters, two or three words. Narrower, an
+/// author is `Rosa…` and a summary `the…`, which says nothing; records say it all.
+const READABLE_FREE_TEXT: u16 = 12;
 
 /// How a cell is coloured when the run paints colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -453,8 +453,10 @@ mod tests {
              STATUS  EXCLUDED"
         );
         assert!(out.lines().all(|l| l.chars().count() <= 50), "{out}");
-        // One column wider than the ids and a readable title: a table again.
+        // Room for the ids and a dozen characters of title: a table again; one less, records
+        // (a title cut to `A ra…` says nothing).
         assert_eq!(sample(false, Some(63)).lines().count(), 3);
+        assert!(sample(false, Some(62)).starts_with("SLUG    a-rather-long-slug"), "{}", sample(false, Some(62)));
     }
 
     #[test]
