@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let report = sync::sync(&commons, &args.remote, &opts)?;
     let r = &args.remote;
     for w in &report.warnings {
-        eprintln!("warning: {}", clean(&say::malformed(w, r)));
+        eprintln!("{}", crate::output::fit_for_stderr(&format!("warning: {}", clean(&say::malformed(w, r)))));
     }
     if args.json {
         print_json(&report)?;
