@@ -36,3 +36,33 @@ if "$T" -C "$repo" edition export bench 1 --format pdf -o "$work/n.pdf" 2>/dev/n
 else
   echo "(no headless Chromium: no PDF timed)"
 fi
+echo "== the hub's check of what a channel pins (tribune hook pre-receive, as git runs it)"
+# The channel's ref created: every pin looked for on the trunk and the editions (all at a tip);
+# then a forged tip naming one pick, and then every pick, with another article's slug (each
+# looked for through every branch's history before it is refused).
+tip=$(git -C "$repo" rev-parse "refs/tribune/channels/$owner/bench")
+zero=0000000000000000000000000000000000000000
+forge() {
+  rm -rf "$work/wt" && git -C "$repo" worktree prune
+  git -C "$repo" worktree add -q --detach "$work/wt" "$tip"
+  python3 - "$work/wt/picks.toml" "$1" <<'PY'
+import sys
+path, count = sys.argv[1], int(sys.argv[2])
+text = open(path).read()
+parts = text.split('slug = "')
+text = parts[0] + "".join(('slug = "forged-' if i <= count else 'slug = "') + p for i, p in enumerate(parts[1:], 1))
+open(path, "w").write(text)
+PY
+  git -C "$work/wt" commit -q -a -m forged
+  git -C "$work/wt" rev-parse HEAD
+  git -C "$repo" worktree remove --force "$work/wt"
+}
+one=$(forge 1)
+all=$(forge 20)
+judge() { (cd "$repo" && echo "$1" | "$T" hook pre-receive >/dev/null 2>&1) || true; }
+export -f judge; export T repo
+hyperfine -N -w 1 -r 10 "bash -c 'judge \"$zero $tip refs/tribune/channels/$owner/bench\"'" | grep -E "Time|Range"
+hyperfine -N -w 1 -r 10 "bash -c 'judge \"$tip $one refs/tribune/channels/$owner/bench\"'" | grep -E "Time|Range"
+hyperfine -N -w 1 -r 5 "bash -c 'judge \"$tip $all refs/tribune/channels/$owner/bench\"'" | grep -E "Time|Range"
+(cd "$repo" && echo "$tip $one refs/tribune/channels/$owner/bench" | "$T" hook pre-receive 2>&1 | grep -c "is no version of that article") \
+  | sed 's/^/forged tip refused (lines): /'

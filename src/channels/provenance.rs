@@ -6,7 +6,7 @@
 //! channel's new tip pins that its old tip did not is looked for on the trunk and the
 //! editions: the same directory at the slug's place in some commit (or, for a pin of the
 //! text alone, the same text there). The tips first, where a fresh pick is found at once;
-//! then the branches' histories, each commit's changes only, newest first.
+//! then the branches' histories, newest first, each commit once.
 
 use super::*;
 use crate::git::Repo;
@@ -20,10 +20,6 @@ pub struct Sources {
     trunks: Vec<Oid>,
     editions: Vec<Oid>,
 }
-
-/// An edition's own commits walked before the trunks' histories (beyond, they are the
-/// trunk's): enough for nearly every pick, so that the trunks are rarely walked at all.
-const EDITION_FIRST_WALK: usize = 2_000;
 
 impl Sources {
     /// This clone's trunk and editions, and `remote`'s copies of them (a sync's, just
@@ -97,17 +93,14 @@ pub fn check_new_pins(commons: &Commons, id: &ChannelId, old: Option<Oid>, new: 
             return Ok(());
         }
     }
-    // The histories: the editions' own commits, then the trunks', then the rest of the
-    // editions' (down to where the trunks' were walked).
+    // The histories, newest first, each commit once however many branches share it (the
+    // editions' own commits, and below their forks the trunk's).
     let mut walked = HashSet::new();
-    for tip in &sources.editions {
-        walk(repo, *tip, Some(EDITION_FIRST_WALK), &mut HashSet::new(), &mut pending)?;
-    }
-    for tip in sources.trunks.iter().chain(&sources.editions) {
+    for tip in sources.editions.iter().chain(&sources.trunks) {
         if pending.is_empty() {
             return Ok(());
         }
-        walk(repo, *tip, None, &mut walked, &mut pending)?;
+        walk(repo, *tip, &mut walked, &mut pending)?;
     }
     match pending.first() {
         None => Ok(()),
@@ -182,28 +175,35 @@ fn holds(repo: &Repo, tree: Oid, w: &Want) -> Result<bool> {
     Ok(dir.id == w.dir || (w.alone && repo.child(dir.id, "index.md")? == Some(w.version)))
 }
 
-/// Walks the first parents from `tip` (at most `limit` commits, none of `walked`), looking
-/// at each commit only where it changed a pending article's directory.
-fn walk(repo: &Repo, tip: Oid, limit: Option<usize>, walked: &mut HashSet<Oid>, pending: &mut Vec<Want>) -> Result<()> {
+/// Up to this many pins to find, each commit's tree is looked at directly, one lookup a
+/// pin; beyond, through the commit's changes (a bulk commit's diff costs more than a few
+/// lookups, and less than hundreds).
+const DIRECT: usize = 32;
+
+/// Walks the first parents from `tip` (none of `walked`), dropping from `pending` what each
+/// commit holds.
+fn walk(repo: &Repo, tip: Oid, walked: &mut HashSet<Oid>, pending: &mut Vec<Want>) -> Result<()> {
     let mut at = Some(tip);
-    let mut steps = 0;
     while let Some(commit) = at {
-        if pending.is_empty() || limit.is_some_and(|l| steps >= l) || !walked.insert(commit) {
+        if pending.is_empty() || !walked.insert(commit) {
             return Ok(());
         }
-        steps += 1;
         let Some(info) = repo.commit_if_commit(commit)? else { return Ok(()) };
-        let parent_tree = match info.parents.first() {
-            Some(p) => Some(repo.commit_tree(*p)?),
-            None => None,
-        };
-        let dirs: HashSet<String> = pending.iter().map(|w| layout::article_dir(&w.slug)).collect();
-        let touched = repo
-            .changed_paths(parent_tree, info.tree, layout::ARTICLES)?
-            .iter()
-            .any(|c| dirs.iter().any(|d| c.path.starts_with(d.as_str()) && c.path[d.len()..].starts_with('/')));
-        if touched {
+        if pending.len() <= DIRECT {
             retain_missing(repo, info.tree, pending)?;
+        } else {
+            let parent_tree = match info.parents.first() {
+                Some(p) => Some(repo.commit_tree(*p)?),
+                None => None,
+            };
+            let dirs: HashSet<String> = pending.iter().map(|w| layout::article_dir(&w.slug)).collect();
+            let touched = repo
+                .changed_paths(parent_tree, info.tree, layout::ARTICLES)?
+                .iter()
+                .any(|c| dirs.iter().any(|d| c.path.starts_with(d.as_str()) && c.path[d.len()..].starts_with('/')));
+            if touched {
+                retain_missing(repo, info.tree, pending)?;
+            }
         }
         at = info.parents.first().copied();
     }
