@@ -6,7 +6,7 @@
 //! channel's new tip pins that its old tip did not is looked for on the trunk and the
 //! editions: the same directory at the slug's place in some commit (or, for a pin of the
 //! text alone, the same text there). The tips first, where a fresh pick is found at once;
-//! then the branches' histories, newest first, each commit once.
+//! then the branches' histories, every parent of each commit, each commit once.
 
 use super::*;
 use crate::git::Repo;
@@ -180,18 +180,24 @@ fn holds(repo: &Repo, tree: Oid, w: &Want) -> Result<bool> {
 /// lookups, and less than hundreds).
 const DIRECT: usize = 32;
 
-/// Walks the first parents from `tip` (none of `walked`), dropping from `pending` what each
-/// commit holds.
+/// Walks the history under `tip`, every parent (a sync's merge puts the remote's side
+/// first, so a version made here is on a second parent), none of `walked`, nearest first,
+/// dropping from `pending` what each commit holds.
 fn walk(repo: &Repo, tip: Oid, walked: &mut HashSet<Oid>, pending: &mut Vec<Want>) -> Result<()> {
-    let mut at = Some(tip);
-    while let Some(commit) = at {
-        if pending.is_empty() || !walked.insert(commit) {
+    let mut queue = std::collections::VecDeque::from([tip]);
+    while let Some(commit) = queue.pop_front() {
+        if pending.is_empty() {
             return Ok(());
         }
-        let Some(info) = repo.commit_if_commit(commit)? else { return Ok(()) };
+        if !walked.insert(commit) {
+            continue;
+        }
+        let Some(info) = repo.commit_if_commit(commit)? else { continue };
         if pending.len() <= DIRECT {
             retain_missing(repo, info.tree, pending)?;
         } else {
+            // A state of the article is looked at where it differs from the first parent's;
+            // the parents' own states, where they are walked.
             let parent_tree = match info.parents.first() {
                 Some(p) => Some(repo.commit_tree(*p)?),
                 None => None,
@@ -205,7 +211,7 @@ fn walk(repo: &Repo, tip: Oid, walked: &mut HashSet<Oid>, pending: &mut Vec<Want
                 retain_missing(repo, info.tree, pending)?;
             }
         }
-        at = info.parents.first().copied();
+        queue.extend(info.parents.iter().copied());
     }
     Ok(())
 }

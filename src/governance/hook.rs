@@ -235,6 +235,33 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
     Ok(out)
 }
 
+/// In a founded commons, every new commit of a channel is its keeper's: signed by a member
+/// of its contingent (by the member, for a member's channel), and made for this channel.
+fn channel_signers(
+    commons: &Commons,
+    repo: &Repo,
+    id: &crate::channels::ChannelId,
+    old: Option<Oid>,
+    new: Oid,
+) -> Result<Option<Refusal>> {
+    let channel = id.to_string();
+    let tip = commons.trunk_tip()?;
+    for commit in new_commits(repo, old, new)? {
+        if let Some(named) = super::acts::names_another_channel(commons, commit, id)? {
+            return Ok(Some(Refusal::ChannelOfAnother { channel, commit: commit.to_string(), named }));
+        }
+        let judged = super::acts::channel_standing_at(commons, tip, commit, id)?;
+        if judged.standing != super::acts::Standing::Verified {
+            let (commit, signer, owner) = (commit.to_string(), judged.signer, id.owner.clone());
+            return Ok(Some(match id.member {
+                true => Refusal::MemberChannelNotSigned { channel, member: owner, commit, signer },
+                false => Refusal::ChannelNotSigned { channel, contingent: owner, commit, signer },
+            }));
+        }
+    }
+    Ok(None)
+}
+
 /// The kind of a ref under tribune's namespaces (None: not tribune's).
 fn kind_of(refname: &str, trunk_ref: &str) -> Option<Kind> {
     if refname == trunk_ref {
@@ -394,25 +421,15 @@ fn other(
             if let Err(e) = crate::channels::check_tip(commons, &id, new) {
                 return Ok(Some(Refusal::ChannelUnreadable { channel, why: format!("{e:#}") }));
             }
+            // Who signed first: a look through every branch's history for its pins is the
+            // costly check, and is made for a keeper's push only.
+            if founded {
+                if let Some(r) = channel_signers(commons, repo, &id, u.old, new)? {
+                    return Ok(Some(r));
+                }
+            }
             if let Err(e) = crate::channels::provenance::check_new_pins(commons, &id, u.old, new, sources) {
                 return Ok(Some(Refusal::PinNotItsArticle { channel, why: format!("{e:#}") }));
-            }
-            if !founded {
-                return Ok(None);
-            }
-            let tip = commons.trunk_tip()?;
-            for commit in new_commits(repo, u.old, new)? {
-                if let Some(named) = super::acts::names_another_channel(commons, commit, &id)? {
-                    return Ok(Some(Refusal::ChannelOfAnother { channel, commit: commit.to_string(), named }));
-                }
-                let judged = super::acts::channel_standing_at(commons, tip, commit, &id)?;
-                if judged.standing != super::acts::Standing::Verified {
-                    let (commit, signer) = (commit.to_string(), judged.signer);
-                    return Ok(Some(match id.member {
-                        true => Refusal::MemberChannelNotSigned { channel, member: id.owner, commit, signer },
-                        false => Refusal::ChannelNotSigned { channel, contingent: id.owner, commit, signer },
-                    }));
-                }
             }
             None
         }

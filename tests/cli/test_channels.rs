@@ -511,3 +511,50 @@ fn a_pin_named_with_another_slug_or_given_other_files_is_refused_by_the_hook_and
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     assert_eq!(rev(&env, &c, REF), honest, "the new clone took the channel");
 }
+
+/// A pin made on one clone is found through sync's merges, whose first parent is the other
+/// side: a pick then an edit of the trunk text while another clone pushed (the trunk
+/// merged), and a pick of an edition's rewrite then another rewrite while another clone
+/// rewrote another article of it (the edition merged). The hook takes the channel, and a
+/// new clone too. (Looking along first parents only, both were refused for good.)
+#[test]
+fn a_pin_made_before_a_sync_merged_its_branch_is_still_found() {
+    let env = Env::new();
+    let hub = with_channel(&env);
+    env.contribute(&hub, "dock-news", &article("Dock news", "abc", "", "The dockers met.\n")).ok();
+    env.tribune(&["hook", "install", &hub]).ok();
+    let (c1, c2) = (env.path("c1").to_string_lossy().into_owned(), env.path("c2").to_string_lossy().into_owned());
+    env.tribune(&["clone", &hub, &c1]).ok();
+    let f = env.write("dock0.md", article("Dock news", "abc", "", "The dockers met, edition.\n"));
+    env.tribune(&["-C", &c1, "rewrite", "dock-news", "--contingent", "abc", "--file", &f]).ok();
+    env.tribune(&["-C", &c1, "sync"]).ok();
+    env.tribune(&["clone", &hub, &c2]).ok();
+    let update = |c: &str, n: u32| {
+        let f = env.write(&format!("v{n}.md"), article("Port blockade", "abc", "", &format!("Version {n}.\n")));
+        env.tribune(&["-C", c, "contribute", &f, "--slug", SLUG, "--update"]).ok();
+    };
+    let rewrite = |c: &str, slug: &str, n: u32| {
+        let f = env.write(&format!("r{n}.md"), article("Rewritten", "abc", "", &format!("Rewrite {n}.\n")));
+        env.tribune(&["-C", c, "rewrite", slug, "--contingent", "abc", "--file", &f]).ok();
+    };
+    // c1 picks the trunk's text, then changes it; c2 contributes meanwhile: the trunks merge.
+    update(&c1, 1);
+    env.tribune(&["-C", &c1, "channel", "pick", "news", SLUG]).ok();
+    update(&c1, 2);
+    env.contribute(&c2, "rent-strike", &article("Rent strike", "xyz", "", "Tenants withhold rent.\n")).ok();
+    env.tribune(&["-C", &c2, "sync"]).ok();
+    env.tribune(&["-C", &c1, "sync"]).ok();
+    assert_eq!(rev(&env, &hub, REF), rev(&env, &c1, REF), "the hub took the channel");
+    // c1 picks abc's rewrite, then rewrites again; c2 rewrites dock news: the editions merge.
+    rewrite(&c1, SLUG, 3);
+    env.tribune(&["-C", &c1, "channel", "pick", "news", &format!("{SLUG}@abc")]).ok();
+    rewrite(&c1, SLUG, 4);
+    env.tribune(&["-C", &c1, "sync"]).ok();
+    env.tribune(&["-C", &c2, "sync"]).ok();
+    rewrite(&c2, "dock-news", 5);
+    env.tribune(&["-C", &c2, "sync"]).ok();
+    let c3 = env.path("c3").to_string_lossy().into_owned();
+    let r = env.tribune(&["clone", &hub, &c3]).ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_eq!(rev(&env, &c3, REF), rev(&env, &hub, REF), "a new clone takes the channel");
+}
