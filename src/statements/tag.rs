@@ -278,9 +278,12 @@ fn seal_once(
     // A ballot cast while the count was made (a `vote` running beside this `approve`) is
     // dated before the tag but left out of it; `verify` recounts it, and when it changes the
     // outcome the approval is void. So the tag is verified as soon as it is in place: one
-    // that does not verify is taken back (unless someone moved it meanwhile) and the count
-    // made again with the ballots now on the refs.
-    if crate::statements::verify_tag(commons, slug, tag)?.problems.is_empty() {
+    // that does not verify, or that leaves out a ballot even though it changes nothing (its
+    // vote said it was recorded, and the approval closes the vote), is taken back (unless
+    // someone moved it meanwhile) and the count made again with the ballots now on the refs.
+    let v = crate::statements::verify_tag(commons, slug, tag)?;
+    let left_out = v.notes.iter().any(|n| matches!(n, crate::statements::Note::LeftOutBallotsChangeNothing { .. }));
+    if v.problems.is_empty() && !left_out {
         return Ok(Some(Sealed { tally: t, tag, tally_commit }));
     }
     repo.delete_ref(&tag_ref(slug), tag)?;

@@ -371,3 +371,55 @@ fn a_ballot_that_would_void_an_approval_made_while_it_was_signed_is_taken_back()
     assert_eq!(r.code, 0, "the approval still verifies: {}{}", r.stdout, r.stderr);
     v.env.fsck(&c);
 }
+
+/// The other order, made to happen every time: `approve` counts, and while it signs its
+/// tag a ballot that changes nothing lands, its vote saying it was recorded. The approval,
+/// once in place, finds that ballot left out and counts again: the tag counts it. (It was
+/// left out, the approval standing since the outcome was the same.)
+#[test]
+fn a_ballot_cast_while_an_approval_is_signed_is_counted_by_it() {
+    let mut v = vote_fixture::setup(4);
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    let c = v.c.clone();
+    // m1 approves, signing through ssh-keygen (the key is in an agent) behind a signing
+    // program that waits for a file the first time.
+    let agent = Agent::start(&v.env);
+    v.env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
+    let mut add = Command::new("ssh-add");
+    add.arg(v.key("m1"));
+    v.env.run_command(add).ok();
+    std::fs::remove_file(v.key("m1")).unwrap();
+    let (arrived, go) = (v.env.path("arrived"), v.env.path("go"));
+    let program = v.env.script(
+        "waiting-keygen",
+        &format!(
+            "touch '{}'\nwhile [ ! -e '{}' ]; do sleep 0.02; done\nexec ssh-keygen \"$@\"",
+            arrived.display(),
+            go.display()
+        ),
+    );
+    v.env.git(&["-C", &c, "config", "gpg.ssh.program", &program]).ok();
+    let pubkey = format!("{}.pub", v.key("m1"));
+    v.env.freeze_clock();
+    let mut cmd = Command::new(binary());
+    cmd.args(["-C", &c, "approve", SLUG, "--as", "m1", "--key", &pubkey]);
+    v.env.pin_command(&mut cmd);
+    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    for _ in 0..3000 {
+        if arrived.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(arrived.exists(), "the approval never came to sign its tag");
+    // m4's yes, signed with m4's own key file (no signing program), lands meanwhile.
+    v.vote("m4", "yes").ok();
+    let m4 = v.tip("m4");
+    std::fs::write(&go, "").unwrap();
+    finish(child).ok();
+    let tag = v.env.git(&["-C", &c, "cat-file", "-p", &format!("refs/tags/statements/{SLUG}")]).ok().stdout;
+    assert!(tag.contains(&format!("Tribune-Ballot: m4 {m4} yes")), "the approval counts m4's ballot:\n{tag}");
+    let r = v.verify().ok();
+    assert!(!r.stdout.contains("leaves out") && !r.stderr.contains("leaves out"), "{}{}", r.stdout, r.stderr);
+    v.env.fsck(&c);
+}
