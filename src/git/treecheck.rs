@@ -60,8 +60,11 @@ fn problem_of(data: &[u8], mut subtree: impl FnMut(Oid)) -> Option<String> {
         if name.contains(&b'/') {
             return Some(format!("fullPathname: the entry {shown:?} holds a /"));
         }
-        if name == b"." || name == b".." || name.eq_ignore_ascii_case(b".git") {
+        if name == b"." || name == b".." {
             return Some(format!("hasDot: an entry is named {shown:?}"));
+        }
+        if is_dotgit(name) {
+            return Some(format!("hasDotgit: an entry is named {shown:?}, which a file system reads as .git"));
         }
         if let Some((before, before_tree)) = previous {
             match git_order(before, before_tree, name, e.is_tree()) {
@@ -86,6 +89,25 @@ fn problem_of(data: &[u8], mut subtree: impl FnMut(Oid)) -> Option<String> {
         .windows(2)
         .find(|w| w[0] == w[1])
         .map(|w| format!("duplicateEntries: it names {:?} twice", String::from_utf8_lossy(w[0])))
+}
+
+/// `.git` as some file system reads the name, as git fsck finds it: in any case, with dots
+/// and spaces after it (NTFS drops them), as its short name `git~1`, or with code points
+/// HFS+ ignores inside it.
+fn is_dotgit(name: &[u8]) -> bool {
+    let mut end = name.len();
+    while end > 0 && matches!(name[end - 1], b'.' | b' ') {
+        end -= 1;
+    }
+    if name[..end].eq_ignore_ascii_case(b".git") || name.eq_ignore_ascii_case(b"git~1") {
+        return true;
+    }
+    let ignorable =
+        |c: char| matches!(c, '\u{200C}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{206A}'..='\u{206F}' | '\u{FEFF}');
+    std::str::from_utf8(name).is_ok_and(|s| {
+        s.chars().any(ignorable)
+            && s.chars().filter(|c| !ignorable(*c)).collect::<String>().eq_ignore_ascii_case(".git")
+    })
 }
 
 /// git's order of tree entries (`base_name_compare`): by name, a directory's as if it
@@ -135,8 +157,11 @@ mod tests {
         assert!(problem(&[("40000", "a"), ("100644", "a-b")]).unwrap().starts_with("treeNotSorted"));
         assert!(problem(&[("100644", "")]).unwrap().starts_with("emptyName"));
         assert!(problem(&[("100644", "a/b")]).unwrap().starts_with("fullPathname"));
-        for name in [".", "..", ".git", ".GIT"] {
-            assert!(problem(&[("40000", name)]).unwrap().starts_with("hasDot"), "{name}");
+        for name in [".", "..", ".git", ".GIT", ".git.", ".git .", "git~1", "GIT~1", ".g\u{200c}it", "\u{feff}.git"] {
+            assert!(problem(&[("40000", name)]).unwrap().starts_with("hasDot"), "{name:?}");
+        }
+        for name in [".gitignore", ".github", "git", "git~2", ".g-it"] {
+            assert_eq!(problem(&[("100644", name)]), None, "{name:?}");
         }
         assert!(problem_of(b"100644 a", |_| {}).unwrap().starts_with("badTree"));
     }
