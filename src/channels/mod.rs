@@ -264,18 +264,20 @@ pub(crate) fn files_at(commons: &Commons, id: &ChannelId, commit: Oid) -> Result
 /// contingent or member, picks, editions), and every version they name is pinned in its tree. What a
 /// hub refuses to take; Err names what is wrong.
 pub fn check_tip(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<()> {
-    let files = files_at(commons, id, commit)?;
-    let editions = editions_in(commons, id, files.tree)?;
-    let named = files
-        .picks
-        .picks
-        .iter()
-        .map(|p| (&p.slug, &p.version))
-        .chain(editions.iter().flat_map(|e| e.articles.iter().map(|a| (&a.slug, &a.version))));
-    for (slug, version) in named {
-        pinned_at(commons, files.tree, slug, version, "")?;
+    let (tree, named) = named_versions(commons, id, commit)?;
+    for (slug, version) in &named {
+        pinned_at(commons, tree, slug, version, "")?;
     }
     Ok(())
+}
+
+/// The channel's tree at `commit`, and every (slug, version) its picks and editions name.
+pub(crate) fn named_versions(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<(Oid, Vec<(String, String)>)> {
+    let files = files_at(commons, id, commit)?;
+    let editions = editions_in(commons, id, files.tree)?;
+    let picked = files.picks.picks.into_iter().map(|p| (p.slug, p.version));
+    let published = editions.into_iter().flat_map(|e| e.articles.into_iter().map(|a| (a.slug, a.version)));
+    Ok((files.tree, picked.chain(published).collect()))
 }
 
 /// The editions of a channel's tree, oldest first.

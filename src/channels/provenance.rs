@@ -128,18 +128,11 @@ pub fn check_new_pins(commons: &Commons, id: &ChannelId, old: Option<Oid>, new: 
 /// Every (article, version, pin) the channel's commit names in its picks and editions.
 fn named(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<BTreeSet<Want>> {
     let repo = &commons.repo;
-    let files = files_at(commons, id, commit)?;
-    let editions = editions_in(commons, id, files.tree)?;
-    let pairs = files
-        .picks
-        .picks
-        .iter()
-        .map(|p| (&p.slug, &p.version))
-        .chain(editions.iter().flat_map(|e| e.articles.iter().map(|a| (&a.slug, &a.version))));
+    let (tree, pairs) = named_versions(commons, id, commit)?;
     let mut out = BTreeSet::new();
     for (slug, version) in pairs {
-        let dir = pin_dir(version);
-        let Some(entry) = repo.entry_at(files.tree, &dir)?.filter(|e| e.is_tree) else {
+        let dir = pin_dir(&version);
+        let Some(entry) = repo.entry_at(tree, &dir)?.filter(|e| e.is_tree) else {
             return Err(fail(
                 format!("the channel's tree has no {dir} for {slug}@{version}"),
                 "the channel was not written by tribune, or was changed with plain git",
@@ -149,7 +142,7 @@ fn named(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<BTreeSet<Want
         let listing = repo.list_dir(entry.id, "")?;
         let alone = listing.len() == 1 && listing[0].name == "index.md" && listing[0].id == version;
         let files = listing.into_iter().map(|e| e.name).collect();
-        out.insert(Want { slug: slug.clone(), version, dir: entry.id, alone, files });
+        out.insert(Want { slug, version, dir: entry.id, alone, files });
     }
     Ok(out)
 }

@@ -330,34 +330,12 @@ fn a_ballot_that_would_void_an_approval_made_while_it_was_signed_is_taken_back()
 
     // m2 votes no again, signing through ssh-keygen (the key is in an agent) behind a
     // signing program that waits for a file.
-    let agent = Agent::start(&v.env);
-    v.env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
-    let mut add = Command::new("ssh-add");
-    add.arg(v.key("m2"));
-    v.env.run_command(add).ok();
-    std::fs::remove_file(v.key("m2")).unwrap();
-    let (arrived, go) = (v.env.path("arrived"), v.env.path("go"));
-    let program = v.env.script(
-        "waiting-keygen",
-        &format!(
-            "touch '{}'\nwhile [ ! -e '{}' ]; do sleep 0.02; done\nexec ssh-keygen \"$@\"",
-            arrived.display(),
-            go.display()
-        ),
-    );
-    v.env.git(&["-C", &c, "config", "gpg.ssh.program", &program]).ok();
-    let pubkey = format!("{}.pub", v.key("m2"));
+    let (_agent, arrived, go, pubkey) = waiting_signer(&mut v, "m2");
     let mut cmd = Command::new(binary());
     cmd.args(["-C", &c, "vote", SLUG, "no", "--as", "m2", "--key", &pubkey]);
     v.env.pin_command(&mut cmd);
     let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    for _ in 0..3000 {
-        if arrived.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(arrived.exists(), "the vote never came to sign its ballot");
+    wait_for(&arrived);
 
     // The racing ballot is taken back meanwhile: the approval verifies again.
     v.env.git(&["-C", &c, "update-ref", &format!("refs/tribune/ballots/{SLUG}/m2"), &yes, &racing]).ok();
@@ -383,35 +361,13 @@ fn a_ballot_cast_while_an_approval_is_signed_is_counted_by_it() {
     let c = v.c.clone();
     // m1 approves, signing through ssh-keygen (the key is in an agent) behind a signing
     // program that waits for a file the first time.
-    let agent = Agent::start(&v.env);
-    v.env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
-    let mut add = Command::new("ssh-add");
-    add.arg(v.key("m1"));
-    v.env.run_command(add).ok();
-    std::fs::remove_file(v.key("m1")).unwrap();
-    let (arrived, go) = (v.env.path("arrived"), v.env.path("go"));
-    let program = v.env.script(
-        "waiting-keygen",
-        &format!(
-            "touch '{}'\nwhile [ ! -e '{}' ]; do sleep 0.02; done\nexec ssh-keygen \"$@\"",
-            arrived.display(),
-            go.display()
-        ),
-    );
-    v.env.git(&["-C", &c, "config", "gpg.ssh.program", &program]).ok();
-    let pubkey = format!("{}.pub", v.key("m1"));
+    let (_agent, arrived, go, pubkey) = waiting_signer(&mut v, "m1");
     v.env.freeze_clock();
     let mut cmd = Command::new(binary());
     cmd.args(["-C", &c, "approve", SLUG, "--as", "m1", "--key", &pubkey]);
     v.env.pin_command(&mut cmd);
     let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    for _ in 0..3000 {
-        if arrived.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(arrived.exists(), "the approval never came to sign its tag");
+    wait_for(&arrived);
     // m4's yes, signed with m4's own key file (no signing program), lands meanwhile.
     v.vote("m4", "yes").ok();
     let m4 = v.tip("m4");
@@ -422,4 +378,41 @@ fn a_ballot_cast_while_an_approval_is_signed_is_counted_by_it() {
     let r = v.verify().ok();
     assert!(!r.stdout.contains("leaves out") && !r.stderr.contains("leaves out"), "{}{}", r.stdout, r.stderr);
     v.env.fsck(&c);
+}
+
+/// `member`'s key held by an ssh-agent only (its file removed), and the commons' signing
+/// program a wrapper of ssh-keygen that, when called, creates `arrived` and waits for `go`
+/// to exist: so a test can act while a command signs. The agent, `arrived`, `go`, and the
+/// `.pub` file to give as --key.
+fn waiting_signer(v: &mut Vote, member: &str) -> (Agent, std::path::PathBuf, std::path::PathBuf, String) {
+    let agent = Agent::start(&v.env);
+    v.env.vars.push(("SSH_AUTH_SOCK".into(), agent.sock.clone()));
+    let mut add = Command::new("ssh-add");
+    add.arg(v.key(member));
+    v.env.run_command(add).ok();
+    std::fs::remove_file(v.key(member)).unwrap();
+    let (arrived, go) = (v.env.path("arrived"), v.env.path("go"));
+    let program = v.env.script(
+        "waiting-keygen",
+        &format!(
+            "touch '{}'\nwhile [ ! -e '{}' ]; do sleep 0.02; done\nexec ssh-keygen \"$@\"",
+            arrived.display(),
+            go.display()
+        ),
+    );
+    v.env.git(&["-C", &v.c, "config", "gpg.ssh.program", &program]).ok();
+    let pubkey = format!("{}.pub", v.key(member));
+    (agent, arrived, go, pubkey)
+}
+
+/// Waits (up to 30 s) for `path` to exist.
+#[track_caller]
+fn wait_for(path: &std::path::Path) {
+    for _ in 0..3000 {
+        if path.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{} never appeared: the command never came to sign", path.display());
 }

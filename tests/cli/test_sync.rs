@@ -346,14 +346,10 @@ fn thousands_of_refs_are_pushed_in_leased_batches() {
     assert_eq!(n.refs(&a), n.refs(&b));
 }
 
-/// A remote without tribune's hook can hold a tree naming one file twice (pushed with plain
-/// git), which git and tribune could read apart: `sync` has git check what it fetches,
-/// takes nothing, and says why.
-#[test]
-fn a_malformed_tree_on_an_unguarded_remote_is_not_taken() {
-    let n = Net::new();
-    let (a, b) = (n.clone("a"), n.clone("b"));
-    let blob = n.git(&a, &["rev-parse", "HEAD:tribune.toml"]).ok().stdout.trim().to_string();
+/// A tree naming `index.md` twice (what git fsck calls duplicateEntries), written into
+/// clone `a` with plain git; its id.
+fn duplicate_entry_tree(n: &Net, a: &str) -> String {
+    let blob = n.git(a, &["rev-parse", "HEAD:tribune.toml"]).ok().stdout.trim().to_string();
     let mut raw = Vec::new();
     for _ in 0..2 {
         raw.extend_from_slice(b"100644 index.md\0");
@@ -361,8 +357,19 @@ fn a_malformed_tree_on_an_unguarded_remote_is_not_taken() {
     }
     let file = n.env.path("tree.raw");
     std::fs::write(&file, raw).unwrap();
-    let tree = n.git(&a, &["hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok().stdout;
-    let commit = n.git(&a, &["commit-tree", tree.trim(), "-p", "HEAD", "-m", "dup"]).ok().stdout;
+    let tree = n.git(a, &["hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok().stdout;
+    tree.trim().to_string()
+}
+
+/// A remote without tribune's hook can hold a tree naming one file twice (pushed with plain
+/// git), which git and tribune could read apart: `sync` has git check what it fetches,
+/// takes nothing, and says why.
+#[test]
+fn a_malformed_tree_on_an_unguarded_remote_is_not_taken() {
+    let n = Net::new();
+    let (a, b) = (n.clone("a"), n.clone("b"));
+    let tree = duplicate_entry_tree(&n, &a);
+    let commit = n.git(&a, &["commit-tree", &tree, "-p", "HEAD", "-m", "dup"]).ok().stdout;
     // The hub (no hook, git's defaults) takes it.
     n.git(&a, &["push", "-q", "origin", &format!("{}:refs/heads/main", commit.trim())]).ok();
     let before = state(&n.env, &b);
@@ -433,17 +440,9 @@ fn a_trunk_that_is_not_a_commons_is_not_taken_from_an_unguarded_hub() {
 fn a_clone_of_a_hub_holding_a_malformed_tree_is_refused_and_removed() {
     let n = Net::new();
     let a = n.clone("a");
-    let blob = n.git(&a, &["rev-parse", "HEAD:tribune.toml"]).ok().stdout.trim().to_string();
     let good = n.git(&a, &["rev-parse", "HEAD^{tree}"]).ok().stdout.trim().to_string();
-    let mut raw = Vec::new();
-    for _ in 0..2 {
-        raw.extend_from_slice(b"100644 index.md\0");
-        raw.extend((0..20).map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).unwrap()));
-    }
-    let file = n.env.path("tree.raw");
-    std::fs::write(&file, raw).unwrap();
-    let bad = n.git(&a, &["hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok().stdout;
-    let bad = bad.trim();
+    let bad = duplicate_entry_tree(&n, &a);
+    let bad = bad.as_str();
     // The malformed tree as a directory of an edition, beside the trunk's files.
     let listing = n.git(&a, &["ls-tree", &good]).ok().stdout;
     let tree = n.env.write("tree.txt", format!("{listing}040000 tree {bad}\tzz-odd\n"));
