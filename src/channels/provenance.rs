@@ -6,7 +6,7 @@
 //! channel's new tip pins that its old tip did not is looked for on the trunk and the
 //! editions: the same directory at the slug's place in some commit (or, for a pin of the
 //! text alone, the same text there). The tips first, where a fresh pick is found at once;
-//! then the branches' histories, every parent of each commit, each commit once.
+//! then the branches' histories together, newest commit first, every parent, each commit once.
 
 use super::*;
 use crate::git::Repo;
@@ -93,15 +93,9 @@ pub fn check_new_pins(commons: &Commons, id: &ChannelId, old: Option<Oid>, new: 
             return Ok(());
         }
     }
-    // The histories, newest first, each commit once however many branches share it (the
-    // editions' own commits, and below their forks the trunk's).
-    let mut walked = HashSet::new();
-    for tip in sources.editions.iter().chain(&sources.trunks) {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        walk(repo, *tip, &mut walked, &mut pending)?;
-    }
+    // The histories of every branch together, newest commit first (a pin is most often a
+    // commit or two back), each commit once however many branches share it.
+    walk(repo, sources.all(), &mut pending)?;
     match pending.first() {
         None => Ok(()),
         Some(w) => {
@@ -173,19 +167,28 @@ fn holds(repo: &Repo, tree: Oid, w: &Want) -> Result<bool> {
 /// lookups, and less than hundreds).
 const DIRECT: usize = 32;
 
-/// Walks the history under `tip`, every parent (a sync's merge puts the remote's side
-/// first, so a version made here is on a second parent), none of `walked`, nearest first,
-/// dropping from `pending` what each commit holds.
-fn walk(repo: &Repo, tip: Oid, walked: &mut HashSet<Oid>, pending: &mut Vec<Want>) -> Result<()> {
-    let mut queue = std::collections::VecDeque::from([tip]);
-    while let Some(commit) = queue.pop_front() {
+/// Walks the history under `tips` together, every parent (a sync's merge puts the remote's
+/// side first, so a version made here is on a second parent), newest commit first, each
+/// commit once, dropping from `pending` what each commit holds.
+fn walk(repo: &Repo, tips: impl Iterator<Item = Oid>, pending: &mut Vec<Want>) -> Result<()> {
+    let mut walked = HashSet::new();
+    let mut queue = std::collections::BinaryHeap::new();
+    let mut push = |queue: &mut std::collections::BinaryHeap<(i64, Oid)>, id: Oid| -> Result<()> {
+        if walked.insert(id) {
+            if let Some(c) = repo.commit_if_commit(id)? {
+                queue.push((c.committer.when.seconds, id));
+            }
+        }
+        Ok(())
+    };
+    for tip in tips {
+        push(&mut queue, tip)?;
+    }
+    while let Some((_, commit)) = queue.pop() {
         if pending.is_empty() {
             return Ok(());
         }
-        if !walked.insert(commit) {
-            continue;
-        }
-        let Some(info) = repo.commit_if_commit(commit)? else { continue };
+        let info = repo.commit(commit)?;
         if pending.len() <= DIRECT {
             retain_missing(repo, info.tree, pending)?;
         } else {
@@ -204,7 +207,9 @@ fn walk(repo: &Repo, tip: Oid, walked: &mut HashSet<Oid>, pending: &mut Vec<Want
                 retain_missing(repo, info.tree, pending)?;
             }
         }
-        queue.extend(info.parents.iter().copied());
+        for p in &info.parents {
+            push(&mut queue, *p)?;
+        }
     }
     Ok(())
 }

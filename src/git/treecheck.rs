@@ -21,16 +21,17 @@ pub struct BadTree {
 }
 
 impl Repo {
-    /// The first tree under the root trees of `tips` (ref name and the commit it points
-    /// at; a tag is peeled, anything else is skipped), walked down, that git fsck would
+    /// The first tree under the root trees of `tips` (ref name and what it points at: a
+    /// commit's tree, a tree, a tag's tree once peeled; a blob is skipped), walked down, that git fsck would
     /// refuse for one of the reasons in this module's comment.
     pub fn first_bad_tree(&self, tips: &[(String, Oid)]) -> Result<Option<BadTree>> {
         let mut seen = HashSet::new();
         let mut stack: Vec<(Oid, usize)> = Vec::new();
         for (i, (_, tip)) in tips.iter().enumerate() {
+            // A commit's tree, or the tree a tag points at (through a commit or not).
             let Ok(object) = self.inner.find_object(tip.0, None) else { continue };
-            let Ok(commit) = object.peel_to_commit() else { continue };
-            stack.push((Oid(commit.tree_id()), i));
+            let Ok(tree) = object.peel_to_tree() else { continue };
+            stack.push((Oid(tree.id()), i));
             while let Some((tree, root)) = stack.pop() {
                 if !seen.insert(tree) {
                     continue;
@@ -92,14 +93,15 @@ fn problem_of(data: &[u8], mut subtree: impl FnMut(Oid)) -> Option<String> {
 }
 
 /// `.git` as some file system reads the name, as git fsck finds it: in any case, with dots
-/// and spaces after it (NTFS drops them), as its short name `git~1`, or with code points
-/// HFS+ ignores inside it.
+/// and spaces or a `:stream` after it (NTFS drops them), as its short name `git~1`, or with
+/// code points HFS+ ignores inside it.
 fn is_dotgit(name: &[u8]) -> bool {
-    let mut end = name.len();
+    // NTFS reads `name:stream` as `name`, and drops dots and spaces at the end.
+    let mut end = name.iter().position(|b| *b == b':').unwrap_or(name.len());
     while end > 0 && matches!(name[end - 1], b'.' | b' ') {
         end -= 1;
     }
-    if name[..end].eq_ignore_ascii_case(b".git") || name.eq_ignore_ascii_case(b"git~1") {
+    if name[..end].eq_ignore_ascii_case(b".git") || name[..end].eq_ignore_ascii_case(b"git~1") {
         return true;
     }
     let ignorable =
@@ -157,7 +159,21 @@ mod tests {
         assert!(problem(&[("40000", "a"), ("100644", "a-b")]).unwrap().starts_with("treeNotSorted"));
         assert!(problem(&[("100644", "")]).unwrap().starts_with("emptyName"));
         assert!(problem(&[("100644", "a/b")]).unwrap().starts_with("fullPathname"));
-        for name in [".", "..", ".git", ".GIT", ".git.", ".git .", "git~1", "GIT~1", ".g\u{200c}it", "\u{feff}.git"] {
+        for name in [
+            ".",
+            "..",
+            ".git",
+            ".GIT",
+            ".git.",
+            ".git .",
+            "git~1",
+            "GIT~1 ",
+            ".git:x",
+            ".git::$INDEX_ALLOCATION",
+            "git~1:y",
+            ".g\u{200c}it",
+            "\u{feff}.git",
+        ] {
             assert!(problem(&[("40000", name)]).unwrap().starts_with("hasDot"), "{name:?}");
         }
         for name in [".gitignore", ".github", "git", "git~2", ".g-it"] {

@@ -25,7 +25,7 @@ pub fn malformed(m: &Malformed, remote: &str) -> String {
     let what = match &m.found {
         Some(why) if m.wanted == "channel" => format!("not a channel tribune reads: {why}"),
         Some(why) if m.wanted == "commons" => format!("not a commons tribune reads: {why}"),
-        Some(why) if m.wanted == "pins" => format!("a channel whose {why}"),
+        Some(why) if m.wanted == "pins" => format!("a channel where {why}"),
         Some(k) => format!("a {k}, not {}", if m.wanted == "tag" { "a tag object" } else { "a commit" }),
         None => "an object this repository does not have".to_string(),
     };

@@ -484,8 +484,20 @@ fn a_clone_of_a_hub_holding_a_malformed_tree_is_refused_and_removed() {
         .fails(1, "its first sync failed, so nothing was cloned");
     assert!(r.stderr.contains("malformed objects") && !r.stderr.contains("Receiving objects"), "{}", r.stderr);
     assert!(!dir.exists(), "the clone is removed");
-    // The hub repaired: the clone is made.
+    // Behind a statement tag pointing at the tree itself.
     n.git(&n.hub, &["update-ref", "-d", "refs/notes/tribune/ratings/odd"]).ok();
+    let tag = n.env.write(
+        "tag.txt",
+        format!("object {bad}\ntype tree\ntag statements/zz\ntagger T <t@example.org> 1790000000 +0000\n\nodd\n"),
+    );
+    let mut mktag = std::process::Command::new("git");
+    mktag.args(["-C", &n.hub, "mktag"]).stdin(std::fs::File::open(&tag).unwrap());
+    let tag = n.env.run_command(mktag).ok().stdout;
+    n.git(&n.hub, &["update-ref", "refs/tags/statements/zz", tag.trim()]).ok();
+    n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).fails(1, "holds a malformed tree");
+    assert!(!dir.exists(), "the clone is removed");
+    // The hub repaired: the clone is made.
+    n.git(&n.hub, &["update-ref", "-d", "refs/tags/statements/zz"]).ok();
     n.git(&n.hub, &["gc", "-q", "--prune=now"]).ok();
     n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).ok();
     n.env.tribune(&["-C", &dir.to_string_lossy(), "list"]).ok();
