@@ -19,6 +19,7 @@ use serde::Serialize;
 
 pub mod newsletter;
 pub mod provenance;
+pub use provenance::check_tip;
 pub mod write;
 
 /// Where contingents' channels live: `refs/tribune/channels/<contingent>/<channel>`.
@@ -258,26 +259,6 @@ pub(crate) fn files_at(commons: &Commons, id: &ChannelId, commit: Oid) -> Result
         None => Picks::default(),
     };
     Ok(Files { settings, picks, standing: text(STANDING)?, tree })
-}
-
-/// Whether a commit can be a channel's tip: its files read (channel.toml naming the ref's
-/// contingent or member, picks, editions), and every version they name is pinned in its tree. What a
-/// hub refuses to take; Err names what is wrong.
-pub fn check_tip(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<()> {
-    let (tree, named) = named_versions(commons, id, commit)?;
-    for (slug, version) in &named {
-        pinned_at(commons, tree, slug, version, "")?;
-    }
-    Ok(())
-}
-
-/// The channel's tree at `commit`, and every (slug, version) its picks and editions name.
-pub(crate) fn named_versions(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<(Oid, Vec<(String, String)>)> {
-    let files = files_at(commons, id, commit)?;
-    let editions = editions_in(commons, id, files.tree)?;
-    let picked = files.picks.picks.into_iter().map(|p| (p.slug, p.version));
-    let published = editions.into_iter().flat_map(|e| e.articles.into_iter().map(|a| (a.slug, a.version)));
-    Ok((files.tree, picked.chain(published).collect()))
 }
 
 /// The editions of a channel's tree, oldest first.

@@ -1,3 +1,6 @@
+//! What a channel's tip may hold: its files readable and every version they name pinned
+//! ([`check_tip`]), and each pin from where it says ([`check_new_pins`]).
+//!
 //! Where a pinned version comes from. A pin (`pins/<vv>/<version>/`) is an article's
 //! directory as a branch held it: its index.md is the version, its other files the
 //! attachments beside it, and a pick or an edition names it with the article's slug. A
@@ -59,6 +62,26 @@ impl Sources {
         let mut seen = HashSet::new();
         self.trunks.iter().chain(&self.editions).copied().filter(move |t| seen.insert(*t))
     }
+}
+
+/// Whether a commit can be a channel's tip: its files read (channel.toml naming the ref's
+/// contingent or member, picks, editions), and every version they name is pinned in its tree. What a
+/// hub refuses to take; Err names what is wrong.
+pub fn check_tip(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<()> {
+    let (tree, named) = named_versions(commons, id, commit)?;
+    for (slug, version) in &named {
+        pinned_at(commons, tree, slug, version, "")?;
+    }
+    Ok(())
+}
+
+/// The channel's tree at `commit`, and every (slug, version) its picks and editions name.
+fn named_versions(commons: &Commons, id: &ChannelId, commit: Oid) -> Result<(Oid, Vec<(String, String)>)> {
+    let files = files_at(commons, id, commit)?;
+    let editions = editions_in(commons, id, files.tree)?;
+    let picked = files.picks.picks.into_iter().map(|p| (p.slug, p.version));
+    let published = editions.into_iter().flat_map(|e| e.articles.into_iter().map(|a| (a.slug, a.version)));
+    Ok((files.tree, picked.chain(published).collect()))
 }
 
 /// One pin to find: the article, the version, the pin's directory, and whether that holds

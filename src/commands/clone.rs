@@ -47,7 +47,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let progress = if ctx.style.tty { Progress::Show } else { Progress::Quiet };
     let existed = dir.exists();
     remote::clone(&args.url, &dir, args.bare, progress)?;
-    refuse_bad_trees(&args.url, &dir, existed, &["refs/heads/", "refs/remotes/"])?;
     choose_trunk(&dir, args.bare)?;
     let commons = match crate::commons::Commons::open(&dir) {
         Ok(c) => c,
@@ -77,9 +76,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ));
         }
     };
-    drop(commons);
-    refuse_bad_trees(&args.url, &dir, existed, &["refs/notes/", "refs/tribune/", "refs/tribune-sync/", "refs/tags/"])?;
-    let commons = crate::commons::Commons::open(&dir)?;
+    // Every ref's trees, once all are in: read once each, however many refs share them.
+    if let Some(bad) = commons.repo.first_bad_tree(&commons.repo.refs_with_prefix("refs/")?)? {
+        drop(commons);
+        return Err(refused(&args.url, &dir, existed, bad));
+    }
     // The clone remembers the commons' identity, its root of authority (tribune.root), so
     // that a hub whose history is later replaced wholesale is noticed by `tribune audit`.
     let root = crate::governance::audit::audit_root(&commons)?;
@@ -116,22 +117,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 /// with `git init --bare` and filled by `tribune sync` still names git's default branch).
 /// A trunk not called `main` is recorded in `tribune.trunk`.
 /// git's clone takes objects unchecked (asking git to check them made a clone of 100,000
-/// articles six times slower): the trees of the refs under `prefixes` are checked here, as
-/// `git fsck` checks them, for what would let tribune and git read one apart (a name twice,
-/// say). One found, the clone is removed (the directory was new, or empty).
-fn refuse_bad_trees(url: &str, dir: &std::path::Path, existed: bool, prefixes: &[&str]) -> Result<()> {
-    let Some(repo) = crate::git::Repo::open_exact(dir)? else { return Ok(()) };
-    let mut tips = Vec::new();
-    for prefix in prefixes {
-        tips.extend(repo.refs_with_prefix(prefix)?);
-    }
-    let Some(bad) = repo.first_bad_tree(&tips)? else { return Ok(()) };
-    drop(repo);
+/// articles six times slower), so the trees of every ref are checked as `git fsck` checks
+/// them, for what would let tribune and git read one apart (a name twice, say). The error
+/// for the first one found, once the clone is removed (the directory was new, or empty).
+fn refused(url: &str, dir: &std::path::Path, existed: bool, bad: crate::git::BadTree) -> anyhow::Error {
     let left = remove_clone(dir, existed);
     let branch = bad.refname.strip_prefix("refs/remotes/origin/").or(bad.refname.strip_prefix("refs/heads/"));
     let from = branch.map_or(bad.refname.clone(), |b| format!("its branch {b}"));
     let hub = crate::git::shell_word(std::path::Path::new(url));
-    Err(fail(
+    fail(
         format!(
             "{url} holds a malformed tree {} (in {from}): {}; git and tribune might read different files under \
              that name, so {left}",
@@ -141,7 +135,7 @@ fn refuse_bad_trees(url: &str, dir: &std::path::Path, existed: bool, prefixes: &
             "whoever keeps {hub} can see it with `git fsck` there, and remove it by deleting or rewriting the ref \
              that holds it; a hub with tribune's hook (`tribune hook install HUB`) refuses such a push"
         ),
-    ))
+    )
 }
 
 /// Removes what the clone put in `dir` (the directory too, unless it `existed`, empty), and

@@ -13,12 +13,15 @@ pub(super) fn integrate(commons: &Commons, remote_name: &str, dry_run: bool, rep
         .filter_map(|(name, _)| pair_of(&name, remote_name, &commons.trunk_ref))
         .collect();
     pairs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.local.cmp(&b.local)));
+    // Where channels' pins may come from: read at the first channel, once the editions
+    // (integrated before, by the order of kinds) are in place.
+    let mut sources = None;
     for pair in pairs {
         // Another process in this clone (a second sync, a tribune command) may move the
         // local ref while this one builds on it: then read it again and start over.
         let mut attempt = 0;
         loop {
-            match integrate_one(commons, remote_name, &pair, dry_run, report)? {
+            match integrate_one(commons, remote_name, &pair, dry_run, &mut sources, report)? {
                 Some(arrived) => {
                     report.arrived.add(arrived);
                     break;
@@ -47,6 +50,7 @@ pub(super) fn integrate_one(
     remote_name: &str,
     pair: &Pair,
     dry_run: bool,
+    sources: &mut Option<crate::channels::provenance::Sources>,
     report: &mut Report,
 ) -> Result<Option<Moved>> {
     let repo = &commons.repo;
@@ -77,8 +81,11 @@ pub(super) fn integrate_one(
             add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
             return Ok(Some(arrived));
         }
-        let sources = crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?;
-        if let Err(e) = crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, &sources) {
+        let sources = match sources {
+            Some(s) => s,
+            None => sources.insert(crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?),
+        };
+        if let Err(e) = crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, sources) {
             let what = ("pins", Some(format!("{e:#}")));
             add_line(&mut report.warnings, malformed_ref(&pair.local, Side::Remote, theirs, what));
             return Ok(Some(arrived));
