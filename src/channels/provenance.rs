@@ -45,7 +45,33 @@ impl Sources {
             }
         }
         s.editions.extend(repo.refs_with_prefix("refs/heads/contingents/")?.into_iter().map(|(_, tip)| tip));
+        // A ref at something else than a commit (which sync leaves, with a warning) is no
+        // branch a pin came from.
+        let commits = |tips: &mut Vec<Oid>| -> Result<()> {
+            let mut kept = Vec::with_capacity(tips.len());
+            for t in tips.drain(..) {
+                if repo.object_kind(t)? == Some("commit") {
+                    kept.push(t);
+                }
+            }
+            *tips = kept;
+            Ok(())
+        };
+        commits(&mut s.trunks)?;
+        commits(&mut s.editions)?;
         Ok(s)
+    }
+
+    /// Keeps the trunks `keep` accepts (a sync: the remote's, only if it takes it).
+    pub fn retain_trunks(&mut self, keep: impl Fn(Oid) -> Result<bool>) -> Result<()> {
+        let mut kept = Vec::with_capacity(self.trunks.len());
+        for t in self.trunks.drain(..) {
+            if keep(t)? {
+                kept.push(t);
+            }
+        }
+        self.trunks = kept;
+        Ok(())
     }
 
     /// Adds the head of a trunk (a push's).

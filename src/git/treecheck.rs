@@ -28,10 +28,8 @@ impl Repo {
         let mut seen = HashSet::new();
         let mut stack: Vec<(Oid, usize)> = Vec::new();
         for (i, (_, tip)) in tips.iter().enumerate() {
-            // A commit's tree, or the tree a tag points at (through a commit or not).
-            let Ok(object) = self.inner.find_object(tip.0, None) else { continue };
-            let Ok(tree) = object.peel_to_tree() else { continue };
-            stack.push((Oid(tree.id()), i));
+            let Some(tree) = self.root_tree(*tip)? else { continue };
+            stack.push((tree, i));
             while let Some((tree, root)) = stack.pop() {
                 if !seen.insert(tree) {
                     continue;
@@ -40,6 +38,27 @@ impl Repo {
                 if let Some(problem) = problem_of(&data, |sub| stack.push((sub, root))) {
                     return Ok(Some(BadTree { tree, refname: tips[root].0.clone(), problem }));
                 }
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl Repo {
+    /// The tree a ref reaches: a commit's, a tree itself, or a tag's target's (tags peeled);
+    /// None for a blob or a missing object. The tree is named, never parsed: libgit2 fails
+    /// to parse some of the trees this module looks for (an empty name), and a ref whose
+    /// tree it cannot parse must not pass for one without a tree.
+    fn root_tree(&self, mut id: Oid) -> Result<Option<Oid>> {
+        for _ in 0..64 {
+            match self.object_kind(id)? {
+                Some("tree") => return Ok(Some(id)),
+                Some("commit") => return Ok(Some(self.commit_tree(id)?)),
+                Some("tag") => match self.inner.find_tag(id.0) {
+                    Ok(tag) => id = Oid(tag.target_id()),
+                    Err(_) => return Ok(None),
+                },
+                _ => return Ok(None),
             }
         }
         Ok(None)

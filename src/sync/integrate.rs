@@ -83,7 +83,18 @@ pub(super) fn integrate_one(
         }
         let sources = match sources {
             Some(s) => s,
-            None => sources.insert(crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?),
+            None => {
+                // The remote's trunk counts only if sync takes it (below, after the channels):
+                // a commons that shares this one's history.
+                let mut found = crate::channels::provenance::Sources::of_clone(commons, Some(remote_name))?;
+                let local = repo.ref_target(&commons.trunk_ref)?;
+                found.retain_trunks(|t| {
+                    Ok(Some(t) == local
+                        || (unreadable_trunk(repo, t)?.is_none()
+                            && local.map_or(Ok(true), |l| repo.merge_base(l, t).map(|b| b.is_some()))?))
+                })?;
+                sources.insert(found)
+            }
         };
         if let Err(e) = crate::channels::provenance::check_new_pins(commons, &id, ours, theirs, sources) {
             let what = ("pins", Some(format!("{e:#}")));

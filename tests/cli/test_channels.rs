@@ -558,3 +558,44 @@ fn a_pin_made_before_a_sync_merged_its_branch_is_still_found() {
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     assert_eq!(rev(&env, &c3, REF), rev(&env, &hub, REF), "a new clone takes the channel");
 }
+
+/// A pin is looked for only on branches sync takes: a remote trunk it refuses (no
+/// tribune.toml) is no source, though git has moved the remote-tracking ref to it. An
+/// outsider pushes, to a hub without the hook, such a trunk holding dock news's text as the
+/// port blockade's, and a channel commit pinning it so: sync takes neither.
+#[test]
+fn a_pin_found_only_on_a_refused_trunk_is_not_taken() {
+    let env = Env::new();
+    let hub = with_channel(&env);
+    env.contribute(&hub, "dock-news", &article("Dock news", "abc", "", "The dockers met.\n")).ok();
+    let b = env.path("b").to_string_lossy().into_owned();
+    env.tribune(&["clone", &hub, &b]).ok();
+    let honest = rev(&env, &b, REF);
+    let w = env.clone_of(&hub, "w");
+    let dock = rev(&env, &w, &format!("HEAD:{}", text_path("dock-news")));
+    // The trunk: tribune.toml gone, dock news's text at the port blockade's place.
+    std::fs::remove_file(format!("{w}/tribune.toml")).unwrap();
+    let text = env.git(&["-C", &w, "cat-file", "blob", &dock]).ok().stdout;
+    std::fs::write(format!("{w}/{}", text_path(SLUG)), text).unwrap();
+    env.git(&["-C", &w, "commit", "-q", "-a", "-m", "vandal"]).ok();
+    // The channel: a pick of that text as the port blockade, pinned alone.
+    env.git(&["-C", &w, "fetch", "-q", "origin", &format!("{REF}:refs/ch")]).ok();
+    let wt = env.path("wt").to_string_lossy().into_owned();
+    env.git(&["-C", &w, "worktree", "add", "-q", "--detach", &wt, "refs/ch"]).ok();
+    let pick = format!(
+        "[[pick]]\nslug = \"{SLUG}\"\nversion = \"{dock}\"\nfrom = \"trunk\"\nby = \"X <x@example.org>\"\nat = \"2026-11-27T08:00:00Z\"\n"
+    );
+    std::fs::write(format!("{wt}/picks.toml"), pick).unwrap();
+    let pin = format!("{wt}/pins/{}/{dock}", &dock[..2]);
+    std::fs::create_dir_all(&pin).unwrap();
+    std::fs::write(format!("{pin}/index.md"), env.git(&["-C", &w, "cat-file", "blob", &dock]).ok().stdout).unwrap();
+    env.git(&["-C", &wt, "add", "-A"]).ok();
+    env.git(&["-C", &wt, "commit", "-q", "-m", "pick\n\nTribune-Action: channel\nTribune-Channel: abc/news"]).ok();
+    let forged = rev(&env, &wt, "HEAD");
+    env.git(&["-C", &w, "push", "-q", "origin", "HEAD:main", &format!("{forged}:{REF}")]).ok();
+
+    let r = env.tribune(&["-C", &b, "sync"]).ok();
+    assert!(r.stderr.contains("not a commons tribune reads"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("the pin of {SLUG}")), "{}", r.stderr);
+    assert_eq!(rev(&env, &b, REF), honest, "the forged channel is not taken");
+}

@@ -527,3 +527,23 @@ fn a_damaged_hub_is_named_as_damaged_not_as_a_wrong_url() {
     assert!(r.stderr.contains("git fsck") && !r.stderr.contains("check the remote's URL"), "{}", r.stderr);
     assert_eq!(n.refs(&b), before, "nothing taken");
 }
+
+/// A root tree libgit2 cannot even parse (an entry without a name), planted on a hub's
+/// branch with plain git: a clone from its path takes it unchecked, and tribune's check
+/// refuses it rather than skip the ref it cannot read.
+#[test]
+fn a_clone_refuses_a_root_tree_that_does_not_parse() {
+    let n = Net::new();
+    let blob = n.git(&n.hub, &["rev-parse", "main:tribune.toml"]).ok().stdout.trim().to_string();
+    let mut raw = b"100644 \0".to_vec();
+    raw.extend((0..20).map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).unwrap()));
+    let file = n.env.path("empty-name.raw");
+    std::fs::write(&file, raw).unwrap();
+    let tree = n.git(&n.hub, &["hash-object", "-t", "tree", "--literally", "-w", &file.to_string_lossy()]).ok();
+    let commit = n.git(&n.hub, &["commit-tree", tree.stdout.trim(), "-p", "main", "-m", "odd"]).ok().stdout;
+    n.git(&n.hub, &["update-ref", "refs/heads/contingents/abc", commit.trim()]).ok();
+    let dir = n.env.path("c");
+    let r = n.env.tribune(&["clone", &n.hub, &dir.to_string_lossy()]).fails(1, "holds a malformed tree");
+    assert!(r.stderr.contains("emptyName") && r.stderr.contains("nothing was cloned"), "{}", r.stderr);
+    assert!(!dir.exists(), "the clone is removed");
+}
