@@ -22,6 +22,9 @@ pub struct Commons {
     /// Statement tags (slug → tag object) as they would be after a push that is not taken
     /// yet (see [`Commons::with_tags`]).
     pending_tags: std::collections::HashMap<String, Oid>,
+    /// Ballot refs as they would be after a push not taken yet (None: deleted), see
+    /// [`Commons::with_ballots`].
+    pending_ballots: std::collections::BTreeMap<String, Option<Oid>>,
 }
 
 /// The newest tribune.toml that parses on the trunk's first-parent line from `tip` (its
@@ -291,7 +294,14 @@ impl Commons {
                 }
             },
         };
-        Ok(Commons { repo, config, trunk_ref, pinned, pending_tags: Default::default() })
+        Ok(Commons {
+            repo,
+            config,
+            trunk_ref,
+            pinned,
+            pending_tags: Default::default(),
+            pending_ballots: Default::default(),
+        })
     }
 
     /// The commons with statement tags (slug → tag object) that a push would add: a hub's
@@ -299,6 +309,27 @@ impl Commons {
     pub fn with_tags(mut self, tags: std::collections::HashMap<String, Oid>) -> Commons {
         self.pending_tags = tags;
         self
+    }
+
+    /// The commons with ballot refs (name → new tip, None: deleted) as a push would leave
+    /// them: a hub's hook verifies an approval pushed with ballots it leaves out against
+    /// those ballots, not the ones before the push.
+    pub fn with_ballots(mut self, ballots: std::collections::BTreeMap<String, Option<Oid>>) -> Commons {
+        self.pending_ballots = ballots;
+        self
+    }
+
+    /// The ballot refs under `prefix` and their tips, a pending push's updates applied.
+    pub fn ballot_refs(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
+        let mut refs: std::collections::BTreeMap<String, Oid> =
+            self.repo.refs_with_prefix(prefix)?.into_iter().collect();
+        for (name, tip) in self.pending_ballots.range(prefix.to_string()..).take_while(|(n, _)| n.starts_with(prefix)) {
+            match tip {
+                Some(t) => refs.insert(name.clone(), *t),
+                None => refs.remove(name),
+            };
+        }
+        Ok(refs.into_iter().collect())
     }
 
     /// The approval tag of statement `slug`: the one a pending push adds, else the ref's.

@@ -198,7 +198,13 @@ pub fn judge(updates: &[Update]) -> Result<Judgement> {
         .collect();
     let commons = match after {
         Some(tip) if repo.commit_if_commit(tip)?.is_some() => {
-            Commons::at_tip(Repo::open_from_env()?, tip).ok().map(|c| c.with_tags(tags))
+            // A statement tag is verified against the ballots as the push leaves them.
+            let ballots = updates
+                .iter()
+                .filter(|u| u.refname.starts_with(crate::statements::BALLOT_REFS))
+                .map(|u| (u.refname.clone(), u.new))
+                .collect();
+            Commons::at_tip(Repo::open_from_env()?, tip).ok().map(|c| c.with_tags(tags).with_ballots(ballots))
         }
         _ => None,
     };

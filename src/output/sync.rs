@@ -36,7 +36,8 @@ pub fn malformed(m: &Malformed, remote: &str) -> String {
              should not be there"
         ),
         Side::Remote if m.wanted == "pins" => format!(
-            "{name}: {remote}'s copy points at {id}, {what}; it was not taken, and the rest of the sync went ahead"
+            "{name}: {remote}'s copy points at {id}, {what}; it was not taken, and the rest of the sync went \
+             ahead (a pick from a branch pushed while this sync fetched is found by the next sync)"
         ),
         Side::Remote if m.wanted == "commons" => format!(
             "{name}: {remote}'s copy points at {id} ({what}); it was not taken, and this clone's trunk stays \

@@ -174,7 +174,7 @@ pub(super) fn verify_tag_with(
         check_contingents(&mut v, &claims, &blocs);
     }
     let early = approved_at < deadline;
-    check_left_out(&mut v, repo, &rules, &ballots, early)?;
+    check_left_out(&mut v, commons, &rules, &ballots, early)?;
     let outcome = decide(&rule, &counts, &blocs);
     if !outcome.passes {
         v.problems.push(Problem::DoesNotPass { arithmetic: outcome.arithmetic.clone() });
@@ -383,13 +383,17 @@ fn counted_by_member(ballots: &[Ballot]) -> BTreeMap<String, &Ballot> {
 /// approval only when they could change its outcome: counted in place of (or beside) what
 /// the tag counts, the statement must still pass, and an early approval must still have been
 /// decided; otherwise they are a note. Refs deleted since cannot be checked, and need not be.
-fn check_left_out(v: &mut Verification, repo: &Repo, rules: &Rules<'_>, ballots: &[Ballot], early: bool) -> Result<()> {
+fn check_left_out(
+    v: &mut Verification,
+    commons: &Commons,
+    rules: &Rules<'_>,
+    ballots: &[Ballot],
+    early: bool,
+) -> Result<()> {
+    let repo = &commons.repo;
     let prefix = format!("{BALLOT_REFS}{}/", rules.proposal.slug);
-    let live_tips: Vec<(String, Oid)> = repo
-        .refs_with_prefix(&prefix)?
-        .into_iter()
-        .map(|(name, tip)| (name[prefix.len()..].to_string(), tip))
-        .collect();
+    let live_tips: Vec<(String, Oid)> =
+        commons.ballot_refs(&prefix)?.into_iter().map(|(name, tip)| (name[prefix.len()..].to_string(), tip)).collect();
     if live_tips.is_empty() {
         return Ok(());
     }

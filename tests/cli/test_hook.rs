@@ -413,3 +413,41 @@ fn install_has_git_refuse_malformed_trees_pushed() {
     assert!(r.stdout.contains("receive.fsckObjects is false"), "{}", r.stdout);
     drop(daemon);
 }
+
+/// An approval pushed together with ballots it leaves out, which change its outcome: the
+/// hook judged the tag against the ballots from before the push and took both, and the hub
+/// then held, for good (a statement tag is never moved or deleted), an approval `verify`
+/// fails. Now the tag is judged against the ballots as the push leaves them.
+#[test]
+fn an_approval_pushed_with_the_ballots_it_leaves_out_is_refused() {
+    use crate::vote_fixture::{self, SLUG};
+    let v = vote_fixture::setup(4);
+    v.cast(&[("m1", "yes"), ("m2", "yes"), ("m3", "yes")]);
+    let before = v.env.last();
+    let c = v.c.clone();
+    let forger = v.env.path("forger").to_string_lossy().into_owned();
+    let cp = Command::new("cp").args(["-a", &c, &forger]).output().unwrap();
+    assert!(cp.status.success());
+    v.env.tribune(&["hook", "install", &c]).ok();
+    // On the forger's copy: m1's approval of 3 yes of 4, then m2's and m3's "no", dated
+    // before it, which it leaves out (2 no of 3 cast: it does not pass).
+    v.env.tribune(&["-C", &forger, "approve", SLUG, "--as", "m1", "--key", v.key("m1")]).ok();
+    v.env.set_clock(&before);
+    let tree = v.env.git(&["-C", &forger, "mktree"]).ok().stdout.trim().to_string();
+    for m in ["m2", "m3"] {
+        let r = format!("refs/tribune/ballots/{SLUG}/{m}");
+        let tip = rev(&v.env, &forger, &r);
+        let no = signed_commit(&v.env, &forger, v.key(m), &tree, &[&tip], &v.message(m, "no", 2));
+        v.env.git(&["-C", &forger, "update-ref", &r, &no]).ok();
+    }
+    v.env.tribune(&["-C", &forger, "verify", SLUG]).fails(1, "failed verification");
+    let refs = v.env.refs(&c);
+    let tag = format!("refs/tags/statements/{SLUG}");
+    let r = v.env.git(&["-C", &forger, "push", &c, "refs/tribune/*:refs/tribune/*", &format!("{tag}:{tag}")]);
+    assert!(r.code != 0 && r.stderr.contains(&format!("refused {tag}")), "{}", r.stderr);
+    assert_eq!(v.env.refs(&c), refs, "nothing of the push was taken");
+    // The ballots alone are taken; the approval, pushed after them, is refused as well.
+    v.env.git(&["-C", &forger, "push", "-q", &c, "refs/tribune/*:refs/tribune/*"]).ok();
+    let r = v.env.git(&["-C", &forger, "push", &c, &format!("{tag}:{tag}")]);
+    assert!(r.code != 0 && r.stderr.contains(&format!("refused {tag}")), "{}", r.stderr);
+}
